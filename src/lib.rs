@@ -1,0 +1,218 @@
+//! Vetrina: a static-site generator for the results of EU-co-funded migrant work-integration
+//! projects.
+//!
+//! The data flows one way: `load` (read the site) → `model` (typed, validated `Site`) →
+//! `plan` (URLs and routes) → `render` (bytes per route) → `write` (output tree). `build`
+//! runs all five; `check` runs all but the last. Errors are collected, never thrown: one run
+//! reports every problem of a site.
+#![forbid(unsafe_code)]
+
+pub mod diag;
+mod load;
+mod model;
+mod plan;
+mod render;
+mod write;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+pub use diag::{Diagnostic, Diagnostics, Severity};
+pub use jiff::civil::Date;
+
+/// What to build and how.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The site folder (holding site.yaml).
+    pub root: PathBuf,
+    /// The output folder; `public/` inside the site by default.
+    pub output: Option<PathBuf>,
+    /// Overrides `base_url` of site.yaml (for a preview or staging host).
+    pub base_url: Option<String>,
+    /// Publish drafts too.
+    pub drafts: bool,
+    /// The build date; today by default. Consent expiry and upcoming/past events use it.
+    pub today: Option<Date>,
+}
+
+impl BuildOptions {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        BuildOptions {
+            root: root.into(),
+            output: None,
+            base_url: None,
+            drafts: false,
+            today: None,
+        }
+    }
+
+    pub fn output_dir(&self) -> PathBuf {
+        self.output
+            .clone()
+            .unwrap_or_else(|| self.root.join("public"))
+    }
+}
+
+/// A story that was left out because its consent expired or was withdrawn.
+#[derive(Debug, Clone)]
+pub struct TakenDownStory {
+    pub key: String,
+    pub file: PathBuf,
+    pub reason: String,
+}
+
+/// What a build or check did.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub diagnostics: Diagnostics,
+    /// Pages rendered per language, in the site's language order.
+    pub pages: Vec<(String, usize)>,
+    pub files_written: usize,
+    pub files_unchanged: usize,
+    pub files_removed: usize,
+    pub taken_down: Vec<TakenDownStory>,
+    pub elapsed: Duration,
+}
+
+impl Report {
+    pub fn ok(&self) -> bool {
+        !self.diagnostics.has_errors()
+    }
+}
+
+/// The build date: `VETRINA_NOW` (YYYY-MM-DD) if set, for reproducible builds, else today.
+pub fn today_from_env() -> Result<Date, String> {
+    match std::env::var("VETRINA_NOW") {
+        Ok(v) if !v.trim().is_empty() => v
+            .trim()
+            .get(..10)
+            .unwrap_or(v.trim())
+            .parse::<Date>()
+            .map_err(|e| format!("VETRINA_NOW=`{v}` is not a date (YYYY-MM-DD): {e}")),
+        _ => Ok(jiff::ZonedDateTime::now().date()),
+    }
+}
+
+/// Builds the site and writes it, unless there are errors: then nothing is written.
+pub fn build(opts: &BuildOptions) -> Report {
+    run(opts, true)
+}
+
+/// Everything `build` checks, without writing anything.
+pub fn check(opts: &BuildOptions) -> Report {
+    run(opts, false)
+}
+
+fn run(opts: &BuildOptions, write_output: bool) -> Report {
+    let started = Instant::now();
+    let mut report = Report::default();
+    let diags = &mut report.diagnostics;
+    let output = opts.output_dir();
+    if write_output && let Err(msg) = output_is_safe(&opts.root, &output) {
+        diags.file_error(
+            &output,
+            msg,
+            "choose an output folder of its own, such as `public` (the default)",
+        );
+        return report;
+    }
+    let today = match opts.today {
+        Some(d) => d,
+        None => match today_from_env() {
+            Ok(d) => d,
+            Err(e) => {
+                diags.file_error(Path::new("VETRINA_NOW"), e, "unset it or write a date like 2026-11-25");
+                return report;
+            }
+        },
+    };
+    let mut sources = load::load(&opts.root, diags);
+    let theme = std::mem::take(&mut sources.theme);
+    let mopts = model::ModelOptions {
+        drafts: opts.drafts,
+        base_url: opts.base_url.clone(),
+        today,
+    };
+    let Some(site) = model::build(sources, &mopts, diags) else {
+        report.elapsed = started.elapsed();
+        return report;
+    };
+    report.taken_down = site
+        .taken_down
+        .iter()
+        .map(|t| TakenDownStory {
+            key: t.key.clone(),
+            file: t.file.clone(),
+            reason: t.reason.clone(),
+        })
+        .collect();
+    let plan = plan::plan(&site, diags);
+    for l in &site.langs {
+        let n = plan.routes.iter().filter(|r| r.lang == l.code).count();
+        report.pages.push((l.code.clone(), n));
+    }
+    let out = render::render(&site, plan, &theme, diags);
+    if write_output && !diags.has_errors() {
+        match write::write(&output, &out) {
+            Ok(s) => {
+                report.files_written = s.written;
+                report.files_unchanged = s.unchanged;
+                report.files_removed = s.removed;
+            }
+            Err(e) => diags.file_error(
+                &output,
+                format!("cannot write the site: {e}; the previous output is unchanged"),
+                "check that the disk has space and that you may write to the output folder",
+            ),
+        }
+    }
+    report.elapsed = started.elapsed();
+    report
+}
+
+/// The output folder is wiped of files that are not part of the site, so it must never be the
+/// site itself or hold its sources.
+fn output_is_safe(root: &Path, output: &Path) -> Result<(), String> {
+    let abs = |p: &Path| -> PathBuf {
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        };
+        // Normalise without requiring the path to exist.
+        let mut out = PathBuf::new();
+        for c in p.components() {
+            match c {
+                std::path::Component::ParentDir => {
+                    out.pop();
+                }
+                std::path::Component::CurDir => {}
+                c => out.push(c),
+            }
+        }
+        out
+    };
+    let root = abs(root);
+    let out = abs(output);
+    if root.starts_with(&out) {
+        return Err(format!(
+            "the output folder {} contains the site itself: building there would delete the sources",
+            output.display()
+        ));
+    }
+    for src in ["content", "data", "themes"] {
+        if out.starts_with(root.join(src)) {
+            return Err(format!(
+                "the output folder {} is inside the site's {src}/ folder",
+                output.display()
+            ));
+        }
+    }
+    if out.join("site.yaml").exists() || out.join("content").is_dir() {
+        return Err(format!(
+            "the output folder {} looks like a site (it has site.yaml or content/), not an output folder",
+            output.display()
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,593 @@
+//! Load: walk the site on disk and read its sources into memory.
+//!
+//! This is the only stage (besides `write`) that touches the disk. It never follows a link out
+//! of the site, reports link loops, unreadable, empty, oversized and non-UTF-8 files as
+//! diagnostics, and splits Markdown files into front matter and body. It does not interpret
+//! anything: that is `model`'s job.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::diag::{Diagnostics, Pos, SourceText, unknown_help};
+
+/// Text sources larger than this are refused: no real front matter, story or calendar comes
+/// close, and a hostile file must not exhaust memory.
+const MAX_TEXT_BYTES: u64 = 4 * 1024 * 1024;
+
+/// The content sections Vetrina knows, by their folder name under `content/`.
+pub const SECTIONS: [&str; 4] = ["projects", "stories", "news", "pages"];
+
+/// Everything read from a site folder.
+#[derive(Debug, Default)]
+pub struct Sources {
+    pub root: PathBuf,
+    pub config: Option<SourceText>,
+    pub content: Vec<ContentFile>,
+    /// Files beside the Markdown in a bundle (images, PDFs), by bundle.
+    pub assets: Vec<Asset>,
+    pub funds: Option<SourceText>,
+    pub organisations: Option<SourceText>,
+    pub events: Vec<SourceText>,
+    pub indicators: Vec<SourceText>,
+    pub i18n_overrides: Vec<SourceText>,
+    pub theme: Theme,
+}
+
+/// The files of the theme in use.
+#[derive(Debug, Default)]
+pub struct Theme {
+    pub name: String,
+    /// Templates by name (their path under `templates/`, with `/`).
+    pub templates: Vec<(String, SourceText)>,
+    pub i18n: Vec<SourceText>,
+    /// Static files: (path under `static/`, with `/`; absolute path).
+    pub statics: Vec<(String, PathBuf)>,
+}
+
+/// One Markdown file: `content/<section>/<key>/index.<lang>.md` or `content/_index.<lang>.md`.
+#[derive(Debug, Clone)]
+pub struct ContentFile {
+    /// `projects`, `stories`, `news`, `pages`, or `home` for `_index.<lang>.md`.
+    pub section: String,
+    pub key: String,
+    pub lang: String,
+    /// Where the language code sits in the file name, for diagnostics about it.
+    pub lang_pos: Pos,
+    pub src: SourceText,
+    pub front_matter: String,
+    /// 1-based line of the first front-matter line in the file.
+    pub fm_line: usize,
+    pub body: String,
+    /// Byte offset of the body in the file, to turn Markdown offsets into lines.
+    pub body_offset: usize,
+}
+
+/// A file beside a bundle's Markdown, published next to the page.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    pub section: String,
+    pub key: String,
+    /// File name inside the bundle (may include subfolders, with `/`).
+    pub name: String,
+    pub abs: PathBuf,
+}
+
+/// Reads the site at `root`. Problems are pushed to `diags`; what could be read is returned.
+pub fn load(root: &Path, diags: &mut Diagnostics) -> Sources {
+    let mut s = Sources {
+        root: root.to_path_buf(),
+        ..Default::default()
+    };
+    let canon_root = match root.canonicalize() {
+        Ok(r) => r,
+        Err(e) => {
+            diags.file_error(
+                root,
+                format!("cannot open the site folder: {e}"),
+                "check the path given with --root (it must be the folder that holds site.yaml)",
+            );
+            return s;
+        }
+    };
+
+    let config_path = root.join("site.yaml");
+    if config_path.exists() {
+        s.config = read_text(root, &config_path, diags);
+    } else {
+        diags.file_error(
+            Path::new("site.yaml"),
+            "this folder has no site.yaml, so it is not a Vetrina site",
+            "run the command in the site's folder, give it with --root DIR, or create a new site with `vetrina init DIR`",
+        );
+        return s;
+    }
+
+    s.theme = load_theme(root, &canon_root, s.config.as_ref(), diags);
+
+    let data = root.join("data");
+    for (name, slot) in [
+        ("funds.yaml", &mut s.funds),
+        ("organisations.yaml", &mut s.organisations),
+    ] {
+        let p = data.join(name);
+        if p.exists() {
+            *slot = read_text(root, &p, diags);
+        }
+    }
+    s.events = read_yaml_dir(root, &canon_root, &data.join("events"), diags);
+    s.indicators = read_yaml_dir(root, &canon_root, &data.join("indicators"), diags);
+    s.i18n_overrides = read_yaml_dir(root, &canon_root, &data.join("i18n"), diags);
+
+    let content = root.join("content");
+    if content.is_dir() {
+        let (files, assets) = walk_content(root, &canon_root, &content, diags);
+        s.assets = assets;
+        let results: Vec<(Option<ContentFile>, Diagnostics)> = files
+            .par_iter()
+            .map(|(path, section, key, lang, lang_pos)| {
+                let mut d = Diagnostics::new();
+                let cf = read_text(root, path, &mut d).and_then(|src| {
+                    split_front_matter(src, section, key, lang, *lang_pos, &mut d)
+                });
+                (cf, d)
+            })
+            .collect();
+        for (cf, d) in results {
+            diags.extend(d);
+            s.content.extend(cf);
+        }
+        s.content
+            .sort_by(|a, b| (&a.section, &a.key, &a.lang).cmp(&(&b.section, &b.key, &b.lang)));
+    }
+    s
+}
+
+/// The theme named by `theme:` in site.yaml (`default` when absent). The name is read from the
+/// raw text because the typed config is only built by `model`.
+fn load_theme(
+    root: &Path,
+    canon_root: &Path,
+    config: Option<&SourceText>,
+    diags: &mut Diagnostics,
+) -> Theme {
+    let name = config
+        .and_then(|c| {
+            c.text.lines().find_map(|l| {
+                l.strip_prefix("theme:")
+                    .map(|v| v.trim().trim_matches(['"', '\'']).to_string())
+            })
+        })
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "default".to_string());
+    let mut theme = Theme {
+        name: name.clone(),
+        ..Default::default()
+    };
+    let dir = root.join("themes").join(&name);
+    if !dir.is_dir() {
+        let known: Vec<String> = std::fs::read_dir(root.join("themes"))
+            .map(|rd| {
+                rd.filter_map(|e| e.ok())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let src = config.cloned().unwrap_or_else(|| SourceText::new("site.yaml", ""));
+        let pos = src.find_key(1, "theme:").unwrap_or(Pos::new(1, 1, 1));
+        diags
+            .error(&src, pos, format!("there is no theme `{name}` in themes/"))
+            .help(unknown_help("themes", &name, known.iter().map(String::as_str)));
+        return theme;
+    }
+    let tdir = dir.join("templates");
+    for entry in WalkDir::new(&tdir).follow_links(true).sort_by_file_name() {
+        match entry {
+            Ok(e) if e.file_type().is_file() => {
+                let Ok(rel) = e.path().strip_prefix(&tdir) else { continue };
+                let name = rel.to_string_lossy().replace('\\', "/");
+                if name.starts_with('.') || name.contains("/.") {
+                    continue;
+                }
+                if let Some(src) = read_text(root, e.path(), diags) {
+                    theme.templates.push((name, src));
+                }
+            }
+            Ok(_) => {}
+            Err(e) => walk_error(root, &e, diags),
+        }
+    }
+    theme.i18n = read_yaml_dir(root, canon_root, &dir.join("i18n"), diags);
+    let sdir = dir.join("static");
+    for entry in WalkDir::new(&sdir).follow_links(true).sort_by_file_name() {
+        match entry {
+            Ok(e) if e.file_type().is_file() => {
+                let Ok(rel) = e.path().strip_prefix(&sdir) else { continue };
+                let rel = rel.to_string_lossy().replace('\\', "/");
+                if !inside_site(canon_root, e.path()) {
+                    diags.file_error(
+                        &rel_path(root, e.path()),
+                        "this file is a link to something outside the site folder",
+                        "copy the file into the theme instead of linking to it",
+                    );
+                    continue;
+                }
+                theme.statics.push((rel, e.path().to_path_buf()));
+            }
+            Ok(_) => {}
+            Err(e) => walk_error(root, &e, diags),
+        }
+    }
+    theme
+}
+
+type FoundFile = (PathBuf, String, String, String, Pos);
+
+/// Walks `content/`, classifying every file as Markdown of a known section, a bundle asset, or
+/// a misplaced file (a diagnostic).
+fn walk_content(
+    root: &Path,
+    canon_root: &Path,
+    content: &Path,
+    diags: &mut Diagnostics,
+) -> (Vec<FoundFile>, Vec<Asset>) {
+    let mut files = Vec::new();
+    let mut assets = Vec::new();
+    for entry in WalkDir::new(content)
+        .follow_links(true)
+        .sort_by_file_name()
+    {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                walk_error(root, &e, diags);
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let path = entry.path();
+        let rel = rel_path(root, path);
+        if !inside_site(canon_root, path) {
+            diags.file_error(
+                &rel,
+                "this file is a link to something outside the site folder",
+                "copy the file into the site instead of linking to it: Vetrina never publishes files from outside the site",
+            );
+            continue;
+        }
+        let Some(rel_content) = path.strip_prefix(content).ok() else {
+            continue;
+        };
+        let parts: Vec<String> = rel_content
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        let file_name = parts.last().cloned().unwrap_or_default();
+        if file_name.starts_with('.') {
+            continue; // editor and OS files (.DS_Store, .swp) are not content
+        }
+        if rel_content.to_str().is_none() {
+            diags.file_error(
+                &rel,
+                "this file name is not valid UTF-8 text",
+                "rename the file using letters, digits and dashes only",
+            );
+            continue;
+        }
+        let md_lang = |name: &str, stem: &str| -> Option<String> {
+            name.strip_prefix(stem)
+                .and_then(|r| r.strip_suffix(".md"))
+                .map(str::to_string)
+        };
+        match parts.as_slice() {
+            [name] => {
+                if let Some(lang) = md_lang(name, "_index.") {
+                    let pos = Pos::new(1, 1, 1);
+                    files.push((
+                        path.to_path_buf(),
+                        "home".to_string(),
+                        "home".to_string(),
+                        lang,
+                        pos,
+                    ));
+                } else {
+                    diags.file_error(
+                        &rel,
+                        "Vetrina does not know what to do with this file",
+                        "the only file allowed directly in content/ is the home text `_index.<lang>.md` (for example `_index.it.md`); put other content in content/projects, content/stories, content/news or content/pages",
+                    );
+                }
+            }
+            [section, ..] if !SECTIONS.contains(&section.as_str()) => {
+                diags.file_error(
+                    &rel,
+                    format!("`{section}` is not a content section"),
+                    unknown_help("sections", section, SECTIONS),
+                );
+            }
+            [section, key, name] if md_lang(name, "index.").is_some() => {
+                let lang = md_lang(name, "index.").unwrap_or_default();
+                files.push((
+                    path.to_path_buf(),
+                    section.clone(),
+                    key.clone(),
+                    lang,
+                    Pos::new(1, 1, 1),
+                ));
+            }
+            [_, _, name] if name.ends_with(".md") => {
+                diags.file_error(
+                    &rel,
+                    "a Markdown file in a bundle must be called `index.<lang>.md`",
+                    format!(
+                        "rename it to `index.it.md` (or `index.en.md`, … for its language); \"{name}\" is not read"
+                    ),
+                );
+            }
+            [section, key, rest @ ..] if !rest.is_empty() => {
+                assets.push(Asset {
+                    section: section.clone(),
+                    key: key.clone(),
+                    name: rest.join("/"),
+                    abs: path.to_path_buf(),
+                });
+            }
+            _ => {
+                diags.file_error(
+                    &rel,
+                    "this file is not inside a bundle folder",
+                    "each entry has its own folder: content/<section>/<name>/index.<lang>.md, with its pictures beside it",
+                );
+            }
+        }
+    }
+    (files, assets)
+}
+
+fn read_yaml_dir(
+    root: &Path,
+    canon_root: &Path,
+    dir: &Path,
+    diags: &mut Diagnostics,
+) -> Vec<SourceText> {
+    let mut out = Vec::new();
+    if !dir.is_dir() {
+        return out;
+    }
+    for entry in WalkDir::new(dir)
+        .follow_links(true)
+        .max_depth(1)
+        .sort_by_file_name()
+    {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                walk_error(root, &e, diags);
+                continue;
+            }
+        };
+        let path = entry.path();
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy();
+        if name.starts_with('.') {
+            continue;
+        }
+        let rel = rel_path(root, path);
+        if !(name.ends_with(".yaml") || name.ends_with(".yml")) {
+            diags.file_error(
+                &rel,
+                "only YAML files (.yaml) are read in this folder",
+                "rename the file to end in .yaml, or move it out of data/",
+            );
+            continue;
+        }
+        if !inside_site(canon_root, path) {
+            diags.file_error(
+                &rel,
+                "this file is a link to something outside the site folder",
+                "copy the file into the site instead of linking to it",
+            );
+            continue;
+        }
+        out.extend(read_text(root, path, diags));
+    }
+    out
+}
+
+fn walk_error(root: &Path, e: &walkdir::Error, diags: &mut Diagnostics) {
+    let path = e.path().map(|p| rel_path(root, p)).unwrap_or_default();
+    if let Some(ancestor) = e.loop_ancestor() {
+        diags.file_error(
+            &path,
+            format!(
+                "this folder is a link back to {}, which makes an endless loop",
+                rel_path(root, ancestor).display()
+            ),
+            "remove the link: a site folder must not contain itself",
+        );
+    } else {
+        diags.file_error(
+            &path,
+            format!(
+                "cannot read this: {}",
+                e.io_error()
+                    .map(|io| io.to_string())
+                    .unwrap_or_else(|| e.to_string())
+            ),
+            "check that the file exists and that you have permission to read it (a broken link also gives this error)",
+        );
+    }
+}
+
+fn inside_site(canon_root: &Path, path: &Path) -> bool {
+    path.canonicalize()
+        .map(|c| c.starts_with(canon_root))
+        .unwrap_or(false)
+}
+
+pub fn rel_path(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+/// Reads a text file, refusing oversized, empty and non-UTF-8 ones with a diagnostic.
+pub fn read_text(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<SourceText> {
+    let rel = rel_path(root, path);
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => {
+            diags.file_error(
+                &rel,
+                format!("cannot read this file: {e}"),
+                "check that the file exists and that you have permission to read it",
+            );
+            return None;
+        }
+    };
+    if meta.len() > MAX_TEXT_BYTES {
+        diags.file_error(
+            &rel,
+            format!(
+                "this file is too large ({} MB; the limit is {} MB)",
+                meta.len() / (1024 * 1024),
+                MAX_TEXT_BYTES / (1024 * 1024)
+            ),
+            "split it into smaller files; pictures belong beside the text, not inside it",
+        );
+        return None;
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            diags.file_error(
+                &rel,
+                format!("cannot read this file: {e}"),
+                "check that you have permission to read it",
+            );
+            return None;
+        }
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let good = String::from_utf8_lossy(&bytes[..valid]).into_owned();
+            let line = good.matches('\n').count() + 1;
+            let line_start = good.rfind('\n').map(|i| i + 1).unwrap_or(0);
+            let col = good[line_start..].chars().count() + 1;
+            let line_end = bytes[valid..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(bytes.len(), |p| valid + p);
+            let shown = String::from_utf8_lossy(&bytes[line_start..line_end]).into_owned();
+            let src = SourceText::new(rel.clone(), "\n".repeat(line - 1) + &shown);
+            diags
+                .error(
+                    &src,
+                    Pos::new(line, col, 1),
+                    "this file is not UTF-8 text",
+                )
+                .help("save the file as UTF-8 (in most editors: \"Save with encoding\" → UTF-8)");
+            return None;
+        }
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
+    if text.trim().is_empty() {
+        diags.file_error(
+            &rel,
+            "this file is empty",
+            "write the content into it, or delete the file",
+        );
+        return None;
+    }
+    Some(SourceText::new(rel, text))
+}
+
+/// Splits `---` front matter from the Markdown body.
+fn split_front_matter(
+    src: SourceText,
+    section: &str,
+    key: &str,
+    lang: &str,
+    lang_pos: Pos,
+    diags: &mut Diagnostics,
+) -> Option<ContentFile> {
+    let text = &src.text;
+    let first_line_end = text.find('\n').unwrap_or(text.len());
+    if text[..first_line_end].trim_end() != "---" {
+        diags
+            .error(&src, Pos::new(1, 1, 1), "the file does not start with front matter")
+            .help("begin the file with a line `---`, then the fields (title: …, date: …), then another line `---`, then the text");
+        return None;
+    }
+    let fm_start = (first_line_end + 1).min(text.len());
+    let mut offset = fm_start;
+    let mut fm_end = None;
+    for line in text[fm_start..].split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            fm_end = Some((offset, offset + line.len()));
+            break;
+        }
+        offset += line.len();
+    }
+    let Some((fm_end, body_start)) = fm_end else {
+        diags
+            .error(&src, Pos::new(1, 1, 3), "the front matter is never closed")
+            .help("add a line with only `---` after the last field, before the text");
+        return None;
+    };
+    Some(ContentFile {
+        section: section.to_string(),
+        key: key.to_string(),
+        lang: lang.to_string(),
+        lang_pos,
+        front_matter: text[fm_start..fm_end].to_string(),
+        fm_line: 2,
+        body: text[body_start..].to_string(),
+        body_offset: body_start,
+        src,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(text: &str) -> (Option<ContentFile>, Diagnostics) {
+        let mut d = Diagnostics::new();
+        let cf = split_front_matter(
+            SourceText::new("x.md", text),
+            "stories",
+            "k",
+            "it",
+            Pos::default(),
+            &mut d,
+        );
+        (cf, d)
+    }
+
+    #[test]
+    fn splits_front_matter_and_body() {
+        let (cf, d) = split("---\ntitle: a\n---\n# Hi\n");
+        let cf = cf.expect("split");
+        assert!(d.is_empty());
+        assert_eq!(cf.front_matter, "title: a\n");
+        assert_eq!(cf.body, "# Hi\n");
+        assert_eq!(&cf.src.text[cf.body_offset..], "# Hi\n");
+    }
+
+    #[test]
+    fn unclosed_and_missing_front_matter_are_errors() {
+        let (cf, d) = split("---\ntitle: a\n");
+        assert!(cf.is_none());
+        assert!(d.sorted()[0].message.contains("never closed"));
+        let (cf, d) = split("title: a\n");
+        assert!(cf.is_none());
+        assert!(d.sorted()[0].message.contains("does not start"));
+    }
+}

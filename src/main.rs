@@ -1,0 +1,140 @@
+//! The `vetrina` command: parse the arguments, call the library, print, set the exit code.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use vetrina::{BuildOptions, Date, Report};
+
+/// Vetrina turns the stories, project sheets, news and event calendars of your projects into a
+/// public website, in every language of the site.
+///
+/// Run the commands in the folder of your site (the one with site.yaml), or give it with --root.
+#[derive(Parser)]
+#[command(name = "vetrina", version, about, long_about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the website into the output folder (public/ by default).
+    ///
+    /// Every file of the site is checked first. If anything is wrong, all the problems are
+    /// listed with the file, the line and how to fix them, and the website already in the
+    /// output folder is left exactly as it was.
+    Build {
+        /// The site's folder, the one that holds site.yaml [default: the current folder]
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        root: PathBuf,
+        /// Where to write the website [default: public/ inside the site's folder]
+        #[arg(long, value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// The address where the site will be published, if not the one in site.yaml
+        /// (for example a test server: https://test.example.org)
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+        /// Also publish drafts (pages with `draft: true`), to preview them
+        #[arg(long)]
+        drafts: bool,
+        /// Build as if today were this date (YYYY-MM-DD): events become upcoming or past,
+        /// and consents expire, relative to it. Also settable with VETRINA_NOW.
+        #[arg(long, value_name = "DATE")]
+        now: Option<Date>,
+    },
+    /// Check the whole site without writing anything; lists every problem, and every story
+    /// taken down because its consent expired or was withdrawn.
+    ///
+    /// Exits with status 1 if there is any error, so it can guard a publishing pipeline.
+    Check {
+        /// The site's folder, the one that holds site.yaml [default: the current folder]
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        root: PathBuf,
+        /// Check as if today were this date (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        now: Option<Date>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let styled = std::io::stderr().is_terminal();
+    match cli.command {
+        Command::Build {
+            root,
+            output,
+            base_url,
+            drafts,
+            now,
+        } => {
+            let opts = BuildOptions {
+                root,
+                output,
+                base_url,
+                drafts,
+                today: now,
+            };
+            let report = vetrina::build(&opts);
+            print_diagnostics(&report, styled);
+            if report.ok() {
+                let pages: Vec<String> = report
+                    .pages
+                    .iter()
+                    .map(|(l, n)| format!("{l} {n}"))
+                    .collect();
+                eprintln!(
+                    "Built {} pages ({}) into {} in {} ms: {} files written, {} unchanged, {} removed.",
+                    report.pages.iter().map(|(_, n)| n).sum::<usize>(),
+                    pages.join(", "),
+                    opts.output_dir().display(),
+                    report.elapsed.as_millis(),
+                    report.files_written,
+                    report.files_unchanged,
+                    report.files_removed
+                );
+                ExitCode::SUCCESS
+            } else {
+                fail_summary(&report);
+                ExitCode::FAILURE
+            }
+        }
+        Command::Check { root, now } => {
+            let mut opts = BuildOptions::new(root);
+            opts.today = now;
+            let report = vetrina::check(&opts);
+            print_diagnostics(&report, styled);
+            if !report.taken_down.is_empty() {
+                eprintln!("Taken down ({}):", report.taken_down.len());
+                for t in &report.taken_down {
+                    eprintln!("  taken down: {} ({}) — {}", t.key, t.file.display(), t.reason);
+                }
+            }
+            if report.ok() {
+                eprintln!(
+                    "The site is fine: {} pages would be built, no errors.",
+                    report.pages.iter().map(|(_, n)| n).sum::<usize>()
+                );
+                ExitCode::SUCCESS
+            } else {
+                fail_summary(&report);
+                ExitCode::FAILURE
+            }
+        }
+    }
+}
+
+fn print_diagnostics(report: &Report, styled: bool) {
+    for d in report.diagnostics.sorted() {
+        eprintln!("{}\n", d.render(styled));
+    }
+}
+
+fn fail_summary(report: &Report) {
+    let n = report.diagnostics.errors().count();
+    eprintln!(
+        "{n} error{} found: nothing was written, the website in the output folder is unchanged.",
+        if n == 1 { "" } else { "s" }
+    );
+}

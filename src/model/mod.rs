@@ -1,0 +1,714 @@
+//! Model: turn the loaded sources into a typed, validated, immutable `Site`.
+//!
+//! Everything an author can get wrong is found here and reported with its file and line:
+//! YAML shape, unknown keys, bad dates, references to unknown regions, projects, funds and
+//! organisations, and the privacy rules of SPEC §6. Validation never stops at the first error.
+//! Nothing here touches the disk.
+
+pub mod privacy;
+pub mod regions;
+pub mod schema;
+pub mod yaml;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use jiff::civil::{Date, DateTime};
+use rayon::prelude::*;
+use serde_saphyr::Spanned;
+
+use crate::diag::{Diagnostics, Pos, SourceText, unknown_help};
+use crate::load::{Asset, ContentFile, Sources};
+use regions::Region;
+use schema::*;
+use yaml::{LangMap, Origin, RegionSel, parse};
+
+/// A language of the site, with its translated section segments resolved.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Language {
+    pub code: String,
+    pub name: String,
+    pub dir: Direction,
+    pub sections: Sections,
+}
+
+/// Section path segments in one language.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Sections {
+    pub projects: String,
+    pub stories: String,
+    pub news: String,
+    pub events: String,
+    pub regions: String,
+}
+
+impl Sections {
+    /// The English segments, used by a language that configures none.
+    fn english() -> Self {
+        Sections {
+            projects: "projects".into(),
+            stories: "stories".into(),
+            news: "news".into(),
+            events: "events".into(),
+            regions: "regions".into(),
+        }
+    }
+}
+
+/// One language version of a content entity.
+#[derive(Debug)]
+pub struct Doc<T> {
+    pub lang: String,
+    pub fm: T,
+    pub body: String,
+    pub body_offset: usize,
+    pub src: SourceText,
+}
+
+/// A content entity (project, story, news item, page) in all the languages it is written in.
+#[derive(Debug)]
+pub struct Entity<T> {
+    pub key: String,
+    pub docs: BTreeMap<String, Doc<T>>,
+}
+
+impl<T> Entity<T> {
+    /// The text shown in `lang`: its own translation, or the fallback source (the default
+    /// language, else the first language it exists in). The flag says whether it is a fallback.
+    pub fn doc<'a>(&'a self, lang: &str, langs: &[Language]) -> (&'a Doc<T>, bool) {
+        if let Some(d) = self.docs.get(lang) {
+            return (d, false);
+        }
+        (self.source(langs), true)
+    }
+
+    /// The original text: default language first, then in the site's language order.
+    pub fn source<'a>(&'a self, langs: &[Language]) -> &'a Doc<T> {
+        langs
+            .iter()
+            .find_map(|l| self.docs.get(&l.code))
+            .or_else(|| self.docs.values().next())
+            .expect("an entity always has at least one document")
+    }
+
+    pub fn has(&self, lang: &str) -> bool {
+        self.docs.contains_key(lang)
+    }
+}
+
+/// A validated event with its times resolved.
+#[derive(Debug)]
+pub struct Event {
+    pub file: SourceText,
+    pub data: EventFile,
+    pub start: DateTime,
+    pub end: Option<DateTime>,
+    /// Only a date was given: the time is unknown, and it is shown as a whole-day event.
+    pub all_day: bool,
+    pub timezone: String,
+}
+
+impl Event {
+    pub fn id(&self) -> &str {
+        &self.data.id.value
+    }
+}
+
+/// A story left out of every output because its consent expired or was withdrawn.
+#[derive(Debug, Clone)]
+pub struct TakenDown {
+    pub key: String,
+    pub file: PathBuf,
+    pub reason: String,
+}
+
+/// The whole site, typed and validated. Built once per build and then only read.
+#[derive(Debug)]
+pub struct Site {
+    pub config: ConfigFile,
+    pub langs: Vec<Language>,
+    pub base_url: String,
+    pub home: Option<Entity<HomeFm>>,
+    pub projects: Vec<Entity<ProjectFm>>,
+    pub stories: Vec<Entity<StoryFm>>,
+    pub news: Vec<Entity<NewsFm>>,
+    pub pages: Vec<Entity<PageFm>>,
+    pub events: Vec<Event>,
+    pub funds: BTreeMap<String, FundFile>,
+    /// data/funds.yaml, kept to point at references inside it.
+    pub funds_src: Option<SourceText>,
+    pub orgs: BTreeMap<String, OrgFile>,
+    pub indicators: Vec<IndicatorFile>,
+    pub assets: Vec<Asset>,
+    pub taken_down: Vec<TakenDown>,
+    pub i18n_overrides: Vec<SourceText>,
+    pub today: Date,
+}
+
+impl Site {
+    pub fn default_lang(&self) -> &str {
+        &self.langs[0].code
+    }
+
+    pub fn lang(&self, code: &str) -> Option<&Language> {
+        self.langs.iter().find(|l| l.code == code)
+    }
+
+    pub fn project(&self, key: &str) -> Option<&Entity<ProjectFm>> {
+        self.projects.iter().find(|p| p.key == key)
+    }
+}
+
+/// Settings of one build that do not come from the site's files.
+#[derive(Debug, Clone)]
+pub struct ModelOptions {
+    pub drafts: bool,
+    pub base_url: Option<String>,
+    /// The build date: consent expiry and upcoming/past events are relative to it.
+    pub today: Date,
+}
+
+/// Builds the `Site` from the sources, or reports every problem found.
+pub fn build(src: Sources, opts: &ModelOptions, diags: &mut Diagnostics) -> Option<Site> {
+    let cfg_src = src.config.as_ref()?;
+    let config: ConfigFile = parse(cfg_src, &cfg_src.text, Origin::FILE, diags)?;
+    let langs = languages(&config, cfg_src, diags);
+    if langs.is_empty() {
+        return None;
+    }
+    let lang_codes: Vec<&str> = langs.iter().map(|l| l.code.as_str()).collect();
+    check_langmap(&config.title, "title", cfg_src, 1, &lang_codes, diags);
+
+    let funds: BTreeMap<String, FundFile> = src
+        .funds
+        .as_ref()
+        .and_then(|s| parse(s, &s.text, Origin::FILE, diags))
+        .unwrap_or_default();
+    let orgs: BTreeMap<String, OrgFile> = src
+        .organisations
+        .as_ref()
+        .and_then(|s| parse(s, &s.text, Origin::FILE, diags))
+        .unwrap_or_default();
+
+    // Content files, parsed in parallel: each gets its own collector, merged in order.
+    let parsed: Vec<(ParsedDoc, Diagnostics)> = src
+        .content
+        .par_iter()
+        .map(|cf| {
+            let mut d = Diagnostics::new();
+            let doc = parse_doc(cf, &lang_codes, &mut d);
+            (doc, d)
+        })
+        .collect();
+    let mut home = None;
+    let mut projects = Vec::new();
+    let mut stories = Vec::new();
+    let mut news = Vec::new();
+    let mut pages = Vec::new();
+    for (doc, d) in parsed {
+        diags.extend(d);
+        match doc {
+            ParsedDoc::Home(k, doc) => add_doc(&mut home, k, doc),
+            ParsedDoc::Project(k, doc) => push_doc(&mut projects, k, doc),
+            ParsedDoc::Story(k, doc) => push_doc(&mut stories, k, doc),
+            ParsedDoc::News(k, doc) => push_doc(&mut news, k, doc),
+            ParsedDoc::Page(k, doc) => push_doc(&mut pages, k, doc),
+            ParsedDoc::Failed => {}
+        }
+    }
+    if !opts.drafts {
+        drop_drafts(&mut projects, |fm| fm.draft);
+        drop_drafts(&mut stories, |fm| fm.draft);
+        drop_drafts(&mut news, |fm| fm.draft);
+        drop_drafts(&mut pages, |fm| fm.draft);
+    }
+
+    let mut events = Vec::new();
+    let mut event_ids: BTreeMap<String, PathBuf> = BTreeMap::new();
+    for f in &src.events {
+        let list: Vec<EventFile> = match parse(f, &f.text, Origin::FILE, diags) {
+            Some(l) => l,
+            None => continue,
+        };
+        for e in list {
+            let id = e.id.value.clone();
+            if let Some(first) = event_ids.get(&id) {
+                diags
+                    .error(f, Origin::FILE.pos_of(&e.id), format!("the event id `{id}` is used twice"))
+                    .help(format!(
+                        "event ids must be unique across all calendars; it is already used in {}",
+                        first.display()
+                    ));
+                continue;
+            }
+            event_ids.insert(id, f.path.clone());
+            if let Some(ev) = event(f, e, diags) {
+                events.push(ev);
+            }
+        }
+    }
+    events.sort_by(|a, b| (a.start, a.id()).cmp(&(b.start, b.id())));
+
+    let mut indicators = Vec::new();
+    for f in &src.indicators {
+        if let Some(i) = parse::<IndicatorFile>(f, &f.text, Origin::FILE, diags) {
+            indicators.push((f.clone(), i));
+        }
+    }
+
+    let base_url = opts
+        .base_url
+        .clone()
+        .unwrap_or_else(|| config.base_url.clone())
+        .trim_end_matches('/')
+        .to_string();
+
+    let mut site = Site {
+        config,
+        langs,
+        base_url,
+        home,
+        projects,
+        stories,
+        news,
+        pages,
+        events,
+        funds,
+        funds_src: src.funds.clone(),
+        orgs,
+        indicators: Vec::new(),
+        assets: src.assets,
+        taken_down: Vec::new(),
+        i18n_overrides: src.i18n_overrides,
+        today: opts.today,
+    };
+
+    validate_refs(&site, cfg_src, &indicators, diags);
+    site.indicators = indicators.into_iter().map(|(_, i)| i).collect();
+    privacy::check(&mut site, diags);
+    Some(site)
+}
+
+fn languages(config: &ConfigFile, src: &SourceText, diags: &mut Diagnostics) -> Vec<Language> {
+    let mut out: Vec<Language> = Vec::new();
+    if config.languages.is_empty() {
+        let pos = src.find_key(1, "languages:").unwrap_or(Pos::new(1, 1, 1));
+        diags
+            .error(src, pos, "the site has no languages")
+            .help("list at least one language, for example `languages: [{code: it, name: Italiano}]`");
+    }
+    for l in &config.languages {
+        let code = &l.code.value;
+        let valid = (2..=3).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_lowercase());
+        if !valid {
+            diags
+                .error(src, Origin::FILE.pos_of(&l.code), format!("`{code}` is not a language code"))
+                .help("use the two-letter ISO 639-1 code of the language, in lower case: it, en, fr, ar, ur, bn, ti…");
+            continue;
+        }
+        if out.iter().any(|o| &o.code == code) {
+            diags
+                .error(src, Origin::FILE.pos_of(&l.code), format!("the language `{code}` is listed twice"))
+                .help("keep one entry per language");
+            continue;
+        }
+        let english = Sections::english();
+        let s = l.sections.clone();
+        let pick = |v: Option<String>, d: String| v.filter(|x| !x.is_empty()).unwrap_or(d);
+        let sections = match s {
+            Some(s) => Sections {
+                projects: pick(s.projects, english.projects),
+                stories: pick(s.stories, english.stories),
+                news: pick(s.news, english.news),
+                events: pick(s.events, english.events),
+                regions: pick(s.regions, english.regions),
+            },
+            None => english,
+        };
+        for seg in [
+            &sections.projects,
+            &sections.stories,
+            &sections.news,
+            &sections.events,
+            &sections.regions,
+        ] {
+            if regions::slugify(seg) != *seg {
+                let pos = src.find_key(l.code.referenced.line() as usize, seg).unwrap_or(Origin::FILE.pos_of(&l.code));
+                diags
+                    .error(src, pos, format!("`{seg}` cannot be used in a web address"))
+                    .help(format!("use lower-case letters, digits and dashes only, for example `{}`", regions::slugify(seg)));
+            }
+        }
+        out.push(Language {
+            code: code.clone(),
+            name: l.name.clone(),
+            dir: l.dir.unwrap_or(Direction::Ltr),
+            sections,
+        });
+    }
+    out
+}
+
+/// Reports language keys of a per-language text that are not site languages.
+pub fn check_langmap(
+    m: &LangMap,
+    field: &str,
+    src: &SourceText,
+    from_line: usize,
+    langs: &[&str],
+    diags: &mut Diagnostics,
+) {
+    for k in m.langs() {
+        if !langs.contains(&k) {
+            let pos = src
+                .find_key(from_line, &format!("{k}:"))
+                .or_else(|| src.find_key(from_line, &format!("{field}:")))
+                .unwrap_or(Pos::new(from_line, 1, 1));
+            diags
+                .error(src, pos, format!("`{k}` is not one of the site's languages"))
+                .help(unknown_help("languages", k, langs.iter().copied()));
+        }
+    }
+}
+
+enum ParsedDoc {
+    Home(String, Doc<HomeFm>),
+    Project(String, Doc<ProjectFm>),
+    Story(String, Doc<StoryFm>),
+    News(String, Doc<NewsFm>),
+    Page(String, Doc<PageFm>),
+    Failed,
+}
+
+fn parse_doc(cf: &ContentFile, langs: &[&str], diags: &mut Diagnostics) -> ParsedDoc {
+    if !langs.contains(&cf.lang.as_str()) {
+        diags.file_error(
+            &cf.src.path,
+            format!(
+                "the file name says its language is `{}`, which is not one of the site's languages",
+                cf.lang
+            ),
+            format!(
+                "{} (the file must be named index.<language>.md, with a language listed in site.yaml)",
+                unknown_help("languages", &cf.lang, langs.iter().copied())
+            ),
+        );
+        return ParsedDoc::Failed;
+    }
+    if regions::slugify(&cf.key) != cf.key && cf.section != "home" {
+        diags.file_error(
+            &cf.src.path,
+            format!("the folder name `{}` cannot be used in a web address", cf.key),
+            format!(
+                "rename the folder to `{}` (lower-case letters, digits and dashes)",
+                regions::slugify(&cf.key)
+            ),
+        );
+        return ParsedDoc::Failed;
+    }
+    let origin = Origin {
+        first_line: cf.fm_line,
+    };
+    macro_rules! doc {
+        ($variant:ident, $ty:ty) => {
+            match parse::<$ty>(&cf.src, &cf.front_matter, origin, diags) {
+                Some(fm) => ParsedDoc::$variant(
+                    cf.key.clone(),
+                    Doc {
+                        lang: cf.lang.clone(),
+                        fm,
+                        body: cf.body.clone(),
+                        body_offset: cf.body_offset,
+                        src: cf.src.clone(),
+                    },
+                ),
+                None => ParsedDoc::Failed,
+            }
+        };
+    }
+    match cf.section.as_str() {
+        "home" => doc!(Home, HomeFm),
+        "projects" => doc!(Project, ProjectFm),
+        "stories" => doc!(Story, StoryFm),
+        "news" => doc!(News, NewsFm),
+        "pages" => doc!(Page, PageFm),
+        _ => ParsedDoc::Failed,
+    }
+}
+
+/// Removes draft translations, and entities left with none.
+fn drop_drafts<T>(list: &mut Vec<Entity<T>>, is_draft: impl Fn(&T) -> bool) {
+    for e in list.iter_mut() {
+        e.docs.retain(|_, d| !is_draft(&d.fm));
+    }
+    list.retain(|e| !e.docs.is_empty());
+}
+
+fn push_doc<T>(list: &mut Vec<Entity<T>>, key: String, doc: Doc<T>) {
+    match list.last_mut() {
+        Some(e) if e.key == key => {
+            e.docs.insert(doc.lang.clone(), doc);
+        }
+        _ => {
+            let mut docs = BTreeMap::new();
+            docs.insert(doc.lang.clone(), doc);
+            list.push(Entity { key, docs });
+        }
+    }
+}
+
+fn add_doc<T>(slot: &mut Option<Entity<T>>, key: String, doc: Doc<T>) {
+    match slot {
+        Some(e) => {
+            e.docs.insert(doc.lang.clone(), doc);
+        }
+        None => {
+            let mut docs = BTreeMap::new();
+            docs.insert(doc.lang.clone(), doc);
+            *slot = Some(Entity { key, docs });
+        }
+    }
+}
+
+/// Parses an event's times and zone.
+fn event(f: &SourceText, e: EventFile, diags: &mut Diagnostics) -> Option<Event> {
+    let o = Origin::FILE;
+    let parse_time = |s: &Spanned<String>, diags: &mut Diagnostics| -> Option<(DateTime, bool)> {
+        let v = s.value.trim();
+        if v.contains('T') {
+            match v.parse::<DateTime>() {
+                Ok(dt) => Some((dt, false)),
+                Err(err) => {
+                    diags
+                        .error(f, o.pos_of(s), format!("`{v}` is not a valid date and time ({err})"))
+                        .help("write the local date and time as YYYY-MM-DDTHH:MM, for example 2021-07-13T14:30");
+                    None
+                }
+            }
+        } else {
+            match v.parse::<Date>() {
+                Ok(d) => Some((d.to_datetime(jiff::civil::Time::midnight()), true)),
+                Err(err) => {
+                    diags
+                        .error(f, o.pos_of(s), format!("`{v}` is not a valid date ({err})"))
+                        .help("write YYYY-MM-DD when the time is not known, or YYYY-MM-DDTHH:MM, for example 2021-07-13T14:30");
+                    None
+                }
+            }
+        }
+    };
+    let start = parse_time(&e.start, diags);
+    let end = e.end.as_ref().map(|s| parse_time(s, diags));
+    let timezone = e
+        .timezone
+        .as_ref()
+        .map(|t| t.value.clone())
+        .unwrap_or_else(|| "Europe/Rome".to_string());
+    let mut ok = true;
+    if let Some(t) = &e.timezone
+        && jiff::tz::TimeZone::get(&t.value).is_err()
+    {
+        ok = false;
+        let names: Vec<String> = jiff::tz::db().available().map(|n| n.to_string()).collect();
+        diags
+            .error(f, o.pos_of(t), format!("`{}` is not a time zone name", t.value))
+            .help(unknown_help("time zones", &t.value, names.iter().map(String::as_str)));
+    }
+    let (start, all_day) = start?;
+    let end = match end {
+        None => None,
+        Some(None) => return None,
+        Some(Some((end, end_all_day))) => {
+            if end_all_day != all_day {
+                let s = e.end.as_ref().map(|s| o.pos_of(s)).unwrap_or_default();
+                diags
+                    .error(f, s, "the start and the end must both have a time, or both be dates only")
+                    .help("write both as YYYY-MM-DDTHH:MM, or both as YYYY-MM-DD");
+                return None;
+            }
+            if end < start {
+                let s = e.end.as_ref().map(|s| o.pos_of(s)).unwrap_or_default();
+                diags
+                    .error(f, s, "the event ends before it starts")
+                    .help("check the end date and time: it must come after the start");
+                return None;
+            }
+            Some(end)
+        }
+    };
+    if e.venue.is_none() && e.online.is_none() {
+        diags
+            .error(f, o.pos_of(&e.id), format!("the event `{}` has no venue and is not online", e.id.value))
+            .help("add `venue: {name: …, city: …}` or `online: {platform: …}`");
+        ok = false;
+    }
+    ok.then_some(Event {
+        file: f.clone(),
+        data: e,
+        start,
+        end,
+        all_day,
+        timezone,
+    })
+}
+
+/// Reference checks across the whole site: regions, projects, funds, organisations, pages.
+fn validate_refs(
+    site: &Site,
+    cfg_src: &SourceText,
+    indicators: &[(SourceText, IndicatorFile)],
+    diags: &mut Diagnostics,
+) {
+    let project_keys: Vec<&str> = site.projects.iter().map(|p| p.key.as_str()).collect();
+    let fund_keys: Vec<&str> = site.funds.keys().map(String::as_str).collect();
+    let org_keys: Vec<&str> = site.orgs.keys().map(String::as_str).collect();
+    let page_keys: Vec<&str> = site.pages.iter().map(|p| p.key.as_str()).collect();
+    let lang_codes: Vec<&str> = site.langs.iter().map(|l| l.code.as_str()).collect();
+    let region_keys: Vec<&str> = Region::keys().collect();
+
+    let check = |diags: &mut Diagnostics,
+                 src: &SourceText,
+                 o: Origin,
+                 key: &Spanned<String>,
+                 known: &[&str],
+                 what: &str,
+                 file_hint: &str| {
+        if !known.contains(&key.value.as_str()) {
+            diags
+                .error(src, o.pos_of(key), format!("unknown {what} `{}`", key.value))
+                .help(format!(
+                    "{}{}",
+                    unknown_help(&format!("{what}s"), &key.value, known.iter().copied()),
+                    file_hint
+                ));
+        }
+    };
+    let org_hint = " (organisations are defined in data/organisations.yaml)";
+    let fund_hint = " (funds are defined in data/funds.yaml)";
+    let project_hint = " (projects are the folders of content/projects)";
+    let region_hint = " (regions are written with their Italian key, like lombardia or valle-d-aosta)";
+
+    let cfg_o = Origin::FILE;
+    for f in &site.config.funds {
+        check(diags, cfg_src, cfg_o, f, &fund_keys, "fund", fund_hint);
+    }
+    check(diags, cfg_src, cfg_o, &site.config.privacy_page, &page_keys, "page", " (pages are the folders of content/pages)");
+    if let Some(p) = &site.config.publisher {
+        check(diags, cfg_src, cfg_o, p, &org_keys, "organisation", org_hint);
+    }
+
+    if let Some(src) = &site.funds_src {
+        for fund in site.funds.values() {
+            for a in &fund.authorities {
+                check(diags, src, cfg_o, &a.org, &org_keys, "organisation", org_hint);
+            }
+        }
+    }
+
+    for p in &site.projects {
+        for d in p.docs.values() {
+            let o = Origin { first_line: 2 };
+            for f in &d.fm.funds {
+                check(diags, &d.src, o, f, &fund_keys, "fund", fund_hint);
+            }
+            if let Some(l) = &d.fm.lead {
+                check(diags, &d.src, o, l, &org_keys, "organisation", org_hint);
+            }
+            for pt in &d.fm.partners {
+                check(diags, &d.src, o, &pt.org, &org_keys, "organisation", org_hint);
+            }
+            if let RegionSel::Some(list) = &d.fm.regions.value {
+                for r in list {
+                    check(diags, &d.src, o, r, &region_keys, "region", region_hint);
+                }
+            }
+            let words = d.fm.summary.value.split_whitespace().count();
+            if words > 100 {
+                diags
+                    .error(&d.src, o.pos_of(&d.fm.summary), format!("the summary has {words} words; the limit is 100"))
+                    .help("shorten the summary: it is shown in lists and search results; the details belong in the text");
+            }
+            check_slug(d.fm.slug.as_ref(), &d.src, diags);
+        }
+    }
+    for s in &site.stories {
+        for d in s.docs.values() {
+            let o = Origin { first_line: 2 };
+            check(diags, &d.src, o, &d.fm.project, &project_keys, "project", project_hint);
+            check(diags, &d.src, o, &d.fm.region, &region_keys, "region", region_hint);
+            check_slug(d.fm.slug.as_ref(), &d.src, diags);
+        }
+    }
+    for n in &site.news {
+        for d in n.docs.values() {
+            let o = Origin { first_line: 2 };
+            for p in &d.fm.projects {
+                check(diags, &d.src, o, p, &project_keys, "project", project_hint);
+            }
+            for r in &d.fm.regions {
+                check(diags, &d.src, o, r, &region_keys, "region", region_hint);
+            }
+            check_slug(d.fm.slug.as_ref(), &d.src, diags);
+        }
+    }
+    for p in &site.pages {
+        for d in p.docs.values() {
+            check_slug(d.fm.slug.as_ref(), &d.src, diags);
+        }
+    }
+    for e in &site.events {
+        let o = Origin::FILE;
+        let f = &e.file;
+        for p in &e.data.projects {
+            check(diags, f, o, p, &project_keys, "project", project_hint);
+        }
+        for r in &e.data.regions {
+            check(diags, f, o, r, &region_keys, "region", region_hint);
+        }
+        if let Some(org) = &e.data.organiser {
+            check(diags, f, o, org, &org_keys, "organisation", org_hint);
+        }
+        for s in &e.data.programme {
+            for sp in &s.speakers {
+                if let Some(org) = &sp.org {
+                    check(diags, f, o, org, &org_keys, "organisation", org_hint);
+                }
+            }
+        }
+        let line = e.data.id.referenced.line() as usize;
+        check_langmap(&e.data.title, "title", f, line, &lang_codes, diags);
+    }
+    for (src, ind) in indicators {
+        let o = Origin::FILE;
+        check(diags, src, o, &ind.project, &project_keys, "project", project_hint);
+        for fig in &ind.figures {
+            for r in fig.regions.keys() {
+                if !region_keys.contains(&r.as_str()) {
+                    let pos = src.find_key(1, &format!("{r}:")).unwrap_or(Pos::new(1, 1, 1));
+                    diags
+                        .error(src, pos, format!("unknown region `{r}`"))
+                        .help(format!("{}{region_hint}", unknown_help("regions", r, region_keys.iter().copied())));
+                }
+            }
+        }
+    }
+}
+
+fn check_slug(slug: Option<&Spanned<String>>, src: &SourceText, diags: &mut Diagnostics) {
+    if let Some(s) = slug
+        && regions::slugify(&s.value) != s.value
+    {
+        diags
+            .error(src, Origin { first_line: 2 }.pos_of(s), format!("`{}` cannot be used in a web address", s.value))
+            .help(format!("use lower-case letters, digits and dashes only, for example `{}`", regions::slugify(&s.value)));
+    }
+}
+
+/// All distinct themes used by stories, sorted.
+pub fn story_themes(site: &Site) -> BTreeSet<&str> {
+    site.stories
+        .iter()
+        .flat_map(|s| s.docs.values())
+        .flat_map(|d| d.fm.themes.iter().map(String::as_str))
+        .collect()
+}

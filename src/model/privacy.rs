@@ -1,0 +1,171 @@
+//! Privacy of participants (SPEC §6), enforced on the model before anything is rendered.
+//!
+//! Authoring errors (no consent, a minor shown by name or face, an image without alt text, a
+//! name in a web address) fail the build. Expired or withdrawn consent is not an error but a
+//! takedown: the story is removed from the `Site` here, so that no later stage can publish it,
+//! and a warning names it. Nothing is dropped silently.
+
+use crate::diag::{Diagnostics, Pos, SourceText};
+
+use super::regions::slugify;
+use super::schema::{Faces, GivenBy, Identifiability, ImageFm, StoryFm, StoryKind};
+use super::yaml::Origin;
+use super::{Doc, Site, TakenDown};
+use serde_saphyr::Spanned;
+
+const FM: Origin = Origin { first_line: 2 };
+
+pub fn check(site: &mut Site, diags: &mut Diagnostics) {
+    for story in &site.stories {
+        for doc in story.docs.values() {
+            check_story(&story.key, doc, site, diags);
+        }
+    }
+    for news in &site.news {
+        for doc in news.docs.values() {
+            if let Some(img) = &doc.fm.image {
+                check_alt(img, &doc.src, diags);
+            }
+        }
+    }
+
+    let today = site.today;
+    let mut kept = Vec::with_capacity(site.stories.len());
+    for story in std::mem::take(&mut site.stories) {
+        let reason = story.docs.values().find_map(|d| {
+            let c = &d.fm.consent.as_ref()?.value;
+            if c.withdrawn.as_ref().is_some_and(|w| w.value) {
+                return Some((d.src.path.clone(), "consent was withdrawn".to_string()));
+            }
+            match &c.expires {
+                Some(e) if e.value < today => Some((
+                    d.src.path.clone(),
+                    format!("consent expired on {}", e.value),
+                )),
+                _ => None,
+            }
+        });
+        match reason {
+            Some((file, reason)) => {
+                let doc = story.docs.values().next().expect("non-empty");
+                let line = doc
+                    .fm
+                    .consent
+                    .as_ref()
+                    .map(|c| c.referenced.line() as usize + 1)
+                    .unwrap_or(1);
+                let d_src = SourceText::new(file.clone(), doc.src.text.clone());
+                diags
+                    .warning(&d_src, Pos::new(line, 1, 7), format!("story `{}` taken down: {reason}", story.key))
+                    .help("the story is left out of every page, list, feed, sitemap, search index and calendar; renew the consent (a new `expires` date) to publish it again, or delete the story");
+                site.taken_down.push(TakenDown {
+                    key: story.key.clone(),
+                    file,
+                    reason,
+                });
+            }
+            None => kept.push(story),
+        }
+    }
+    site.stories = kept;
+    // Assets of a taken-down story must not be published either.
+    let gone: Vec<String> = site.taken_down.iter().map(|t| t.key.clone()).collect();
+    site.assets
+        .retain(|a| !(a.section == "stories" && gone.contains(&a.key)));
+}
+
+fn check_story(key: &str, doc: &Doc<StoryFm>, site: &Site, diags: &mut Diagnostics) {
+    let fm = &doc.fm;
+    let src = &doc.src;
+    let about_person = fm.kind.value == StoryKind::Participant || fm.person.is_some();
+    if about_person && fm.consent.is_none() {
+        let (pos, what) = match &fm.person {
+            Some(p) => (FM.pos(&p.referenced, 6), "has a `person` block"),
+            None => (FM.pos_of(&fm.kind), "is about a participant"),
+        };
+        diags
+            .error(src, pos, format!("this story {what} but no `consent` block"))
+            .help("a story about a person needs the consent record: add `consent: {reference: …, date: …, given_by: self, scope: [web]}` — or, without consent, do not publish it");
+    }
+    if fm.kind.value == StoryKind::Participant && fm.person.is_none() {
+        diags
+            .error(src, FM.pos_of(&fm.kind), "a participant story needs a `person` block")
+            .help("add `person: {display_name: \"…\", identifiability: pseudonym, minor: false}` so the site knows how the person may be shown");
+    }
+    if let Some(person) = &fm.person {
+        let p = &person.value;
+        let minor = p.minor.as_ref().is_some_and(|m| m.value);
+        if minor {
+            let ident = p.identifiability.value;
+            if !matches!(ident, Identifiability::Pseudonym | Identifiability::Anonymous) {
+                diags
+                    .error(src, FM.pos_of(&p.identifiability), "a minor must not be shown by name")
+                    .help("set `identifiability: pseudonym` (and a made-up display_name) or `identifiability: anonymous`");
+            }
+            if let Some(c) = &fm.consent
+                && c.value.given_by.value == GivenBy::Myself
+            {
+                diags
+                    .error(src, FM.pos_of(&c.value.given_by), "consent for a minor must be given by a parent or guardian")
+                    .help("set `given_by: parent` or `given_by: guardian`, as on the signed consent record");
+            }
+            if let Some(img) = &fm.image
+                && let Some(f) = &img.value.faces
+                && f.value == Faces::Consented
+            {
+                diags
+                    .error(src, FM.pos_of(f), "a minor's face must not be shown")
+                    .help("use a picture without the face (`faces: none`) or with the face blurred (`faces: blurred`)");
+            }
+        }
+        // A name that identifies the person must not reach the web address or file names.
+        if matches!(
+            p.identifiability.value,
+            Identifiability::Named | Identifiability::FirstName | Identifiability::Pseudonym
+        ) {
+            let name_words: Vec<String> = slugify(&p.display_name.value)
+                .split('-')
+                .filter(|w| w.len() >= 3)
+                .map(str::to_string)
+                .collect();
+            let slug = fm.slug.as_ref().map(|s| s.value.as_str()).unwrap_or(key);
+            let in_slug = |s: &str| s.split('-').any(|w| name_words.iter().any(|n| n == w));
+            if in_slug(slug) {
+                let pos = fm
+                    .slug
+                    .as_ref()
+                    .map(|s| FM.pos_of(s))
+                    .unwrap_or(FM.pos_of(&p.display_name));
+                diags
+                    .error(src, pos, format!("the web address `{slug}` contains the person's name"))
+                    .help("names never go into web addresses: rename the story's folder (or its `slug`) after what happened, for example `from-internship-to-contract`");
+            }
+            for a in site.assets.iter().filter(|a| a.section == "stories" && a.key == key) {
+                if in_slug(&slugify(&a.name)) {
+                    diags
+                        .error(src, FM.pos_of(&p.display_name), format!("the file name `{}` contains the person's name", a.name))
+                        .help("rename the picture after what it shows (for example `kitchen.jpg`): file names are published");
+                }
+            }
+        }
+    }
+    if let Some(img) = &fm.image {
+        check_alt(img, src, diags);
+    }
+}
+
+fn check_alt(img: &Spanned<ImageFm>, src: &SourceText, diags: &mut Diagnostics) {
+    match &img.value.alt {
+        None => {
+            diags
+                .error(src, FM.pos(&img.referenced, 5), "this image has no alt text")
+                .help("add `alt: \"…\"` describing what the picture shows, for people who cannot see it");
+        }
+        Some(a) if a.value.trim().is_empty() => {
+            diags
+                .error(src, FM.pos_of(a), "this image has an empty alt text")
+                .help("describe what the picture shows, for people who cannot see it");
+        }
+        Some(_) => {}
+    }
+}

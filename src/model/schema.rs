@@ -1,0 +1,495 @@
+//! The shapes authors write: site.yaml, front matter and data files (SPEC §2 and appendix).
+//!
+//! Every struct refuses unknown keys, so a misspelt key is an error with "did you mean" rather
+//! than a silently ignored line. References to other entities are `Spanned` so that a wrong
+//! reference can be pointed at; they are checked in `model::validate`.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use serde_saphyr::Spanned;
+
+use super::yaml::{LangMap, RegionSel};
+
+pub type Key = Spanned<String>;
+
+// ---------------------------------------------------------------- site.yaml
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    pub title: LangMap,
+    #[serde(default)]
+    pub tagline: Option<LangMap>,
+    #[serde(default)]
+    pub description: Option<LangMap>,
+    pub base_url: String,
+    pub languages: Vec<LanguageFile>,
+    #[serde(default)]
+    pub theme: Option<String>,
+    /// The funds named in the EU band and footer of every page.
+    pub funds: Vec<Key>,
+    /// URL of the accessibility statement (for Italian public bodies, the one published on
+    /// AgID's form site), or a page key of this site.
+    pub accessibility_statement: String,
+    /// Key of the page holding the privacy notice.
+    pub privacy_page: Key,
+    pub feedback: Feedback,
+    /// Organisation publishing the site: the author of articles in structured data.
+    #[serde(default)]
+    pub publisher: Option<Key>,
+    /// Stories per page in the story list.
+    #[serde(default)]
+    pub stories_per_page: Option<usize>,
+}
+
+#[derive(Debug, Deserialize, Serialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct Feedback {
+    pub email: String,
+    #[serde(default)]
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageFile {
+    pub code: Key,
+    pub name: String,
+    #[serde(default)]
+    pub dir: Option<Direction>,
+    #[serde(default)]
+    pub sections: Option<SectionNames>,
+}
+
+#[derive(Debug, Deserialize, Serialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Ltr,
+    Rtl,
+}
+
+/// Translated path segments of the sections (`progetti`, `projects`, `projets`).
+#[derive(Debug, Deserialize, Serialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct SectionNames {
+    pub projects: Option<String>,
+    pub stories: Option<String>,
+    pub news: Option<String>,
+    pub events: Option<String>,
+    pub regions: Option<String>,
+}
+
+// ---------------------------------------------------------------- content
+
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProjectStatus {
+    Planned,
+    Ongoing,
+    Concluded,
+    Mainstreamed,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectFm {
+    pub title: String,
+    #[serde(default)]
+    pub acronym: Option<String>,
+    pub summary: Spanned<String>,
+    pub status: ProjectStatus,
+    #[serde(default)]
+    pub period: Option<Period>,
+    #[serde(default)]
+    pub funds: Vec<Key>,
+    #[serde(default)]
+    pub codes: Option<Codes>,
+    #[serde(default)]
+    pub lead: Option<Key>,
+    #[serde(default)]
+    pub partners: Vec<Partner>,
+    pub regions: Spanned<RegionSel>,
+    #[serde(default)]
+    pub target_groups: Vec<String>,
+    #[serde(default)]
+    pub themes: Vec<String>,
+    #[serde(default)]
+    pub unit_cost: Option<UnitCost>,
+    #[serde(default)]
+    pub website: Option<String>,
+    #[serde(default)]
+    pub updated: Option<Date>,
+    #[serde(default)]
+    pub verified: Option<Date>,
+    #[serde(default)]
+    pub slug: Option<Key>,
+    #[serde(default)]
+    pub draft: bool,
+}
+
+#[derive(Debug, Deserialize, Serialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct Period {
+    #[serde(default)]
+    pub start: Option<Date>,
+    #[serde(default)]
+    pub end: Option<Date>,
+}
+
+#[derive(Debug, Deserialize, Serialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct Codes {
+    #[serde(default)]
+    pub prog: Option<String>,
+    #[serde(default)]
+    pub cup: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    Lead,
+    Partner,
+    Adhering,
+    Promoter,
+    Implementer,
+    DelegatedAuthority,
+    ResponsibleAuthority,
+    ManagingAuthority,
+}
+
+impl Role {
+    pub fn key(self) -> &'static str {
+        match self {
+            Role::Lead => "lead",
+            Role::Partner => "partner",
+            Role::Adhering => "adhering",
+            Role::Promoter => "promoter",
+            Role::Implementer => "implementer",
+            Role::DelegatedAuthority => "delegated-authority",
+            Role::ResponsibleAuthority => "responsible-authority",
+            Role::ManagingAuthority => "managing-authority",
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Partner {
+    pub org: Key,
+    pub role: Role,
+}
+
+#[derive(Debug, Deserialize, Serialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct UnitCost {
+    pub amount: f64,
+    pub currency: String,
+    #[serde(default)]
+    pub label: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StoryKind {
+    Participant,
+    Host,
+    Operator,
+    Partner,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Faces {
+    #[default]
+    None,
+    Consented,
+    Blurred,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImageFm {
+    pub src: Spanned<String>,
+    #[serde(default)]
+    pub alt: Option<Spanned<String>>,
+    #[serde(default)]
+    pub faces: Option<Spanned<Faces>>,
+    #[serde(default)]
+    pub caption: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Identifiability {
+    Named,
+    FirstName,
+    Pseudonym,
+    Anonymous,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PersonFm {
+    pub display_name: Spanned<String>,
+    pub identifiability: Spanned<Identifiability>,
+    #[serde(default)]
+    pub minor: Option<Spanned<bool>>,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GivenBy {
+    #[serde(rename = "self")]
+    Myself,
+    Parent,
+    Guardian,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "kebab-case")]
+pub enum Scope {
+    Web,
+    Social,
+    Print,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsentFm {
+    pub reference: String,
+    pub date: Date,
+    pub given_by: Spanned<GivenBy>,
+    pub scope: Vec<Scope>,
+    #[serde(default)]
+    pub expires: Option<Spanned<Date>>,
+    #[serde(default)]
+    pub withdrawn: Option<Spanned<bool>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoryFm {
+    pub title: String,
+    pub date: Date,
+    pub kind: Spanned<StoryKind>,
+    pub project: Key,
+    pub region: Key,
+    #[serde(default)]
+    pub themes: Vec<String>,
+    pub summary: String,
+    #[serde(default)]
+    pub image: Option<Spanned<ImageFm>>,
+    #[serde(default)]
+    pub person: Option<Spanned<PersonFm>>,
+    #[serde(default)]
+    pub consent: Option<Spanned<ConsentFm>>,
+    #[serde(default)]
+    pub example: bool,
+    #[serde(default)]
+    pub slug: Option<Key>,
+    #[serde(default)]
+    pub updated: Option<Date>,
+    #[serde(default)]
+    pub draft: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewsFm {
+    pub title: String,
+    pub date: Date,
+    pub summary: String,
+    #[serde(default)]
+    pub regions: Vec<Key>,
+    #[serde(default)]
+    pub projects: Vec<Key>,
+    #[serde(default)]
+    pub image: Option<Spanned<ImageFm>>,
+    #[serde(default)]
+    pub slug: Option<Key>,
+    #[serde(default)]
+    pub updated: Option<Date>,
+    #[serde(default)]
+    pub draft: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageFm {
+    pub title: String,
+    #[serde(default)]
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub slug: Option<Key>,
+    #[serde(default)]
+    pub updated: Option<Date>,
+    #[serde(default)]
+    pub draft: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HomeFm {
+    pub title: String,
+    #[serde(default)]
+    pub summary: Option<String>,
+}
+
+// ---------------------------------------------------------------- data
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FundFile {
+    pub name: LangMap,
+    #[serde(default)]
+    pub short: Option<LangMap>,
+    pub statement: LangMap,
+    pub eu: bool,
+    #[serde(default)]
+    pub authorities: Vec<Partner>,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OrgKind {
+    PublicBody,
+    Company,
+    Cooperative,
+    Association,
+    School,
+    Consortium,
+    Foundation,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrgFile {
+    pub name: String,
+    #[serde(default)]
+    pub short: Option<String>,
+    pub kind: OrgKind,
+    #[serde(default)]
+    pub website: Option<String>,
+    #[serde(default)]
+    pub note: Option<LangMap>,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EventKind {
+    FocusGroup,
+    Seminar,
+    Webinar,
+    Conference,
+    Workshop,
+    Meeting,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum EventStatus {
+    #[default]
+    Scheduled,
+    Cancelled,
+    Postponed,
+    MovedOnline,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventFile {
+    pub id: Key,
+    pub kind: EventKind,
+    pub title: LangMap,
+    #[serde(default)]
+    pub summary: Option<LangMap>,
+    pub start: Spanned<String>,
+    #[serde(default)]
+    pub end: Option<Spanned<String>>,
+    #[serde(default)]
+    pub timezone: Option<Spanned<String>>,
+    #[serde(default)]
+    pub status: EventStatus,
+    #[serde(default)]
+    pub regions: Vec<Key>,
+    #[serde(default)]
+    pub projects: Vec<Key>,
+    #[serde(default)]
+    pub venue: Option<Venue>,
+    #[serde(default)]
+    pub online: Option<Online>,
+    #[serde(default)]
+    pub organiser: Option<Key>,
+    #[serde(default)]
+    pub programme: Vec<Session>,
+    #[serde(default)]
+    pub registration: Option<String>,
+    #[serde(default)]
+    pub updated: Option<Date>,
+}
+
+#[derive(Debug, Deserialize, Serialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct Venue {
+    pub name: String,
+    #[serde(default)]
+    pub address: Option<String>,
+    #[serde(default)]
+    pub city: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Serialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct Online {
+    pub platform: String,
+    #[serde(default)]
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Session {
+    #[serde(default)]
+    pub time: Option<Spanned<String>>,
+    pub title: LangMap,
+    #[serde(default)]
+    pub speakers: Vec<Speaker>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Speaker {
+    pub role: LangMap,
+    #[serde(default)]
+    pub org: Option<Key>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorFile {
+    pub project: Key,
+    pub as_of: Date,
+    pub source: LangMap,
+    #[serde(default)]
+    pub illustrative: bool,
+    pub figures: Vec<FigureFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FigureFile {
+    pub id: String,
+    pub label: LangMap,
+    #[serde(default)]
+    pub unit: Option<LangMap>,
+    #[serde(default)]
+    pub total: Option<f64>,
+    #[serde(default)]
+    pub regions: BTreeMap<String, f64>,
+    /// Per-region values with no published source are shown as illustrative.
+    #[serde(default)]
+    pub regions_illustrative: bool,
+}

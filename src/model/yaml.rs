@@ -1,0 +1,321 @@
+//! Typed YAML with author-grade errors.
+//!
+//! Wraps serde-saphyr: its errors carry a line and column, which are shifted to the file's own
+//! lines (front matter starts on line 2) and reworded for people who are not developers, with
+//! "did you mean" for misspelt keys and values. saphyr's default budget refuses alias bombs,
+//! deep nesting and huge documents.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize};
+use serde_saphyr::{Location, Spanned};
+
+use crate::diag::{Diagnostics, Pos, SourceText, did_you_mean};
+
+/// Where a YAML document sits in its file: the file line of the document's first line.
+#[derive(Debug, Clone, Copy)]
+pub struct Origin {
+    pub first_line: usize,
+}
+
+impl Origin {
+    pub const FILE: Origin = Origin { first_line: 1 };
+
+    /// The file position of a saphyr location.
+    pub fn pos(&self, loc: &Location, len: usize) -> Pos {
+        Pos::new(
+            loc.line() as usize + self.first_line - 1,
+            loc.column().max(1) as usize,
+            len.max(1),
+        )
+    }
+
+    pub fn pos_of<T>(&self, s: &Spanned<T>) -> Pos {
+        let len = s.referenced.span().len() as usize;
+        self.pos(&s.referenced, len)
+    }
+}
+
+/// Parses `yaml` (a part of `src` starting at `origin`) into `T`, or reports why it cannot.
+pub fn parse<T: DeserializeOwned>(
+    src: &SourceText,
+    yaml: &str,
+    origin: Origin,
+    diags: &mut Diagnostics,
+) -> Option<T> {
+    match serde_saphyr::from_str::<T>(yaml) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            let (pos, raw) = match e.location() {
+                Some(loc) => (
+                    origin.pos(&loc, loc.span().len() as usize),
+                    e.without_snippet().to_string(),
+                ),
+                None => (Pos::new(origin.first_line, 1, 1), e.to_string()),
+            };
+            let raw = strip_location_suffix(&raw);
+            let (message, help) = explain(raw, yaml.trim().is_empty());
+            diags.error(src, pos, message).help(help);
+            None
+        }
+    }
+}
+
+fn strip_location_suffix(raw: &str) -> &str {
+    match raw.rfind(" at line ") {
+        Some(i) if raw[i..].contains(", column ") => &raw[..i],
+        _ => raw,
+    }
+}
+
+/// Rewords a parser or serde message for authors, with a concrete fix.
+fn explain(raw: &str, empty: bool) -> (String, String) {
+    if empty || raw.starts_with("unexpected end of input") {
+        return (
+            "the front matter or file has no fields".into(),
+            "write the fields between the `---` lines, for example `title: \"…\"`".into(),
+        );
+    }
+    if let Some(rest) = raw.strip_prefix("unknown field `") {
+        let (name, expected) = split_expected(rest);
+        let help = match did_you_mean(name, expected.iter().map(String::as_str)) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!("the keys allowed here are: {}", expected.join(", ")),
+        };
+        return (format!("unknown key `{name}`"), help);
+    }
+    if let Some(rest) = raw.strip_prefix("unknown variant `") {
+        let (name, expected) = split_expected(rest);
+        let help = match did_you_mean(name, expected.iter().map(String::as_str)) {
+            Some(s) => format!("did you mean `{s}`? The allowed values are: {}", expected.join(", ")),
+            None => format!("the allowed values are: {}", expected.join(", ")),
+        };
+        return (format!("`{name}` is not an allowed value here"), help);
+    }
+    if let Some(rest) = raw.strip_prefix("missing field `") {
+        let name = rest.split('`').next().unwrap_or(rest);
+        return (
+            format!("the required key `{name}` is missing"),
+            format!("add a line `{name}: …` (see the README for what it holds)"),
+        );
+    }
+    if let Some(rest) = raw.strip_prefix("duplicate mapping key: ") {
+        let name = rest.split(',').next().unwrap_or(rest);
+        return (
+            format!("the key `{name}` appears twice"),
+            "keep only one of them: the second would silently replace the first".into(),
+        );
+    }
+    if raw.contains("budget") || raw.contains("limit") && raw.contains("exceed") {
+        return (
+            "this YAML is too large or too deeply nested to be read safely".into(),
+            "simplify the file: avoid deep nesting and repeated anchors (&name / *name)".into(),
+        );
+    }
+    let lower = raw.to_lowercase();
+    if lower.contains("month")
+        || lower.contains("day")
+        || lower.contains("year")
+        || lower.contains("civil date")
+        || lower.contains("date")
+    {
+        return (
+            format!("this is not a valid date ({raw})"),
+            "write dates as YYYY-MM-DD, for example 2021-07-13".into(),
+        );
+    }
+    if let Some(rest) = raw.strip_prefix("invalid type: ") {
+        return (
+            format!("wrong kind of value: {rest}"),
+            "check the value's shape: text, a number, yes/no, a list (- item or [a, b]) or a group of keys".into(),
+        );
+    }
+    if lower.starts_with("expected ") {
+        return (
+            format!("wrong kind of value: {raw}"),
+            "check the value's shape: text (put it in quotes if it contains `: ` or starts with a symbol), a list, or a group of keys".into(),
+        );
+    }
+    (
+        format!("this YAML cannot be read: {raw}"),
+        "check the indentation (spaces, not tabs) and put text containing `: ` or `#` in quotes"
+            .into(),
+    )
+}
+
+fn split_expected(rest: &str) -> (&str, Vec<String>) {
+    let name = rest.split('`').next().unwrap_or(rest);
+    let expected = rest
+        .split_once("expected one of ")
+        .or_else(|| rest.split_once("expected "))
+        .map(|(_, list)| {
+            list.split(',')
+                .map(|s| s.trim().trim_matches('`').to_string())
+                .filter(|s| !s.is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    (name, expected)
+}
+
+/// A text given per language: `{it: "…", en: "…"}`. A plain string counts for every language.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct LangMap {
+    pub values: BTreeMap<String, String>,
+    /// The same text for every language (a plain string in YAML).
+    pub all: Option<String>,
+}
+
+impl LangMap {
+    /// The text in `lang`, else in the default language `fallback`, else any.
+    pub fn get<'a>(&'a self, lang: &str, fallback: &str) -> &'a str {
+        if let Some(a) = &self.all {
+            return a;
+        }
+        self.values
+            .get(lang)
+            .or_else(|| self.values.get(fallback))
+            .or_else(|| self.values.values().next())
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+
+    pub fn has(&self, lang: &str) -> bool {
+        self.all.is_some() || self.values.contains_key(lang)
+    }
+
+    pub fn langs(&self) -> impl Iterator<Item = &str> {
+        self.values.keys().map(String::as_str)
+    }
+}
+
+impl<'de> Deserialize<'de> for LangMap {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = LangMap;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a text, or one text per language ({it: …, en: …})")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<LangMap, E> {
+                Ok(LangMap {
+                    all: Some(v.to_string()),
+                    ..Default::default()
+                })
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<LangMap, A::Error> {
+                let mut values = BTreeMap::new();
+                while let Some((k, v)) = m.next_entry::<String, String>()? {
+                    values.insert(k, v);
+                }
+                Ok(LangMap { values, all: None })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// The regions a project or news item concerns: `all` (national) or a list of region keys.
+#[derive(Debug, Clone)]
+pub enum RegionSel {
+    All,
+    Some(Vec<Spanned<String>>),
+}
+
+impl Default for RegionSel {
+    fn default() -> Self {
+        RegionSel::Some(Vec::new())
+    }
+}
+
+impl<'de> Deserialize<'de> for RegionSel {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RegionSel;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("`all` or a list of region keys such as [lombardia, lazio]")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RegionSel, E> {
+                if v == "all" {
+                    Ok(RegionSel::All)
+                } else {
+                    Err(E::custom(format!(
+                        "expected `all` or a list of regions, found `{v}` (write a single region as [{v}])"
+                    )))
+                }
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<RegionSel, A::Error> {
+                let mut v = Vec::new();
+                while let Some(x) = s.next_element::<Spanned<String>>()? {
+                    v.push(x);
+                }
+                Ok(RegionSel::Some(v))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct T {
+        title: String,
+        #[serde(default)]
+        regions: RegionSel,
+        name: Option<LangMap>,
+    }
+
+    fn errs(yaml: &str) -> Vec<String> {
+        let src = SourceText::new("f.md", format!("---\n{yaml}---\n"));
+        let mut d = Diagnostics::new();
+        let r: Option<T> = parse(&src, yaml, Origin { first_line: 2 }, &mut d);
+        assert!(r.is_none());
+        d.sorted().iter().map(|x| x.render(false)).collect()
+    }
+
+    #[test]
+    fn unknown_key_has_did_you_mean_and_file_line() {
+        let e = errs("title: a\nregoins: [lazio]\n");
+        assert!(e[0].contains("unknown key `regoins`"), "{}", e[0]);
+        assert!(e[0].contains("did you mean `regions`?"), "{}", e[0]);
+        assert!(e[0].contains("f.md:3:1"), "{}", e[0]);
+    }
+
+    #[test]
+    fn regions_all_or_list() {
+        let src = SourceText::new("f", "");
+        let mut d = Diagnostics::new();
+        let t: T = parse(&src, "title: a\nregions: all\n", Origin::FILE, &mut d).unwrap();
+        assert!(matches!(t.regions, RegionSel::All));
+        let t: T = parse(&src, "title: a\nregions: [lazio]\n", Origin::FILE, &mut d).unwrap();
+        match t.regions {
+            RegionSel::Some(v) => assert_eq!(v[0].referenced.line(), 2),
+            RegionSel::All => panic!("expected a list"),
+        }
+        assert!(errs("title: a\nregions: lazio\n")[0].contains("[lazio]"));
+    }
+
+    #[test]
+    fn alias_bomb_is_refused() {
+        let mut y = String::from("title: a\nx0: &a0 [1,1,1,1,1,1,1,1,1,1]\n");
+        for i in 1..12 {
+            let prev = i - 1;
+            y.push_str(&format!(
+                "x{i}: &a{i} [*a{prev},*a{prev},*a{prev},*a{prev},*a{prev},*a{prev},*a{prev},*a{prev},*a{prev},*a{prev}]\n"
+            ));
+        }
+        let src = SourceText::new("f", y.clone());
+        let mut d = Diagnostics::new();
+        let r: Option<serde_json::Value> = parse(&src, &y, Origin::FILE, &mut d);
+        assert!(r.is_none());
+        assert!(d.has_errors());
+    }
+}

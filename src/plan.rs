@@ -1,0 +1,324 @@
+//! Plan: the URL scheme (SPEC §4) and the list of routes to render, in one place.
+//!
+//! Nothing else builds a path. A route knows its language, what it renders and where it is
+//! written. Internal links are made relative to the page (`href`), so that the output works
+//! from any folder, from a static host and when opened straight from disk.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::diag::Diagnostics;
+use crate::model::regions::REGIONS;
+use crate::model::{Entity, Language, Site};
+
+/// What a route renders.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    Home,
+    ProjectList,
+    Project(String),
+    StoryList(usize),
+    Story(String),
+    NewsList,
+    News(String),
+    Page(String),
+    EventList,
+    Event(String),
+    RegionList,
+    Region(String),
+    NotFound,
+}
+
+impl Kind {
+    /// The name used by the `url()` template function and in route tables.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Kind::Home => "home",
+            Kind::ProjectList => "projects",
+            Kind::Project(_) => "project",
+            Kind::StoryList(_) => "stories",
+            Kind::Story(_) => "story",
+            Kind::NewsList => "news-list",
+            Kind::News(_) => "news",
+            Kind::Page(_) => "page",
+            Kind::EventList => "events",
+            Kind::Event(_) => "event",
+            Kind::RegionList => "regions",
+            Kind::Region(_) => "region",
+            Kind::NotFound => "404",
+        }
+    }
+
+    pub fn key(&self) -> &str {
+        match self {
+            Kind::Project(k)
+            | Kind::Story(k)
+            | Kind::News(k)
+            | Kind::Page(k)
+            | Kind::Event(k)
+            | Kind::Region(k) => k,
+            _ => "",
+        }
+    }
+}
+
+/// One page of the output.
+#[derive(Debug, Clone)]
+pub struct Route {
+    pub kind: Kind,
+    pub lang: String,
+    /// The page's path from the site root, as published: `/en/projects/puoi/`.
+    pub path: String,
+    /// Whether the page shows text from another language (no translation exists).
+    pub fallback: bool,
+}
+
+impl Route {
+    /// The file the route is written to, relative to the output folder.
+    pub fn file(&self) -> String {
+        file_of(&self.path)
+    }
+}
+
+pub fn file_of(path: &str) -> String {
+    let p = path.trim_start_matches('/');
+    if p.is_empty() {
+        "index.html".to_string()
+    } else if p.ends_with('/') {
+        format!("{p}index.html")
+    } else {
+        p.to_string()
+    }
+}
+
+/// All routes, and the path of every (kind, key, language).
+#[derive(Debug, Default)]
+pub struct Plan {
+    pub routes: Vec<Route>,
+    paths: HashMap<(&'static str, String, String), String>,
+    /// Where each bundle's files are published (section, key) → folder path.
+    pub bundle_dirs: BTreeMap<(String, String), String>,
+}
+
+impl Plan {
+    /// The root-relative path of `kind`/`key` in `lang`, if such a page exists.
+    pub fn path(&self, kind: &str, key: &str, lang: &str) -> Option<&str> {
+        self.paths
+            .get(&(static_kind(kind)?, key.to_string(), lang.to_string()))
+            .map(String::as_str)
+    }
+
+    /// The published folder of a bundle (for its pictures and files).
+    pub fn bundle_dir(&self, section: &str, key: &str) -> Option<&str> {
+        self.bundle_dirs
+            .get(&(section.to_string(), key.to_string()))
+            .map(String::as_str)
+    }
+}
+
+fn static_kind(kind: &str) -> Option<&'static str> {
+    const KINDS: [&str; 13] = [
+        "home",
+        "projects",
+        "project",
+        "stories",
+        "story",
+        "news-list",
+        "news",
+        "page",
+        "events",
+        "event",
+        "regions",
+        "region",
+        "404",
+    ];
+    KINDS.iter().copied().find(|k| *k == kind)
+}
+
+pub fn prefix(site: &Site, lang: &str) -> String {
+    if lang == site.default_lang() {
+        String::new()
+    } else {
+        format!("/{lang}")
+    }
+}
+
+fn slug_of<T>(e: &Entity<T>, lang: &str, site: &Site, slug: impl Fn(&T) -> Option<&str>) -> String {
+    let (doc, _) = e.doc(lang, &site.langs);
+    slug(&doc.fm).unwrap_or(&e.key).to_string()
+}
+
+/// Plans every route of the site. Two pages wanting the same address is an error.
+pub fn plan(site: &Site, diags: &mut Diagnostics) -> Plan {
+    let mut p = Plan::default();
+    let per_page = site.config.stories_per_page.unwrap_or(12).max(1);
+    for lang in &site.langs {
+        let l = lang.code.as_str();
+        let pre = prefix(site, l);
+        let s = &lang.sections;
+        let add = |p: &mut Plan, kind: Kind, path: String, fallback: bool| {
+            p.paths
+                .insert((kind.name(), kind.key().to_string(), l.to_string()), path.clone());
+            p.routes.push(Route {
+                kind,
+                lang: l.to_string(),
+                path,
+                fallback,
+            });
+        };
+        add(&mut p, Kind::Home, format!("{pre}/"), false);
+        add(&mut p, Kind::NotFound, format!("{pre}/404.html"), false);
+        add(&mut p, Kind::ProjectList, format!("{pre}/{}/", s.projects), false);
+        for e in &site.projects {
+            let slug = slug_of(e, l, site, |fm| fm.slug.as_ref().map(|s| s.value.as_str()));
+            let path = format!("{pre}/{}/{slug}/", s.projects);
+            add(&mut p, Kind::Project(e.key.clone()), path, !e.has(l));
+        }
+        let pages = site.stories.len().div_ceil(per_page).max(1);
+        for n in 1..=pages {
+            let path = if n == 1 {
+                format!("{pre}/{}/", s.stories)
+            } else {
+                format!("{pre}/{}/{n}/", s.stories)
+            };
+            add(&mut p, Kind::StoryList(n), path, false);
+        }
+        for e in &site.stories {
+            let slug = slug_of(e, l, site, |fm| fm.slug.as_ref().map(|s| s.value.as_str()));
+            let path = format!("{pre}/{}/{slug}/", s.stories);
+            add(&mut p, Kind::Story(e.key.clone()), path, !e.has(l));
+        }
+        add(&mut p, Kind::NewsList, format!("{pre}/{}/", s.news), false);
+        for e in &site.news {
+            let slug = slug_of(e, l, site, |fm| fm.slug.as_ref().map(|s| s.value.as_str()));
+            let path = format!("{pre}/{}/{slug}/", s.news);
+            add(&mut p, Kind::News(e.key.clone()), path, !e.has(l));
+        }
+        add(&mut p, Kind::EventList, format!("{pre}/{}/", s.events), false);
+        for e in &site.events {
+            let path = format!("{pre}/{}/{}/", s.events, e.id());
+            let fallback = !e.data.title.has(l);
+            add(&mut p, Kind::Event(e.id().to_string()), path, fallback);
+        }
+        add(&mut p, Kind::RegionList, format!("{pre}/{}/", s.regions), false);
+        for r in &REGIONS {
+            let path = format!("{pre}/{}/{}/", s.regions, r.slug(l));
+            add(&mut p, Kind::Region(r.key.to_string()), path, false);
+        }
+        for e in &site.pages {
+            let slug = slug_of(e, l, site, |fm| fm.slug.as_ref().map(|s| s.value.as_str()));
+            let path = format!("{pre}/{slug}/");
+            add(&mut p, Kind::Page(e.key.clone()), path, !e.has(l));
+        }
+    }
+    let default = site.default_lang().to_string();
+    for (section, list) in [
+        ("projects", site.projects.iter().map(|e| e.key.clone()).collect::<Vec<_>>()),
+        ("stories", site.stories.iter().map(|e| e.key.clone()).collect()),
+        ("news", site.news.iter().map(|e| e.key.clone()).collect()),
+        ("pages", site.pages.iter().map(|e| e.key.clone()).collect()),
+    ] {
+        let kind = match section {
+            "projects" => "project",
+            "stories" => "story",
+            "news" => "news",
+            _ => "page",
+        };
+        for key in list {
+            if let Some(path) = p.path(kind, &key, &default).map(str::to_string) {
+                p.bundle_dirs.insert((section.to_string(), key), path);
+            }
+        }
+    }
+    check_collisions(&p, site, diags);
+    p
+}
+
+fn check_collisions(p: &Plan, site: &Site, diags: &mut Diagnostics) {
+    let mut seen: HashMap<&str, &Route> = HashMap::new();
+    for r in &p.routes {
+        if let Some(first) = seen.insert(&r.path, r) {
+            let file = site
+                .pages
+                .iter()
+                .find(|e| e.key == r.kind.key() || e.key == first.kind.key())
+                .map(|e| e.source(&site.langs).src.path.clone())
+                .unwrap_or_else(|| "site.yaml".into());
+            diags.file_error(
+                &file,
+                format!(
+                    "two pages would have the same address {}: the {} `{}` and the {} `{}`",
+                    r.path,
+                    first.kind.name(),
+                    first.kind.key(),
+                    r.kind.name(),
+                    r.kind.key()
+                ),
+                "give one of them another `slug:` (pages cannot use the name of a section such as the projects or stories folder)",
+            );
+        }
+    }
+}
+
+/// A link from the page at `from` to the page at `to` (both root-relative paths), relative so
+/// that it works on any host and from disk; folder pages link to their `index.html`.
+pub fn href(from: &str, to: &str) -> String {
+    let (to_path, frag) = match to.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (to, None),
+    };
+    let from_dir: Vec<&str> = {
+        let f = from.trim_start_matches('/');
+        let dir = match f.rfind('/') {
+            Some(i) => &f[..i],
+            None => "",
+        };
+        dir.split('/').filter(|s| !s.is_empty()).collect()
+    };
+    let target = file_of(to_path);
+    let to_parts: Vec<&str> = target.split('/').collect();
+    let common = from_dir
+        .iter()
+        .zip(to_parts.iter())
+        .take_while(|(a, b)| a == b)
+        .count()
+        .min(to_parts.len().saturating_sub(1));
+    let mut out = String::new();
+    for _ in common..from_dir.len() {
+        out.push_str("../");
+    }
+    out.push_str(&to_parts[common..].join("/"));
+    if let Some(f) = frag {
+        out.push('#');
+        out.push_str(f);
+    }
+    out
+}
+
+/// The language of a root-relative path's site section, for links to the home of a language.
+pub fn home_path(site: &Site, lang: &Language) -> String {
+    format!("{}/", prefix(site, &lang.code))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_links() {
+        assert_eq!(href("/", "/progetti/puoi/"), "progetti/puoi/index.html");
+        assert_eq!(href("/progetti/puoi/", "/progetti/"), "../index.html");
+        assert_eq!(href("/progetti/puoi/", "/"), "../../index.html");
+        assert_eq!(href("/en/projects/puoi/", "/progetti/puoi/"), "../../../progetti/puoi/index.html");
+        assert_eq!(href("/en/", "/en/projects/"), "projects/index.html");
+        assert_eq!(href("/404.html", "/style.css"), "style.css");
+        assert_eq!(href("/storie/a/", "/storie/a/cover.jpg"), "cover.jpg");
+        assert_eq!(href("/a/b/", "/a/b/#x"), "index.html#x");
+    }
+
+    #[test]
+    fn files() {
+        assert_eq!(file_of("/"), "index.html");
+        assert_eq!(file_of("/en/projects/"), "en/projects/index.html");
+        assert_eq!(file_of("/404.html"), "404.html");
+    }
+}

@@ -1,0 +1,234 @@
+//! Markdown to HTML with pulldown-cmark: tables, footnotes, strikethrough, heading ids.
+//!
+//! Also where body images are checked (alt text required, the file must exist in the bundle)
+//! and relative links to bundle files are pointed at the bundle's published folder. Body
+//! headings start at `<h2>`: the page template owns the one `<h1>`.
+
+use std::collections::HashSet;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+
+use crate::diag::{Diagnostics, SourceText, unknown_help};
+use crate::model::regions::slugify;
+
+/// What the renderer needs to know about the document it renders.
+pub struct MdInput<'a> {
+    pub body: &'a str,
+    pub body_offset: usize,
+    pub src: &'a SourceText,
+    /// Files of the bundle the document belongs to, by name.
+    pub assets: &'a [&'a str],
+    /// Maps a bundle file name to the link the page should use for it.
+    pub asset_href: &'a dyn Fn(&str) -> String,
+}
+
+pub fn render(input: &MdInput, diags: &mut Diagnostics) -> String {
+    let opts = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    let events: Vec<(Event, std::ops::Range<usize>)> =
+        Parser::new_ext(input.body, opts).into_offset_iter().collect();
+
+    let shift = events
+        .iter()
+        .any(|(e, _)| matches!(e, Event::Start(Tag::Heading { level: HeadingLevel::H1, .. })));
+    let mut used_ids: HashSet<String> = HashSet::new();
+    let mut out: Vec<Event> = Vec::with_capacity(events.len());
+    let mut i = 0;
+    while i < events.len() {
+        let (ev, range) = &events[i];
+        match ev {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
+                let text = heading_text(&events[i + 1..]);
+                let base = match id {
+                    Some(id) => id.to_string(),
+                    None => {
+                        let s = slugify(&text);
+                        if s.is_empty() { "section".to_string() } else { s }
+                    }
+                };
+                let mut unique = base.clone();
+                let mut n = 1;
+                while !used_ids.insert(unique.clone()) {
+                    n += 1;
+                    unique = format!("{base}-{n}");
+                }
+                let level = if shift { deeper(*level) } else { (*level).max(HeadingLevel::H2) };
+                out.push(Event::Start(Tag::Heading {
+                    level,
+                    id: Some(CowStr::from(unique)),
+                    classes: classes.clone(),
+                    attrs: attrs.clone(),
+                }));
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                let level = if shift { deeper(*level) } else { (*level).max(HeadingLevel::H2) };
+                out.push(Event::End(TagEnd::Heading(level)));
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let alt = heading_text(&events[i + 1..]);
+                let pos = input.src.pos_of(input.body_offset + range.start, range.len());
+                if alt.trim().is_empty() {
+                    diags
+                        .error(input.src, pos, "this image has no alt text")
+                        .help("write what the picture shows between the brackets: ![Two people at a workbench](workshop.jpg)");
+                }
+                let dest = rewrite(dest_url, input, pos, diags);
+                out.push(Event::Start(Tag::Image {
+                    link_type: *link_type,
+                    dest_url: dest,
+                    title: title.clone(),
+                    id: id.clone(),
+                }));
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let pos = input.src.pos_of(input.body_offset + range.start, range.len());
+                let dest = if is_bundle_file(dest_url) {
+                    rewrite(dest_url, input, pos, diags)
+                } else {
+                    dest_url.clone()
+                };
+                out.push(Event::Start(Tag::Link {
+                    link_type: *link_type,
+                    dest_url: dest,
+                    title: title.clone(),
+                    id: id.clone(),
+                }));
+            }
+            other => out.push(other.clone()),
+        }
+        i += 1;
+    }
+    let mut html_out = String::with_capacity(input.body.len() * 3 / 2);
+    html::push_html(&mut html_out, out.into_iter());
+    html_out
+}
+
+fn deeper(l: HeadingLevel) -> HeadingLevel {
+    match l {
+        HeadingLevel::H1 => HeadingLevel::H2,
+        HeadingLevel::H2 => HeadingLevel::H3,
+        HeadingLevel::H3 => HeadingLevel::H4,
+        HeadingLevel::H4 => HeadingLevel::H5,
+        _ => HeadingLevel::H6,
+    }
+}
+
+/// The plain text inside the element that starts just before `rest`.
+fn heading_text(rest: &[(Event, std::ops::Range<usize>)]) -> String {
+    let mut s = String::new();
+    let mut depth = 0usize;
+    for (e, _) in rest {
+        match e {
+            Event::Start(_) => depth += 1,
+            Event::End(_) if depth == 0 => break,
+            Event::End(_) => depth -= 1,
+            Event::Text(t) | Event::Code(t) => s.push_str(t),
+            _ => {}
+        }
+    }
+    s
+}
+
+/// A link to a file of the bundle: relative, no scheme, not a page anchor.
+fn is_bundle_file(url: &str) -> bool {
+    !(url.is_empty()
+        || url.starts_with('#')
+        || url.starts_with('/')
+        || url.contains("://")
+        || url.starts_with("mailto:")
+        || url.starts_with("tel:")
+        || url.starts_with("../")
+        || url.ends_with('/'))
+        && url.rsplit('/').next().is_some_and(|f| f.contains('.'))
+}
+
+fn rewrite<'a>(
+    url: &CowStr<'a>,
+    input: &MdInput,
+    pos: crate::diag::Pos,
+    diags: &mut Diagnostics,
+) -> CowStr<'a> {
+    if !is_bundle_file(url) {
+        return url.clone();
+    }
+    let name = url.trim_start_matches("./");
+    if !input.assets.contains(&name) {
+        diags
+            .error(input.src, pos, format!("the file `{name}` is not in this folder"))
+            .help(format!(
+                "put the file beside the text (in the same folder) or correct the name; {}",
+                unknown_help("files here", name, input.assets.iter().copied())
+            ));
+        return url.clone();
+    }
+    CowStr::from((input.asset_href)(name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn md(body: &str, assets: &[&str]) -> (String, Diagnostics) {
+        let src = SourceText::new("s.md", format!("---\nt: 1\n---\n{body}"));
+        let mut d = Diagnostics::new();
+        let href = |n: &str| format!("/storie/x/{n}");
+        let out = render(
+            &MdInput {
+                body,
+                body_offset: 12,
+                src: &src,
+                assets,
+                asset_href: &href,
+            },
+            &mut d,
+        );
+        (out, d)
+    }
+
+    #[test]
+    fn features() {
+        let (h, d) = md(
+            "## Il contesto\n\n|a|b|\n|-|-|\n|1|2|\n\nNota[^1] ~~no~~\n\n[^1]: Fonte.\n\n## Il contesto\n",
+            &[],
+        );
+        assert!(d.is_empty());
+        assert!(h.contains(r#"<h2 id="il-contesto">"#), "{h}");
+        assert!(h.contains(r#"<h2 id="il-contesto-2">"#), "{h}");
+        assert!(h.contains("<table>"));
+        assert!(h.contains("<del>no</del>"));
+        assert!(h.contains("footnote-definition"));
+    }
+
+    #[test]
+    fn h1_in_body_is_demoted() {
+        let (h, _) = md("# Titolo\n\n## Sotto\n", &[]);
+        assert!(h.contains("<h2") && h.contains("<h3") && !h.contains("<h1"), "{h}");
+    }
+
+    #[test]
+    fn image_checks() {
+        let (h, d) = md("Testo\n\n![](a.jpg)\n\n![Un banco](b.jpg)\n", &["a.jpg"]);
+        let errs: Vec<String> = d.sorted().iter().map(|x| x.render(false)).collect();
+        assert_eq!(errs.len(), 2, "{errs:?}");
+        assert!(errs.iter().any(|e| e.contains("no alt text") && e.contains("s.md:6:1")), "{errs:?}");
+        assert!(errs.iter().any(|e| e.contains("`b.jpg` is not in this folder") && e.contains("s.md:8:1")), "{errs:?}");
+        assert!(h.contains(r#"src="/storie/x/a.jpg""#), "{h}");
+    }
+}

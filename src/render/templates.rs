@@ -1,0 +1,122 @@
+//! The Tera engine of a theme, its functions, and template errors as diagnostics.
+//!
+//! Functions available to templates:
+//! - `t(key="…")`: the interface string in the page's language (a missing key is an error
+//!   naming the key, the language and the template);
+//! - `url(kind="project", key="puoi", lang="en")`: a link, relative to the current page, to any
+//!   page of the site (`lang` defaults to the page's language).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tera::{Context, ErrorKind, Kwargs, State, Tera};
+
+use super::i18n::I18n;
+use crate::diag::{Diagnostics, Pos, SourceText};
+use crate::load::Theme;
+use crate::plan::{Plan, href};
+
+pub fn engine(
+    theme: &Theme,
+    i18n: Arc<I18n>,
+    plan: Arc<Plan>,
+    diags: &mut Diagnostics,
+) -> Option<Tera> {
+    let mut tera = Tera::new();
+    tera.autoescape_on(vec![".html", ".svg", ".xml"]);
+    tera.register_function("t", move |kw: Kwargs, state: &State| -> tera::TeraResult<String> {
+        let key: String = kw.must_get("key")?;
+        let lang: String = match kw.get::<String>("lang")? {
+            Some(l) => l,
+            None => state.get::<String>("lang")?.unwrap_or_default(),
+        };
+        match i18n.get(&lang, &key) {
+            Some(s) => Ok(s.to_string()),
+            None => Err(tera::Error::message(format!(
+                "missing interface string `{key}` for language `{lang}`. {}",
+                i18n.missing_help(&lang, &key)
+            ))),
+        }
+    });
+    tera.register_function("url", move |kw: Kwargs, state: &State| -> tera::TeraResult<String> {
+        let kind: String = kw.must_get("kind")?;
+        let key: String = kw.get("key")?.unwrap_or_default();
+        let lang: String = match kw.get::<String>("lang")? {
+            Some(l) => l,
+            None => state.get::<String>("lang")?.unwrap_or_default(),
+        };
+        let from: String = state.get::<String>("page_path")?.unwrap_or_else(|| "/".into());
+        match plan.path(&kind, &key, &lang) {
+            Some(p) => Ok(href(&from, p)),
+            None => Err(tera::Error::message(format!(
+                "url(): there is no page of kind `{kind}` with key `{key}` in language `{lang}`"
+            ))),
+        }
+    });
+    let sources: Vec<(&str, &str)> = theme
+        .templates
+        .iter()
+        .map(|(name, src)| (name.as_str(), src.text.as_str()))
+        .collect();
+    if let Err(e) = tera.add_raw_templates(sources) {
+        report(theme, &e, diags);
+        return None;
+    }
+    Some(tera)
+}
+
+pub fn render(
+    tera: &Tera,
+    theme: &Theme,
+    template: &str,
+    context: &Context,
+    diags: &mut Diagnostics,
+) -> Option<String> {
+    match tera.render(template, context) {
+        Ok(s) => Some(s),
+        Err(e) => {
+            report(theme, &e, diags);
+            None
+        }
+    }
+}
+
+/// Turns a Tera error into a diagnostic pointing at the template file and line.
+fn report(theme: &Theme, e: &tera::Error, diags: &mut Diagnostics) {
+    let dir = PathBuf::from("themes").join(&theme.name).join("templates");
+    match e.kind() {
+        ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => {
+            let name = r.filename();
+            let src = theme
+                .templates
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, s)| s.clone())
+                .unwrap_or_else(|| SourceText::new(dir.join(name), ""));
+            let span = r.span();
+            let len = if span.end_line == span.start_line {
+                span.end_col.saturating_sub(span.start_col).max(1)
+            } else {
+                1
+            };
+            let message = r.message().to_string();
+            let (message, help) = match message.split_once(". add `") {
+                Some((m, rest)) => (m.to_string(), format!("add `{rest}")),
+                None => (
+                    format!("template error: {message}"),
+                    "fix the template; theme templates use the Tera syntax ({{ value }}, {% if %}, {% for %})".to_string(),
+                ),
+            };
+            diags
+                .error(&src, Pos::new(span.start_line, span.start_col + 1, len), message)
+                .help(help);
+        }
+        _ => {
+            diags.file_error(
+                &dir,
+                format!("template error: {e}"),
+                "fix the template named in the message",
+            );
+        }
+    }
+}

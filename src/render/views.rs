@@ -1,0 +1,1099 @@
+//! Views: the data each template receives, computed from the `Site` for one route.
+//!
+//! Sorting, grouping, date and number formatting and links are done here, so that templates
+//! stay free of logic. Links are relative to the page being rendered (`plan::href`).
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use serde::Serialize;
+use tera::Context;
+
+use super::i18n::I18n;
+use super::markdown::{self, MdInput};
+use crate::diag::Diagnostics;
+use crate::load::Theme;
+use crate::model::regions::{REGIONS, Region};
+use crate::model::schema::*;
+use crate::model::yaml::{LangMap, RegionSel};
+use crate::model::{Doc, Entity, Event, Language, Site};
+use crate::plan::{Kind, Plan, Route, href};
+
+/// Read-only data shared by all routes of a build.
+pub struct Shared<'a> {
+    pub site: &'a Site,
+    pub plan: &'a Plan,
+    pub i18n: &'a I18n,
+    pub theme: &'a Theme,
+}
+
+impl<'a> Shared<'a> {
+    pub fn new(site: &'a Site, plan: &'a Plan, i18n: &'a I18n, theme: &'a Theme) -> Self {
+        Shared {
+            site,
+            plan,
+            i18n,
+            theme,
+        }
+    }
+}
+
+/// Per-route helper: the language, the page's own path, and link making.
+struct Cx<'a> {
+    s: &'a Shared<'a>,
+    lang: &'a Language,
+    path: &'a str,
+}
+
+impl Cx<'_> {
+    fn site(&self) -> &Site {
+        self.s.site
+    }
+    fn l(&self) -> &str {
+        &self.lang.code
+    }
+    fn default_lang(&self) -> &str {
+        self.s.site.default_lang()
+    }
+    /// Link to the page `kind`/`key` in this language ("" if no such page).
+    fn link(&self, kind: &str, key: &str) -> String {
+        self.link_in(kind, key, self.l())
+    }
+    fn link_in(&self, kind: &str, key: &str, lang: &str) -> String {
+        self.s
+            .plan
+            .path(kind, key, lang)
+            .map(|p| href(self.path, p))
+            .unwrap_or_default()
+    }
+    fn root_link(&self, to: &str) -> String {
+        href(self.path, to)
+    }
+    fn date(&self, d: Date) -> String {
+        self.s.i18n.date(self.l(), d)
+    }
+    fn text<'b>(&self, m: &'b LangMap) -> &'b str {
+        m.get(self.l(), self.default_lang())
+    }
+    fn org(&self, key: &str) -> OrgView {
+        match self.site().orgs.get(key) {
+            Some(o) => OrgView {
+                key: key.to_string(),
+                name: o.name.clone(),
+                short: o.short.clone(),
+                website: o.website.clone(),
+                note: o.note.as_ref().map(|n| self.text(n).to_string()),
+            },
+            None => OrgView {
+                key: key.to_string(),
+                name: key.to_string(),
+                ..Default::default()
+            },
+        }
+    }
+    fn region(&self, key: &str) -> Option<RegionCard> {
+        let r = Region::get(key)?;
+        Some(RegionCard {
+            key: r.key.to_string(),
+            name: r.name(self.l()).to_string(),
+            href: self.link("region", r.key),
+        })
+    }
+    fn markdown<T>(&self, section: &str, e: &Entity<T>, doc: &Doc<T>, diags: &mut Diagnostics) -> String {
+        let names: Vec<&str> = self
+            .site()
+            .assets
+            .iter()
+            .filter(|a| a.section == section && a.key == e.key)
+            .map(|a| a.name.as_str())
+            .collect();
+        let dir = self.s.plan.bundle_dir(section, &e.key).unwrap_or("/").to_string();
+        let asset_href = |n: &str| href(self.path, &format!("{dir}{n}"));
+        markdown::render(
+            &MdInput {
+                body: &doc.body,
+                body_offset: doc.body_offset,
+                src: &doc.src,
+                assets: &names,
+                asset_href: &asset_href,
+            },
+            diags,
+        )
+    }
+    fn image(&self, section: &str, key: &str, img: &Option<serde_saphyr::Spanned<ImageFm>>) -> Option<ImageView> {
+        let img = &img.as_ref()?.value;
+        let dir = self.s.plan.bundle_dir(section, key)?;
+        Some(ImageView {
+            src: href(self.path, &format!("{dir}{}", img.src.value)),
+            alt: img.alt.as_ref().map(|a| a.value.clone()).unwrap_or_default(),
+            caption: img.caption.clone(),
+        })
+    }
+}
+
+#[derive(Serialize, Default)]
+struct OrgView {
+    key: String,
+    name: String,
+    short: Option<String>,
+    website: Option<String>,
+    note: Option<String>,
+}
+
+#[derive(Serialize, Clone)]
+struct RegionCard {
+    key: String,
+    name: String,
+    href: String,
+}
+
+#[derive(Serialize)]
+struct ImageView {
+    src: String,
+    alt: String,
+    caption: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Link {
+    label: String,
+    href: String,
+    current: bool,
+}
+
+#[derive(Serialize)]
+struct LangLink {
+    code: String,
+    name: String,
+    href: String,
+    current: bool,
+    translated: bool,
+}
+
+#[derive(Serialize)]
+struct Alternate {
+    hreflang: String,
+    href: String,
+}
+
+#[derive(Serialize)]
+struct EuBand {
+    statement: String,
+    statement_lang: String,
+    statement_alt: Option<String>,
+    funds_line: String,
+}
+
+#[derive(Serialize)]
+struct FundView {
+    key: String,
+    name: String,
+    short: String,
+    eu: bool,
+}
+
+#[derive(Serialize)]
+struct Footer {
+    funds: Vec<FundView>,
+    accessibility_href: String,
+    privacy_href: String,
+    feedback_email: String,
+    feedback_href: Option<String>,
+    updated_iso: String,
+    updated_text: String,
+}
+
+#[derive(Serialize)]
+struct Common {
+    lang: String,
+    dir: &'static str,
+    page_path: String,
+    canonical: String,
+    site_title: String,
+    tagline: String,
+    description: String,
+    css_href: String,
+    home_href: String,
+    nav: Vec<Link>,
+    langs: Vec<LangLink>,
+    alternates: Vec<Alternate>,
+    eu: EuBand,
+    footer: Footer,
+    fallback: bool,
+    fallback_lang: String,
+    fallback_lang_name: String,
+}
+
+#[derive(Serialize)]
+struct ProjectCard {
+    key: String,
+    href: String,
+    title: String,
+    acronym: Option<String>,
+    summary: String,
+    status: &'static str,
+    national: bool,
+}
+
+#[derive(Serialize)]
+struct StoryCard {
+    key: String,
+    href: String,
+    title: String,
+    date_iso: String,
+    date_text: String,
+    summary: String,
+    kind: &'static str,
+    region: Option<RegionCard>,
+    project_title: String,
+    project_href: String,
+    example: bool,
+}
+
+#[derive(Serialize)]
+struct NewsCard {
+    key: String,
+    href: String,
+    title: String,
+    date_iso: String,
+    date_text: String,
+    summary: String,
+}
+
+#[derive(Serialize)]
+struct EventCard {
+    id: String,
+    href: String,
+    title: String,
+    summary: String,
+    date_iso: String,
+    when: String,
+    status: &'static str,
+    place: String,
+    online: bool,
+}
+
+#[derive(Serialize)]
+struct YearGroup {
+    year: i16,
+    events: Vec<EventCard>,
+}
+
+/// Builds the template name and context of one route, or reports why it cannot.
+pub fn page(s: &Shared, route: &Route, diags: &mut Diagnostics) -> Option<(String, Context)> {
+    let site = s.site;
+    let lang = site.lang(&route.lang)?;
+    let cx = Cx {
+        s,
+        lang,
+        path: &route.path,
+    };
+    let mut ctx = Context::new();
+    let (template, title, updated, translated_in): (&str, String, Date, Vec<String>) =
+        match &route.kind {
+            Kind::Home => home(&cx, &mut ctx, diags),
+            Kind::ProjectList => {
+                let cards: Vec<ProjectCard> = site.projects.iter().map(|p| project_card(&cx, p)).collect();
+                ctx.insert("projects", &cards);
+                let upd = latest(site.projects.iter().map(|p| {
+                    let d = &p.source(&site.langs).fm;
+                    d.updated.or(d.verified)
+                }));
+                ("project-list.html", i18n(&cx, "nav_projects"), upd, all_langs(site))
+            }
+            Kind::Project(key) => project(&cx, key, &mut ctx, diags)?,
+            Kind::StoryList(n) => story_list(&cx, *n, &mut ctx),
+            Kind::Story(key) => story(&cx, key, &mut ctx, diags)?,
+            Kind::NewsList => {
+                let mut items: Vec<(&Entity<NewsFm>, Date)> = site
+                    .news
+                    .iter()
+                    .map(|n| (n, n.source(&site.langs).fm.date))
+                    .collect();
+                items.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.key.cmp(&b.0.key)));
+                let cards: Vec<NewsCard> = items.iter().map(|(n, _)| news_card(&cx, n)).collect();
+                ctx.insert("news", &cards);
+                let upd = items.first().map(|x| x.1).unwrap_or(site.today);
+                ("news-list.html", i18n(&cx, "nav_news"), upd, all_langs(site))
+            }
+            Kind::News(key) => news(&cx, key, &mut ctx, diags)?,
+            Kind::Page(key) => page_view(&cx, key, &mut ctx, diags)?,
+            Kind::EventList => event_list(&cx, &mut ctx),
+            Kind::Event(id) => event(&cx, id, &mut ctx)?,
+            Kind::RegionList => {
+                let cards: Vec<RegionCard> = REGIONS.iter().filter_map(|r| cx.region(r.key)).collect();
+                ctx.insert("regions", &cards);
+                ("region-list.html", i18n(&cx, "nav_regions"), content_date(site), all_langs(site))
+            }
+            Kind::Region(key) => region(&cx, key, &mut ctx),
+            Kind::NotFound => ("404.html", i18n(&cx, "not_found_title"), content_date(site), all_langs(site)),
+        };
+    let common = common(&cx, route, &title, updated, &translated_in);
+    ctx.insert("lang", &common.lang);
+    ctx.insert("page_path", &common.page_path);
+    ctx.insert("title", &title);
+    ctx.insert("common", &common);
+    Some((template.to_string(), ctx))
+}
+
+fn i18n(cx: &Cx, key: &str) -> String {
+    cx.s.i18n.get(cx.l(), key).unwrap_or(key).to_string()
+}
+
+fn all_langs(site: &Site) -> Vec<String> {
+    site.langs.iter().map(|l| l.code.clone()).collect()
+}
+
+fn latest(dates: impl Iterator<Item = Option<Date>>) -> Date {
+    dates.flatten().max().unwrap_or(jiff::civil::date(2000, 1, 1))
+}
+
+/// The most recent date of any content: the "last updated" of pages that list everything.
+fn content_date(site: &Site) -> Date {
+    let stories = site.stories.iter().flat_map(|e| e.docs.values()).map(|d| Some(d.fm.updated.unwrap_or(d.fm.date)));
+    let news = site.news.iter().flat_map(|e| e.docs.values()).map(|d| Some(d.fm.updated.unwrap_or(d.fm.date)));
+    let projects = site.projects.iter().flat_map(|e| e.docs.values()).map(|d| d.fm.updated);
+    latest(stories.chain(news).chain(projects))
+}
+
+fn common(cx: &Cx, route: &Route, title: &str, updated: Date, translated_in: &[String]) -> Common {
+    let site = cx.site();
+    let l = cx.l();
+    let dl = cx.default_lang();
+    let kind = route.kind.name();
+    let key = route.kind.key();
+    let same_page = |lang: &str| -> String {
+        match &route.kind {
+            Kind::StoryList(_) => cx.link_in("stories", "", lang),
+            _ => cx.link_in(kind, key, lang),
+        }
+    };
+    let abs = |lang: &str| -> Option<String> {
+        let p = match &route.kind {
+            Kind::StoryList(_) => cx.s.plan.path("stories", "", lang),
+            _ => cx.s.plan.path(kind, key, lang),
+        }?;
+        Some(format!("{}{}", site.base_url, p))
+    };
+    let langs = site
+        .langs
+        .iter()
+        .map(|lg| LangLink {
+            code: lg.code.clone(),
+            name: lg.name.clone(),
+            href: same_page(&lg.code),
+            current: lg.code == l,
+            translated: translated_in.contains(&lg.code),
+        })
+        .collect();
+    let mut alternates: Vec<Alternate> = Vec::new();
+    if matches!(route.kind, Kind::NotFound) {
+        // A 404 page has no address of its own to be an alternate of.
+    } else {
+        for lg in &site.langs {
+            if translated_in.contains(&lg.code)
+                && let Some(h) = abs(&lg.code)
+            {
+                alternates.push(Alternate { hreflang: lg.code.clone(), href: h });
+            }
+        }
+        if let Some(h) = abs(dl)
+            && !alternates.is_empty()
+        {
+            alternates.push(Alternate { hreflang: "x-default".into(), href: h });
+        }
+    }
+    let section_of = |k: &Kind| -> &'static str {
+        match k {
+            Kind::ProjectList | Kind::Project(_) => "projects",
+            Kind::StoryList(_) | Kind::Story(_) => "stories",
+            Kind::NewsList | Kind::News(_) => "news-list",
+            Kind::EventList | Kind::Event(_) => "events",
+            Kind::RegionList | Kind::Region(_) => "regions",
+            _ => "",
+        }
+    };
+    let current = section_of(&route.kind);
+    let nav = [
+        ("projects", "nav_projects"),
+        ("stories", "nav_stories"),
+        ("news-list", "nav_news"),
+        ("events", "nav_events"),
+        ("regions", "nav_regions"),
+    ]
+    .iter()
+    .map(|(k, label)| Link {
+        label: i18n(cx, label),
+        href: cx.link(k, ""),
+        current: *k == current,
+    })
+    .collect();
+
+    let eu_fund = site
+        .config
+        .funds
+        .iter()
+        .filter_map(|k| site.funds.get(&k.value))
+        .find(|f| f.eu);
+    let (statement, statement_lang, statement_alt) = match eu_fund {
+        Some(f) if f.statement.has(l) && cx.lang.dir == Direction::Ltr => {
+            (f.statement.get(l, dl).to_string(), l.to_string(), None)
+        }
+        Some(f) => {
+            // A language in which the EU publishes no official statement (Arabic): the
+            // statement in full in English (or the default language), with a line in L beside.
+            let base = if f.statement.has("en") { "en" } else { dl };
+            let alt = f.statement.values.get(l).cloned();
+            (f.statement.get(base, dl).to_string(), base.to_string(), alt)
+        }
+        None => (i18n(cx, "eu_statement"), l.to_string(), None),
+    };
+    let funds: Vec<FundView> = site
+        .config
+        .funds
+        .iter()
+        .filter_map(|k| {
+            let f = site.funds.get(&k.value)?;
+            Some(FundView {
+                key: k.value.clone(),
+                name: cx.text(&f.name).to_string(),
+                short: f.short.as_ref().map(|s| cx.text(s).to_string()).unwrap_or_else(|| cx.text(&f.name).to_string()),
+                eu: f.eu,
+            })
+        })
+        .collect();
+    let funds_line = funds.iter().map(|f| f.short.as_str()).collect::<Vec<_>>().join(" · ");
+    let acc = &site.config.accessibility_statement;
+    let accessibility_href = if acc.contains("://") {
+        acc.clone()
+    } else {
+        cx.link("page", acc)
+    };
+    let fallback_lang = if route.fallback { source_lang(cx, &route.kind) } else { String::new() };
+    Common {
+        lang: l.to_string(),
+        dir: if cx.lang.dir == Direction::Rtl { "rtl" } else { "ltr" },
+        page_path: route.path.clone(),
+        canonical: format!("{}{}", site.base_url, route.path),
+        site_title: cx.text(&site.config.title).to_string(),
+        tagline: site.config.tagline.as_ref().map(|t| cx.text(t).to_string()).unwrap_or_default(),
+        description: site.config.description.as_ref().map(|t| cx.text(t).to_string()).unwrap_or_else(|| title.to_string()),
+        css_href: cx.root_link("/style.css"),
+        home_href: cx.link("home", ""),
+        nav,
+        langs,
+        alternates,
+        eu: EuBand {
+            statement,
+            statement_lang,
+            statement_alt,
+            funds_line,
+        },
+        footer: Footer {
+            funds,
+            accessibility_href,
+            privacy_href: cx.link("page", &site.config.privacy_page.value),
+            feedback_email: site.config.feedback.email.clone(),
+            feedback_href: site.config.feedback.url.clone(),
+            updated_iso: updated.to_string(),
+            updated_text: cx.date(updated),
+        },
+        fallback: route.fallback,
+        fallback_lang_name: site.lang(&fallback_lang).map(|l| l.name.clone()).unwrap_or_default(),
+        fallback_lang,
+    }
+}
+
+/// The language whose text a fallback page shows.
+fn source_lang(cx: &Cx, kind: &Kind) -> String {
+    let site = cx.site();
+    let langs = &site.langs;
+    let found = match kind {
+        Kind::Project(k) => site.projects.iter().find(|e| &e.key == k).map(|e| e.source(langs).lang.clone()),
+        Kind::Story(k) => site.stories.iter().find(|e| &e.key == k).map(|e| e.source(langs).lang.clone()),
+        Kind::News(k) => site.news.iter().find(|e| &e.key == k).map(|e| e.source(langs).lang.clone()),
+        Kind::Page(k) => site.pages.iter().find(|e| &e.key == k).map(|e| e.source(langs).lang.clone()),
+        _ => None,
+    };
+    found.unwrap_or_else(|| site.default_lang().to_string())
+}
+
+type PageParts = (&'static str, String, Date, Vec<String>);
+
+fn home(cx: &Cx, ctx: &mut Context, diags: &mut Diagnostics) -> PageParts {
+    let site = cx.site();
+    let mut intro = String::new();
+    let mut title = cx.text(&site.config.title).to_string();
+    let mut translated = all_langs(site);
+    if let Some(h) = &site.home {
+        let (doc, _) = h.doc(cx.l(), &site.langs);
+        title = doc.fm.title.clone();
+        intro = cx.markdown("home", h, doc, diags);
+        translated = h.docs.keys().cloned().collect();
+        if !h.has(cx.l()) {
+            ctx.insert("intro_lang", &doc.lang);
+        }
+    }
+    ctx.insert("intro_html", &intro);
+    let projects: Vec<ProjectCard> = site.projects.iter().map(|p| project_card(cx, p)).collect();
+    ctx.insert("projects", &projects);
+    let mut stories = sorted_stories(site);
+    stories.truncate(3);
+    let cards: Vec<StoryCard> = stories.iter().map(|s| story_card(cx, s)).collect();
+    ctx.insert("stories", &cards);
+    let mut news: Vec<&Entity<NewsFm>> = site.news.iter().collect();
+    news.sort_by(|a, b| b.source(&site.langs).fm.date.cmp(&a.source(&site.langs).fm.date));
+    news.truncate(3);
+    let ncards: Vec<NewsCard> = news.iter().map(|n| news_card(cx, n)).collect();
+    ctx.insert("news", &ncards);
+    let today = site.today.to_datetime(jiff::civil::Time::midnight());
+    let upcoming: Vec<EventCard> = site
+        .events
+        .iter()
+        .filter(|e| e.end.unwrap_or(e.start) >= today)
+        .take(3)
+        .map(|e| event_card(cx, e))
+        .collect();
+    ctx.insert("upcoming", &upcoming);
+    ("home.html", title, content_date(site), translated)
+}
+
+fn project_card(cx: &Cx, p: &Entity<ProjectFm>) -> ProjectCard {
+    let (d, _) = p.doc(cx.l(), &cx.site().langs);
+    ProjectCard {
+        key: p.key.clone(),
+        href: cx.link("project", &p.key),
+        title: d.fm.title.clone(),
+        acronym: d.fm.acronym.clone(),
+        summary: d.fm.summary.value.clone(),
+        status: status_key(d.fm.status),
+        national: matches!(d.fm.regions.value, RegionSel::All),
+    }
+}
+
+fn status_key(s: ProjectStatus) -> &'static str {
+    match s {
+        ProjectStatus::Planned => "status_planned",
+        ProjectStatus::Ongoing => "status_ongoing",
+        ProjectStatus::Concluded => "status_concluded",
+        ProjectStatus::Mainstreamed => "status_mainstreamed",
+    }
+}
+
+fn role_key(r: Role) -> String {
+    format!("role_{}", r.key().replace('-', "_"))
+}
+
+#[derive(Serialize)]
+struct PartnerView {
+    org: OrgView,
+    role: String,
+}
+
+#[derive(Serialize)]
+struct ProjectView {
+    key: String,
+    title: String,
+    acronym: Option<String>,
+    summary: String,
+    status: &'static str,
+    period_start: Option<String>,
+    period_end: Option<String>,
+    funds: Vec<FundView>,
+    eu_funded: bool,
+    statement: String,
+    prog: Option<String>,
+    cup: Option<String>,
+    lead: Option<OrgView>,
+    partners: Vec<PartnerView>,
+    national: bool,
+    regions: Vec<RegionCard>,
+    target_groups: Vec<String>,
+    themes: Vec<String>,
+    unit_cost: Option<String>,
+    unit_cost_label: Option<String>,
+    website: Option<String>,
+    updated: Option<String>,
+    verified: Option<String>,
+    html: String,
+    figures: Vec<FigureView>,
+    figures_as_of: Option<String>,
+    figures_source: Option<String>,
+    figures_illustrative: bool,
+}
+
+#[derive(Serialize)]
+struct FigureView {
+    label: String,
+    unit: String,
+    total: Option<String>,
+}
+
+fn project(cx: &Cx, key: &str, ctx: &mut Context, diags: &mut Diagnostics) -> Option<PageParts> {
+    let site = cx.site();
+    let e = site.project(key)?;
+    let (doc, _) = e.doc(cx.l(), &site.langs);
+    let fm = &doc.fm;
+    let funds: Vec<FundView> = fm
+        .funds
+        .iter()
+        .filter_map(|k| {
+            let f = site.funds.get(&k.value)?;
+            Some(FundView {
+                key: k.value.clone(),
+                name: cx.text(&f.name).to_string(),
+                short: f.short.as_ref().map(|s| cx.text(s).to_string()).unwrap_or_default(),
+                eu: f.eu,
+            })
+        })
+        .collect();
+    let statement = fm
+        .funds
+        .iter()
+        .filter_map(|k| site.funds.get(&k.value))
+        .find(|f| f.eu)
+        .map(|f| cx.text(&f.statement).to_string())
+        .unwrap_or_default();
+    let regions = match &fm.regions.value {
+        RegionSel::All => Vec::new(),
+        RegionSel::Some(v) => v.iter().filter_map(|r| cx.region(&r.value)).collect(),
+    };
+    let ind = site.indicators.iter().find(|i| i.project.value == key);
+    let figures = ind
+        .map(|i| {
+            i.figures
+                .iter()
+                .map(|f| FigureView {
+                    label: cx.text(&f.label).to_string(),
+                    unit: f.unit.as_ref().map(|u| cx.text(u).to_string()).unwrap_or_default(),
+                    total: f.total.map(|t| cx.s.i18n.number(cx.l(), t)),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let view = ProjectView {
+        key: key.to_string(),
+        title: fm.title.clone(),
+        acronym: fm.acronym.clone(),
+        summary: fm.summary.value.clone(),
+        status: status_key(fm.status),
+        period_start: fm.period.as_ref().and_then(|p| p.start).map(|d| cx.date(d)),
+        period_end: fm.period.as_ref().and_then(|p| p.end).map(|d| cx.date(d)),
+        eu_funded: funds.iter().any(|f| f.eu),
+        funds,
+        statement,
+        prog: fm.codes.as_ref().and_then(|c| c.prog.clone()),
+        cup: fm.codes.as_ref().and_then(|c| c.cup.clone()),
+        lead: fm.lead.as_ref().map(|l| cx.org(&l.value)),
+        partners: fm
+            .partners
+            .iter()
+            .map(|p| PartnerView {
+                org: cx.org(&p.org.value),
+                role: role_key(p.role),
+            })
+            .collect(),
+        national: matches!(fm.regions.value, RegionSel::All),
+        regions,
+        target_groups: fm.target_groups.clone(),
+        themes: fm.themes.clone(),
+        unit_cost: fm
+            .unit_cost
+            .as_ref()
+            .map(|u| format!("{} {}", cx.s.i18n.number(cx.l(), u.amount), u.currency)),
+        unit_cost_label: fm.unit_cost.as_ref().and_then(|u| u.label.clone()),
+        website: fm.website.clone(),
+        updated: fm.updated.map(|d| cx.date(d)),
+        verified: fm.verified.map(|d| cx.date(d)),
+        html: cx.markdown("projects", e, doc, diags),
+        figures,
+        figures_as_of: ind.map(|i| cx.date(i.as_of)),
+        figures_source: ind.map(|i| cx.text(&i.source).to_string()),
+        figures_illustrative: ind.is_some_and(|i| i.illustrative),
+    };
+    ctx.insert("project", &view);
+    ctx.insert("content_lang", &doc.lang);
+    let stories: Vec<StoryCard> = sorted_stories(site)
+        .into_iter()
+        .filter(|s| s.source(&site.langs).fm.project.value == key)
+        .map(|s| story_card(cx, s))
+        .collect();
+    ctx.insert("stories", &stories);
+    let events: Vec<EventCard> = site
+        .events
+        .iter()
+        .filter(|ev| ev.data.projects.iter().any(|p| p.value == key))
+        .map(|ev| event_card(cx, ev))
+        .collect();
+    ctx.insert("events", &events);
+    let updated = fm.updated.or(fm.verified).unwrap_or_else(|| content_date(site));
+    Some(("project.html", fm.title.clone(), updated, e.docs.keys().cloned().collect()))
+}
+
+fn sorted_stories(site: &Site) -> Vec<&Entity<StoryFm>> {
+    let mut v: Vec<&Entity<StoryFm>> = site.stories.iter().collect();
+    v.sort_by(|a, b| {
+        let (da, db) = (a.source(&site.langs).fm.date, b.source(&site.langs).fm.date);
+        db.cmp(&da).then(a.key.cmp(&b.key))
+    });
+    v
+}
+
+fn story_kind_key(k: StoryKind) -> &'static str {
+    match k {
+        StoryKind::Participant => "kind_participant",
+        StoryKind::Host => "kind_host",
+        StoryKind::Operator => "kind_operator",
+        StoryKind::Partner => "kind_partner",
+    }
+}
+
+fn story_card(cx: &Cx, s: &Entity<StoryFm>) -> StoryCard {
+    let site = cx.site();
+    let (d, _) = s.doc(cx.l(), &site.langs);
+    let project = site.project(&d.fm.project.value);
+    StoryCard {
+        key: s.key.clone(),
+        href: cx.link("story", &s.key),
+        title: d.fm.title.clone(),
+        date_iso: d.fm.date.to_string(),
+        date_text: cx.date(d.fm.date),
+        summary: d.fm.summary.clone(),
+        kind: story_kind_key(d.fm.kind.value),
+        region: cx.region(&d.fm.region.value),
+        project_title: project.map(|p| p.doc(cx.l(), &site.langs).0.fm.title.clone()).unwrap_or_default(),
+        project_href: cx.link("project", &d.fm.project.value),
+        example: d.fm.example,
+    }
+}
+
+fn story_list(cx: &Cx, n: usize, ctx: &mut Context) -> PageParts {
+    let site = cx.site();
+    let per = site.config.stories_per_page.unwrap_or(12).max(1);
+    let all = sorted_stories(site);
+    let pages = all.len().div_ceil(per).max(1);
+    let cards: Vec<StoryCard> = all.iter().skip((n - 1) * per).take(per).map(|s| story_card(cx, s)).collect();
+    ctx.insert("stories", &cards);
+    ctx.insert("page_number", &n);
+    ctx.insert("page_count", &pages);
+    let prev = (n > 1).then(|| cx.link("stories", "")).map(|first| {
+        if n == 2 {
+            first
+        } else {
+            cx.root_link(&format!("{}{}/", cx.s.plan.path("stories", "", cx.l()).unwrap_or("/"), n - 1))
+        }
+    });
+    let next = (n < pages)
+        .then(|| cx.root_link(&format!("{}{}/", cx.s.plan.path("stories", "", cx.l()).unwrap_or("/"), n + 1)));
+    ctx.insert("prev_href", &prev);
+    ctx.insert("next_href", &next);
+    let upd = latest(all.iter().map(|s| Some(s.source(&site.langs).fm.date)));
+    ("story-list.html", i18n(cx, "nav_stories"), if all.is_empty() { site.today } else { upd }, all_langs(site))
+}
+
+#[derive(Serialize)]
+struct StoryView {
+    card: StoryCard,
+    html: String,
+    image: Option<ImageView>,
+    display_name: Option<String>,
+    themes: Vec<String>,
+}
+
+fn story(cx: &Cx, key: &str, ctx: &mut Context, diags: &mut Diagnostics) -> Option<PageParts> {
+    let site = cx.site();
+    let e = site.stories.iter().find(|s| s.key == key)?;
+    let (doc, _) = e.doc(cx.l(), &site.langs);
+    let view = StoryView {
+        card: story_card(cx, e),
+        html: cx.markdown("stories", e, doc, diags),
+        image: cx.image("stories", key, &doc.fm.image),
+        display_name: doc.fm.person.as_ref().map(|p| p.value.display_name.value.clone()),
+        themes: doc.fm.themes.clone(),
+    };
+    ctx.insert("story", &view);
+    ctx.insert("content_lang", &doc.lang);
+    let updated = doc.fm.updated.unwrap_or(doc.fm.date);
+    Some(("story.html", doc.fm.title.clone(), updated, e.docs.keys().cloned().collect()))
+}
+
+fn news_card(cx: &Cx, n: &Entity<NewsFm>) -> NewsCard {
+    let (d, _) = n.doc(cx.l(), &cx.site().langs);
+    NewsCard {
+        key: n.key.clone(),
+        href: cx.link("news", &n.key),
+        title: d.fm.title.clone(),
+        date_iso: d.fm.date.to_string(),
+        date_text: cx.date(d.fm.date),
+        summary: d.fm.summary.clone(),
+    }
+}
+
+#[derive(Serialize)]
+struct NewsView {
+    card: NewsCard,
+    html: String,
+    image: Option<ImageView>,
+    regions: Vec<RegionCard>,
+    projects: Vec<Link>,
+}
+
+fn news(cx: &Cx, key: &str, ctx: &mut Context, diags: &mut Diagnostics) -> Option<PageParts> {
+    let site = cx.site();
+    let e = site.news.iter().find(|s| s.key == key)?;
+    let (doc, _) = e.doc(cx.l(), &site.langs);
+    let view = NewsView {
+        card: news_card(cx, e),
+        html: cx.markdown("news", e, doc, diags),
+        image: cx.image("news", key, &doc.fm.image),
+        regions: doc.fm.regions.iter().filter_map(|r| cx.region(&r.value)).collect(),
+        projects: doc
+            .fm
+            .projects
+            .iter()
+            .filter_map(|p| {
+                let pe = site.project(&p.value)?;
+                Some(Link {
+                    label: pe.doc(cx.l(), &site.langs).0.fm.title.clone(),
+                    href: cx.link("project", &p.value),
+                    current: false,
+                })
+            })
+            .collect(),
+    };
+    ctx.insert("news", &view);
+    ctx.insert("content_lang", &doc.lang);
+    let updated = doc.fm.updated.unwrap_or(doc.fm.date);
+    Some(("news.html", doc.fm.title.clone(), updated, e.docs.keys().cloned().collect()))
+}
+
+fn page_view(cx: &Cx, key: &str, ctx: &mut Context, diags: &mut Diagnostics) -> Option<PageParts> {
+    let site = cx.site();
+    let e = site.pages.iter().find(|s| s.key == key)?;
+    let (doc, _) = e.doc(cx.l(), &site.langs);
+    ctx.insert("html", &cx.markdown("pages", e, doc, diags));
+    ctx.insert("summary", &doc.fm.summary);
+    ctx.insert("content_lang", &doc.lang);
+    let updated = doc.fm.updated.unwrap_or_else(|| content_date(site));
+    Some(("page.html", doc.fm.title.clone(), updated, e.docs.keys().cloned().collect()))
+}
+
+fn status_event_key(s: EventStatus) -> &'static str {
+    match s {
+        EventStatus::Scheduled => "event_scheduled",
+        EventStatus::Cancelled => "event_cancelled",
+        EventStatus::Postponed => "event_postponed",
+        EventStatus::MovedOnline => "event_moved_online",
+    }
+}
+
+/// "13 luglio 2021, 14:30–17:00 (Europe/Rome)", or the date alone when no time is known.
+fn event_when(cx: &Cx, e: &Event) -> String {
+    let sd = cx.date(e.start.date());
+    if e.all_day {
+        return match e.end {
+            Some(end) if end.date() != e.start.date() => format!("{sd} – {}", cx.date(end.date())),
+            _ => sd,
+        };
+    }
+    let hm = |t: jiff::civil::DateTime| format!("{:02}:{:02}", t.hour(), t.minute());
+    match e.end {
+        Some(end) if end.date() == e.start.date() => {
+            format!("{sd}, {}–{} ({})", hm(e.start), hm(end), e.timezone)
+        }
+        Some(end) => format!("{sd} {} – {} {} ({})", hm(e.start), cx.date(end.date()), hm(end), e.timezone),
+        None => format!("{sd}, {} ({})", hm(e.start), e.timezone),
+    }
+}
+
+fn event_card(cx: &Cx, e: &Event) -> EventCard {
+    let place = match (&e.data.venue, &e.data.online) {
+        (Some(v), _) => [Some(v.name.clone()), v.city.clone()].into_iter().flatten().collect::<Vec<_>>().join(", "),
+        (None, Some(o)) => o.platform.clone(),
+        (None, None) => String::new(),
+    };
+    EventCard {
+        id: e.id().to_string(),
+        href: cx.link("event", e.id()),
+        title: cx.text(&e.data.title).to_string(),
+        summary: e.data.summary.as_ref().map(|s| cx.text(s).to_string()).unwrap_or_default(),
+        date_iso: e.start.date().to_string(),
+        when: event_when(cx, e),
+        status: status_event_key(e.data.status),
+        place,
+        online: e.data.venue.is_none(),
+    }
+}
+
+fn event_list(cx: &Cx, ctx: &mut Context) -> PageParts {
+    let site = cx.site();
+    let today = site.today.to_datetime(jiff::civil::Time::midnight());
+    let upcoming: Vec<EventCard> = site
+        .events
+        .iter()
+        .filter(|e| e.end.unwrap_or(e.start) >= today)
+        .map(|e| event_card(cx, e))
+        .collect();
+    let mut by_year: BTreeMap<i16, Vec<&Event>> = BTreeMap::new();
+    for e in site.events.iter().filter(|e| e.end.unwrap_or(e.start) < today) {
+        by_year.entry(e.start.year()).or_default().push(e);
+    }
+    let past: Vec<YearGroup> = by_year
+        .into_iter()
+        .rev()
+        .map(|(year, mut evs)| {
+            evs.sort_by(|a, b| b.start.cmp(&a.start));
+            YearGroup {
+                year,
+                events: evs.into_iter().map(|e| event_card(cx, e)).collect(),
+            }
+        })
+        .collect();
+    ctx.insert("upcoming", &upcoming);
+    ctx.insert("past", &past);
+    let upd = latest(site.events.iter().map(|e| e.data.updated)).max(content_date(site));
+    ("event-list.html", i18n(cx, "nav_events"), upd, all_langs(site))
+}
+
+#[derive(Serialize)]
+struct SessionView {
+    time: Option<String>,
+    title: String,
+    speakers: Vec<SpeakerView>,
+}
+
+#[derive(Serialize)]
+struct SpeakerView {
+    role: String,
+    org: Option<OrgView>,
+}
+
+#[derive(Serialize)]
+struct EventView {
+    card: EventCard,
+    kind: String,
+    venue: Option<Venue>,
+    online: Option<Online>,
+    organiser: Option<OrgView>,
+    programme: Vec<SessionView>,
+    projects: Vec<Link>,
+    regions: Vec<RegionCard>,
+    registration: Option<String>,
+    time_known: bool,
+}
+
+fn event(cx: &Cx, id: &str, ctx: &mut Context) -> Option<PageParts> {
+    let site = cx.site();
+    let e = site.events.iter().find(|e| e.id() == id)?;
+    let d = &e.data;
+    let view = EventView {
+        card: event_card(cx, e),
+        kind: format!("event_kind_{}", serde_json::to_value(d.kind).ok()?.as_str()?.replace('-', "_")),
+        venue: d.venue.clone(),
+        online: d.online.clone(),
+        organiser: d.organiser.as_ref().map(|o| cx.org(&o.value)),
+        programme: d
+            .programme
+            .iter()
+            .map(|s| SessionView {
+                time: s.time.as_ref().map(|t| t.value.clone()),
+                title: cx.text(&s.title).to_string(),
+                speakers: s
+                    .speakers
+                    .iter()
+                    .map(|sp| SpeakerView {
+                        role: cx.text(&sp.role).to_string(),
+                        org: sp.org.as_ref().map(|o| cx.org(&o.value)),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        projects: d
+            .projects
+            .iter()
+            .filter_map(|p| {
+                let pe = site.project(&p.value)?;
+                Some(Link {
+                    label: pe.doc(cx.l(), &site.langs).0.fm.title.clone(),
+                    href: cx.link("project", &p.value),
+                    current: false,
+                })
+            })
+            .collect(),
+        regions: d.regions.iter().filter_map(|r| cx.region(&r.value)).collect(),
+        registration: d.registration.clone(),
+        time_known: !e.all_day,
+    };
+    ctx.insert("event", &view);
+    let content_lang = if d.title.has(cx.l()) { cx.l().to_string() } else { cx.default_lang().to_string() };
+    ctx.insert("content_lang", &content_lang);
+    let translated: Vec<String> = site.langs.iter().filter(|l| d.title.has(&l.code)).map(|l| l.code.clone()).collect();
+    let updated = d.updated.unwrap_or_else(|| content_date(site));
+    Some(("event.html", cx.text(&d.title).to_string(), updated, translated))
+}
+
+#[derive(Serialize)]
+struct RegionView {
+    key: String,
+    name: String,
+    official_name: String,
+    istat: String,
+    nuts: String,
+    iso: String,
+}
+
+fn region(cx: &Cx, key: &str, ctx: &mut Context) -> PageParts {
+    let site = cx.site();
+    let r = Region::get(key).unwrap_or(&REGIONS[0]);
+    ctx.insert(
+        "region",
+        &RegionView {
+            key: r.key.to_string(),
+            name: r.name(cx.l()).to_string(),
+            official_name: r.it.to_string(),
+            istat: r.istat.to_string(),
+            nuts: r.nuts.join(", "),
+            iso: r.iso.to_string(),
+        },
+    );
+    let projects: Vec<ProjectCard> = site
+        .projects
+        .iter()
+        .filter(|p| match &p.source(&site.langs).fm.regions.value {
+            RegionSel::All => true,
+            RegionSel::Some(v) => v.iter().any(|x| x.value == key),
+        })
+        .map(|p| project_card(cx, p))
+        .collect();
+    ctx.insert("projects", &projects);
+    let today = site.today.to_datetime(jiff::civil::Time::midnight());
+    let (upcoming, past): (Vec<&Event>, Vec<&Event>) = site
+        .events
+        .iter()
+        .filter(|e| e.data.regions.iter().any(|x| x.value == key))
+        .partition(|e| e.end.unwrap_or(e.start) >= today);
+    let up: Vec<EventCard> = upcoming.into_iter().map(|e| event_card(cx, e)).collect();
+    let pa: Vec<EventCard> = past.into_iter().rev().map(|e| event_card(cx, e)).collect();
+    ctx.insert("upcoming", &up);
+    ctx.insert("past", &pa);
+    let stories: Vec<StoryCard> = sorted_stories(site)
+        .into_iter()
+        .filter(|s| s.source(&site.langs).fm.region.value == key)
+        .map(|s| story_card(cx, s))
+        .collect();
+    ctx.insert("stories", &stories);
+    let mut news: Vec<&Entity<NewsFm>> = site
+        .news
+        .iter()
+        .filter(|n| n.source(&site.langs).fm.regions.iter().any(|x| x.value == key))
+        .collect();
+    news.sort_by(|a, b| b.source(&site.langs).fm.date.cmp(&a.source(&site.langs).fm.date));
+    let ncards: Vec<NewsCard> = news.iter().map(|n| news_card(cx, n)).collect();
+    ctx.insert("news", &ncards);
+    (
+        "region.html",
+        r.name(cx.l()).to_string(),
+        content_date(site),
+        all_langs(site),
+    )
+}

@@ -1,0 +1,188 @@
+//! Write: put a rendered site on disk, never damaging the previous output.
+//!
+//! The new site is compared with what is already published. Only files that changed are
+//! written, first into a staging folder beside the output; if any of that fails, the staging
+//! folder is removed and the output is exactly as it was. Then the staged files are moved into
+//! place (a rename each) and files that are no longer part of the site are deleted. Unchanged
+//! files are not touched: creating and deleting files is the slow part on many disks.
+
+use std::collections::HashSet;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::render::Output;
+
+#[derive(Debug, Default, Clone, Copy)]
+pub struct WriteStats {
+    pub written: usize,
+    pub unchanged: usize,
+    pub removed: usize,
+}
+
+/// What one output file should contain.
+enum Want<'a> {
+    Bytes(&'a [u8]),
+    Copy(&'a Path),
+}
+
+pub fn write(output: &Path, out: &Output) -> io::Result<WriteStats> {
+    let parent = match output.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    fs::create_dir_all(&parent)?;
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    let staging = parent.join(format!(".vetrina-staging-{}-{name}", std::process::id()));
+    if staging.exists() {
+        fs::remove_dir_all(&staging)?;
+    }
+
+    let wants: Vec<(&str, Want)> = out
+        .files
+        .iter()
+        .map(|(p, b)| (p.as_str(), Want::Bytes(b)))
+        .chain(out.copies.iter().map(|(p, s)| (p.as_str(), Want::Copy(s))))
+        .collect();
+
+    let fresh = !output.exists();
+    let staged = (|| -> io::Result<Vec<&str>> {
+        fs::create_dir_all(&staging)?;
+        let results: Vec<io::Result<Option<&str>>> = wants
+            .par_iter()
+            .map(|(rel, want)| {
+                let dest = output.join(rel);
+                if !fresh && same(&dest, want)? {
+                    return Ok(None);
+                }
+                let tmp = staging.join(rel);
+                if let Some(dir) = tmp.parent() {
+                    fs::create_dir_all(dir)?;
+                }
+                match want {
+                    Want::Bytes(b) => fs::write(&tmp, b)?,
+                    Want::Copy(src) => {
+                        fs::copy(src, &tmp)?;
+                    }
+                }
+                Ok(Some(*rel))
+            })
+            .collect();
+        let mut staged = Vec::new();
+        for r in results {
+            staged.extend(r?);
+        }
+        Ok(staged)
+    })();
+    let staged = match staged {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = fs::remove_dir_all(&staging);
+            return Err(e);
+        }
+    };
+
+    let mut stats = WriteStats {
+        written: staged.len(),
+        unchanged: wants.len() - staged.len(),
+        removed: 0,
+    };
+    if fresh {
+        // Nothing was published before: the staging folder becomes the output in one move.
+        fs::rename(&staging, output)?;
+        return Ok(stats);
+    }
+    for rel in &staged {
+        let dest = output.join(rel);
+        if let Some(dir) = dest.parent() {
+            if dir.is_file() {
+                fs::remove_file(dir)?;
+            }
+            fs::create_dir_all(dir)?;
+        }
+        if dest.is_dir() {
+            fs::remove_dir_all(&dest)?;
+        }
+        fs::rename(staging.join(rel), &dest)?;
+    }
+    let _ = fs::remove_dir_all(&staging);
+
+    let keep: HashSet<PathBuf> = wants.iter().map(|(rel, _)| output.join(rel)).collect();
+    stats.removed = remove_stale(output, &keep)?;
+    Ok(stats)
+}
+
+/// Whether `dest` already holds exactly what is wanted.
+fn same(dest: &Path, want: &Want) -> io::Result<bool> {
+    let meta = match fs::metadata(dest) {
+        Ok(m) if m.is_file() => m,
+        Ok(_) => return Ok(false),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
+        Err(e) => return Err(e),
+    };
+    match want {
+        Want::Bytes(b) => Ok(meta.len() == b.len() as u64 && fs::read(dest)? == *b),
+        Want::Copy(src) => {
+            let sm = fs::metadata(src)?;
+            Ok(sm.len() == meta.len() && fs::read(src)? == fs::read(dest)?)
+        }
+    }
+}
+
+/// Deletes files under `dir` that are not in `keep`, and folders left empty.
+fn remove_stale(dir: &Path, keep: &HashSet<PathBuf>) -> io::Result<usize> {
+    let mut removed = 0;
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        let path = entry.path();
+        let ft = entry.file_type()?;
+        if ft.is_dir() {
+            removed += remove_stale(&path, keep)?;
+            if fs::read_dir(&path)?.next().is_none() {
+                fs::remove_dir(&path)?;
+            }
+        } else if !keep.contains(&path) {
+            fs::remove_file(&path)?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn output(files: &[(&str, &str)]) -> Output {
+        Output {
+            files: files
+                .iter()
+                .map(|(p, c)| (p.to_string(), c.as_bytes().to_vec()))
+                .collect(),
+            copies: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn writes_only_changes_and_removes_stale() {
+        let t = tempfile::tempdir().unwrap();
+        let out = t.path().join("public");
+        let s = write(&out, &output(&[("index.html", "a"), ("x/index.html", "b")])).unwrap();
+        assert_eq!((s.written, s.unchanged), (2, 0));
+        let before = fs::metadata(out.join("index.html")).unwrap().modified().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let s = write(&out, &output(&[("index.html", "a"), ("y/index.html", "c")])).unwrap();
+        assert_eq!((s.written, s.unchanged, s.removed), (1, 1, 1));
+        let after = fs::metadata(out.join("index.html")).unwrap().modified().unwrap();
+        assert_eq!(before, after, "an unchanged file must not be rewritten");
+        assert!(!out.join("x").exists());
+        assert_eq!(fs::read_to_string(out.join("y/index.html")).unwrap(), "c");
+        let leftovers: Vec<_> = fs::read_dir(t.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "no staging folder is left behind");
+    }
+}
