@@ -382,7 +382,8 @@ mod tests {
         for diag in d.sorted() {
             let _ = diag.render(false);
         }
-        assert_eq!(src.pos_of(8, 2), Pos::new(1, 8, 2));
+        // Byte 8 is «, two bytes long: one character.
+        assert_eq!(src.pos_of(8, 2), Pos::new(1, 8, 1));
     }
 
     #[test]

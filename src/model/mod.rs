@@ -29,6 +29,8 @@ pub struct Language {
     pub code: String,
     pub name: String,
     pub dir: Direction,
+    /// CLDR locale for dates and numbers.
+    pub locale: String,
     pub sections: Sections,
 }
 
@@ -343,6 +345,7 @@ fn languages(config: &ConfigFile, src: &SourceText, diags: &mut Diagnostics) -> 
             code: code.clone(),
             name: l.name.clone(),
             dir: l.dir.unwrap_or(Direction::Ltr),
+            locale: l.locale.clone().unwrap_or_else(|| code.clone()),
             sections,
         });
     }

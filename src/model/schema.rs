@@ -59,6 +59,10 @@ pub struct LanguageFile {
     pub name: String,
     #[serde(default)]
     pub dir: Option<Direction>,
+    /// The CLDR locale for dates and numbers when it differs from the code (`en-GB` writes
+    /// "13 July 2021", plain `en` "July 13, 2021").
+    #[serde(default)]
+    pub locale: Option<String>,
     #[serde(default)]
     pub sections: Option<SectionNames>,
 }

@@ -192,7 +192,7 @@ mod tests {
         let out = render(
             &MdInput {
                 body,
-                body_offset: 12,
+                body_offset: 13,
                 src: &src,
                 assets,
                 asset_href: &href,

@@ -31,7 +31,11 @@ pub struct Output {
 
 /// Renders every route of `plan`. Template and Markdown problems are diagnostics.
 pub fn render(site: &Site, plan: Plan, theme: &Theme, diags: &mut Diagnostics) -> Output {
-    let langs: Vec<&str> = site.langs.iter().map(|l| l.code.as_str()).collect();
+    let langs: Vec<(&str, &str)> = site
+        .langs
+        .iter()
+        .map(|l| (l.code.as_str(), l.locale.as_str()))
+        .collect();
     let i18n = Arc::new(I18n::load(&theme.i18n, &site.i18n_overrides, &langs, diags));
     let plan = Arc::new(plan);
     let Some(tera) = templates::engine(theme, i18n.clone(), plan.clone(), diags) else {
