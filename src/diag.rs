@@ -150,12 +150,7 @@ impl Diagnostics {
     }
 
     /// An error about a file as a whole (unreadable, not UTF-8, …) where no line can be shown.
-    pub fn file_error(
-        &mut self,
-        file: &Path,
-        message: impl Into<String>,
-        help: impl Into<String>,
-    ) {
+    pub fn file_error(&mut self, file: &Path, message: impl Into<String>, help: impl Into<String>) {
         self.items.push(Diagnostic {
             severity: Severity::Error,
             file: file.to_path_buf(),
@@ -214,13 +209,8 @@ impl Diagnostics {
     pub fn sorted(&self) -> Vec<&Diagnostic> {
         let mut v: Vec<&Diagnostic> = self.items.iter().collect();
         v.sort_by(|a, b| {
-            (a.severity, &a.file, a.pos.line, a.pos.col, &a.message).cmp(&(
-                b.severity,
-                &b.file,
-                b.pos.line,
-                b.pos.col,
-                &b.message,
-            ))
+            (a.severity, &a.file, a.pos.line, a.pos.col, &a.message)
+                .cmp(&(b.severity, &b.file, b.pos.line, b.pos.col, &b.message))
         });
         v.dedup_by(|a, b| a == b);
         v

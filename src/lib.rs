@@ -121,7 +121,11 @@ fn run(opts: &BuildOptions, write_output: bool) -> Report {
         None => match today_from_env() {
             Ok(d) => d,
             Err(e) => {
-                diags.file_error(Path::new("VETRINA_NOW"), e, "unset it or write a date like 2026-11-25");
+                diags.file_error(
+                    Path::new("VETRINA_NOW"),
+                    e,
+                    "unset it or write a date like 2026-11-25",
+                );
                 return report;
             }
         },

@@ -22,7 +22,6 @@ pub const SECTIONS: [&str; 4] = ["projects", "stories", "news", "pages"];
 /// Everything read from a site folder.
 #[derive(Debug, Default)]
 pub struct Sources {
-    pub root: PathBuf,
     pub config: Option<SourceText>,
     pub content: Vec<ContentFile>,
     /// Files beside the Markdown in a bundle (images, PDFs), by bundle.
@@ -53,8 +52,6 @@ pub struct ContentFile {
     pub section: String,
     pub key: String,
     pub lang: String,
-    /// Where the language code sits in the file name, for diagnostics about it.
-    pub lang_pos: Pos,
     pub src: SourceText,
     pub front_matter: String,
     /// 1-based line of the first front-matter line in the file.
@@ -76,10 +73,7 @@ pub struct Asset {
 
 /// Reads the site at `root`. Problems are pushed to `diags`; what could be read is returned.
 pub fn load(root: &Path, diags: &mut Diagnostics) -> Sources {
-    let mut s = Sources {
-        root: root.to_path_buf(),
-        ..Default::default()
-    };
+    let mut s = Sources::default();
     let canon_root = match root.canonicalize() {
         Ok(r) => r,
         Err(e) => {
@@ -126,11 +120,10 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Sources {
         s.assets = assets;
         let results: Vec<(Option<ContentFile>, Diagnostics)> = files
             .par_iter()
-            .map(|(path, section, key, lang, lang_pos)| {
+            .map(|(path, section, key, lang)| {
                 let mut d = Diagnostics::new();
-                let cf = read_text(root, path, &mut d).and_then(|src| {
-                    split_front_matter(src, section, key, lang, *lang_pos, &mut d)
-                });
+                let cf = read_text(root, path, &mut d)
+                    .and_then(|src| split_front_matter(src, section, key, lang, &mut d));
                 (cf, d)
             })
             .collect();
@@ -174,18 +167,26 @@ fn load_theme(
                     .collect()
             })
             .unwrap_or_default();
-        let src = config.cloned().unwrap_or_else(|| SourceText::new("site.yaml", ""));
+        let src = config
+            .cloned()
+            .unwrap_or_else(|| SourceText::new("site.yaml", ""));
         let pos = src.find_key(1, "theme:").unwrap_or(Pos::new(1, 1, 1));
         diags
             .error(&src, pos, format!("there is no theme `{name}` in themes/"))
-            .help(unknown_help("themes", &name, known.iter().map(String::as_str)));
+            .help(unknown_help(
+                "themes",
+                &name,
+                known.iter().map(String::as_str),
+            ));
         return theme;
     }
     let tdir = dir.join("templates");
     for entry in WalkDir::new(&tdir).follow_links(true).sort_by_file_name() {
         match entry {
             Ok(e) if e.file_type().is_file() => {
-                let Ok(rel) = e.path().strip_prefix(&tdir) else { continue };
+                let Ok(rel) = e.path().strip_prefix(&tdir) else {
+                    continue;
+                };
                 let name = rel.to_string_lossy().replace('\\', "/");
                 if name.starts_with('.') || name.contains("/.") {
                     continue;
@@ -203,7 +204,9 @@ fn load_theme(
     for entry in WalkDir::new(&sdir).follow_links(true).sort_by_file_name() {
         match entry {
             Ok(e) if e.file_type().is_file() => {
-                let Ok(rel) = e.path().strip_prefix(&sdir) else { continue };
+                let Ok(rel) = e.path().strip_prefix(&sdir) else {
+                    continue;
+                };
                 let rel = rel.to_string_lossy().replace('\\', "/");
                 if !inside_site(canon_root, e.path()) {
                     diags.file_error(
@@ -222,7 +225,8 @@ fn load_theme(
     theme
 }
 
-type FoundFile = (PathBuf, String, String, String, Pos);
+/// (path, section, key, language) of a Markdown file.
+type FoundFile = (PathBuf, String, String, String);
 
 /// Walks `content/`, classifying every file as Markdown of a known section, a bundle asset, or
 /// a misplaced file (a diagnostic).
@@ -234,10 +238,7 @@ fn walk_content(
 ) -> (Vec<FoundFile>, Vec<Asset>) {
     let mut files = Vec::new();
     let mut assets = Vec::new();
-    for entry in WalkDir::new(content)
-        .follow_links(true)
-        .sort_by_file_name()
-    {
+    for entry in WalkDir::new(content).follow_links(true).sort_by_file_name() {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
@@ -285,14 +286,7 @@ fn walk_content(
         match parts.as_slice() {
             [name] => {
                 if let Some(lang) = md_lang(name, "_index.") {
-                    let pos = Pos::new(1, 1, 1);
-                    files.push((
-                        path.to_path_buf(),
-                        "home".to_string(),
-                        "home".to_string(),
-                        lang,
-                        pos,
-                    ));
+                    files.push((path.to_path_buf(), "home".into(), "home".into(), lang));
                 } else {
                     diags.file_error(
                         &rel,
@@ -310,13 +304,7 @@ fn walk_content(
             }
             [section, key, name] if md_lang(name, "index.").is_some() => {
                 let lang = md_lang(name, "index.").unwrap_or_default();
-                files.push((
-                    path.to_path_buf(),
-                    section.clone(),
-                    key.clone(),
-                    lang,
-                    Pos::new(1, 1, 1),
-                ));
+                files.push((path.to_path_buf(), section.clone(), key.clone(), lang));
             }
             [_, _, name] if name.ends_with(".md") => {
                 diags.file_error(
@@ -487,11 +475,7 @@ pub fn read_text(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<So
             let shown = String::from_utf8_lossy(&bytes[line_start..line_end]).into_owned();
             let src = SourceText::new(rel.clone(), "\n".repeat(line - 1) + &shown);
             diags
-                .error(
-                    &src,
-                    Pos::new(line, col, 1),
-                    "this file is not UTF-8 text",
-                )
+                .error(&src, Pos::new(line, col, 1), "this file is not UTF-8 text")
                 .help("save the file as UTF-8 (in most editors: \"Save with encoding\" → UTF-8)");
             return None;
         }
@@ -514,7 +498,6 @@ fn split_front_matter(
     section: &str,
     key: &str,
     lang: &str,
-    lang_pos: Pos,
     diags: &mut Diagnostics,
 ) -> Option<ContentFile> {
     let text = &src.text;
@@ -545,7 +528,6 @@ fn split_front_matter(
         section: section.to_string(),
         key: key.to_string(),
         lang: lang.to_string(),
-        lang_pos,
         front_matter: text[fm_start..fm_end].to_string(),
         fm_line: 2,
         body: text[body_start..].to_string(),
@@ -560,14 +542,7 @@ mod tests {
 
     fn split(text: &str) -> (Option<ContentFile>, Diagnostics) {
         let mut d = Diagnostics::new();
-        let cf = split_front_matter(
-            SourceText::new("x.md", text),
-            "stories",
-            "k",
-            "it",
-            Pos::default(),
-            &mut d,
-        );
+        let cf = split_front_matter(SourceText::new("x.md", text), "stories", "k", "it", &mut d);
         (cf, d)
     }
 

@@ -108,7 +108,12 @@ fn main() -> ExitCode {
             if !report.taken_down.is_empty() {
                 eprintln!("Taken down ({}):", report.taken_down.len());
                 for t in &report.taken_down {
-                    eprintln!("  taken down: {} ({}) — {}", t.key, t.file.display(), t.reason);
+                    eprintln!(
+                        "  taken down: {} ({}) — {}",
+                        t.key,
+                        t.file.display(),
+                        t.reason
+                    );
                 }
             }
             if report.ok() {

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::diag::Diagnostics;
 use crate::model::regions::REGIONS;
-use crate::model::{Entity, Language, Site};
+use crate::model::{Entity, Site};
 
 /// What a route renders.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -156,8 +156,10 @@ pub fn plan(site: &Site, diags: &mut Diagnostics) -> Plan {
         let pre = prefix(site, l);
         let s = &lang.sections;
         let add = |p: &mut Plan, kind: Kind, path: String, fallback: bool| {
-            p.paths
-                .insert((kind.name(), kind.key().to_string(), l.to_string()), path.clone());
+            p.paths.insert(
+                (kind.name(), kind.key().to_string(), l.to_string()),
+                path.clone(),
+            );
             p.routes.push(Route {
                 kind,
                 lang: l.to_string(),
@@ -167,7 +169,12 @@ pub fn plan(site: &Site, diags: &mut Diagnostics) -> Plan {
         };
         add(&mut p, Kind::Home, format!("{pre}/"), false);
         add(&mut p, Kind::NotFound, format!("{pre}/404.html"), false);
-        add(&mut p, Kind::ProjectList, format!("{pre}/{}/", s.projects), false);
+        add(
+            &mut p,
+            Kind::ProjectList,
+            format!("{pre}/{}/", s.projects),
+            false,
+        );
         for e in &site.projects {
             let slug = slug_of(e, l, site, |fm| fm.slug.as_ref().map(|s| s.value.as_str()));
             let path = format!("{pre}/{}/{slug}/", s.projects);
@@ -193,13 +200,23 @@ pub fn plan(site: &Site, diags: &mut Diagnostics) -> Plan {
             let path = format!("{pre}/{}/{slug}/", s.news);
             add(&mut p, Kind::News(e.key.clone()), path, !e.has(l));
         }
-        add(&mut p, Kind::EventList, format!("{pre}/{}/", s.events), false);
+        add(
+            &mut p,
+            Kind::EventList,
+            format!("{pre}/{}/", s.events),
+            false,
+        );
         for e in &site.events {
             let path = format!("{pre}/{}/{}/", s.events, e.id());
             let fallback = !e.data.title.has(l);
             add(&mut p, Kind::Event(e.id().to_string()), path, fallback);
         }
-        add(&mut p, Kind::RegionList, format!("{pre}/{}/", s.regions), false);
+        add(
+            &mut p,
+            Kind::RegionList,
+            format!("{pre}/{}/", s.regions),
+            false,
+        );
         for r in &REGIONS {
             let path = format!("{pre}/{}/{}/", s.regions, r.slug(l));
             add(&mut p, Kind::Region(r.key.to_string()), path, false);
@@ -212,8 +229,17 @@ pub fn plan(site: &Site, diags: &mut Diagnostics) -> Plan {
     }
     let default = site.default_lang().to_string();
     for (section, list) in [
-        ("projects", site.projects.iter().map(|e| e.key.clone()).collect::<Vec<_>>()),
-        ("stories", site.stories.iter().map(|e| e.key.clone()).collect()),
+        (
+            "projects",
+            site.projects
+                .iter()
+                .map(|e| e.key.clone())
+                .collect::<Vec<_>>(),
+        ),
+        (
+            "stories",
+            site.stories.iter().map(|e| e.key.clone()).collect(),
+        ),
         ("news", site.news.iter().map(|e| e.key.clone()).collect()),
         ("pages", site.pages.iter().map(|e| e.key.clone()).collect()),
     ] {
@@ -294,11 +320,6 @@ pub fn href(from: &str, to: &str) -> String {
     out
 }
 
-/// The language of a root-relative path's site section, for links to the home of a language.
-pub fn home_path(site: &Site, lang: &Language) -> String {
-    format!("{}/", prefix(site, &lang.code))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -308,7 +329,10 @@ mod tests {
         assert_eq!(href("/", "/progetti/puoi/"), "progetti/puoi/index.html");
         assert_eq!(href("/progetti/puoi/", "/progetti/"), "../index.html");
         assert_eq!(href("/progetti/puoi/", "/"), "../../index.html");
-        assert_eq!(href("/en/projects/puoi/", "/progetti/puoi/"), "../../../progetti/puoi/index.html");
+        assert_eq!(
+            href("/en/projects/puoi/", "/progetti/puoi/"),
+            "../../../progetti/puoi/index.html"
+        );
         assert_eq!(href("/en/", "/en/projects/"), "projects/index.html");
         assert_eq!(href("/404.html", "/style.css"), "style.css");
         assert_eq!(href("/storie/a/", "/storie/a/cover.jpg"), "cover.jpg");

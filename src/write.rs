@@ -174,11 +174,17 @@ mod tests {
         let out = t.path().join("public");
         let s = write(&out, &output(&[("index.html", "a"), ("x/index.html", "b")])).unwrap();
         assert_eq!((s.written, s.unchanged), (2, 0));
-        let before = fs::metadata(out.join("index.html")).unwrap().modified().unwrap();
+        let before = fs::metadata(out.join("index.html"))
+            .unwrap()
+            .modified()
+            .unwrap();
         std::thread::sleep(std::time::Duration::from_millis(20));
         let s = write(&out, &output(&[("index.html", "a"), ("y/index.html", "c")])).unwrap();
         assert_eq!((s.written, s.unchanged, s.removed), (1, 1, 1));
-        let after = fs::metadata(out.join("index.html")).unwrap().modified().unwrap();
+        let after = fs::metadata(out.join("index.html"))
+            .unwrap()
+            .modified()
+            .unwrap();
         assert_eq!(before, after, "an unchanged file must not be rewritten");
         assert!(!out.join("x").exists());
         assert_eq!(fs::read_to_string(out.join("y/index.html")).unwrap(), "c");

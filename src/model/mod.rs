@@ -10,7 +10,7 @@ pub mod regions;
 pub mod schema;
 pub mod yaml;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use jiff::civil::{Date, DateTime};
@@ -210,11 +210,11 @@ pub fn build(src: Sources, opts: &ModelOptions, diags: &mut Diagnostics) -> Opti
     for (doc, d) in parsed {
         diags.extend(d);
         match doc {
-            ParsedDoc::Home(k, doc) => add_doc(&mut home, k, doc),
-            ParsedDoc::Project(k, doc) => push_doc(&mut projects, k, doc),
-            ParsedDoc::Story(k, doc) => push_doc(&mut stories, k, doc),
-            ParsedDoc::News(k, doc) => push_doc(&mut news, k, doc),
-            ParsedDoc::Page(k, doc) => push_doc(&mut pages, k, doc),
+            ParsedDoc::Home(k, doc) => add_doc(&mut home, k, *doc),
+            ParsedDoc::Project(k, doc) => push_doc(&mut projects, k, *doc),
+            ParsedDoc::Story(k, doc) => push_doc(&mut stories, k, *doc),
+            ParsedDoc::News(k, doc) => push_doc(&mut news, k, *doc),
+            ParsedDoc::Page(k, doc) => push_doc(&mut pages, k, *doc),
             ParsedDoc::Failed => {}
         }
     }
@@ -236,7 +236,11 @@ pub fn build(src: Sources, opts: &ModelOptions, diags: &mut Diagnostics) -> Opti
             let id = e.id.value.clone();
             if let Some(first) = event_ids.get(&id) {
                 diags
-                    .error(f, Origin::FILE.pos_of(&e.id), format!("the event id `{id}` is used twice"))
+                    .error(
+                        f,
+                        Origin::FILE.pos_of(&e.id),
+                        format!("the event id `{id}` is used twice"),
+                    )
                     .help(format!(
                         "event ids must be unique across all calendars; it is already used in {}",
                         first.display()
@@ -295,9 +299,9 @@ fn languages(config: &ConfigFile, src: &SourceText, diags: &mut Diagnostics) -> 
     let mut out: Vec<Language> = Vec::new();
     if config.languages.is_empty() {
         let pos = src.find_key(1, "languages:").unwrap_or(Pos::new(1, 1, 1));
-        diags
-            .error(src, pos, "the site has no languages")
-            .help("list at least one language, for example `languages: [{code: it, name: Italiano}]`");
+        diags.error(src, pos, "the site has no languages").help(
+            "list at least one language, for example `languages: [{code: it, name: Italiano}]`",
+        );
     }
     for l in &config.languages {
         let code = &l.code.value;
@@ -310,7 +314,11 @@ fn languages(config: &ConfigFile, src: &SourceText, diags: &mut Diagnostics) -> 
         }
         if out.iter().any(|o| &o.code == code) {
             diags
-                .error(src, Origin::FILE.pos_of(&l.code), format!("the language `{code}` is listed twice"))
+                .error(
+                    src,
+                    Origin::FILE.pos_of(&l.code),
+                    format!("the language `{code}` is listed twice"),
+                )
                 .help("keep one entry per language");
             continue;
         }
@@ -335,10 +343,15 @@ fn languages(config: &ConfigFile, src: &SourceText, diags: &mut Diagnostics) -> 
             &sections.regions,
         ] {
             if regions::slugify(seg) != *seg {
-                let pos = src.find_key(l.code.referenced.line() as usize, seg).unwrap_or(Origin::FILE.pos_of(&l.code));
+                let pos = src
+                    .find_key(l.code.referenced.line() as usize, seg)
+                    .unwrap_or(Origin::FILE.pos_of(&l.code));
                 diags
                     .error(src, pos, format!("`{seg}` cannot be used in a web address"))
-                    .help(format!("use lower-case letters, digits and dashes only, for example `{}`", regions::slugify(seg)));
+                    .help(format!(
+                        "use lower-case letters, digits and dashes only, for example `{}`",
+                        regions::slugify(seg)
+                    ));
             }
         }
         out.push(Language {
@@ -368,18 +381,22 @@ pub fn check_langmap(
                 .or_else(|| src.find_key(from_line, &format!("{field}:")))
                 .unwrap_or(Pos::new(from_line, 1, 1));
             diags
-                .error(src, pos, format!("`{k}` is not one of the site's languages"))
+                .error(
+                    src,
+                    pos,
+                    format!("`{k}` is not one of the site's languages"),
+                )
                 .help(unknown_help("languages", k, langs.iter().copied()));
         }
     }
 }
 
 enum ParsedDoc {
-    Home(String, Doc<HomeFm>),
-    Project(String, Doc<ProjectFm>),
-    Story(String, Doc<StoryFm>),
-    News(String, Doc<NewsFm>),
-    Page(String, Doc<PageFm>),
+    Home(String, Box<Doc<HomeFm>>),
+    Project(String, Box<Doc<ProjectFm>>),
+    Story(String, Box<Doc<StoryFm>>),
+    News(String, Box<Doc<NewsFm>>),
+    Page(String, Box<Doc<PageFm>>),
     Failed,
 }
 
@@ -401,7 +418,10 @@ fn parse_doc(cf: &ContentFile, langs: &[&str], diags: &mut Diagnostics) -> Parse
     if regions::slugify(&cf.key) != cf.key && cf.section != "home" {
         diags.file_error(
             &cf.src.path,
-            format!("the folder name `{}` cannot be used in a web address", cf.key),
+            format!(
+                "the folder name `{}` cannot be used in a web address",
+                cf.key
+            ),
             format!(
                 "rename the folder to `{}` (lower-case letters, digits and dashes)",
                 regions::slugify(&cf.key)
@@ -417,13 +437,13 @@ fn parse_doc(cf: &ContentFile, langs: &[&str], diags: &mut Diagnostics) -> Parse
             match parse::<$ty>(&cf.src, &cf.front_matter, origin, diags) {
                 Some(fm) => ParsedDoc::$variant(
                     cf.key.clone(),
-                    Doc {
+                    Box::new(Doc {
                         lang: cf.lang.clone(),
                         fm,
                         body: cf.body.clone(),
                         body_offset: cf.body_offset,
                         src: cf.src.clone(),
-                    },
+                    }),
                 ),
                 None => ParsedDoc::Failed,
             }
@@ -514,8 +534,16 @@ fn event(f: &SourceText, e: EventFile, diags: &mut Diagnostics) -> Option<Event>
         ok = false;
         let names: Vec<String> = jiff::tz::db().available().map(|n| n.to_string()).collect();
         diags
-            .error(f, o.pos_of(t), format!("`{}` is not a time zone name", t.value))
-            .help(unknown_help("time zones", &t.value, names.iter().map(String::as_str)));
+            .error(
+                f,
+                o.pos_of(t),
+                format!("`{}` is not a time zone name", t.value),
+            )
+            .help(unknown_help(
+                "time zones",
+                &t.value,
+                names.iter().map(String::as_str),
+            ));
     }
     let (start, all_day) = start?;
     let end = match end {
@@ -525,7 +553,11 @@ fn event(f: &SourceText, e: EventFile, diags: &mut Diagnostics) -> Option<Event>
             if end_all_day != all_day {
                 let s = e.end.as_ref().map(|s| o.pos_of(s)).unwrap_or_default();
                 diags
-                    .error(f, s, "the start and the end must both have a time, or both be dates only")
+                    .error(
+                        f,
+                        s,
+                        "the start and the end must both have a time, or both be dates only",
+                    )
                     .help("write both as YYYY-MM-DDTHH:MM, or both as YYYY-MM-DD");
                 return None;
             }
@@ -541,7 +573,11 @@ fn event(f: &SourceText, e: EventFile, diags: &mut Diagnostics) -> Option<Event>
     };
     if e.venue.is_none() && e.online.is_none() {
         diags
-            .error(f, o.pos_of(&e.id), format!("the event `{}` has no venue and is not online", e.id.value))
+            .error(
+                f,
+                o.pos_of(&e.id),
+                format!("the event `{}` has no venue and is not online", e.id.value),
+            )
             .help("add `venue: {name: …, city: …}` or `online: {platform: …}`");
         ok = false;
     }
@@ -578,7 +614,11 @@ fn validate_refs(
                  file_hint: &str| {
         if !known.contains(&key.value.as_str()) {
             diags
-                .error(src, o.pos_of(key), format!("unknown {what} `{}`", key.value))
+                .error(
+                    src,
+                    o.pos_of(key),
+                    format!("unknown {what} `{}`", key.value),
+                )
                 .help(format!(
                     "{}{}",
                     unknown_help(&format!("{what}s"), &key.value, known.iter().copied()),
@@ -589,21 +629,46 @@ fn validate_refs(
     let org_hint = " (organisations are defined in data/organisations.yaml)";
     let fund_hint = " (funds are defined in data/funds.yaml)";
     let project_hint = " (projects are the folders of content/projects)";
-    let region_hint = " (regions are written with their Italian key, like lombardia or valle-d-aosta)";
+    let region_hint =
+        " (regions are written with their Italian key, like lombardia or valle-d-aosta)";
 
     let cfg_o = Origin::FILE;
     for f in &site.config.funds {
         check(diags, cfg_src, cfg_o, f, &fund_keys, "fund", fund_hint);
     }
-    check(diags, cfg_src, cfg_o, &site.config.privacy_page, &page_keys, "page", " (pages are the folders of content/pages)");
+    check(
+        diags,
+        cfg_src,
+        cfg_o,
+        &site.config.privacy_page,
+        &page_keys,
+        "page",
+        " (pages are the folders of content/pages)",
+    );
     if let Some(p) = &site.config.publisher {
-        check(diags, cfg_src, cfg_o, p, &org_keys, "organisation", org_hint);
+        check(
+            diags,
+            cfg_src,
+            cfg_o,
+            p,
+            &org_keys,
+            "organisation",
+            org_hint,
+        );
     }
 
     if let Some(src) = &site.funds_src {
         for fund in site.funds.values() {
             for a in &fund.authorities {
-                check(diags, src, cfg_o, &a.org, &org_keys, "organisation", org_hint);
+                check(
+                    diags,
+                    src,
+                    cfg_o,
+                    &a.org,
+                    &org_keys,
+                    "organisation",
+                    org_hint,
+                );
             }
         }
     }
@@ -618,7 +683,15 @@ fn validate_refs(
                 check(diags, &d.src, o, l, &org_keys, "organisation", org_hint);
             }
             for pt in &d.fm.partners {
-                check(diags, &d.src, o, &pt.org, &org_keys, "organisation", org_hint);
+                check(
+                    diags,
+                    &d.src,
+                    o,
+                    &pt.org,
+                    &org_keys,
+                    "organisation",
+                    org_hint,
+                );
             }
             if let RegionSel::Some(list) = &d.fm.regions.value {
                 for r in list {
@@ -637,8 +710,24 @@ fn validate_refs(
     for s in &site.stories {
         for d in s.docs.values() {
             let o = Origin { first_line: 2 };
-            check(diags, &d.src, o, &d.fm.project, &project_keys, "project", project_hint);
-            check(diags, &d.src, o, &d.fm.region, &region_keys, "region", region_hint);
+            check(
+                diags,
+                &d.src,
+                o,
+                &d.fm.project,
+                &project_keys,
+                "project",
+                project_hint,
+            );
+            check(
+                diags,
+                &d.src,
+                o,
+                &d.fm.region,
+                &region_keys,
+                "region",
+                region_hint,
+            );
             check_slug(d.fm.slug.as_ref(), &d.src, diags);
         }
     }
@@ -683,14 +772,27 @@ fn validate_refs(
     }
     for (src, ind) in indicators {
         let o = Origin::FILE;
-        check(diags, src, o, &ind.project, &project_keys, "project", project_hint);
+        check(
+            diags,
+            src,
+            o,
+            &ind.project,
+            &project_keys,
+            "project",
+            project_hint,
+        );
         for fig in &ind.figures {
             for r in fig.regions.keys() {
                 if !region_keys.contains(&r.as_str()) {
-                    let pos = src.find_key(1, &format!("{r}:")).unwrap_or(Pos::new(1, 1, 1));
+                    let pos = src
+                        .find_key(1, &format!("{r}:"))
+                        .unwrap_or(Pos::new(1, 1, 1));
                     diags
                         .error(src, pos, format!("unknown region `{r}`"))
-                        .help(format!("{}{region_hint}", unknown_help("regions", r, region_keys.iter().copied())));
+                        .help(format!(
+                            "{}{region_hint}",
+                            unknown_help("regions", r, region_keys.iter().copied())
+                        ));
                 }
             }
         }
@@ -702,16 +804,14 @@ fn check_slug(slug: Option<&Spanned<String>>, src: &SourceText, diags: &mut Diag
         && regions::slugify(&s.value) != s.value
     {
         diags
-            .error(src, Origin { first_line: 2 }.pos_of(s), format!("`{}` cannot be used in a web address", s.value))
-            .help(format!("use lower-case letters, digits and dashes only, for example `{}`", regions::slugify(&s.value)));
+            .error(
+                src,
+                Origin { first_line: 2 }.pos_of(s),
+                format!("`{}` cannot be used in a web address", s.value),
+            )
+            .help(format!(
+                "use lower-case letters, digits and dashes only, for example `{}`",
+                regions::slugify(&s.value)
+            ));
     }
-}
-
-/// All distinct themes used by stories, sorted.
-pub fn story_themes(site: &Site) -> BTreeSet<&str> {
-    site.stories
-        .iter()
-        .flat_map(|s| s.docs.values())
-        .flat_map(|d| d.fm.themes.iter().map(String::as_str))
-        .collect()
 }

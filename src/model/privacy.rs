@@ -80,7 +80,12 @@ fn check_story(key: &str, doc: &Doc<StoryFm>, site: &Site, diags: &mut Diagnosti
     let about_person = fm.kind.value == StoryKind::Participant || fm.person.is_some();
     if about_person && fm.consent.is_none() {
         let (pos, what) = match &fm.person {
-            Some(p) => (FM.pos(&p.referenced, 6), "has a `person` block"),
+            // A block's span starts at its first inner key; point at `person:` itself.
+            Some(p) => (
+                src.find_key(1, "person:")
+                    .unwrap_or(FM.pos(&p.referenced, 6)),
+                "has a `person` block",
+            ),
             None => (FM.pos_of(&fm.kind), "is about a participant"),
         };
         diags
@@ -97,7 +102,10 @@ fn check_story(key: &str, doc: &Doc<StoryFm>, site: &Site, diags: &mut Diagnosti
         let minor = p.minor.as_ref().is_some_and(|m| m.value);
         if minor {
             let ident = p.identifiability.value;
-            if !matches!(ident, Identifiability::Pseudonym | Identifiability::Anonymous) {
+            if !matches!(
+                ident,
+                Identifiability::Pseudonym | Identifiability::Anonymous
+            ) {
                 diags
                     .error(src, FM.pos_of(&p.identifiability), "a minor must not be shown by name")
                     .help("set `identifiability: pseudonym` (and a made-up display_name) or `identifiability: anonymous`");
@@ -140,7 +148,11 @@ fn check_story(key: &str, doc: &Doc<StoryFm>, site: &Site, diags: &mut Diagnosti
                     .error(src, pos, format!("the web address `{slug}` contains the person's name"))
                     .help("names never go into web addresses: rename the story's folder (or its `slug`) after what happened, for example `from-internship-to-contract`");
             }
-            for a in site.assets.iter().filter(|a| a.section == "stories" && a.key == key) {
+            for a in site
+                .assets
+                .iter()
+                .filter(|a| a.section == "stories" && a.key == key)
+            {
                 if in_slug(&slugify(&a.name)) {
                     diags
                         .error(src, FM.pos_of(&p.display_name), format!("the file name `{}` contains the person's name", a.name))

@@ -27,26 +27,226 @@ macro_rules! region {
 
 /// In ISTAT order. Arabic names follow the forms common in Arabic-language sources.
 pub static REGIONS: [Region; 20] = [
-    region!("piemonte", "01", ["ITC1"], "IT-21", "Piemonte", "Piedmont", "Piémont", "Piemont", "بيمونتي"),
-    region!("valle-d-aosta", "02", ["ITC2"], "IT-23", "Valle d'Aosta/Vallée d'Aoste", "Aosta Valley", "Vallée d'Aoste", "Aostatal", "وادي أوستا"),
-    region!("lombardia", "03", ["ITC4"], "IT-25", "Lombardia", "Lombardy", "Lombardie", "Lombardei", "لومبارديا"),
-    region!("trentino-alto-adige", "04", ["ITH1", "ITH2"], "IT-32", "Trentino-Alto Adige/Südtirol", "Trentino-South Tyrol", "Trentin-Haut-Adige", "Trentino-Südtirol", "ترينتينو ألتو أديجي"),
-    region!("veneto", "05", ["ITH3"], "IT-34", "Veneto", "Veneto", "Vénétie", "Venetien", "فينيتو"),
-    region!("friuli-venezia-giulia", "06", ["ITH4"], "IT-36", "Friuli Venezia Giulia", "Friuli Venezia Giulia", "Frioul-Vénétie julienne", "Friaul-Julisch Venetien", "فريولي فينيتسيا جوليا"),
-    region!("liguria", "07", ["ITC3"], "IT-42", "Liguria", "Liguria", "Ligurie", "Ligurien", "ليغوريا"),
-    region!("emilia-romagna", "08", ["ITH5"], "IT-45", "Emilia-Romagna", "Emilia-Romagna", "Émilie-Romagne", "Emilia-Romagna", "إميليا رومانيا"),
-    region!("toscana", "09", ["ITI1"], "IT-52", "Toscana", "Tuscany", "Toscane", "Toskana", "توسكانا"),
-    region!("umbria", "10", ["ITI2"], "IT-55", "Umbria", "Umbria", "Ombrie", "Umbrien", "أومبريا"),
-    region!("marche", "11", ["ITI3"], "IT-57", "Marche", "Marche", "Marches", "Marken", "ماركي"),
-    region!("lazio", "12", ["ITI4"], "IT-62", "Lazio", "Lazio", "Latium", "Latium", "لاتسيو"),
-    region!("abruzzo", "13", ["ITF1"], "IT-65", "Abruzzo", "Abruzzo", "Abruzzes", "Abruzzen", "أبروتسو"),
-    region!("molise", "14", ["ITF2"], "IT-67", "Molise", "Molise", "Molise", "Molise", "موليزي"),
-    region!("campania", "15", ["ITF3"], "IT-72", "Campania", "Campania", "Campanie", "Kampanien", "كامبانيا"),
-    region!("puglia", "16", ["ITF4"], "IT-75", "Puglia", "Apulia", "Pouilles", "Apulien", "بوليا"),
-    region!("basilicata", "17", ["ITF5"], "IT-77", "Basilicata", "Basilicata", "Basilicate", "Basilikata", "بازيليكاتا"),
-    region!("calabria", "18", ["ITF6"], "IT-78", "Calabria", "Calabria", "Calabre", "Kalabrien", "كالابريا"),
-    region!("sicilia", "19", ["ITG1"], "IT-82", "Sicilia", "Sicily", "Sicile", "Sizilien", "صقلية"),
-    region!("sardegna", "20", ["ITG2"], "IT-88", "Sardegna", "Sardinia", "Sardaigne", "Sardinien", "سردينيا"),
+    region!(
+        "piemonte",
+        "01",
+        ["ITC1"],
+        "IT-21",
+        "Piemonte",
+        "Piedmont",
+        "Piémont",
+        "Piemont",
+        "بيمونتي"
+    ),
+    region!(
+        "valle-d-aosta",
+        "02",
+        ["ITC2"],
+        "IT-23",
+        "Valle d'Aosta/Vallée d'Aoste",
+        "Aosta Valley",
+        "Vallée d'Aoste",
+        "Aostatal",
+        "وادي أوستا"
+    ),
+    region!(
+        "lombardia",
+        "03",
+        ["ITC4"],
+        "IT-25",
+        "Lombardia",
+        "Lombardy",
+        "Lombardie",
+        "Lombardei",
+        "لومبارديا"
+    ),
+    region!(
+        "trentino-alto-adige",
+        "04",
+        ["ITH1", "ITH2"],
+        "IT-32",
+        "Trentino-Alto Adige/Südtirol",
+        "Trentino-South Tyrol",
+        "Trentin-Haut-Adige",
+        "Trentino-Südtirol",
+        "ترينتينو ألتو أديجي"
+    ),
+    region!(
+        "veneto",
+        "05",
+        ["ITH3"],
+        "IT-34",
+        "Veneto",
+        "Veneto",
+        "Vénétie",
+        "Venetien",
+        "فينيتو"
+    ),
+    region!(
+        "friuli-venezia-giulia",
+        "06",
+        ["ITH4"],
+        "IT-36",
+        "Friuli Venezia Giulia",
+        "Friuli Venezia Giulia",
+        "Frioul-Vénétie julienne",
+        "Friaul-Julisch Venetien",
+        "فريولي فينيتسيا جوليا"
+    ),
+    region!(
+        "liguria",
+        "07",
+        ["ITC3"],
+        "IT-42",
+        "Liguria",
+        "Liguria",
+        "Ligurie",
+        "Ligurien",
+        "ليغوريا"
+    ),
+    region!(
+        "emilia-romagna",
+        "08",
+        ["ITH5"],
+        "IT-45",
+        "Emilia-Romagna",
+        "Emilia-Romagna",
+        "Émilie-Romagne",
+        "Emilia-Romagna",
+        "إميليا رومانيا"
+    ),
+    region!(
+        "toscana",
+        "09",
+        ["ITI1"],
+        "IT-52",
+        "Toscana",
+        "Tuscany",
+        "Toscane",
+        "Toskana",
+        "توسكانا"
+    ),
+    region!(
+        "umbria",
+        "10",
+        ["ITI2"],
+        "IT-55",
+        "Umbria",
+        "Umbria",
+        "Ombrie",
+        "Umbrien",
+        "أومبريا"
+    ),
+    region!(
+        "marche",
+        "11",
+        ["ITI3"],
+        "IT-57",
+        "Marche",
+        "Marche",
+        "Marches",
+        "Marken",
+        "ماركي"
+    ),
+    region!(
+        "lazio",
+        "12",
+        ["ITI4"],
+        "IT-62",
+        "Lazio",
+        "Lazio",
+        "Latium",
+        "Latium",
+        "لاتسيو"
+    ),
+    region!(
+        "abruzzo",
+        "13",
+        ["ITF1"],
+        "IT-65",
+        "Abruzzo",
+        "Abruzzo",
+        "Abruzzes",
+        "Abruzzen",
+        "أبروتسو"
+    ),
+    region!(
+        "molise",
+        "14",
+        ["ITF2"],
+        "IT-67",
+        "Molise",
+        "Molise",
+        "Molise",
+        "Molise",
+        "موليزي"
+    ),
+    region!(
+        "campania",
+        "15",
+        ["ITF3"],
+        "IT-72",
+        "Campania",
+        "Campania",
+        "Campanie",
+        "Kampanien",
+        "كامبانيا"
+    ),
+    region!(
+        "puglia",
+        "16",
+        ["ITF4"],
+        "IT-75",
+        "Puglia",
+        "Apulia",
+        "Pouilles",
+        "Apulien",
+        "بوليا"
+    ),
+    region!(
+        "basilicata",
+        "17",
+        ["ITF5"],
+        "IT-77",
+        "Basilicata",
+        "Basilicata",
+        "Basilicate",
+        "Basilikata",
+        "بازيليكاتا"
+    ),
+    region!(
+        "calabria",
+        "18",
+        ["ITF6"],
+        "IT-78",
+        "Calabria",
+        "Calabria",
+        "Calabre",
+        "Kalabrien",
+        "كالابريا"
+    ),
+    region!(
+        "sicilia",
+        "19",
+        ["ITG1"],
+        "IT-82",
+        "Sicilia",
+        "Sicily",
+        "Sicile",
+        "Sizilien",
+        "صقلية"
+    ),
+    region!(
+        "sardegna",
+        "20",
+        ["ITG2"],
+        "IT-88",
+        "Sardegna",
+        "Sardinia",
+        "Sardaigne",
+        "Sardinien",
+        "سردينيا"
+    ),
 ];
 
 impl Region {
@@ -95,7 +295,9 @@ mod tests {
             assert!(seen.insert(r.iso));
             assert!(seen.insert(r.istat));
             for lang in ["it", "en", "fr", "ar"] {
-                assert!(seen.insert(Box::leak(format!("{lang}/{}", r.slug(lang)).into_boxed_str())));
+                assert!(seen.insert(Box::leak(
+                    format!("{lang}/{}", r.slug(lang)).into_boxed_str()
+                )));
             }
         }
         assert_eq!(REGIONS.len(), 20);
@@ -106,9 +308,20 @@ mod tests {
         let l = Region::get("lombardia").unwrap();
         assert_eq!(
             (l.slug("it"), l.slug("en"), l.slug("fr"), l.slug("ar")),
-            ("lombardia".into(), "lombardy".into(), "lombardie".into(), "lombardy".into())
+            (
+                "lombardia".into(),
+                "lombardy".into(),
+                "lombardie".into(),
+                "lombardy".into()
+            )
         );
-        assert_eq!(Region::get("valle-d-aosta").unwrap().slug("fr"), "vallee-d-aoste");
-        assert_eq!(Region::get("friuli-venezia-giulia").unwrap().slug("fr"), "frioul-venetie-julienne");
+        assert_eq!(
+            Region::get("valle-d-aosta").unwrap().slug("fr"),
+            "vallee-d-aoste"
+        );
+        assert_eq!(
+            Region::get("friuli-venezia-giulia").unwrap().slug("fr"),
+            "frioul-venetie-julienne"
+        );
     }
 }

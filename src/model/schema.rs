@@ -26,7 +26,10 @@ pub struct ConfigFile {
     pub description: Option<LangMap>,
     pub base_url: String,
     pub languages: Vec<LanguageFile>,
+    /// Read from the raw text by `load` (the theme's files are loaded before the typed
+    /// config exists); declared here so that the key is known.
     #[serde(default)]
+    #[allow(dead_code)]
     pub theme: Option<String>,
     /// The funds named in the EU band and footer of every page.
     pub funds: Vec<Key>,
@@ -262,6 +265,7 @@ pub enum Scope {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[allow(dead_code)] // reference, date and scope: required on record, never published
 pub struct ConsentFm {
     pub reference: String,
     pub date: Date,
@@ -338,6 +342,7 @@ pub struct PageFm {
 #[serde(deny_unknown_fields)]
 pub struct HomeFm {
     pub title: String,
+    /// The home page's description for search engines and link previews.
     #[serde(default)]
     pub summary: Option<String>,
 }
@@ -374,6 +379,7 @@ pub struct OrgFile {
     pub name: String,
     #[serde(default)]
     pub short: Option<String>,
+    #[allow(dead_code)] // validated now; structured data (JSON-LD) will use it
     pub kind: OrgKind,
     #[serde(default)]
     pub website: Option<String>,
@@ -484,6 +490,7 @@ pub struct IndicatorFile {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[allow(dead_code)] // id and per-region flags feed the region charts
 pub struct FigureFile {
     pub id: String,
     pub label: LangMap,

@@ -89,7 +89,10 @@ fn explain(raw: &str, empty: bool) -> (String, String) {
     if let Some(rest) = raw.strip_prefix("unknown variant `") {
         let (name, expected) = split_expected(rest);
         let help = match did_you_mean(name, expected.iter().map(String::as_str)) {
-            Some(s) => format!("did you mean `{s}`? The allowed values are: {}", expected.join(", ")),
+            Some(s) => format!(
+                "did you mean `{s}`? The allowed values are: {}",
+                expected.join(", ")
+            ),
             None => format!("the allowed values are: {}", expected.join(", ")),
         };
         return (format!("`{name}` is not an allowed value here"), help);
@@ -124,6 +127,12 @@ fn explain(raw: &str, empty: bool) -> (String, String) {
         return (
             format!("this is not a valid date ({raw})"),
             "write dates as YYYY-MM-DD, for example 2021-07-13".into(),
+        );
+    }
+    if raw.contains("tagged enum expected") {
+        return (
+            "wrong kind of value: expected a single word here".into(),
+            "write one of the allowed words (for example `status: concluded`), not a list or a group of keys".into(),
         );
     }
     if let Some(rest) = raw.strip_prefix("invalid type: ") {

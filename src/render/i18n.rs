@@ -46,7 +46,9 @@ impl I18n {
                 // Strings for languages the site does not use are simply not needed.
                 continue;
             }
-            if let Some(map) = parse::<BTreeMap<String, String>>(src, &src.text, Origin::FILE, diags) {
+            if let Some(map) =
+                parse::<BTreeMap<String, String>>(src, &src.text, Origin::FILE, diags)
+            {
                 strings.entry(lang).or_default().extend(map);
             }
         }
@@ -61,7 +63,10 @@ impl I18n {
         let mut dates = HashMap::new();
         let mut numbers = HashMap::new();
         for (l, loc) in locales {
-            let locale: Locale = loc.parse().or_else(|_| l.parse()).unwrap_or(Locale::UNKNOWN);
+            let locale: Locale = loc
+                .parse()
+                .or_else(|_| l.parse())
+                .unwrap_or(Locale::UNKNOWN);
             if let Ok(f) = FixedCalendarDateTimeFormatter::try_new((&locale).into(), YMD::long()) {
                 dates.insert(l.to_string(), f);
             }
@@ -171,7 +176,11 @@ mod tests {
         assert_eq!(i.date("it", date), "13 luglio 2021");
         assert_eq!(i.date("en", date), "13 July 2021");
         assert_eq!(i.date("fr", date), "13 juillet 2021");
-        assert!(i.date("ar", date).contains("يوليو"), "{}", i.date("ar", date));
+        assert!(
+            i.date("ar", date).contains("يوليو"),
+            "{}",
+            i.date("ar", date)
+        );
         assert_eq!(i.number("it", 5940.0), "5.940");
         assert_eq!(i.number("en", 4776.0), "4,776");
         assert_eq!(i.number("fr", 4776.0), "4\u{202f}776");

@@ -27,12 +27,19 @@ pub fn render(input: &MdInput, diags: &mut Diagnostics) -> String {
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_HEADING_ATTRIBUTES;
-    let events: Vec<(Event, std::ops::Range<usize>)> =
-        Parser::new_ext(input.body, opts).into_offset_iter().collect();
+    let events: Vec<(Event, std::ops::Range<usize>)> = Parser::new_ext(input.body, opts)
+        .into_offset_iter()
+        .collect();
 
-    let shift = events
-        .iter()
-        .any(|(e, _)| matches!(e, Event::Start(Tag::Heading { level: HeadingLevel::H1, .. })));
+    let shift = events.iter().any(|(e, _)| {
+        matches!(
+            e,
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H1,
+                ..
+            })
+        )
+    });
     let mut used_ids: HashSet<String> = HashSet::new();
     let mut out: Vec<Event> = Vec::with_capacity(events.len());
     let mut i = 0;
@@ -50,7 +57,11 @@ pub fn render(input: &MdInput, diags: &mut Diagnostics) -> String {
                     Some(id) => id.to_string(),
                     None => {
                         let s = slugify(&text);
-                        if s.is_empty() { "section".to_string() } else { s }
+                        if s.is_empty() {
+                            "section".to_string()
+                        } else {
+                            s
+                        }
                     }
                 };
                 let mut unique = base.clone();
@@ -59,7 +70,11 @@ pub fn render(input: &MdInput, diags: &mut Diagnostics) -> String {
                     n += 1;
                     unique = format!("{base}-{n}");
                 }
-                let level = if shift { deeper(*level) } else { (*level).max(HeadingLevel::H2) };
+                let level = if shift {
+                    deeper(*level)
+                } else {
+                    (*level).max(HeadingLevel::H2)
+                };
                 out.push(Event::Start(Tag::Heading {
                     level,
                     id: Some(CowStr::from(unique)),
@@ -68,7 +83,11 @@ pub fn render(input: &MdInput, diags: &mut Diagnostics) -> String {
                 }));
             }
             Event::End(TagEnd::Heading(level)) => {
-                let level = if shift { deeper(*level) } else { (*level).max(HeadingLevel::H2) };
+                let level = if shift {
+                    deeper(*level)
+                } else {
+                    (*level).max(HeadingLevel::H2)
+                };
                 out.push(Event::End(TagEnd::Heading(level)));
             }
             Event::Start(Tag::Image {
@@ -78,7 +97,9 @@ pub fn render(input: &MdInput, diags: &mut Diagnostics) -> String {
                 id,
             }) => {
                 let alt = heading_text(&events[i + 1..]);
-                let pos = input.src.pos_of(input.body_offset + range.start, range.len());
+                let pos = input
+                    .src
+                    .pos_of(input.body_offset + range.start, range.len());
                 if alt.trim().is_empty() {
                     diags
                         .error(input.src, pos, "this image has no alt text")
@@ -98,7 +119,9 @@ pub fn render(input: &MdInput, diags: &mut Diagnostics) -> String {
                 title,
                 id,
             }) => {
-                let pos = input.src.pos_of(input.body_offset + range.start, range.len());
+                let pos = input
+                    .src
+                    .pos_of(input.body_offset + range.start, range.len());
                 let dest = if is_bundle_file(dest_url) {
                     rewrite(dest_url, input, pos, diags)
                 } else {
@@ -171,7 +194,11 @@ fn rewrite<'a>(
     let name = url.trim_start_matches("./");
     if !input.assets.contains(&name) {
         diags
-            .error(input.src, pos, format!("the file `{name}` is not in this folder"))
+            .error(
+                input.src,
+                pos,
+                format!("the file `{name}` is not in this folder"),
+            )
             .help(format!(
                 "put the file beside the text (in the same folder) or correct the name; {}",
                 unknown_help("files here", name, input.assets.iter().copied())
@@ -219,7 +246,10 @@ mod tests {
     #[test]
     fn h1_in_body_is_demoted() {
         let (h, _) = md("# Titolo\n\n## Sotto\n", &[]);
-        assert!(h.contains("<h2") && h.contains("<h3") && !h.contains("<h1"), "{h}");
+        assert!(
+            h.contains("<h2") && h.contains("<h3") && !h.contains("<h1"),
+            "{h}"
+        );
     }
 
     #[test]
@@ -227,8 +257,16 @@ mod tests {
         let (h, d) = md("Testo\n\n![](a.jpg)\n\n![Un banco](b.jpg)\n", &["a.jpg"]);
         let errs: Vec<String> = d.sorted().iter().map(|x| x.render(false)).collect();
         assert_eq!(errs.len(), 2, "{errs:?}");
-        assert!(errs.iter().any(|e| e.contains("no alt text") && e.contains("s.md:6:1")), "{errs:?}");
-        assert!(errs.iter().any(|e| e.contains("`b.jpg` is not in this folder") && e.contains("s.md:8:1")), "{errs:?}");
+        assert!(
+            errs.iter()
+                .any(|e| e.contains("no alt text") && e.contains("s.md:6:1")),
+            "{errs:?}"
+        );
+        assert!(
+            errs.iter()
+                .any(|e| e.contains("`b.jpg` is not in this folder") && e.contains("s.md:8:1")),
+            "{errs:?}"
+        );
         assert!(h.contains(r#"src="/storie/x/a.jpg""#), "{h}");
     }
 }

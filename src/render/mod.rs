@@ -41,9 +41,10 @@ pub fn render(site: &Site, plan: Plan, theme: &Theme, diags: &mut Diagnostics) -
     let Some(tera) = templates::engine(theme, i18n.clone(), plan.clone(), diags) else {
         return Output::default();
     };
-    let ctx = views::Shared::new(site, &plan, &i18n, theme);
+    let ctx = views::Shared::new(site, &plan, &i18n);
 
-    let results: Vec<(Option<(String, Vec<u8>)>, Diagnostics)> = plan
+    type Rendered = (Option<(String, Vec<u8>)>, Diagnostics);
+    let results: Vec<Rendered> = plan
         .routes
         .par_iter()
         .map(|route| {

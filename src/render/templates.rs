@@ -24,35 +24,43 @@ pub fn engine(
 ) -> Option<Tera> {
     let mut tera = Tera::new();
     tera.autoescape_on(vec![".html", ".svg", ".xml"]);
-    tera.register_function("t", move |kw: Kwargs, state: &State| -> tera::TeraResult<String> {
-        let key: String = kw.must_get("key")?;
-        let lang: String = match kw.get::<String>("lang")? {
-            Some(l) => l,
-            None => state.get::<String>("lang")?.unwrap_or_default(),
-        };
-        match i18n.get(&lang, &key) {
-            Some(s) => Ok(s.to_string()),
-            None => Err(tera::Error::message(format!(
-                "missing interface string `{key}` for language `{lang}`. {}",
-                i18n.missing_help(&lang, &key)
-            ))),
-        }
-    });
-    tera.register_function("url", move |kw: Kwargs, state: &State| -> tera::TeraResult<String> {
-        let kind: String = kw.must_get("kind")?;
-        let key: String = kw.get("key")?.unwrap_or_default();
-        let lang: String = match kw.get::<String>("lang")? {
-            Some(l) => l,
-            None => state.get::<String>("lang")?.unwrap_or_default(),
-        };
-        let from: String = state.get::<String>("page_path")?.unwrap_or_else(|| "/".into());
-        match plan.path(&kind, &key, &lang) {
-            Some(p) => Ok(href(&from, p)),
-            None => Err(tera::Error::message(format!(
-                "url(): there is no page of kind `{kind}` with key `{key}` in language `{lang}`"
-            ))),
-        }
-    });
+    tera.register_function(
+        "t",
+        move |kw: Kwargs, state: &State| -> tera::TeraResult<String> {
+            let key: String = kw.must_get("key")?;
+            let lang: String = match kw.get::<String>("lang")? {
+                Some(l) => l,
+                None => state.get::<String>("lang")?.unwrap_or_default(),
+            };
+            match i18n.get(&lang, &key) {
+                Some(s) => Ok(s.to_string()),
+                None => Err(tera::Error::message(format!(
+                    "missing interface string `{key}` for language `{lang}`. {}",
+                    i18n.missing_help(&lang, &key)
+                ))),
+            }
+        },
+    );
+    tera.register_function(
+        "url",
+        move |kw: Kwargs, state: &State| -> tera::TeraResult<String> {
+            let kind: String = kw.must_get("kind")?;
+            let key: String = kw.get("key")?.unwrap_or_default();
+            let lang: String = match kw.get::<String>("lang")? {
+                Some(l) => l,
+                None => state.get::<String>("lang")?.unwrap_or_default(),
+            };
+            let from: String = state
+                .get::<String>("page_path")?
+                .unwrap_or_else(|| "/".into());
+            match plan.path(&kind, &key, &lang) {
+                Some(p) => Ok(href(&from, p)),
+                None => Err(tera::Error::message(format!(
+                    "url(): there is no page of kind `{kind}` with key `{key}` in language `{lang}`"
+                ))),
+            }
+        },
+    );
     let sources: Vec<(&str, &str)> = theme
         .templates
         .iter()
@@ -108,7 +116,11 @@ fn report(theme: &Theme, e: &tera::Error, diags: &mut Diagnostics) {
                 ),
             };
             diags
-                .error(&src, Pos::new(span.start_line, span.start_col + 1, len), message)
+                .error(
+                    &src,
+                    Pos::new(span.start_line, span.start_col + 1, len),
+                    message,
+                )
                 .help(help);
         }
         _ => {

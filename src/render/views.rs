@@ -12,7 +12,6 @@ use tera::Context;
 use super::i18n::I18n;
 use super::markdown::{self, MdInput};
 use crate::diag::Diagnostics;
-use crate::load::Theme;
 use crate::model::regions::{REGIONS, Region};
 use crate::model::schema::*;
 use crate::model::yaml::{LangMap, RegionSel};
@@ -24,17 +23,11 @@ pub struct Shared<'a> {
     pub site: &'a Site,
     pub plan: &'a Plan,
     pub i18n: &'a I18n,
-    pub theme: &'a Theme,
 }
 
 impl<'a> Shared<'a> {
-    pub fn new(site: &'a Site, plan: &'a Plan, i18n: &'a I18n, theme: &'a Theme) -> Self {
-        Shared {
-            site,
-            plan,
-            i18n,
-            theme,
-        }
+    pub fn new(site: &'a Site, plan: &'a Plan, i18n: &'a I18n) -> Self {
+        Shared { site, plan, i18n }
     }
 }
 
@@ -99,7 +92,13 @@ impl Cx<'_> {
             href: self.link("region", r.key),
         })
     }
-    fn markdown<T>(&self, section: &str, e: &Entity<T>, doc: &Doc<T>, diags: &mut Diagnostics) -> String {
+    fn markdown<T>(
+        &self,
+        section: &str,
+        e: &Entity<T>,
+        doc: &Doc<T>,
+        diags: &mut Diagnostics,
+    ) -> String {
         let names: Vec<&str> = self
             .site()
             .assets
@@ -107,7 +106,12 @@ impl Cx<'_> {
             .filter(|a| a.section == section && a.key == e.key)
             .map(|a| a.name.as_str())
             .collect();
-        let dir = self.s.plan.bundle_dir(section, &e.key).unwrap_or("/").to_string();
+        let dir = self
+            .s
+            .plan
+            .bundle_dir(section, &e.key)
+            .unwrap_or("/")
+            .to_string();
         let asset_href = |n: &str| href(self.path, &format!("{dir}{n}"));
         markdown::render(
             &MdInput {
@@ -120,12 +124,21 @@ impl Cx<'_> {
             diags,
         )
     }
-    fn image(&self, section: &str, key: &str, img: &Option<serde_saphyr::Spanned<ImageFm>>) -> Option<ImageView> {
+    fn image(
+        &self,
+        section: &str,
+        key: &str,
+        img: &Option<serde_saphyr::Spanned<ImageFm>>,
+    ) -> Option<ImageView> {
         let img = &img.as_ref()?.value;
         let dir = self.s.plan.bundle_dir(section, key)?;
         Some(ImageView {
             src: href(self.path, &format!("{dir}{}", img.src.value)),
-            alt: img.alt.as_ref().map(|a| a.value.clone()).unwrap_or_default(),
+            alt: img
+                .alt
+                .as_ref()
+                .map(|a| a.value.clone())
+                .unwrap_or_default(),
             caption: img.caption.clone(),
         })
     }
@@ -289,45 +302,67 @@ pub fn page(s: &Shared, route: &Route, diags: &mut Diagnostics) -> Option<(Strin
         path: &route.path,
     };
     let mut ctx = Context::new();
-    let (template, title, updated, translated_in): (&str, String, Date, Vec<String>) =
-        match &route.kind {
-            Kind::Home => home(&cx, &mut ctx, diags),
-            Kind::ProjectList => {
-                let cards: Vec<ProjectCard> = site.projects.iter().map(|p| project_card(&cx, p)).collect();
-                ctx.insert("projects", &cards);
-                let upd = latest(site.projects.iter().map(|p| {
-                    let d = &p.source(&site.langs).fm;
-                    d.updated.or(d.verified)
-                }));
-                ("project-list.html", i18n(&cx, "nav_projects"), upd, all_langs(site))
-            }
-            Kind::Project(key) => project(&cx, key, &mut ctx, diags)?,
-            Kind::StoryList(n) => story_list(&cx, *n, &mut ctx),
-            Kind::Story(key) => story(&cx, key, &mut ctx, diags)?,
-            Kind::NewsList => {
-                let mut items: Vec<(&Entity<NewsFm>, Date)> = site
-                    .news
-                    .iter()
-                    .map(|n| (n, n.source(&site.langs).fm.date))
-                    .collect();
-                items.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.key.cmp(&b.0.key)));
-                let cards: Vec<NewsCard> = items.iter().map(|(n, _)| news_card(&cx, n)).collect();
-                ctx.insert("news", &cards);
-                let upd = items.first().map(|x| x.1).unwrap_or(site.today);
-                ("news-list.html", i18n(&cx, "nav_news"), upd, all_langs(site))
-            }
-            Kind::News(key) => news(&cx, key, &mut ctx, diags)?,
-            Kind::Page(key) => page_view(&cx, key, &mut ctx, diags)?,
-            Kind::EventList => event_list(&cx, &mut ctx),
-            Kind::Event(id) => event(&cx, id, &mut ctx)?,
-            Kind::RegionList => {
-                let cards: Vec<RegionCard> = REGIONS.iter().filter_map(|r| cx.region(r.key)).collect();
-                ctx.insert("regions", &cards);
-                ("region-list.html", i18n(&cx, "nav_regions"), content_date(site), all_langs(site))
-            }
-            Kind::Region(key) => region(&cx, key, &mut ctx),
-            Kind::NotFound => ("404.html", i18n(&cx, "not_found_title"), content_date(site), all_langs(site)),
-        };
+    let (template, title, updated, translated_in): (&str, String, Date, Vec<String>) = match &route
+        .kind
+    {
+        Kind::Home => home(&cx, &mut ctx, diags),
+        Kind::ProjectList => {
+            let cards: Vec<ProjectCard> =
+                site.projects.iter().map(|p| project_card(&cx, p)).collect();
+            ctx.insert("projects", &cards);
+            let upd = latest(site.projects.iter().map(|p| {
+                let d = &p.source(&site.langs).fm;
+                d.updated.or(d.verified)
+            }));
+            (
+                "project-list.html",
+                i18n(&cx, "nav_projects"),
+                upd,
+                all_langs(site),
+            )
+        }
+        Kind::Project(key) => project(&cx, key, &mut ctx, diags)?,
+        Kind::StoryList(n) => story_list(&cx, *n, &mut ctx),
+        Kind::Story(key) => story(&cx, key, &mut ctx, diags)?,
+        Kind::NewsList => {
+            let mut items: Vec<(&Entity<NewsFm>, Date)> = site
+                .news
+                .iter()
+                .map(|n| (n, n.source(&site.langs).fm.date))
+                .collect();
+            items.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.key.cmp(&b.0.key)));
+            let cards: Vec<NewsCard> = items.iter().map(|(n, _)| news_card(&cx, n)).collect();
+            ctx.insert("news", &cards);
+            let upd = items.first().map(|x| x.1).unwrap_or(site.today);
+            (
+                "news-list.html",
+                i18n(&cx, "nav_news"),
+                upd,
+                all_langs(site),
+            )
+        }
+        Kind::News(key) => news(&cx, key, &mut ctx, diags)?,
+        Kind::Page(key) => page_view(&cx, key, &mut ctx, diags)?,
+        Kind::EventList => event_list(&cx, &mut ctx),
+        Kind::Event(id) => event(&cx, id, &mut ctx)?,
+        Kind::RegionList => {
+            let cards: Vec<RegionCard> = REGIONS.iter().filter_map(|r| cx.region(r.key)).collect();
+            ctx.insert("regions", &cards);
+            (
+                "region-list.html",
+                i18n(&cx, "nav_regions"),
+                content_date(site),
+                all_langs(site),
+            )
+        }
+        Kind::Region(key) => region(&cx, key, &mut ctx),
+        Kind::NotFound => (
+            "404.html",
+            i18n(&cx, "not_found_title"),
+            content_date(site),
+            all_langs(site),
+        ),
+    };
     let common = common(&cx, route, &title, updated, &translated_in);
     ctx.insert("lang", &common.lang);
     ctx.insert("page_path", &common.page_path);
@@ -345,14 +380,29 @@ fn all_langs(site: &Site) -> Vec<String> {
 }
 
 fn latest(dates: impl Iterator<Item = Option<Date>>) -> Date {
-    dates.flatten().max().unwrap_or(jiff::civil::date(2000, 1, 1))
+    dates
+        .flatten()
+        .max()
+        .unwrap_or(jiff::civil::date(2000, 1, 1))
 }
 
 /// The most recent date of any content: the "last updated" of pages that list everything.
 fn content_date(site: &Site) -> Date {
-    let stories = site.stories.iter().flat_map(|e| e.docs.values()).map(|d| Some(d.fm.updated.unwrap_or(d.fm.date)));
-    let news = site.news.iter().flat_map(|e| e.docs.values()).map(|d| Some(d.fm.updated.unwrap_or(d.fm.date)));
-    let projects = site.projects.iter().flat_map(|e| e.docs.values()).map(|d| d.fm.updated);
+    let stories = site
+        .stories
+        .iter()
+        .flat_map(|e| e.docs.values())
+        .map(|d| Some(d.fm.updated.unwrap_or(d.fm.date)));
+    let news = site
+        .news
+        .iter()
+        .flat_map(|e| e.docs.values())
+        .map(|d| Some(d.fm.updated.unwrap_or(d.fm.date)));
+    let projects = site
+        .projects
+        .iter()
+        .flat_map(|e| e.docs.values())
+        .map(|d| d.fm.updated);
     latest(stories.chain(news).chain(projects))
 }
 
@@ -394,13 +444,19 @@ fn common(cx: &Cx, route: &Route, title: &str, updated: Date, translated_in: &[S
             if translated_in.contains(&lg.code)
                 && let Some(h) = abs(&lg.code)
             {
-                alternates.push(Alternate { hreflang: lg.code.clone(), href: h });
+                alternates.push(Alternate {
+                    hreflang: lg.code.clone(),
+                    href: h,
+                });
             }
         }
         if let Some(h) = abs(dl)
             && !alternates.is_empty()
         {
-            alternates.push(Alternate { hreflang: "x-default".into(), href: h });
+            alternates.push(Alternate {
+                hreflang: "x-default".into(),
+                href: h,
+            });
         }
     }
     let section_of = |k: &Kind| -> &'static str {
@@ -457,27 +513,53 @@ fn common(cx: &Cx, route: &Route, title: &str, updated: Date, translated_in: &[S
             Some(FundView {
                 key: k.value.clone(),
                 name: cx.text(&f.name).to_string(),
-                short: f.short.as_ref().map(|s| cx.text(s).to_string()).unwrap_or_else(|| cx.text(&f.name).to_string()),
+                short: f
+                    .short
+                    .as_ref()
+                    .map(|s| cx.text(s).to_string())
+                    .unwrap_or_else(|| cx.text(&f.name).to_string()),
                 eu: f.eu,
             })
         })
         .collect();
-    let funds_line = funds.iter().map(|f| f.short.as_str()).collect::<Vec<_>>().join(" · ");
+    let funds_line = funds
+        .iter()
+        .map(|f| f.short.as_str())
+        .collect::<Vec<_>>()
+        .join(" · ");
     let acc = &site.config.accessibility_statement;
     let accessibility_href = if acc.contains("://") {
         acc.clone()
     } else {
         cx.link("page", acc)
     };
-    let fallback_lang = if route.fallback { source_lang(cx, &route.kind) } else { String::new() };
+    let fallback_lang = if route.fallback {
+        source_lang(cx, &route.kind)
+    } else {
+        String::new()
+    };
     Common {
         lang: l.to_string(),
-        dir: if cx.lang.dir == Direction::Rtl { "rtl" } else { "ltr" },
+        dir: if cx.lang.dir == Direction::Rtl {
+            "rtl"
+        } else {
+            "ltr"
+        },
         page_path: route.path.clone(),
         canonical: format!("{}{}", site.base_url, route.path),
         site_title: cx.text(&site.config.title).to_string(),
-        tagline: site.config.tagline.as_ref().map(|t| cx.text(t).to_string()).unwrap_or_default(),
-        description: site.config.description.as_ref().map(|t| cx.text(t).to_string()).unwrap_or_else(|| title.to_string()),
+        tagline: site
+            .config
+            .tagline
+            .as_ref()
+            .map(|t| cx.text(t).to_string())
+            .unwrap_or_default(),
+        description: site
+            .config
+            .description
+            .as_ref()
+            .map(|t| cx.text(t).to_string())
+            .unwrap_or_else(|| title.to_string()),
         css_href: cx.root_link("/style.css"),
         home_href: cx.link("home", ""),
         nav,
@@ -499,7 +581,10 @@ fn common(cx: &Cx, route: &Route, title: &str, updated: Date, translated_in: &[S
             updated_text: cx.date(updated),
         },
         fallback: route.fallback,
-        fallback_lang_name: site.lang(&fallback_lang).map(|l| l.name.clone()).unwrap_or_default(),
+        fallback_lang_name: site
+            .lang(&fallback_lang)
+            .map(|l| l.name.clone())
+            .unwrap_or_default(),
         fallback_lang,
     }
 }
@@ -509,10 +594,26 @@ fn source_lang(cx: &Cx, kind: &Kind) -> String {
     let site = cx.site();
     let langs = &site.langs;
     let found = match kind {
-        Kind::Project(k) => site.projects.iter().find(|e| &e.key == k).map(|e| e.source(langs).lang.clone()),
-        Kind::Story(k) => site.stories.iter().find(|e| &e.key == k).map(|e| e.source(langs).lang.clone()),
-        Kind::News(k) => site.news.iter().find(|e| &e.key == k).map(|e| e.source(langs).lang.clone()),
-        Kind::Page(k) => site.pages.iter().find(|e| &e.key == k).map(|e| e.source(langs).lang.clone()),
+        Kind::Project(k) => site
+            .projects
+            .iter()
+            .find(|e| &e.key == k)
+            .map(|e| e.source(langs).lang.clone()),
+        Kind::Story(k) => site
+            .stories
+            .iter()
+            .find(|e| &e.key == k)
+            .map(|e| e.source(langs).lang.clone()),
+        Kind::News(k) => site
+            .news
+            .iter()
+            .find(|e| &e.key == k)
+            .map(|e| e.source(langs).lang.clone()),
+        Kind::Page(k) => site
+            .pages
+            .iter()
+            .find(|e| &e.key == k)
+            .map(|e| e.source(langs).lang.clone()),
         _ => None,
     };
     found.unwrap_or_else(|| site.default_lang().to_string())
@@ -525,9 +626,11 @@ fn home(cx: &Cx, ctx: &mut Context, diags: &mut Diagnostics) -> PageParts {
     let mut intro = String::new();
     let mut title = cx.text(&site.config.title).to_string();
     let mut translated = all_langs(site);
+    let mut summary = None;
     if let Some(h) = &site.home {
         let (doc, _) = h.doc(cx.l(), &site.langs);
         title = doc.fm.title.clone();
+        summary = doc.fm.summary.clone();
         intro = cx.markdown("home", h, doc, diags);
         translated = h.docs.keys().cloned().collect();
         if !h.has(cx.l()) {
@@ -535,6 +638,7 @@ fn home(cx: &Cx, ctx: &mut Context, diags: &mut Diagnostics) -> PageParts {
         }
     }
     ctx.insert("intro_html", &intro);
+    ctx.insert("home_summary", &summary);
     let projects: Vec<ProjectCard> = site.projects.iter().map(|p| project_card(cx, p)).collect();
     ctx.insert("projects", &projects);
     let mut stories = sorted_stories(site);
@@ -542,7 +646,12 @@ fn home(cx: &Cx, ctx: &mut Context, diags: &mut Diagnostics) -> PageParts {
     let cards: Vec<StoryCard> = stories.iter().map(|s| story_card(cx, s)).collect();
     ctx.insert("stories", &cards);
     let mut news: Vec<&Entity<NewsFm>> = site.news.iter().collect();
-    news.sort_by(|a, b| b.source(&site.langs).fm.date.cmp(&a.source(&site.langs).fm.date));
+    news.sort_by(|a, b| {
+        b.source(&site.langs)
+            .fm
+            .date
+            .cmp(&a.source(&site.langs).fm.date)
+    });
     news.truncate(3);
     let ncards: Vec<NewsCard> = news.iter().map(|n| news_card(cx, n)).collect();
     ctx.insert("news", &ncards);
@@ -642,7 +751,11 @@ fn project(cx: &Cx, key: &str, ctx: &mut Context, diags: &mut Diagnostics) -> Op
             Some(FundView {
                 key: k.value.clone(),
                 name: cx.text(&f.name).to_string(),
-                short: f.short.as_ref().map(|s| cx.text(s).to_string()).unwrap_or_default(),
+                short: f
+                    .short
+                    .as_ref()
+                    .map(|s| cx.text(s).to_string())
+                    .unwrap_or_default(),
                 eu: f.eu,
             })
         })
@@ -665,7 +778,11 @@ fn project(cx: &Cx, key: &str, ctx: &mut Context, diags: &mut Diagnostics) -> Op
                 .iter()
                 .map(|f| FigureView {
                     label: cx.text(&f.label).to_string(),
-                    unit: f.unit.as_ref().map(|u| cx.text(u).to_string()).unwrap_or_default(),
+                    unit: f
+                        .unit
+                        .as_ref()
+                        .map(|u| cx.text(u).to_string())
+                        .unwrap_or_default(),
                     total: f.total.map(|t| cx.s.i18n.number(cx.l(), t)),
                 })
                 .collect()
@@ -726,8 +843,16 @@ fn project(cx: &Cx, key: &str, ctx: &mut Context, diags: &mut Diagnostics) -> Op
         .map(|ev| event_card(cx, ev))
         .collect();
     ctx.insert("events", &events);
-    let updated = fm.updated.or(fm.verified).unwrap_or_else(|| content_date(site));
-    Some(("project.html", fm.title.clone(), updated, e.docs.keys().cloned().collect()))
+    let updated = fm
+        .updated
+        .or(fm.verified)
+        .unwrap_or_else(|| content_date(site));
+    Some((
+        "project.html",
+        fm.title.clone(),
+        updated,
+        e.docs.keys().cloned().collect(),
+    ))
 }
 
 fn sorted_stories(site: &Site) -> Vec<&Entity<StoryFm>> {
@@ -761,7 +886,9 @@ fn story_card(cx: &Cx, s: &Entity<StoryFm>) -> StoryCard {
         summary: d.fm.summary.clone(),
         kind: story_kind_key(d.fm.kind.value),
         region: cx.region(&d.fm.region.value),
-        project_title: project.map(|p| p.doc(cx.l(), &site.langs).0.fm.title.clone()).unwrap_or_default(),
+        project_title: project
+            .map(|p| p.doc(cx.l(), &site.langs).0.fm.title.clone())
+            .unwrap_or_default(),
         project_href: cx.link("project", &d.fm.project.value),
         example: d.fm.example,
     }
@@ -772,7 +899,12 @@ fn story_list(cx: &Cx, n: usize, ctx: &mut Context) -> PageParts {
     let per = site.config.stories_per_page.unwrap_or(12).max(1);
     let all = sorted_stories(site);
     let pages = all.len().div_ceil(per).max(1);
-    let cards: Vec<StoryCard> = all.iter().skip((n - 1) * per).take(per).map(|s| story_card(cx, s)).collect();
+    let cards: Vec<StoryCard> = all
+        .iter()
+        .skip((n - 1) * per)
+        .take(per)
+        .map(|s| story_card(cx, s))
+        .collect();
     ctx.insert("stories", &cards);
     ctx.insert("page_number", &n);
     ctx.insert("page_count", &pages);
@@ -780,15 +912,29 @@ fn story_list(cx: &Cx, n: usize, ctx: &mut Context) -> PageParts {
         if n == 2 {
             first
         } else {
-            cx.root_link(&format!("{}{}/", cx.s.plan.path("stories", "", cx.l()).unwrap_or("/"), n - 1))
+            cx.root_link(&format!(
+                "{}{}/",
+                cx.s.plan.path("stories", "", cx.l()).unwrap_or("/"),
+                n - 1
+            ))
         }
     });
-    let next = (n < pages)
-        .then(|| cx.root_link(&format!("{}{}/", cx.s.plan.path("stories", "", cx.l()).unwrap_or("/"), n + 1)));
+    let next = (n < pages).then(|| {
+        cx.root_link(&format!(
+            "{}{}/",
+            cx.s.plan.path("stories", "", cx.l()).unwrap_or("/"),
+            n + 1
+        ))
+    });
     ctx.insert("prev_href", &prev);
     ctx.insert("next_href", &next);
     let upd = latest(all.iter().map(|s| Some(s.source(&site.langs).fm.date)));
-    ("story-list.html", i18n(cx, "nav_stories"), if all.is_empty() { site.today } else { upd }, all_langs(site))
+    (
+        "story-list.html",
+        i18n(cx, "nav_stories"),
+        if all.is_empty() { site.today } else { upd },
+        all_langs(site),
+    )
 }
 
 #[derive(Serialize)]
@@ -808,13 +954,22 @@ fn story(cx: &Cx, key: &str, ctx: &mut Context, diags: &mut Diagnostics) -> Opti
         card: story_card(cx, e),
         html: cx.markdown("stories", e, doc, diags),
         image: cx.image("stories", key, &doc.fm.image),
-        display_name: doc.fm.person.as_ref().map(|p| p.value.display_name.value.clone()),
+        display_name: doc
+            .fm
+            .person
+            .as_ref()
+            .map(|p| p.value.display_name.value.clone()),
         themes: doc.fm.themes.clone(),
     };
     ctx.insert("story", &view);
     ctx.insert("content_lang", &doc.lang);
     let updated = doc.fm.updated.unwrap_or(doc.fm.date);
-    Some(("story.html", doc.fm.title.clone(), updated, e.docs.keys().cloned().collect()))
+    Some((
+        "story.html",
+        doc.fm.title.clone(),
+        updated,
+        e.docs.keys().cloned().collect(),
+    ))
 }
 
 fn news_card(cx: &Cx, n: &Entity<NewsFm>) -> NewsCard {
@@ -846,7 +1001,12 @@ fn news(cx: &Cx, key: &str, ctx: &mut Context, diags: &mut Diagnostics) -> Optio
         card: news_card(cx, e),
         html: cx.markdown("news", e, doc, diags),
         image: cx.image("news", key, &doc.fm.image),
-        regions: doc.fm.regions.iter().filter_map(|r| cx.region(&r.value)).collect(),
+        regions: doc
+            .fm
+            .regions
+            .iter()
+            .filter_map(|r| cx.region(&r.value))
+            .collect(),
         projects: doc
             .fm
             .projects
@@ -864,7 +1024,12 @@ fn news(cx: &Cx, key: &str, ctx: &mut Context, diags: &mut Diagnostics) -> Optio
     ctx.insert("news", &view);
     ctx.insert("content_lang", &doc.lang);
     let updated = doc.fm.updated.unwrap_or(doc.fm.date);
-    Some(("news.html", doc.fm.title.clone(), updated, e.docs.keys().cloned().collect()))
+    Some((
+        "news.html",
+        doc.fm.title.clone(),
+        updated,
+        e.docs.keys().cloned().collect(),
+    ))
 }
 
 fn page_view(cx: &Cx, key: &str, ctx: &mut Context, diags: &mut Diagnostics) -> Option<PageParts> {
@@ -875,7 +1040,12 @@ fn page_view(cx: &Cx, key: &str, ctx: &mut Context, diags: &mut Diagnostics) -> 
     ctx.insert("summary", &doc.fm.summary);
     ctx.insert("content_lang", &doc.lang);
     let updated = doc.fm.updated.unwrap_or_else(|| content_date(site));
-    Some(("page.html", doc.fm.title.clone(), updated, e.docs.keys().cloned().collect()))
+    Some((
+        "page.html",
+        doc.fm.title.clone(),
+        updated,
+        e.docs.keys().cloned().collect(),
+    ))
 }
 
 fn status_event_key(s: EventStatus) -> &'static str {
@@ -901,14 +1071,24 @@ fn event_when(cx: &Cx, e: &Event) -> String {
         Some(end) if end.date() == e.start.date() => {
             format!("{sd}, {}–{} ({})", hm(e.start), hm(end), e.timezone)
         }
-        Some(end) => format!("{sd} {} – {} {} ({})", hm(e.start), cx.date(end.date()), hm(end), e.timezone),
+        Some(end) => format!(
+            "{sd} {} – {} {} ({})",
+            hm(e.start),
+            cx.date(end.date()),
+            hm(end),
+            e.timezone
+        ),
         None => format!("{sd}, {} ({})", hm(e.start), e.timezone),
     }
 }
 
 fn event_card(cx: &Cx, e: &Event) -> EventCard {
     let place = match (&e.data.venue, &e.data.online) {
-        (Some(v), _) => [Some(v.name.clone()), v.city.clone()].into_iter().flatten().collect::<Vec<_>>().join(", "),
+        (Some(v), _) => [Some(v.name.clone()), v.city.clone()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", "),
         (None, Some(o)) => o.platform.clone(),
         (None, None) => String::new(),
     };
@@ -916,7 +1096,12 @@ fn event_card(cx: &Cx, e: &Event) -> EventCard {
         id: e.id().to_string(),
         href: cx.link("event", e.id()),
         title: cx.text(&e.data.title).to_string(),
-        summary: e.data.summary.as_ref().map(|s| cx.text(s).to_string()).unwrap_or_default(),
+        summary: e
+            .data
+            .summary
+            .as_ref()
+            .map(|s| cx.text(s).to_string())
+            .unwrap_or_default(),
         date_iso: e.start.date().to_string(),
         when: event_when(cx, e),
         status: status_event_key(e.data.status),
@@ -935,14 +1120,18 @@ fn event_list(cx: &Cx, ctx: &mut Context) -> PageParts {
         .map(|e| event_card(cx, e))
         .collect();
     let mut by_year: BTreeMap<i16, Vec<&Event>> = BTreeMap::new();
-    for e in site.events.iter().filter(|e| e.end.unwrap_or(e.start) < today) {
+    for e in site
+        .events
+        .iter()
+        .filter(|e| e.end.unwrap_or(e.start) < today)
+    {
         by_year.entry(e.start.year()).or_default().push(e);
     }
     let past: Vec<YearGroup> = by_year
         .into_iter()
         .rev()
         .map(|(year, mut evs)| {
-            evs.sort_by(|a, b| b.start.cmp(&a.start));
+            evs.sort_by_key(|e| std::cmp::Reverse(e.start));
             YearGroup {
                 year,
                 events: evs.into_iter().map(|e| event_card(cx, e)).collect(),
@@ -952,7 +1141,12 @@ fn event_list(cx: &Cx, ctx: &mut Context) -> PageParts {
     ctx.insert("upcoming", &upcoming);
     ctx.insert("past", &past);
     let upd = latest(site.events.iter().map(|e| e.data.updated)).max(content_date(site));
-    ("event-list.html", i18n(cx, "nav_events"), upd, all_langs(site))
+    (
+        "event-list.html",
+        i18n(cx, "nav_events"),
+        upd,
+        all_langs(site),
+    )
 }
 
 #[derive(Serialize)]
@@ -988,7 +1182,13 @@ fn event(cx: &Cx, id: &str, ctx: &mut Context) -> Option<PageParts> {
     let d = &e.data;
     let view = EventView {
         card: event_card(cx, e),
-        kind: format!("event_kind_{}", serde_json::to_value(d.kind).ok()?.as_str()?.replace('-', "_")),
+        kind: format!(
+            "event_kind_{}",
+            serde_json::to_value(d.kind)
+                .ok()?
+                .as_str()?
+                .replace('-', "_")
+        ),
         venue: d.venue.clone(),
         online: d.online.clone(),
         organiser: d.organiser.as_ref().map(|o| cx.org(&o.value)),
@@ -1020,16 +1220,34 @@ fn event(cx: &Cx, id: &str, ctx: &mut Context) -> Option<PageParts> {
                 })
             })
             .collect(),
-        regions: d.regions.iter().filter_map(|r| cx.region(&r.value)).collect(),
+        regions: d
+            .regions
+            .iter()
+            .filter_map(|r| cx.region(&r.value))
+            .collect(),
         registration: d.registration.clone(),
         time_known: !e.all_day,
     };
     ctx.insert("event", &view);
-    let content_lang = if d.title.has(cx.l()) { cx.l().to_string() } else { cx.default_lang().to_string() };
+    let content_lang = if d.title.has(cx.l()) {
+        cx.l().to_string()
+    } else {
+        cx.default_lang().to_string()
+    };
     ctx.insert("content_lang", &content_lang);
-    let translated: Vec<String> = site.langs.iter().filter(|l| d.title.has(&l.code)).map(|l| l.code.clone()).collect();
+    let translated: Vec<String> = site
+        .langs
+        .iter()
+        .filter(|l| d.title.has(&l.code))
+        .map(|l| l.code.clone())
+        .collect();
     let updated = d.updated.unwrap_or_else(|| content_date(site));
-    Some(("event.html", cx.text(&d.title).to_string(), updated, translated))
+    Some((
+        "event.html",
+        cx.text(&d.title).to_string(),
+        updated,
+        translated,
+    ))
 }
 
 #[derive(Serialize)]
@@ -1085,9 +1303,20 @@ fn region(cx: &Cx, key: &str, ctx: &mut Context) -> PageParts {
     let mut news: Vec<&Entity<NewsFm>> = site
         .news
         .iter()
-        .filter(|n| n.source(&site.langs).fm.regions.iter().any(|x| x.value == key))
+        .filter(|n| {
+            n.source(&site.langs)
+                .fm
+                .regions
+                .iter()
+                .any(|x| x.value == key)
+        })
         .collect();
-    news.sort_by(|a, b| b.source(&site.langs).fm.date.cmp(&a.source(&site.langs).fm.date));
+    news.sort_by(|a, b| {
+        b.source(&site.langs)
+            .fm
+            .date
+            .cmp(&a.source(&site.langs).fm.date)
+    });
     let ncards: Vec<NewsCard> = news.iter().map(|n| news_card(cx, n)).collect();
     ctx.insert("news", &ncards);
     (

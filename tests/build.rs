@@ -1,0 +1,279 @@
+//! The demo site end to end: it builds and checks clean, has the pages of SPEC §4 in every
+//! language, the facts the issue names, and a failed build never touches the last output.
+
+mod common;
+
+use common::*;
+use std::fs;
+
+#[test]
+fn demo_site_checks_clean() {
+    let r = check(&demo_root());
+    assert!(r.ok(), "{}", rendered(&r));
+    assert_eq!(r.diagnostics.warnings().count(), 0, "{}", rendered(&r));
+    let langs: Vec<&str> = r.pages.iter().map(|(l, _)| l.as_str()).collect();
+    assert_eq!(langs, ["it", "en", "fr", "ar"]);
+}
+
+#[test]
+fn demo_site_pages_and_facts() {
+    let t = demo_copy();
+    let r = build(t.path());
+    assert!(r.ok(), "{}", rendered(&r));
+    let out = t.path().join("public");
+    for p in [
+        "index.html",
+        "404.html",
+        "progetti/index.html",
+        "progetti/puoi/index.html",
+        "progetti/prima-il-lavoro/index.html",
+        "progetti/faro/index.html",
+        "progetti/parti/index.html",
+        "en/projects/puoi/index.html",
+        "en/projects/prima-il-lavoro/index.html",
+        "en/projects/faro/index.html",
+        "en/projects/parti/index.html",
+        "fr/projets/puoi/index.html",
+        "ar/projects/puoi/index.html",
+        "storie/index.html",
+        "storie/dal-tirocinio-in-cucina-al-contratto/index.html",
+        "storie/dal-tirocinio-in-cucina-al-contratto/cover.jpg",
+        "en/stories/dal-tirocinio-in-cucina-al-contratto/index.html",
+        "notizie/index.html",
+        "en/news/index.html",
+        "eventi/index.html",
+        "eventi/focus-group-lombardia-2021/index.html",
+        "en/events/focus-group-lombardia-2021/index.html",
+        "regioni/index.html",
+        "regioni/lombardia/index.html",
+        "en/regions/lombardy/index.html",
+        "fr/regions/lombardie/index.html",
+        "regioni/valle-d-aosta/index.html",
+        "fr/regions/vallee-d-aoste/index.html",
+        "dichiarazione-di-accessibilita/index.html",
+        "en/accessibility/index.html",
+        "en/404.html",
+        "style.css",
+    ] {
+        assert!(out.join(p).is_file(), "missing {p}");
+    }
+    let regions = fs::read_dir(out.join("regioni"))
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().is_dir())
+        .count();
+    assert_eq!(regions, 20);
+
+    let puoi = read(&out, "progetti/puoi/index.html");
+    assert!(puoi.contains("5.940 EUR"), "the PUOI sheet shows the dote");
+    assert!(
+        puoi.contains("4.776"),
+        "the PUOI sheet shows the paths started"
+    );
+    let puoi_en = read(&out, "en/projects/puoi/index.html");
+    assert!(puoi_en.contains("5,940 EUR"));
+    let prima = read(&out, "progetti/prima-il-lavoro/index.html");
+    assert!(prima.contains("PROG-2443") && prima.contains("F84D18000300006"));
+
+    let ev = read(&out, "eventi/focus-group-lombardia-2021/index.html");
+    assert!(
+        ev.contains("13 luglio 2021, 14:30–17:00 (Europe/Rome)"),
+        "event time in Italian"
+    );
+    let ev_en = read(&out, "en/events/focus-group-lombardia-2021/index.html");
+    assert!(ev_en.contains("13 July 2021, 14:30–17:00 (Europe/Rome)"));
+    let foggia = read(&out, "eventi/incontro-foggia-2023/index.html");
+    assert!(
+        foggia.contains("28 marzo 2023") && !foggia.contains("28 marzo 2023,"),
+        "no invented time"
+    );
+
+    // Every page has <html lang dir>, the EU statement before <main>, and the accessibility link.
+    for (path, bytes) in tree(&out) {
+        if path.extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        let html = String::from_utf8(bytes).unwrap();
+        let p = path.to_string_lossy();
+        let lang = if p.starts_with("en/") {
+            "en"
+        } else if p.starts_with("fr/") {
+            "fr"
+        } else if p.starts_with("ar/") {
+            "ar"
+        } else {
+            "it"
+        };
+        let dir = if lang == "ar" { "rtl" } else { "ltr" };
+        assert!(
+            html.contains(&format!("<html lang=\"{lang}\" dir=\"{dir}\">")),
+            "{p}: <html lang dir>"
+        );
+        let band = html
+            .find("class=\"eu-band\"")
+            .unwrap_or_else(|| panic!("{p}: no EU band"));
+        let main = html
+            .find("<main")
+            .unwrap_or_else(|| panic!("{p}: no <main>"));
+        assert!(band < main, "{p}: the EU band must come before <main>");
+        let statement = match lang {
+            "it" => "Cofinanziato dall&#39;Unione europea",
+            "fr" => "Cofinancé par l&#39;Union européenne",
+            _ => "Co-funded by the European Union",
+        };
+        assert!(
+            html[band..main].contains(statement),
+            "{p}: EU statement in the band"
+        );
+        assert!(
+            html.contains("Dichiarazione di accessibilità"),
+            "{p}: accessibility statement link"
+        );
+        assert_eq!(html.matches("<h1").count(), 1, "{p}: one h1");
+    }
+    let ar = read(&out, "ar/index.html");
+    assert!(
+        ar.contains("بتمويل مشترك من الاتحاد الأوروبي"),
+        "Arabic line beside the statement"
+    );
+}
+
+#[test]
+fn translations_fallback_and_alternates() {
+    let t = demo_copy();
+    assert!(build(t.path()).ok());
+    let out = t.path().join("public");
+    // A story written in it and en only: the French page exists, says so, and marks the text.
+    let fr = read(
+        &out,
+        "fr/recits/dal-tirocinio-in-cucina-al-contratto/index.html",
+    );
+    assert!(fr.contains("notice--fallback"));
+    assert!(
+        fr.contains("lang=\"it\""),
+        "the untranslated block carries its language"
+    );
+    assert!(
+        !fr.contains("hreflang=\"fr\" href"),
+        "a fallback is not an alternate"
+    );
+    let it = read(
+        &out,
+        "storie/dal-tirocinio-in-cucina-al-contratto/index.html",
+    );
+    assert!(it.contains(r#"<link rel="alternate" hreflang="en" href="https://vetrina.example.org/en/stories/dal-tirocinio-in-cucina-al-contratto/">"#));
+    assert!(it.contains(r#"hreflang="x-default""#));
+    // The language switcher goes to the same page in each language.
+    assert!(
+        it.contains(
+            r#"href="../../en/stories/dal-tirocinio-in-cucina-al-contratto/index.html" lang="en""#
+        ),
+        "switcher"
+    );
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_byte_for_byte() {
+    let t = demo_copy();
+    assert!(build(t.path()).ok());
+    let out = t.path().join("public");
+    let before = tree(&out);
+    edit(
+        t.path(),
+        "content/projects/puoi/index.it.md",
+        "status: concluded",
+        "status: finished",
+    );
+    write(
+        t.path(),
+        "content/news/nuova/index.it.md",
+        "---\ntitle: Nuova\ndate: 2026-01-01\nsummary: x\n---\nTesto\n",
+    );
+    let r = build(t.path());
+    assert!(!r.ok());
+    assert_eq!(
+        tree(&out),
+        before,
+        "the output changed after a failed build"
+    );
+    let leftovers: Vec<_> = fs::read_dir(t.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().contains("staging"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn a_successful_build_replaces_the_output_completely() {
+    let t = demo_copy();
+    assert!(build(t.path()).ok());
+    let out = t.path().join("public");
+    fs::write(out.join("stale.html"), "old").unwrap();
+    let news = t.path().join("content/news/puoi-duemila-nuovi-percorsi");
+    fs::remove_dir_all(&news).unwrap();
+    let r = build(t.path());
+    assert!(r.ok(), "{}", rendered(&r));
+    assert!(!out.join("stale.html").exists());
+    assert!(!out.join("notizie/puoi-duemila-nuovi-percorsi").exists());
+    // The result is exactly what a fresh build produces.
+    let fresh = tempfile::tempdir().unwrap();
+    let mut o = opts(t.path());
+    o.output = Some(fresh.path().join("public"));
+    assert!(vetrina::build(&o).ok());
+    assert_eq!(tree(&out), tree(&fresh.path().join("public")));
+}
+
+#[test]
+fn a_rebuild_rewrites_only_what_changed() {
+    let t = demo_copy();
+    assert!(build(t.path()).ok());
+    let r = build(t.path());
+    assert_eq!(
+        (r.files_written, r.files_removed),
+        (0, 0),
+        "nothing changed, nothing written"
+    );
+    assert!(r.files_unchanged > 190);
+    edit(
+        t.path(),
+        "content/news/puoi-duemila-nuovi-percorsi/index.it.md",
+        "title: \"PUOI",
+        "title: \"Aggiornato — PUOI",
+    );
+    let r = build(t.path());
+    assert!(r.ok(), "{}", rendered(&r));
+    assert!(
+        r.files_written > 0 && r.files_written < 40,
+        "written {}",
+        r.files_written
+    );
+}
+
+#[test]
+fn builds_are_deterministic() {
+    let t = demo_copy();
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    for d in [&a, &b] {
+        let mut o = opts(t.path());
+        o.output = Some(d.path().join("out"));
+        assert!(vetrina::build(&o).ok());
+    }
+    assert_eq!(tree(&a.path().join("out")), tree(&b.path().join("out")));
+}
+
+#[test]
+fn drafts_are_left_out_unless_asked_for() {
+    let t = demo_copy();
+    write(
+        t.path(),
+        "content/news/bozza/index.it.md",
+        "---\ntitle: Bozza\ndate: 2026-01-01\nsummary: x\ndraft: true\n---\nTesto\n",
+    );
+    assert!(build(t.path()).ok());
+    assert!(!t.path().join("public/notizie/bozza").exists());
+    let mut o = opts(t.path());
+    o.drafts = true;
+    assert!(vetrina::build(&o).ok());
+    assert!(t.path().join("public/notizie/bozza/index.html").exists());
+}

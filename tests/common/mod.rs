@@ -1,0 +1,116 @@
+//! Shared helpers of the end-to-end tests: copy the demo site (or a part of it) into a
+//! temporary folder, change a file, build, and read the output and the diagnostics.
+#![allow(dead_code)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use vetrina::{BuildOptions, Date, Report};
+
+/// The repository root, which is also the demo site.
+pub fn demo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The build date of the tests, so that consent expiry and events do not depend on the day.
+pub fn test_date() -> Date {
+    "2026-11-25".parse().unwrap()
+}
+
+/// A copy of the demo site's sources in a temporary folder.
+pub fn demo_copy() -> tempfile::TempDir {
+    let t = tempfile::tempdir().unwrap();
+    for part in ["site.yaml", "content", "data", "themes"] {
+        copy(&demo_root().join(part), &t.path().join(part));
+    }
+    t
+}
+
+pub fn copy(src: &Path, dst: &Path) {
+    if src.is_dir() {
+        fs::create_dir_all(dst).unwrap();
+        for e in fs::read_dir(src).unwrap() {
+            let e = e.unwrap();
+            copy(&e.path(), &dst.join(e.file_name()));
+        }
+    } else {
+        fs::copy(src, dst).unwrap();
+    }
+}
+
+pub fn opts(root: &Path) -> BuildOptions {
+    let mut o = BuildOptions::new(root);
+    o.today = Some(test_date());
+    o
+}
+
+pub fn build(root: &Path) -> Report {
+    vetrina::build(&opts(root))
+}
+
+pub fn check(root: &Path) -> Report {
+    vetrina::check(&opts(root))
+}
+
+/// All diagnostics rendered as plain text, in report order.
+pub fn rendered(r: &Report) -> String {
+    r.diagnostics
+        .sorted()
+        .iter()
+        .map(|d| d.render(false))
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+/// Replaces `from` with `to` in the file at `rel`; panics if `from` is not there, so that a
+/// test cannot silently stop testing what it claims to.
+pub fn edit(root: &Path, rel: &str, from: &str, to: &str) {
+    let p = root.join(rel);
+    let s = fs::read_to_string(&p).unwrap();
+    assert!(s.contains(from), "{rel} does not contain {from:?}");
+    fs::write(&p, s.replacen(from, to, 1)).unwrap();
+}
+
+pub fn write(root: &Path, rel: &str, text: &str) {
+    let p = root.join(rel);
+    fs::create_dir_all(p.parent().unwrap()).unwrap();
+    fs::write(p, text).unwrap();
+}
+
+pub fn read(root: &Path, rel: &str) -> String {
+    fs::read_to_string(root.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+/// Every file of a tree with its bytes, for byte-for-byte comparisons.
+pub fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    fn walk(base: &Path, dir: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
+        let mut entries: Vec<_> = fs::read_dir(dir).unwrap().map(|e| e.unwrap()).collect();
+        entries.sort_by_key(|e| e.file_name());
+        for e in entries {
+            let p = e.path();
+            if p.is_dir() {
+                walk(base, &p, out);
+            } else {
+                out.push((
+                    p.strip_prefix(base).unwrap().to_path_buf(),
+                    fs::read(&p).unwrap(),
+                ));
+            }
+        }
+    }
+    walk(dir, dir, &mut out);
+    out
+}
+
+/// The single error of a report (fails if there is not exactly one), rendered.
+pub fn one_error(r: &Report) -> String {
+    let errs: Vec<String> = r.diagnostics.errors().map(|d| d.render(false)).collect();
+    assert_eq!(
+        errs.len(),
+        1,
+        "expected one error, got:\n{}",
+        errs.join("\n\n")
+    );
+    errs.into_iter().next().unwrap()
+}

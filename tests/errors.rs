@@ -1,0 +1,358 @@
+//! One test per error class: each breaks a copy of the demo site in one way and asserts the
+//! diagnostic's text, file, line and column, and that the build failed without writing.
+
+mod common;
+
+use common::*;
+use std::fs;
+
+const STORY: &str = "content/stories/dal-tirocinio-in-cucina-al-contratto/index.it.md";
+
+fn fails_with(root: &std::path::Path) -> String {
+    let r = build(root);
+    assert!(!r.ok(), "the build should fail");
+    assert!(
+        !root.join("public").exists(),
+        "a failed first build must write nothing"
+    );
+    one_error(&r)
+}
+
+#[test]
+fn unknown_key_with_did_you_mean() {
+    let t = demo_copy();
+    edit(t.path(), STORY, "region: lombardia", "regoin: lombardia");
+    let e = fails_with(t.path());
+    assert!(e.starts_with("error: unknown key `regoin`"), "{e}");
+    assert!(e.contains(&format!("--> {STORY}:6:1")), "{e}");
+    assert!(e.contains("6 | regoin: lombardia"), "{e}");
+    assert!(e.contains("help: did you mean `region`?"), "{e}");
+}
+
+#[test]
+fn wrong_type() {
+    let t = demo_copy();
+    edit(
+        t.path(),
+        STORY,
+        "title: \"Dal tirocinio in cucina al contratto\"",
+        "title: [1, 2]",
+    );
+    let e = fails_with(t.path());
+    assert!(e.contains("wrong kind of value"), "{e}");
+    assert!(e.contains(&format!("--> {STORY}:2:8")), "{e}");
+}
+
+#[test]
+fn bad_date() {
+    let t = demo_copy();
+    edit(t.path(), STORY, "date: 2022-05-12", "date: 2022-13-12");
+    let e = fails_with(t.path());
+    assert!(e.contains("not a valid date"), "{e}");
+    assert!(e.contains(&format!("--> {STORY}:3:7")), "{e}");
+    assert!(e.contains("YYYY-MM-DD"), "{e}");
+}
+
+#[test]
+fn unknown_region_project_fund_and_organisation() {
+    let t = demo_copy();
+    edit(t.path(), STORY, "region: lombardia", "region: lombrdia");
+    let e = fails_with(t.path());
+    assert!(e.contains("unknown region `lombrdia`"), "{e}");
+    assert!(e.contains(&format!("--> {STORY}:6:9")), "{e}");
+    assert!(e.contains("did you mean `lombardia`?"), "{e}");
+
+    let t = demo_copy();
+    edit(t.path(), STORY, "project: puoi", "project: pouoi");
+    let e = fails_with(t.path());
+    assert!(
+        e.contains("unknown project `pouoi`") && e.contains("did you mean `puoi`?"),
+        "{e}"
+    );
+    assert!(e.contains(&format!("--> {STORY}:5:10")), "{e}");
+
+    let t = demo_copy();
+    let sheet = "content/projects/prima-il-lavoro/index.en.md";
+    edit(
+        t.path(),
+        sheet,
+        "funds: [fami-2014-2020]",
+        "funds: [fami-2014-2002]",
+    );
+    let e = fails_with(t.path());
+    assert!(
+        e.contains("unknown fund `fami-2014-2002`") && e.contains("did you mean `fami-2014-2020`?"),
+        "{e}"
+    );
+
+    let t = demo_copy();
+    edit(
+        t.path(),
+        "data/events/puoi.yaml",
+        "organiser: anpal-servizi",
+        "organiser: anpal-servici",
+    );
+    let e = fails_with(t.path());
+    assert!(
+        e.contains("unknown organisation `anpal-servici`")
+            && e.contains("did you mean `anpal-servizi`?"),
+        "{e}"
+    );
+    assert!(e.contains("--> data/events/puoi.yaml:"), "{e}");
+}
+
+#[test]
+fn malformed_yaml() {
+    let t = demo_copy();
+    edit(
+        t.path(),
+        STORY,
+        "kind: participant",
+        "kind: participant: host",
+    );
+    let e = fails_with(t.path());
+    assert!(e.contains(&format!("--> {STORY}:4:")), "{e}");
+    assert!(e.contains("help:"), "{e}");
+}
+
+#[test]
+fn non_utf8_file() {
+    let t = demo_copy();
+    let p = t.path().join(STORY);
+    let mut bytes = fs::read(&p).unwrap();
+    let at = bytes
+        .windows(5)
+        .position(|w| w == b"Moussa".get(..5).unwrap())
+        .unwrap();
+    bytes[at] = 0xff;
+    fs::write(&p, bytes).unwrap();
+    let e = fails_with(t.path());
+    assert!(e.contains("not UTF-8"), "{e}");
+    assert!(e.contains(&format!("--> {STORY}:11:")), "{e}");
+    assert!(e.contains("UTF-8"), "{e}");
+}
+
+#[test]
+fn empty_file() {
+    let t = demo_copy();
+    write(t.path(), "content/news/vuota/index.it.md", "");
+    let e = fails_with(t.path());
+    assert!(e.contains("this file is empty"), "{e}");
+    assert!(e.contains("--> content/news/vuota/index.it.md:1:1"), "{e}");
+}
+
+#[test]
+fn missing_and_unclosed_front_matter() {
+    let t = demo_copy();
+    write(t.path(), "content/news/senza/index.it.md", "# Solo testo\n");
+    let e = fails_with(t.path());
+    assert!(
+        e.contains("does not start with front matter") && e.contains("index.it.md:1:1"),
+        "{e}"
+    );
+
+    let t = demo_copy();
+    write(
+        t.path(),
+        "content/news/aperta/index.it.md",
+        "---\ntitle: a\n\nTesto\n",
+    );
+    let e = fails_with(t.path());
+    assert!(e.contains("never closed"), "{e}");
+}
+
+#[test]
+fn unknown_language_and_section() {
+    let t = demo_copy();
+    let src = t.path().join(STORY);
+    fs::copy(&src, src.with_file_name("index.itt.md")).unwrap();
+    let e = fails_with(t.path());
+    assert!(
+        e.contains("`itt`") && e.contains("did you mean `it`?"),
+        "{e}"
+    );
+
+    let t = demo_copy();
+    write(
+        t.path(),
+        "content/storie/x/index.it.md",
+        "---\ntitle: x\n---\n",
+    );
+    let e = fails_with(t.path());
+    assert!(
+        e.contains("`storie` is not a content section") && e.contains("did you mean `stories`?"),
+        "{e}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn broken_link_and_link_loop() {
+    let t = demo_copy();
+    std::os::unix::fs::symlink(
+        "/nonexistent/file.jpg",
+        t.path()
+            .join("content/stories/dal-tirocinio-in-cucina-al-contratto/extra.jpg"),
+    )
+    .unwrap();
+    let e = fails_with(t.path());
+    assert!(e.contains("cannot read"), "{e}");
+    assert!(e.contains("extra.jpg"), "{e}");
+
+    let t = demo_copy();
+    std::os::unix::fs::symlink("..", t.path().join("content/stories/loop")).unwrap();
+    let r = build(t.path());
+    assert!(!r.ok());
+    let all = rendered(&r);
+    assert!(all.contains("endless loop"), "{all}");
+
+    let t = demo_copy();
+    let outside = tempfile::tempdir().unwrap();
+    fs::write(outside.path().join("secret.txt"), "x").unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.txt"),
+        t.path()
+            .join("content/stories/dal-tirocinio-in-cucina-al-contratto/secret.txt"),
+    )
+    .unwrap();
+    let e = fails_with(t.path());
+    assert!(e.contains("outside the site folder"), "{e}");
+}
+
+#[test]
+fn hostile_yaml_is_refused_not_expanded() {
+    let t = demo_copy();
+    let mut y = String::from("- id: bomb\n  x0: &a0 [1,1,1,1,1,1,1,1,1,1]\n");
+    for i in 1..14 {
+        let p = i - 1;
+        y.push_str(&format!(
+            "  x{i}: &a{i} [*a{p},*a{p},*a{p},*a{p},*a{p},*a{p},*a{p},*a{p},*a{p},*a{p}]\n"
+        ));
+    }
+    write(t.path(), "data/events/bomb.yaml", &y);
+    let r = build(t.path());
+    assert!(!r.ok());
+    assert!(rendered(&r).contains("data/events/bomb.yaml"));
+
+    let t = demo_copy();
+    let deep = format!(
+        "- id: deep\n  kind: {}{}\n",
+        "[".repeat(5000),
+        "]".repeat(5000)
+    );
+    write(t.path(), "data/events/deep.yaml", &deep);
+    let r = build(t.path());
+    assert!(!r.ok());
+    assert!(rendered(&r).contains("data/events/deep.yaml"));
+}
+
+#[test]
+fn every_error_of_a_build_is_reported_together() {
+    let t = demo_copy();
+    edit(t.path(), STORY, "region: lombardia", "region: lombrdia");
+    edit(
+        t.path(),
+        "content/projects/faro/index.en.md",
+        "status:",
+        "stauts:",
+    );
+    edit(
+        t.path(),
+        "data/events/puoi.yaml",
+        "timezone: Europe/Rome",
+        "timezone: Europe/Roma",
+    );
+    write(t.path(), "content/news/vuota/index.it.md", "\n");
+    let r = build(t.path());
+    let all = rendered(&r);
+    assert_eq!(r.diagnostics.errors().count(), 4, "{all}");
+    for needle in ["lombrdia", "stauts", "Europe/Roma", "this file is empty"] {
+        assert!(all.contains(needle), "{needle} missing from:\n{all}");
+    }
+    assert!(all.contains("did you mean `Europe/Rome`?"), "{all}");
+}
+
+#[test]
+fn missing_interface_string_names_key_language_and_template() {
+    let t = demo_copy();
+    edit(
+        t.path(),
+        "themes/default/i18n/fr.yaml",
+        "skip_link:",
+        "skip_lien:",
+    );
+    let e = fails_with(t.path());
+    assert!(
+        e.contains("missing interface string `skip_link` for language `fr`"),
+        "{e}"
+    );
+    assert!(
+        e.contains("--> themes/default/templates/base.html:13:"),
+        "{e}"
+    );
+    assert!(e.contains("did you mean `skip_lien`?"), "{e}");
+}
+
+#[test]
+fn template_syntax_error_points_at_the_template() {
+    let t = demo_copy();
+    edit(
+        t.path(),
+        "themes/default/templates/story.html",
+        "{% endblock content %}",
+        "{% endblok content %}",
+    );
+    let r = build(t.path());
+    assert!(!r.ok());
+    let all = rendered(&r);
+    assert!(
+        all.contains("--> themes/default/templates/story.html:"),
+        "{all}"
+    );
+}
+
+#[test]
+fn no_panic_on_garbage_front_matter() {
+    // A deterministic stream of hostile inputs: every one must give diagnostics, not a panic.
+    let samples: Vec<String> = {
+        let mut seed: u64 = 0x9e3779b97f4a7c15;
+        let alphabet = b"ab:- \n\t[]{}&*!|>'\"#%@`,?\\0123\xc3\xa8";
+        (0..40)
+            .map(|n| {
+                let mut s = Vec::new();
+                for _ in 0..(20 + n * 7) {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    s.push(alphabet[(seed % alphabet.len() as u64) as usize]);
+                }
+                String::from_utf8_lossy(&s).into_owned()
+            })
+            .collect()
+    };
+    let t = demo_copy();
+    for (i, s) in samples.iter().enumerate() {
+        write(
+            t.path(),
+            &format!("content/news/fuzz-{i}/index.it.md"),
+            &format!("---\n{s}\n---\nbody\n"),
+        );
+    }
+    let r = check(t.path());
+    assert!(!r.ok());
+    assert!(r.diagnostics.errors().count() >= 30);
+}
+
+#[test]
+fn output_folder_may_not_hold_the_sources() {
+    let t = demo_copy();
+    let mut o = opts(t.path());
+    o.output = Some(t.path().to_path_buf());
+    let r = vetrina::build(&o);
+    assert!(!r.ok());
+    assert!(rendered(&r).contains("contains the site itself"));
+    assert!(
+        t.path().join("content").is_dir(),
+        "the sources must be untouched"
+    );
+}

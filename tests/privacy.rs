@@ -1,0 +1,225 @@
+//! The privacy rules of SPEC §6, each on a variant of a demo story: the error text and line,
+//! or, for expired and withdrawn consent, a takedown that leaves no trace in the output.
+
+mod common;
+
+use common::*;
+use std::fs;
+
+const STORY: &str = "content/stories/dal-tirocinio-in-cucina-al-contratto/index.it.md";
+const STORY_EN: &str = "content/stories/dal-tirocinio-in-cucina-al-contratto/index.en.md";
+const SLUG: &str = "dal-tirocinio-in-cucina-al-contratto";
+
+/// Removes the lines from `start` (a line's beginning) up to the next top-level key.
+fn drop_block(root: &std::path::Path, rel: &str, start: &str) {
+    let p = root.join(rel);
+    let s = fs::read_to_string(&p).unwrap();
+    let mut out = Vec::new();
+    let mut skipping = false;
+    let mut found = false;
+    for line in s.lines() {
+        if line.starts_with(start) {
+            skipping = true;
+            found = true;
+            continue;
+        }
+        if skipping && (line.starts_with("  ") || line.starts_with('\t')) {
+            continue;
+        }
+        skipping = false;
+        out.push(line);
+    }
+    assert!(found, "{rel} has no {start}");
+    fs::write(p, out.join("\n") + "\n").unwrap();
+}
+
+#[test]
+fn participant_story_without_consent_is_an_error() {
+    let t = demo_copy();
+    drop_block(t.path(), STORY, "consent:");
+    let r = build(t.path());
+    assert!(!r.ok());
+    let e = one_error(&r);
+    assert!(
+        e.contains("this story has a `person` block but no `consent` block"),
+        "{e}"
+    );
+    assert!(e.contains(&format!("--> {STORY}:10:")), "{e}");
+    assert!(e.contains("help:"), "{e}");
+}
+
+#[test]
+fn a_story_with_a_person_block_needs_consent_whatever_its_kind() {
+    let t = demo_copy();
+    drop_block(t.path(), STORY, "consent:");
+    edit(t.path(), STORY, "kind: participant", "kind: host");
+    let e = one_error(&build(t.path()));
+    assert!(e.contains("no `consent` block"), "{e}");
+}
+
+#[test]
+fn a_named_minor_is_refused() {
+    let t = demo_copy();
+    edit(
+        t.path(),
+        STORY,
+        "identifiability: pseudonym",
+        "identifiability: first-name",
+    );
+    edit(t.path(), STORY, "minor: false", "minor: true");
+    edit(t.path(), STORY, "given_by: self", "given_by: parent");
+    let e = one_error(&build(t.path()));
+    assert!(e.contains("a minor must not be shown by name"), "{e}");
+    assert!(e.contains(&format!("--> {STORY}:12:20")), "{e}");
+}
+
+#[test]
+fn a_minor_needs_consent_from_parent_or_guardian() {
+    let t = demo_copy();
+    edit(t.path(), STORY, "minor: false", "minor: true");
+    let e = one_error(&build(t.path()));
+    assert!(
+        e.contains("consent for a minor must be given by a parent or guardian"),
+        "{e}"
+    );
+    assert!(e.contains(&format!("--> {STORY}:17:13")), "{e}");
+}
+
+#[test]
+fn a_minor_face_is_refused() {
+    let t = demo_copy();
+    edit(t.path(), STORY, "minor: false", "minor: true");
+    edit(t.path(), STORY, "given_by: self", "given_by: guardian");
+    edit(t.path(), STORY, "faces: none", "faces: consented");
+    let e = one_error(&build(t.path()));
+    assert!(e.contains("a minor's face must not be shown"), "{e}");
+    assert!(e.contains(&format!("--> {STORY}:9:")), "{e}");
+}
+
+#[test]
+fn images_need_alt_text() {
+    let t = demo_copy();
+    let s = read(t.path(), STORY);
+    let alt_start = s.find("alt: \"").unwrap();
+    let alt_end = alt_start + 6 + s[alt_start + 6..].find('"').unwrap();
+    fs::write(
+        t.path().join(STORY),
+        format!("{}alt: \"{}", &s[..alt_start], &s[alt_end..]),
+    )
+    .unwrap();
+    let e = one_error(&build(t.path()));
+    assert!(e.contains("this image has an empty alt text"), "{e}");
+    assert!(e.contains(&format!("--> {STORY}:9:")), "{e}");
+
+    let t = demo_copy();
+    let s = read(t.path(), STORY);
+    let at = s.find("![").unwrap();
+    let close = at + s[at..].find("](").unwrap();
+    fs::write(
+        t.path().join(STORY),
+        format!("{}![{}", &s[..at], &s[close..]),
+    )
+    .unwrap();
+    let line = s[..at].matches('\n').count() + 1;
+    let e = one_error(&build(t.path()));
+    assert!(e.contains("this image has no alt text"), "{e}");
+    assert!(e.contains(&format!("--> {STORY}:{line}:1")), "{e}");
+}
+
+#[test]
+fn names_never_reach_web_addresses_or_file_names() {
+    let t = demo_copy();
+    let dir = t.path().join("content/stories");
+    fs::rename(dir.join(SLUG), dir.join("la-storia-di-moussa")).unwrap();
+    let r = build(t.path());
+    assert!(!r.ok());
+    let all = rendered(&r);
+    assert!(
+        all.contains("the web address `la-storia-di-moussa` contains the person's name"),
+        "{all}"
+    );
+
+    let t = demo_copy();
+    let bundle = t.path().join("content/stories").join(SLUG);
+    fs::copy(bundle.join("cover.jpg"), bundle.join("moussa.jpg")).unwrap();
+    let all = rendered(&build(t.path()));
+    assert!(
+        all.contains("the file name `moussa.jpg` contains the person's name"),
+        "{all}"
+    );
+}
+
+fn assert_absent_everywhere(out: &std::path::Path, needles: &[&str]) {
+    for (path, bytes) in tree(out) {
+        let p = path.to_string_lossy();
+        let text = String::from_utf8_lossy(&bytes);
+        for n in needles {
+            assert!(!p.contains(n), "{p} still carries {n}");
+            assert!(!text.contains(n), "{p} still mentions {n}");
+        }
+    }
+}
+
+#[test]
+fn expired_consent_takes_the_story_down_everywhere() {
+    let t = demo_copy();
+    assert!(build(t.path()).ok());
+    assert!(
+        t.path()
+            .join("public/storie")
+            .join(SLUG)
+            .join("index.html")
+            .exists()
+    );
+    for f in [STORY, STORY_EN] {
+        edit(t.path(), f, "expires: 2028-04-20", "expires: 2026-11-24");
+    }
+    let r = build(t.path());
+    assert!(r.ok(), "{}", rendered(&r));
+    let warnings: Vec<String> = r.diagnostics.warnings().map(|w| w.render(false)).collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].contains(&format!(
+            "story `{SLUG}` taken down: consent expired on 2026-11-24"
+        )),
+        "{}",
+        warnings[0]
+    );
+    assert_eq!(r.taken_down.len(), 1);
+    let title_it = "Dal tirocinio in cucina al contratto";
+    assert_absent_everywhere(&t.path().join("public"), &[SLUG, title_it, "Moussa"]);
+
+    let c = check(t.path());
+    assert!(c.ok());
+    assert_eq!(
+        c.taken_down
+            .iter()
+            .map(|s| s.key.as_str())
+            .collect::<Vec<_>>(),
+        [SLUG]
+    );
+}
+
+#[test]
+fn consent_expiring_on_the_build_date_still_holds() {
+    let t = demo_copy();
+    edit(
+        t.path(),
+        STORY,
+        "expires: 2028-04-20",
+        "expires: 2026-11-25",
+    );
+    let r = build(t.path());
+    assert!(r.ok() && r.taken_down.is_empty());
+}
+
+#[test]
+fn withdrawn_consent_in_any_language_takes_the_story_down() {
+    let t = demo_copy();
+    edit(t.path(), STORY_EN, "withdrawn: false", "withdrawn: true");
+    let r = build(t.path());
+    assert!(r.ok());
+    assert_eq!(r.taken_down.len(), 1);
+    assert!(r.taken_down[0].reason.contains("withdrawn"));
+    assert_absent_everywhere(&t.path().join("public"), &[SLUG, "Moussa"]);
+}
