@@ -26,7 +26,7 @@ enum Command {
     /// listed with the file, the line and how to fix them, and the website already in the
     /// output folder is left exactly as it was.
     Build {
-        /// The site's folder, the one that holds site.yaml [default: the current folder]
+        /// The site's folder, the one that holds site.yaml
         #[arg(long, value_name = "DIR", default_value = ".")]
         root: PathBuf,
         /// Where to write the website [default: public/ inside the site's folder]
@@ -49,7 +49,7 @@ enum Command {
     ///
     /// Exits with status 1 if there is any error, so it can guard a publishing pipeline.
     Check {
-        /// The site's folder, the one that holds site.yaml [default: the current folder]
+        /// The site's folder, the one that holds site.yaml
         #[arg(long, value_name = "DIR", default_value = ".")]
         root: PathBuf,
         /// Check as if today were this date (YYYY-MM-DD).
