@@ -287,7 +287,13 @@ fn check_collisions(p: &Plan, site: &Site, diags: &mut Diagnostics) {
 
 /// A link from the page at `from` to the page at `to` (both root-relative paths), relative so
 /// that it works on any host and from disk; folder pages link to their `index.html`.
+///
+/// The 404 pages are the exception: a server shows them at whatever address was missing, so
+/// a link relative to their own folder would break; they link from the site root.
 pub fn href(from: &str, to: &str) -> String {
+    if from.ends_with("/404.html") {
+        return to.to_string();
+    }
     let (to_path, frag) = match to.split_once('#') {
         Some((p, f)) => (p, Some(f)),
         None => (to, None),
@@ -334,7 +340,8 @@ mod tests {
             "../../../progetti/puoi/index.html"
         );
         assert_eq!(href("/en/", "/en/projects/"), "projects/index.html");
-        assert_eq!(href("/404.html", "/style.css"), "style.css");
+        assert_eq!(href("/404.html", "/style.css"), "/style.css");
+        assert_eq!(href("/en/404.html", "/en/projects/"), "/en/projects/");
         assert_eq!(href("/storie/a/", "/storie/a/cover.jpg"), "cover.jpg");
         assert_eq!(href("/a/b/", "/a/b/#x"), "index.html#x");
     }

@@ -248,8 +248,8 @@ async function checkPage(context, page, target, vp, state, pub) {
   if (status !== expectStatus) {
     finding(label, vp.name, 'load', `HTTP status ${status}, expected ${expectStatus}`);
   }
-  // Let late sub-resource requests (fonts, lazy images) show up.
-  await page.waitForLoadState('networkidle', { timeout: 5000 }).catch(() => {});
+  // Let web fonts settle (they change layout and so axe's contrast checks).
+  await page.evaluate(() => document.fonts.ready.then(() => true)).catch(() => {});
 
   if (vp === VIEWPORTS[0]) {
     const s = await structure(page);
@@ -294,16 +294,23 @@ async function checkPage(context, page, target, vp, state, pub) {
 }
 
 // ------------------------------------------------------------- screenshots
-async function firstAlternate(page, origin, url, hreflang) {
+// The path of the hreflang version of the page at url: from its
+// <link rel="alternate" hreflang>, else from a link with that hreflang (the
+// language switcher, which also points at fallback pages in that language).
+async function alternatePath(page, origin, url, hreflang) {
   await page.goto(origin + url, { waitUntil: 'load', timeout: 30000 });
-  const href = await page.evaluate((hl) => {
-    const el = document.querySelector(`link[rel~="alternate"][hreflang="${hl}"]`);
-    return el ? el.getAttribute('href') : null;
+  const found = await page.evaluate((hl) => {
+    const link = document.querySelector(`link[rel~="alternate"][hreflang="${hl}"][href]`);
+    if (link) return { href: link.getAttribute('href'), how: 'link rel=alternate' };
+    const a = document.querySelector(`a[hreflang="${hl}"][href]`);
+    if (a) return { href: a.getAttribute('href'), how: 'a hreflang (no link rel=alternate)' };
+    return null;
   }, hreflang);
-  if (!href) return null;
-  // The href may be absolute with the production base URL: keep only the path.
-  const u = new URL(href, origin + url);
-  return u.pathname;
+  if (!found) return null;
+  // The href may be absolute with the production base URL, or relative to
+  // the page: keep only the path, and drop a trailing index.html.
+  const u = new URL(found.href, origin + url);
+  return { path: u.pathname.replace(/\/index\.html$/, '/'), how: found.how };
 }
 
 async function screenshots(page, state, disc, pub, artifacts) {
@@ -322,19 +329,23 @@ async function screenshots(page, state, disc, pub, artifacts) {
   let arStory = null;
   if (itStory) {
     try {
-      arStory = await firstAlternate(page, state.origin, itStory, 'ar');
+      const alt = await alternatePath(page, state.origin, itStory, 'ar');
+      if (alt && alt.path.startsWith('/ar/')) {
+        arStory = alt.path;
+        console.log(`Arabic story: ${arStory} (from ${alt.how} on ${itStory})`);
+      }
     } catch (e) {
-      warn(`could not read hreflang="ar" of ${itStory}: ${e.message.split('\n')[0]}`);
+      warn(`could not read the hreflang="ar" version of ${itStory}: ${e.message.split('\n')[0]}`);
     }
-    if (arStory && !arStory.startsWith('/ar/')) arStory = null;
   }
   if (!arStory && disc.sections.ar) {
-    // Fall back to the Arabic section with the most detail pages.
+    // Fall back to the Arabic page with the same slug, else to the first page
+    // of the Arabic section with the most detail pages.
+    const slug = itStory ? itStory.split('/').filter(Boolean).pop() : null;
+    const same = slug && disc.sections.ar.flatMap((s) => s.details).find((d) => d.split('/').filter(Boolean).pop() === slug);
     const best = [...disc.sections.ar].sort((a, b) => b.details.length - a.details.length)[0];
-    if (best && best.details.length) {
-      arStory = best.details[0];
-      warn(`no hreflang="ar" alternate on ${itStory || 'the Italian story page'}; using ${arStory} (Arabic section with most pages)`);
-    }
+    arStory = same || (best && best.details[0]) || null;
+    if (arStory) warn(`no hreflang="ar" version of ${itStory || 'an Italian story'}; using ${arStory}`);
   }
   if (arStory) shots.push({ name: 'ar-story', url: arStory });
   else warn('no Arabic story page found for screenshots');
