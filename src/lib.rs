@@ -12,6 +12,7 @@ mod load;
 mod model;
 mod plan;
 mod render;
+pub mod translations;
 mod write;
 
 use std::path::{Path, PathBuf};
@@ -101,6 +102,28 @@ pub fn build(opts: &BuildOptions) -> Report {
 /// Everything `build` checks, without writing anything.
 pub fn check(opts: &BuildOptions) -> Report {
     run(opts, false)
+}
+
+/// The translation status of every page and language; `None` if the site has errors that
+/// stop it from being read (they are in the report's diagnostics).
+pub fn translations(opts: &BuildOptions) -> (Report, Option<translations::TranslationReport>) {
+    let mut report = Report::default();
+    let diags = &mut report.diagnostics;
+    let today = opts
+        .today
+        .unwrap_or_else(|| today_from_env().unwrap_or(jiff::civil::date(2000, 1, 1)));
+    let mut sources = load::load(&opts.root, diags);
+    sources.theme = Default::default();
+    let mopts = model::ModelOptions {
+        drafts: opts.drafts,
+        base_url: opts.base_url.clone(),
+        today,
+    };
+    let Some(site) = model::build(sources, &mopts, diags) else {
+        return (report, None);
+    };
+    let t = translations::report(&site, &opts.root, diags);
+    (report, Some(t))
 }
 
 fn run(opts: &BuildOptions, write_output: bool) -> Report {

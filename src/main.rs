@@ -44,6 +44,16 @@ enum Command {
         #[arg(long, value_name = "DATE")]
         now: Option<Date>,
     },
+    /// Show which pages are translated into each language, which are missing, and which are
+    /// outdated because the original changed after the translation.
+    Translations {
+        /// The site's folder, the one that holds site.yaml
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        root: PathBuf,
+        /// `text` for a table, `json` for other tools
+        #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json"])]
+        format: String,
+    },
     /// Check the whole site without writing anything; lists every problem, and every story
     /// taken down because its consent expired or was withdrawn.
     ///
@@ -98,6 +108,24 @@ fn main() -> ExitCode {
             } else {
                 fail_summary(&report);
                 ExitCode::FAILURE
+            }
+        }
+        Command::Translations { root, format } => {
+            let (report, t) = vetrina::translations(&BuildOptions::new(root));
+            print_diagnostics(&report, styled);
+            match t {
+                Some(t) if format == "json" => {
+                    println!("{}", serde_json::to_string_pretty(&t).unwrap_or_default());
+                    ExitCode::SUCCESS
+                }
+                Some(t) => {
+                    print!("{}", t.to_text());
+                    ExitCode::SUCCESS
+                }
+                None => {
+                    fail_summary(&report);
+                    ExitCode::FAILURE
+                }
             }
         }
         Command::Check { root, now } => {

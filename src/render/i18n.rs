@@ -2,7 +2,8 @@
 //!
 //! Strings come from the theme's `i18n/<lang>.yaml`, overridden key by key by the site's
 //! `data/i18n/<lang>.yaml`. Dates are written with CLDR data through ICU4X ("13 luglio 2021",
-//! "13 July 2021", Arabic month names): no hand-written month tables.
+//! "13 July 2021", Arabic month names): no hand-written month tables. Plural forms follow
+//! CLDR's rules per language (Arabic has six), through ICU4X's plural rules.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -12,13 +13,27 @@ use icu_datetime::fieldsets::YMD;
 use icu_decimal::DecimalFormatter;
 use icu_decimal::input::Decimal;
 use icu_locale_core::Locale;
+use icu_plurals::{PluralCategory, PluralRules};
 use jiff::civil::Date;
+use serde::Deserialize;
 
 use crate::diag::{Diagnostics, Pos, SourceText, unknown_help};
 use crate::model::yaml::{Origin, parse};
 
+/// One interface string: a text, or one text per CLDR plural category
+/// (`{one: "{n} storia", other: "{n} storie"}`), where `{n}` stands for the number.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Entry {
+    Text(String),
+    Plural(BTreeMap<String, String>),
+}
+
 pub struct I18n {
-    strings: HashMap<String, BTreeMap<String, String>>,
+    strings: HashMap<String, BTreeMap<String, Entry>>,
+    plurals: HashMap<String, PluralRules>,
+    /// Open Graph locale per language (`it_IT`, `en_GB`, `ar_EG`), CLDR's likely region.
+    og_locales: HashMap<String, String>,
     dates: HashMap<String, FixedCalendarDateTimeFormatter<Gregorian, YMD>>,
     numbers: HashMap<String, DecimalFormatter>,
 }
@@ -35,7 +50,7 @@ impl I18n {
         let locales = langs;
         let langs: Vec<&str> = locales.iter().map(|(l, _)| *l).collect();
         let langs = langs.as_slice();
-        let mut strings: HashMap<String, BTreeMap<String, String>> = HashMap::new();
+        let mut strings: HashMap<String, BTreeMap<String, Entry>> = HashMap::new();
         for src in theme.iter().chain(overrides) {
             let lang = src
                 .path
@@ -46,9 +61,9 @@ impl I18n {
                 // Strings for languages the site does not use are simply not needed.
                 continue;
             }
-            if let Some(map) =
-                parse::<BTreeMap<String, String>>(src, &src.text, Origin::FILE, diags)
+            if let Some(map) = parse::<BTreeMap<String, Entry>>(src, &src.text, Origin::FILE, diags)
             {
+                check_plural_categories(src, &map, diags);
                 strings.entry(lang).or_default().extend(map);
             }
         }
@@ -62,6 +77,9 @@ impl I18n {
         }
         let mut dates = HashMap::new();
         let mut numbers = HashMap::new();
+        let mut plurals = HashMap::new();
+        let mut og_locales = HashMap::new();
+        let expander = icu_locale::LocaleExpander::new_common();
         for (l, loc) in locales {
             let locale: Locale = loc
                 .parse()
@@ -70,19 +88,82 @@ impl I18n {
             if let Ok(f) = FixedCalendarDateTimeFormatter::try_new((&locale).into(), YMD::long()) {
                 dates.insert(l.to_string(), f);
             }
+            let mut id = locale.id.clone();
+            expander.maximize(&mut id);
+            let og = match id.region {
+                Some(r) => format!("{}_{}", id.language.as_str(), r.as_str()),
+                None => id.language.as_str().to_string(),
+            };
+            og_locales.insert(l.to_string(), og);
+            if let Ok(r) = PluralRules::try_new_cardinal((&locale).into()) {
+                plurals.insert(l.to_string(), r);
+            }
             if let Ok(f) = DecimalFormatter::try_new((&locale).into(), Default::default()) {
                 numbers.insert(l.to_string(), f);
             }
         }
         I18n {
             strings,
+            plurals,
+            og_locales,
             dates,
             numbers,
         }
     }
 
+    /// A plain interface string (`None` if missing or if it has plural forms).
     pub fn get(&self, lang: &str, key: &str) -> Option<&str> {
-        self.strings.get(lang)?.get(key).map(String::as_str)
+        match self.strings.get(lang)?.get(key)? {
+            Entry::Text(s) => Some(s),
+            Entry::Plural(_) => None,
+        }
+    }
+
+    pub fn entry(&self, lang: &str, key: &str) -> Option<&Entry> {
+        self.strings.get(lang)?.get(key)
+    }
+
+    /// The Open Graph locale of `lang` (`language_TERRITORY`).
+    pub fn og_locale<'a>(&'a self, lang: &'a str) -> &'a str {
+        self.og_locales
+            .get(lang)
+            .map(String::as_str)
+            .unwrap_or(lang)
+    }
+
+    /// The CLDR plural category of `n` in `lang`: "zero", "one", "two", "few", "many", "other".
+    pub fn category(&self, lang: &str, n: u64) -> &'static str {
+        let cat = self
+            .plurals
+            .get(lang)
+            .map(|r| r.category_for(n))
+            .unwrap_or(PluralCategory::Other);
+        match cat {
+            PluralCategory::Zero => "zero",
+            PluralCategory::One => "one",
+            PluralCategory::Two => "two",
+            PluralCategory::Few => "few",
+            PluralCategory::Many => "many",
+            PluralCategory::Other => "other",
+        }
+    }
+
+    /// The string `key` for the count `n`, in the form CLDR's rules choose for `lang`, with
+    /// `{n}` replaced by the number written the language's way. Falls back to `other`.
+    pub fn plural(&self, lang: &str, key: &str, n: u64) -> Result<String, String> {
+        let forms = match self.entry(lang, key) {
+            Some(Entry::Plural(f)) => f,
+            Some(Entry::Text(t)) => return Ok(t.replace("{n}", &self.number(lang, n as f64))),
+            None => return Err(self.missing_help(lang, key)),
+        };
+        let cat = self.category(lang, n);
+        let form = forms
+            .get(cat)
+            .or_else(|| forms.get("other"))
+            .ok_or_else(|| {
+                format!("add the `{cat}` and `other` forms of `{key}` in the {lang} strings")
+            })?;
+        Ok(form.replace("{n}", &self.number(lang, n as f64)))
     }
 
     /// The help text for a missing key: the closest existing key, if any.
@@ -90,7 +171,7 @@ impl I18n {
         let keys: Vec<&str> = self
             .strings
             .get(lang)
-            .map(|m| m.keys().map(String::as_str).collect())
+            .map(|m: &BTreeMap<String, Entry>| m.keys().map(String::as_str).collect())
             .unwrap_or_default();
         format!(
             "add `{key}: \"…\"` to themes/<theme>/i18n/{lang}.yaml or data/i18n/{lang}.yaml; {}",
@@ -136,6 +217,40 @@ impl I18n {
     }
 }
 
+/// Plural forms must be CLDR category names, and must include `other`.
+fn check_plural_categories(
+    src: &SourceText,
+    map: &BTreeMap<String, Entry>,
+    diags: &mut Diagnostics,
+) {
+    const CATS: [&str; 6] = ["zero", "one", "two", "few", "many", "other"];
+    for (key, e) in map {
+        let Entry::Plural(forms) = e else { continue };
+        let at = src
+            .find_key(1, &format!("{key}:"))
+            .unwrap_or(Pos::new(1, 1, 1));
+        for cat in forms.keys() {
+            if !CATS.contains(&cat.as_str()) {
+                let pos = src.find_key(at.line, &format!("{cat}:")).unwrap_or(at);
+                diags
+                    .error(src, pos, format!("`{cat}` is not a plural form"))
+                    .help(unknown_help("plural forms", cat, CATS));
+            }
+        }
+        if !forms.contains_key("other") {
+            diags
+                .error(
+                    src,
+                    at,
+                    format!("the plural string `{key}` has no `other` form"),
+                )
+                .help(
+                    "every plural string needs `other:`, used for every count no other form covers",
+                );
+        }
+    }
+}
+
 /// CLDR's minimum grouping digits leave four-digit numbers ungrouped in Italian ("4776");
 /// Italian public bodies write "4.776", and a table of figures reads better when all are
 /// grouped alike. The separator and digits are CLDR's: taken from how 10000 is written.
@@ -174,6 +289,11 @@ mod tests {
         let i = I18n::load(&[], &[], &langs, &mut d);
         let date = jiff::civil::date(2021, 7, 13);
         assert_eq!(i.date("it", date), "13 luglio 2021");
+        let og: Vec<&str> = ["it", "en", "fr", "ar"]
+            .iter()
+            .map(|l| i.og_locale(l))
+            .collect();
+        assert_eq!(og, ["it_IT", "en_GB", "fr_FR", "ar_EG"]);
         assert_eq!(i.date("en", date), "13 July 2021");
         assert_eq!(i.date("fr", date), "13 juillet 2021");
         assert!(
@@ -191,5 +311,49 @@ mod tests {
         assert_eq!(i.number("ar", 4776.0), "4,776");
         let arab = I18n::load(&[], &[], &[("ar", "ar-u-nu-arab")], &mut d);
         assert_eq!(arab.number("ar", 4776.0), "٤٬٧٧٦");
+    }
+
+    #[test]
+    fn plural_categories_follow_cldr() {
+        let mut d = Diagnostics::new();
+        let langs = [("it", "it"), ("en", "en"), ("fr", "fr"), ("ar", "ar")];
+        let i = I18n::load(&[], &[], &langs, &mut d);
+        let ar: Vec<&str> = [0, 1, 2, 3, 11, 100]
+            .iter()
+            .map(|n| i.category("ar", *n))
+            .collect();
+        assert_eq!(ar, ["zero", "one", "two", "few", "many", "other"]);
+        assert_eq!(i.category("it", 1), "one");
+        assert_eq!(i.category("it", 0), "other");
+        assert_eq!(i.category("fr", 0), "one", "French counts 0 as singular");
+        assert_eq!(i.category("en", 0), "other");
+    }
+
+    #[test]
+    fn plural_strings() {
+        let src = SourceText::new(
+            "themes/t/i18n/ar.yaml",
+            "stories_count:\n  zero: \"لا قصص\"\n  one: \"قصة واحدة\"\n  two: \"قصتان\"\n  few: \"{n} قصص\"\n  many: \"{n} قصة\"\n  other: \"{n} قصة.\"\n",
+        );
+        let mut d = Diagnostics::new();
+        let i = I18n::load(&[src], &[], &[("ar", "ar")], &mut d);
+        assert!(d.is_empty(), "{:?}", d.sorted());
+        assert_eq!(i.plural("ar", "stories_count", 0).unwrap(), "لا قصص");
+        assert_eq!(i.plural("ar", "stories_count", 2).unwrap(), "قصتان");
+        assert_eq!(i.plural("ar", "stories_count", 5).unwrap(), "5 قصص");
+        assert_eq!(i.plural("ar", "stories_count", 11).unwrap(), "11 قصة");
+        assert_eq!(i.plural("ar", "stories_count", 100).unwrap(), "100 قصة.");
+
+        let bad = SourceText::new("i18n/it.yaml", "x:\n  uno: \"a\"\n");
+        let mut d = Diagnostics::new();
+        I18n::load(&[bad], &[], &[("it", "it")], &mut d);
+        let all: Vec<String> = d.sorted().iter().map(|x| x.render(false)).collect();
+        assert!(
+            all.iter()
+                .any(|e| e.contains("`uno` is not a plural form")
+                    && e.contains("did you mean `one`?")),
+            "{all:?}"
+        );
+        assert!(all.iter().any(|e| e.contains("no `other` form")), "{all:?}");
     }
 }

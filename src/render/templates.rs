@@ -3,6 +3,8 @@
 //! Functions available to templates:
 //! - `t(key="…")`: the interface string in the page's language (a missing key is an error
 //!   naming the key, the language and the template);
+//! - `plural(key="…", n=3)`: the string in the plural form CLDR chooses for `n` in the page's
+//!   language, with `{n}` replaced by the number;
 //! - `url(kind="project", key="puoi", lang="en")`: a link, relative to the current page, to any
 //!   page of the site (`lang` defaults to the page's language).
 
@@ -24,6 +26,20 @@ pub fn engine(
 ) -> Option<Tera> {
     let mut tera = Tera::new();
     tera.autoescape_on(vec![".html", ".svg", ".xml"]);
+    let plurals = i18n.clone();
+    tera.register_function(
+        "plural",
+        move |kw: Kwargs, state: &State| -> tera::TeraResult<String> {
+            let key: String = kw.must_get("key")?;
+            let n: u64 = kw.must_get("n")?;
+            let lang: String = state.get::<String>("lang")?.unwrap_or_default();
+            plurals.plural(&lang, &key, n).map_err(|help| {
+                tera::Error::message(format!(
+                    "missing interface string `{key}` for language `{lang}`. {help}"
+                ))
+            })
+        },
+    );
     tera.register_function(
         "t",
         move |kw: Kwargs, state: &State| -> tera::TeraResult<String> {

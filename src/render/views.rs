@@ -230,6 +230,8 @@ struct Common {
     nav: Vec<Link>,
     langs: Vec<LangLink>,
     alternates: Vec<Alternate>,
+    og_locale: String,
+    og_locale_alternates: Vec<String>,
     eu: EuBand,
     footer: Footer,
     fallback: bool,
@@ -363,7 +365,14 @@ pub fn page(s: &Shared, route: &Route, diags: &mut Diagnostics) -> Option<(Strin
             all_langs(site),
         ),
     };
-    let common = common(&cx, route, &title, updated, &translated_in);
+    let description = ctx
+        .get("description")
+        .and_then(|v| v.as_str().map(str::to_string))
+        .filter(|d| !d.is_empty());
+    let mut common = common(&cx, route, &title, updated, &translated_in);
+    if let Some(d) = description {
+        common.description = d;
+    }
     ctx.insert("lang", &common.lang);
     ctx.insert("page_path", &common.page_path);
     ctx.insert("title", &title);
@@ -565,6 +574,12 @@ fn common(cx: &Cx, route: &Route, title: &str, updated: Date, translated_in: &[S
         nav,
         langs,
         alternates,
+        og_locale: cx.s.i18n.og_locale(l).to_string(),
+        og_locale_alternates: translated_in
+            .iter()
+            .filter(|c| c.as_str() != l)
+            .map(|c| cx.s.i18n.og_locale(c).to_string())
+            .collect(),
         eu: EuBand {
             statement,
             statement_lang,
@@ -638,7 +653,7 @@ fn home(cx: &Cx, ctx: &mut Context, diags: &mut Diagnostics) -> PageParts {
         }
     }
     ctx.insert("intro_html", &intro);
-    ctx.insert("home_summary", &summary);
+    ctx.insert("description", &summary);
     let projects: Vec<ProjectCard> = site.projects.iter().map(|p| project_card(cx, p)).collect();
     ctx.insert("projects", &projects);
     let mut stories = sorted_stories(site);
@@ -828,6 +843,7 @@ fn project(cx: &Cx, key: &str, ctx: &mut Context, diags: &mut Diagnostics) -> Op
         figures_source: ind.map(|i| cx.text(&i.source).to_string()),
         figures_illustrative: ind.is_some_and(|i| i.illustrative),
     };
+    ctx.insert("description", &view.summary);
     ctx.insert("project", &view);
     ctx.insert("content_lang", &doc.lang);
     let stories: Vec<StoryCard> = sorted_stories(site)
@@ -907,6 +923,7 @@ fn story_list(cx: &Cx, n: usize, ctx: &mut Context) -> PageParts {
         .collect();
     ctx.insert("stories", &cards);
     ctx.insert("page_number", &n);
+    ctx.insert("story_total", &all.len());
     ctx.insert("page_count", &pages);
     let prev = (n > 1).then(|| cx.link("stories", "")).map(|first| {
         if n == 2 {
@@ -961,6 +978,7 @@ fn story(cx: &Cx, key: &str, ctx: &mut Context, diags: &mut Diagnostics) -> Opti
             .map(|p| p.value.display_name.value.clone()),
         themes: doc.fm.themes.clone(),
     };
+    ctx.insert("description", &view.card.summary);
     ctx.insert("story", &view);
     ctx.insert("content_lang", &doc.lang);
     let updated = doc.fm.updated.unwrap_or(doc.fm.date);
@@ -1021,6 +1039,7 @@ fn news(cx: &Cx, key: &str, ctx: &mut Context, diags: &mut Diagnostics) -> Optio
             })
             .collect(),
     };
+    ctx.insert("description", &view.card.summary);
     ctx.insert("news", &view);
     ctx.insert("content_lang", &doc.lang);
     let updated = doc.fm.updated.unwrap_or(doc.fm.date);
@@ -1038,6 +1057,7 @@ fn page_view(cx: &Cx, key: &str, ctx: &mut Context, diags: &mut Diagnostics) -> 
     let (doc, _) = e.doc(cx.l(), &site.langs);
     ctx.insert("html", &cx.markdown("pages", e, doc, diags));
     ctx.insert("summary", &doc.fm.summary);
+    ctx.insert("description", &doc.fm.summary);
     ctx.insert("content_lang", &doc.lang);
     let updated = doc.fm.updated.unwrap_or_else(|| content_date(site));
     Some((
@@ -1228,6 +1248,7 @@ fn event(cx: &Cx, id: &str, ctx: &mut Context) -> Option<PageParts> {
         registration: d.registration.clone(),
         time_known: !e.all_day,
     };
+    ctx.insert("description", &view.card.summary);
     ctx.insert("event", &view);
     let content_lang = if d.title.has(cx.l()) {
         cx.l().to_string()
