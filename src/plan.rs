@@ -97,6 +97,8 @@ pub struct Plan {
     paths: HashMap<(&'static str, String, String), String>,
     /// Where each bundle's files are published (section, key) → folder path.
     pub bundle_dirs: BTreeMap<(String, String), String>,
+    /// The calendar file name (without `.ics`) per language.
+    calendar_names: HashMap<String, String>,
 }
 
 impl Plan {
@@ -105,6 +107,18 @@ impl Plan {
         self.paths
             .get(&(static_kind(kind)?, key.to_string(), lang.to_string()))
             .map(String::as_str)
+    }
+
+    /// The path of an iCalendar file in `lang`: `what` is `all` (every event), `event`,
+    /// `region` or `project` (the events of `key`).
+    pub fn calendar_path(&self, what: &str, key: &str, lang: &str) -> Option<String> {
+        let name = self.calendar_names.get(lang)?;
+        match what {
+            "all" => Some(format!("{}{name}.ics", self.path("events", "", lang)?)),
+            "event" => Some(format!("{}{key}.ics", self.path("events", "", lang)?)),
+            "region" | "project" => Some(format!("{}{name}.ics", self.path(what, key, lang)?)),
+            _ => None,
+        }
     }
 
     /// The published folder of a bundle (for its pictures and files).
@@ -153,6 +167,8 @@ pub fn plan(site: &Site, diags: &mut Diagnostics) -> Plan {
     let per_page = site.config.stories_per_page.unwrap_or(12).max(1);
     for lang in &site.langs {
         let l = lang.code.as_str();
+        p.calendar_names
+            .insert(l.to_string(), lang.sections.calendar.clone());
         let pre = prefix(site, l);
         let s = &lang.sections;
         let add = |p: &mut Plan, kind: Kind, path: String, fallback: bool| {

@@ -42,6 +42,8 @@ pub struct Sections {
     pub news: String,
     pub events: String,
     pub regions: String,
+    /// File name (without `.ics`) of the calendars: `calendario`, `calendar`.
+    pub calendar: String,
 }
 
 impl Sections {
@@ -53,6 +55,7 @@ impl Sections {
             news: "news".into(),
             events: "events".into(),
             regions: "regions".into(),
+            calendar: "calendar".into(),
         }
     }
 }
@@ -108,11 +111,18 @@ pub struct Event {
     /// Only a date was given: the time is unknown, and it is shown as a whole-day event.
     pub all_day: bool,
     pub timezone: String,
+    pub tz: jiff::tz::TimeZone,
 }
 
 impl Event {
     pub fn id(&self) -> &str {
         &self.data.id.value
+    }
+
+    /// A local time of the event in its zone. A time repeated when clocks go back resolves to
+    /// its first occurrence (RFC 5545 §3.3.5); times that do not exist were refused by `model`.
+    pub fn zoned(&self, dt: DateTime) -> Option<jiff::ZonedDateTime> {
+        dt.to_zoned_datetime(self.tz.clone()).ok()
     }
 }
 
@@ -332,6 +342,7 @@ fn languages(config: &ConfigFile, src: &SourceText, diags: &mut Diagnostics) -> 
                 news: pick(s.news, english.news),
                 events: pick(s.events, english.events),
                 regions: pick(s.regions, english.regions),
+                calendar: pick(s.calendar, english.calendar),
             },
             None => english,
         };
@@ -341,6 +352,7 @@ fn languages(config: &ConfigFile, src: &SourceText, diags: &mut Diagnostics) -> 
             &sections.news,
             &sections.events,
             &sections.regions,
+            &sections.calendar,
         ] {
             if regions::slugify(seg) != *seg {
                 let pos = src
@@ -528,8 +540,9 @@ fn event(f: &SourceText, e: EventFile, diags: &mut Diagnostics) -> Option<Event>
         .map(|t| t.value.clone())
         .unwrap_or_else(|| "Europe/Rome".to_string());
     let mut ok = true;
+    let tz = jiff::tz::TimeZone::get(&timezone).ok();
     if let Some(t) = &e.timezone
-        && jiff::tz::TimeZone::get(&t.value).is_err()
+        && tz.is_none()
     {
         ok = false;
         let names: Vec<String> = jiff::tz::db().available().map(|n| n.to_string()).collect();
@@ -571,6 +584,23 @@ fn event(f: &SourceText, e: EventFile, diags: &mut Diagnostics) -> Option<Event>
             Some(end)
         }
     };
+    // A local time skipped when clocks go forward does not exist: refuse it rather than guess.
+    if let Some(tz) = &tz
+        && !all_day
+    {
+        for (dt, s) in std::iter::once((start, &e.start))
+            .chain(end.iter().zip(e.end.iter()).map(|(d, s)| (*d, s)))
+        {
+            if let jiff::tz::AmbiguousOffset::Gap { before, after } =
+                tz.to_ambiguous_timestamp(dt).offset()
+            {
+                ok = false;
+                diags
+                    .error(f, o.pos_of(s), format!("{} does not exist in {timezone}: the clocks jump from {before} to {after} that night", s.value.trim()))
+                    .help("choose a time outside the hour the clocks skip (for example one hour later)");
+            }
+        }
+    }
     if e.venue.is_none() && e.online.is_none() {
         diags
             .error(
@@ -581,6 +611,7 @@ fn event(f: &SourceText, e: EventFile, diags: &mut Diagnostics) -> Option<Event>
             .help("add `venue: {name: …, city: …}` or `online: {platform: …}`");
         ok = false;
     }
+    let tz = tz?;
     ok.then_some(Event {
         file: f.clone(),
         data: e,
@@ -588,6 +619,7 @@ fn event(f: &SourceText, e: EventFile, diags: &mut Diagnostics) -> Option<Event>
         end,
         all_day,
         timezone,
+        tz,
     })
 }
 
@@ -769,6 +801,30 @@ fn validate_refs(
         }
         let line = e.data.id.referenced.line() as usize;
         check_langmap(&e.data.title, "title", f, line, &lang_codes, diags);
+        let id = &e.data.id.value;
+        if regions::slugify(id) != *id {
+            diags
+                .error(
+                    f,
+                    o.pos_of(&e.data.id),
+                    format!("the event id `{id}` cannot be used in a web address"),
+                )
+                .help(format!(
+                    "use lower-case letters, digits and dashes only, for example `{}`",
+                    regions::slugify(id)
+                ));
+        } else if let Some(l) = site.langs.iter().find(|l| &l.sections.calendar == id) {
+            diags
+                .error(
+                    f,
+                    o.pos_of(&e.data.id),
+                    format!(
+                        "the event id `{id}` is the name of the calendar file in {}",
+                        l.name
+                    ),
+                )
+                .help("give the event another id, for example with its place and year");
+        }
     }
     for (src, ind) in indicators {
         let o = Origin::FILE;

@@ -86,6 +86,7 @@ pub struct SectionNames {
     pub news: Option<String>,
     pub events: Option<String>,
     pub regions: Option<String>,
+    pub calendar: Option<String>,
 }
 
 // ---------------------------------------------------------------- content
@@ -437,8 +438,13 @@ pub struct EventFile {
     pub programme: Vec<Session>,
     #[serde(default)]
     pub registration: Option<String>,
+    /// When the event's details were last changed: the calendars' DTSTAMP.
     #[serde(default)]
     pub updated: Option<Date>,
+    /// Raise by one each time the date, time or place of an announced event changes, so that
+    /// calendar apps replace their copy (iCalendar SEQUENCE).
+    #[serde(default)]
+    pub sequence: u32,
 }
 
 #[derive(Debug, Deserialize, Serialize, Clone)]

@@ -5,6 +5,7 @@
 //! parallel over a shared, read-only `Site`. Nothing here touches the disk.
 
 pub mod i18n;
+pub mod ics;
 pub mod markdown;
 mod templates;
 mod views;
@@ -60,6 +61,7 @@ pub fn render(site: &Site, plan: Plan, theme: &Theme, diags: &mut Diagnostics) -
         diags.extend(d);
         out.files.extend(file);
     }
+    out.files.extend(calendars(site, &plan));
     for a in &site.assets {
         if let Some(dir) = plan.bundle_dir(&a.section, &a.key) {
             let dest = crate::plan::file_of(&format!("{dir}{}", a.name));
@@ -70,6 +72,102 @@ pub fn render(site: &Site, plan: Plan, theme: &Theme, diags: &mut Diagnostics) -
         out.copies.push((rel.clone(), abs.clone()));
     }
     out.files.sort_by(|a, b| a.0.cmp(&b.0));
+    out.files.dedup_by(|a, b| a.0 == b.0);
     out.copies.sort();
     out
+}
+
+/// Every calendar of the site, in every language: all events, each event, each region's and
+/// each project's events.
+fn calendars(site: &Site, plan: &Plan) -> Vec<(String, Vec<u8>)> {
+    let host = site
+        .base_url
+        .split("://")
+        .nth(1)
+        .unwrap_or(&site.base_url)
+        .split('/')
+        .next()
+        .unwrap_or("localhost")
+        .to_string();
+    let dl = site.default_lang();
+    let mut files = Vec::new();
+    for lang in &site.langs {
+        let l = lang.code.as_str();
+        fn item<'e>(
+            site: &Site,
+            plan: &Plan,
+            l: &str,
+            e: &'e crate::model::Event,
+        ) -> ics::IcsEvent<'e> {
+            let dl = site.default_lang();
+            let d = &e.data;
+            let location = match (&d.venue, &d.online) {
+                (Some(v), _) => [
+                    Some(v.name.as_str()),
+                    v.address.as_deref(),
+                    v.city.as_deref(),
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(", "),
+                (None, Some(o)) => format!("Online: {}", o.platform),
+                (None, None) => String::new(),
+            };
+            ics::IcsEvent {
+                event: e,
+                summary: d.title.get(l, dl).to_string(),
+                description: d
+                    .summary
+                    .as_ref()
+                    .map(|s| s.get(l, dl).to_string())
+                    .unwrap_or_default(),
+                location,
+                url: format!(
+                    "{}{}",
+                    site.base_url,
+                    plan.path("event", e.id(), l).unwrap_or("/")
+                ),
+            }
+        }
+        let site_name = site.config.title.get(l, dl);
+        let mut add = |path: Option<String>, name: String, events: Vec<&crate::model::Event>| {
+            if let Some(p) = path {
+                let items: Vec<ics::IcsEvent> =
+                    events.into_iter().map(|e| item(site, plan, l, e)).collect();
+                files.push((
+                    crate::plan::file_of(&p),
+                    ics::calendar(&name, &host, l, &items),
+                ));
+            }
+        };
+        add(
+            plan.calendar_path("all", "", l),
+            site_name.to_string(),
+            site.events.iter().collect(),
+        );
+        for e in &site.events {
+            let name = format!("{} — {}", e.data.title.get(l, dl), site_name);
+            add(plan.calendar_path("event", e.id(), l), name, vec![e]);
+        }
+        for r in &crate::model::regions::REGIONS {
+            let evs: Vec<_> = site
+                .events
+                .iter()
+                .filter(|e| e.data.regions.iter().any(|x| x.value == r.key))
+                .collect();
+            let name = format!("{} — {}", r.name(l), site_name);
+            add(plan.calendar_path("region", r.key, l), name, evs);
+        }
+        for p in &site.projects {
+            let evs: Vec<_> = site
+                .events
+                .iter()
+                .filter(|e| e.data.projects.iter().any(|x| x.value == p.key))
+                .collect();
+            let name = format!("{} — {}", p.doc(l, &site.langs).0.fm.title, site_name);
+            add(plan.calendar_path("project", &p.key, l), name, evs);
+        }
+    }
+    files
 }

@@ -844,6 +844,13 @@ fn project(cx: &Cx, key: &str, ctx: &mut Context, diags: &mut Diagnostics) -> Op
         figures_illustrative: ind.is_some_and(|i| i.illustrative),
     };
     ctx.insert("description", &view.summary);
+    ctx.insert(
+        "calendar_href",
+        &cx.s
+            .plan
+            .calendar_path("project", key, cx.l())
+            .map(|p| cx.root_link(&p)),
+    );
     ctx.insert("project", &view);
     ctx.insert("content_lang", &doc.lang);
     let stories: Vec<StoryCard> = sorted_stories(site)
@@ -1160,6 +1167,13 @@ fn event_list(cx: &Cx, ctx: &mut Context) -> PageParts {
         .collect();
     ctx.insert("upcoming", &upcoming);
     ctx.insert("past", &past);
+    ctx.insert(
+        "calendar_href",
+        &cx.s
+            .plan
+            .calendar_path("all", "", cx.l())
+            .map(|p| cx.root_link(&p)),
+    );
     let upd = latest(site.events.iter().map(|e| e.data.updated)).max(content_date(site));
     (
         "event-list.html",
@@ -1194,6 +1208,9 @@ struct EventView {
     regions: Vec<RegionCard>,
     registration: Option<String>,
     time_known: bool,
+    ics_href: String,
+    /// schema.org `Event` as JSON, ready for a `<script type="application/ld+json">`.
+    jsonld: String,
 }
 
 fn event(cx: &Cx, id: &str, ctx: &mut Context) -> Option<PageParts> {
@@ -1247,6 +1264,13 @@ fn event(cx: &Cx, id: &str, ctx: &mut Context) -> Option<PageParts> {
             .collect(),
         registration: d.registration.clone(),
         time_known: !e.all_day,
+        ics_href: cx
+            .s
+            .plan
+            .calendar_path("event", id, cx.l())
+            .map(|p| cx.root_link(&p))
+            .unwrap_or_default(),
+        jsonld: event_jsonld(cx, e),
     };
     ctx.insert("description", &view.card.summary);
     ctx.insert("event", &view);
@@ -1269,6 +1293,89 @@ fn event(cx: &Cx, id: &str, ctx: &mut Context) -> Option<PageParts> {
         updated,
         translated,
     ))
+}
+
+/// The event as schema.org `Event`: times with their UTC offset, the place or the online
+/// platform, status and attendance mode, the organiser.
+fn event_jsonld(cx: &Cx, e: &Event) -> String {
+    use serde_json::{Value, json};
+    let site = cx.site();
+    let d = &e.data;
+    let when = |dt: jiff::civil::DateTime| -> String {
+        if e.all_day {
+            dt.date().to_string()
+        } else {
+            e.zoned(dt)
+                .map(|z| z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string())
+                .unwrap_or_else(|| dt.to_string())
+        }
+    };
+    let mut locations: Vec<Value> = Vec::new();
+    if let Some(v) = &d.venue {
+        let mut address = json!({"@type": "PostalAddress", "addressCountry": "IT"});
+        if let Some(a) = &v.address {
+            address["streetAddress"] = json!(a);
+        }
+        if let Some(c) = &v.city {
+            address["addressLocality"] = json!(c);
+        }
+        locations.push(json!({"@type": "Place", "name": v.name, "address": address}));
+    }
+    if let Some(o) = &d.online {
+        let mut v = json!({"@type": "VirtualLocation", "name": o.platform});
+        if let Some(u) = &o.url {
+            v["url"] = json!(u);
+        }
+        locations.push(v);
+    }
+    let mode = match (&d.venue, &d.online) {
+        (Some(_), Some(_)) => "MixedEventAttendanceMode",
+        (None, Some(_)) => "OnlineEventAttendanceMode",
+        _ => "OfflineEventAttendanceMode",
+    };
+    let status = match d.status {
+        EventStatus::Scheduled => "EventScheduled",
+        EventStatus::Cancelled => "EventCancelled",
+        EventStatus::Postponed => "EventPostponed",
+        EventStatus::MovedOnline => "EventMovedOnline",
+    };
+    let lang = if d.title.has(cx.l()) {
+        cx.l()
+    } else {
+        cx.default_lang()
+    };
+    let mut v = json!({
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": cx.text(&d.title),
+        "startDate": when(e.start),
+        "eventStatus": format!("https://schema.org/{status}"),
+        "eventAttendanceMode": format!("https://schema.org/{mode}"),
+        "inLanguage": lang,
+        "url": format!("{}{}", site.base_url, cx.s.plan.path("event", e.id(), cx.l()).unwrap_or("/")),
+    });
+    if let Some(end) = e.end {
+        v["endDate"] = json!(when(end));
+    }
+    if let Some(s) = &d.summary {
+        v["description"] = json!(cx.text(s));
+    }
+    v["location"] = match locations.len() {
+        1 => locations.remove(0),
+        _ => Value::Array(locations),
+    };
+    if let Some(o) = &d.organiser {
+        let org = cx.org(&o.value);
+        let mut ov = json!({"@type": "Organization", "name": org.name});
+        if let Some(w) = org.website {
+            ov["url"] = json!(w);
+        }
+        v["organizer"] = ov;
+    }
+    // `</` must not appear inside a <script> element.
+    serde_json::to_string(&v)
+        .unwrap_or_default()
+        .replace("</", "<\\/")
 }
 
 #[derive(Serialize)]
@@ -1294,6 +1401,13 @@ fn region(cx: &Cx, key: &str, ctx: &mut Context) -> PageParts {
             nuts: r.nuts.join(", "),
             iso: r.iso.to_string(),
         },
+    );
+    ctx.insert(
+        "calendar_href",
+        &cx.s
+            .plan
+            .calendar_path("region", key, cx.l())
+            .map(|p| cx.root_link(&p)),
     );
     let projects: Vec<ProjectCard> = site
         .projects

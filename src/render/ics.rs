@@ -1,0 +1,272 @@
+//! iCalendar (RFC 5545) files: the site's calendar, one per event, per region and per project.
+//!
+//! Output is a pure function of the events: UIDs are `<id>@<host>`, DTSTAMP comes from the
+//! event's `updated` date (else its start date) and SEQUENCE from its `sequence` key, so the
+//! same input gives byte-identical files. Every TZID used gets a VTIMEZONE generated from
+//! the tz database, with the transitions of the years the events span. Lines end in CRLF and
+//! are folded at 75 octets without splitting a UTF-8 character; TEXT values are escaped.
+
+use std::collections::BTreeSet;
+
+use jiff::civil::DateTime;
+use jiff::tz::TimeZone;
+
+use crate::model::Event;
+use crate::model::schema::EventStatus;
+
+/// What one event contributes to a calendar, already in the calendar's language.
+pub struct IcsEvent<'a> {
+    pub event: &'a Event,
+    pub summary: String,
+    pub description: String,
+    pub location: String,
+    /// Absolute URL of the event's page.
+    pub url: String,
+}
+
+/// A whole VCALENDAR.
+pub fn calendar(name: &str, host: &str, lang: &str, events: &[IcsEvent]) -> Vec<u8> {
+    let mut lines: Vec<String> = vec![
+        "BEGIN:VCALENDAR".into(),
+        "VERSION:2.0".into(),
+        format!(
+            "PRODID:-//Vetrina//Vetrina {}//{}",
+            env!("CARGO_PKG_VERSION"),
+            lang.to_uppercase()
+        ),
+        "CALSCALE:GREGORIAN".into(),
+        "METHOD:PUBLISH".into(),
+        format!("X-WR-CALNAME:{}", escape(name)),
+    ];
+    let zones: BTreeSet<&str> = events
+        .iter()
+        .filter(|e| !e.event.all_day)
+        .map(|e| e.event.timezone.as_str())
+        .collect();
+    for zone in zones {
+        let years: Vec<i16> = events
+            .iter()
+            .filter(|e| e.event.timezone == zone && !e.event.all_day)
+            .flat_map(|e| [Some(e.event.start.year()), e.event.end.map(|d| d.year())])
+            .flatten()
+            .collect();
+        let (Some(&lo), Some(&hi)) = (years.iter().min(), years.iter().max()) else {
+            continue;
+        };
+        if let Ok(tz) = TimeZone::get(zone) {
+            lines.extend(vtimezone(zone, &tz, lo, hi));
+        }
+    }
+    for e in events {
+        lines.extend(vevent(e, host));
+    }
+    lines.push("END:VCALENDAR".into());
+    let mut out = String::new();
+    for l in lines {
+        out.push_str(&fold(&l));
+    }
+    out.into_bytes()
+}
+
+fn vevent(e: &IcsEvent, host: &str) -> Vec<String> {
+    let ev = e.event;
+    let d = &ev.data;
+    let stamp = d.updated.unwrap_or(ev.start.date());
+    let mut l = vec![
+        "BEGIN:VEVENT".to_string(),
+        format!("UID:{}@{}", ev.id(), host),
+        format!("DTSTAMP:{}T000000Z", compact_date(stamp)),
+        format!("SEQUENCE:{}", d.sequence),
+    ];
+    if ev.all_day {
+        l.push(format!(
+            "DTSTART;VALUE=DATE:{}",
+            compact_date(ev.start.date())
+        ));
+        // DTEND of a whole-day event is exclusive: the day after the last day.
+        let last = ev.end.map(|e| e.date()).unwrap_or(ev.start.date());
+        let after = last.tomorrow().unwrap_or(last);
+        l.push(format!("DTEND;VALUE=DATE:{}", compact_date(after)));
+    } else {
+        l.push(format!(
+            "DTSTART;TZID={}:{}",
+            ev.timezone,
+            compact_datetime(ev.start)
+        ));
+        if let Some(end) = ev.end {
+            l.push(format!(
+                "DTEND;TZID={}:{}",
+                ev.timezone,
+                compact_datetime(end)
+            ));
+        }
+    }
+    l.push(format!("SUMMARY:{}", escape(&e.summary)));
+    if !e.description.is_empty() {
+        l.push(format!("DESCRIPTION:{}", escape(&e.description)));
+    }
+    if !e.location.is_empty() {
+        l.push(format!("LOCATION:{}", escape(&e.location)));
+    }
+    l.push(format!("URL:{}", e.url));
+    l.push(format!(
+        "STATUS:{}",
+        match d.status {
+            EventStatus::Cancelled => "CANCELLED",
+            EventStatus::Postponed => "TENTATIVE",
+            EventStatus::Scheduled | EventStatus::MovedOnline => "CONFIRMED",
+        }
+    ));
+    l.push("END:VEVENT".into());
+    l
+}
+
+/// A VTIMEZONE with every transition from a year before `lo` to a year after `hi`, each as
+/// its own STANDARD or DAYLIGHT component (no recurrence rules to get wrong), plus the rule
+/// in force at the start so that a zone without transitions is still described.
+fn vtimezone(name: &str, tz: &TimeZone, lo: i16, hi: i16) -> Vec<String> {
+    let mut l = vec!["BEGIN:VTIMEZONE".to_string(), format!("TZID:{name}")];
+    let from = jiff::civil::date(lo.saturating_sub(1), 1, 1)
+        .to_datetime(jiff::civil::Time::midnight())
+        .to_zoned_datetime(TimeZone::UTC)
+        .map(|z| z.timestamp())
+        .unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    let until = jiff::civil::date(hi.saturating_add(2), 1, 1)
+        .to_datetime(jiff::civil::Time::midnight())
+        .to_zoned_datetime(TimeZone::UTC)
+        .map(|z| z.timestamp())
+        .unwrap_or(jiff::Timestamp::MAX);
+    let initial = tz.to_offset_info(from);
+    let mut prev_offset = initial.offset();
+    let mut wrote = false;
+    for t in tz.following(from) {
+        if t.timestamp() >= until {
+            break;
+        }
+        let kind = if t.dst().is_dst() {
+            "DAYLIGHT"
+        } else {
+            "STANDARD"
+        };
+        // DTSTART is the local time just before the change, in the offset then in force.
+        let local = prev_offset.to_datetime(t.timestamp());
+        l.push(format!("BEGIN:{kind}"));
+        l.push(format!("DTSTART:{}", compact_datetime(local)));
+        l.push(format!("TZOFFSETFROM:{}", offset(prev_offset)));
+        l.push(format!("TZOFFSETTO:{}", offset(t.offset())));
+        l.push(format!("TZNAME:{}", t.abbreviation()));
+        l.push(format!("END:{kind}"));
+        prev_offset = t.offset();
+        wrote = true;
+    }
+    if !wrote {
+        let kind = if initial.dst().is_dst() {
+            "DAYLIGHT"
+        } else {
+            "STANDARD"
+        };
+        l.push(format!("BEGIN:{kind}"));
+        l.push("DTSTART:19700101T000000".into());
+        l.push(format!("TZOFFSETFROM:{}", offset(initial.offset())));
+        l.push(format!("TZOFFSETTO:{}", offset(initial.offset())));
+        l.push(format!("TZNAME:{}", initial.abbreviation()));
+        l.push(format!("END:{kind}"));
+    }
+    l.push("END:VTIMEZONE".into());
+    l
+}
+
+fn offset(o: jiff::tz::Offset) -> String {
+    let secs = o.seconds();
+    let sign = if secs < 0 { '-' } else { '+' };
+    let a = secs.unsigned_abs();
+    if !a.is_multiple_of(60) {
+        format!("{sign}{:02}{:02}{:02}", a / 3600, (a / 60) % 60, a % 60)
+    } else {
+        format!("{sign}{:02}{:02}", a / 3600, (a / 60) % 60)
+    }
+}
+
+fn compact_date(d: jiff::civil::Date) -> String {
+    format!("{:04}{:02}{:02}", d.year(), d.month(), d.day())
+}
+
+fn compact_datetime(d: DateTime) -> String {
+    format!(
+        "{}T{:02}{:02}{:02}",
+        compact_date(d.date()),
+        d.hour(),
+        d.minute(),
+        d.second()
+    )
+}
+
+/// Escapes a TEXT value (RFC 5545 §3.3.11).
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// One content line, folded at 75 octets (a continuation starts with a space, which counts),
+/// never inside a UTF-8 character, ended with CRLF.
+pub fn fold(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + line.len() / 70 * 3 + 2);
+    let mut used = 0;
+    for c in line.chars() {
+        let n = c.len_utf8();
+        if used + n > 75 {
+            out.push_str("\r\n ");
+            used = 1;
+        }
+        out.push(c);
+        used += n;
+    }
+    out.push_str("\r\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_never_splits_a_character_and_keeps_lines_short() {
+        let arabic = "SUMMARY:".to_string() + &"لقاء حول قابلية التوظيف والإدماج المهني ".repeat(5);
+        let folded = fold(&arabic);
+        for l in folded.split("\r\n").filter(|l| !l.is_empty()) {
+            assert!(l.len() <= 75, "{} octets: {l}", l.len());
+        }
+        let unfolded = folded.trim_end_matches("\r\n").replace("\r\n ", "");
+        assert_eq!(unfolded, arabic);
+        let accented = "DESCRIPTION:".to_string() + &"àèéìòù".repeat(30);
+        let f = fold(&accented);
+        assert!(f.split("\r\n").all(|l| l.len() <= 75));
+        assert_eq!(f.trim_end_matches("\r\n").replace("\r\n ", ""), accented);
+        assert_eq!(fold("SHORT"), "SHORT\r\n");
+    }
+
+    #[test]
+    fn text_is_escaped() {
+        assert_eq!(escape("a, b; c\\d\nnew"), "a\\, b\\; c\\\\d\\nnew");
+    }
+
+    #[test]
+    fn rome_vtimezone_has_the_2021_changes() {
+        let tz = TimeZone::get("Europe/Rome").unwrap();
+        let v = vtimezone("Europe/Rome", &tz, 2021, 2021).join("\n");
+        assert!(v.contains("BEGIN:DAYLIGHT\nDTSTART:20210328T020000\nTZOFFSETFROM:+0100\nTZOFFSETTO:+0200\nTZNAME:CEST"), "{v}");
+        assert!(v.contains("BEGIN:STANDARD\nDTSTART:20211031T030000\nTZOFFSETFROM:+0200\nTZOFFSETTO:+0100\nTZNAME:CET"), "{v}");
+        let utc = vtimezone("UTC", &TimeZone::UTC, 2021, 2021).join("\n");
+        assert!(utc.contains("TZOFFSETTO:+0000"), "{utc}");
+    }
+}
