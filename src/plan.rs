@@ -121,6 +121,15 @@ impl Plan {
         }
     }
 
+    /// The path of an Atom feed in `lang`: `all` (the language's feed), `region` or `project`.
+    pub fn feed_path(&self, what: &str, key: &str, lang: &str) -> Option<String> {
+        match what {
+            "all" => Some(format!("{}feed.xml", self.path("home", "", lang)?)),
+            "region" | "project" => Some(format!("{}feed.xml", self.path(what, key, lang)?)),
+            _ => None,
+        }
+    }
+
     /// The published folder of a bundle (for its pictures and files).
     pub fn bundle_dir(&self, section: &str, key: &str) -> Option<&str> {
         self.bundle_dirs

@@ -4,6 +4,7 @@
 //! templates as plain data (the "views" below); templates only lay it out. Routes render in
 //! parallel over a shared, read-only `Site`. Nothing here touches the disk.
 
+mod feeds;
 pub mod i18n;
 pub mod ics;
 pub mod markdown;
@@ -62,6 +63,8 @@ pub fn render(site: &Site, plan: Plan, theme: &Theme, diags: &mut Diagnostics) -
         out.files.extend(file);
     }
     out.files.extend(calendars(site, &plan));
+    out.files.extend(atom_feeds(site, &plan));
+    out.files.extend(feeds::sitemap(site, &plan));
     for a in &site.assets {
         if let Some(dir) = plan.bundle_dir(&a.section, &a.key) {
             let dest = crate::plan::file_of(&format!("{dir}{}", a.name));
@@ -167,6 +170,46 @@ fn calendars(site: &Site, plan: &Plan) -> Vec<(String, Vec<u8>)> {
                 .collect();
             let name = format!("{} — {}", p.doc(l, &site.langs).0.fm.title, site_name);
             add(plan.calendar_path("project", &p.key, l), name, evs);
+        }
+    }
+    files
+}
+
+/// The Atom feeds of every language: the whole site, each region, each project.
+fn atom_feeds(site: &Site, plan: &Plan) -> Vec<(String, Vec<u8>)> {
+    let dl = site.default_lang();
+    let mut files = Vec::new();
+    for lang in &site.langs {
+        let l = lang.code.as_str();
+        let site_name = site.config.title.get(l, dl);
+        let mut add =
+            |feed: Option<String>, page: Option<&str>, title: String, scope: feeds::Scope| {
+                if let (Some(f), Some(p)) = (feed, page) {
+                    let bytes = feeds::atom(site, plan, l, &scope, &title, &f, p);
+                    files.push((crate::plan::file_of(&f), bytes));
+                }
+            };
+        add(
+            plan.feed_path("all", "", l),
+            plan.path("home", "", l),
+            site_name.to_string(),
+            feeds::Scope::All,
+        );
+        for r in &crate::model::regions::REGIONS {
+            add(
+                plan.feed_path("region", r.key, l),
+                plan.path("region", r.key, l),
+                format!("{} — {site_name}", r.name(l)),
+                feeds::Scope::Region(r.key),
+            );
+        }
+        for p in &site.projects {
+            add(
+                plan.feed_path("project", &p.key, l),
+                plan.path("project", &p.key, l),
+                format!("{} — {site_name}", p.doc(l, &site.langs).0.fm.title),
+                feeds::Scope::Project(&p.key),
+            );
         }
     }
     files

@@ -226,6 +226,7 @@ struct Common {
     tagline: String,
     description: String,
     css_href: String,
+    feed_href: String,
     home_href: String,
     nav: Vec<Link>,
     langs: Vec<LangLink>,
@@ -570,6 +571,12 @@ fn common(cx: &Cx, route: &Route, title: &str, updated: Date, translated_in: &[S
             .map(|t| cx.text(t).to_string())
             .unwrap_or_else(|| title.to_string()),
         css_href: cx.root_link("/style.css"),
+        feed_href: cx
+            .s
+            .plan
+            .feed_path("all", "", l)
+            .map(|p| cx.root_link(&p))
+            .unwrap_or_default(),
         home_href: cx.link("home", ""),
         nav,
         langs,
@@ -849,6 +856,13 @@ fn project(cx: &Cx, key: &str, ctx: &mut Context, diags: &mut Diagnostics) -> Op
         &cx.s
             .plan
             .calendar_path("project", key, cx.l())
+            .map(|p| cx.root_link(&p)),
+    );
+    ctx.insert(
+        "feed_href",
+        &cx.s
+            .plan
+            .feed_path("project", key, cx.l())
             .map(|p| cx.root_link(&p)),
     );
     ctx.insert("project", &view);
@@ -1407,6 +1421,13 @@ fn region(cx: &Cx, key: &str, ctx: &mut Context) -> PageParts {
         &cx.s
             .plan
             .calendar_path("region", key, cx.l())
+            .map(|p| cx.root_link(&p)),
+    );
+    ctx.insert(
+        "feed_href",
+        &cx.s
+            .plan
+            .feed_path("region", key, cx.l())
             .map(|p| cx.root_link(&p)),
     );
     let projects: Vec<ProjectCard> = site

@@ -1,0 +1,317 @@
+//! Atom feeds (RFC 4287): per language, per region and per project; and the sitemap with its
+//! hreflang alternates, and robots.txt.
+//!
+//! Entry ids are tag URIs built from the entity's kind and key, so they survive a change of
+//! address; `updated` comes from the content's dates, never from the clock, so the same
+//! sources give byte-identical feeds. Fallback pages (shown in another language) are left
+//! out of the sitemap: they are not translations, and search engines should not index
+//! duplicates of the original.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use jiff::civil::Date;
+
+use crate::model::Site;
+use crate::model::schema::{NewsFm, StoryFm};
+use crate::model::{Entity, Event};
+use crate::plan::{Kind, Plan};
+
+/// At most this many entries per feed: the newest.
+const FEED_ENTRIES: usize = 50;
+/// The sitemap protocol's limit of URLs per file.
+const SITEMAP_URLS: usize = 50_000;
+
+/// Escapes text for XML content and attribute values.
+pub fn xml(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&apos;"),
+            // Characters XML 1.0 does not allow at all.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+fn rfc3339(d: Date) -> String {
+    format!("{d}T00:00:00Z")
+}
+
+pub fn host(site: &Site) -> String {
+    site.base_url
+        .split("://")
+        .nth(1)
+        .unwrap_or(&site.base_url)
+        .split('/')
+        .next()
+        .unwrap_or("localhost")
+        .to_string()
+}
+
+struct Entry {
+    id: String,
+    title: String,
+    url: String,
+    published: Date,
+    updated: Date,
+    summary: String,
+    lang: String,
+}
+
+/// What a feed covers.
+pub enum Scope<'a> {
+    All,
+    Region(&'a str),
+    Project(&'a str),
+}
+
+fn story_in(s: &Entity<StoryFm>, site: &Site, scope: &Scope) -> bool {
+    let fm = &s.source(&site.langs).fm;
+    match scope {
+        Scope::All => true,
+        Scope::Region(r) => fm.region.value == *r,
+        Scope::Project(p) => fm.project.value == *p,
+    }
+}
+
+fn news_in(n: &Entity<NewsFm>, site: &Site, scope: &Scope) -> bool {
+    let fm = &n.source(&site.langs).fm;
+    match scope {
+        Scope::All => true,
+        Scope::Region(r) => fm.regions.iter().any(|x| x.value == *r),
+        Scope::Project(p) => fm.projects.iter().any(|x| x.value == *p),
+    }
+}
+
+fn event_in(e: &Event, scope: &Scope) -> bool {
+    match scope {
+        Scope::All => true,
+        Scope::Region(r) => e.data.regions.iter().any(|x| x.value == *r),
+        Scope::Project(p) => e.data.projects.iter().any(|x| x.value == *p),
+    }
+}
+
+/// An Atom feed in `lang` of the news, stories and events in `scope`.
+pub fn atom(
+    site: &Site,
+    plan: &Plan,
+    lang: &str,
+    scope: &Scope,
+    title: &str,
+    self_path: &str,
+    page_path: &str,
+) -> Vec<u8> {
+    let host = host(site);
+    let base = &site.base_url;
+    let dl = site.default_lang();
+    let abs =
+        |kind: &str, key: &str| format!("{base}{}", plan.path(kind, key, lang).unwrap_or("/"));
+    let mut entries: Vec<Entry> = Vec::new();
+    for s in site.stories.iter().filter(|s| story_in(s, site, scope)) {
+        let (d, _) = s.doc(lang, &site.langs);
+        entries.push(Entry {
+            id: format!("tag:{host},{}:story/{}", d.fm.date.year(), s.key),
+            title: d.fm.title.clone(),
+            url: abs("story", &s.key),
+            published: d.fm.date,
+            updated: d.fm.updated.unwrap_or(d.fm.date),
+            summary: d.fm.summary.clone(),
+            lang: d.lang.clone(),
+        });
+    }
+    for n in site.news.iter().filter(|n| news_in(n, site, scope)) {
+        let (d, _) = n.doc(lang, &site.langs);
+        entries.push(Entry {
+            id: format!("tag:{host},{}:news/{}", d.fm.date.year(), n.key),
+            title: d.fm.title.clone(),
+            url: abs("news", &n.key),
+            published: d.fm.date,
+            updated: d.fm.updated.unwrap_or(d.fm.date),
+            summary: d.fm.summary.clone(),
+            lang: d.lang.clone(),
+        });
+    }
+    for e in site.events.iter().filter(|e| event_in(e, scope)) {
+        let d = &e.data;
+        let when = e.start.date();
+        entries.push(Entry {
+            id: format!("tag:{host},{}:event/{}", when.year(), e.id()),
+            title: d.title.get(lang, dl).to_string(),
+            url: abs("event", e.id()),
+            published: d.updated.unwrap_or(when).min(when),
+            updated: d.updated.unwrap_or(when),
+            summary: d
+                .summary
+                .as_ref()
+                .map(|s| s.get(lang, dl).to_string())
+                .unwrap_or_default(),
+            lang: if d.title.has(lang) {
+                lang.to_string()
+            } else {
+                dl.to_string()
+            },
+        });
+    }
+    entries.sort_by(|a, b| b.updated.cmp(&a.updated).then(a.id.cmp(&b.id)));
+    entries.truncate(FEED_ENTRIES);
+    let updated = entries
+        .iter()
+        .map(|e| e.updated)
+        .max()
+        .unwrap_or(jiff::civil::date(2000, 1, 1));
+    let author = site
+        .config
+        .publisher
+        .as_ref()
+        .and_then(|p| site.orgs.get(&p.value))
+        .map(|o| o.name.clone())
+        .unwrap_or_else(|| site.config.title.get(lang, dl).to_string());
+    let scope_id = match scope {
+        Scope::All => String::new(),
+        Scope::Region(r) => format!("/region/{r}"),
+        Scope::Project(p) => format!("/project/{p}"),
+    };
+    let mut o = String::new();
+    let _ = writeln!(o, r#"<?xml version="1.0" encoding="utf-8"?>"#);
+    let _ = writeln!(
+        o,
+        r#"<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{}">"#,
+        xml(lang)
+    );
+    let _ = writeln!(o, "  <id>tag:{host},2020:feed/{lang}{scope_id}</id>");
+    let _ = writeln!(o, "  <title>{}</title>", xml(title));
+    let _ = writeln!(
+        o,
+        r#"  <link rel="self" type="application/atom+xml" href="{}{}"/>"#,
+        xml(base),
+        xml(self_path)
+    );
+    let _ = writeln!(
+        o,
+        r#"  <link rel="alternate" type="text/html" href="{}{}"/>"#,
+        xml(base),
+        xml(page_path)
+    );
+    let _ = writeln!(o, "  <updated>{}</updated>", rfc3339(updated));
+    let _ = writeln!(o, "  <author><name>{}</name></author>", xml(&author));
+    for e in &entries {
+        let _ = writeln!(o, r#"  <entry xml:lang="{}">"#, xml(&e.lang));
+        let _ = writeln!(o, "    <id>{}</id>", xml(&e.id));
+        let _ = writeln!(o, "    <title>{}</title>", xml(&e.title));
+        let _ = writeln!(
+            o,
+            r#"    <link rel="alternate" type="text/html" href="{}"/>"#,
+            xml(&e.url)
+        );
+        let _ = writeln!(o, "    <published>{}</published>", rfc3339(e.published));
+        let _ = writeln!(o, "    <updated>{}</updated>", rfc3339(e.updated));
+        if !e.summary.is_empty() {
+            let _ = writeln!(
+                o,
+                r#"    <summary type="text">{}</summary>"#,
+                xml(&e.summary)
+            );
+        }
+        let _ = writeln!(o, "  </entry>");
+    }
+    o.push_str("</feed>\n");
+    o.into_bytes()
+}
+
+/// The sitemap (split into an index and parts past 50,000 addresses) and robots.txt.
+pub fn sitemap(site: &Site, plan: &Plan) -> Vec<(String, Vec<u8>)> {
+    // Group the real (non-fallback) pages of each entity or list across languages.
+    let mut groups: BTreeMap<(&'static str, String), Vec<(&str, &str)>> = BTreeMap::new();
+    for r in &plan.routes {
+        if r.fallback || matches!(r.kind, Kind::NotFound) {
+            continue;
+        }
+        let key = match &r.kind {
+            Kind::StoryList(n) => n.to_string(),
+            k => k.key().to_string(),
+        };
+        groups
+            .entry((r.kind.name(), key))
+            .or_default()
+            .push((r.lang.as_str(), r.path.as_str()));
+    }
+    let base = &site.base_url;
+    let dl = site.default_lang();
+    let mut urls: Vec<String> = Vec::new();
+    for pages in groups.values() {
+        for (_, path) in pages {
+            let mut u = format!("  <url>\n    <loc>{}{}</loc>\n", xml(base), xml(path));
+            if pages.len() > 1 {
+                for (l, p) in pages {
+                    let _ = writeln!(
+                        u,
+                        r#"    <xhtml:link rel="alternate" hreflang="{l}" href="{}{}"/>"#,
+                        xml(base),
+                        xml(p)
+                    );
+                }
+                if let Some((_, p)) = pages.iter().find(|(l, _)| *l == dl) {
+                    let _ = writeln!(
+                        u,
+                        r#"    <xhtml:link rel="alternate" hreflang="x-default" href="{}{}"/>"#,
+                        xml(base),
+                        xml(p)
+                    );
+                }
+            }
+            u.push_str("  </url>\n");
+            urls.push(u);
+        }
+    }
+    let head = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n";
+    let mut files = Vec::new();
+    if urls.len() <= SITEMAP_URLS {
+        files.push((
+            "sitemap.xml".to_string(),
+            format!("{head}{}</urlset>\n", urls.concat()).into_bytes(),
+        ));
+    } else {
+        let mut index = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        );
+        for (i, chunk) in urls.chunks(SITEMAP_URLS).enumerate() {
+            let name = format!("sitemap-{}.xml", i + 1);
+            let _ = writeln!(
+                index,
+                "  <sitemap><loc>{}/{name}</loc></sitemap>",
+                xml(base)
+            );
+            files.push((
+                name,
+                format!("{head}{}</urlset>\n", chunk.concat()).into_bytes(),
+            ));
+        }
+        index.push_str("</sitemapindex>\n");
+        files.push(("sitemap.xml".to_string(), index.into_bytes()));
+    }
+    files.push((
+        "robots.txt".to_string(),
+        format!("User-agent: *\nAllow: /\n\nSitemap: {base}/sitemap.xml\n").into_bytes(),
+    ));
+    files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping() {
+        assert_eq!(
+            xml("a & <b> \"c\" 'd'\u{1}"),
+            "a &amp; &lt;b&gt; &quot;c&quot; &apos;d&apos;"
+        );
+    }
+}
