@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 pub mod diag;
+mod images;
 mod load;
 mod model;
 mod plan;
@@ -34,6 +35,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// The build date; today by default. Consent expiry and upcoming/past events use it.
     pub today: Option<Date>,
+    /// Where processed pictures are kept between builds; `.vetrina-cache/` in the site.
+    pub cache_dir: Option<PathBuf>,
 }
 
 impl BuildOptions {
@@ -44,6 +47,7 @@ impl BuildOptions {
             base_url: None,
             drafts: false,
             today: None,
+            cache_dir: None,
         }
     }
 
@@ -71,6 +75,9 @@ pub struct Report {
     pub files_written: usize,
     pub files_unchanged: usize,
     pub files_removed: usize,
+    /// Pictures decoded and resized in this build, and pictures taken from the cache.
+    pub images_processed: usize,
+    pub images_reused: usize,
     pub taken_down: Vec<TakenDownStory>,
     pub elapsed: Duration,
 }
@@ -178,7 +185,14 @@ fn run(opts: &BuildOptions, write_output: bool) -> Report {
         let n = plan.routes.iter().filter(|r| r.lang == l.code).count();
         report.pages.push((l.code.clone(), n));
     }
-    let out = render::render(&site, plan, &theme, diags);
+    let cache = opts
+        .cache_dir
+        .clone()
+        .unwrap_or_else(|| opts.root.join(".vetrina-cache"));
+    let pictures = images::process(&opts.root, &cache, &site.assets, write_output, diags);
+    report.images_processed = pictures.processed;
+    report.images_reused = pictures.reused;
+    let out = render::render(&site, plan, &theme, &pictures, diags);
     if write_output && !diags.has_errors() {
         match write::write(&output, &out) {
             Ok(s) => {

@@ -85,6 +85,7 @@ fn main() -> ExitCode {
                 base_url,
                 drafts,
                 today: now,
+                cache_dir: None,
             };
             let report = vetrina::build(&opts);
             print_diagnostics(&report, styled);
@@ -95,14 +96,16 @@ fn main() -> ExitCode {
                     .map(|(l, n)| format!("{l} {n}"))
                     .collect();
                 eprintln!(
-                    "Built {} pages ({}) into {} in {} ms: {} files written, {} unchanged, {} removed.",
+                    "Built {} pages ({}) into {} in {} ms: {} files written, {} unchanged, {} removed; pictures: {} processed, {} reused.",
                     report.pages.iter().map(|(_, n)| n).sum::<usize>(),
                     pages.join(", "),
                     opts.output_dir().display(),
                     report.elapsed.as_millis(),
                     report.files_written,
                     report.files_unchanged,
-                    report.files_removed
+                    report.files_removed,
+                    report.images_processed,
+                    report.images_reused
                 );
                 ExitCode::SUCCESS
             } else {

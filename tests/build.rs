@@ -37,7 +37,7 @@ fn demo_site_pages_and_facts() {
         "ar/projects/puoi/index.html",
         "storie/index.html",
         "storie/dal-tirocinio-in-cucina-al-contratto/index.html",
-        "storie/dal-tirocinio-in-cucina-al-contratto/cover.jpg",
+        "storie/dal-tirocinio-in-cucina-al-contratto/cover-960.jpg",
         "en/stories/dal-tirocinio-in-cucina-al-contratto/index.html",
         "notizie/index.html",
         "en/news/index.html",

@@ -739,8 +739,43 @@ fn validate_refs(
             check_slug(d.fm.slug.as_ref(), &d.src, diags);
         }
     }
+    let check_cover = |diags: &mut Diagnostics,
+                       section: &str,
+                       key: &str,
+                       src: &SourceText,
+                       img: &Option<Spanned<ImageFm>>| {
+        let Some(img) = img else { return };
+        let name = &img.value.src;
+        let here: Vec<&str> = site
+            .assets
+            .iter()
+            .filter(|a| a.section == section && a.key == key)
+            .map(|a| a.name.as_str())
+            .collect();
+        if !here.contains(&name.value.as_str()) {
+            diags
+                .error(
+                    src,
+                    Origin { first_line: 2 }.pos_of(name),
+                    format!("the picture `{}` is not in this story's folder", name.value),
+                )
+                .help(format!(
+                    "put the picture beside the text, or correct the name; {}",
+                    unknown_help("files here", &name.value, here.iter().copied())
+                ));
+        } else if !crate::images::is_raster(&name.value) {
+            diags
+                .error(
+                    src,
+                    Origin { first_line: 2 }.pos_of(name),
+                    format!("`{}` is not a JPEG, PNG, WebP or GIF picture", name.value),
+                )
+                .help("save the picture as JPEG (photos) or PNG (drawings)");
+        }
+    };
     for s in &site.stories {
         for d in s.docs.values() {
+            check_cover(diags, "stories", &s.key, &d.src, &d.fm.image);
             let o = Origin { first_line: 2 };
             check(
                 diags,
@@ -765,6 +800,7 @@ fn validate_refs(
     }
     for n in &site.news {
         for d in n.docs.values() {
+            check_cover(diags, "news", &n.key, &d.src, &d.fm.image);
             let o = Origin { first_line: 2 };
             for p in &d.fm.projects {
                 check(diags, &d.src, o, p, &project_keys, "project", project_hint);

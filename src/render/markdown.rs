@@ -20,6 +20,8 @@ pub struct MdInput<'a> {
     pub assets: &'a [&'a str],
     /// Maps a bundle file name to the link the page should use for it.
     pub asset_href: &'a dyn Fn(&str) -> String,
+    /// The `<picture>` markup of a processed raster image of the bundle (name, alt).
+    pub picture: &'a dyn Fn(&str, &str) -> Option<String>,
 }
 
 pub fn render(input: &MdInput, diags: &mut Diagnostics) -> String {
@@ -106,6 +108,26 @@ pub fn render(input: &MdInput, diags: &mut Diagnostics) -> String {
                         .help("write what the picture shows between the brackets: ![Two people at a workbench](workshop.jpg)");
                 }
                 let dest = rewrite(dest_url, input, pos, diags);
+                let name = dest_url.trim_start_matches("./");
+                if is_bundle_file(dest_url)
+                    && let Some(html) = (input.picture)(name, &alt)
+                {
+                    // Replace the whole image (its alt text events and end) by the picture.
+                    out.push(Event::InlineHtml(CowStr::from(html)));
+                    let mut depth = 0usize;
+                    i += 1;
+                    while i < events.len() {
+                        match &events[i].0 {
+                            Event::Start(_) => depth += 1,
+                            Event::End(TagEnd::Image) if depth == 0 => break,
+                            Event::End(_) => depth = depth.saturating_sub(1),
+                            _ => {}
+                        }
+                        i += 1;
+                    }
+                    i += 1;
+                    continue;
+                }
                 out.push(Event::Start(Tag::Image {
                     link_type: *link_type,
                     dest_url: dest,
@@ -216,8 +238,12 @@ mod tests {
         let src = SourceText::new("s.md", format!("---\nt: 1\n---\n{body}"));
         let mut d = Diagnostics::new();
         let href = |n: &str| format!("/storie/x/{n}");
+        let picture = |n: &str, alt: &str| {
+            (n == "p.jpg").then(|| format!("<picture alt=\"{alt}\"></picture>"))
+        };
         let out = render(
             &MdInput {
+                picture: &picture,
                 body,
                 body_offset: 13,
                 src: &src,
@@ -268,5 +294,15 @@ mod tests {
             "{errs:?}"
         );
         assert!(h.contains(r#"src="/storie/x/a.jpg""#), "{h}");
+    }
+
+    #[test]
+    fn processed_pictures_replace_the_image() {
+        let (h, d) = md("Prima ![Un *banco* di lavoro](p.jpg) dopo\n", &["p.jpg"]);
+        assert!(d.is_empty());
+        assert!(
+            h.contains(r#"Prima <picture alt="Un banco di lavoro"></picture> dopo"#),
+            "{h}"
+        );
     }
 }

@@ -17,6 +17,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::diag::Diagnostics;
+use crate::images::{Pictures, is_raster};
 use crate::load::Theme;
 use crate::model::Site;
 use crate::plan::Plan;
@@ -32,7 +33,13 @@ pub struct Output {
 }
 
 /// Renders every route of `plan`. Template and Markdown problems are diagnostics.
-pub fn render(site: &Site, plan: Plan, theme: &Theme, diags: &mut Diagnostics) -> Output {
+pub fn render(
+    site: &Site,
+    plan: Plan,
+    theme: &Theme,
+    pictures: &Pictures,
+    diags: &mut Diagnostics,
+) -> Output {
     let langs: Vec<(&str, &str)> = site
         .langs
         .iter()
@@ -43,7 +50,7 @@ pub fn render(site: &Site, plan: Plan, theme: &Theme, diags: &mut Diagnostics) -
     let Some(tera) = templates::engine(theme, i18n.clone(), plan.clone(), diags) else {
         return Output::default();
     };
-    let ctx = views::Shared::new(site, &plan, &i18n);
+    let ctx = views::Shared::new(site, &plan, &i18n, pictures);
 
     type Rendered = (Option<(String, Vec<u8>)>, Diagnostics);
     let results: Vec<Rendered> = plan
@@ -66,7 +73,18 @@ pub fn render(site: &Site, plan: Plan, theme: &Theme, diags: &mut Diagnostics) -
     out.files.extend(atom_feeds(site, &plan));
     out.files.extend(feeds::sitemap(site, &plan));
     for a in &site.assets {
-        if let Some(dir) = plan.bundle_dir(&a.section, &a.key) {
+        let Some(dir) = plan.bundle_dir(&a.section, &a.key) else {
+            continue;
+        };
+        if is_raster(&a.name) {
+            // Never the original: only the re-encoded variants, free of metadata.
+            if let Some(p) = pictures.get(&a.section, &a.key, &a.name) {
+                for v in &p.variants {
+                    let dest = crate::plan::file_of(&format!("{dir}{}", v.file_name));
+                    out.copies.push((dest, v.cached.clone()));
+                }
+            }
+        } else {
             let dest = crate::plan::file_of(&format!("{dir}{}", a.name));
             out.copies.push((dest, a.abs.clone()));
         }

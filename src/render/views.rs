@@ -12,6 +12,7 @@ use tera::Context;
 use super::i18n::I18n;
 use super::markdown::{self, MdInput};
 use crate::diag::Diagnostics;
+use crate::images::{Pictures, picture_html};
 use crate::model::regions::{REGIONS, Region};
 use crate::model::schema::*;
 use crate::model::yaml::{LangMap, RegionSel};
@@ -23,11 +24,17 @@ pub struct Shared<'a> {
     pub site: &'a Site,
     pub plan: &'a Plan,
     pub i18n: &'a I18n,
+    pub pictures: &'a Pictures,
 }
 
 impl<'a> Shared<'a> {
-    pub fn new(site: &'a Site, plan: &'a Plan, i18n: &'a I18n) -> Self {
-        Shared { site, plan, i18n }
+    pub fn new(site: &'a Site, plan: &'a Plan, i18n: &'a I18n, pictures: &'a Pictures) -> Self {
+        Shared {
+            site,
+            plan,
+            i18n,
+            pictures,
+        }
     }
 }
 
@@ -113,8 +120,13 @@ impl Cx<'_> {
             .unwrap_or("/")
             .to_string();
         let asset_href = |n: &str| href(self.path, &format!("{dir}{n}"));
+        let picture = |n: &str, alt: &str| -> Option<String> {
+            let p = self.s.pictures.get(section, &e.key, n)?;
+            Some(picture_html(p, &asset_href, alt, false))
+        };
         markdown::render(
             &MdInput {
+                picture: &picture,
                 body: &doc.body,
                 body_offset: doc.body_offset,
                 src: &doc.src,
@@ -132,13 +144,24 @@ impl Cx<'_> {
     ) -> Option<ImageView> {
         let img = &img.as_ref()?.value;
         let dir = self.s.plan.bundle_dir(section, key)?;
+        let alt = img
+            .alt
+            .as_ref()
+            .map(|a| a.value.clone())
+            .unwrap_or_default();
+        let link = |n: &str| href(self.path, &format!("{dir}{n}"));
+        let picture = self.s.pictures.get(section, key, &img.src.value)?;
+        // The cover is at the top of the page: loaded at once, not lazily.
+        let html = picture_html(picture, &link, &alt, true);
+        let largest = picture.fallback().last()?;
         Some(ImageView {
-            src: href(self.path, &format!("{dir}{}", img.src.value)),
-            alt: img
-                .alt
-                .as_ref()
-                .map(|a| a.value.clone())
-                .unwrap_or_default(),
+            html,
+            src: format!(
+                "{}{}",
+                self.site().base_url,
+                format_args!("{dir}{}", largest.file_name)
+            ),
+            alt,
             caption: img.caption.clone(),
         })
     }
@@ -162,6 +185,9 @@ struct RegionCard {
 
 #[derive(Serialize)]
 struct ImageView {
+    /// The `<picture>` element with every size and format.
+    html: String,
+    /// Absolute address of the largest fallback file (for link previews).
     src: String,
     alt: String,
     caption: Option<String>,

@@ -38,9 +38,16 @@ pub fn copy(src: &Path, dst: &Path) {
     }
 }
 
+/// The tests share one picture cache, so that the demo's pictures are processed once per
+/// test run rather than once per test.
+pub fn shared_cache() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("vetrina-test-cache")
+}
+
 pub fn opts(root: &Path) -> BuildOptions {
     let mut o = BuildOptions::new(root);
     o.today = Some(test_date());
+    o.cache_dir = Some(shared_cache());
     o
 }
 

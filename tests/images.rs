@@ -1,0 +1,164 @@
+//! Pictures: re-encoded without metadata, turned upright, resized, with srcset markup, and
+//! processed once across builds.
+
+mod common;
+
+use common::*;
+use std::fs;
+
+const BUNDLE: &str = "content/stories/dal-tirocinio-in-cucina-al-contratto";
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// A story whose cover is a JPEG carrying EXIF with a camera name, an orientation and a GPS
+/// position (tests/fixtures/gps-exif.jpg, 640×480 stored, shown rotated by 90°).
+fn site_with_gps_picture() -> tempfile::TempDir {
+    let t = demo_copy();
+    let src = demo_root().join("tests/fixtures/gps-exif.jpg");
+    let bytes = fs::read(&src).unwrap();
+    assert!(
+        contains(&bytes, b"Exif\0\0") && contains(&bytes, b"VetrinaTestCamera"),
+        "the fixture carries EXIF"
+    );
+    fs::copy(&src, t.path().join(BUNDLE).join("posizione.jpg")).unwrap();
+    for f in ["index.it.md", "index.en.md"] {
+        edit(
+            t.path(),
+            &format!("{BUNDLE}/{f}"),
+            "src: cover.jpg",
+            "src: posizione.jpg",
+        );
+    }
+    t
+}
+
+#[test]
+fn no_published_file_carries_metadata() {
+    let t = site_with_gps_picture();
+    let r = build(t.path());
+    assert!(r.ok(), "{}", rendered(&r));
+    let out = t.path().join("public");
+    let mut pictures = 0;
+    for (path, bytes) in tree(&out) {
+        let p = path.to_string_lossy();
+        assert!(
+            !p.ends_with("posizione.jpg"),
+            "the original file must never be published: {p}"
+        );
+        for marker in [
+            &b"Exif\0\0"[..],
+            b"VetrinaTestCamera",
+            b"http://ns.adobe.com/xap/",
+            b"Photoshop 3.0",
+        ] {
+            assert!(
+                !contains(&bytes, marker),
+                "{p} carries metadata ({:?})",
+                String::from_utf8_lossy(marker)
+            );
+        }
+        if p.contains("posizione-") {
+            pictures += 1;
+            // JPEG: no APP1 (EXIF/XMP) or APP13 (IPTC) segment at all.
+            if p.ends_with(".jpg") {
+                assert!(
+                    !contains(&bytes, &[0xFF, 0xE1]) && !contains(&bytes, &[0xFF, 0xED]),
+                    "{p}"
+                );
+            }
+        }
+    }
+    assert!(pictures >= 1, "the picture is published");
+}
+
+#[test]
+fn pictures_are_upright_resized_and_marked_up() {
+    let t = site_with_gps_picture();
+    assert!(build(t.path()).ok());
+    let out = t.path().join("public");
+    let dir = out.join("storie/dal-tirocinio-in-cucina-al-contratto");
+    // Stored 640×480 with "rotate 90°": published 480 wide and 640 high, never enlarged.
+    let names: Vec<String> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("posizione-"))
+        .collect();
+    assert!(
+        names.contains(&"posizione-480.jpg".to_string()),
+        "{names:?}"
+    );
+    assert!(
+        !names
+            .iter()
+            .any(|n| n.contains("-960.") || n.contains("-1440.")),
+        "{names:?}"
+    );
+    let html = read(
+        &out,
+        "storie/dal-tirocinio-in-cucina-al-contratto/index.html",
+    );
+    assert!(
+        html.contains(r#"width="480" height="640""#),
+        "orientation applied"
+    );
+    assert!(
+        html.contains(r#"src="posizione-480.jpg" srcset="posizione-480.jpg 480w""#),
+        "{html}"
+    );
+    // The cover is not lazy; pictures in the text are.
+    let detail = html.find("detail-480.jpg 480w").unwrap();
+    assert!(html[detail..].contains(r#"loading="lazy" decoding="async""#));
+    assert!(html.contains(r#"sizes="(min-width: 75rem) 72rem, 100vw""#));
+}
+
+#[test]
+fn each_picture_is_processed_once_across_builds() {
+    let t = demo_copy();
+    let cache = tempfile::tempdir().unwrap();
+    let build = |root: &std::path::Path| {
+        let mut o = opts(root);
+        o.cache_dir = Some(cache.path().to_path_buf());
+        vetrina::build(&o)
+    };
+    let r = build(t.path());
+    assert_eq!((r.images_processed, r.images_reused), (8, 0));
+    let r = build(t.path());
+    assert_eq!((r.images_processed, r.images_reused), (0, 8));
+    assert_eq!(r.files_written, 0);
+}
+
+#[test]
+fn a_corrupt_picture_is_named() {
+    let t = demo_copy();
+    fs::write(
+        t.path().join(BUNDLE).join("cover.jpg"),
+        b"\xff\xd8\xff\xe0garbage",
+    )
+    .unwrap();
+    let r = build(t.path());
+    assert!(!r.ok());
+    let e = one_error(&r);
+    assert!(
+        e.contains("this picture cannot be read") && e.contains(&format!("{BUNDLE}/cover.jpg")),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_missing_cover_is_an_error_with_did_you_mean() {
+    let t = demo_copy();
+    edit(
+        t.path(),
+        &format!("{BUNDLE}/index.it.md"),
+        "src: cover.jpg",
+        "src: covr.jpg",
+    );
+    let e = one_error(&build(t.path()));
+    assert!(
+        e.contains("the picture `covr.jpg` is not in this story's folder")
+            && e.contains("did you mean `cover.jpg`?"),
+        "{e}"
+    );
+}
