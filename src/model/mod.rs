@@ -688,6 +688,24 @@ fn validate_refs(
             org_hint,
         );
     }
+    if let Some(m) = &site.config.map {
+        let mut known: Vec<String> = vec!["projects".into(), "stories".into(), "events".into()];
+        for (_, ind) in indicators {
+            for f in &ind.figures {
+                known.push(format!("{}/{}", ind.project.value, f.id));
+            }
+        }
+        let known: Vec<&str> = known.iter().map(String::as_str).collect();
+        check(
+            diags,
+            cfg_src,
+            cfg_o,
+            &m.figure,
+            &known,
+            "map figure",
+            " (a count per region, or <project>/<figure id> from data/indicators)",
+        );
+    }
 
     if let Some(src) = &site.funds_src {
         for fund in site.funds.values() {

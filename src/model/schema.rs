@@ -45,6 +45,17 @@ pub struct ConfigFile {
     /// Stories per page in the story list.
     #[serde(default)]
     pub stories_per_page: Option<usize>,
+    /// The figure that shades the map of Italy on the regions page.
+    #[serde(default)]
+    pub map: Option<MapConfig>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MapConfig {
+    /// `projects`, `stories` or `events` (counted per region), or `<project>/<figure id>`
+    /// for a figure of data/indicators/<project>.yaml with per-region values.
+    pub figure: Spanned<String>,
 }
 
 #[derive(Debug, Deserialize, Serialize, Clone)]
@@ -496,7 +507,6 @@ pub struct IndicatorFile {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-#[allow(dead_code)] // id and per-region flags feed the region charts
 pub struct FigureFile {
     pub id: String,
     pub label: LangMap,

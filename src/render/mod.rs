@@ -4,9 +4,11 @@
 //! templates as plain data (the "views" below); templates only lay it out. Routes render in
 //! parallel over a shared, read-only `Site`. Nothing here touches the disk.
 
+pub mod chart;
 mod feeds;
 pub mod i18n;
 pub mod ics;
+pub mod map;
 pub mod markdown;
 mod templates;
 mod views;
