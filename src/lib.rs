@@ -37,6 +37,8 @@ pub struct BuildOptions {
     pub today: Option<Date>,
     /// Where processed pictures are kept between builds; `.vetrina-cache/` in the site.
     pub cache_dir: Option<PathBuf>,
+    /// Overrides `minify` of site.yaml (tests read unminified pages).
+    pub minify: Option<bool>,
 }
 
 impl BuildOptions {
@@ -48,6 +50,7 @@ impl BuildOptions {
             drafts: false,
             today: None,
             cache_dir: None,
+            minify: None,
         }
     }
 
@@ -192,7 +195,8 @@ fn run(opts: &BuildOptions, write_output: bool) -> Report {
     let pictures = images::process(&opts.root, &cache, &site.assets, write_output, diags);
     report.images_processed = pictures.processed;
     report.images_reused = pictures.reused;
-    let out = render::render(&site, plan, &theme, &pictures, diags);
+    let minify = opts.minify.or(site.config.minify).unwrap_or(true);
+    let out = render::render(&site, plan, &theme, &pictures, minify, diags);
     if write_output && !diags.has_errors() {
         match write::write(&output, &out) {
             Ok(s) => {

@@ -41,8 +41,10 @@ pub struct Theme {
     /// Templates by name (their path under `templates/`, with `/`).
     pub templates: Vec<(String, SourceText)>,
     pub i18n: Vec<SourceText>,
-    /// Static files: (path under `static/`, with `/`; absolute path).
-    pub statics: Vec<(String, PathBuf)>,
+    /// Static files: (path under `static/`, with `/`; published path; absolute path).
+    /// Stylesheets and scripts are published under a name carrying a hash of their content
+    /// (`style.3f2a9c1e.css`), so browsers may cache them for ever.
+    pub statics: Vec<(String, String, PathBuf)>,
 }
 
 /// One Markdown file: `content/<section>/<key>/index.<lang>.md` or `content/_index.<lang>.md`.
@@ -216,7 +218,8 @@ fn load_theme(
                     );
                     continue;
                 }
-                theme.statics.push((rel, e.path().to_path_buf()));
+                let published = fingerprinted(&rel, e.path());
+                theme.statics.push((rel, published, e.path().to_path_buf()));
             }
             Ok(_) => {}
             Err(e) => walk_error(root, &e, diags),
@@ -226,6 +229,21 @@ fn load_theme(
 }
 
 /// (path, section, key, language) of a Markdown file.
+/// `style.css` → `style.<8 hex digits of its blake3 hash>.css`; other files keep their name.
+fn fingerprinted(rel: &str, path: &Path) -> String {
+    let hashed = rel.ends_with(".css") || rel.ends_with(".js");
+    match (hashed, std::fs::read(path)) {
+        (true, Ok(bytes)) => {
+            let hash = blake3::hash(&bytes).to_hex();
+            match rel.rsplit_once('.') {
+                Some((stem, ext)) => format!("{stem}.{}.{ext}", &hash[..8]),
+                None => rel.to_string(),
+            }
+        }
+        _ => rel.to_string(),
+    }
+}
+
 type FoundFile = (PathBuf, String, String, String);
 
 /// Walks `content/`, classifying every file as Markdown of a known section, a bundle asset, or

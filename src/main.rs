@@ -86,6 +86,7 @@ fn main() -> ExitCode {
                 drafts,
                 today: now,
                 cache_dir: None,
+                minify: None,
             };
             let report = vetrina::build(&opts);
             print_diagnostics(&report, styled);

@@ -53,7 +53,6 @@ fn demo_site_pages_and_facts() {
         "dichiarazione-di-accessibilita/index.html",
         "en/accessibility/index.html",
         "en/404.html",
-        "style.css",
     ] {
         assert!(out.join(p).is_file(), "missing {p}");
     }
@@ -276,4 +275,46 @@ fn drafts_are_left_out_unless_asked_for() {
     o.drafts = true;
     assert!(vetrina::build(&o).ok());
     assert!(t.path().join("public/notizie/bozza/index.html").exists());
+}
+
+#[test]
+fn published_pages_are_minified_and_the_stylesheet_fingerprinted() {
+    let t = demo_copy();
+    let mut o = opts(t.path());
+    o.minify = None; // as site.yaml says: on
+    assert!(vetrina::build(&o).ok());
+    let out = t.path().join("public");
+    let home = read(&out, "index.html");
+    assert!(
+        home.starts_with("<!doctype html><html dir=ltr lang=it><head>"),
+        "{}",
+        &home[..80]
+    );
+    assert!(!home.contains("\n  <"), "indentation removed");
+    let css: Vec<String> = fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".css"))
+        .collect();
+    assert_eq!(css.len(), 1);
+    let name = &css[0];
+    assert!(
+        name.starts_with("style.") && name.len() == "style.12345678.css".len(),
+        "{name}"
+    );
+    let hash = blake3::hash(&fs::read(out.join(name)).unwrap()).to_hex();
+    assert_eq!(
+        &name[6..14],
+        &hash[..8],
+        "the name carries the content's hash"
+    );
+    assert!(
+        home.contains(&format!("href={name}")),
+        "pages refer to the fingerprinted file"
+    );
+    let story = read(
+        &out,
+        "storie/dal-tirocinio-in-cucina-al-contratto/index.html",
+    );
+    assert!(story.contains(&format!("href=../../{name}")));
 }

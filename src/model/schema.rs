@@ -45,6 +45,9 @@ pub struct ConfigFile {
     /// Stories per page in the story list.
     #[serde(default)]
     pub stories_per_page: Option<usize>,
+    /// Minify the HTML (with its inline CSS and JavaScript); on by default.
+    #[serde(default)]
+    pub minify: Option<bool>,
     /// The figure that shades the map of Italy on the regions page.
     #[serde(default)]
     pub map: Option<MapConfig>,

@@ -16,6 +16,8 @@ mod views;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use std::collections::HashMap;
+
 use rayon::prelude::*;
 
 use crate::diag::Diagnostics;
@@ -40,6 +42,7 @@ pub fn render(
     plan: Plan,
     theme: &Theme,
     pictures: &Pictures,
+    minify: bool,
     diags: &mut Diagnostics,
 ) -> Output {
     let langs: Vec<(&str, &str)> = site
@@ -52,7 +55,12 @@ pub fn render(
     let Some(tera) = templates::engine(theme, i18n.clone(), plan.clone(), diags) else {
         return Output::default();
     };
-    let ctx = views::Shared::new(site, &plan, &i18n, pictures);
+    let statics: HashMap<String, String> = theme
+        .statics
+        .iter()
+        .map(|(rel, published, _)| (rel.clone(), format!("/{published}")))
+        .collect();
+    let ctx = views::Shared::new(site, &plan, &i18n, pictures, &statics);
 
     type Rendered = (Option<(String, Vec<u8>)>, Diagnostics);
     let results: Vec<Rendered> = plan
@@ -63,7 +71,14 @@ pub fn render(
             let page = views::page(&ctx, route, &mut d).and_then(|(template, context)| {
                 templates::render(&tera, theme, &template, &context, &mut d)
             });
-            (page.map(|html| (route.file(), html.into_bytes())), d)
+            let bytes = page.map(|html| {
+                if minify {
+                    minify_html::minify(html.as_bytes(), &minify_cfg())
+                } else {
+                    html.into_bytes()
+                }
+            });
+            (bytes.map(|b| (route.file(), b)), d)
         })
         .collect();
     let mut out = Output::default();
@@ -91,8 +106,8 @@ pub fn render(
             out.copies.push((dest, a.abs.clone()));
         }
     }
-    for (rel, abs) in &theme.statics {
-        out.copies.push((rel.clone(), abs.clone()));
+    for (_, published, abs) in &theme.statics {
+        out.copies.push((published.clone(), abs.clone()));
     }
     out.files.sort_by(|a, b| a.0.cmp(&b.0));
     out.files.dedup_by(|a, b| a.0 == b.0);
@@ -233,4 +248,14 @@ fn atom_feeds(site: &Site, plan: &Plan) -> Vec<(String, Vec<u8>)> {
         }
     }
     files
+}
+
+/// minify-html settings: spec-compliant output only (what the Nu Html Checker accepts), the
+/// `<html>` and `<head>` tags kept because they carry `lang` and `dir`.
+fn minify_cfg() -> minify_html::Cfg {
+    let mut cfg = minify_html::Cfg::new();
+    cfg.minify_css = true;
+    cfg.minify_js = true;
+    cfg.keep_html_and_head_opening_tags = true;
+    cfg
 }

@@ -3,7 +3,7 @@
 //! Sorting, grouping, date and number formatting and links are done here, so that templates
 //! stay free of logic. Links are relative to the page being rendered (`plan::href`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use jiff::civil::Date;
 use serde::Serialize;
@@ -25,15 +25,24 @@ pub struct Shared<'a> {
     pub plan: &'a Plan,
     pub i18n: &'a I18n,
     pub pictures: &'a Pictures,
+    /// Theme static files: name in the theme → published root path (fingerprinted).
+    pub statics: &'a HashMap<String, String>,
 }
 
 impl<'a> Shared<'a> {
-    pub fn new(site: &'a Site, plan: &'a Plan, i18n: &'a I18n, pictures: &'a Pictures) -> Self {
+    pub fn new(
+        site: &'a Site,
+        plan: &'a Plan,
+        i18n: &'a I18n,
+        pictures: &'a Pictures,
+        statics: &'a HashMap<String, String>,
+    ) -> Self {
         Shared {
             site,
             plan,
             i18n,
             pictures,
+            statics,
         }
     }
 }
@@ -597,7 +606,12 @@ fn common(cx: &Cx, route: &Route, title: &str, updated: Date, translated_in: &[S
             .as_ref()
             .map(|t| cx.text(t).to_string())
             .unwrap_or_else(|| title.to_string()),
-        css_href: cx.root_link("/style.css"),
+        css_href: cx.root_link(
+            cx.s.statics
+                .get("style.css")
+                .map(String::as_str)
+                .unwrap_or("/style.css"),
+        ),
         feed_href: cx
             .s
             .plan

@@ -48,6 +48,9 @@ pub fn opts(root: &Path) -> BuildOptions {
     let mut o = BuildOptions::new(root);
     o.today = Some(test_date());
     o.cache_dir = Some(shared_cache());
+    // Assertions read pages as the templates write them; tests/build.rs checks minified
+    // output on its own.
+    o.minify = Some(false);
     o
 }
 

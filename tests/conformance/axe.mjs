@@ -419,6 +419,9 @@ async function main() {
     const erroredUrls = new Set(); // already reported with their HTTP status
     context.on('requestfailed', (req) => {
       if (erroredUrls.has(req.url())) return;
+      // A lazy picture still loading when the checker moves to the next page is cancelled
+      // by the navigation (net::ERR_ABORTED); a missing file shows as an HTTP error instead.
+      if (req.failure()?.errorText === 'net::ERR_ABORTED') return;
       if (isLocal(req.url()) && !/^(data|blob):/.test(req.url())) {
         finding(state.current, state.viewport, 'subresource', `request failed: ${req.url()} (${req.failure()?.errorText})`);
       }

@@ -1,0 +1,293 @@
+#!/usr/bin/env bash
+# Vetrina benchmark: the demo site plus N generated stories in it/en/fr/ar, built by
+# Vetrina and — where Debian's hugo can be had — by Hugo with equivalent templates.
+#
+#   bash bench/run.sh
+#
+# Settings (environment):
+#   BENCH_SIZES   story counts to measure            (default "1000 10000")
+#   BENCH_RUNS    full builds per size per tool      (default 5 below 5000 stories, else 3)
+#   BENCH_SEED    corpus seed                        (default 1)
+#   BENCH_DIR     where corpora and outputs go       (default /tmp/vetrina-bench)
+#   BENCH_NOW     the build date given to Vetrina    (default 2026-11-25)
+#   BENCH_HUGO    0 to skip Hugo                     (default 1)
+#   BENCH_OUT     the results file                   (default bench/results/latest.md)
+#
+# Prints a table and writes it, with the machine's description, to bench/results/latest.md.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/.." && pwd)"
+SIZES="${BENCH_SIZES:-1000 10000}"
+SEED="${BENCH_SEED:-1}"
+WORK="${BENCH_DIR:-/tmp/vetrina-bench}"
+NOW="${BENCH_NOW:-2026-11-25}"
+WANT_HUGO="${BENCH_HUGO:-1}"
+RESULTS="${BENCH_OUT:-$HERE/results/latest.md}"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+warn() { printf '\033[33mwarning:\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[31merror:\033[0m %s\n' "$*" >&2; exit 1; }
+
+apt_install() {
+    # apt-get install, with one `apt-get update` first if the package is not known yet.
+    command -v apt-get >/dev/null || return 1
+    local sudo=""
+    [ "$(id -u)" = 0 ] || sudo="sudo -n"
+    $sudo apt-get install -y "$@" >/dev/null 2>&1 && return 0
+    $sudo apt-get update >/dev/null 2>&1 || true
+    $sudo apt-get install -y "$@" >/dev/null 2>&1
+}
+
+# ---------------------------------------------------------------------------------------
+# Tools
+
+if [ ! -x /usr/bin/time ]; then
+    say "installing GNU time (for peak memory)"
+    apt_install time || die "/usr/bin/time is missing and the package \`time\` could not be installed"
+fi
+command -v python3 >/dev/null || die "python3 is needed to generate the corpus"
+
+HUGO=0
+if [ "$WANT_HUGO" = 1 ]; then
+    if ! command -v hugo >/dev/null; then
+        say "installing hugo (Debian package)"
+        apt_install hugo || true
+    fi
+    if command -v hugo >/dev/null; then
+        HUGO=1
+        HUGO_VERSION="$(hugo version 2>/dev/null | head -n1)"
+    else
+        warn "hugo is not installed and could not be installed: measuring Vetrina only, no ratio"
+    fi
+else
+    warn "BENCH_HUGO=0: measuring Vetrina only, no ratio"
+fi
+[ "$HUGO" = 1 ] || HUGO_VERSION="(not measured)"
+
+say "building Vetrina (cargo build --release)"
+(cd "$ROOT" && cargo build --release --quiet) || die "cargo build --release failed"
+TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+case "$TARGET_DIR" in /*) ;; *) TARGET_DIR="$ROOT/$TARGET_DIR" ;; esac
+VETRINA="$TARGET_DIR/release/vetrina"
+[ -x "$VETRINA" ] || die "no binary at $VETRINA"
+
+mkdir -p "$WORK"
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+BUSY=$(awk -v l="${LOAD_START%% *}" -v n="$(nproc)" 'BEGIN { print (l > 0.5 * n ? 1 : 0) }')
+[ "$BUSY" = 0 ] || warn "load average $LOAD_START on $(nproc) cores: other processes are using the CPU, wall times will be inflated (CPU times much less)"
+
+# ---------------------------------------------------------------------------------------
+# Measuring
+
+# measure LOG CMD...: runs CMD under /usr/bin/time -v, output to LOG; sets WALL (seconds,
+# from the clock around the command), CPU (user + system seconds) and RSS (peak resident
+# set, KiB). Fails on CMD failure.
+measure() {
+    local log="$1"; shift
+    local tv="$log.time" t0 t1 rc=0
+    t0=$(date +%s%N)
+    /usr/bin/time -v -o "$tv" "$@" >"$log" 2>&1 || rc=$?
+    t1=$(date +%s%N)
+    if [ "$rc" != 0 ]; then
+        printf '\033[31merror:\033[0m `%s` failed (exit %s); its output (%s):\n' "$*" "$rc" "$log" >&2
+        head -n 60 "$log" >&2
+        return 1
+    fi
+    WALL=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
+    RSS=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$tv")
+    CPU=$(awk -F': ' '/User time/ { u = $2 } /System time/ { s = $2 } END { printf "%.2f", u + s }' "$tv")
+}
+
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.3f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+maxof() { tr ' ' '\n' | grep -v '^$' | sort -g | tail -n1; }
+mib() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
+div() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.'"${3:-2}"'f", a / b; else print "–" }'; }
+html_count() { find "$1" -name '*.html' -type f | wc -l; }
+file_count() { find "$1" -type f | wc -l; }
+# The last non-empty line Vetrina printed (its summary of what it wrote).
+summary_line() { grep -v '^[[:space:]]*$' "$1" | tail -n1 | sed 's/\x1b\[[0-9;]*m//g'; }
+
+ROWS=()          # markdown table rows of full builds
+REBUILD_ROWS=()  # markdown table rows of rebuilds
+CHECKS=()        # the issue's targets
+declare -A FULL_V  # N -> Vetrina median full build
+
+for N in $SIZES; do
+    RUNS="${BENCH_RUNS:-$([ "$N" -ge 5000 ] && echo 3 || echo 5)}"
+    SITE="$WORK/site-$N"
+    HSITE="$WORK/site-$N-hugo"
+    VOUT="$WORK/out-$N-vetrina"
+    HOUT="$WORK/out-$N-hugo"
+    LOGS="$WORK/logs-$N"
+    rm -rf "$LOGS" && mkdir -p "$LOGS"
+
+    say "N=$N: generating the corpus (seed $SEED)"
+    t0=$(date +%s%N)
+    hugo_args=()
+    [ "$HUGO" = 1 ] || hugo_args=(--no-hugo)
+    python3 "$HERE/gen_corpus.py" --n "$N" --seed "$SEED" --out "$SITE" --hugo-out "$HSITE" --repo "$ROOT" "${hugo_args[@]}" >&2
+    t1=$(date +%s%N)
+    say "N=$N: corpus ready in $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) / 1e9 }') s; load average now: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+    # Full builds, the two tools alternating so that both see the same machine.
+    vw=(); vr=(); vc=(); hw=(); hr=(); hc=()
+    for r in $(seq 1 "$RUNS"); do
+        rm -rf "$VOUT" "$SITE/.vetrina-cache"
+        measure "$LOGS/vetrina-full-$r.log" "$VETRINA" build --root "$SITE" --output "$VOUT" --now "$NOW" \
+            || die "Vetrina failed on the generated corpus (N=$N)"
+        vw+=("$WALL"); vr+=("$RSS"); vc+=("$CPU")
+        printf '   run %d/%d  vetrina %7.3f s (cpu %6.2f s) %6s MiB' "$r" "$RUNS" "$WALL" "$CPU" "$(mib "$RSS")" >&2
+        if [ "$HUGO" = 1 ]; then
+            rm -rf "$HOUT"
+            measure "$LOGS/hugo-full-$r.log" hugo --source "$HSITE" --destination "$HOUT" --cleanDestinationDir --quiet \
+                || die "Hugo failed on the generated corpus (N=$N)"
+            hw+=("$WALL"); hr+=("$RSS"); hc+=("$CPU")
+            printf '   hugo %7.3f s (cpu %6.2f s) %6s MiB' "$WALL" "$CPU" "$(mib "$RSS")" >&2
+        fi
+        printf '\n' >&2
+    done
+    V_MED=$(echo "${vw[*]}" | median); V_RSS=$(echo "${vr[*]}" | maxof)
+    V_HTML=$(html_count "$VOUT"); V_FILES=$(file_count "$VOUT"); V_SIZE=$(du -sm "$VOUT" | cut -f1)
+    FULL_V[$N]="$V_MED"
+    V_CPU=$(echo "${vc[*]}" | median)
+    ROWS+=("| $N | Vetrina | $V_MED | $(echo "${vw[*]}" | tr ' ' '\n' | sort -g | head -n1)–$(echo "${vw[*]}" | maxof) | $V_CPU | $V_HTML | $V_FILES | $V_SIZE | $(div "$V_HTML" "$V_MED" 0) | $(mib "$V_RSS") |")
+    if [ "$HUGO" = 1 ]; then
+        H_MED=$(echo "${hw[*]}" | median); H_RSS=$(echo "${hr[*]}" | maxof)
+        H_HTML=$(html_count "$HOUT"); H_FILES=$(file_count "$HOUT"); H_SIZE=$(du -sm "$HOUT" | cut -f1)
+        H_CPU=$(echo "${hc[*]}" | median)
+        ROWS+=("| $N | Hugo | $H_MED | $(echo "${hw[*]}" | tr ' ' '\n' | sort -g | head -n1)–$(echo "${hw[*]}" | maxof) | $H_CPU | $H_HTML | $H_FILES | $H_SIZE | $(div "$H_HTML" "$H_MED" 0) | $(mib "$H_RSS") |")
+        RATIO=$(div "$V_MED" "$H_MED" 3)
+        ROWS+=("| $N | **Vetrina/Hugo** | **$RATIO** | | $(div "$V_CPU" "$H_CPU" 3) | | | | | $(div "$V_RSS" "$H_RSS" 3) |")
+        CHECKS+=("| full build ≤ 0.25 × Hugo, N=$N | $RATIO | $(awk -v r="$RATIO" 'BEGIN { print (r <= 0.25 ? "yes" : "**no**") }') |")
+    fi
+    if [ "$N" -ge 10000 ]; then
+        CHECKS+=("| peak memory ≤ 1 GB, N=$N | $(mib "$V_RSS") MiB | $(awk -v k="$V_RSS" 'BEGIN { print (k <= 1e6 ? "yes" : "**no**") }') |")
+    fi
+
+    # The floor: copying Vetrina's output tree (what merely writing it costs here).
+    rm -rf "$WORK/copy-$N"; sync
+    t0=$(date +%s%N); cp -r "$VOUT" "$WORK/copy-$N"; t1=$(date +%s%N)
+    COPY=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
+    rm -rf "$WORK/copy-$N"
+
+    # Rebuilds into the output of the last full build, image cache kept.
+    REB_RUNS=$RUNS
+    nv=(); nvc=(); nh=()
+    for r in $(seq 1 "$REB_RUNS"); do
+        measure "$LOGS/vetrina-nochange-$r.log" "$VETRINA" build --root "$SITE" --output "$VOUT" --now "$NOW" \
+            || die "Vetrina's no-change rebuild failed (N=$N)"
+        nv+=("$WALL"); nvc+=("$CPU")
+        if [ "$HUGO" = 1 ]; then
+            measure "$LOGS/hugo-nochange-$r.log" hugo --source "$HSITE" --destination "$HOUT" --quiet \
+                || die "Hugo's no-change rebuild failed (N=$N)"
+            nh+=("$WALL")
+        fi
+    done
+    NV=$(echo "${nv[*]}" | median)
+    NV_SAID=$(summary_line "$LOGS/vetrina-nochange-$REB_RUNS.log")
+    NH="–"; [ "$HUGO" = 1 ] && NH=$(echo "${nh[*]}" | median)
+    REBUILD_ROWS+=("| $N | no change | $NV | $(echo "${nvc[*]}" | median) | $(div "$NV" "$V_MED" 3) | $NH | $NV_SAID |")
+    CHECKS+=("| no-change rebuild ≤ 10 % of a full build, N=$N | $(div "$NV" "$V_MED" 3) | $(awk -v a="$NV" -v b="$V_MED" 'BEGIN { print (a <= 0.1 * b ? "yes" : "**no**") }') |")
+
+    # One story changed: a sentence appended to the Italian text of the first generated
+    # story (a new sentence each run, so that every run has a change to publish).
+    STORY=$(cd "$SITE/content/stories" && ls -d -- *-00001 | head -n1)
+    cv=(); cvc=(); ch=()
+    for r in $(seq 1 "$REB_RUNS"); do
+        line="Frase aggiunta per il benchmark, modifica numero $r."
+        printf '\n%s\n' "$line" >>"$SITE/content/stories/$STORY/index.it.md"
+        measure "$LOGS/vetrina-onechange-$r.log" "$VETRINA" build --root "$SITE" --output "$VOUT" --now "$NOW" \
+            || die "Vetrina's one-story rebuild failed (N=$N)"
+        cv+=("$WALL"); cvc+=("$CPU")
+        grep -qs "modifica numero $r\." "$VOUT/storie/$STORY/index.html" \
+            || warn "the changed sentence is not in Vetrina's output ($VOUT/storie/$STORY/index.html)"
+        if [ "$HUGO" = 1 ]; then
+            printf '\n%s\n' "$line" >>"$HSITE/content/it/stories/$STORY.md"
+            measure "$LOGS/hugo-onechange-$r.log" hugo --source "$HSITE" --destination "$HOUT" --quiet \
+                || die "Hugo's one-story rebuild failed (N=$N)"
+            ch+=("$WALL")
+        fi
+    done
+    CV=$(echo "${cv[*]}" | median)
+    CV_SAID=$(summary_line "$LOGS/vetrina-onechange-$REB_RUNS.log")
+    CH="–"; [ "$HUGO" = 1 ] && CH=$(echo "${ch[*]}" | median)
+    REBUILD_ROWS+=("| $N | one story changed | $CV | $(echo "${cvc[*]}" | median) | $(div "$CV" "$V_MED" 3) | $CH | $CV_SAID |")
+    REBUILD_ROWS+=("| $N | (floor: \`cp -r\` of Vetrina's full output) | $COPY | | $(div "$COPY" "$V_MED" 3) | | |")
+    if [ "$HUGO" = 1 ]; then
+        say "N=$N done: Vetrina $V_MED s, Hugo $H_MED s, ratio $RATIO"
+    else
+        say "N=$N done: Vetrina $V_MED s"
+    fi
+done
+
+if [ -n "${FULL_V[1000]:-}" ] && [ -n "${FULL_V[10000]:-}" ]; then
+    G=$(div "${FULL_V[10000]}" "${FULL_V[1000]}" 2)
+    CHECKS+=("| near-linear: time(10k) / time(1k) ≤ 11 | $G | $(awk -v g="$G" 'BEGIN { print (g <= 11 ? "yes" : "**no**") }') |")
+fi
+
+# ---------------------------------------------------------------------------------------
+# Report
+
+CPU=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+MEM=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
+REV=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [ -n "$(git -C "$ROOT" status --porcelain -- src Cargo.toml Cargo.lock 2>/dev/null)" ]; then
+    REV="$REV + uncommitted changes in src/ or Cargo.*"
+fi
+KERNEL=$(uname -sr)
+RUSTC=$(rustc --version 2>/dev/null || echo unknown)
+
+report() {
+    echo "# Vetrina benchmark"
+    echo
+    echo "Run on $(date -u '+%Y-%m-%d %H:%M UTC') with \`bash bench/run.sh\` (sizes: $SIZES; seed $SEED; build date $NOW)."
+    echo
+    echo "| machine | |"
+    echo "| --- | --- |"
+    echo "| cores (nproc) | $(nproc) |"
+    echo "| CPU | $CPU |"
+    echo "| memory | $MEM |"
+    echo "| kernel | $KERNEL |"
+    echo "| load average (1, 5, 15 min) at the start, at the end | $LOAD_START; $(cut -d' ' -f1-3 /proc/loadavg) |"
+    echo "| Vetrina | git $REV, $RUSTC, \`cargo build --release\` |"
+    echo "| Hugo | $HUGO_VERSION |"
+    echo
+    if [ "$BUSY" = 1 ]; then
+        echo "**The machine was busy** (load average $LOAD_START at the start, on $(nproc) cores):"
+        echo "other processes competed for the CPU, so wall times are inflated and noisy; CPU times"
+        echo "(user + system) are the steadier figure, and the ratio comes from alternating runs."
+        echo
+    fi
+    echo "## Full builds"
+    echo
+    echo "Each story is in 4 languages; the Vetrina site also holds the demo site (projects, news,"
+    echo "events, pages, 6 stories with pictures). Clean output folder and image cache each run;"
+    echo "the two tools alternate. Wall time is the median of the runs, peak memory the largest."
+    echo
+    echo "| stories | tool | wall (s, median) | range (s) | CPU user+sys (s, median) | HTML files | files | MiB | HTML pages/s | peak RSS (MiB) |"
+    echo "| ---: | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+    printf '%s\n' "${ROWS[@]}"
+    echo
+    echo "## Rebuilds"
+    echo
+    echo "Into the output of a full build, nothing touched (no change), or after a sentence is"
+    echo "appended to one story's \`index.it.md\` (one story changed). Median of the runs."
+    echo
+    echo "| stories | rebuild | Vetrina wall (s) | Vetrina CPU (s) | × full build | Hugo wall (s) | Vetrina said |"
+    echo "| ---: | --- | ---: | ---: | ---: | ---: | --- |"
+    printf '%s\n' "${REBUILD_ROWS[@]}"
+    echo
+    if [ "${#CHECKS[@]}" -gt 0 ]; then
+        echo "## Targets of issue 10"
+        echo
+        echo "| target | measured | holds |"
+        echo "| --- | ---: | --- |"
+        printf '%s\n' "${CHECKS[@]}"
+        echo
+    fi
+}
+
+mkdir -p "$(dirname "$RESULTS")"
+report | tee "$RESULTS"
+say "written to $RESULTS (corpora, outputs and logs in $WORK)"
