@@ -75,3 +75,30 @@ fn sitemap_lists_real_pages_with_alternates_and_robots_points_to_it() {
         "User-agent: *\nAllow: /\n\nSitemap: https://vetrina.example.org/sitemap.xml\n"
     );
 }
+
+#[test]
+fn link_previews_use_a_story_picture_only_with_social_consent() {
+    let t = demo_copy();
+    assert!(build(t.path()).ok());
+    let out = t.path().join("public");
+    let og = |page: &str| {
+        let html = read(&out, page);
+        let at = html
+            .find(r#"<meta property="og:image" content=""#)
+            .expect("og:image")
+            + 35;
+        html[at..at + html[at..].find('"').unwrap()].to_string()
+    };
+    // scope: [web] — the site's own picture, never the participant's.
+    let web_only = og("storie/dal-tirocinio-in-cucina-al-contratto/index.html");
+    assert!(
+        web_only.starts_with("https://vetrina.example.org/share.") && web_only.ends_with(".png"),
+        "{web_only}"
+    );
+    // scope: [web, social] — the story's picture.
+    assert_eq!(
+        og("storie/italiano-e-competenze-al-centro-per-l-impiego/index.html"),
+        "https://vetrina.example.org/storie/italiano-e-competenze-al-centro-per-l-impiego/cover-1200.jpg"
+    );
+    assert!(og("index.html").contains("/share."));
+}

@@ -280,7 +280,7 @@ pub enum Scope {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-#[allow(dead_code)] // reference, date and scope: required on record, never published
+#[allow(dead_code)] // reference and date: required on record, never published
 pub struct ConsentFm {
     pub reference: String,
     pub date: Date,

@@ -267,6 +267,8 @@ struct Common {
     langs: Vec<LangLink>,
     alternates: Vec<Alternate>,
     og_locale: String,
+    /// The link-preview picture: the site's own, unless the page sets one.
+    og_image: String,
     og_locale_alternates: Vec<String>,
     eu: EuBand,
     footer: Footer,
@@ -409,6 +411,9 @@ pub fn page(s: &Shared, route: &Route, diags: &mut Diagnostics) -> Option<(Strin
     let mut common = common(&cx, route, &title, updated, &translated_in);
     if let Some(d) = description {
         common.description = d;
+    }
+    if let Some(img) = ctx.get("og_image").and_then(|v| v.as_str()) {
+        common.og_image = img.to_string();
     }
     ctx.insert("lang", &common.lang);
     ctx.insert("page_path", &common.page_path);
@@ -623,6 +628,14 @@ fn common(cx: &Cx, route: &Route, title: &str, updated: Date, translated_in: &[S
         langs,
         alternates,
         og_locale: cx.s.i18n.og_locale(l).to_string(),
+        og_image: format!(
+            "{}{}",
+            site.base_url,
+            cx.s.statics
+                .get("share.png")
+                .map(String::as_str)
+                .unwrap_or("/share.png")
+        ),
         og_locale_alternates: translated_in
             .iter()
             .filter(|c| c.as_str() != l)
@@ -1068,6 +1081,15 @@ fn story(cx: &Cx, key: &str, ctx: &mut Context, diags: &mut Diagnostics) -> Opti
         themes: doc.fm.themes.clone(),
     };
     ctx.insert("description", &view.card.summary);
+    // A participant's picture goes to social networks' previews only with consent for them.
+    let social = doc
+        .fm
+        .consent
+        .as_ref()
+        .is_none_or(|c| c.value.scope.contains(&Scope::Social));
+    if social && let Some(img) = &view.image {
+        ctx.insert("og_image", &img.src);
+    }
     ctx.insert("story", &view);
     ctx.insert("content_lang", &doc.lang);
     let updated = doc.fm.updated.unwrap_or(doc.fm.date);
@@ -1129,6 +1151,9 @@ fn news(cx: &Cx, key: &str, ctx: &mut Context, diags: &mut Diagnostics) -> Optio
             .collect(),
     };
     ctx.insert("description", &view.card.summary);
+    if let Some(img) = &view.image {
+        ctx.insert("og_image", &img.src);
+    }
     ctx.insert("news", &view);
     ctx.insert("content_lang", &doc.lang);
     let updated = doc.fm.updated.unwrap_or(doc.fm.date);
