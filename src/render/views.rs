@@ -27,6 +27,9 @@ pub struct Shared<'a> {
     pub pictures: &'a Pictures,
     /// Theme static files: name in the theme → published root path (fingerprinted).
     pub statics: &'a HashMap<String, String>,
+    /// Stories newest first, sorted once per build: every list, hub and sheet reuses it
+    /// (sorting per page made builds grow with the square of the number of stories).
+    sorted_stories: Vec<&'a Entity<StoryFm>>,
 }
 
 impl<'a> Shared<'a> {
@@ -43,6 +46,7 @@ impl<'a> Shared<'a> {
             i18n,
             pictures,
             statics,
+            sorted_stories: sort_stories(site),
         }
     }
 }
@@ -717,7 +721,7 @@ fn home(cx: &Cx, ctx: &mut Context, diags: &mut Diagnostics) -> PageParts {
     ctx.insert("description", &summary);
     let projects: Vec<ProjectCard> = site.projects.iter().map(|p| project_card(cx, p)).collect();
     ctx.insert("projects", &projects);
-    let mut stories = sorted_stories(site);
+    let mut stories = cx.s.sorted_stories.clone();
     stories.truncate(3);
     let cards: Vec<StoryCard> = stories.iter().map(|s| story_card(cx, s)).collect();
     ctx.insert("stories", &cards);
@@ -948,11 +952,13 @@ fn project(cx: &Cx, key: &str, ctx: &mut Context, diags: &mut Diagnostics) -> Op
     );
     ctx.insert("project", &view);
     ctx.insert("content_lang", &doc.lang);
-    let stories: Vec<StoryCard> = sorted_stories(site)
-        .into_iter()
-        .filter(|s| s.source(&site.langs).fm.project.value == key)
-        .map(|s| story_card(cx, s))
-        .collect();
+    let stories: Vec<StoryCard> =
+        cx.s.sorted_stories
+            .iter()
+            .copied()
+            .filter(|s| s.source(&site.langs).fm.project.value == key)
+            .map(|s| story_card(cx, s))
+            .collect();
     ctx.insert("stories", &stories);
     let events: Vec<EventCard> = site
         .events
@@ -973,7 +979,7 @@ fn project(cx: &Cx, key: &str, ctx: &mut Context, diags: &mut Diagnostics) -> Op
     ))
 }
 
-fn sorted_stories(site: &Site) -> Vec<&Entity<StoryFm>> {
+fn sort_stories(site: &Site) -> Vec<&Entity<StoryFm>> {
     let mut v: Vec<&Entity<StoryFm>> = site.stories.iter().collect();
     v.sort_by(|a, b| {
         let (da, db) = (a.source(&site.langs).fm.date, b.source(&site.langs).fm.date);
@@ -1015,7 +1021,7 @@ fn story_card(cx: &Cx, s: &Entity<StoryFm>) -> StoryCard {
 fn story_list(cx: &Cx, n: usize, ctx: &mut Context) -> PageParts {
     let site = cx.site();
     let per = site.config.stories_per_page.unwrap_or(12).max(1);
-    let all = sorted_stories(site);
+    let all = &cx.s.sorted_stories;
     let pages = all.len().div_ceil(per).max(1);
     let cards: Vec<StoryCard> = all
         .iter()
@@ -1544,11 +1550,13 @@ fn region(cx: &Cx, key: &str, ctx: &mut Context) -> PageParts {
     let pa: Vec<EventCard> = past.into_iter().rev().map(|e| event_card(cx, e)).collect();
     ctx.insert("upcoming", &up);
     ctx.insert("past", &pa);
-    let stories: Vec<StoryCard> = sorted_stories(site)
-        .into_iter()
-        .filter(|s| s.source(&site.langs).fm.region.value == key)
-        .map(|s| story_card(cx, s))
-        .collect();
+    let stories: Vec<StoryCard> =
+        cx.s.sorted_stories
+            .iter()
+            .copied()
+            .filter(|s| s.source(&site.langs).fm.region.value == key)
+            .map(|s| story_card(cx, s))
+            .collect();
     ctx.insert("stories", &stories);
     let mut news: Vec<&Entity<NewsFm>> = site
         .news
