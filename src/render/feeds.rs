@@ -44,6 +44,7 @@ fn rfc3339(d: Date) -> String {
     format!("{d}T00:00:00Z")
 }
 
+/// The site's host name, for calendar UIDs and feed tag URIs.
 pub fn host(site: &Site) -> String {
     site.base_url
         .split("://")

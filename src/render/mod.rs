@@ -118,15 +118,7 @@ pub fn render(
 /// Every calendar of the site, in every language: all events, each event, each region's and
 /// each project's events.
 fn calendars(site: &Site, plan: &Plan) -> Vec<(String, Vec<u8>)> {
-    let host = site
-        .base_url
-        .split("://")
-        .nth(1)
-        .unwrap_or(&site.base_url)
-        .split('/')
-        .next()
-        .unwrap_or("localhost")
-        .to_string();
+    let host = feeds::host(site);
     let dl = site.default_lang();
     let mut files = Vec::new();
     for lang in &site.langs {
