@@ -186,8 +186,9 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
-/// Keeps an id usable as an attribute value and as a token of `aria-labelledby`.
-fn safe_id(id: &str, fallback: &str) -> String {
+/// Keeps an id usable as an attribute value, a token of `aria-labelledby` and inside a CSS
+/// attribute selector. Shared with the map.
+pub(super) fn safe_id(id: &str, fallback: &str) -> String {
     if id.is_empty() {
         return fallback.to_string();
     }
@@ -203,8 +204,8 @@ fn safe_id(id: &str, fallback: &str) -> String {
 }
 
 /// Escapes text for an attribute or element content of inline SVG, and drops the control
-/// characters that HTML forbids.
-fn esc(s: &str) -> String {
+/// characters that HTML forbids. Shared with the map.
+pub(super) fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

@@ -5,6 +5,7 @@
 //! deterministic: the same tiles give the same bytes. Every caller string is escaped here; the
 //! geography is never mirrored, only the text direction follows the page language.
 
+use super::chart::{esc, safe_id};
 use std::fmt::Write;
 
 /// One region as the map draws it. Text is in the page language and is escaped by the map.
@@ -461,41 +462,6 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
         lines.push(line);
     }
     lines
-}
-
-/// Keeps an id usable both as an XML attribute and inside a CSS attribute selector.
-fn safe_id(id: &str, fallback: &str) -> String {
-    if id.is_empty() {
-        return fallback.to_string();
-    }
-    id.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect()
-}
-
-/// Escapes text for an attribute or element content of inline SVG, and drops the control
-/// characters that HTML forbids (they could only come from a typo in the sources).
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\t' | '\n' | '\r' => out.push(' '),
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
