@@ -82,6 +82,10 @@ pub struct Report {
     pub images_processed: usize,
     pub images_reused: usize,
     pub taken_down: Vec<TakenDownStory>,
+    /// Pages in the search index per language, and the time the index took.
+    pub search_pages: Vec<(String, usize)>,
+    pub search_urls: Vec<String>,
+    pub search_elapsed: Duration,
     pub elapsed: Duration,
 }
 
@@ -197,6 +201,12 @@ fn run(opts: &BuildOptions, write_output: bool) -> Report {
     report.images_reused = pictures.reused;
     let minify = opts.minify.or(site.config.minify).unwrap_or(true);
     let out = render::render(&site, plan, &theme, &pictures, minify, diags);
+    if let Some(s) = &out.search {
+        report.search_pages = s.pages.clone();
+        report.search_urls = s.urls.clone();
+        report.search_elapsed = s.elapsed;
+    }
+    let diags = &mut report.diagnostics;
     if write_output && !diags.has_errors() {
         match write::write(&output, &out) {
             Ok(s) => {

@@ -108,6 +108,19 @@ fn main() -> ExitCode {
                     report.images_processed,
                     report.images_reused
                 );
+                if !report.search_pages.is_empty() {
+                    let per_lang: Vec<String> = report
+                        .search_pages
+                        .iter()
+                        .map(|(l, n)| format!("{l} {n}"))
+                        .collect();
+                    eprintln!(
+                        "Search index: {} pages ({}) in {} ms.",
+                        report.search_urls.len(),
+                        per_lang.join(", "),
+                        report.search_elapsed.as_millis()
+                    );
+                }
                 ExitCode::SUCCESS
             } else {
                 fail_summary(&report);

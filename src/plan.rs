@@ -25,6 +25,7 @@ pub enum Kind {
     Event(String),
     RegionList,
     Region(String),
+    Search,
     NotFound,
 }
 
@@ -44,6 +45,7 @@ impl Kind {
             Kind::Event(_) => "event",
             Kind::RegionList => "regions",
             Kind::Region(_) => "region",
+            Kind::Search => "search",
             Kind::NotFound => "404",
         }
     }
@@ -139,7 +141,7 @@ impl Plan {
 }
 
 fn static_kind(kind: &str) -> Option<&'static str> {
-    const KINDS: [&str; 13] = [
+    const KINDS: [&str; 14] = [
         "home",
         "projects",
         "project",
@@ -152,6 +154,7 @@ fn static_kind(kind: &str) -> Option<&'static str> {
         "event",
         "regions",
         "region",
+        "search",
         "404",
     ];
     KINDS.iter().copied().find(|k| *k == kind)
@@ -245,6 +248,9 @@ pub fn plan(site: &Site, diags: &mut Diagnostics) -> Plan {
         for r in &REGIONS {
             let path = format!("{pre}/{}/{}/", s.regions, r.slug(l));
             add(&mut p, Kind::Region(r.key.to_string()), path, false);
+        }
+        if site.config.search.unwrap_or(true) {
+            add(&mut p, Kind::Search, format!("{pre}/{}/", s.search), false);
         }
         for e in &site.pages {
             let slug = slug_of(e, l, site, |fm| fm.slug.as_ref().map(|s| s.value.as_str()));

@@ -165,6 +165,7 @@ mod tests {
                 .map(|(p, c)| (p.to_string(), c.as_bytes().to_vec()))
                 .collect(),
             copies: Vec::new(),
+            search: None,
         }
     }
 

@@ -152,7 +152,7 @@ fn names_never_reach_web_addresses_or_file_names() {
 fn assert_absent_everywhere(out: &std::path::Path, needles: &[&str]) {
     for (path, bytes) in tree(out) {
         let p = path.to_string_lossy();
-        let text = String::from_utf8_lossy(&bytes);
+        let text = readable(&bytes);
         for n in needles {
             assert!(!p.contains(n), "{p} still carries {n}");
             assert!(!text.contains(n), "{p} still mentions {n}");
@@ -171,6 +171,10 @@ fn expired_consent_takes_the_story_down_everywhere() {
             .join("index.html")
             .exists()
     );
+    // The story is in the search index until its consent expires.
+    let index = search_index_text(&t.path().join("public"));
+    assert!(index.contains("Dal tirocinio in cucina al contratto"));
+    assert!(index.contains(&format!("/storie/{SLUG}/")));
     for f in [STORY, STORY_EN] {
         edit(t.path(), f, "expires: 2028-04-20", "expires: 2026-11-24");
     }

@@ -44,6 +44,8 @@ pub struct Sections {
     pub regions: String,
     /// File name (without `.ics`) of the calendars: `calendario`, `calendar`.
     pub calendar: String,
+    /// The search page: `cerca`, `search`.
+    pub search: String,
 }
 
 impl Sections {
@@ -56,6 +58,7 @@ impl Sections {
             events: "events".into(),
             regions: "regions".into(),
             calendar: "calendar".into(),
+            search: "search".into(),
         }
     }
 }
@@ -343,6 +346,7 @@ fn languages(config: &ConfigFile, src: &SourceText, diags: &mut Diagnostics) -> 
                 events: pick(s.events, english.events),
                 regions: pick(s.regions, english.regions),
                 calendar: pick(s.calendar, english.calendar),
+                search: pick(s.search, english.search),
             },
             None => english,
         };
@@ -353,6 +357,7 @@ fn languages(config: &ConfigFile, src: &SourceText, diags: &mut Diagnostics) -> 
             &sections.events,
             &sections.regions,
             &sections.calendar,
+            &sections.search,
         ] {
             if regions::slugify(seg) != *seg {
                 let pos = src

@@ -48,6 +48,9 @@ pub struct ConfigFile {
     /// Minify the HTML (with its inline CSS and JavaScript); on by default.
     #[serde(default)]
     pub minify: Option<bool>,
+    /// Build the search index and the search page of every language; on by default.
+    #[serde(default)]
+    pub search: Option<bool>,
     /// The figure that shades the map of Italy on the regions page.
     #[serde(default)]
     pub map: Option<MapConfig>,
@@ -101,6 +104,7 @@ pub struct SectionNames {
     pub events: Option<String>,
     pub regions: Option<String>,
     pub calendar: Option<String>,
+    pub search: Option<String>,
 }
 
 // ---------------------------------------------------------------- content

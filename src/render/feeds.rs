@@ -231,7 +231,7 @@ pub fn sitemap(site: &Site, plan: &Plan) -> Vec<(String, Vec<u8>)> {
     // Group the real (non-fallback) pages of each entity or list across languages.
     let mut groups: BTreeMap<(&'static str, String), Vec<(&str, &str)>> = BTreeMap::new();
     for r in &plan.routes {
-        if r.fallback || matches!(r.kind, Kind::NotFound) {
+        if r.fallback || matches!(r.kind, Kind::NotFound | Kind::Search) {
             continue;
         }
         let key = match &r.kind {

@@ -10,8 +10,11 @@ pub mod i18n;
 pub mod ics;
 pub mod map;
 pub mod markdown;
+mod search;
 mod templates;
 mod views;
+
+pub use search::{SEARCH_DIR, SearchStats};
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -34,6 +37,8 @@ pub struct Output {
     pub files: Vec<(String, Vec<u8>)>,
     /// Files copied as they are: (path relative to the output folder, source file).
     pub copies: Vec<(String, PathBuf)>,
+    /// What the search index holds, if the site has search.
+    pub search: Option<SearchStats>,
 }
 
 /// Renders every route of `plan`. Template and Markdown problems are diagnostics.
@@ -52,14 +57,17 @@ pub fn render(
         .collect();
     let i18n = Arc::new(I18n::load(&theme.i18n, &site.i18n_overrides, &langs, diags));
     let plan = Arc::new(plan);
-    let Some(tera) = templates::engine(theme, i18n.clone(), plan.clone(), diags) else {
+    let statics: Arc<HashMap<String, String>> = Arc::new(
+        theme
+            .statics
+            .iter()
+            .map(|(rel, published, _)| (rel.clone(), format!("/{published}")))
+            .collect(),
+    );
+    let Some(tera) = templates::engine(theme, i18n.clone(), plan.clone(), statics.clone(), diags)
+    else {
         return Output::default();
     };
-    let statics: HashMap<String, String> = theme
-        .statics
-        .iter()
-        .map(|(rel, published, _)| (rel.clone(), format!("/{published}")))
-        .collect();
     let ctx = views::Shared::new(site, &plan, &i18n, pictures, &statics);
 
     type Rendered = (Option<(String, Vec<u8>)>, Diagnostics);
@@ -82,10 +90,31 @@ pub fn render(
         })
         .collect();
     let mut out = Output::default();
+    let mut rendered = Vec::with_capacity(results.len());
     for (file, d) in results {
         diags.extend(d);
-        out.files.extend(file);
+        rendered.push(file);
     }
+    if site.config.search.unwrap_or(true) && !diags.has_errors() {
+        let pages = plan
+            .routes
+            .iter()
+            .zip(&rendered)
+            .filter(|(r, _)| search::indexed(r))
+            .filter_map(|(r, f)| Some((r, f.as_ref()?.1.as_slice())));
+        match search::index(pages) {
+            Ok((files, stats)) => {
+                out.files.extend(files);
+                out.search = Some(stats);
+            }
+            Err(e) => diags.file_error(
+                std::path::Path::new("site.yaml"),
+                format!("the search index could not be built: {e}"),
+                "this is a fault in Vetrina, please report it; meanwhile `search: false` in site.yaml builds the site without search",
+            ),
+        }
+    }
+    out.files.extend(rendered.into_iter().flatten());
     out.files.extend(calendars(site, &plan));
     out.files.extend(atom_feeds(site, &plan));
     out.files.extend(feeds::sitemap(site, &plan));

@@ -6,8 +6,11 @@
 //! - `plural(key="…", n=3)`: the string in the plural form CLDR chooses for `n` in the page's
 //!   language, with `{n}` replaced by the number;
 //! - `url(kind="project", key="puoi", lang="en")`: a link, relative to the current page, to any
-//!   page of the site (`lang` defaults to the page's language).
+//!   page of the site (`lang` defaults to the page's language);
+//! - `asset(path="style.css")`: a link, relative to the current page, to a file of the theme's
+//!   `static/` folder under its published name (CSS and JavaScript carry a content hash).
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -22,9 +25,31 @@ pub fn engine(
     theme: &Theme,
     i18n: Arc<I18n>,
     plan: Arc<Plan>,
+    statics: Arc<HashMap<String, String>>,
     diags: &mut Diagnostics,
 ) -> Option<Tera> {
     let mut tera = Tera::new();
+    tera.register_function(
+        "asset",
+        move |kw: Kwargs, state: &State| -> tera::TeraResult<String> {
+            let path: String = kw.must_get("path")?;
+            let from: String = state
+                .get::<String>("page_path")?
+                .unwrap_or_else(|| "/".into());
+            match statics.get(path.trim_start_matches('/')) {
+                Some(published) => Ok(href(&from, published)),
+                None => {
+                    let known: Vec<&str> = statics.keys().map(String::as_str).collect();
+                    let hint = crate::diag::did_you_mean(&path, known.iter().copied())
+                        .map(|s| format!(" Did you mean `{s}`?"))
+                        .unwrap_or_default();
+                    Err(tera::Error::message(format!(
+                        "asset(): the theme has no file `static/{path}`.{hint}"
+                    )))
+                }
+            }
+        },
+    );
     tera.autoescape_on(vec![".html", ".svg", ".xml"]);
     let plurals = i18n.clone();
     tera.register_function(

@@ -279,6 +279,8 @@ struct Common {
     fallback: bool,
     fallback_lang: String,
     fallback_lang_name: String,
+    /// Whether the page's text goes into the search index (`data-pagefind-body`).
+    indexed: bool,
 }
 
 #[derive(Serialize)]
@@ -334,6 +336,58 @@ struct EventCard {
 struct YearGroup {
     year: i16,
     events: Vec<EventCard>,
+}
+
+/// The search page: the form, where the index is, and the interface strings its script
+/// needs (the plural forms of the result count among them), as JSON.
+fn search(
+    cx: &Cx,
+    ctx: &mut Context,
+    diags: &mut Diagnostics,
+) -> (&'static str, String, Date, Vec<String>) {
+    let l = cx.l();
+    let mut strings = serde_json::Map::new();
+    for key in [
+        "search_loading",
+        "search_empty",
+        "search_none",
+        "search_results",
+    ] {
+        let value = match cx.s.i18n.entry(l, key) {
+            Some(super::i18n::Entry::Text(t)) => serde_json::Value::from(t.as_str()),
+            Some(super::i18n::Entry::Plural(forms)) => serde_json::Value::from(
+                forms
+                    .iter()
+                    .map(|(k, v)| (k.clone(), serde_json::Value::from(v.as_str())))
+                    .collect::<serde_json::Map<_, _>>(),
+            ),
+            None => {
+                diags.file_error(
+                    std::path::Path::new("themes/default/templates/search.html"),
+                    format!("missing interface string `{key}` for language `{l}`"),
+                    cx.s.i18n.missing_help(l, key),
+                );
+                continue;
+            }
+        };
+        strings.insert(key.to_string(), value);
+    }
+    // `</` may not appear inside a <script> element.
+    let json = serde_json::Value::Object(strings)
+        .to_string()
+        .replace("</", "<\\/");
+    ctx.insert("search_strings", &json);
+    ctx.insert("search_locale", &cx.lang.locale);
+    ctx.insert(
+        "search_bundle",
+        &cx.root_link(&format!("/{}/pagefind.js", crate::render::SEARCH_DIR)),
+    );
+    (
+        "search.html",
+        i18n(cx, "search_title"),
+        content_date(cx.site()),
+        all_langs(cx.site()),
+    )
 }
 
 /// Builds the template name and context of one route, or reports why it cannot.
@@ -401,6 +455,7 @@ pub fn page(s: &Shared, route: &Route, diags: &mut Diagnostics) -> Option<(Strin
             )
         }
         Kind::Region(key) => region(&cx, key, &mut ctx),
+        Kind::Search => search(&cx, &mut ctx, diags),
         Kind::NotFound => (
             "404.html",
             i18n(&cx, "not_found_title"),
@@ -521,6 +576,7 @@ fn common(cx: &Cx, route: &Route, title: &str, updated: Date, translated_in: &[S
             Kind::NewsList | Kind::News(_) => "news-list",
             Kind::EventList | Kind::Event(_) => "events",
             Kind::RegionList | Kind::Region(_) => "regions",
+            Kind::Search => "search",
             _ => "",
         }
     };
@@ -531,8 +587,10 @@ fn common(cx: &Cx, route: &Route, title: &str, updated: Date, translated_in: &[S
         ("news-list", "nav_news"),
         ("events", "nav_events"),
         ("regions", "nav_regions"),
+        ("search", "nav_search"),
     ]
     .iter()
+    .filter(|(k, _)| cx.s.plan.path(k, "", l).is_some())
     .map(|(k, label)| Link {
         label: i18n(cx, label),
         href: cx.link(k, ""),
@@ -666,6 +724,7 @@ fn common(cx: &Cx, route: &Route, title: &str, updated: Date, translated_in: &[S
             .map(|l| l.name.clone())
             .unwrap_or_default(),
         fallback_lang,
+        indexed: site.config.search.unwrap_or(true) && super::search::indexed(route),
     }
 }
 

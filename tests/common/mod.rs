@@ -124,3 +124,29 @@ pub fn one_error(r: &Report) -> String {
     );
     errs.into_iter().next().unwrap()
 }
+
+/// A file's text; gzip-compressed files (Pagefind's index and fragments) are decompressed
+/// first, so that a search for a word in the output also searches the search index.
+pub fn readable(bytes: &[u8]) -> String {
+    use std::io::Read;
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        let mut out = Vec::new();
+        if flate2::read::GzDecoder::new(bytes)
+            .read_to_end(&mut out)
+            .is_ok()
+        {
+            return String::from_utf8_lossy(&out).into_owned();
+        }
+    }
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// The decompressed text of every file of the search index.
+pub fn search_index_text(out: &Path) -> String {
+    tree(&out.join("pagefind"))
+        .iter()
+        .filter(|(p, _)| !p.to_string_lossy().ends_with(".js"))
+        .map(|(_, b)| readable(b))
+        .collect::<Vec<_>>()
+        .join("\n")
+}

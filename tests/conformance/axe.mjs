@@ -30,6 +30,8 @@ const VIEWPORTS = [
 ];
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const MISSING_URL = '/__vetrina-conformance-missing-page__/';
+// A word every language's search index holds in the demo site: a project's acronym.
+const SEARCH_WORD = process.env.SEARCH_WORD || 'PUOI';
 // Folders under a section that hold list pagination rather than detail pages.
 const PAGINATION_DIR = /^(page|pagina|pages|\d+)$/i;
 
@@ -251,6 +253,27 @@ async function checkPage(context, page, target, vp, state, pub) {
   // Let web fonts settle (they change layout and so axe's contrast checks).
   await page.evaluate(() => document.fonts.ready.then(() => true)).catch(() => {});
 
+  // A search page is checked with results on it: search for a word every language's index
+  // has (the acronym of a project), by keyboard, as a visitor would.
+  if (await page.$('form[data-search]')) {
+    await page.focus('form[data-search] input[type=search]');
+    await page.keyboard.type(SEARCH_WORD);
+    await page.keyboard.press('Enter');
+    try {
+      await page.waitForSelector('#search-results li a', { timeout: 15000 });
+      const n = await page.$$eval('#search-results li', (l) => l.length);
+      const said = (await page.textContent('[role=status]')) || '';
+      if (!said.trim()) finding(label, vp.name, 'search', 'the result count was not announced in the status region');
+      if (vp === VIEWPORTS[0]) console.log(`search ${label}: ${n} result(s) shown for ${SEARCH_WORD}; status: ${said.trim()}`);
+    } catch {
+      const said = await page.textContent('[role=status]').catch(() => '');
+      finding(label, vp.name, 'search', `searching for ${SEARCH_WORD} showed no results (status: ${JSON.stringify(said)})`);
+    }
+    if (await page.isVisible('#search-unavailable')) {
+      finding(label, vp.name, 'search', 'the page says search is unavailable although it is served over HTTP');
+    }
+  }
+
   if (vp === VIEWPORTS[0]) {
     const s = await structure(page);
     if (!s.lang) finding(label, vp.name, 'structure', '<html> has no (or an empty) lang attribute');
@@ -349,6 +372,13 @@ async function screenshots(page, state, disc, pub, artifacts) {
   }
   if (arStory) shots.push({ name: 'ar-story', url: arStory });
   else warn('no Arabic story page found for screenshots');
+  // The search pages with results (the page runs the query given in ?q=).
+  for (const lang of ['', 'ar']) {
+    const s = (disc.sections[lang] || []).find((x) => {
+      try { return fs.readFileSync(path.join(pub, x.rel, 'index.html'), 'utf8').includes('data-search'); } catch { return false; }
+    });
+    if (s) shots.push({ name: `${lang || 'it'}-search`, url: `/${s.rel}/?q=${encodeURIComponent(SEARCH_WORD)}`, wait: '#search-results li a' });
+  }
 
   const saved = [];
   for (const s of shots) {
@@ -361,6 +391,7 @@ async function screenshots(page, state, disc, pub, artifacts) {
           warn(`screenshot ${s.name} (${s.url}) answered HTTP ${resp.status()}`);
         }
         await page.waitForLoadState('networkidle', { timeout: 5000 }).catch(() => {});
+        if (s.wait) await page.waitForSelector(s.wait, { timeout: 15000 }).catch(() => warn(`screenshot ${s.name}: ${s.wait} never appeared`));
         await page.screenshot({ path: file, fullPage: true });
         saved.push(file);
       } catch (e) {

@@ -1,0 +1,158 @@
+//! The search index: Pagefind, used as a library. The rendered pages are indexed in memory
+//! during the build and Pagefind's files (one index per language, chosen by the browser from
+//! the page's `<html lang>`) are published under `/pagefind/`. Nothing is read back from disk.
+//!
+//! Only pages that carry content of their own are indexed: project sheets, stories, news,
+//! pages, events and region hubs, in the languages they are written in. Pages that show
+//! another language's text (fallbacks) are left out, and so are lists, the home page and the
+//! 404 page. Stories taken down for consent never reach the renderer, so never the index.
+
+use std::time::{Duration, Instant};
+
+use pagefind::api::PagefindIndex;
+use pagefind::options::PagefindServiceConfig;
+
+use crate::plan::{Kind, Route};
+
+/// A file of the index: (path in the output, bytes).
+type GeneratedFile = (String, Vec<u8>);
+
+/// The folder of the search files in the output.
+pub const SEARCH_DIR: &str = "pagefind";
+
+/// What the index holds, for the build report and the tests.
+#[derive(Debug, Default, Clone)]
+pub struct SearchStats {
+    /// Pages indexed per language, in the order first met.
+    pub pages: Vec<(String, usize)>,
+    /// The address of every indexed page.
+    pub urls: Vec<String>,
+    /// Time spent indexing and writing the index out, in memory.
+    pub elapsed: Duration,
+}
+
+/// Whether a route's page goes into the search index.
+pub fn indexed(route: &Route) -> bool {
+    !route.fallback
+        && matches!(
+            route.kind,
+            Kind::Project(_)
+                | Kind::Story(_)
+                | Kind::News(_)
+                | Kind::Page(_)
+                | Kind::Event(_)
+                | Kind::Region(_)
+        )
+}
+
+/// Indexes `pages` (route, rendered HTML) and returns Pagefind's files, as (path in the
+/// output, bytes), sorted by path.
+pub fn index<'a>(
+    pages: impl Iterator<Item = (&'a Route, &'a [u8])>,
+) -> Result<(Vec<GeneratedFile>, SearchStats), String> {
+    let started = Instant::now();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .map_err(|e| format!("cannot start the search indexer: {e}"))?;
+    let mut stats = SearchStats::default();
+    let files = runtime.block_on(async {
+        let config = PagefindServiceConfig::builder().build();
+        let mut index = PagefindIndex::new(Some(config)).map_err(|e| e.to_string())?;
+        for (route, html) in pages {
+            let html = String::from_utf8_lossy(html).into_owned();
+            index
+                .add_html_file(None, Some(route.path.clone()), html)
+                .await
+                .map_err(|e| format!("cannot index {}: {e}", route.path))?;
+            match stats.pages.iter_mut().find(|(l, _)| *l == route.lang) {
+                Some((_, n)) => *n += 1,
+                None => stats.pages.push((route.lang.clone(), 1)),
+            }
+            stats.urls.push(route.path.clone());
+        }
+        index.get_files().await.map_err(|e| e.to_string())
+    })?;
+    let mut out: Vec<GeneratedFile> = files
+        .into_iter()
+        .filter_map(|f| {
+            let name = f.filename.to_string_lossy().replace('\\', "/");
+            published(&name).then(|| (format!("{SEARCH_DIR}/{name}"), f.contents))
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    stats.elapsed = started.elapsed();
+    Ok((out, stats))
+}
+
+/// Pagefind also produces its ready-made interfaces and a playground; the theme has its own
+/// search page, so only the index and the script that reads it are published.
+fn published(name: &str) -> bool {
+    !(name.starts_with("pagefind-ui")
+        || name.starts_with("pagefind-modular-ui")
+        || name.starts_with("pagefind-component-ui")
+        || name.starts_with("pagefind-highlight")
+        || name.starts_with("playground/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn route(kind: Kind, lang: &str, path: &str, fallback: bool) -> Route {
+        Route {
+            kind,
+            lang: lang.into(),
+            path: path.into(),
+            fallback,
+        }
+    }
+
+    #[test]
+    fn only_pages_with_their_own_text_are_indexed() {
+        assert!(indexed(&route(
+            Kind::Story("a".into()),
+            "it",
+            "/storie/a/",
+            false
+        )));
+        assert!(!indexed(&route(
+            Kind::Story("a".into()),
+            "fr",
+            "/fr/recits/a/",
+            true
+        )));
+        assert!(!indexed(&route(
+            Kind::StoryList(1),
+            "it",
+            "/storie/",
+            false
+        )));
+        assert!(!indexed(&route(Kind::Search, "it", "/cerca/", false)));
+    }
+
+    #[test]
+    fn writes_an_index_per_language() {
+        let it = route(Kind::Page("a".into()), "it", "/a/", false);
+        let en = route(Kind::Page("a".into()), "en", "/en/a/", false);
+        let html_it = b"<html lang=\"it\"><body><main data-pagefind-body><h1>Tirocinio in Lombardia</h1><p>Un percorso di inserimento lavorativo.</p></main></body></html>";
+        let html_en = b"<html lang=\"en\"><body><main data-pagefind-body><h1>Internship in Lombardy</h1><p>A work-integration path.</p></main></body></html>";
+        let (files, stats) = index([(&it, &html_it[..]), (&en, &html_en[..])].into_iter()).unwrap();
+        let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+        assert!(names.contains(&"pagefind/pagefind.js"), "{names:?}");
+        assert!(names.contains(&"pagefind/pagefind-entry.json"), "{names:?}");
+        assert!(names.iter().any(|n| n.starts_with("pagefind/pagefind.it")));
+        assert!(names.iter().any(|n| n.starts_with("pagefind/pagefind.en")));
+        assert!(!names.iter().any(|n| n.contains("-ui")), "{names:?}");
+        assert_eq!(stats.pages, vec![("it".into(), 1), ("en".into(), 1)]);
+        let entry = &files
+            .iter()
+            .find(|(n, _)| n == "pagefind/pagefind-entry.json")
+            .unwrap()
+            .1;
+        let entry = String::from_utf8_lossy(entry);
+        assert!(
+            entry.contains("\"it\"") && entry.contains("\"en\""),
+            "{entry}"
+        );
+    }
+}

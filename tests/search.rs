@@ -1,0 +1,159 @@
+//! Search: a Pagefind index per language written by the build, a search page per language
+//! with the site's interface strings, and only the pages that should be found in it.
+
+mod common;
+use common::*;
+use std::fs;
+
+const LANG_PAGES: [(&str, &str); 4] = [
+    ("it", "cerca/index.html"),
+    ("en", "en/search/index.html"),
+    ("fr", "fr/recherche/index.html"),
+    ("ar", "ar/search/index.html"),
+];
+
+#[test]
+fn every_language_has_a_search_page_and_an_index() {
+    let t = demo_copy();
+    let mut o = opts(t.path());
+    o.minify = Some(true);
+    let r = vetrina::build(&o);
+    assert!(r.ok(), "{}", rendered(&r));
+    let out = t.path().join("public");
+
+    // One index per language, with the page counts the build reports.
+    let entry: serde_json::Value =
+        serde_json::from_str(&read(&out, "pagefind/pagefind-entry.json")).unwrap();
+    let langs = entry["languages"].as_object().unwrap();
+    let mut codes: Vec<&str> = langs.keys().map(String::as_str).collect();
+    codes.sort();
+    assert_eq!(codes, ["ar", "en", "fr", "it"]);
+    for (lang, n) in &r.search_pages {
+        assert_eq!(
+            langs[lang]["page_count"].as_u64(),
+            Some(*n as u64),
+            "{lang}"
+        );
+        let hash = langs[lang]["hash"].as_str().unwrap();
+        assert!(
+            out.join(format!("pagefind/pagefind.{hash}.pf_meta"))
+                .exists()
+        );
+        assert!(out.join(format!("pagefind/wasm.{lang}.pagefind")).exists());
+    }
+    assert!(out.join("pagefind/pagefind.js").exists());
+    // Pagefind's ready-made interfaces are not published: the theme has its own page.
+    assert!(!out.join("pagefind/pagefind-ui.js").exists());
+
+    // Only the main content of a page is indexed, never the header or footer.
+    let index = search_index_text(&out);
+    assert!(index.contains("PUOI"), "the project sheets are indexed");
+    for outside_main in [
+        "Vai al contenuto",
+        "Ultimo aggiornamento",
+        "Skip to content",
+    ] {
+        assert!(!index.contains(outside_main), "{outside_main} is indexed");
+    }
+
+    for (lang, file) in LANG_PAGES {
+        let page = read(&out, file);
+        assert!(
+            page.contains(&format!("lang={lang}")) || page.contains(&format!("lang=\"{lang}\""))
+        );
+        assert!(page.contains("role=search"), "{file}");
+        assert!(page.contains("for=search-q"), "{file}");
+        // The script is the theme's, under its fingerprinted name, linked relatively.
+        let script = page
+            .split("src=")
+            .filter_map(|s| s.split(['>', ' ']).next())
+            .find(|s| s.contains("search."))
+            .unwrap_or_else(|| panic!("{file} loads no search script"))
+            .trim_matches('"');
+        assert!(!script.starts_with('/'), "{script}");
+        let resolved = std::path::Path::new(file).parent().unwrap().join(script);
+        let name = resolved.file_name().unwrap().to_string_lossy().to_string();
+        assert!(name.starts_with("search.") && name.len() == "search.12345678.js".len());
+        assert!(
+            fs::read_dir(&out)
+                .unwrap()
+                .any(|e| e.unwrap().file_name().to_string_lossy() == name)
+        );
+    }
+    // The interface strings are the site's, in the page's language, with its plural forms.
+    let ar = read(&out, "ar/search/index.html");
+    assert!(ar.contains("البحث في الموقع"));
+    let json = ar
+        .split("id=search-strings")
+        .nth(1)
+        .and_then(|s| s.split_once('>'))
+        .and_then(|(_, s)| s.split("</script>").next())
+        .unwrap();
+    let strings: serde_json::Value = serde_json::from_str(json).unwrap();
+    let forms = strings["search_results"].as_object().unwrap();
+    assert_eq!(forms.len(), 6, "Arabic has six plural forms: {forms:?}");
+    let home = read(&out, "index.html");
+    assert!(
+        home.contains("href=cerca/index.html>Cerca</a>"),
+        "the menu links to search"
+    );
+}
+
+#[test]
+fn fallback_pages_lists_and_404s_are_not_indexed() {
+    let t = demo_copy();
+    let r = build(t.path());
+    assert!(r.ok(), "{}", rendered(&r));
+    let urls = &r.search_urls;
+    assert!(urls.iter().any(|u| u == "/progetti/puoi/"));
+    assert!(urls.iter().any(|u| u.starts_with("/en/stories/")));
+    // Stories are written in Italian and English only: the French pages show Italian text.
+    assert!(
+        !urls.iter().any(|u| u.starts_with("/fr/recits/")),
+        "{urls:?}"
+    );
+    for not in ["/", "/storie/", "/404.html", "/cerca/", "/en/"] {
+        assert!(!urls.iter().any(|u| u == not), "{not} is indexed");
+    }
+    let fr_story = fs::read_dir(t.path().join("public/fr/recits"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .find(|e| e.path().join("index.html").exists())
+        .unwrap();
+    let html = fs::read_to_string(fr_story.path().join("index.html")).unwrap();
+    assert!(!html.contains("data-pagefind-body"));
+    let it_story = read(&t.path().join("public"), "progetti/puoi/index.html");
+    assert!(it_story.contains("data-pagefind-body"));
+}
+
+#[test]
+fn interface_strings_of_search_can_be_overridden() {
+    let t = demo_copy();
+    write(
+        t.path(),
+        "data/i18n/en.yaml",
+        "search_label: \"What are you looking for?\"\n",
+    );
+    let r = build(t.path());
+    assert!(r.ok(), "{}", rendered(&r));
+    let page = read(&t.path().join("public"), "en/search/index.html");
+    assert!(page.contains("What are you looking for?"));
+}
+
+#[test]
+fn search_can_be_turned_off() {
+    let t = demo_copy();
+    edit(
+        t.path(),
+        "site.yaml",
+        "stories_per_page: 12",
+        "stories_per_page: 12\nsearch: false",
+    );
+    let r = build(t.path());
+    assert!(r.ok(), "{}", rendered(&r));
+    let out = t.path().join("public");
+    assert!(!out.join("pagefind").exists());
+    assert!(!out.join("cerca").exists());
+    assert!(r.search_urls.is_empty());
+    assert!(!read(&out, "index.html").contains("cerca/"));
+}
