@@ -140,8 +140,30 @@ pub fn translations(opts: &BuildOptions) -> (Report, Option<translations::Transl
     (report, Some(t))
 }
 
+/// With `VETRINA_TIMINGS` set, prints how long each phase of a build took (for profiling).
+struct Phases {
+    on: bool,
+    last: Instant,
+}
+
+impl Phases {
+    fn new() -> Self {
+        Phases {
+            on: std::env::var_os("VETRINA_TIMINGS").is_some(),
+            last: Instant::now(),
+        }
+    }
+    fn done(&mut self, phase: &str) {
+        if self.on {
+            eprintln!("  {phase:<8} {:>7.1} ms", self.last.elapsed().as_secs_f64() * 1e3);
+        }
+        self.last = Instant::now();
+    }
+}
+
 fn run(opts: &BuildOptions, write_output: bool) -> Report {
     let started = Instant::now();
+    let mut phases = Phases::new();
     let mut report = Report::default();
     let diags = &mut report.diagnostics;
     let output = opts.output_dir();
@@ -168,6 +190,7 @@ fn run(opts: &BuildOptions, write_output: bool) -> Report {
         },
     };
     let mut sources = load::load(&opts.root, diags);
+    phases.done("load");
     let theme = std::mem::take(&mut sources.theme);
     let mopts = model::ModelOptions {
         drafts: opts.drafts,
@@ -178,6 +201,7 @@ fn run(opts: &BuildOptions, write_output: bool) -> Report {
         report.elapsed = started.elapsed();
         return report;
     };
+    phases.done("model");
     report.taken_down = site
         .taken_down
         .iter()
@@ -188,6 +212,7 @@ fn run(opts: &BuildOptions, write_output: bool) -> Report {
         })
         .collect();
     let plan = plan::plan(&site, diags);
+    phases.done("plan");
     for l in &site.langs {
         let n = plan.routes.iter().filter(|r| r.lang == l.code).count();
         report.pages.push((l.code.clone(), n));
@@ -199,6 +224,7 @@ fn run(opts: &BuildOptions, write_output: bool) -> Report {
     let pictures = images::process(&opts.root, &cache, &site.assets, write_output, diags);
     report.images_processed = pictures.processed;
     report.images_reused = pictures.reused;
+    phases.done("images");
     let minify = opts.minify.or(site.config.minify).unwrap_or(true);
     let out = render::render(&site, plan, &theme, &pictures, minify, diags);
     if let Some(s) = &out.search {
@@ -206,6 +232,7 @@ fn run(opts: &BuildOptions, write_output: bool) -> Report {
         report.search_urls = s.urls.clone();
         report.search_elapsed = s.elapsed;
     }
+    phases.done("render");
     let diags = &mut report.diagnostics;
     if write_output && !diags.has_errors() {
         match write::write(&output, &out) {
@@ -221,6 +248,7 @@ fn run(opts: &BuildOptions, write_output: bool) -> Report {
             ),
         }
     }
+    phases.done("write");
     report.elapsed = started.elapsed();
     report
 }

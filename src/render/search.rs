@@ -47,14 +47,69 @@ pub fn indexed(route: &Route) -> bool {
 
 /// Indexes `pages` (route, rendered HTML) and returns Pagefind's files, as (path in the
 /// output, bytes), sorted by path.
+///
+/// Pagefind indexes one page at a time, so each language gets an index of its own, built in
+/// parallel; their file sets are disjoint except for the shared script and entry file, whose
+/// language lists are merged.
 pub fn index<'a>(
     pages: impl Iterator<Item = (&'a Route, &'a [u8])>,
 ) -> Result<(Vec<GeneratedFile>, SearchStats), String> {
+    use rayon::prelude::*;
     let started = Instant::now();
+    let mut stats = SearchStats::default();
+    let mut by_lang: Vec<(String, Vec<(&Route, &[u8])>)> = Vec::new();
+    for (route, html) in pages {
+        match by_lang.iter_mut().find(|(l, _)| *l == route.lang) {
+            Some((_, list)) => list.push((route, html)),
+            None => by_lang.push((route.lang.clone(), vec![(route, html)])),
+        }
+        stats.urls.push(route.path.clone());
+    }
+    stats.pages = by_lang.iter().map(|(l, p)| (l.clone(), p.len())).collect();
+    let per_lang: Vec<Result<Vec<GeneratedFile>, String>> = by_lang
+        .par_iter()
+        .map(|(_, pages)| index_one(pages))
+        .collect();
+    let mut files: std::collections::BTreeMap<String, Vec<u8>> = Default::default();
+    let mut entry: Option<serde_json::Value> = None;
+    for set in per_lang {
+        for (name, bytes) in set? {
+            if name == "pagefind-entry.json" {
+                let e: serde_json::Value = serde_json::from_slice(&bytes)
+                    .map_err(|e| format!("unreadable pagefind-entry.json: {e}"))?;
+                match &mut entry {
+                    None => entry = Some(e),
+                    Some(all) => {
+                        if let (Some(to), Some(from)) = (
+                            all.get_mut("languages").and_then(|v| v.as_object_mut()),
+                            e.get("languages").and_then(|v| v.as_object()),
+                        ) {
+                            to.extend(from.clone());
+                        }
+                    }
+                }
+            } else if published(&name) {
+                files.insert(format!("{SEARCH_DIR}/{name}"), bytes);
+            }
+        }
+    }
+    if let Some(e) = entry {
+        // serde_json's maps keep their keys sorted: the merged file does not depend on the
+        // order in which the languages were indexed.
+        files.insert(
+            format!("{SEARCH_DIR}/pagefind-entry.json"),
+            e.to_string().into_bytes(),
+        );
+    }
+    stats.elapsed = started.elapsed();
+    Ok((files.into_iter().collect(), stats))
+}
+
+/// One language's index: Pagefind's files, by name within the bundle folder.
+fn index_one(pages: &[(&Route, &[u8])]) -> Result<Vec<GeneratedFile>, String> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .map_err(|e| format!("cannot start the search indexer: {e}"))?;
-    let mut stats = SearchStats::default();
     let files = runtime.block_on(async {
         let config = PagefindServiceConfig::builder().build();
         let mut index = PagefindIndex::new(Some(config)).map_err(|e| e.to_string())?;
@@ -64,24 +119,13 @@ pub fn index<'a>(
                 .add_html_file(None, Some(route.path.clone()), html)
                 .await
                 .map_err(|e| format!("cannot index {}: {e}", route.path))?;
-            match stats.pages.iter_mut().find(|(l, _)| *l == route.lang) {
-                Some((_, n)) => *n += 1,
-                None => stats.pages.push((route.lang.clone(), 1)),
-            }
-            stats.urls.push(route.path.clone());
         }
         index.get_files().await.map_err(|e| e.to_string())
     })?;
-    let mut out: Vec<GeneratedFile> = files
+    Ok(files
         .into_iter()
-        .filter_map(|f| {
-            let name = f.filename.to_string_lossy().replace('\\', "/");
-            published(&name).then(|| (format!("{SEARCH_DIR}/{name}"), f.contents))
-        })
-        .collect();
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    stats.elapsed = started.elapsed();
-    Ok((out, stats))
+        .map(|f| (f.filename.to_string_lossy().replace('\\', "/"), f.contents))
+        .collect())
 }
 
 /// Pagefind also produces its ready-made interfaces and a playground; the theme has its own
