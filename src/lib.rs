@@ -13,6 +13,7 @@ mod load;
 mod model;
 mod plan;
 mod render;
+pub mod serve;
 pub mod translations;
 mod write;
 
@@ -110,12 +111,73 @@ pub fn today_from_env() -> Result<Date, String> {
 
 /// Builds the site and writes it, unless there are errors: then nothing is written.
 pub fn build(opts: &BuildOptions) -> Report {
-    run(opts, true)
+    run(opts, Mode::Build, None).0
 }
 
 /// Everything `build` checks, without writing anything.
 pub fn check(opts: &BuildOptions) -> Report {
-    run(opts, false)
+    run(opts, Mode::Check, None).0
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Build,
+    Check,
+    /// Write the pages now and leave the search index to a `SearchJob`.
+    Pages,
+}
+
+/// Builds the same site again and again (`vetrina serve`): pages whose inputs did not change
+/// are taken from the previous build instead of rendered, and the search index, the slowest
+/// part, is built afterwards by a `SearchJob` so that the pages appear at once.
+pub struct Builder {
+    pub opts: BuildOptions,
+    cache: render::RenderCache,
+}
+
+/// The search index of a build whose pages are already written.
+pub struct SearchJob {
+    output: PathBuf,
+    out: render::Output,
+}
+
+impl SearchJob {
+    /// Indexes the pages and writes `pagefind/`, leaving every other file alone. Returns the
+    /// number of files written.
+    pub fn run(self) -> Result<usize, String> {
+        let (files, _) = self.out.search_index()?;
+        let part = render::Output {
+            files,
+            ..Default::default()
+        };
+        write::write_scoped(&self.output, &part, write::Scope::Only(render::SEARCH_DIR))
+            .map(|s| s.written)
+            .map_err(|e| format!("cannot write the search index: {e}"))
+    }
+}
+
+impl Builder {
+    pub fn new(opts: BuildOptions) -> Self {
+        Builder {
+            opts,
+            cache: render::RenderCache::default(),
+        }
+    }
+
+    /// Builds and writes the pages; the search index is returned as work to do next.
+    pub fn build_pages(&mut self) -> (Report, Option<SearchJob>) {
+        let (report, out) = run(&self.opts, Mode::Pages, Some(&mut self.cache));
+        let job = out.map(|out| SearchJob {
+            output: self.opts.output_dir(),
+            out,
+        });
+        (report, job)
+    }
+
+    /// Pages taken from the previous build by the last one.
+    pub fn pages_reused(&self) -> usize {
+        self.cache.reused
+    }
 }
 
 /// The translation status of every page and language; `None` if the site has errors that
@@ -155,13 +217,21 @@ impl Phases {
     }
     fn done(&mut self, phase: &str) {
         if self.on {
-            eprintln!("  {phase:<8} {:>7.1} ms", self.last.elapsed().as_secs_f64() * 1e3);
+            eprintln!(
+                "  {phase:<8} {:>7.1} ms",
+                self.last.elapsed().as_secs_f64() * 1e3
+            );
         }
         self.last = Instant::now();
     }
 }
 
-fn run(opts: &BuildOptions, write_output: bool) -> Report {
+fn run(
+    opts: &BuildOptions,
+    mode: Mode,
+    render_cache: Option<&mut render::RenderCache>,
+) -> (Report, Option<render::Output>) {
+    let write_output = mode != Mode::Check;
     let started = Instant::now();
     let mut phases = Phases::new();
     let mut report = Report::default();
@@ -173,7 +243,7 @@ fn run(opts: &BuildOptions, write_output: bool) -> Report {
             msg,
             "choose an output folder of its own, such as `public` (the default)",
         );
-        return report;
+        return (report, None);
     }
     let today = match opts.today {
         Some(d) => d,
@@ -185,7 +255,7 @@ fn run(opts: &BuildOptions, write_output: bool) -> Report {
                     e,
                     "unset it or write a date like 2026-11-25",
                 );
-                return report;
+                return (report, None);
             }
         },
     };
@@ -199,7 +269,7 @@ fn run(opts: &BuildOptions, write_output: bool) -> Report {
     };
     let Some(site) = model::build(sources, &mopts, diags) else {
         report.elapsed = started.elapsed();
-        return report;
+        return (report, None);
     };
     phases.done("model");
     report.taken_down = site
@@ -226,16 +296,32 @@ fn run(opts: &BuildOptions, write_output: bool) -> Report {
     report.images_reused = pictures.reused;
     phases.done("images");
     let minify = opts.minify.or(site.config.minify).unwrap_or(true);
-    let out = render::render(&site, plan, &theme, &pictures, minify, diags);
-    if let Some(s) = &out.search {
-        report.search_pages = s.pages.clone();
-        report.search_urls = s.urls.clone();
-        report.search_elapsed = s.elapsed;
-    }
+    let mut out = render::render(&site, plan, &theme, &pictures, minify, render_cache, diags);
     phases.done("render");
+    if mode == Mode::Build && !diags.has_errors() && !out.indexable.is_empty() {
+        match out.search_index() {
+            Ok((files, stats)) => {
+                out.files.extend(files);
+                out.files.sort_by(|a, b| a.0.cmp(&b.0));
+                report.search_pages = stats.pages.clone();
+                report.search_urls = stats.urls.clone();
+                report.search_elapsed = stats.elapsed;
+            }
+            Err(e) => diags.file_error(
+                Path::new("site.yaml"),
+                format!("the search index could not be built: {e}"),
+                "this is a fault in Vetrina, please report it; meanwhile `search: false` in site.yaml builds the site without search",
+            ),
+        }
+        phases.done("search");
+    }
     let diags = &mut report.diagnostics;
     if write_output && !diags.has_errors() {
-        match write::write(&output, &out) {
+        let scope = match mode {
+            Mode::Pages => write::Scope::Except(render::SEARCH_DIR),
+            _ => write::Scope::All,
+        };
+        match write::write_scoped(&output, &out, scope) {
             Ok(s) => {
                 report.files_written = s.written;
                 report.files_unchanged = s.unchanged;
@@ -247,10 +333,11 @@ fn run(opts: &BuildOptions, write_output: bool) -> Report {
                 "check that the disk has space and that you may write to the output folder",
             ),
         }
+        phases.done("write");
     }
-    phases.done("write");
     report.elapsed = started.elapsed();
-    report
+    let ok = !report.diagnostics.has_errors();
+    (report, (mode == Mode::Pages && ok).then_some(out))
 }
 
 /// The output folder is wiped of files that are not part of the site, so it must never be the

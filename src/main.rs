@@ -44,6 +44,35 @@ enum Command {
         #[arg(long, value_name = "DATE")]
         now: Option<Date>,
     },
+    /// Build the site, serve it on this computer, and rebuild it as you edit.
+    ///
+    /// Open the address it prints in a browser: every saved change to content/, data/,
+    /// themes/ or site.yaml rebuilds what it affects and reloads the page. If a change breaks
+    /// the site, the problem is shown over the page (and here) until it is fixed, and the
+    /// last good version stays visible underneath. Stop with Ctrl-C.
+    Serve {
+        /// The site's folder, the one that holds site.yaml
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        root: PathBuf,
+        /// The port to listen on (0 picks a free one)
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// The address to listen on; keep 127.0.0.1 unless others must see your preview
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        /// Open the site in the default browser
+        #[arg(long)]
+        open: bool,
+        /// Where to write the website [default: public/ inside the site's folder]
+        #[arg(long, value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// Also show drafts (pages with `draft: true`)
+        #[arg(long)]
+        drafts: bool,
+        /// Serve as if today were this date (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        now: Option<Date>,
+    },
     /// Show which pages are translated into each language, which are missing, and which are
     /// outdated because the original changed after the translation.
     Translations {
@@ -127,6 +156,56 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         }
+        Command::Serve {
+            root,
+            port,
+            bind,
+            open,
+            output,
+            drafts,
+            now,
+        } => {
+            let mut build = BuildOptions::new(root);
+            build.output = output;
+            build.drafts = drafts;
+            build.today = now;
+            let opts = vetrina::serve::ServeOptions { build, bind, port };
+            let log: vetrina::serve::Logger = std::sync::Arc::new(move |report, reused, took| {
+                print_diagnostics(report, styled);
+                if report.ok() {
+                    eprintln!(
+                        "Rebuilt in {} ms: {} pages ({} unchanged, taken from the last build), {} files written, {} removed.",
+                        took.as_millis(),
+                        report.pages.iter().map(|(_, n)| n).sum::<usize>(),
+                        reused.unwrap_or(0),
+                        report.files_written,
+                        report.files_removed
+                    );
+                } else {
+                    let n = report.diagnostics.errors().count();
+                    eprintln!(
+                        "{n} error{} found: the browser shows {}; the last good site is still served.",
+                        if n == 1 { "" } else { "s" },
+                        if n == 1 { "it" } else { "them" }
+                    );
+                }
+            });
+            match vetrina::serve::start(opts, log) {
+                Ok(handle) => {
+                    let url = handle.url();
+                    eprintln!("Serving the site at {url} — stop with Ctrl-C.");
+                    if open {
+                        open_browser(&url);
+                    }
+                    handle.wait();
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Command::Translations { root, format } => {
             let (report, t) = vetrina::translations(&BuildOptions::new(root));
             print_diagnostics(&report, styled);
@@ -172,6 +251,20 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         }
+    }
+}
+
+/// Opens `url` in the desktop's browser, if there is one; says so if not.
+fn open_browser(url: &str) {
+    let cmd = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    if std::process::Command::new(cmd).arg(url).spawn().is_err() {
+        eprintln!("Could not open a browser ({cmd}); open {url} yourself.");
     }
 }
 

@@ -28,7 +28,38 @@ enum Want<'a> {
     Copy(&'a Path),
 }
 
+/// Which part of the output folder a write owns: files outside it are neither compared nor
+/// deleted. `vetrina serve` writes the pages first and the search index (`pagefind/`) after.
+#[derive(Debug, Clone, Copy)]
+pub enum Scope<'a> {
+    All,
+    Except(&'a str),
+    Only(&'a str),
+}
+
+impl Scope<'_> {
+    fn owns(&self, rel: &Path) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Except(p) => !rel.starts_with(p),
+            Scope::Only(p) => rel.starts_with(p),
+        }
+    }
+    fn tag(&self) -> &'static str {
+        match self {
+            Scope::All => "",
+            Scope::Except(_) => "-pages",
+            Scope::Only(_) => "-part",
+        }
+    }
+}
+
+#[cfg(test)]
 pub fn write(output: &Path, out: &Output) -> io::Result<WriteStats> {
+    write_scoped(output, out, Scope::All)
+}
+
+pub fn write_scoped(output: &Path, out: &Output, scope: Scope) -> io::Result<WriteStats> {
     let parent = match output.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -38,7 +69,11 @@ pub fn write(output: &Path, out: &Output) -> io::Result<WriteStats> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "public".into());
-    let staging = parent.join(format!(".vetrina-staging-{}-{name}", std::process::id()));
+    let staging = parent.join(format!(
+        ".vetrina-staging-{}{}-{name}",
+        std::process::id(),
+        scope.tag()
+    ));
     if staging.exists() {
         fs::remove_dir_all(&staging)?;
     }
@@ -50,7 +85,7 @@ pub fn write(output: &Path, out: &Output) -> io::Result<WriteStats> {
         .chain(out.copies.iter().map(|(p, s)| (p.as_str(), Want::Copy(s))))
         .collect();
 
-    let fresh = !output.exists();
+    let fresh = !output.exists() && !matches!(scope, Scope::Only(_));
     let staged = (|| -> io::Result<Vec<&str>> {
         fs::create_dir_all(&staging)?;
         let results: Vec<io::Result<Option<&str>>> = wants
@@ -113,7 +148,11 @@ pub fn write(output: &Path, out: &Output) -> io::Result<WriteStats> {
     let _ = fs::remove_dir_all(&staging);
 
     let keep: HashSet<PathBuf> = wants.iter().map(|(rel, _)| output.join(rel)).collect();
-    stats.removed = remove_stale(output, &keep)?;
+    let start = match scope {
+        Scope::Only(p) => output.join(p),
+        _ => output.to_path_buf(),
+    };
+    stats.removed = remove_stale(output, &start, &keep, &scope)?;
     Ok(stats)
 }
 
@@ -134,19 +173,33 @@ fn same(dest: &Path, want: &Want) -> io::Result<bool> {
     }
 }
 
-/// Deletes files under `dir` that are not in `keep`, and folders left empty.
-fn remove_stale(dir: &Path, keep: &HashSet<PathBuf>) -> io::Result<usize> {
+/// Deletes files under `dir` that are not in `keep` (within `scope`), and folders left empty.
+fn remove_stale(
+    base: &Path,
+    dir: &Path,
+    keep: &HashSet<PathBuf>,
+    scope: &Scope,
+) -> io::Result<usize> {
     let mut removed = 0;
-    for entry in fs::read_dir(dir)? {
+    let entries = match fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(e),
+    };
+    for entry in entries {
         let entry = entry?;
         let path = entry.path();
         let ft = entry.file_type()?;
+        let rel = path.strip_prefix(base).unwrap_or(&path);
         if ft.is_dir() {
-            removed += remove_stale(&path, keep)?;
+            if matches!(scope, Scope::Except(p) if rel.starts_with(p)) {
+                continue;
+            }
+            removed += remove_stale(base, &path, keep, scope)?;
             if fs::read_dir(&path)?.next().is_none() {
                 fs::remove_dir(&path)?;
             }
-        } else if !keep.contains(&path) {
+        } else if scope.owns(rel) && !keep.contains(&path) {
             fs::remove_file(&path)?;
             removed += 1;
         }
@@ -165,7 +218,7 @@ mod tests {
                 .map(|(p, c)| (p.to_string(), c.as_bytes().to_vec()))
                 .collect(),
             copies: Vec::new(),
-            search: None,
+            indexable: Vec::new(),
         }
     }
 

@@ -14,7 +14,7 @@ mod search;
 mod templates;
 mod views;
 
-pub use search::{SEARCH_DIR, SearchStats};
+pub use search::{GeneratedFile, SEARCH_DIR, SearchStats};
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -37,8 +37,71 @@ pub struct Output {
     pub files: Vec<(String, Vec<u8>)>,
     /// Files copied as they are: (path relative to the output folder, source file).
     pub copies: Vec<(String, PathBuf)>,
-    /// What the search index holds, if the site has search.
-    pub search: Option<SearchStats>,
+    /// The routes whose pages go into the search index, and their files.
+    pub indexable: Vec<(crate::plan::Route, String)>,
+}
+
+/// Pages rendered by an earlier build of the same process (`vetrina serve`): a route whose
+/// template context is equal to last time's, under the same templates, strings and URLs,
+/// gives the same bytes, so they are taken from here instead of rendered again.
+#[derive(Default)]
+pub struct RenderCache {
+    globals: Option<blake3::Hash>,
+    pages: HashMap<String, (tera::Context, Vec<u8>)>,
+    /// Pages taken from the cache by the last build.
+    pub reused: usize,
+}
+
+impl Output {
+    /// Builds the search index of the indexable pages of this output.
+    pub fn search_index(&self) -> Result<(Vec<GeneratedFile>, SearchStats), String> {
+        let by_file: HashMap<&str, &[u8]> = self
+            .files
+            .iter()
+            .map(|(p, b)| (p.as_str(), b.as_slice()))
+            .collect();
+        search::index(
+            self.indexable
+                .iter()
+                .filter_map(|(r, f)| Some((r, *by_file.get(f.as_str())?))),
+        )
+    }
+}
+
+/// Everything outside a page's context that its bytes depend on: templates, interface
+/// strings, every address of the site (for `url()`), the theme's static files and settings.
+fn globals_hash(site: &Site, plan: &Plan, theme: &Theme, minify: bool) -> blake3::Hash {
+    let mut h = blake3::Hasher::new();
+    h.update(&[minify as u8]);
+    for (name, src) in &theme.templates {
+        h.update(name.as_bytes())
+            .update(&[0])
+            .update(src.text.as_bytes())
+            .update(&[0]);
+    }
+    for src in theme.i18n.iter().chain(&site.i18n_overrides) {
+        h.update(src.path.to_string_lossy().as_bytes())
+            .update(&[0])
+            .update(src.text.as_bytes())
+            .update(&[0]);
+    }
+    for (rel, published, _) in &theme.statics {
+        h.update(rel.as_bytes())
+            .update(&[0])
+            .update(published.as_bytes())
+            .update(&[0]);
+    }
+    for r in &plan.routes {
+        h.update(r.kind.name().as_bytes())
+            .update(&[0])
+            .update(r.kind.key().as_bytes())
+            .update(&[0])
+            .update(r.lang.as_bytes())
+            .update(&[0])
+            .update(r.path.as_bytes())
+            .update(&[r.fallback as u8]);
+    }
+    h.finalize()
 }
 
 /// Renders every route of `plan`. Template and Markdown problems are diagnostics.
@@ -48,8 +111,22 @@ pub fn render(
     theme: &Theme,
     pictures: &Pictures,
     minify: bool,
+    mut cache: Option<&mut RenderCache>,
     diags: &mut Diagnostics,
 ) -> Output {
+    // A build that already has errors neither uses nor updates the cache: the site it sees
+    // is not the one that will be built once the errors are fixed.
+    if diags.has_errors() {
+        cache = None;
+    }
+    let globals = cache
+        .as_ref()
+        .map(|_| globals_hash(site, &plan, theme, minify));
+    let previous = cache
+        .as_deref()
+        .filter(|c| c.globals == globals)
+        .map(|c| &c.pages);
+    let keep_contexts = cache.is_some();
     let langs: Vec<(&str, &str)> = site
         .langs
         .iter()
@@ -70,15 +147,26 @@ pub fn render(
     };
     let ctx = views::Shared::new(site, &plan, &i18n, pictures, &statics);
 
-    type Rendered = (Option<(String, Vec<u8>)>, Diagnostics);
+    type Rendered = (
+        Option<(String, Vec<u8>)>,
+        Option<tera::Context>,
+        bool,
+        Diagnostics,
+    );
     let results: Vec<Rendered> = plan
         .routes
         .par_iter()
         .map(|route| {
             let mut d = Diagnostics::new();
-            let page = views::page(&ctx, route, &mut d).and_then(|(template, context)| {
-                templates::render(&tera, theme, &template, &context, &mut d)
-            });
+            let Some((template, context)) = views::page(&ctx, route, &mut d) else {
+                return (None, None, false, d);
+            };
+            if let Some((old, bytes)) = previous.and_then(|p| p.get(&route.path))
+                && *old == context
+            {
+                return (Some((route.file(), bytes.clone())), None, true, d);
+            }
+            let page = templates::render(&tera, theme, &template, &context, &mut d);
             let bytes = page.map(|html| {
                 if minify {
                     minify_html::minify(html.as_bytes(), &minify_cfg())
@@ -86,35 +174,39 @@ pub fn render(
                     html.into_bytes()
                 }
             });
-            (bytes.map(|b| (route.file(), b)), d)
+            let keep = (keep_contexts && bytes.is_some()).then_some(context);
+            (bytes.map(|b| (route.file(), b)), keep, false, d)
         })
         .collect();
     let mut out = Output::default();
-    let mut rendered = Vec::with_capacity(results.len());
-    for (file, d) in results {
+    let mut reused = 0;
+    let mut fresh = Vec::new();
+    for (route, (file, context, from_cache, d)) in plan.routes.iter().zip(results) {
         diags.extend(d);
-        rendered.push(file);
-    }
-    if site.config.search.unwrap_or(true) && !diags.has_errors() {
-        let pages = plan
-            .routes
-            .iter()
-            .zip(&rendered)
-            .filter(|(r, _)| search::indexed(r))
-            .filter_map(|(r, f)| Some((r, f.as_ref()?.1.as_slice())));
-        match search::index(pages) {
-            Ok((files, stats)) => {
-                out.files.extend(files);
-                out.search = Some(stats);
+        reused += from_cache as usize;
+        if let Some((f, bytes)) = file {
+            if site.config.search.unwrap_or(true) && search::indexed(route) {
+                out.indexable.push((route.clone(), f.clone()));
             }
-            Err(e) => diags.file_error(
-                std::path::Path::new("site.yaml"),
-                format!("the search index could not be built: {e}"),
-                "this is a fault in Vetrina, please report it; meanwhile `search: false` in site.yaml builds the site without search",
-            ),
+            if let Some(c) = context {
+                fresh.push((route.path.clone(), c, bytes.clone()));
+            }
+            out.files.push((f, bytes));
         }
     }
-    out.files.extend(rendered.into_iter().flatten());
+    if let Some(c) = cache.filter(|_| !diags.has_errors()) {
+        c.reused = reused;
+        if c.globals != globals {
+            c.pages.clear();
+            c.globals = globals;
+        }
+        let live: std::collections::HashSet<&str> =
+            plan.routes.iter().map(|r| r.path.as_str()).collect();
+        c.pages.retain(|p, _| live.contains(p.as_str()));
+        for (path, context, bytes) in fresh {
+            c.pages.insert(path, (context, bytes));
+        }
+    }
     out.files.extend(calendars(site, &plan));
     out.files.extend(atom_feeds(site, &plan));
     out.files.extend(feeds::sitemap(site, &plan));

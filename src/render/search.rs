@@ -15,7 +15,9 @@ use pagefind::options::PagefindServiceConfig;
 use crate::plan::{Kind, Route};
 
 /// A file of the index: (path in the output, bytes).
-type GeneratedFile = (String, Vec<u8>);
+pub type GeneratedFile = (String, Vec<u8>);
+/// The pages of one language: (route, rendered HTML).
+type LangPages<'a> = (String, Vec<(&'a Route, &'a [u8])>);
 
 /// The folder of the search files in the output.
 pub const SEARCH_DIR: &str = "pagefind";
@@ -57,7 +59,7 @@ pub fn index<'a>(
     use rayon::prelude::*;
     let started = Instant::now();
     let mut stats = SearchStats::default();
-    let mut by_lang: Vec<(String, Vec<(&Route, &[u8])>)> = Vec::new();
+    let mut by_lang: Vec<LangPages> = Vec::new();
     for (route, html) in pages {
         match by_lang.iter_mut().find(|(l, _)| *l == route.lang) {
             Some((_, list)) => list.push((route, html)),

@@ -1,0 +1,710 @@
+//! `vetrina serve`: build, serve the output folder over HTTP on the loopback address, watch
+//! the sources, rebuild what a change affects, and reload open pages.
+//!
+//! - The files served are the ones `vetrina build` writes (the same bytes on disk); in
+//!   responses, HTML pages get one extra `<script>` that listens for rebuilds (Server-Sent
+//!   Events on `/__vetrina/events`) and shows build errors over the page.
+//! - A rebuild takes unchanged pages from the previous build (`Builder`) and writes only
+//!   files that changed; the search index follows in the background and is written when
+//!   ready, unless a newer build has started.
+//! - A build with errors writes nothing: the last good site keeps being served, and the
+//!   errors (in the same words as on the terminal) cover the page until they are fixed.
+//! - A request can only read regular files inside the output folder: `..` (plain or
+//!   percent-encoded), backslashes, NUL, drive letters and symbolic links leading out are
+//!   refused with the site's 404 page; folders are never listed.
+
+use std::fs;
+use std::io::{self, Write};
+use std::net::SocketAddr;
+use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use notify::{RecursiveMode, Watcher};
+use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
+
+use crate::{BuildOptions, Builder, Report};
+
+/// Where the live-reload script and its event stream are served.
+const LIVE_JS: &str = "/__vetrina/live.js";
+const EVENTS: &str = "/__vetrina/events";
+/// Changes closer together than this are one rebuild (an editor saving several files, a
+/// save-by-rename, a `git checkout`).
+const QUIET: Duration = Duration::from_millis(40);
+const MAX_WAIT: Duration = Duration::from_millis(800);
+
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub build: BuildOptions,
+    pub bind: String,
+    /// 0 picks a free port.
+    pub port: u16,
+}
+
+/// What every request handler and the rebuild loop share.
+struct State {
+    output: PathBuf,
+    /// The output folder, resolved, for the containment check.
+    output_real: Mutex<Option<PathBuf>>,
+    /// The errors of the last build, rendered as on the terminal (empty when it succeeded).
+    error: Mutex<String>,
+    /// Open event streams.
+    clients: Mutex<Vec<mpsc::Sender<String>>>,
+    /// Successful builds so far (the number reported with each reload event).
+    generation: AtomicU64,
+    /// The last search job started, and the last one finished or given up.
+    search_started: Arc<AtomicU64>,
+    search_done: AtomicU64,
+    stop: AtomicBool,
+}
+
+impl State {
+    fn broadcast(&self, event: &str, data: &str) {
+        let mut msg = format!("event: {event}\n");
+        for line in data.lines() {
+            msg.push_str("data: ");
+            msg.push_str(line);
+            msg.push('\n');
+        }
+        if data.is_empty() {
+            msg.push_str("data:\n");
+        }
+        msg.push('\n');
+        let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
+        clients.retain(|c| c.send(msg.clone()).is_ok());
+    }
+}
+
+/// A running server; dropping it does not stop it, `stop()` does.
+pub struct Handle {
+    pub addr: SocketAddr,
+    state: Arc<State>,
+    server: Arc<Server>,
+    threads: Vec<std::thread::JoinHandle<()>>,
+}
+
+impl Handle {
+    pub fn url(&self) -> String {
+        format!("http://{}/", self.addr)
+    }
+
+    /// Successful builds so far.
+    pub fn builds(&self) -> u64 {
+        self.state.generation.load(Ordering::SeqCst)
+    }
+
+    /// Whether the search index of the last build is written (no indexing under way).
+    pub fn search_settled(&self) -> bool {
+        self.state.search_started.load(Ordering::SeqCst)
+            == self.state.search_done.load(Ordering::SeqCst)
+    }
+
+    /// Stops watching and serving, and waits for the threads to end.
+    pub fn stop(self) {
+        self.state.stop.store(true, Ordering::SeqCst);
+        self.server.unblock();
+        for _ in 0..self.threads.len() {
+            self.server.unblock();
+        }
+        self.state
+            .clients
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+        for t in self.threads {
+            let _ = t.join();
+        }
+    }
+
+    /// Blocks until the server stops (Ctrl-C ends the process).
+    pub fn wait(self) {
+        for t in self.threads {
+            let _ = t.join();
+        }
+    }
+}
+
+/// What the terminal is told about each build.
+pub type Logger = Arc<dyn Fn(&Report, Option<usize>, Duration) + Send + Sync>;
+
+/// Builds the site, starts serving and watching. Returns once the server listens.
+pub fn start(opts: ServeOptions, log: Logger) -> Result<Handle, String> {
+    let output = opts.build.output_dir();
+    let addr = format!("{}:{}", opts.bind, opts.port);
+    let server = Server::http(&addr).map_err(|e| {
+        format!("cannot listen on {addr}: {e}; choose another port with --port, or stop the program using it")
+    })?;
+    let addr = server
+        .server_addr()
+        .to_ip()
+        .ok_or_else(|| format!("{addr} is not an IP address"))?;
+    let server = Arc::new(server);
+    let state = Arc::new(State {
+        output: output.clone(),
+        output_real: Mutex::new(None),
+        error: Mutex::new(String::new()),
+        clients: Mutex::new(Vec::new()),
+        generation: AtomicU64::new(0),
+        search_started: Arc::new(AtomicU64::new(0)),
+        search_done: AtomicU64::new(0),
+        stop: AtomicBool::new(false),
+    });
+
+    // The first build, before anything is served.
+    let builder = Arc::new(Mutex::new(Builder::new(opts.build.clone())));
+    let search_gen = state.search_started.clone();
+    rebuild(&builder, &state, &search_gen, &log);
+
+    let mut threads = Vec::new();
+    for _ in 0..8 {
+        let server = server.clone();
+        let state = state.clone();
+        threads.push(std::thread::spawn(move || {
+            while !state.stop.load(Ordering::SeqCst) {
+                match server.recv() {
+                    Ok(req) => handle(req, &state),
+                    Err(_) => break,
+                }
+            }
+        }));
+    }
+
+    let (tx, rx) = mpsc::channel::<notify::Result<notify::Event>>();
+    let mut watcher = notify::recommended_watcher(tx)
+        .map_err(|e| format!("cannot watch the site's files: {e}"))?;
+    // Events name absolute paths.
+    let root = fs::canonicalize(&opts.build.root).unwrap_or_else(|_| opts.build.root.clone());
+    for part in ["content", "data", "themes"] {
+        let p = root.join(part);
+        if p.is_dir() {
+            watcher
+                .watch(&p, RecursiveMode::Recursive)
+                .map_err(|e| format!("cannot watch {}: {e}", p.display()))?;
+        }
+    }
+    watcher
+        .watch(&root, RecursiveMode::NonRecursive)
+        .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
+    {
+        let state = state.clone();
+        threads.push(std::thread::spawn(move || {
+            let _watcher = watcher; // lives as long as this loop
+            watch_loop(&root, &rx, &builder, &state, &search_gen, &log);
+        }));
+    }
+    Ok(Handle {
+        addr,
+        state,
+        server,
+        threads,
+    })
+}
+
+/// Whether a changed path is a source of the site (and not the output, the cache, or an
+/// editor's scratch file).
+fn is_source(root: &Path, path: &Path) -> bool {
+    let Ok(rel) = path.strip_prefix(root) else {
+        return false;
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if name.starts_with(".#")
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name == "4913"
+    {
+        return false;
+    }
+    let first = rel
+        .components()
+        .next()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .unwrap_or_default();
+    matches!(first.as_str(), "content" | "data" | "themes") || rel == Path::new("site.yaml")
+}
+
+fn watch_loop(
+    root: &Path,
+    rx: &mpsc::Receiver<notify::Result<notify::Event>>,
+    builder: &Arc<Mutex<Builder>>,
+    state: &Arc<State>,
+    search_gen: &Arc<AtomicU64>,
+    log: &Logger,
+) {
+    let relevant = |ev: &notify::Result<notify::Event>| match ev {
+        Ok(e) => !e.kind.is_access() && e.paths.iter().any(|p| is_source(root, p)),
+        // A lost event (an overflowing queue): rebuild to be safe.
+        Err(_) => true,
+    };
+    while !state.stop.load(Ordering::SeqCst) {
+        match rx.recv_timeout(Duration::from_millis(200)) {
+            Ok(ev) if relevant(&ev) => {}
+            Ok(_) => continue,
+            Err(mpsc::RecvTimeoutError::Timeout) => continue,
+            Err(mpsc::RecvTimeoutError::Disconnected) => return,
+        }
+        // Let a burst of changes settle into one rebuild.
+        let first = Instant::now();
+        while first.elapsed() < MAX_WAIT {
+            match rx.recv_timeout(QUIET) {
+                Ok(_) => continue,
+                Err(_) => break,
+            }
+        }
+        if state.stop.load(Ordering::SeqCst) {
+            return;
+        }
+        rebuild(builder, state, search_gen, log);
+    }
+}
+
+/// One rebuild: pages first (then the browsers reload), the search index after.
+fn rebuild(
+    builder: &Arc<Mutex<Builder>>,
+    state: &Arc<State>,
+    search_gen: &Arc<AtomicU64>,
+    log: &Logger,
+) {
+    let started = Instant::now();
+    let (report, job, reused) = {
+        let mut b = builder.lock().unwrap_or_else(|e| e.into_inner());
+        let (report, job) = b.build_pages();
+        (report, job, b.pages_reused())
+    };
+    let took = started.elapsed();
+    // The last good site, if there is one, is served even while the build fails.
+    *state.output_real.lock().unwrap_or_else(|e| e.into_inner()) =
+        fs::canonicalize(&state.output).ok();
+    if report.ok() {
+        state
+            .error
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+        let g = state.generation.fetch_add(1, Ordering::SeqCst) + 1;
+        state.broadcast("reload", &g.to_string());
+    } else {
+        let text = report
+            .diagnostics
+            .sorted()
+            .iter()
+            .filter(|d| d.severity == crate::Severity::Error)
+            .map(|d| d.render(false))
+            .collect::<Vec<_>>()
+            .join("\n\n");
+        *state.error.lock().unwrap_or_else(|e| e.into_inner()) = text.clone();
+        state.broadcast("build-error", &text);
+    }
+    log(&report, Some(reused), took);
+    if let Some(job) = job {
+        let mine = search_gen.fetch_add(1, Ordering::SeqCst) + 1;
+        let search_gen = search_gen.clone();
+        let builder = builder.clone();
+        let state = state.clone();
+        std::thread::spawn(move || {
+            // A newer build supersedes this index before it is written; the builder's lock
+            // keeps index writes and page writes apart.
+            let run = || {
+                if search_gen.load(Ordering::SeqCst) != mine {
+                    return;
+                }
+                let _guard = builder.lock().unwrap_or_else(|e| e.into_inner());
+                if search_gen.load(Ordering::SeqCst) != mine {
+                    return;
+                }
+                if let Err(e) = job.run() {
+                    eprintln!("error: {e}");
+                }
+            };
+            run();
+            state.search_done.fetch_max(mine, Ordering::SeqCst);
+        });
+    }
+}
+
+// ------------------------------------------------------------------------- requests
+
+fn header(name: &str, value: &str) -> Header {
+    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("valid header")
+}
+
+fn handle(req: Request, state: &Arc<State>) {
+    let url = req.url().to_string();
+    let path = url.split(['?', '#']).next().unwrap_or("/").to_string();
+    if !matches!(req.method(), Method::Get | Method::Head) {
+        let r = Response::from_string("only GET and HEAD are served\n")
+            .with_status_code(405)
+            .with_header(header("Allow", "GET, HEAD"))
+            .with_header(header("Content-Type", "text/plain; charset=utf-8"));
+        let _ = req.respond(r);
+        return;
+    }
+    if path == EVENTS {
+        events(req, state);
+        return;
+    }
+    if path == LIVE_JS {
+        let r = Response::from_string(LIVE_SCRIPT)
+            .with_header(header("Content-Type", "text/javascript; charset=utf-8"))
+            .with_header(header("Cache-Control", "no-store"));
+        let _ = req.respond(r);
+        return;
+    }
+    let root = state
+        .output_real
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
+    let Some(root) = root else {
+        // No site was ever built: a page that shows the errors and reloads once fixed.
+        let page = inject(
+            b"<!doctype html><html lang=en><meta charset=utf-8><title>Not built yet</title><body><p>The site has not been built yet.</p></body></html>".to_vec(),
+        );
+        let _ = req.respond(
+            Response::from_data(page)
+                .with_status_code(503)
+                .with_header(header("Content-Type", "text/html; charset=utf-8")),
+        );
+        return;
+    };
+    match resolve(&root, &path) {
+        Resolved::File(file) => send_file(req, &file, 200),
+        Resolved::Redirect(to) => {
+            let _ = req.respond(
+                Response::empty(301)
+                    .with_header(header("Location", &to))
+                    .with_header(header("Cache-Control", "no-store")),
+            );
+        }
+        Resolved::NotFound => not_found(req, &root, &path),
+    }
+}
+
+enum Resolved {
+    File(PathBuf),
+    Redirect(String),
+    NotFound,
+}
+
+/// Maps a URL path to a file inside `root` (already canonical), or refuses it.
+fn resolve(root: &Path, url_path: &str) -> Resolved {
+    let Some(decoded) = percent_decode(url_path) else {
+        return Resolved::NotFound;
+    };
+    if decoded.contains('\\') || decoded.contains('\0') || !decoded.starts_with('/') {
+        return Resolved::NotFound;
+    }
+    let mut file = root.to_path_buf();
+    for seg in decoded.split('/') {
+        match seg {
+            "" | "." => continue,
+            ".." => return Resolved::NotFound,
+            s if s.contains(':') => return Resolved::NotFound,
+            s => {
+                // Each segment must be one plain name (never a root or prefix).
+                let mut comps = Path::new(s).components();
+                match (comps.next(), comps.next()) {
+                    (Some(Component::Normal(_)), None) => file.push(s),
+                    _ => return Resolved::NotFound,
+                }
+            }
+        }
+    }
+    // Symbolic links are followed, but what they lead to must still be inside the output.
+    let Ok(real) = fs::canonicalize(&file) else {
+        return Resolved::NotFound;
+    };
+    if !real.starts_with(root) {
+        return Resolved::NotFound;
+    }
+    if real.is_dir() {
+        if !url_path.ends_with('/') {
+            return Resolved::Redirect(format!("{url_path}/"));
+        }
+        let index = real.join("index.html");
+        return match fs::canonicalize(&index) {
+            Ok(i) if i.starts_with(root) && i.is_file() => Resolved::File(i),
+            _ => Resolved::NotFound,
+        };
+    }
+    if real.is_file() {
+        Resolved::File(real)
+    } else {
+        Resolved::NotFound
+    }
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hex = s.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// The site's 404 page: the one of the language the path is in, else the default one.
+fn not_found(req: Request, root: &Path, path: &str) {
+    let lang = path
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .filter(|s| s.len() == 2 && s.bytes().all(|c| c.is_ascii_lowercase()));
+    let candidates = lang
+        .map(|l| root.join(l).join("404.html"))
+        .into_iter()
+        .chain([root.join("404.html")]);
+    for c in candidates {
+        if c.is_file() {
+            send_file(req, &c, 404);
+            return;
+        }
+    }
+    let _ = req.respond(
+        Response::from_string("not found\n")
+            .with_status_code(404)
+            .with_header(header("Content-Type", "text/plain; charset=utf-8")),
+    );
+}
+
+pub fn mime(path: &Path) -> &'static str {
+    match path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .as_deref()
+    {
+        Some("html") => "text/html; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("js" | "mjs") => "text/javascript; charset=utf-8",
+        Some("json") => "application/json",
+        Some("xml") => "application/xml; charset=utf-8",
+        Some("ics") => "text/calendar; charset=utf-8",
+        Some("txt") => "text/plain; charset=utf-8",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("webp") => "image/webp",
+        Some("gif") => "image/gif",
+        Some("avif") => "image/avif",
+        Some("ico") => "image/x-icon",
+        Some("pdf") => "application/pdf",
+        Some("woff2") => "font/woff2",
+        Some("woff") => "font/woff",
+        Some("wasm") => "application/wasm",
+        _ => "application/octet-stream",
+    }
+}
+
+fn send_file(req: Request, file: &Path, status: u16) {
+    let bytes = match fs::read(file) {
+        Ok(b) => b,
+        Err(_) => {
+            let _ = req.respond(Response::empty(404));
+            return;
+        }
+    };
+    let ty = mime(file);
+    let body = if ty.starts_with("text/html") {
+        inject(bytes)
+    } else {
+        bytes
+    };
+    let r = Response::from_data(body)
+        .with_status_code(StatusCode(status))
+        .with_header(header("Content-Type", ty))
+        .with_header(header("Cache-Control", "no-store"))
+        .with_header(header("X-Content-Type-Options", "nosniff"));
+    let _ = req.respond(r);
+}
+
+/// Adds the live-reload script to a page, before `</body>` (or at the end).
+fn inject(mut html: Vec<u8>) -> Vec<u8> {
+    let tag = format!("<script src=\"{LIVE_JS}\" defer></script>");
+    let at = html
+        .windows(7)
+        .rposition(|w| w.eq_ignore_ascii_case(b"</body>"))
+        .unwrap_or(html.len());
+    html.splice(at..at, tag.into_bytes());
+    html
+}
+
+/// An event stream: the current state at once, then one event per build, and a comment
+/// every few seconds so that a closed browser tab is noticed.
+fn events(req: Request, state: &Arc<State>) {
+    let (tx, rx) = mpsc::channel::<String>();
+    let error = state
+        .error
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
+    state
+        .clients
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(tx);
+    std::thread::spawn(move || {
+        let mut w = req.into_writer();
+        let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n";
+        let mut first = String::from(": vetrina live reload\n\n");
+        if !error.is_empty() {
+            first.push_str("event: build-error\n");
+            for line in error.lines() {
+                first.push_str("data: ");
+                first.push_str(line);
+                first.push('\n');
+            }
+            first.push('\n');
+        }
+        let send = |w: &mut Box<dyn Write + Send>, s: &str| -> io::Result<()> {
+            w.write_all(s.as_bytes())?;
+            w.flush()
+        };
+        if send(&mut w, head)
+            .and_then(|_| send(&mut w, &first))
+            .is_err()
+        {
+            return;
+        }
+        loop {
+            let msg = match rx.recv_timeout(Duration::from_secs(10)) {
+                Ok(m) => m,
+                Err(mpsc::RecvTimeoutError::Timeout) => ": ping\n\n".to_string(),
+                Err(mpsc::RecvTimeoutError::Disconnected) => return,
+            };
+            if send(&mut w, &msg).is_err() {
+                return;
+            }
+        }
+    });
+}
+
+/// The script added to every page in serve mode.
+const LIVE_SCRIPT: &str = r#"(function () {
+  "use strict";
+  var overlay = null;
+  function hide() { if (overlay) { overlay.remove(); overlay = null; } }
+  function show(text) {
+    hide();
+    overlay = document.createElement("div");
+    overlay.id = "vetrina-error-overlay";
+    overlay.setAttribute("role", "alertdialog");
+    overlay.setAttribute("aria-modal", "false");
+    overlay.setAttribute("aria-labelledby", "vetrina-error-title");
+    overlay.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(20,20,20,.92);color:#fff;padding:2rem;font:16px/1.5 system-ui,sans-serif";
+    var h = document.createElement("h2");
+    h.id = "vetrina-error-title";
+    h.textContent = "The site could not be rebuilt — the last good version is shown underneath";
+    h.style.cssText = "margin:0 0 1rem;font-size:1.3rem;color:#ffd5d5";
+    var pre = document.createElement("pre");
+    pre.textContent = text;
+    pre.style.cssText = "white-space:pre-wrap;font:15px/1.45 ui-monospace,Menlo,Consolas,monospace;background:#000;color:#fff;padding:1rem;border-inline-start:4px solid #ff6b6b";
+    var p = document.createElement("p");
+    p.textContent = "Fix the file and save it: this page reloads by itself.";
+    var b = document.createElement("button");
+    b.type = "button";
+    b.textContent = "Hide";
+    b.style.cssText = "font:inherit;padding:.4rem 1rem;margin-top:.5rem";
+    b.addEventListener("click", hide);
+    overlay.append(h, pre, p, b);
+    document.body.appendChild(overlay);
+    b.focus();
+  }
+  if (!window.EventSource) return;
+  var es = new EventSource("/__vetrina/events");
+  es.addEventListener("reload", function () { location.reload(); });
+  es.addEventListener("build-error", function (e) { show(e.data); });
+})();
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site() -> tempfile::TempDir {
+        let t = tempfile::tempdir().unwrap();
+        fs::create_dir_all(t.path().join("out/en")).unwrap();
+        fs::write(t.path().join("out/index.html"), "<p>home</p></body>").unwrap();
+        fs::write(t.path().join("out/en/index.html"), "en").unwrap();
+        fs::write(t.path().join("secret.txt"), "secret").unwrap();
+        t
+    }
+
+    #[test]
+    fn paths_stay_inside_the_output() {
+        let t = site();
+        let root = fs::canonicalize(t.path().join("out")).unwrap();
+        assert!(matches!(resolve(&root, "/"), Resolved::File(_)));
+        assert!(matches!(resolve(&root, "/en"), Resolved::Redirect(r) if r == "/en/"));
+        for bad in [
+            "/../secret.txt",
+            "/%2e%2e/secret.txt",
+            "/%2E%2E%2Fsecret.txt",
+            "/en/..%2f..%2fsecret.txt",
+            "/..\\secret.txt",
+            "/%5c..%5csecret.txt",
+            "//etc/passwd",
+            "/C:/Windows/win.ini",
+            "/%00",
+            "/%zz",
+            "/nothing-here",
+        ] {
+            assert!(
+                matches!(resolve(&root, bad), Resolved::NotFound),
+                "{bad} was not refused"
+            );
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinks_out_of_the_output_are_refused() {
+        let t = site();
+        std::os::unix::fs::symlink(t.path().join("secret.txt"), t.path().join("out/link.txt"))
+            .unwrap();
+        std::os::unix::fs::symlink(t.path(), t.path().join("out/up")).unwrap();
+        let root = fs::canonicalize(t.path().join("out")).unwrap();
+        assert!(matches!(resolve(&root, "/link.txt"), Resolved::NotFound));
+        assert!(matches!(
+            resolve(&root, "/up/secret.txt"),
+            Resolved::NotFound
+        ));
+    }
+
+    #[test]
+    fn the_script_goes_before_the_end_of_the_body() {
+        let html = inject(b"<html><body><p>x</p></body></html>".to_vec());
+        let s = String::from_utf8(html).unwrap();
+        assert!(s.contains("<p>x</p><script src=\"/__vetrina/live.js\" defer></script></body>"));
+    }
+
+    #[test]
+    fn editor_scratch_files_and_the_output_are_not_sources() {
+        let root = Path::new("/site");
+        assert!(is_source(
+            root,
+            Path::new("/site/content/stories/a/index.it.md")
+        ));
+        assert!(is_source(root, Path::new("/site/site.yaml")));
+        assert!(!is_source(root, Path::new("/site/public/index.html")));
+        assert!(!is_source(
+            root,
+            Path::new("/site/content/a/.index.it.md.swp")
+        ));
+        assert!(!is_source(root, Path::new("/site/content/a/index.it.md~")));
+        assert!(!is_source(root, Path::new("/site/.vetrina-cache/x")));
+    }
+}

@@ -1,0 +1,382 @@
+//! `vetrina serve` end to end: a server on a free port over a copy of the demo site; edits
+//! to its files are rebuilt, served and announced; broken edits show an overlay over the
+//! last good site; requests cannot leave the output folder; after any sequence of edits the
+//! output is byte-for-byte a fresh full build.
+
+mod common;
+use common::*;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use vetrina::serve::{Handle, ServeOptions, start};
+
+fn serve(root: &Path) -> Handle {
+    let opts = ServeOptions {
+        build: opts(root),
+        bind: "127.0.0.1".into(),
+        port: 0,
+    };
+    start(opts, Arc::new(|_, _, _| {})).expect("the server starts")
+}
+
+struct Reply {
+    status: u16,
+    head: String,
+    body: String,
+}
+
+/// One raw HTTP request, so that the path reaches the server exactly as written.
+fn request(addr: SocketAddr, method: &str, path: &str) -> Reply {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    Reply {
+        status,
+        head: head.to_ascii_lowercase(),
+        body: body.to_string(),
+    }
+}
+
+fn get(addr: SocketAddr, path: &str) -> Reply {
+    request(addr, "GET", path)
+}
+
+/// An open event stream: the events (name, data) as they come.
+struct Events {
+    lines: BufReader<TcpStream>,
+}
+
+impl Events {
+    fn open(addr: SocketAddr) -> Events {
+        let mut s = TcpStream::connect(addr).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+        write!(
+            s,
+            "GET /__vetrina/events HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n"
+        )
+        .unwrap();
+        let mut lines = BufReader::new(s);
+        let mut line = String::new();
+        // Status line and headers.
+        loop {
+            line.clear();
+            lines.read_line(&mut line).unwrap();
+            if line == "\r\n" || line.is_empty() {
+                break;
+            }
+        }
+        Events { lines }
+    }
+
+    /// The next named event, skipping comments.
+    fn next(&mut self) -> (String, String) {
+        let mut event = String::new();
+        let mut data = Vec::new();
+        loop {
+            let mut line = String::new();
+            let n = self.lines.read_line(&mut line).expect("an event in time");
+            assert!(n > 0, "the event stream closed");
+            let line = line.trim_end_matches(['\r', '\n']);
+            if line.is_empty() {
+                if !event.is_empty() {
+                    return (event, data.join("\n"));
+                }
+                continue;
+            }
+            if let Some(e) = line.strip_prefix("event: ") {
+                event = e.to_string();
+            } else if let Some(d) = line.strip_prefix("data:") {
+                data.push(d.strip_prefix(' ').unwrap_or(d).to_string());
+            }
+        }
+    }
+
+    fn expect(&mut self, name: &str) -> String {
+        let (e, d) = self.next();
+        assert_eq!(e, name, "expected a `{name}` event, got `{e}`: {d}");
+        d
+    }
+}
+
+fn wait_settled(h: &Handle) {
+    let t = Instant::now();
+    while !h.search_settled() {
+        assert!(
+            t.elapsed() < Duration::from_secs(60),
+            "search never settled"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+const PUOI: &str = "content/projects/puoi/index.it.md";
+
+#[test]
+fn serves_pages_with_the_reload_script_correct_types_and_404s() {
+    let t = demo_copy();
+    let h = serve(t.path());
+    let home = get(h.addr, "/");
+    assert_eq!(home.status, 200);
+    assert!(home.head.contains("content-type: text/html; charset=utf-8"));
+    assert!(
+        home.body
+            .contains("<script src=\"/__vetrina/live.js\" defer></script></body>")
+    );
+    // The file on disk is the plain build, without the script.
+    assert!(!read(&t.path().join("public"), "index.html").contains("__vetrina"));
+
+    let head = request(h.addr, "HEAD", "/progetti/puoi/");
+    assert_eq!(head.status, 200);
+    assert!(head.head.contains("content-type: text/html"));
+    assert!(head.body.is_empty(), "HEAD has no body");
+
+    let css = std::fs::read_dir(t.path().join("public"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .find(|n| n.starts_with("style.") && n.ends_with(".css"))
+        .unwrap();
+    let r = get(h.addr, &format!("/{css}"));
+    assert!(r.head.contains("content-type: text/css; charset=utf-8"));
+    let r = get(h.addr, "/eventi/calendario.ics");
+    assert!(
+        r.head
+            .contains("content-type: text/calendar; charset=utf-8")
+    );
+    assert!(get(h.addr, "/feed.xml").head.contains("application/xml"));
+
+    // A folder without its slash is redirected; a folder is never listed.
+    let r = get(h.addr, "/progetti/puoi");
+    assert_eq!(r.status, 301);
+    assert!(r.head.contains("location: /progetti/puoi/"));
+    let r = get(h.addr, "/pagefind/fragment/");
+    assert_eq!(r.status, 404);
+
+    // The site's 404 page, in the language of the path.
+    let r = get(h.addr, "/non-esiste/");
+    assert_eq!(r.status, 404);
+    assert!(r.body.contains("lang=\"it\""));
+    let r = get(h.addr, "/en/missing/");
+    assert_eq!(r.status, 404);
+    assert!(r.body.contains("lang=\"en\""), "{}", &r.body[..200]);
+    assert_eq!(request(h.addr, "POST", "/").status, 405);
+    h.stop();
+}
+
+#[test]
+fn requests_never_leave_the_output_folder() {
+    let t = demo_copy();
+    std::fs::write(t.path().join("secret.txt"), "do not serve").unwrap();
+    let h = serve(t.path());
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(
+        t.path().join("secret.txt"),
+        t.path().join("public/link.txt"),
+    )
+    .unwrap();
+    for path in [
+        "/../secret.txt",
+        "/../../etc/passwd",
+        "/%2e%2e/secret.txt",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/..%2fsecret.txt",
+        "/en/..%2f..%2fsecret.txt",
+        "/%2E%2E%5Csecret.txt",
+        "/..\\secret.txt",
+        "/%5c..%5csecret.txt",
+        "//etc/passwd",
+        "/C:/Windows/win.ini",
+        "/link.txt",
+    ] {
+        let r = get(h.addr, path);
+        assert_eq!(r.status, 404, "{path} answered {}", r.status);
+        assert!(!r.body.contains("do not serve"), "{path}");
+        assert!(!r.body.contains("root:"), "{path}");
+    }
+    h.stop();
+}
+
+#[test]
+fn edits_are_served_announced_and_errors_shown_over_the_last_good_site() {
+    let t = demo_copy();
+    let h = serve(t.path());
+    let mut events = Events::open(h.addr);
+
+    edit(
+        t.path(),
+        PUOI,
+        "title: ",
+        "title: Sportello PUOI aggiornato — ",
+    );
+    events.expect("reload");
+    let page = get(h.addr, "/progetti/puoi/");
+    assert!(page.body.contains("Sportello PUOI aggiornato"));
+
+    // A broken edit: the error comes as an event, in the terminal's words, and the last good
+    // page is still served.
+    edit(t.path(), PUOI, "title: ", "title: [broken ");
+    let err = events.expect("build-error");
+    assert!(err.contains("error:"), "{err}");
+    assert!(
+        err.contains("--> content/projects/puoi/index.it.md:2:"),
+        "{err}"
+    );
+    assert!(err.contains("help:"), "{err}");
+    let page = get(h.addr, "/progetti/puoi/");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Sportello PUOI aggiornato"));
+    // A page opened now gets the error at once.
+    let mut late = Events::open(h.addr);
+    assert!(late.expect("build-error").contains("index.it.md:2:"));
+
+    // The fix removes the overlay: the pages reload, and new tabs get no error.
+    edit(t.path(), PUOI, "title: [broken ", "title: ");
+    events.expect("reload");
+    late.expect("reload");
+    let page = get(h.addr, "/progetti/puoi/");
+    assert!(page.body.contains("Sportello PUOI aggiornato"));
+    let mut fresh = Events::open(h.addr);
+    edit(
+        t.path(),
+        PUOI,
+        "Sportello PUOI aggiornato",
+        "Sportello PUOI",
+    );
+    assert_eq!(
+        fresh.next().0,
+        "reload",
+        "no error is replayed after the fix"
+    );
+    h.stop();
+}
+
+#[test]
+fn after_any_edits_the_output_is_a_fresh_full_build() {
+    let t = demo_copy();
+    let h = serve(t.path());
+    let mut events = Events::open(h.addr);
+    let story = "content/stories/dalla-comunita-alla-serra/index.it.md";
+    type Step = Box<dyn Fn(&Path)>;
+    let steps: Vec<Step> = vec![
+        // A sentence added to a story.
+        Box::new(move |r| {
+            let p = r.join(story);
+            let s = std::fs::read_to_string(&p).unwrap();
+            std::fs::write(
+                &p,
+                format!("{s}\nUna frase aggiunta durante l'anteprima.\n"),
+            )
+            .unwrap();
+        }),
+        // Saved the way many editors do: a new file renamed over the old one.
+        Box::new(move |r| {
+            let p = r.join(story);
+            let s = std::fs::read_to_string(&p).unwrap();
+            let tmp = p.with_extension("md.tmp-save");
+            std::fs::write(&tmp, s.replace("Una frase aggiunta", "Una frase corretta")).unwrap();
+            std::fs::rename(&tmp, &p).unwrap();
+        }),
+        // A project's title, shown on many pages.
+        Box::new(|r| edit(r, PUOI, "title: ", "title: Nuovo titolo — ")),
+        // A template.
+        Box::new(|r| {
+            edit(
+                r,
+                "themes/default/templates/404.html",
+                "<h1>{{ title }}</h1>",
+                "<h1 class=\"not-found\">{{ title }}</h1>",
+            )
+        }),
+        // An interface string, overridden in data/.
+        Box::new(|r| write(r, "data/i18n/en.yaml", "nav_news: \"Latest news\"\n")),
+        // A whole story deleted (several files at once).
+        Box::new(|r| {
+            std::fs::remove_dir_all(r.join("content/stories/il-mediatore-allo-sportello")).unwrap()
+        }),
+        // The site's settings.
+        Box::new(|r| {
+            edit(
+                r,
+                "site.yaml",
+                "stories_per_page: 12",
+                "stories_per_page: 2",
+            )
+        }),
+    ];
+    for (i, step) in steps.iter().enumerate() {
+        step(t.path());
+        let (e, d) = events.next();
+        assert_eq!(e, "reload", "step {i}: {d}");
+    }
+    wait_settled(&h);
+    h.stop();
+
+    let served = tree(&t.path().join("public"));
+    let fresh_out = tempfile::tempdir().unwrap();
+    let mut o = opts(t.path());
+    o.output = Some(fresh_out.path().join("public"));
+    let r = vetrina::build(&o);
+    assert!(r.ok(), "{}", rendered(&r));
+    let full = tree(&fresh_out.path().join("public"));
+    let names =
+        |t: &[(std::path::PathBuf, Vec<u8>)]| t.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&served), names(&full), "the same files");
+    for ((p, a), (_, b)) in served.iter().zip(&full) {
+        assert!(a == b, "{} differs from a full build", p.display());
+    }
+    // And the edits are in it.
+    let html = read(&t.path().join("public"), "progetti/puoi/index.html");
+    assert!(html.contains("Nuovo titolo"));
+    assert!(
+        !t.path()
+            .join("public/storie/il-mediatore-allo-sportello")
+            .exists()
+    );
+}
+
+#[test]
+fn unchanged_pages_are_taken_from_the_previous_build() {
+    let t = demo_copy();
+    let mut b = vetrina::Builder::new(opts(t.path()));
+    let (r, _) = b.build_pages();
+    assert!(r.ok());
+    let total: usize = r.pages.iter().map(|(_, n)| n).sum();
+    edit(
+        t.path(),
+        "content/stories/dalla-comunita-alla-serra/index.it.md",
+        "\n\n",
+        "\n\nUna frase nuova.\n\n",
+    );
+    let (r, _) = b.build_pages();
+    assert!(r.ok());
+    // Only the story's own page changes (its list card shows the summary, not the text).
+    assert!(
+        b.pages_reused() >= total - 3,
+        "{} of {total}",
+        b.pages_reused()
+    );
+    assert!(b.pages_reused() < total);
+    // A build that fails in between does not lose what was rendered.
+    edit(t.path(), PUOI, "title: ", "title: [broken ");
+    assert!(!b.build_pages().0.ok());
+    edit(t.path(), PUOI, "title: [broken ", "title: ");
+    let (r, _) = b.build_pages();
+    assert!(r.ok());
+    assert_eq!(b.pages_reused(), total);
+}
