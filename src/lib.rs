@@ -13,6 +13,7 @@ mod load;
 mod model;
 mod plan;
 mod render;
+pub mod scaffold;
 pub mod serve;
 pub mod translations;
 mod write;

@@ -73,6 +73,38 @@ enum Command {
         #[arg(long, value_name = "DATE")]
         now: Option<Date>,
     },
+    /// Start a new story, project, news item, page or event, with every key to fill in.
+    ///
+    /// The file is created in the right place (an event is added to a calendar in
+    /// data/events/); values you must write yourself are marked TODO, and `vetrina check`
+    /// reports them until they are filled in. An existing file is never overwritten.
+    New {
+        /// What to create: story, project, news, page or event
+        #[arg(value_name = "KIND")]
+        kind: vetrina::scaffold::NewKind,
+        /// The title; the file's folder name (and an event's id) is made from it
+        #[arg(value_name = "TITLE", num_args = 1.., required = true)]
+        title: Vec<String>,
+        /// The site's folder, the one that holds site.yaml
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        root: PathBuf,
+        /// The language of the text [default: the site's first language]
+        #[arg(long, value_name = "LANG")]
+        lang: Option<String>,
+        /// The region (for example lombardia)
+        #[arg(long, value_name = "REGION")]
+        region: Option<String>,
+        /// The project it belongs to (the folder name under content/projects)
+        #[arg(long, value_name = "PROJECT")]
+        project: Option<String>,
+    },
+    /// Create a small new site in DIR (one language, one project, one story, one event and
+    /// the default theme) that builds as it is.
+    Init {
+        /// The folder to create (it must not exist, or be empty)
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+    },
     /// Show which pages are translated into each language, which are missing, and which are
     /// outdated because the original changed after the translation.
     Translations {
@@ -206,6 +238,63 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::New {
+            kind,
+            title,
+            root,
+            lang,
+            region,
+            project,
+        } => {
+            let today = match vetrina::today_from_env() {
+                Ok(d) => d,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            let o = vetrina::scaffold::NewOptions {
+                root: root.clone(),
+                kind,
+                title: title.join(" "),
+                lang,
+                region,
+                project,
+                today,
+            };
+            match vetrina::scaffold::new_content(&o) {
+                Ok((path, todo)) => {
+                    eprintln!("Created {}", root.join(&path).display());
+                    if !todo.is_empty() {
+                        eprintln!("Still to fill in:");
+                        for t in &todo {
+                            eprintln!("  - {t}");
+                        }
+                        eprintln!("Then run `vetrina check` to see that the site is fine.");
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Init { dir } => match vetrina::scaffold::init(&dir) {
+            Ok(files) => {
+                eprintln!(
+                    "Created a new site in {} ({} files). Next:\n  cd {}\n  vetrina serve",
+                    dir.display(),
+                    files.len(),
+                    dir.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        },
         Command::Translations { root, format } => {
             let (report, t) = vetrina::translations(&BuildOptions::new(root));
             print_diagnostics(&report, styled);
