@@ -146,9 +146,31 @@ impl SearchJob {
     /// Indexes the pages and writes `pagefind/`, leaving every other file alone. Returns the
     /// number of files written.
     pub fn run(self) -> Result<usize, String> {
-        let (files, _) = self.out.search_index()?;
-        let part = render::Output {
+        self.index(&|| false)?.write()
+    }
+
+    /// Indexes the pages (the slow part, which touches nothing on disk). `cancelled` is
+    /// asked between pages; when it answers true the work stops with an error.
+    pub fn index(self, cancelled: &(dyn Fn() -> bool + Sync)) -> Result<SearchFiles, String> {
+        let (files, _) = self.out.search_index(cancelled)?;
+        Ok(SearchFiles {
+            output: self.output,
             files,
+        })
+    }
+}
+
+/// A search index ready to be written.
+pub struct SearchFiles {
+    output: PathBuf,
+    files: Vec<render::GeneratedFile>,
+}
+
+impl SearchFiles {
+    /// Writes `pagefind/`, leaving every other file alone; returns the files written.
+    pub fn write(self) -> Result<usize, String> {
+        let part = render::Output {
+            files: self.files,
             ..Default::default()
         };
         write::write_scoped(&self.output, &part, write::Scope::Only(render::SEARCH_DIR))
@@ -300,7 +322,7 @@ fn run(
     let mut out = render::render(&site, plan, &theme, &pictures, minify, render_cache, diags);
     phases.done("render");
     if mode == Mode::Build && !diags.has_errors() && !out.indexable.is_empty() {
-        match out.search_index() {
+        match out.search_index(&|| false) {
             Ok((files, stats)) => {
                 out.files.extend(files);
                 out.files.sort_by(|a, b| a.0.cmp(&b.0));

@@ -272,6 +272,8 @@ fn rebuild(
     log: &Logger,
 ) {
     let started = Instant::now();
+    // From now on, the index of any earlier build is out of date.
+    let mine = search_gen.fetch_add(1, Ordering::SeqCst) + 1;
     let (report, job, reused) = {
         let mut b = builder.lock().unwrap_or_else(|e| e.into_inner());
         let (report, job) = b.build_pages();
@@ -303,7 +305,6 @@ fn rebuild(
     }
     log(&report, Some(reused), took);
     if let Some(job) = job {
-        let mine = search_gen.fetch_add(1, Ordering::SeqCst) + 1;
         let search_gen = search_gen.clone();
         let builder = builder.clone();
         let state = state.clone();
@@ -311,20 +312,36 @@ fn rebuild(
             // A newer build supersedes this index before it is written; the builder's lock
             // keeps index writes and page writes apart.
             let run = || {
+                // Wait for the edits to pause, so that a burst of saves indexes once.
+                std::thread::sleep(Duration::from_millis(300));
                 if search_gen.load(Ordering::SeqCst) != mine {
                     return;
                 }
+                let files = match job.index(&|| search_gen.load(Ordering::SeqCst) != mine) {
+                    Ok(f) => f,
+                    Err(e) => {
+                        if e != crate::render::CANCELLED {
+                            eprintln!("error: {e}");
+                        }
+                        return;
+                    }
+                };
+                // Written under the builder's lock, so never during a page write, and only
+                // if no newer build has started meanwhile.
                 let _guard = builder.lock().unwrap_or_else(|e| e.into_inner());
                 if search_gen.load(Ordering::SeqCst) != mine {
                     return;
                 }
-                if let Err(e) = job.run() {
+                if let Err(e) = files.write() {
                     eprintln!("error: {e}");
                 }
             };
             run();
             state.search_done.fetch_max(mine, Ordering::SeqCst);
         });
+    } else {
+        // A failed build has no index to write: nothing is under way for it.
+        state.search_done.fetch_max(mine, Ordering::SeqCst);
     }
 }
 

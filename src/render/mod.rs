@@ -14,7 +14,7 @@ mod search;
 mod templates;
 mod views;
 
-pub use search::{GeneratedFile, SEARCH_DIR, SearchStats};
+pub use search::{CANCELLED, GeneratedFile, SEARCH_DIR, SearchStats};
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -54,7 +54,10 @@ pub struct RenderCache {
 
 impl Output {
     /// Builds the search index of the indexable pages of this output.
-    pub fn search_index(&self) -> Result<(Vec<GeneratedFile>, SearchStats), String> {
+    pub fn search_index(
+        &self,
+        cancelled: &(dyn Fn() -> bool + Sync),
+    ) -> Result<(Vec<GeneratedFile>, SearchStats), String> {
         let by_file: HashMap<&str, &[u8]> = self
             .files
             .iter()
@@ -64,6 +67,7 @@ impl Output {
             self.indexable
                 .iter()
                 .filter_map(|(r, f)| Some((r, *by_file.get(f.as_str())?))),
+            cancelled,
         )
     }
 }

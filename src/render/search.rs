@@ -19,6 +19,9 @@ pub type GeneratedFile = (String, Vec<u8>);
 /// The pages of one language: (route, rendered HTML).
 type LangPages<'a> = (String, Vec<(&'a Route, &'a [u8])>);
 
+/// The error of an index given up because a newer build made it out of date.
+pub const CANCELLED: &str = "cancelled";
+
 /// The folder of the search files in the output.
 pub const SEARCH_DIR: &str = "pagefind";
 
@@ -50,13 +53,13 @@ pub fn indexed(route: &Route) -> bool {
 /// Indexes `pages` (route, rendered HTML) and returns Pagefind's files, as (path in the
 /// output, bytes), sorted by path.
 ///
-/// Pagefind indexes one page at a time, so each language gets an index of its own, built in
-/// parallel; their file sets are disjoint except for the shared script and entry file, whose
+/// Pagefind indexes one page at a time, so each language gets an index of its own, built on
+/// a thread of its own; their file sets are disjoint except for the shared script and entry file, whose
 /// language lists are merged.
 pub fn index<'a>(
     pages: impl Iterator<Item = (&'a Route, &'a [u8])>,
+    cancelled: &(dyn Fn() -> bool + Sync),
 ) -> Result<(Vec<GeneratedFile>, SearchStats), String> {
-    use rayon::prelude::*;
     let started = Instant::now();
     let mut stats = SearchStats::default();
     let mut by_lang: Vec<LangPages> = Vec::new();
@@ -68,10 +71,21 @@ pub fn index<'a>(
         stats.urls.push(route.path.clone());
     }
     stats.pages = by_lang.iter().map(|(l, p)| (l.clone(), p.len())).collect();
-    let per_lang: Vec<Result<Vec<GeneratedFile>, String>> = by_lang
-        .par_iter()
-        .map(|(_, pages)| index_one(pages))
-        .collect();
+    // Threads of their own, not rayon's pool: in `vetrina serve` the index is built while
+    // the next edit's pages render, which must not wait for a whole language's index.
+    let per_lang: Vec<Result<Vec<GeneratedFile>, String>> = std::thread::scope(|scope| {
+        let running: Vec<_> = by_lang
+            .iter()
+            .map(|(_, pages)| scope.spawn(move || index_one(pages, cancelled)))
+            .collect();
+        running
+            .into_iter()
+            .map(|t| {
+                t.join()
+                    .unwrap_or_else(|_| Err("the search indexer stopped unexpectedly".into()))
+            })
+            .collect()
+    });
     let mut files: std::collections::BTreeMap<String, Vec<u8>> = Default::default();
     let mut entry: Option<serde_json::Value> = None;
     for set in per_lang {
@@ -108,7 +122,10 @@ pub fn index<'a>(
 }
 
 /// One language's index: Pagefind's files, by name within the bundle folder.
-fn index_one(pages: &[(&Route, &[u8])]) -> Result<Vec<GeneratedFile>, String> {
+fn index_one(
+    pages: &[(&Route, &[u8])],
+    cancelled: &(dyn Fn() -> bool + Sync),
+) -> Result<Vec<GeneratedFile>, String> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .map_err(|e| format!("cannot start the search indexer: {e}"))?;
@@ -116,6 +133,9 @@ fn index_one(pages: &[(&Route, &[u8])]) -> Result<Vec<GeneratedFile>, String> {
         let config = PagefindServiceConfig::builder().build();
         let mut index = PagefindIndex::new(Some(config)).map_err(|e| e.to_string())?;
         for (route, html) in pages {
+            if cancelled() {
+                return Err(CANCELLED.to_string());
+            }
             let html = String::from_utf8_lossy(html).into_owned();
             index
                 .add_html_file(None, Some(route.path.clone()), html)
@@ -182,7 +202,11 @@ mod tests {
         let en = route(Kind::Page("a".into()), "en", "/en/a/", false);
         let html_it = b"<html lang=\"it\"><body><main data-pagefind-body><h1>Tirocinio in Lombardia</h1><p>Un percorso di inserimento lavorativo.</p></main></body></html>";
         let html_en = b"<html lang=\"en\"><body><main data-pagefind-body><h1>Internship in Lombardy</h1><p>A work-integration path.</p></main></body></html>";
-        let (files, stats) = index([(&it, &html_it[..]), (&en, &html_en[..])].into_iter()).unwrap();
+        let (files, stats) = index(
+            [(&it, &html_it[..]), (&en, &html_en[..])].into_iter(),
+            &|| false,
+        )
+        .unwrap();
         let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
         assert!(names.contains(&"pagefind/pagefind.js"), "{names:?}");
         assert!(names.contains(&"pagefind/pagefind-entry.json"), "{names:?}");
