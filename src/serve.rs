@@ -621,7 +621,7 @@ const LIVE_SCRIPT: &str = r#"(function () {
     overlay.setAttribute("role", "alertdialog");
     overlay.setAttribute("aria-modal", "false");
     overlay.setAttribute("aria-labelledby", "vetrina-error-title");
-    overlay.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(20,20,20,.92);color:#fff;padding:2rem;font:16px/1.5 system-ui,sans-serif";
+    overlay.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(20,20,20,.97);color:#fff;padding:2rem;font:16px/1.5 system-ui,sans-serif";
     var h = document.createElement("h2");
     h.id = "vetrina-error-title";
     h.textContent = "The site could not be rebuilt — the last good version is shown underneath";
