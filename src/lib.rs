@@ -15,6 +15,7 @@ mod plan;
 mod render;
 pub mod scaffold;
 pub mod serve;
+mod stamp;
 pub mod translations;
 mod write;
 
@@ -88,6 +89,9 @@ pub struct Report {
     pub search_pages: Vec<(String, usize)>,
     pub search_urls: Vec<String>,
     pub search_elapsed: Duration,
+    /// Nothing changed since the last build (same sources, options and output): nothing was
+    /// done.
+    pub nothing_changed: bool,
     pub elapsed: Duration,
 }
 
@@ -282,6 +286,22 @@ fn run(
             }
         },
     };
+    let stamp = if mode == Mode::Build {
+        stamp::inputs(opts, today, opts.minify)
+    } else {
+        stamp::forget(opts);
+        None
+    };
+    if let Some(s) = &stamp
+        && let Some(rec) = stamp::unchanged(opts, s)
+    {
+        report.files_unchanged = rec.files();
+        report.pages = rec.pages;
+        report.nothing_changed = true;
+        report.elapsed = started.elapsed();
+        phases.done("unchanged");
+        return (report, None);
+    }
     let mut sources = load::load(&opts.root, diags);
     phases.done("load");
     let theme = std::mem::take(&mut sources.theme);
@@ -357,6 +377,13 @@ fn run(
             ),
         }
         phases.done("write");
+    }
+    if mode == Mode::Build {
+        if report.diagnostics.sorted().is_empty() {
+            stamp::save(opts, stamp, &report.pages);
+        } else {
+            stamp::forget(opts);
+        }
     }
     report.elapsed = started.elapsed();
     let ok = !report.diagnostics.has_errors();

@@ -151,7 +151,16 @@ fn main() -> ExitCode {
             };
             let report = vetrina::build(&opts);
             print_diagnostics(&report, styled);
-            if report.ok() {
+            if report.nothing_changed {
+                eprintln!(
+                    "Nothing changed since the last build ({} pages, {} files in {}): nothing to do ({} ms).",
+                    report.pages.iter().map(|(_, n)| n).sum::<usize>(),
+                    report.files_unchanged,
+                    opts.output_dir().display(),
+                    report.elapsed.as_millis()
+                );
+                ExitCode::SUCCESS
+            } else if report.ok() {
                 let pages: Vec<String> = report
                     .pages
                     .iter()

@@ -318,3 +318,50 @@ fn published_pages_are_minified_and_the_stylesheet_fingerprinted() {
     );
     assert!(story.contains(&format!("href=../../{name}")));
 }
+
+#[test]
+fn a_build_with_nothing_changed_does_nothing() {
+    let t = demo_copy();
+    let out = t.path().join("public");
+    let r = build(t.path());
+    assert!(r.ok() && !r.nothing_changed);
+    let before = tree(&out);
+
+    let r = build(t.path());
+    assert!(r.nothing_changed, "same sources, options and output");
+    assert_eq!(r.files_written, 0);
+    assert_eq!(r.files_unchanged, before.len());
+    assert_eq!(tree(&out), before);
+
+    // Any change of sources, options or output means a real build.
+    let index = out.join("index.html");
+    std::fs::remove_file(&index).unwrap();
+    let r = build(t.path());
+    assert!(!r.nothing_changed && r.ok());
+    assert!(index.exists(), "a deleted output file is written again");
+    assert!(build(t.path()).nothing_changed);
+
+    let mut o = opts(t.path());
+    o.today = Some("2026-12-01".parse().unwrap());
+    assert!(!vetrina::build(&o).nothing_changed, "another build date");
+
+    edit(
+        t.path(),
+        "site.yaml",
+        "stories_per_page: 12",
+        "stories_per_page: 11",
+    );
+    let r = build(t.path());
+    assert!(!r.nothing_changed && r.ok());
+    // A build with warnings (a story taken down) is never skipped: its warnings show each time.
+    edit(
+        t.path(),
+        "content/stories/dal-tirocinio-in-cucina-al-contratto/index.en.md",
+        "withdrawn: false",
+        "withdrawn: true",
+    );
+    let r = build(t.path());
+    assert!(r.ok() && r.diagnostics.warnings().count() == 1);
+    let r = build(t.path());
+    assert!(!r.nothing_changed && r.diagnostics.warnings().count() == 1);
+}
