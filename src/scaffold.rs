@@ -471,6 +471,24 @@ struct Doc {
 }
 
 impl Doc {
+    /// A Markdown document's front matter, opened with the convention header and the title.
+    fn front_matter(title: &str) -> Doc {
+        let mut d = Doc::default();
+        d.line("---", "");
+        d.line(HEADER_1, "");
+        d.line(HEADER_2, "");
+        d.line(&format!("title: {}", quoted(title)), "");
+        d
+    }
+
+    /// Closes the front matter; `what` says what to write below it.
+    fn close(mut self, what: &str) -> Doc {
+        self.line("---", "");
+        self.line("", "");
+        self.body_note = Some(format!("below line {}: {what}", self.lines.len() - 1));
+        self
+    }
+
     fn line(&mut self, code: &str, comment: &str) {
         self.lines.push(commented(code, comment));
     }
@@ -541,11 +559,7 @@ fn todo_text(key: &str, what: &str) -> String {
 }
 
 fn story(c: &Ctx) -> Doc {
-    let mut d = Doc::default();
-    d.line("---", "");
-    d.line(HEADER_1, "");
-    d.line(HEADER_2, "");
-    d.line(&format!("title: {}", quoted(c.title)), "");
+    let mut d = Doc::front_matter(c.title);
     d.line(
         &format!("date: {}", c.today),
         "the day of the story (YYYY-MM-DD)",
@@ -667,21 +681,13 @@ fn story(c: &Ctx) -> Doc {
         "example: true",
         "shown as \"illustrative example\"; false for a real story",
     );
-    d.line("---", "");
-    d.line("", "");
-    d.body_note = Some(format!(
-        "below line {}: write the text of the story, in Markdown (pictures beside the file: ![what it shows](picture.jpg)); check that `date` and `example` are right",
-        d.lines.len() - 1
-    ));
-    d
+    d.close(
+        "write the text of the story, in Markdown (pictures beside the file: ![what it shows](picture.jpg)); check that `date` and `example` are right",
+    )
 }
 
 fn project_sheet(c: &Ctx) -> Doc {
-    let mut d = Doc::default();
-    d.line("---", "");
-    d.line(HEADER_1, "");
-    d.line(HEADER_2, "");
-    d.line(&format!("title: {}", quoted(c.title)), "");
+    let mut d = Doc::front_matter(c.title);
     d.line("# acronym: \"…\"", "optional: the short name, such as PUOI");
     d.todo(
         "#TODO summary: \"…\"",
@@ -748,21 +754,13 @@ fn project_sheet(c: &Ctx) -> Doc {
         &format!("updated: {}", c.today),
         "the day this sheet was last brought up to date",
     );
-    d.line("---", "");
-    d.line("", "");
-    d.body_note = Some(format!(
-        "below line {}: write the text of the sheet, in Markdown, with these sections: context, objectives, how it works, results, lessons learned; figures go in data/indicators/<project>.yaml",
-        d.lines.len() - 1
-    ));
-    d
+    d.close(
+        "write the text of the sheet, in Markdown, with these sections: context, objectives, how it works, results, lessons learned; figures go in data/indicators/<project>.yaml",
+    )
 }
 
 fn news(c: &Ctx) -> Doc {
-    let mut d = Doc::default();
-    d.line("---", "");
-    d.line(HEADER_1, "");
-    d.line(HEADER_2, "");
-    d.line(&format!("title: {}", quoted(c.title)), "");
+    let mut d = Doc::front_matter(c.title);
     d.line(
         &format!("date: {}", c.today),
         "the day of the news (YYYY-MM-DD)",
@@ -786,21 +784,11 @@ fn news(c: &Ctx) -> Doc {
         "# image: {src: cover.jpg, alt: \"…\"}",
         "optional: a picture beside this file",
     );
-    d.line("---", "");
-    d.line("", "");
-    d.body_note = Some(format!(
-        "below line {}: write the text of the news, in Markdown; check that `date` is right",
-        d.lines.len() - 1
-    ));
-    d
+    d.close("write the text of the news, in Markdown; check that `date` is right")
 }
 
 fn page(c: &Ctx) -> Doc {
-    let mut d = Doc::default();
-    d.line("---", "");
-    d.line(HEADER_1, "");
-    d.line(HEADER_2, "");
-    d.line(&format!("title: {}", quoted(c.title)), "");
+    let mut d = Doc::front_matter(c.title);
     d.line(
         "# summary: \"…\"",
         "optional: one sentence for search engines and link previews",
@@ -813,13 +801,7 @@ fn page(c: &Ctx) -> Doc {
             "the day the text is ready, as YYYY-MM-DD (it is shown as \"last updated\" at the foot of the page)",
         ),
     );
-    d.line("---", "");
-    d.line("", "");
-    d.body_note = Some(format!(
-        "below line {}: write the text of the page, in Markdown",
-        d.lines.len() - 1
-    ));
-    d
+    d.close("write the text of the page, in Markdown")
 }
 
 // ---------------------------------------------------------------- events
