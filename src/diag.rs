@@ -121,7 +121,7 @@ fn caret_span(line: &str, col: usize, len: usize) -> (String, std::ops::Range<us
 }
 
 /// The collector every stage pushes into.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
 }

@@ -20,6 +20,7 @@ pub mod translations;
 mod write;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 pub use diag::{Diagnostic, Diagnostics, Severity};
@@ -137,7 +138,18 @@ enum Mode {
 /// part, is built afterwards by a `SearchJob` so that the pages appear at once.
 pub struct Builder {
     pub opts: BuildOptions,
-    cache: render::RenderCache,
+    memo: Memo,
+}
+
+/// What a `Builder` keeps from one build to the next.
+#[derive(Default)]
+struct Memo {
+    load: load::Memo,
+    model: model::Memo,
+    /// The plan of the last site, by the site's fingerprint, and what planning reported.
+    plan: Option<(blake3::Hash, Arc<plan::Plan>, Diagnostics)>,
+    render: render::RenderCache,
+    written: write::Manifest,
 }
 
 /// The search index of a build whose pages are already written.
@@ -156,7 +168,7 @@ impl SearchJob {
     /// Indexes the pages (the slow part, which touches nothing on disk). `cancelled` is
     /// asked between pages; when it answers true the work stops with an error.
     pub fn index(self, cancelled: &(dyn Fn() -> bool + Sync)) -> Result<SearchFiles, String> {
-        let (files, _) = self.out.search_index(cancelled)?;
+        let (files, _) = self.out.search_index(cancelled, true)?;
         Ok(SearchFiles {
             output: self.output,
             files,
@@ -174,12 +186,21 @@ impl SearchFiles {
     /// Writes `pagefind/`, leaving every other file alone; returns the files written.
     pub fn write(self) -> Result<usize, String> {
         let part = render::Output {
-            files: self.files,
+            files: self
+                .files
+                .into_iter()
+                .map(|(p, b)| (p, std::sync::Arc::new(b)))
+                .collect(),
             ..Default::default()
         };
-        write::write_scoped(&self.output, &part, write::Scope::Only(render::SEARCH_DIR))
-            .map(|s| s.written)
-            .map_err(|e| format!("cannot write the search index: {e}"))
+        write::write_scoped(
+            &self.output,
+            &part,
+            write::Scope::Only(render::SEARCH_DIR),
+            None,
+        )
+        .map(|s| s.written)
+        .map_err(|e| format!("cannot write the search index: {e}"))
     }
 }
 
@@ -187,13 +208,13 @@ impl Builder {
     pub fn new(opts: BuildOptions) -> Self {
         Builder {
             opts,
-            cache: render::RenderCache::default(),
+            memo: Memo::default(),
         }
     }
 
     /// Builds and writes the pages; the search index is returned as work to do next.
     pub fn build_pages(&mut self) -> (Report, Option<SearchJob>) {
-        let (report, out) = run(&self.opts, Mode::Pages, Some(&mut self.cache));
+        let (report, out) = run(&self.opts, Mode::Pages, Some(&mut self.memo));
         let job = out.map(|out| SearchJob {
             output: self.opts.output_dir(),
             out,
@@ -201,9 +222,28 @@ impl Builder {
         (report, job)
     }
 
+    /// Forgets what was read from these files (relative to the site folder), changed
+    /// according to the file watcher, so that they are read again whatever their times say;
+    /// `None`: forget every file (events were lost).
+    pub fn forget(&mut self, changed: Option<&[PathBuf]>) {
+        match changed {
+            Some(rels) => {
+                let paths: Vec<PathBuf> = rels.iter().map(|r| self.opts.root.join(r)).collect();
+                self.memo.load.changed_only(paths);
+            }
+            None => self.memo.load = Default::default(),
+        }
+    }
+
     /// Pages taken from the previous build by the last one.
     pub fn pages_reused(&self) -> usize {
-        self.cache.reused
+        self.memo.render.reused
+    }
+
+    /// Pages whose template context the last build had to build (the others were taken as
+    /// they were).
+    pub fn contexts_built(&self) -> usize {
+        self.memo.render.contexts_built
     }
 }
 
@@ -215,14 +255,14 @@ pub fn translations(opts: &BuildOptions) -> (Report, Option<translations::Transl
     let today = opts
         .today
         .unwrap_or_else(|| today_from_env().unwrap_or(jiff::civil::date(2000, 1, 1)));
-    let mut sources = load::load(&opts.root, diags);
+    let mut sources = load::load(&opts.root, diags, None);
     sources.theme = Default::default();
     let mopts = model::ModelOptions {
         drafts: opts.drafts,
         base_url: opts.base_url.clone(),
         today,
     };
-    let Some(site) = model::build(sources, &mopts, diags) else {
+    let Some(site) = model::build(sources, &mopts, diags, None) else {
         return (report, None);
     };
     let t = translations::report(&site, &opts.root, diags);
@@ -256,7 +296,7 @@ impl Phases {
 fn run(
     opts: &BuildOptions,
     mode: Mode,
-    render_cache: Option<&mut render::RenderCache>,
+    mut memo: Option<&mut Memo>,
 ) -> (Report, Option<render::Output>) {
     let write_output = mode != Mode::Check;
     let started = Instant::now();
@@ -302,7 +342,7 @@ fn run(
         phases.done("unchanged");
         return (report, None);
     }
-    let mut sources = load::load(&opts.root, diags);
+    let mut sources = load::load(&opts.root, diags, memo.as_deref_mut().map(|m| &mut m.load));
     phases.done("load");
     let theme = std::mem::take(&mut sources.theme);
     let mopts = model::ModelOptions {
@@ -310,7 +350,8 @@ fn run(
         base_url: opts.base_url.clone(),
         today,
     };
-    let Some(site) = model::build(sources, &mopts, diags) else {
+    let model_memo = memo.as_deref_mut().map(|m| &mut m.model);
+    let Some(site) = model::build(sources, &mopts, diags, model_memo) else {
         report.elapsed = started.elapsed();
         return (report, None);
     };
@@ -324,7 +365,25 @@ fn run(
             reason: t.reason.clone(),
         })
         .collect();
-    let plan = plan::plan(&site, diags);
+    let prints = memo
+        .as_deref()
+        .map(|m| render::site_prints(&site, &m.render));
+    let plan = match (memo.as_deref_mut(), &prints) {
+        (Some(m), Some(p)) => match &m.plan {
+            Some((h, plan, d)) if *h == p.meta => {
+                diags.extend(d.clone());
+                plan.clone()
+            }
+            _ => {
+                let mut d = Diagnostics::new();
+                let plan = Arc::new(plan::plan(&site, &mut d));
+                m.plan = Some((p.meta, plan.clone(), d.clone()));
+                diags.extend(d);
+                plan
+            }
+        },
+        _ => Arc::new(plan::plan(&site, diags)),
+    };
     phases.done("plan");
     for l in &site.langs {
         let n = plan.routes.iter().filter(|r| r.lang == l.code).count();
@@ -339,12 +398,23 @@ fn run(
     report.images_reused = pictures.reused;
     phases.done("images");
     let minify = opts.minify.or(site.config.minify).unwrap_or(true);
-    let mut out = render::render(&site, plan, &theme, &pictures, minify, render_cache, diags);
+    let render_cache = memo.as_deref_mut().map(|m| &mut m.render);
+    let mut out = render::render(
+        &site,
+        plan.clone(),
+        &theme,
+        &pictures,
+        minify,
+        render_cache,
+        prints,
+        diags,
+    );
     phases.done("render");
     if mode == Mode::Build && !diags.has_errors() && !out.indexable.is_empty() {
-        match out.search_index(&|| false) {
+        match out.search_index(&|| false, false) {
             Ok((files, stats)) => {
-                out.files.extend(files);
+                out.files
+                    .extend(files.into_iter().map(|(p, b)| (p, std::sync::Arc::new(b))));
                 out.files.sort_by(|a, b| a.0.cmp(&b.0));
                 report.search_pages = stats.pages.clone();
                 report.search_urls = stats.urls.clone();
@@ -364,7 +434,7 @@ fn run(
             Mode::Pages => write::Scope::Except(render::SEARCH_DIR),
             _ => write::Scope::All,
         };
-        match write::write_scoped(&output, &out, scope) {
+        match write::write_scoped(&output, &out, scope, memo.map(|m| &mut m.written)) {
             Ok(s) => {
                 report.files_written = s.written;
                 report.files_unchanged = s.unchanged;

@@ -6,6 +6,8 @@
 //! anything: that is `model`'s job.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::SystemTime;
 
 use rayon::prelude::*;
 use walkdir::WalkDir;
@@ -23,7 +25,7 @@ pub const SECTIONS: [&str; 4] = ["projects", "stories", "news", "pages"];
 #[derive(Debug, Default)]
 pub struct Sources {
     pub config: Option<SourceText>,
-    pub content: Vec<ContentFile>,
+    pub content: Vec<Arc<ContentFile>>,
     /// Files beside the Markdown in a bundle (images, PDFs), by bundle.
     pub assets: Vec<Asset>,
     pub funds: Option<SourceText>,
@@ -73,8 +75,56 @@ pub struct Asset {
     pub abs: PathBuf,
 }
 
+/// The Markdown files read by the last build of this process (`vetrina serve`), by path, with
+/// the size and modification time they had: a file whose size and time are unchanged is not
+/// read again, and the same `Arc` is handed on (so that `model` knows it is unchanged too).
+///
+/// When the file watcher reported every change since the last build (`hint`), and they are
+/// all edits of Markdown files read then, `content/` is not even walked again: the last
+/// walk's listing is used, and only the edited files are read.
+#[derive(Default)]
+pub struct Memo {
+    files: rustc_hash::FxHashMap<PathBuf, MemoFile>,
+    walk: Option<(Vec<FoundFile>, Vec<Asset>, Diagnostics)>,
+    hint: Option<Vec<PathBuf>>,
+}
+
+impl Memo {
+    /// Forgets what was read from these files: they are read again even if their size and
+    /// time look unchanged (file systems that keep times to the second).
+    pub fn forget(&mut self, paths: &[PathBuf]) {
+        for p in paths {
+            self.files.remove(p);
+        }
+    }
+
+    /// These files (as `forget` takes them) are all that changed since the last build: the
+    /// file watcher saw nothing else.
+    pub fn changed_only(&mut self, paths: Vec<PathBuf>) {
+        self.forget(&paths);
+        self.hint = Some(paths);
+    }
+
+    /// Whether the last walk of `content/` still holds: every change is an edit of a Markdown
+    /// file read last time, or outside `content/`.
+    fn walk_holds(&self, content: &Path) -> bool {
+        let (Some(hint), Some((files, ..))) = (&self.hint, &self.walk) else {
+            return false;
+        };
+        hint.iter()
+            .all(|p| !p.starts_with(content) || (p.is_file() && files.iter().any(|(f, ..)| f == p)))
+    }
+}
+
+struct MemoFile {
+    len: u64,
+    modified: SystemTime,
+    read: Option<Arc<ContentFile>>,
+    diags: Diagnostics,
+}
+
 /// Reads the site at `root`. Problems are pushed to `diags`; what could be read is returned.
-pub fn load(root: &Path, diags: &mut Diagnostics) -> Sources {
+pub fn load(root: &Path, diags: &mut Diagnostics, mut memo: Option<&mut Memo>) -> Sources {
     let mut s = Sources::default();
     let canon_root = match root.canonicalize() {
         Ok(r) => r,
@@ -118,20 +168,68 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Sources {
 
     let content = root.join("content");
     if content.is_dir() {
-        let (files, assets) = walk_content(root, &canon_root, &content, diags);
-        s.assets = assets;
-        let results: Vec<(Option<ContentFile>, Diagnostics)> = files
+        let reuse_walk = memo.as_deref().is_some_and(|m| m.walk_holds(&content));
+        let (files, assets, walk_diags) = match memo.as_deref_mut().and_then(|m| m.walk.take()) {
+            Some(w) if reuse_walk => w,
+            _ => {
+                let mut d = Diagnostics::new();
+                let (files, assets) = walk_content(root, &canon_root, &content, &mut d);
+                (files, assets, d)
+            }
+        };
+        diags.extend(walk_diags.clone());
+        s.assets = assets.clone();
+        let old = memo.as_deref();
+        type Read = (
+            Option<Arc<ContentFile>>,
+            Diagnostics,
+            Option<(u64, SystemTime)>,
+        );
+        let results: Vec<Read> = files
             .par_iter()
             .map(|(path, section, key, lang)| {
+                let seen = old.and_then(|o| o.files.get(path));
+                if reuse_walk && let Some(m) = seen {
+                    // Not among the files the watcher saw change.
+                    return (m.read.clone(), m.diags.clone(), Some((m.len, m.modified)));
+                }
+                let stamp = std::fs::metadata(path)
+                    .ok()
+                    .and_then(|m| Some((m.len(), m.modified().ok()?)));
+                if let (Some(m), Some((len, modified))) =
+                    (old.and_then(|o| o.files.get(path)), stamp)
+                    && m.len == len
+                    && m.modified == modified
+                {
+                    return (m.read.clone(), m.diags.clone(), stamp);
+                }
                 let mut d = Diagnostics::new();
                 let cf = read_text(root, path, &mut d)
-                    .and_then(|src| split_front_matter(src, section, key, lang, &mut d));
-                (cf, d)
+                    .and_then(|src| split_front_matter(src, section, key, lang, &mut d))
+                    .map(Arc::new);
+                (cf, d, stamp)
             })
             .collect();
-        for (cf, d) in results {
+        let mut next = rustc_hash::FxHashMap::default();
+        for ((path, ..), (cf, d, stamp)) in files.iter().zip(results) {
+            if let Some((len, modified)) = stamp
+                && memo.is_some()
+            {
+                let file = MemoFile {
+                    len,
+                    modified,
+                    read: cf.clone(),
+                    diags: d.clone(),
+                };
+                next.insert(path.clone(), file);
+            }
             diags.extend(d);
             s.content.extend(cf);
+        }
+        if let Some(m) = memo {
+            m.files = next;
+            m.walk = Some((files, assets, walk_diags));
+            m.hint = None;
         }
         s.content
             .sort_by(|a, b| (&a.section, &a.key, &a.lang).cmp(&(&b.section, &b.key, &b.lang)));
@@ -256,6 +354,7 @@ fn walk_content(
 ) -> (Vec<FoundFile>, Vec<Asset>) {
     let mut files = Vec::new();
     let mut assets = Vec::new();
+    let mut linked_dirs: Vec<PathBuf> = Vec::new();
     for entry in WalkDir::new(content).follow_links(true).sort_by_file_name() {
         let entry = match entry {
             Ok(e) => e,
@@ -264,12 +363,19 @@ fn walk_content(
                 continue;
             }
         };
+        let path = entry.path();
+        if entry.path_is_symlink() && entry.file_type().is_dir() {
+            linked_dirs.push(path.to_path_buf());
+        }
         if !entry.file_type().is_file() {
             continue;
         }
-        let path = entry.path();
         let rel = rel_path(root, path);
-        if !inside_site(canon_root, path) {
+        // Only a path that goes through a link can lead out of the site (resolving every
+        // path is slow on large sites).
+        let through_link =
+            entry.path_is_symlink() || linked_dirs.iter().any(|d| path.starts_with(d));
+        if through_link && !inside_site(canon_root, path) {
             diags.file_error(
                 &rel,
                 "this file is a link to something outside the site folder",

@@ -32,7 +32,7 @@ const LIVE_JS: &str = "/__vetrina/live.js";
 const EVENTS: &str = "/__vetrina/events";
 /// Changes closer together than this are one rebuild (an editor saving several files, a
 /// save-by-rename, a `git checkout`).
-const QUIET: Duration = Duration::from_millis(40);
+const QUIET: Duration = Duration::from_millis(20);
 const MAX_WAIT: Duration = Duration::from_millis(800);
 
 #[derive(Debug, Clone)]
@@ -242,9 +242,24 @@ fn watch_loop(
         // A lost event (an overflowing queue): rebuild to be safe.
         Err(_) => true,
     };
+    // The files named by the events of one burst (relative to the site), or None when an
+    // event was lost.
+    let mut changed: Option<Vec<PathBuf>> = Some(Vec::new());
+    let note = |ev: notify::Result<notify::Event>, changed: &mut Option<Vec<PathBuf>>| match ev {
+        Ok(e) => {
+            if let Some(list) = changed {
+                list.extend(
+                    e.paths
+                        .iter()
+                        .filter_map(|p| p.strip_prefix(root).ok().map(Path::to_path_buf)),
+                );
+            }
+        }
+        Err(_) => *changed = None,
+    };
     while !state.stop.load(Ordering::SeqCst) {
         match rx.recv_timeout(Duration::from_millis(200)) {
-            Ok(ev) if relevant(&ev) => {}
+            Ok(ev) if relevant(&ev) => note(ev, &mut changed),
             Ok(_) => continue,
             Err(mpsc::RecvTimeoutError::Timeout) => continue,
             Err(mpsc::RecvTimeoutError::Disconnected) => return,
@@ -253,13 +268,18 @@ fn watch_loop(
         let first = Instant::now();
         while first.elapsed() < MAX_WAIT {
             match rx.recv_timeout(QUIET) {
-                Ok(_) => continue,
+                Ok(ev) => note(ev, &mut changed),
                 Err(_) => break,
             }
         }
         if state.stop.load(Ordering::SeqCst) {
             return;
         }
+        builder
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .forget(changed.as_deref());
+        changed = Some(Vec::new());
         rebuild(builder, state, search_gen, log);
     }
 }

@@ -11,9 +11,20 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 
-use crate::render::Output;
+use crate::render::{Bytes, Output};
+
+/// What this process last wrote into the output folder (`vetrina serve`): a generated file
+/// whose bytes are the same as then is not compared with the disk again, and files that are
+/// no longer wanted are known without walking the folder. Emptied whenever a write fails.
+#[derive(Default)]
+pub struct Manifest {
+    files: rustc_hash::FxHashMap<String, Bytes>,
+    copies: HashSet<String>,
+}
 
 #[derive(Debug, Default, Clone, Copy)]
 pub struct WriteStats {
@@ -56,10 +67,38 @@ impl Scope<'_> {
 
 #[cfg(test)]
 pub fn write(output: &Path, out: &Output) -> io::Result<WriteStats> {
-    write_scoped(output, out, Scope::All)
+    write_scoped(output, out, Scope::All, None)
 }
 
-pub fn write_scoped(output: &Path, out: &Output, scope: Scope) -> io::Result<WriteStats> {
+/// Writes `out` into `output` (the part of it that `scope` owns). With a `manifest` of the
+/// last write by this process, unchanged generated files are recognised in memory.
+pub fn write_scoped(
+    output: &Path,
+    out: &Output,
+    scope: Scope,
+    manifest: Option<&mut Manifest>,
+) -> io::Result<WriteStats> {
+    let known = manifest
+        .as_deref()
+        .filter(|m| !m.files.is_empty() && output.is_dir());
+    let result = write_inner(output, out, scope, known);
+    if let Some(m) = manifest {
+        m.files.clear();
+        m.copies.clear();
+        if result.is_ok() {
+            m.files = out.files.iter().cloned().collect();
+            m.copies = out.copies.iter().map(|(p, _)| p.clone()).collect();
+        }
+    }
+    result
+}
+
+fn write_inner(
+    output: &Path,
+    out: &Output,
+    scope: Scope,
+    known: Option<&Manifest>,
+) -> io::Result<WriteStats> {
     let parent = match output.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -81,6 +120,14 @@ pub fn write_scoped(output: &Path, out: &Output, scope: Scope) -> io::Result<Wri
     let wants: Vec<(&str, Want)> = out
         .files
         .iter()
+        .filter(|(p, b)| {
+            // Written by this process last time, with the same bytes: nothing to do.
+            !known.is_some_and(|k| {
+                k.files
+                    .get(p)
+                    .is_some_and(|old| Arc::ptr_eq(old, b) || old == b)
+            })
+        })
         .map(|(p, b)| (p.as_str(), Want::Bytes(b)))
         .chain(out.copies.iter().map(|(p, s)| (p.as_str(), Want::Copy(s))))
         .collect();
@@ -124,7 +171,7 @@ pub fn write_scoped(output: &Path, out: &Output, scope: Scope) -> io::Result<Wri
 
     let mut stats = WriteStats {
         written: staged.len(),
-        unchanged: wants.len() - staged.len(),
+        unchanged: out.files.len() + out.copies.len() - staged.len(),
         removed: 0,
     };
     if fresh {
@@ -147,7 +194,38 @@ pub fn write_scoped(output: &Path, out: &Output, scope: Scope) -> io::Result<Wri
     }
     let _ = fs::remove_dir_all(&staging);
 
-    let keep: HashSet<PathBuf> = wants.iter().map(|(rel, _)| output.join(rel)).collect();
+    if let Some(k) = known {
+        // The files of the last write that are no longer wanted, and the folders they leave
+        // empty.
+        let wanted: HashSet<&str> = out
+            .files
+            .iter()
+            .map(|(p, _)| p.as_str())
+            .chain(out.copies.iter().map(|(p, _)| p.as_str()))
+            .collect();
+        let gone = k
+            .files
+            .keys()
+            .chain(&k.copies)
+            .filter(|p| !wanted.contains(p.as_str()) && scope.owns(Path::new(p)));
+        for rel in gone {
+            match fs::remove_file(output.join(rel)) {
+                Ok(()) => stats.removed += 1,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
+            }
+            let mut dir = output.join(rel);
+            while dir.pop() && dir != output && fs::remove_dir(&dir).is_ok() {}
+        }
+        return Ok(stats);
+    }
+    let keep: HashSet<PathBuf> = out
+        .files
+        .iter()
+        .map(|(p, _)| p)
+        .chain(out.copies.iter().map(|(p, _)| p))
+        .map(|rel| output.join(rel))
+        .collect();
     let start = match scope {
         Scope::Only(p) => output.join(p),
         _ => output.to_path_buf(),
@@ -215,7 +293,7 @@ mod tests {
         Output {
             files: files
                 .iter()
-                .map(|(p, c)| (p.to_string(), c.as_bytes().to_vec()))
+                .map(|(p, c)| (p.to_string(), Arc::new(c.as_bytes().to_vec())))
                 .collect(),
             copies: Vec::new(),
             indexable: Vec::new(),

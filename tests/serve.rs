@@ -292,8 +292,61 @@ fn after_any_edits_the_output_is_a_fresh_full_build() {
             std::fs::write(&tmp, s.replace("Una frase aggiunta", "Una frase corretta")).unwrap();
             std::fs::rename(&tmp, &p).unwrap();
         }),
+        // The English text of the same story (only Markdown bodies changed: the pages that
+        // show no body are taken from the last build as they are).
+        Box::new(move |r| {
+            edit(
+                r,
+                "content/stories/dalla-comunita-alla-serra/index.en.md",
+                "## Growing up fast",
+                "## Growing up very fast",
+            )
+        }),
         // A project's title, shown on many pages.
         Box::new(|r| edit(r, PUOI, "title: ", "title: Nuovo titolo — ")),
+        // The story's text again, after a change that rebuilt everything.
+        Box::new(move |r| {
+            edit(
+                r,
+                story,
+                "Una frase corretta",
+                "Una frase corretta due volte",
+            )
+        }),
+        // A new story, in Italian only (a folder the last walk did not see).
+        Box::new(|r| {
+            let from = r.join("content/stories/dalla-comunita-alla-serra/index.it.md");
+            let text = std::fs::read_to_string(from).unwrap();
+            let text = text.replacen("title: ", "title: Copia — ", 1);
+            let dir = r.join("content/stories/una-storia-nuova");
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(dir.join("index.it.md"), text).unwrap();
+            for pic in ["cover.jpg", "detail.jpg"] {
+                std::fs::copy(
+                    r.join("content/stories/dalla-comunita-alla-serra")
+                        .join(pic),
+                    dir.join(pic),
+                )
+                .unwrap();
+            }
+        }),
+        // A picture replaced by another under the same name.
+        Box::new(|r| {
+            std::fs::copy(
+                r.join("content/stories/dalla-comunita-alla-serra/detail.jpg"),
+                r.join("content/stories/una-storia-nuova/cover.jpg"),
+            )
+            .unwrap();
+        }),
+        // An event's title, in a calendar in data/.
+        Box::new(|r| {
+            edit(
+                r,
+                "data/events/puoi.yaml",
+                "The PUOI project in the Apulia Region",
+                "The PUOI project in Apulia",
+            )
+        }),
         // A template.
         Box::new(|r| {
             edit(
@@ -372,6 +425,9 @@ fn unchanged_pages_are_taken_from_the_previous_build() {
         b.pages_reused()
     );
     assert!(b.pages_reused() < total);
+    // Only the Markdown text changed: no other page's context was even built (the story in
+    // its four languages, two of them showing the Italian text).
+    assert_eq!(b.contexts_built(), 4);
     // A build that fails in between does not lose what was rendered.
     edit(t.path(), PUOI, "title: ", "title: [broken ");
     assert!(!b.build_pages().0.ok());

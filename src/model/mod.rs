@@ -12,6 +12,7 @@ pub mod yaml;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use jiff::civil::{Date, DateTime};
 use rayon::prelude::*;
@@ -77,7 +78,7 @@ pub struct Doc<T> {
 #[derive(Debug)]
 pub struct Entity<T> {
     pub key: String,
-    pub docs: BTreeMap<String, Doc<T>>,
+    pub docs: BTreeMap<String, Arc<Doc<T>>>,
 }
 
 impl<T> Entity<T> {
@@ -183,8 +184,37 @@ pub struct ModelOptions {
     pub today: Date,
 }
 
+/// The parsed front matter of the Markdown files of the last build of this process (`vetrina
+/// serve`), by file: a file that `load` handed on unchanged (the same `Arc`) under the same
+/// languages is not parsed again.
+#[derive(Default)]
+pub struct Memo {
+    langs: Vec<String>,
+    /// In the order of `Sources::content` (by section, key, language).
+    docs: Vec<(Arc<ContentFile>, ParsedDoc, Diagnostics)>,
+}
+
+impl Memo {
+    fn get(&self, cf: &Arc<ContentFile>) -> Option<&(Arc<ContentFile>, ParsedDoc, Diagnostics)> {
+        fn key(c: &ContentFile) -> (&str, &str, &str) {
+            (c.section.as_str(), c.key.as_str(), c.lang.as_str())
+        }
+        let i = self
+            .docs
+            .binary_search_by(|(c, ..)| key(c).cmp(&key(cf)))
+            .ok()?;
+        let hit = &self.docs[i];
+        Arc::ptr_eq(&hit.0, cf).then_some(hit)
+    }
+}
+
 /// Builds the `Site` from the sources, or reports every problem found.
-pub fn build(src: Sources, opts: &ModelOptions, diags: &mut Diagnostics) -> Option<Site> {
+pub fn build(
+    src: Sources,
+    opts: &ModelOptions,
+    diags: &mut Diagnostics,
+    memo: Option<&mut Memo>,
+) -> Option<Site> {
     let cfg_src = src.config.as_ref()?;
     let config: ConfigFile = parse(cfg_src, &cfg_src.text, Origin::FILE, diags)?;
     let langs = languages(&config, cfg_src, diags);
@@ -206,15 +236,33 @@ pub fn build(src: Sources, opts: &ModelOptions, diags: &mut Diagnostics) -> Opti
         .unwrap_or_default();
 
     // Content files, parsed in parallel: each gets its own collector, merged in order.
+    let old = memo.as_deref().filter(|m| {
+        m.langs
+            .iter()
+            .map(String::as_str)
+            .eq(lang_codes.iter().copied())
+    });
     let parsed: Vec<(ParsedDoc, Diagnostics)> = src
         .content
         .par_iter()
         .map(|cf| {
+            if let Some((_, doc, d)) = old.and_then(|m| m.get(cf)) {
+                return (doc.clone(), d.clone());
+            }
             let mut d = Diagnostics::new();
             let doc = parse_doc(cf, &lang_codes, &mut d);
             (doc, d)
         })
         .collect();
+    if let Some(m) = memo {
+        m.langs = lang_codes.iter().map(|l| l.to_string()).collect();
+        m.docs = src
+            .content
+            .iter()
+            .zip(&parsed)
+            .map(|(cf, (doc, d))| (cf.clone(), doc.clone(), d.clone()))
+            .collect();
+    }
     let mut home = None;
     let mut projects = Vec::new();
     let mut stories = Vec::new();
@@ -223,11 +271,11 @@ pub fn build(src: Sources, opts: &ModelOptions, diags: &mut Diagnostics) -> Opti
     for (doc, d) in parsed {
         diags.extend(d);
         match doc {
-            ParsedDoc::Home(k, doc) => add_doc(&mut home, k, *doc),
-            ParsedDoc::Project(k, doc) => push_doc(&mut projects, k, *doc),
-            ParsedDoc::Story(k, doc) => push_doc(&mut stories, k, *doc),
-            ParsedDoc::News(k, doc) => push_doc(&mut news, k, *doc),
-            ParsedDoc::Page(k, doc) => push_doc(&mut pages, k, *doc),
+            ParsedDoc::Home(k, doc) => add_doc(&mut home, k, doc),
+            ParsedDoc::Project(k, doc) => push_doc(&mut projects, k, doc),
+            ParsedDoc::Story(k, doc) => push_doc(&mut stories, k, doc),
+            ParsedDoc::News(k, doc) => push_doc(&mut news, k, doc),
+            ParsedDoc::Page(k, doc) => push_doc(&mut pages, k, doc),
             ParsedDoc::Failed => {}
         }
     }
@@ -408,12 +456,13 @@ pub fn check_langmap(
     }
 }
 
+#[derive(Clone)]
 enum ParsedDoc {
-    Home(String, Box<Doc<HomeFm>>),
-    Project(String, Box<Doc<ProjectFm>>),
-    Story(String, Box<Doc<StoryFm>>),
-    News(String, Box<Doc<NewsFm>>),
-    Page(String, Box<Doc<PageFm>>),
+    Home(String, Arc<Doc<HomeFm>>),
+    Project(String, Arc<Doc<ProjectFm>>),
+    Story(String, Arc<Doc<StoryFm>>),
+    News(String, Arc<Doc<NewsFm>>),
+    Page(String, Arc<Doc<PageFm>>),
     Failed,
 }
 
@@ -454,7 +503,7 @@ fn parse_doc(cf: &ContentFile, langs: &[&str], diags: &mut Diagnostics) -> Parse
             match parse::<$ty>(&cf.src, &cf.front_matter, origin, diags) {
                 Some(fm) => ParsedDoc::$variant(
                     cf.key.clone(),
-                    Box::new(Doc {
+                    Arc::new(Doc {
                         lang: cf.lang.clone(),
                         fm,
                         body: cf.body.clone(),
@@ -484,7 +533,7 @@ fn drop_drafts<T>(list: &mut Vec<Entity<T>>, is_draft: impl Fn(&T) -> bool) {
     list.retain(|e| !e.docs.is_empty());
 }
 
-fn push_doc<T>(list: &mut Vec<Entity<T>>, key: String, doc: Doc<T>) {
+fn push_doc<T>(list: &mut Vec<Entity<T>>, key: String, doc: Arc<Doc<T>>) {
     match list.last_mut() {
         Some(e) if e.key == key => {
             e.docs.insert(doc.lang.clone(), doc);
@@ -497,7 +546,7 @@ fn push_doc<T>(list: &mut Vec<Entity<T>>, key: String, doc: Doc<T>) {
     }
 }
 
-fn add_doc<T>(slot: &mut Option<Entity<T>>, key: String, doc: Doc<T>) {
+fn add_doc<T>(slot: &mut Option<Entity<T>>, key: String, doc: Arc<Doc<T>>) {
     match slot {
         Some(e) => {
             e.docs.insert(doc.lang.clone(), doc);

@@ -22,6 +22,7 @@ use std::sync::Arc;
 use std::collections::HashMap;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use crate::diag::Diagnostics;
 use crate::images::{Pictures, is_raster};
@@ -30,26 +31,181 @@ use crate::model::Site;
 use crate::plan::Plan;
 use i18n::I18n;
 
+/// A generated file's bytes, shared between a build's output and the cache of `vetrina
+/// serve` (a page taken from the last build is not copied).
+pub type Bytes = Arc<Vec<u8>>;
+
 /// Everything a build publishes, in memory, before anything is written.
 #[derive(Debug, Default)]
 pub struct Output {
     /// Generated files: (path relative to the output folder, bytes).
-    pub files: Vec<(String, Vec<u8>)>,
+    pub files: Vec<(String, Bytes)>,
     /// Files copied as they are: (path relative to the output folder, source file).
     pub copies: Vec<(String, PathBuf)>,
     /// The routes whose pages go into the search index, and their files.
     pub indexable: Vec<(crate::plan::Route, String)>,
 }
 
-/// Pages rendered by an earlier build of the same process (`vetrina serve`): a route whose
-/// template context is equal to last time's, under the same templates, strings and URLs,
-/// gives the same bytes, so they are taken from here instead of rendered again.
+/// Pages rendered by an earlier build of the same process (`vetrina serve`), taken from here
+/// instead of rendered again in two ways:
+/// - when nothing but the Markdown text of some entries changed since that build (the same
+///   front matter, data, settings, theme and pictures: `meta`), only the pages that show
+///   those texts are built again: an entry's own page in every language (a translation that
+///   is missing shows the original). No other page reads a body.
+/// - otherwise every page's template context is built, and a page whose context is equal to
+///   last time's, under the same templates, strings and URLs (`globals`), keeps its bytes.
 #[derive(Default)]
 pub struct RenderCache {
     globals: Option<blake3::Hash>,
-    pages: HashMap<String, (tera::Context, Vec<u8>)>,
+    meta: Option<blake3::Hash>,
+    bodies: FxHashMap<(&'static str, String), blake3::Hash>,
+    docs: DocPrints,
+    pages: FxHashMap<String, CachedPage>,
+    /// The interface strings and what loading them reported, by a hash of their sources.
+    i18n: Option<(blake3::Hash, Arc<I18n>, Diagnostics)>,
+    /// Feeds, calendars and the sitemap: they read no Markdown body.
+    extras: Vec<(String, Bytes)>,
     /// Pages taken from the cache by the last build.
     pub reused: usize,
+    /// Pages whose template context was built by the last build.
+    pub contexts_built: usize,
+}
+
+struct CachedPage {
+    context: tera::Context,
+    bytes: Bytes,
+    /// What building this page reported (warnings), repeated when it is reused.
+    diags: Diagnostics,
+}
+
+/// The entry whose Markdown body a route shows, if any: (section, key).
+fn body_of(kind: &crate::plan::Kind) -> Option<(&'static str, &str)> {
+    use crate::plan::Kind;
+    match kind {
+        Kind::Home => Some(("home", "home")),
+        Kind::Project(k) => Some(("projects", k)),
+        Kind::Story(k) => Some(("stories", k)),
+        Kind::News(k) => Some(("news", k)),
+        Kind::Page(k) => Some(("pages", k)),
+        _ => None,
+    }
+}
+
+/// Hashes of one document: its front matter (with its path and where the body starts), and its
+/// body. Kept by the address of the document, whose `Arc` is held so that the address is not
+/// reused: `model` hands on the same `Arc` for a file that did not change.
+type DocPrints = FxHashMap<
+    usize,
+    (
+        Arc<dyn std::any::Any + Send + Sync>,
+        blake3::Hash,
+        blake3::Hash,
+    ),
+>;
+
+/// `meta` of the site and the pictures together.
+fn with_pictures(meta: blake3::Hash, pictures: &Pictures) -> blake3::Hash {
+    use std::io::Write;
+    let mut h = blake3::Hasher::new();
+    h.update(meta.as_bytes());
+    let mut keys: Vec<_> = pictures.by_asset.keys().collect();
+    keys.sort();
+    for k in keys {
+        let _ = write!(h, "{k:?}{:?}", pictures.by_asset[k]);
+    }
+    h.finalize()
+}
+
+/// Fingerprints of a site (`vetrina serve`): everything but the Markdown bodies in one hash
+/// (`meta`), and each entry's bodies (all its languages) in one hash per entry.
+pub struct SitePrints {
+    pub meta: blake3::Hash,
+    bodies: FxHashMap<(&'static str, String), blake3::Hash>,
+    docs: DocPrints,
+}
+
+/// The fingerprints of `site`; documents seen by the last build are not hashed again.
+pub fn site_prints(site: &Site, cache: &RenderCache) -> SitePrints {
+    let (meta, bodies, docs) = fingerprints(site, &cache.docs);
+    SitePrints { meta, bodies, docs }
+}
+
+fn fingerprints(
+    site: &Site,
+    known: &DocPrints,
+) -> (
+    blake3::Hash,
+    FxHashMap<(&'static str, String), blake3::Hash>,
+    DocPrints,
+) {
+    use std::io::Write;
+    let mut meta = blake3::Hasher::new();
+    // Debug output of the small parts of the site: settings, languages, data files, events,
+    // bundle files, the stories taken down, the build date. (Only equality matters: a
+    // difference in formatting only costs a full rebuild.)
+    let _ = write!(
+        meta,
+        "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|",
+        site.config,
+        site.langs,
+        site.base_url,
+        site.events,
+        site.funds,
+        site.orgs,
+        site.indicators,
+        site.assets,
+        site.taken_down,
+        site.today
+    );
+    for src in &site.i18n_overrides {
+        meta.update(src.text.as_bytes()).update(&[0]);
+    }
+    let mut bodies = FxHashMap::default();
+    let mut prints: DocPrints = FxHashMap::default();
+    fn doc_prints<T: Send + Sync + 'static>(
+        d: &Arc<crate::model::Doc<T>>,
+        known: &DocPrints,
+        prints: &mut DocPrints,
+    ) -> (blake3::Hash, blake3::Hash) {
+        let addr = Arc::as_ptr(d) as *const () as usize;
+        let (fm, body) = match known.get(&addr) {
+            Some((_, fm, body)) => (*fm, *body),
+            None => {
+                // The front matter as written, and where the body starts (its diagnostics
+                // give line numbers).
+                let fm = d.src.text.get(..d.body_offset).unwrap_or(&d.src.text);
+                let mut h = blake3::Hasher::new();
+                h.update(d.src.path.to_string_lossy().as_bytes())
+                    .update(&[0])
+                    .update(fm.as_bytes());
+                (h.finalize(), blake3::hash(d.body.as_bytes()))
+            }
+        };
+        prints.insert(addr, (d.clone(), fm, body));
+        (fm, body)
+    }
+    macro_rules! each {
+        ($section:literal, $list:expr) => {
+            for e in $list {
+                meta.update($section.as_bytes())
+                    .update(e.key.as_bytes())
+                    .update(&[0]);
+                let mut body = blake3::Hasher::new();
+                for (lang, d) in &e.docs {
+                    let (f, b) = doc_prints(d, known, &mut prints);
+                    meta.update(lang.as_bytes()).update(f.as_bytes());
+                    body.update(lang.as_bytes()).update(b.as_bytes());
+                }
+                bodies.insert(($section, e.key.clone()), body.finalize());
+            }
+        };
+    }
+    each!("home", site.home.iter());
+    each!("projects", &site.projects);
+    each!("stories", &site.stories);
+    each!("news", &site.news);
+    each!("pages", &site.pages);
+    (meta.finalize(), bodies, prints)
 }
 
 impl Output {
@@ -57,7 +213,11 @@ impl Output {
     pub fn search_index(
         &self,
         cancelled: &(dyn Fn() -> bool + Sync),
+        background: bool,
     ) -> Result<(Vec<GeneratedFile>, SearchStats), String> {
+        if self.indexable.is_empty() {
+            return Ok(Default::default());
+        }
         let by_file: HashMap<&str, &[u8]> = self
             .files
             .iter()
@@ -68,6 +228,7 @@ impl Output {
                 .iter()
                 .filter_map(|(r, f)| Some((r, *by_file.get(f.as_str())?))),
             cancelled,
+            background,
         )
     }
 }
@@ -109,13 +270,15 @@ fn globals_hash(site: &Site, plan: &Plan, theme: &Theme, minify: bool) -> blake3
 }
 
 /// Renders every route of `plan`. Template and Markdown problems are diagnostics.
+#[allow(clippy::too_many_arguments)]
 pub fn render(
     site: &Site,
-    plan: Plan,
+    plan: Arc<Plan>,
     theme: &Theme,
     pictures: &Pictures,
     minify: bool,
     mut cache: Option<&mut RenderCache>,
+    prints: Option<SitePrints>,
     diags: &mut Diagnostics,
 ) -> Output {
     // A build that already has errors neither uses nor updates the cache: the site it sees
@@ -123,6 +286,46 @@ pub fn render(
     if diags.has_errors() {
         cache = None;
     }
+    let langs: Vec<(&str, &str)> = site
+        .langs
+        .iter()
+        .map(|l| (l.code.as_str(), l.locale.as_str()))
+        .collect();
+    let i18n_hash = {
+        let mut h = blake3::Hasher::new();
+        for (code, locale) in &langs {
+            h.update(code.as_bytes())
+                .update(&[0])
+                .update(locale.as_bytes());
+        }
+        for src in theme.i18n.iter().chain(&site.i18n_overrides) {
+            h.update(src.path.to_string_lossy().as_bytes())
+                .update(&[0])
+                .update(src.text.as_bytes())
+                .update(&[0]);
+        }
+        h.finalize()
+    };
+    let i18n = match cache.as_deref().and_then(|c| c.i18n.as_ref()) {
+        Some((h, i18n, d)) if *h == i18n_hash => {
+            diags.extend(d.clone());
+            i18n.clone()
+        }
+        _ => {
+            let mut d = Diagnostics::new();
+            let i18n = Arc::new(I18n::load(
+                &theme.i18n,
+                &site.i18n_overrides,
+                &langs,
+                &mut d,
+            ));
+            if let Some(c) = cache.as_deref_mut() {
+                c.i18n = Some((i18n_hash, i18n.clone(), d.clone()));
+            }
+            diags.extend(d);
+            i18n
+        }
+    };
     let globals = cache
         .as_ref()
         .map(|_| globals_hash(site, &plan, theme, minify));
@@ -130,14 +333,23 @@ pub fn render(
         .as_deref()
         .filter(|c| c.globals == globals)
         .map(|c| &c.pages);
+    // Only Markdown bodies changed since the last build: the pages that show none of them are
+    // taken as they are, without building their context.
+    let prints = prints
+        .filter(|_| cache.is_some())
+        .map(|p| (with_pictures(p.meta, pictures), p.bodies, p.docs));
+    let changed_bodies: Option<std::collections::HashSet<(&str, String)>> = match (&cache, &prints)
+    {
+        (Some(c), Some((meta, bodies, _))) if previous.is_some() && c.meta == Some(*meta) => Some(
+            bodies
+                .iter()
+                .filter(|(k, h)| c.bodies.get(*k) != Some(*h))
+                .map(|(k, _)| k.clone())
+                .collect(),
+        ),
+        _ => None,
+    };
     let keep_contexts = cache.is_some();
-    let langs: Vec<(&str, &str)> = site
-        .langs
-        .iter()
-        .map(|l| (l.code.as_str(), l.locale.as_str()))
-        .collect();
-    let i18n = Arc::new(I18n::load(&theme.i18n, &site.i18n_overrides, &langs, diags));
-    let plan = Arc::new(plan);
     let statics: Arc<HashMap<String, String>> = Arc::new(
         theme
             .statics
@@ -151,69 +363,123 @@ pub fn render(
     };
     let ctx = views::Shared::new(site, &plan, &i18n, pictures, &statics);
 
-    type Rendered = (
-        Option<(String, Vec<u8>)>,
-        Option<tera::Context>,
-        bool,
-        Diagnostics,
-    );
-    let results: Vec<Rendered> = plan
+    enum Page {
+        Failed(Diagnostics),
+        /// Taken from the last build as it was.
+        Reused(Bytes, Diagnostics),
+        /// Context built and equal to last time's: the bytes are too.
+        SameContext(Bytes, Diagnostics),
+        Rendered(Bytes, Option<tera::Context>, Diagnostics),
+    }
+    let results: Vec<Page> = plan
         .routes
         .par_iter()
         .map(|route| {
+            let cached = previous.and_then(|p| p.get(&route.path));
+            if let (Some(changed), Some(c)) = (&changed_bodies, cached)
+                && !body_of(&route.kind).is_some_and(|(s, k)| changed.contains(&(s, k.to_string())))
+            {
+                return Page::Reused(c.bytes.clone(), c.diags.clone());
+            }
             let mut d = Diagnostics::new();
             let Some((template, context)) = views::page(&ctx, route, &mut d) else {
-                return (None, None, false, d);
+                return Page::Failed(d);
             };
-            if let Some((old, bytes)) = previous.and_then(|p| p.get(&route.path))
-                && *old == context
+            if let Some(c) = cached
+                && c.context == context
             {
-                return (Some((route.file(), bytes.clone())), None, true, d);
+                return Page::SameContext(c.bytes.clone(), c.diags.clone());
             }
             let page = templates::render(&tera, theme, &template, &context, &mut d);
-            let bytes = page.map(|html| {
-                if minify {
-                    minify_html::minify(html.as_bytes(), &minify_cfg())
-                } else {
-                    html.into_bytes()
-                }
-            });
-            let keep = (keep_contexts && bytes.is_some()).then_some(context);
-            (bytes.map(|b| (route.file(), b)), keep, false, d)
+            let Some(html) = page else {
+                return Page::Failed(d);
+            };
+            let bytes = if minify {
+                minify_html::minify(html.as_bytes(), &minify_cfg())
+            } else {
+                html.into_bytes()
+            };
+            Page::Rendered(Arc::new(bytes), keep_contexts.then_some(context), d)
         })
         .collect();
     let mut out = Output::default();
     let mut reused = 0;
+    let mut contexts_built = 0;
     let mut fresh = Vec::new();
-    for (route, (file, context, from_cache, d)) in plan.routes.iter().zip(results) {
+    let search_on = site.config.search.unwrap_or(true);
+    for (route, page) in plan.routes.iter().zip(results) {
+        let (bytes, d) = match page {
+            Page::Failed(d) => {
+                diags.extend(d);
+                continue;
+            }
+            Page::Reused(b, d) => {
+                reused += 1;
+                (b, d)
+            }
+            Page::SameContext(b, d) => {
+                reused += 1;
+                contexts_built += 1;
+                (b, d)
+            }
+            Page::Rendered(b, context, d) => {
+                contexts_built += 1;
+                if let Some(c) = context {
+                    fresh.push((route.path.clone(), c, b.clone(), d.clone()));
+                }
+                (b, d)
+            }
+        };
         diags.extend(d);
-        reused += from_cache as usize;
-        if let Some((f, bytes)) = file {
-            if site.config.search.unwrap_or(true) && search::indexed(route) {
-                out.indexable.push((route.clone(), f.clone()));
-            }
-            if let Some(c) = context {
-                fresh.push((route.path.clone(), c, bytes.clone()));
-            }
-            out.files.push((f, bytes));
+        let f = route.file();
+        if search_on && search::indexed(route) {
+            out.indexable.push((route.clone(), f.clone()));
         }
+        out.files.push((f, bytes));
     }
+    let extras = match (&changed_bodies, &cache) {
+        (Some(_), Some(c)) if !c.extras.is_empty() => c.extras.clone(),
+        _ => {
+            let mut x = calendars(site, &plan);
+            x.extend(atom_feeds(site, &plan));
+            x.extend(
+                feeds::sitemap(site, &plan)
+                    .into_iter()
+                    .map(|(p, b)| (p, Arc::new(b))),
+            );
+            x
+        }
+    };
     if let Some(c) = cache.filter(|_| !diags.has_errors()) {
+        c.extras = extras.clone();
         c.reused = reused;
+        c.contexts_built = contexts_built;
         if c.globals != globals {
             c.pages.clear();
             c.globals = globals;
         }
-        let live: std::collections::HashSet<&str> =
-            plan.routes.iter().map(|r| r.path.as_str()).collect();
-        c.pages.retain(|p, _| live.contains(p.as_str()));
-        for (path, context, bytes) in fresh {
-            c.pages.insert(path, (context, bytes));
+        if let Some((meta, bodies, docs)) = prints {
+            c.meta = Some(meta);
+            c.bodies = bodies;
+            c.docs = docs;
+        }
+        if changed_bodies.is_none() {
+            let live: std::collections::HashSet<&str> =
+                plan.routes.iter().map(|r| r.path.as_str()).collect();
+            c.pages.retain(|p, _| live.contains(p.as_str()));
+        }
+        for (path, context, bytes, diags) in fresh {
+            c.pages.insert(
+                path,
+                CachedPage {
+                    context,
+                    bytes,
+                    diags,
+                },
+            );
         }
     }
-    out.files.extend(calendars(site, &plan));
-    out.files.extend(atom_feeds(site, &plan));
-    out.files.extend(feeds::sitemap(site, &plan));
+    out.files.extend(extras.iter().cloned());
     for a in &site.assets {
         let Some(dir) = plan.bundle_dir(&a.section, &a.key) else {
             continue;
@@ -242,7 +508,7 @@ pub fn render(
 
 /// Every calendar of the site, in every language: all events, each event, each region's and
 /// each project's events.
-fn calendars(site: &Site, plan: &Plan) -> Vec<(String, Vec<u8>)> {
+fn calendars(site: &Site, plan: &Plan) -> Vec<(String, Bytes)> {
     let host = feeds::host(site);
     let dl = site.default_lang();
     let mut files = Vec::new();
@@ -292,7 +558,7 @@ fn calendars(site: &Site, plan: &Plan) -> Vec<(String, Vec<u8>)> {
                     events.into_iter().map(|e| item(site, plan, l, e)).collect();
                 files.push((
                     crate::plan::file_of(&p),
-                    ics::calendar(&name, &host, l, &items),
+                    Arc::new(ics::calendar(&name, &host, l, &items)),
                 ));
             }
         };
@@ -328,7 +594,7 @@ fn calendars(site: &Site, plan: &Plan) -> Vec<(String, Vec<u8>)> {
 }
 
 /// The Atom feeds of every language: the whole site, each region, each project.
-fn atom_feeds(site: &Site, plan: &Plan) -> Vec<(String, Vec<u8>)> {
+fn atom_feeds(site: &Site, plan: &Plan) -> Vec<(String, Bytes)> {
     let dl = site.default_lang();
     let mut files = Vec::new();
     for lang in &site.langs {
@@ -338,7 +604,7 @@ fn atom_feeds(site: &Site, plan: &Plan) -> Vec<(String, Vec<u8>)> {
             |feed: Option<String>, page: Option<&str>, title: String, scope: feeds::Scope| {
                 if let (Some(f), Some(p)) = (feed, page) {
                     let bytes = feeds::atom(site, plan, l, &scope, &title, &f, p);
-                    files.push((crate::plan::file_of(&f), bytes));
+                    files.push((crate::plan::file_of(&f), Arc::new(bytes)));
                 }
             };
         add(

@@ -59,6 +59,7 @@ pub fn indexed(route: &Route) -> bool {
 pub fn index<'a>(
     pages: impl Iterator<Item = (&'a Route, &'a [u8])>,
     cancelled: &(dyn Fn() -> bool + Sync),
+    background: bool,
 ) -> Result<(Vec<GeneratedFile>, SearchStats), String> {
     let started = Instant::now();
     let mut stats = SearchStats::default();
@@ -76,7 +77,14 @@ pub fn index<'a>(
     let per_lang: Vec<Result<Vec<GeneratedFile>, String>> = std::thread::scope(|scope| {
         let running: Vec<_> = by_lang
             .iter()
-            .map(|(_, pages)| scope.spawn(move || index_one(pages, cancelled)))
+            .map(|(_, pages)| {
+                scope.spawn(move || {
+                    if background {
+                        lowest_priority();
+                    }
+                    index_one(pages, cancelled)
+                })
+            })
             .collect();
         running
             .into_iter()
@@ -160,6 +168,24 @@ fn published(name: &str) -> bool {
         || name.starts_with("playground/"))
 }
 
+/// In `vetrina serve` the index is built in the background: its threads run only when the
+/// processor has nothing else to do, so that the next edit's pages are not slowed down.
+fn lowest_priority() {
+    #[cfg(target_os = "linux")]
+    {
+        use thread_priority::unix::*;
+        let _ = set_thread_priority_and_policy(
+            thread_native_id(),
+            thread_priority::ThreadPriority::Min,
+            ThreadSchedulePolicy::Normal(NormalThreadSchedulePolicy::Idle),
+        );
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = thread_priority::set_current_thread_priority(thread_priority::ThreadPriority::Min);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -205,6 +231,7 @@ mod tests {
         let (files, stats) = index(
             [(&it, &html_it[..]), (&en, &html_en[..])].into_iter(),
             &|| false,
+            false,
         )
         .unwrap();
         let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
