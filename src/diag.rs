@@ -241,14 +241,15 @@ impl Builder<'_> {
 #[derive(Debug, Clone)]
 pub struct SourceText {
     pub path: PathBuf,
-    pub text: String,
+    /// Shared: the documents, diagnostics and caches made from a file all point at one copy.
+    pub text: std::sync::Arc<str>,
 }
 
 impl SourceText {
     pub fn new(path: impl Into<PathBuf>, text: impl Into<String>) -> Self {
         SourceText {
             path: path.into(),
-            text: text.into(),
+            text: text.into().into(),
         }
     }
 

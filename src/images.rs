@@ -99,23 +99,47 @@ impl Pictures {
 }
 
 /// Processes every raster asset, reusing the cache; `write_cache` is false for `check`.
+/// The pictures of the last build of this process (`vetrina serve`) by source file, with the
+/// size and time the file had: an unchanged file is not even read again.
+pub type Memo = rustc_hash::FxHashMap<PathBuf, (u64, std::time::SystemTime, Picture)>;
+
 pub fn process(
     root: &Path,
     cache_dir: &Path,
     assets: &[Asset],
     write_cache: bool,
     diags: &mut Diagnostics,
+    memo: Option<&mut Memo>,
 ) -> Pictures {
     let cache = cache_dir.join("images");
     /// A picture and whether it came from the cache, or why it could not be read.
     type Outcome = Result<(Picture, bool), String>;
-    let results: Vec<(&Asset, Outcome)> = assets
+    let old = memo.as_deref();
+    let results: Vec<(&Asset, Outcome, Option<(u64, std::time::SystemTime)>)> = assets
         .par_iter()
         .filter(|a| is_raster(&a.name))
-        .map(|a| (a, one(a, &cache, write_cache)))
+        .map(|a| {
+            let stamp = fs::metadata(&a.abs)
+                .ok()
+                .and_then(|m| Some((m.len(), m.modified().ok()?)));
+            if let (Some((len, time)), Some((l, t, p))) = (stamp, old.and_then(|o| o.get(&a.abs)))
+                && (len, time) == (*l, *t)
+            {
+                return (a, Ok((p.clone(), true)), stamp);
+            }
+            (a, one(a, &cache, write_cache), stamp)
+        })
         .collect();
+    if let Some(m) = memo {
+        m.clear();
+        for (a, r, stamp) in &results {
+            if let (Ok((p, _)), Some((len, time))) = (r, stamp) {
+                m.insert(a.abs.clone(), (*len, *time, p.clone()));
+            }
+        }
+    }
     let mut out = Pictures::default();
-    for (a, r) in results {
+    for (a, r, _) in results {
         match r {
             Ok((p, reused)) => {
                 if reused {
@@ -376,7 +400,7 @@ mod tests {
             asset(t.path(), "small.png", &small, image::ImageFormat::Png),
         ];
         let mut d = Diagnostics::new();
-        let p = process(t.path(), t.path(), &assets, true, &mut d);
+        let p = process(t.path(), t.path(), &assets, true, &mut d, None);
         assert!(d.is_empty());
         assert_eq!((p.processed, p.reused), (2, 0));
         let b = p.get("stories", "k", "big.jpg").unwrap();
@@ -391,7 +415,7 @@ mod tests {
             Format::Png,
             "transparency keeps PNG"
         );
-        let again = process(t.path(), t.path(), &assets, true, &mut d);
+        let again = process(t.path(), t.path(), &assets, true, &mut d, None);
         assert_eq!((again.processed, again.reused), (0, 2));
         let html = picture_html(b, &|n| format!("/storie/k/{n}"), "A \"kitchen\"", false);
         assert!(html.contains(r#"srcset="/storie/k/big-480.webp 480w, /storie/k/big-960.webp 960w, /storie/k/big-1200.webp 1200w""#), "{html}");
@@ -417,7 +441,7 @@ mod tests {
             abs: p,
         };
         let mut d = Diagnostics::new();
-        let r = process(t.path(), t.path(), &[a], true, &mut d);
+        let r = process(t.path(), t.path(), &[a], true, &mut d, None);
         assert!(r.by_asset.is_empty());
         let e = d.sorted()[0].render(false);
         assert!(

@@ -146,6 +146,7 @@ pub struct Builder {
 struct Memo {
     load: load::Memo,
     model: model::Memo,
+    images: images::Memo,
     /// The plan of the last site, by the site's fingerprint, and what planning reported.
     plan: Option<(blake3::Hash, Arc<plan::Plan>, Diagnostics)>,
     render: render::RenderCache,
@@ -229,9 +230,13 @@ impl Builder {
         match changed {
             Some(rels) => {
                 let paths: Vec<PathBuf> = rels.iter().map(|r| self.opts.root.join(r)).collect();
+                self.memo.images.retain(|p, _| !paths.contains(p));
                 self.memo.load.changed_only(paths);
             }
-            None => self.memo.load = Default::default(),
+            None => {
+                self.memo.load = Default::default();
+                self.memo.images.clear();
+            }
         }
     }
 
@@ -393,7 +398,14 @@ fn run(
         .cache_dir
         .clone()
         .unwrap_or_else(|| opts.root.join(".vetrina-cache"));
-    let pictures = images::process(&opts.root, &cache, &site.assets, write_output, diags);
+    let pictures = images::process(
+        &opts.root,
+        &cache,
+        &site.assets,
+        write_output,
+        diags,
+        memo.as_deref_mut().map(|m| &mut m.images),
+    );
     report.images_processed = pictures.processed;
     report.images_reused = pictures.reused;
     phases.done("images");

@@ -57,12 +57,21 @@ pub struct ContentFile {
     pub key: String,
     pub lang: String,
     pub src: SourceText,
-    pub front_matter: String,
+    /// Where the front matter is in the file's text.
+    pub fm_range: std::ops::Range<usize>,
     /// 1-based line of the first front-matter line in the file.
     pub fm_line: usize,
-    pub body: String,
     /// Byte offset of the body in the file, to turn Markdown offsets into lines.
     pub body_offset: usize,
+}
+
+impl ContentFile {
+    pub fn front_matter(&self) -> &str {
+        &self.src.text[self.fm_range.clone()]
+    }
+    pub fn body(&self) -> &str {
+        &self.src.text[self.body_offset..]
+    }
 }
 
 /// A file beside a bundle's Markdown, published next to the page.
@@ -652,9 +661,8 @@ fn split_front_matter(
         section: section.to_string(),
         key: key.to_string(),
         lang: lang.to_string(),
-        front_matter: text[fm_start..fm_end].to_string(),
+        fm_range: fm_start..fm_end,
         fm_line: 2,
-        body: text[body_start..].to_string(),
         body_offset: body_start,
         src,
     })
@@ -675,8 +683,8 @@ mod tests {
         let (cf, d) = split("---\ntitle: a\n---\n# Hi\n");
         let cf = cf.expect("split");
         assert!(d.is_empty());
-        assert_eq!(cf.front_matter, "title: a\n");
-        assert_eq!(cf.body, "# Hi\n");
+        assert_eq!(cf.front_matter(), "title: a\n");
+        assert_eq!(cf.body(), "# Hi\n");
         assert_eq!(&cf.src.text[cf.body_offset..], "# Hi\n");
     }
 

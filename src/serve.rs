@@ -32,7 +32,7 @@ const LIVE_JS: &str = "/__vetrina/live.js";
 const EVENTS: &str = "/__vetrina/events";
 /// Changes closer together than this are one rebuild (an editor saving several files, a
 /// save-by-rename, a `git checkout`).
-const QUIET: Duration = Duration::from_millis(20);
+const QUIET: Duration = Duration::from_millis(15);
 const MAX_WAIT: Duration = Duration::from_millis(800);
 
 #[derive(Debug, Clone)]

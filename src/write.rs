@@ -81,12 +81,30 @@ pub fn write_scoped(
     let known = manifest
         .as_deref()
         .filter(|m| !m.files.is_empty() && output.is_dir());
+    let used = known.is_some();
     let result = write_inner(output, out, scope, known);
     if let Some(m) = manifest {
-        m.files.clear();
-        m.copies.clear();
-        if result.is_ok() {
-            m.files = out.files.iter().cloned().collect();
+        if result.is_err() {
+            *m = Manifest::default();
+        } else {
+            if used {
+                // Most files are the same `Arc` as last time: update in place.
+                for (p, b) in &out.files {
+                    match m.files.get_mut(p) {
+                        Some(old) => {
+                            if !Arc::ptr_eq(old, b) {
+                                *old = b.clone();
+                            }
+                        }
+                        None => {
+                            m.files.insert(p.clone(), b.clone());
+                        }
+                    }
+                }
+            }
+            if !used || m.files.len() != out.files.len() {
+                m.files = out.files.iter().cloned().collect();
+            }
             m.copies = out.copies.iter().map(|(p, _)| p.clone()).collect();
         }
     }

@@ -69,9 +69,16 @@ impl Sections {
 pub struct Doc<T> {
     pub lang: String,
     pub fm: T,
-    pub body: String,
+    /// Byte offset of the Markdown body in `src`.
     pub body_offset: usize,
     pub src: SourceText,
+}
+
+impl<T> Doc<T> {
+    /// The Markdown text after the front matter.
+    pub fn body(&self) -> &str {
+        &self.src.text[self.body_offset..]
+    }
 }
 
 /// A content entity (project, story, news item, page) in all the languages it is written in.
@@ -195,7 +202,17 @@ pub struct Memo {
 }
 
 impl Memo {
-    fn get(&self, cf: &Arc<ContentFile>) -> Option<&(Arc<ContentFile>, ParsedDoc, Diagnostics)> {
+    /// The memo of `cf`, the `i`th file of the sources (usually where it was last time).
+    fn get(
+        &self,
+        i: usize,
+        cf: &Arc<ContentFile>,
+    ) -> Option<&(Arc<ContentFile>, ParsedDoc, Diagnostics)> {
+        if let Some(hit) = self.docs.get(i)
+            && Arc::ptr_eq(&hit.0, cf)
+        {
+            return Some(hit);
+        }
         fn key(c: &ContentFile) -> (&str, &str, &str) {
             (c.section.as_str(), c.key.as_str(), c.lang.as_str())
         }
@@ -242,33 +259,54 @@ pub fn build(
             .map(String::as_str)
             .eq(lang_codes.iter().copied())
     });
-    let parsed: Vec<(ParsedDoc, Diagnostics)> = src
+    let had_memo = old.is_some();
+    // (parsed, diagnostics, whether the memo holds it at the same place)
+    let parsed: Vec<(ParsedDoc, Diagnostics, bool)> = src
         .content
         .par_iter()
-        .map(|cf| {
-            if let Some((_, doc, d)) = old.and_then(|m| m.get(cf)) {
-                return (doc.clone(), d.clone());
+        .enumerate()
+        .map(|(i, cf)| {
+            if let Some(hit) = old.and_then(|m| m.get(i, cf)) {
+                let aligned = old
+                    .and_then(|m| m.docs.get(i))
+                    .is_some_and(|x| std::ptr::eq(x, hit));
+                return (hit.1.clone(), hit.2.clone(), aligned);
             }
             let mut d = Diagnostics::new();
             let doc = parse_doc(cf, &lang_codes, &mut d);
-            (doc, d)
+            (doc, d, false)
         })
         .collect();
     if let Some(m) = memo {
-        m.langs = lang_codes.iter().map(|l| l.to_string()).collect();
-        m.docs = src
-            .content
-            .iter()
-            .zip(&parsed)
-            .map(|(cf, (doc, d))| (cf.clone(), doc.clone(), d.clone()))
-            .collect();
+        let same_files = m.docs.len() == src.content.len()
+            && had_memo
+            && m.langs
+                .iter()
+                .map(String::as_str)
+                .eq(lang_codes.iter().copied());
+        if same_files {
+            // The same files as last time, some of them edited: only those are replaced.
+            for (i, (cf, (doc, d, aligned))) in src.content.iter().zip(&parsed).enumerate() {
+                if !*aligned {
+                    m.docs[i] = (cf.clone(), doc.clone(), d.clone());
+                }
+            }
+        } else {
+            m.langs = lang_codes.iter().map(|l| l.to_string()).collect();
+            m.docs = src
+                .content
+                .iter()
+                .zip(&parsed)
+                .map(|(cf, (doc, d, _))| (cf.clone(), doc.clone(), d.clone()))
+                .collect();
+        }
     }
     let mut home = None;
     let mut projects = Vec::new();
     let mut stories = Vec::new();
     let mut news = Vec::new();
     let mut pages = Vec::new();
-    for (doc, d) in parsed {
+    for (doc, d, _) in parsed {
         diags.extend(d);
         match doc {
             ParsedDoc::Home(k, doc) => add_doc(&mut home, k, doc),
@@ -500,13 +538,12 @@ fn parse_doc(cf: &ContentFile, langs: &[&str], diags: &mut Diagnostics) -> Parse
     };
     macro_rules! doc {
         ($variant:ident, $ty:ty) => {
-            match parse::<$ty>(&cf.src, &cf.front_matter, origin, diags) {
+            match parse::<$ty>(&cf.src, cf.front_matter(), origin, diags) {
                 Some(fm) => ParsedDoc::$variant(
                     cf.key.clone(),
                     Arc::new(Doc {
                         lang: cf.lang.clone(),
                         fm,
-                        body: cf.body.clone(),
                         body_offset: cf.body_offset,
                         src: cf.src.clone(),
                     }),

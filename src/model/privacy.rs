@@ -54,7 +54,10 @@ pub fn check(site: &mut Site, diags: &mut Diagnostics) {
                     .as_ref()
                     .map(|c| c.referenced.line() as usize + 1)
                     .unwrap_or(1);
-                let d_src = SourceText::new(file.clone(), doc.src.text.clone());
+                let d_src = SourceText {
+                    path: file.clone(),
+                    text: doc.src.text.clone(),
+                };
                 diags
                     .warning(&d_src, Pos::new(line, 1, 7), format!("story `{}` taken down: {reason}", story.key))
                     .help("the story is left out of every page, list, feed, sitemap, search index and calendar; renew the consent (a new `expires` date) to publish it again, or delete the story");

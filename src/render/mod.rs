@@ -178,7 +178,7 @@ fn fingerprints(
                 h.update(d.src.path.to_string_lossy().as_bytes())
                     .update(&[0])
                     .update(fm.as_bytes());
-                (h.finalize(), blake3::hash(d.body.as_bytes()))
+                (h.finalize(), blake3::hash(d.body().as_bytes()))
             }
         };
         prints.insert(addr, (d.clone(), fm, body));

@@ -77,14 +77,7 @@ pub fn index<'a>(
     let per_lang: Vec<Result<Vec<GeneratedFile>, String>> = std::thread::scope(|scope| {
         let running: Vec<_> = by_lang
             .iter()
-            .map(|(_, pages)| {
-                scope.spawn(move || {
-                    if background {
-                        lowest_priority();
-                    }
-                    index_one(pages, cancelled)
-                })
-            })
+            .map(|(_, pages)| scope.spawn(move || index_one(pages, cancelled, background)))
             .collect();
         running
             .into_iter()
@@ -130,28 +123,54 @@ pub fn index<'a>(
 }
 
 /// One language's index: Pagefind's files, by name within the bundle folder.
+///
+/// Pagefind does its work on threads of the async runtime's blocking pool and, when it builds
+/// the index, on rayon's pool. In the background every one of those threads runs at the
+/// lowest priority, and rayon's is a pool of its own, not the one the pages render on.
 fn index_one(
     pages: &[(&Route, &[u8])],
     cancelled: &(dyn Fn() -> bool + Sync),
+    background: bool,
 ) -> Result<Vec<GeneratedFile>, String> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
+    let mut runtime = tokio::runtime::Builder::new_current_thread();
+    if background {
+        lowest_priority();
+        runtime.on_thread_start(lowest_priority);
+    }
+    let runtime = runtime
         .build()
         .map_err(|e| format!("cannot start the search indexer: {e}"))?;
-    let files = runtime.block_on(async {
-        let config = PagefindServiceConfig::builder().build();
-        let mut index = PagefindIndex::new(Some(config)).map_err(|e| e.to_string())?;
-        for (route, html) in pages {
-            if cancelled() {
-                return Err(CANCELLED.to_string());
+    let pool = if background {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .start_handler(|_| lowest_priority())
+            .build()
+            .map_err(|e| format!("cannot start the search indexer: {e}"))?;
+        Some(pool)
+    } else {
+        None
+    };
+    let work = || {
+        runtime.block_on(async {
+            let config = PagefindServiceConfig::builder().build();
+            let mut index = PagefindIndex::new(Some(config)).map_err(|e| e.to_string())?;
+            for (route, html) in pages {
+                if cancelled() {
+                    return Err(CANCELLED.to_string());
+                }
+                let html = String::from_utf8_lossy(html).into_owned();
+                index
+                    .add_html_file(None, Some(route.path.clone()), html)
+                    .await
+                    .map_err(|e| format!("cannot index {}: {e}", route.path))?;
             }
-            let html = String::from_utf8_lossy(html).into_owned();
-            index
-                .add_html_file(None, Some(route.path.clone()), html)
-                .await
-                .map_err(|e| format!("cannot index {}: {e}", route.path))?;
-        }
-        index.get_files().await.map_err(|e| e.to_string())
-    })?;
+            index.get_files().await.map_err(|e| e.to_string())
+        })
+    };
+    let files = match &pool {
+        Some(p) => p.install(work),
+        None => work(),
+    }?;
     Ok(files
         .into_iter()
         .map(|f| (f.filename.to_string_lossy().replace('\\', "/"), f.contents))

@@ -105,7 +105,7 @@ pub fn engine(
     let sources: Vec<(&str, &str)> = theme
         .templates
         .iter()
-        .map(|(name, src)| (name.as_str(), src.text.as_str()))
+        .map(|(name, src)| (name.as_str(), &*src.text))
         .collect();
     if let Err(e) = tera.add_raw_templates(sources) {
         report(theme, &e, diags);

@@ -140,7 +140,7 @@ impl Cx<'_> {
         markdown::render(
             &MdInput {
                 picture: &picture,
-                body: &doc.body,
+                body: doc.body(),
                 body_offset: doc.body_offset,
                 src: &doc.src,
                 assets: &names,
