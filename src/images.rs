@@ -115,7 +115,8 @@ pub fn process(
     /// A picture and whether it came from the cache, or why it could not be read.
     type Outcome = Result<(Picture, bool), String>;
     let old = memo.as_deref();
-    let results: Vec<(&Asset, Outcome, Option<(u64, std::time::SystemTime)>)> = assets
+    type Stamp = Option<(u64, std::time::SystemTime)>;
+    let results: Vec<(&Asset, Outcome, Stamp)> = assets
         .par_iter()
         .filter(|a| is_raster(&a.name))
         .map(|a| {

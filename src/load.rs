@@ -69,6 +69,7 @@ impl ContentFile {
     pub fn front_matter(&self) -> &str {
         &self.src.text[self.fm_range.clone()]
     }
+    #[cfg(test)]
     pub fn body(&self) -> &str {
         &self.src.text[self.body_offset..]
     }
