@@ -377,7 +377,8 @@ pub fn render(
         .map(|route| {
             let cached = previous.and_then(|p| p.get(&route.path));
             if let (Some(changed), Some(c)) = (&changed_bodies, cached)
-                && !body_of(&route.kind).is_some_and(|(s, k)| changed.contains(&(s, k.to_string())))
+                && !body_of(&route.kind)
+                    .is_some_and(|(s, k)| changed.iter().any(|(cs, ck)| *cs == s && ck == k))
             {
                 return Page::Reused(c.bytes.clone(), c.diags.clone());
             }
