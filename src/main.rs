@@ -7,6 +7,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use vetrina::{BuildOptions, Date, Report};
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Vetrina turns the stories, project sheets, news and event calendars of your projects into a
 /// public website, in every language of the site.
 ///
