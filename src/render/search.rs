@@ -73,19 +73,37 @@ pub fn index<'a>(
     }
     stats.pages = by_lang.iter().map(|(l, p)| (l.clone(), p.len())).collect();
     // Threads of their own, not rayon's pool: in `vetrina serve` the index is built while
-    // the next edit's pages render, which must not wait for a whole language's index.
-    let per_lang: Vec<Result<Vec<GeneratedFile>, String>> = std::thread::scope(|scope| {
-        let running: Vec<_> = by_lang
-            .iter()
-            .map(|(_, pages)| scope.spawn(move || index_one(pages, cancelled, background)))
-            .collect();
-        running
-            .into_iter()
-            .map(|t| {
-                t.join()
-                    .unwrap_or_else(|_| Err("the search indexer stopped unexpectedly".into()))
-            })
-            .collect()
+    // the next edit's pages render, which must not wait for a whole language's index. No more
+    // languages at once than there are cores: Pagefind holds a language's whole index in
+    // memory until it is written out, and more threads than cores would only add to that.
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(by_lang.len());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let slots: Vec<std::sync::Mutex<Option<Result<Vec<GeneratedFile>, String>>>> =
+        by_lang.iter().map(|_| Default::default()).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some((_, pages)) = by_lang.get(i) else {
+                        break;
+                    };
+                    // A fault in Pagefind fails the build with a message, never a panic.
+                    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        index_one(pages, cancelled, background, indexed_part)
+                    }))
+                    .unwrap_or_else(|_| Err("the search indexer stopped unexpectedly".into()));
+                    *slots[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
+                }
+            });
+        }
+    });
+    let per_lang = slots.into_iter().map(|slot| {
+        slot.into_inner()
+            .unwrap_or_else(|e| e.into_inner())
+            .unwrap_or_else(|| Err("the search indexer stopped unexpectedly".into()))
     });
     let mut files: std::collections::BTreeMap<String, Vec<u8>> = Default::default();
     let mut entry: Option<serde_json::Value> = None;
@@ -131,6 +149,7 @@ fn index_one(
     pages: &[(&Route, &[u8])],
     cancelled: &(dyn Fn() -> bool + Sync),
     background: bool,
+    prepare: fn(&[u8]) -> String,
 ) -> Result<Vec<GeneratedFile>, String> {
     let mut runtime = tokio::runtime::Builder::new_current_thread();
     if background {
@@ -158,7 +177,7 @@ fn index_one(
                 if cancelled() {
                     return Err(CANCELLED.to_string());
                 }
-                let html = String::from_utf8_lossy(html).into_owned();
+                let html = prepare(html);
                 index
                     .add_html_file(None, Some(route.path.clone()), html)
                     .await
@@ -175,6 +194,31 @@ fn index_one(
         .into_iter()
         .map(|f| (f.filename.to_string_lossy().replace('\\', "/"), f.contents))
         .collect())
+}
+
+/// What Pagefind needs of a page: its `<html …>` tag (the language) and the element marked
+/// `data-pagefind-body`, which holds everything that is indexed, the `<h1>` that titles the
+/// result included. The header, menus, EU band and footer are left out before Pagefind
+/// parses the page (they are most of its bytes); the index is the same. A page without a
+/// `<main data-pagefind-body>` is given whole.
+fn indexed_part(html: &[u8]) -> String {
+    let text = String::from_utf8_lossy(html);
+    let part = (|| {
+        let open = text.find("<html")?;
+        let open_end = open + text[open..].find('>')? + 1;
+        let main = text.find("<main")?;
+        let main_tag_end = main + text[main..].find('>')? + 1;
+        if !text[main..main_tag_end].contains("data-pagefind-body") {
+            return None;
+        }
+        let close = main + text[main..].rfind("</main>")? + "</main>".len();
+        Some(format!(
+            "<!DOCTYPE html>{}<body>{}</body></html>",
+            &text[open..open_end],
+            &text[main..close]
+        ))
+    })();
+    part.unwrap_or_else(|| text.into_owned())
 }
 
 /// Pagefind also produces its ready-made interfaces and a playground; the theme has its own
@@ -239,6 +283,41 @@ mod tests {
             false
         )));
         assert!(!indexed(&route(Kind::Search, "it", "/cerca/", false)));
+    }
+
+    const STORY: &[u8] = "<!DOCTYPE html><html lang=\"it\" dir=\"ltr\"><head><meta charset=utf-8><title>Tirocinio – Vetrina</title></head><body><a href=\"#main\">Salta</a><header><nav><a href=\"/\">Home</a><a href=\"/storie/\">Storie di lavoro</a></nav><div class=band><svg><title>Bandiera europea</title></svg><p>Cofinanziato dall'Unione europea</p></div></header><main id=main class=wrap data-pagefind-body><h1>Tirocinio in Lombardia</h1><p>Un percorso di <em>inserimento</em> lavorativo a Brescia.</p><p data-pagefind-ignore><a href=\"feed.xml\">Feed</a></p><h2 id=esiti>Esiti</h2><p>Contratto a tempo determinato.</p></main><footer><p>Fondo Sociale Europeo Plus</p></footer></body></html>".as_bytes();
+
+    #[test]
+    fn pagefind_is_given_the_html_tag_and_the_indexed_element() {
+        let part = indexed_part(STORY);
+        assert!(
+            part.starts_with("<!DOCTYPE html><html lang=\"it\" dir=\"ltr\"><body><main id=main"),
+            "{part}"
+        );
+        assert!(part.ends_with("</main></body></html>"), "{part}");
+        assert!(
+            !part.contains("Cofinanziato")
+                && !part.contains("Storie di lavoro")
+                && !part.contains("Fondo Sociale"),
+            "{part}"
+        );
+        // A page whose <main> is not the indexed element goes to Pagefind whole.
+        let other = "<html lang=it><body><main><h1>T</h1></main><div data-pagefind-body>x</div></body></html>";
+        assert_eq!(indexed_part(other.as_bytes()), other);
+    }
+
+    #[test]
+    fn the_shortened_page_gives_the_same_index_as_the_whole_page() {
+        let it = route(Kind::Story("a".into()), "it", "/storie/a/", false);
+        let whole = |h: &[u8]| String::from_utf8_lossy(h).into_owned();
+        let short = index_one(&[(&it, STORY)], &|| false, false, indexed_part).unwrap();
+        let long = index_one(&[(&it, STORY)], &|| false, false, whole).unwrap();
+        assert!(
+            short.iter().any(|(n, _)| n.starts_with("fragment/")),
+            "{:?}",
+            short.iter().map(|f| &f.0).collect::<Vec<_>>()
+        );
+        assert_eq!(short, long);
     }
 
     #[test]
