@@ -43,6 +43,8 @@ pub struct BuildOptions {
     pub cache_dir: Option<PathBuf>,
     /// Overrides `minify` of site.yaml (tests read unminified pages).
     pub minify: Option<bool>,
+    /// Overrides `search` of site.yaml (`vetrina build --no-search`).
+    pub search: Option<bool>,
 }
 
 impl BuildOptions {
@@ -55,6 +57,7 @@ impl BuildOptions {
             today: None,
             cache_dir: None,
             minify: None,
+            search: None,
         }
     }
 
@@ -266,6 +269,7 @@ pub fn translations(opts: &BuildOptions) -> (Report, Option<translations::Transl
         drafts: opts.drafts,
         base_url: opts.base_url.clone(),
         today,
+        search: opts.search,
     };
     let Some(site) = model::build(sources, &mopts, diags, None) else {
         return (report, None);
@@ -354,6 +358,7 @@ fn run(
         drafts: opts.drafts,
         base_url: opts.base_url.clone(),
         today,
+        search: opts.search,
     };
     let model_memo = memo.as_deref_mut().map(|m| &mut m.model);
     let Some(site) = model::build(sources, &mopts, diags, model_memo) else {

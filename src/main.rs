@@ -46,6 +46,11 @@ enum Command {
         /// and consents expire, relative to it. Also settable with VETRINA_NOW.
         #[arg(long, value_name = "DATE")]
         now: Option<Date>,
+        /// Leave out the search index and the search pages, as `search: false` in site.yaml
+        /// does, for a quicker preview build. Do not publish such a build: its menus have no
+        /// search.
+        #[arg(long)]
+        no_search: bool,
     },
     /// Build the site, serve it on this computer, and rebuild it as you edit.
     ///
@@ -142,6 +147,7 @@ fn main() -> ExitCode {
             base_url,
             drafts,
             now,
+            no_search,
         } => {
             let opts = BuildOptions {
                 root,
@@ -151,6 +157,7 @@ fn main() -> ExitCode {
                 today: now,
                 cache_dir: None,
                 minify: None,
+                search: no_search.then_some(false),
             };
             let report = vetrina::build(&opts);
             print_diagnostics(&report, styled);

@@ -51,11 +51,12 @@ pub fn inputs(
     h.update(format!("{}|{len}|{time}|", exe.display()).as_bytes());
     h.update(
         format!(
-            "{:?}|{:?}|{}|{today}|{minify:?}|{:?}|",
+            "{:?}|{:?}|{}|{today}|{minify:?}|{:?}|{:?}|",
             opts.output_dir(),
             opts.base_url,
             opts.drafts,
-            opts.cache_dir
+            opts.cache_dir,
+            opts.search
         )
         .as_bytes(),
     );

@@ -157,3 +157,31 @@ fn search_can_be_turned_off() {
     assert!(r.search_urls.is_empty());
     assert!(!read(&out, "index.html").contains("cerca/"));
 }
+
+#[test]
+fn no_search_leaves_the_index_out_of_one_build() {
+    let t = demo_copy();
+    let run = |extra: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_vetrina"))
+            .args(["build", "--root"])
+            .arg(t.path())
+            .args(["--now", "2026-11-25"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let out = t.path().join("public");
+    run(&["--no-search"]);
+    assert!(!out.join("pagefind").exists());
+    assert!(!out.join("cerca").exists());
+    assert!(out.join("storie/index.html").exists());
+    // The next build without the option is not taken for "nothing changed".
+    run(&[]);
+    assert!(out.join("pagefind/pagefind-entry.json").exists());
+    assert!(read(&out, "cerca/index.html").contains("pagefind"));
+}

@@ -189,6 +189,8 @@ pub struct ModelOptions {
     pub base_url: Option<String>,
     /// The build date: consent expiry and upcoming/past events are relative to it.
     pub today: Date,
+    /// Overrides `search` of site.yaml.
+    pub search: Option<bool>,
 }
 
 /// The parsed front matter of the Markdown files of the last build of this process (`vetrina
@@ -233,7 +235,10 @@ pub fn build(
     memo: Option<&mut Memo>,
 ) -> Option<Site> {
     let cfg_src = src.config.as_ref()?;
-    let config: ConfigFile = parse(cfg_src, &cfg_src.text, Origin::FILE, diags)?;
+    let mut config: ConfigFile = parse(cfg_src, &cfg_src.text, Origin::FILE, diags)?;
+    if opts.search.is_some() {
+        config.search = opts.search;
+    }
     let langs = languages(&config, cfg_src, diags);
     if langs.is_empty() {
         return None;
