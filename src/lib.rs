@@ -61,6 +61,13 @@ impl BuildOptions {
         }
     }
 
+    /// Where processed pictures and search indexes are kept between builds.
+    pub fn cache_path(&self) -> PathBuf {
+        self.cache_dir
+            .clone()
+            .unwrap_or_else(|| self.root.join(".vetrina-cache"))
+    }
+
     pub fn output_dir(&self) -> PathBuf {
         self.output
             .clone()
@@ -93,6 +100,8 @@ pub struct Report {
     pub search_pages: Vec<(String, usize)>,
     pub search_urls: Vec<String>,
     pub search_elapsed: Duration,
+    /// Languages whose search index was the same as last build's and came from the cache.
+    pub search_reused: Vec<String>,
     /// Nothing changed since the last build (same sources, options and output): nothing was
     /// done.
     pub nothing_changed: bool,
@@ -159,6 +168,7 @@ struct Memo {
 /// The search index of a build whose pages are already written.
 pub struct SearchJob {
     output: PathBuf,
+    cache: PathBuf,
     out: render::Output,
 }
 
@@ -172,7 +182,7 @@ impl SearchJob {
     /// Indexes the pages (the slow part, which touches nothing on disk). `cancelled` is
     /// asked between pages; when it answers true the work stops with an error.
     pub fn index(self, cancelled: &(dyn Fn() -> bool + Sync)) -> Result<SearchFiles, String> {
-        let (files, _) = self.out.search_index(cancelled, true)?;
+        let (files, _) = self.out.search_index(Some(&self.cache), cancelled, true)?;
         Ok(SearchFiles {
             output: self.output,
             files,
@@ -221,6 +231,7 @@ impl Builder {
         let (report, out) = run(&self.opts, Mode::Pages, Some(&mut self.memo));
         let job = out.map(|out| SearchJob {
             output: self.opts.output_dir(),
+            cache: self.opts.cache_path(),
             out,
         });
         (report, job)
@@ -399,10 +410,7 @@ fn run(
         let n = plan.routes.iter().filter(|r| r.lang == l.code).count();
         report.pages.push((l.code.clone(), n));
     }
-    let cache = opts
-        .cache_dir
-        .clone()
-        .unwrap_or_else(|| opts.root.join(".vetrina-cache"));
+    let cache = opts.cache_path();
     let pictures = images::process(
         &opts.root,
         &cache,
@@ -428,7 +436,7 @@ fn run(
     );
     phases.done("render");
     if mode == Mode::Build && !diags.has_errors() && !out.indexable.is_empty() {
-        match out.search_index(&|| false, false) {
+        match out.search_index(Some(&cache), &|| false, false) {
             Ok((files, stats)) => {
                 out.files
                     .extend(files.into_iter().map(|(p, b)| (p, std::sync::Arc::new(b))));
@@ -436,6 +444,7 @@ fn run(
                 report.search_pages = stats.pages.clone();
                 report.search_urls = stats.urls.clone();
                 report.search_elapsed = stats.elapsed;
+                report.search_reused = stats.reused.clone();
             }
             Err(e) => diags.file_error(
                 Path::new("site.yaml"),

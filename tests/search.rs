@@ -185,3 +185,49 @@ fn no_search_leaves_the_index_out_of_one_build() {
     assert!(out.join("pagefind/pagefind-entry.json").exists());
     assert!(read(&out, "cerca/index.html").contains("pagefind"));
 }
+
+#[test]
+fn an_unchanged_language_keeps_its_index_from_the_cache() {
+    let t = demo_copy();
+    let cache = tempfile::tempdir().unwrap();
+    let mut o = opts(t.path());
+    o.cache_dir = Some(cache.path().to_path_buf());
+    let r = vetrina::build(&o);
+    assert!(r.ok(), "{}", rendered(&r));
+    assert!(r.search_reused.is_empty(), "{:?}", r.search_reused);
+
+    // One Italian text changes: only the Italian index is built again.
+    let story = t
+        .path()
+        .join("content/stories/dal-tirocinio-in-cucina-al-contratto/index.it.md");
+    let mut text = fs::read_to_string(&story).unwrap();
+    text.push_str("\nUna frase aggiunta dal test, con la parola girasole.\n");
+    fs::write(&story, text).unwrap();
+    let r = vetrina::build(&o);
+    assert!(r.ok(), "{}", rendered(&r));
+    assert_eq!(r.search_reused, ["en", "fr", "ar"]);
+    let out = t.path().join("public");
+    assert!(search_index_text(&out).contains("girasole"));
+
+    // The same index as a build that has never seen the site.
+    let fresh_cache = tempfile::tempdir().unwrap();
+    let fresh_out = tempfile::tempdir().unwrap();
+    let mut fresh = o.clone();
+    fresh.cache_dir = Some(fresh_cache.path().to_path_buf());
+    fresh.output = Some(fresh_out.path().join("site"));
+    let r = vetrina::build(&fresh);
+    assert!(r.ok(), "{}", rendered(&r));
+    assert!(r.search_reused.is_empty());
+    let index = |dir: &std::path::Path| tree(&dir.join("pagefind"));
+    assert_eq!(index(&out), index(&fresh_out.path().join("site")));
+
+    // A kept index that was cut short is not used: French is indexed again, the same.
+    let kept = cache.path().join("search/fr.bin");
+    let bytes = fs::read(&kept).unwrap();
+    fs::write(&kept, &bytes[..bytes.len() - 100]).unwrap();
+    fs::remove_dir_all(&out).unwrap();
+    let r = vetrina::build(&o);
+    assert!(r.ok(), "{}", rendered(&r));
+    assert_eq!(r.search_reused, ["it", "en", "ar"]);
+    assert_eq!(index(&out), index(&fresh_out.path().join("site")));
+}

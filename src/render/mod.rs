@@ -212,6 +212,7 @@ impl Output {
     /// Builds the search index of the indexable pages of this output.
     pub fn search_index(
         &self,
+        cache: Option<&std::path::Path>,
         cancelled: &(dyn Fn() -> bool + Sync),
         background: bool,
     ) -> Result<(Vec<GeneratedFile>, SearchStats), String> {
@@ -227,6 +228,7 @@ impl Output {
             self.indexable
                 .iter()
                 .filter_map(|(r, f)| Some((r, *by_file.get(f.as_str())?))),
+            cache,
             cancelled,
             background,
         )

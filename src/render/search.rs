@@ -7,6 +7,7 @@
 //! another language's text (fallbacks) are left out, and so are lists, the home page and the
 //! 404 page. Stories taken down for consent never reach the renderer, so never the index.
 
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use pagefind::api::PagefindIndex;
@@ -34,6 +35,9 @@ pub struct SearchStats {
     pub urls: Vec<String>,
     /// Time spent indexing and writing the index out, in memory.
     pub elapsed: Duration,
+    /// The languages whose index was taken from the cache folder: the same pages as when it
+    /// was built.
+    pub reused: Vec<String>,
 }
 
 /// Whether a route's page goes into the search index.
@@ -56,8 +60,13 @@ pub fn indexed(route: &Route) -> bool {
 /// Pagefind indexes one page at a time, so each language gets an index of its own, built on
 /// a thread of its own; their file sets are disjoint except for the shared script and entry file, whose
 /// language lists are merged.
+///
+/// With a `cache` folder, each language's files are kept there with a fingerprint of what
+/// Pagefind was given (and of the program); a language whose pages are all the same as then
+/// is not indexed again. A one-story edit re-indexes one language, not four.
 pub fn index<'a>(
     pages: impl Iterator<Item = (&'a Route, &'a [u8])>,
+    cache: Option<&Path>,
     cancelled: &(dyn Fn() -> bool + Sync),
     background: bool,
 ) -> Result<(Vec<GeneratedFile>, SearchStats), String> {
@@ -80,19 +89,30 @@ pub fn index<'a>(
         .map_or(1, |n| n.get())
         .min(by_lang.len());
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let slots: Vec<std::sync::Mutex<Option<Result<Vec<GeneratedFile>, String>>>> =
-        by_lang.iter().map(|_| Default::default()).collect();
+    type Slot = std::sync::Mutex<Option<Result<(Vec<GeneratedFile>, bool), String>>>;
+    let slots: Vec<Slot> = by_lang.iter().map(|_| Default::default()).collect();
     std::thread::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|| {
                 loop {
                     let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some((_, pages)) = by_lang.get(i) else {
+                    let Some((lang, pages)) = by_lang.get(i) else {
                         break;
                     };
                     // A fault in Pagefind fails the build with a message, never a panic.
                     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        index_one(pages, cancelled, background, indexed_part)
+                        let Some(dir) = cache else {
+                            return index_one(pages, cancelled, background, indexed_part)
+                                .map(|f| (f, false));
+                        };
+                        let kept = Kept::new(dir, lang, pages, indexed_part);
+                        if let Some(files) = kept.read() {
+                            return Ok((files, true));
+                        }
+                        let files = index_one(pages, cancelled, background, indexed_part)?;
+                        // The cache only saves time: a build does not fail for it.
+                        let _ = kept.write(&files);
+                        Ok((files, false))
                     }))
                     .unwrap_or_else(|_| Err("the search indexer stopped unexpectedly".into()));
                     *slots[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
@@ -107,8 +127,12 @@ pub fn index<'a>(
     });
     let mut files: std::collections::BTreeMap<String, Vec<u8>> = Default::default();
     let mut entry: Option<serde_json::Value> = None;
-    for set in per_lang {
-        for (name, bytes) in set? {
+    for ((lang, _), set) in by_lang.iter().zip(per_lang) {
+        let (set, reused) = set?;
+        if reused {
+            stats.reused.push(lang.clone());
+        }
+        for (name, bytes) in set {
             if name == "pagefind-entry.json" {
                 let e: serde_json::Value = serde_json::from_slice(&bytes)
                     .map_err(|e| format!("unreadable pagefind-entry.json: {e}"))?;
@@ -194,6 +218,115 @@ fn index_one(
         .into_iter()
         .map(|f| (f.filename.to_string_lossy().replace('\\', "/"), f.contents))
         .collect())
+}
+
+/// A language's index as kept in the cache folder: `search/<lang>.bin`, holding the
+/// fingerprint of what it was built from, the hash of the rest, then each file as (name
+/// length, name, length, bytes), lengths as little-endian u64. A file that is cut short or
+/// altered does not match its hash and is not used. One file per language, rewritten only when that
+/// language's pages change.
+struct Kept {
+    file: PathBuf,
+    key: blake3::Hash,
+}
+
+const KEPT_MAGIC: &[u8] = b"vetrina search index 1\n";
+
+impl Kept {
+    fn new(
+        dir: &Path,
+        lang: &str,
+        pages: &[(&Route, &[u8])],
+        prepare: fn(&[u8]) -> String,
+    ) -> Kept {
+        let safe: String = lang
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let mut h = blake3::Hasher::new();
+        h.update(KEPT_MAGIC);
+        // A new build of Vetrina (another Pagefind, other pages) never reads an old index.
+        if let Some((len, time)) = std::env::current_exe().ok().and_then(|e| {
+            let m = std::fs::metadata(e).ok()?;
+            Some((m.len(), m.modified().ok()?))
+        }) {
+            h.update(format!("{len}|{time:?}|").as_bytes());
+        }
+        h.update(lang.as_bytes()).update(&[0]);
+        for (route, html) in pages {
+            let text = prepare(html);
+            h.update(&(route.path.len() as u64).to_le_bytes())
+                .update(route.path.as_bytes())
+                .update(&(text.len() as u64).to_le_bytes())
+                .update(text.as_bytes());
+        }
+        Kept {
+            file: dir.join("search").join(format!("{safe}.bin")),
+            key: h.finalize(),
+        }
+    }
+
+    /// The kept files, if they were built from the same pages.
+    fn read(&self) -> Option<Vec<GeneratedFile>> {
+        let bytes = std::fs::read(&self.file).ok()?;
+        let rest = bytes.strip_prefix(KEPT_MAGIC)?;
+        let (key, rest) = rest.split_at_checked(32)?;
+        let (sum, mut rest) = rest.split_at_checked(32)?;
+        if key != self.key.as_bytes() || sum != blake3::hash(rest).as_bytes() {
+            return None;
+        }
+        fn take(b: &[u8]) -> Option<(&[u8], &[u8])> {
+            let (n, b) = b.split_at_checked(8)?;
+            let n = usize::try_from(u64::from_le_bytes(n.try_into().ok()?)).ok()?;
+            b.split_at_checked(n)
+        }
+        let mut files = Vec::new();
+        while !rest.is_empty() {
+            let (name, r) = take(rest)?;
+            let (data, r) = take(r)?;
+            files.push((String::from_utf8(name.to_vec()).ok()?, data.to_vec()));
+            rest = r;
+        }
+        Some(files)
+    }
+
+    /// Keeps `files` for the next build (written beside, then renamed into place).
+    fn write(&self, files: &[GeneratedFile]) -> std::io::Result<()> {
+        let size: usize = files.iter().map(|(n, d)| 16 + n.len() + d.len()).sum();
+        let mut buf = Vec::with_capacity(KEPT_MAGIC.len() + 64 + size);
+        buf.extend_from_slice(KEPT_MAGIC);
+        buf.extend_from_slice(self.key.as_bytes());
+        buf.extend_from_slice(&[0; 32]);
+        let body = buf.len();
+        for (name, data) in files {
+            buf.extend_from_slice(&(name.len() as u64).to_le_bytes());
+            buf.extend_from_slice(name.as_bytes());
+            buf.extend_from_slice(&(data.len() as u64).to_le_bytes());
+            buf.extend_from_slice(data);
+        }
+        let sum = blake3::hash(&buf[body..]);
+        buf[body - 32..body].copy_from_slice(sum.as_bytes());
+        if let Some(dir) = self.file.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        // A name of its own for each writer: builds in other processes or threads may be
+        // keeping the same language at the same time.
+        static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let tmp = self
+            .file
+            .with_extension(format!("tmp{}-{n}", std::process::id()));
+        std::fs::write(&tmp, &buf)?;
+        std::fs::rename(&tmp, &self.file).inspect_err(|_| {
+            let _ = std::fs::remove_file(&tmp);
+        })
+    }
 }
 
 /// What Pagefind needs of a page: its `<html …>` tag (the language) and the element marked
@@ -328,6 +461,7 @@ mod tests {
         let html_en = b"<html lang=\"en\"><body><main data-pagefind-body><h1>Internship in Lombardy</h1><p>A work-integration path.</p></main></body></html>";
         let (files, stats) = index(
             [(&it, &html_it[..]), (&en, &html_en[..])].into_iter(),
+            None,
             &|| false,
             false,
         )
