@@ -435,42 +435,64 @@ fn run(
         diags,
     );
     phases.done("render");
-    if mode == Mode::Build && !diags.has_errors() && !out.indexable.is_empty() {
-        match out.search_index(Some(&cache), &|| false, false) {
-            Ok((files, stats)) => {
-                out.files
-                    .extend(files.into_iter().map(|(p, b)| (p, std::sync::Arc::new(b))));
-                out.files.sort_by(|a, b| a.0.cmp(&b.0));
-                report.search_pages = stats.pages.clone();
-                report.search_urls = stats.urls.clone();
-                report.search_elapsed = stats.elapsed;
-                report.search_reused = stats.reused.clone();
+    if mode == Mode::Build && write_output && !diags.has_errors() {
+        // The pages are staged beside the output and their bytes let go of; the search
+        // index reads them back from there (the memory of a large site goes to Pagefind,
+        // not to holding every page twice). Nothing is in place before everything is ready.
+        let staged = write::Writer::begin(&output, write::Scope::All).and_then(|mut w| {
+            w.stage_output(&out)?;
+            Ok(w)
+        });
+        phases.done("stage");
+        match staged {
+            Err(e) => cannot_write(diags, &output, e),
+            Ok(mut w) => {
+                out.release_bytes();
+                let search = out.search_index_from_files(&|rel| w.path_of(rel), Some(&cache));
+                if !out.indexable.is_empty() {
+                    phases.done("search");
+                }
+                match search {
+                    Ok((files, stats)) => {
+                        report.search_pages = stats.pages.clone();
+                        report.search_urls = stats.urls.clone();
+                        report.search_elapsed = stats.elapsed;
+                        report.search_reused = stats.reused.clone();
+                        let files: Vec<(String, render::Bytes)> =
+                            files.into_iter().map(|(p, b)| (p, Arc::new(b))).collect();
+                        let written = w.stage_files(&files).and_then(|()| {
+                            out.files.extend(files);
+                            w.commit(&out, None)
+                        });
+                        match written {
+                            Ok(s) => {
+                                report.files_written = s.written;
+                                report.files_unchanged = s.unchanged;
+                                report.files_removed = s.removed;
+                            }
+                            Err(e) => cannot_write(diags, &output, e),
+                        }
+                    }
+                    Err(e) => diags.file_error(
+                        Path::new("site.yaml"),
+                        format!("the search index could not be built: {e}"),
+                        "this is a fault in Vetrina, please report it; meanwhile `search: false` in site.yaml builds the site without search",
+                    ),
+                }
+                phases.done("write");
             }
-            Err(e) => diags.file_error(
-                Path::new("site.yaml"),
-                format!("the search index could not be built: {e}"),
-                "this is a fault in Vetrina, please report it; meanwhile `search: false` in site.yaml builds the site without search",
-            ),
         }
-        phases.done("search");
     }
     let diags = &mut report.diagnostics;
-    if write_output && !diags.has_errors() {
-        let scope = match mode {
-            Mode::Pages => write::Scope::Except(render::SEARCH_DIR),
-            _ => write::Scope::All,
-        };
+    if mode == Mode::Pages && write_output && !diags.has_errors() {
+        let scope = write::Scope::Except(render::SEARCH_DIR);
         match write::write_scoped(&output, &out, scope, memo.map(|m| &mut m.written)) {
             Ok(s) => {
                 report.files_written = s.written;
                 report.files_unchanged = s.unchanged;
                 report.files_removed = s.removed;
             }
-            Err(e) => diags.file_error(
-                &output,
-                format!("cannot write the site: {e}; the previous output is unchanged"),
-                "check that the disk has space and that you may write to the output folder",
-            ),
+            Err(e) => cannot_write(diags, &output, e),
         }
         phases.done("write");
     }
@@ -484,6 +506,14 @@ fn run(
     report.elapsed = started.elapsed();
     let ok = !report.diagnostics.has_errors();
     (report, (mode == Mode::Pages && ok).then_some(out))
+}
+
+fn cannot_write(diags: &mut Diagnostics, output: &Path, e: std::io::Error) {
+    diags.file_error(
+        output,
+        format!("cannot write the site: {e}; the previous output is unchanged"),
+        "check that the disk has space and that you may write to the output folder",
+    );
 }
 
 /// The output folder is wiped of files that are not part of the site, so it must never be the

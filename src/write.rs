@@ -117,42 +117,94 @@ fn write_inner(
     scope: Scope,
     known: Option<&Manifest>,
 ) -> io::Result<WriteStats> {
-    let parent = match output.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&parent)?;
-    let name = output
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    let staging = parent.join(format!(
-        ".vetrina-staging-{}{}-{name}",
-        std::process::id(),
-        scope.tag()
-    ));
-    if staging.exists() {
-        fs::remove_dir_all(&staging)?;
+    let mut w = Writer::begin(output, scope)?;
+    w.stage(
+        out.files
+            .iter()
+            .filter(|(p, b)| {
+                // Written by this process last time, with the same bytes: nothing to do.
+                !known.is_some_and(|k| {
+                    k.files
+                        .get(p)
+                        .is_some_and(|old| Arc::ptr_eq(old, b) || old == b)
+                })
+            })
+            .map(|(p, b)| (p.as_str(), Want::Bytes(b))),
+        out.copies.iter().map(|(p, s)| (p.as_str(), Want::Copy(s))),
+    )?;
+    w.commit(out, known)
+}
+
+/// A write in two steps, so that a build can put its pages on disk and let go of them
+/// before the search index is built: `stage` compares files with the output and puts those
+/// that changed into a staging folder beside it; `commit` moves them into place and removes
+/// what is no longer part of the site. Until `commit`, the output is untouched; a `Writer`
+/// dropped without it removes its staging folder.
+pub struct Writer<'a> {
+    output: &'a Path,
+    staging: PathBuf,
+    scope: Scope<'a>,
+    /// No output yet: nothing to compare with, and the staging folder becomes the output.
+    fresh: bool,
+    staged: Vec<String>,
+    staged_set: HashSet<String>,
+    done: bool,
+}
+
+impl<'a> Writer<'a> {
+    pub fn begin(output: &'a Path, scope: Scope<'a>) -> io::Result<Writer<'a>> {
+        let parent = match output.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        fs::create_dir_all(&parent)?;
+        let name = output
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        let staging = parent.join(format!(
+            ".vetrina-staging-{}{}-{name}",
+            std::process::id(),
+            scope.tag()
+        ));
+        if staging.exists() {
+            fs::remove_dir_all(&staging)?;
+        }
+        fs::create_dir_all(&staging)?;
+        Ok(Writer {
+            output,
+            staging,
+            scope,
+            fresh: !output.exists() && !matches!(scope, Scope::Only(_)),
+            staged: Vec::new(),
+            staged_set: HashSet::new(),
+            done: false,
+        })
     }
 
-    let wants: Vec<(&str, Want)> = out
-        .files
-        .iter()
-        .filter(|(p, b)| {
-            // Written by this process last time, with the same bytes: nothing to do.
-            !known.is_some_and(|k| {
-                k.files
-                    .get(p)
-                    .is_some_and(|old| Arc::ptr_eq(old, b) || old == b)
-            })
-        })
-        .map(|(p, b)| (p.as_str(), Want::Bytes(b)))
-        .chain(out.copies.iter().map(|(p, s)| (p.as_str(), Want::Copy(s))))
-        .collect();
+    /// Stages every file of `out` that differs from the output.
+    pub fn stage_output(&mut self, out: &Output) -> io::Result<()> {
+        self.stage(
+            out.files.iter().map(|(p, b)| (p.as_str(), Want::Bytes(b))),
+            out.copies.iter().map(|(p, s)| (p.as_str(), Want::Copy(s))),
+        )
+    }
 
-    let fresh = !output.exists() && !matches!(scope, Scope::Only(_));
-    let staged = (|| -> io::Result<Vec<&str>> {
-        fs::create_dir_all(&staging)?;
+    /// Stages those of `files` that differ from the output.
+    pub fn stage_files(&mut self, files: &[(String, Bytes)]) -> io::Result<()> {
+        self.stage(
+            files.iter().map(|(p, b)| (p.as_str(), Want::Bytes(b))),
+            std::iter::empty(),
+        )
+    }
+
+    fn stage<'w>(
+        &mut self,
+        files: impl Iterator<Item = (&'w str, Want<'w>)>,
+        copies: impl Iterator<Item = (&'w str, Want<'w>)>,
+    ) -> io::Result<()> {
+        let wants: Vec<(&str, Want)> = files.chain(copies).collect();
+        let (output, staging, fresh) = (self.output, &self.staging, self.fresh);
         let results: Vec<io::Result<Option<&str>>> = wants
             .par_iter()
             .map(|(rel, want)| {
@@ -173,83 +225,106 @@ fn write_inner(
                 Ok(Some(*rel))
             })
             .collect();
-        let mut staged = Vec::new();
         for r in results {
-            staged.extend(r?);
-        }
-        Ok(staged)
-    })();
-    let staged = match staged {
-        Ok(s) => s,
-        Err(e) => {
-            let _ = fs::remove_dir_all(&staging);
-            return Err(e);
-        }
-    };
-
-    let mut stats = WriteStats {
-        written: staged.len(),
-        unchanged: out.files.len() + out.copies.len() - staged.len(),
-        removed: 0,
-    };
-    if fresh {
-        // Nothing was published before: the staging folder becomes the output in one move.
-        fs::rename(&staging, output)?;
-        return Ok(stats);
-    }
-    for rel in &staged {
-        let dest = output.join(rel);
-        if let Some(dir) = dest.parent() {
-            if dir.is_file() {
-                fs::remove_file(dir)?;
+            if let Some(rel) = r? {
+                self.staged.push(rel.to_string());
+                self.staged_set.insert(rel.to_string());
             }
-            fs::create_dir_all(dir)?;
         }
-        if dest.is_dir() {
-            fs::remove_dir_all(&dest)?;
-        }
-        fs::rename(staging.join(rel), &dest)?;
+        Ok(())
     }
-    let _ = fs::remove_dir_all(&staging);
 
-    if let Some(k) = known {
-        // The files of the last write that are no longer wanted, and the folders they leave
-        // empty.
-        let wanted: HashSet<&str> = out
+    /// Where the file `rel` of the new site is now: staged, or unchanged in the output.
+    pub fn path_of(&self, rel: &str) -> PathBuf {
+        if self.staged_set.contains(rel) {
+            self.staging.join(rel)
+        } else {
+            self.output.join(rel)
+        }
+    }
+
+    /// Moves the staged files into place and removes the files of the output that are not in
+    /// `out` (with a `known` manifest of the last write, without walking the folder).
+    pub fn commit(mut self, out: &Output, known: Option<&Manifest>) -> io::Result<WriteStats> {
+        self.done = true;
+        let output = self.output;
+        let mut stats = WriteStats {
+            written: self.staged.len(),
+            unchanged: (out.files.len() + out.copies.len()).saturating_sub(self.staged.len()),
+            removed: 0,
+        };
+        if self.fresh {
+            // Nothing was published before: the staging folder becomes the output in one move.
+            fs::rename(&self.staging, output)?;
+            return Ok(stats);
+        }
+        let result = (|| -> io::Result<()> {
+            for rel in &self.staged {
+                let dest = output.join(rel);
+                if let Some(dir) = dest.parent() {
+                    if dir.is_file() {
+                        fs::remove_file(dir)?;
+                    }
+                    fs::create_dir_all(dir)?;
+                }
+                if dest.is_dir() {
+                    fs::remove_dir_all(&dest)?;
+                }
+                fs::rename(self.staging.join(rel), &dest)?;
+            }
+            Ok(())
+        })();
+        let _ = fs::remove_dir_all(&self.staging);
+        result?;
+
+        let scope = self.scope;
+        if let Some(k) = known {
+            // The files of the last write that are no longer wanted, and the folders they leave
+            // empty.
+            let wanted: HashSet<&str> = out
+                .files
+                .iter()
+                .map(|(p, _)| p.as_str())
+                .chain(out.copies.iter().map(|(p, _)| p.as_str()))
+                .collect();
+            let gone = k
+                .files
+                .keys()
+                .chain(&k.copies)
+                .filter(|p| !wanted.contains(p.as_str()) && scope.owns(Path::new(p)));
+            for rel in gone {
+                match fs::remove_file(output.join(rel)) {
+                    Ok(()) => stats.removed += 1,
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(e),
+                }
+                let mut dir = output.join(rel);
+                while dir.pop() && dir != output && fs::remove_dir(&dir).is_ok() {}
+            }
+            return Ok(stats);
+        }
+        let keep: HashSet<PathBuf> = out
             .files
             .iter()
-            .map(|(p, _)| p.as_str())
-            .chain(out.copies.iter().map(|(p, _)| p.as_str()))
+            .map(|(p, _)| p)
+            .chain(out.copies.iter().map(|(p, _)| p))
+            .map(|rel| output.join(rel))
             .collect();
-        let gone = k
-            .files
-            .keys()
-            .chain(&k.copies)
-            .filter(|p| !wanted.contains(p.as_str()) && scope.owns(Path::new(p)));
-        for rel in gone {
-            match fs::remove_file(output.join(rel)) {
-                Ok(()) => stats.removed += 1,
-                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-                Err(e) => return Err(e),
-            }
-            let mut dir = output.join(rel);
-            while dir.pop() && dir != output && fs::remove_dir(&dir).is_ok() {}
-        }
-        return Ok(stats);
+        let start = match scope {
+            Scope::Only(p) => output.join(p),
+            _ => output.to_path_buf(),
+        };
+        stats.removed = remove_stale(output, &start, &keep, &scope)?;
+        Ok(stats)
     }
-    let keep: HashSet<PathBuf> = out
-        .files
-        .iter()
-        .map(|(p, _)| p)
-        .chain(out.copies.iter().map(|(p, _)| p))
-        .map(|rel| output.join(rel))
-        .collect();
-    let start = match scope {
-        Scope::Only(p) => output.join(p),
-        _ => output.to_path_buf(),
-    };
-    stats.removed = remove_stale(output, &start, &keep, &scope)?;
-    Ok(stats)
+}
+
+impl Drop for Writer<'_> {
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = fs::remove_dir_all(&self.staging);
+        }
+    }
 }
 
 /// Whether `dest` already holds exactly what is wanted.
@@ -340,5 +415,34 @@ mod tests {
         assert_eq!(fs::read_to_string(out.join("y/index.html")).unwrap(), "c");
         let leftovers: Vec<_> = fs::read_dir(t.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "no staging folder is left behind");
+    }
+
+    #[test]
+    fn a_write_given_up_after_staging_leaves_the_output_as_it_was() {
+        let t = tempfile::tempdir().unwrap();
+        let out = t.path().join("public");
+        write(&out, &output(&[("index.html", "a"), ("x/index.html", "b")])).unwrap();
+        let new = output(&[("index.html", "a"), ("x/index.html", "B"), ("y.html", "c")]);
+        {
+            let mut w = Writer::begin(&out, Scope::All).unwrap();
+            w.stage_output(&new).unwrap();
+            // Changed and new files are read from the staging folder, unchanged ones in place.
+            assert_eq!(w.path_of("index.html"), out.join("index.html"));
+            let staged = w.path_of("x/index.html");
+            assert!(!staged.starts_with(&out));
+            assert_eq!(fs::read_to_string(staged).unwrap(), "B");
+            // Dropped without commit: as when the search index fails.
+        }
+        assert_eq!(fs::read_to_string(out.join("x/index.html")).unwrap(), "b");
+        assert!(!out.join("y.html").exists());
+        let leftovers: Vec<_> = fs::read_dir(t.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "no staging folder is left behind");
+
+        let mut w = Writer::begin(&out, Scope::All).unwrap();
+        w.stage_output(&new).unwrap();
+        let s = w.commit(&new, None).unwrap();
+        assert_eq!((s.written, s.unchanged, s.removed), (2, 1, 0));
+        assert_eq!(fs::read_to_string(out.join("x/index.html")).unwrap(), "B");
+        assert_eq!(fs::read_to_string(out.join("y.html")).unwrap(), "c");
     }
 }

@@ -227,11 +227,40 @@ impl Output {
         search::index(
             self.indexable
                 .iter()
-                .filter_map(|(r, f)| Some((r, *by_file.get(f.as_str())?))),
+                .filter_map(|(r, f)| Some((r, search::Page::Bytes(by_file.get(f.as_str())?)))),
             cache,
             cancelled,
             background,
         )
+    }
+
+    /// Builds the search index from the page files where `path_of` says they are (a build
+    /// that has staged its pages and let go of their bytes).
+    pub fn search_index_from_files(
+        &self,
+        path_of: &dyn Fn(&str) -> std::path::PathBuf,
+        cache: Option<&std::path::Path>,
+    ) -> Result<(Vec<GeneratedFile>, SearchStats), String> {
+        if self.indexable.is_empty() {
+            return Ok(Default::default());
+        }
+        search::index(
+            self.indexable
+                .iter()
+                .map(|(r, f)| (r, search::Page::File(path_of(f)))),
+            cache,
+            &|| false,
+            false,
+        )
+    }
+
+    /// Lets go of the bytes of the generated files (once they are staged), keeping their
+    /// paths: the list of what the site holds.
+    pub fn release_bytes(&mut self) {
+        let empty: Bytes = Arc::new(Vec::new());
+        for (_, b) in &mut self.files {
+            *b = empty.clone();
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! The search index: Pagefind, used as a library. The rendered pages are indexed in memory
 //! during the build and Pagefind's files (one index per language, chosen by the browser from
-//! the page's `<html lang>`) are published under `/pagefind/`. Nothing is read back from disk.
+//! the page's `<html lang>`) are published under `/pagefind/`. `vetrina build` hands the
+//! pages over as files it has just staged; `vetrina serve` from memory.
 //!
 //! Only pages that carry content of their own are indexed: project sheets, stories, news,
 //! pages, events and region hubs, in the languages they are written in. Pages that show
@@ -18,7 +19,25 @@ use crate::plan::{Kind, Route};
 /// A file of the index: (path in the output, bytes).
 pub type GeneratedFile = (String, Vec<u8>);
 /// The pages of one language: (route, rendered HTML).
-type LangPages<'a> = (String, Vec<(&'a Route, &'a [u8])>);
+type LangPages<'a> = (String, Vec<(&'a Route, Page<'a>)>);
+
+/// A rendered page to index: in memory, or already on disk (a build puts its pages there
+/// and lets go of them before indexing, to need less memory).
+pub enum Page<'a> {
+    Bytes(&'a [u8]),
+    File(PathBuf),
+}
+
+impl Page<'_> {
+    fn read(&self) -> Result<std::borrow::Cow<'_, [u8]>, String> {
+        match self {
+            Page::Bytes(b) => Ok(std::borrow::Cow::Borrowed(b)),
+            Page::File(p) => std::fs::read(p)
+                .map(std::borrow::Cow::Owned)
+                .map_err(|e| format!("cannot read {} back: {e}", p.display())),
+        }
+    }
+}
 
 /// The error of an index given up because a newer build made it out of date.
 pub const CANCELLED: &str = "cancelled";
@@ -65,7 +84,7 @@ pub fn indexed(route: &Route) -> bool {
 /// Pagefind was given (and of the program); a language whose pages are all the same as then
 /// is not indexed again. A one-story edit re-indexes one language, not four.
 pub fn index<'a>(
-    pages: impl Iterator<Item = (&'a Route, &'a [u8])>,
+    pages: impl Iterator<Item = (&'a Route, Page<'a>)>,
     cache: Option<&Path>,
     cancelled: &(dyn Fn() -> bool + Sync),
     background: bool,
@@ -105,7 +124,7 @@ pub fn index<'a>(
                             return index_one(pages, cancelled, background, indexed_part)
                                 .map(|f| (f, false));
                         };
-                        let kept = Kept::new(dir, lang, pages, indexed_part);
+                        let kept = Kept::new(dir, lang, pages, indexed_part)?;
                         if let Some(files) = kept.read() {
                             return Ok((files, true));
                         }
@@ -170,7 +189,7 @@ pub fn index<'a>(
 /// the index, on rayon's pool. In the background every one of those threads runs at the
 /// lowest priority, and rayon's is a pool of its own, not the one the pages render on.
 fn index_one(
-    pages: &[(&Route, &[u8])],
+    pages: &[(&Route, Page)],
     cancelled: &(dyn Fn() -> bool + Sync),
     background: bool,
     prepare: fn(&[u8]) -> String,
@@ -201,7 +220,7 @@ fn index_one(
                 if cancelled() {
                     return Err(CANCELLED.to_string());
                 }
-                let html = prepare(html);
+                let html = prepare(&html.read()?);
                 index
                     .add_html_file(None, Some(route.path.clone()), html)
                     .await
@@ -236,9 +255,9 @@ impl Kept {
     fn new(
         dir: &Path,
         lang: &str,
-        pages: &[(&Route, &[u8])],
+        pages: &[(&Route, Page)],
         prepare: fn(&[u8]) -> String,
-    ) -> Kept {
+    ) -> Result<Kept, String> {
         let safe: String = lang
             .chars()
             .map(|c| {
@@ -260,16 +279,16 @@ impl Kept {
         }
         h.update(lang.as_bytes()).update(&[0]);
         for (route, html) in pages {
-            let text = prepare(html);
+            let text = prepare(&html.read()?);
             h.update(&(route.path.len() as u64).to_le_bytes())
                 .update(route.path.as_bytes())
                 .update(&(text.len() as u64).to_le_bytes())
                 .update(text.as_bytes());
         }
-        Kept {
+        Ok(Kept {
             file: dir.join("search").join(format!("{safe}.bin")),
             key: h.finalize(),
-        }
+        })
     }
 
     /// The kept files, if they were built from the same pages.
@@ -443,8 +462,9 @@ mod tests {
     fn the_shortened_page_gives_the_same_index_as_the_whole_page() {
         let it = route(Kind::Story("a".into()), "it", "/storie/a/", false);
         let whole = |h: &[u8]| String::from_utf8_lossy(h).into_owned();
-        let short = index_one(&[(&it, STORY)], &|| false, false, indexed_part).unwrap();
-        let long = index_one(&[(&it, STORY)], &|| false, false, whole).unwrap();
+        let short =
+            index_one(&[(&it, Page::Bytes(STORY))], &|| false, false, indexed_part).unwrap();
+        let long = index_one(&[(&it, Page::Bytes(STORY))], &|| false, false, whole).unwrap();
         assert!(
             short.iter().any(|(n, _)| n.starts_with("fragment/")),
             "{:?}",
@@ -460,7 +480,7 @@ mod tests {
         let html_it = b"<html lang=\"it\"><body><main data-pagefind-body><h1>Tirocinio in Lombardia</h1><p>Un percorso di inserimento lavorativo.</p></main></body></html>";
         let html_en = b"<html lang=\"en\"><body><main data-pagefind-body><h1>Internship in Lombardy</h1><p>A work-integration path.</p></main></body></html>";
         let (files, stats) = index(
-            [(&it, &html_it[..]), (&en, &html_en[..])].into_iter(),
+            [(&it, Page::Bytes(html_it)), (&en, Page::Bytes(html_en))].into_iter(),
             None,
             &|| false,
             false,
