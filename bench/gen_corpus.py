@@ -19,6 +19,7 @@ Python 3 standard library only; the output depends only on N and the seed.
 
 import argparse
 import os
+import time
 import random
 import re
 import shutil
@@ -327,7 +328,13 @@ def prepare(dirpath, marker):
     if os.path.exists(dirpath):
         if os.listdir(dirpath) and not os.path.exists(os.path.join(dirpath, marker)):
             sys.exit(f"gen_corpus: {dirpath} exists and is not a corpus made by this script; refusing to delete it")
-        shutil.rmtree(dirpath)
+        trash = os.environ.get("BENCH_TRASH")
+        if trash:
+            # Set by bench/run.sh: moved aside now, deleted when the benchmark ends (see there).
+            os.makedirs(trash, exist_ok=True)
+            os.rename(dirpath, os.path.join(trash, f"{os.getpid()}-{time.time_ns()}"))
+        else:
+            shutil.rmtree(dirpath)
     os.makedirs(dirpath)
     with open(os.path.join(dirpath, marker), "w") as f:
         f.write("made by bench/gen_corpus.py\n")

@@ -73,6 +73,22 @@ VETRINA="$TARGET_DIR/release/vetrina"
 [ -x "$VETRINA" ] || die "no binary at $VETRINA"
 
 mkdir -p "$WORK"
+# Outputs and corpora of earlier runs are moved into TRASH, not deleted, and TRASH is
+# deleted when the benchmark ends. On ext4 the inode allocator skips inodes freed in the
+# last minute or more (recently_deleted() in find_inode_bit), so creating thousands of files
+# right after deleting thousands became several times slower with every run (measured here:
+# Vetrina's write phase 0.4 s after a pause, 4-13 s right after `rm -rf`), for both tools:
+# the figures measured the file system's history, not the generators.
+TRASH="$WORK/trash"
+export BENCH_TRASH="$TRASH"
+discard() {
+    local p
+    mkdir -p "$TRASH"
+    for p in "$@"; do
+        if [ -e "$p" ]; then mv "$p" "$TRASH/$(date +%s%N)-$RANDOM"; fi
+    done
+}
+trap 'rm -rf "$TRASH"' EXIT
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 BUSY=$(awk -v l="${LOAD_START%% *}" -v n="$(nproc)" 'BEGIN { print (l > 0.5 * n ? 1 : 0) }')
 [ "$BUSY" = 0 ] || warn "load average $LOAD_START on $(nproc) cores: other processes are using the CPU, wall times will be inflated (CPU times much less)"
@@ -131,15 +147,27 @@ for N in $SIZES; do
     say "N=$N: corpus ready in $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) / 1e9 }') s; load average now: $(cut -d' ' -f1-3 /proc/loadavg)"
 
     # Full builds, the two tools alternating so that both see the same machine.
-    vw=(); vr=(); vc=(); hw=(); hr=(); hc=()
+    vw=(); vr=(); vc=(); hw=(); hr=(); hc=(); sw=(); sr=(); sc=()
     for r in $(seq 1 "$RUNS"); do
-        rm -rf "$VOUT" "$SITE/.vetrina-cache"
+        discard "$VOUT" "$SITE/.vetrina-cache"
         measure "$LOGS/vetrina-full-$r.log" "$VETRINA" build --root "$SITE" --output "$VOUT" --now "$NOW" \
             || die "Vetrina failed on the generated corpus (N=$N)"
         vw+=("$WALL"); vr+=("$RSS"); vc+=("$CPU")
         printf '   run %d/%d  vetrina %7.3f s (cpu %6.2f s) %6s MiB' "$r" "$RUNS" "$WALL" "$CPU" "$(mib "$RSS")" >&2
+        # The same build without the search index (--no-search): what compares like for like
+        # with Hugo, which builds none. It starts with an empty cache too; the full build's
+        # cache (pictures, search indexes, the record of the build) is put back after it,
+        # for the rebuilds below.
+        discard "$VOUT-nosearch"
+        mv "$SITE/.vetrina-cache" "$WORK/kept-cache-$N"
+        measure "$LOGS/vetrina-nosearch-$r.log" "$VETRINA" build --root "$SITE" --output "$VOUT-nosearch" --now "$NOW" --no-search \
+            || die "Vetrina --no-search failed on the generated corpus (N=$N)"
+        discard "$SITE/.vetrina-cache"
+        mv "$WORK/kept-cache-$N" "$SITE/.vetrina-cache"
+        sw+=("$WALL"); sr+=("$RSS"); sc+=("$CPU")
+        printf '   no-search %7.3f s (cpu %6.2f s) %6s MiB' "$WALL" "$CPU" "$(mib "$RSS")" >&2
         if [ "$HUGO" = 1 ]; then
-            rm -rf "$HOUT"
+            discard "$HOUT"
             measure "$LOGS/hugo-full-$r.log" hugo --source "$HSITE" --destination "$HOUT" --cleanDestinationDir --quiet \
                 || die "Hugo failed on the generated corpus (N=$N)"
             hw+=("$WALL"); hr+=("$RSS"); hc+=("$CPU")
@@ -159,6 +187,12 @@ for N in $SIZES; do
         ROWS+=("| $N | Hugo | $H_MED | $(echo "${hw[*]}" | tr ' ' '\n' | sort -g | head -n1)–$(echo "${hw[*]}" | maxof) | $H_CPU | $H_HTML | $H_FILES | $H_SIZE | $(div "$H_HTML" "$H_MED" 0) | $(mib "$H_RSS") |")
         RATIO=$(div "$V_MED" "$H_MED" 3)
         ROWS+=("| $N | **Vetrina/Hugo** | **$RATIO** | | $(div "$V_CPU" "$H_CPU" 3) | | | | | $(div "$V_RSS" "$H_RSS" 3) |")
+    fi
+    S_MED=$(echo "${sw[*]}" | median); S_RSS=$(echo "${sr[*]}" | maxof); S_CPU=$(echo "${sc[*]}" | median)
+    S_HTML=$(html_count "$VOUT-nosearch"); S_FILES=$(file_count "$VOUT-nosearch"); S_SIZE=$(du -sm "$VOUT-nosearch" | cut -f1)
+    ROWS+=("| $N | Vetrina \`--no-search\` | $S_MED | $(echo "${sw[*]}" | tr ' ' '\n' | sort -g | head -n1)–$(echo "${sw[*]}" | maxof) | $S_CPU | $S_HTML | $S_FILES | $S_SIZE | $(div "$S_HTML" "$S_MED" 0) | $(mib "$S_RSS") |")
+    if [ "$HUGO" = 1 ]; then
+        ROWS+=("| $N | Vetrina \`--no-search\`/Hugo | $(div "$S_MED" "$H_MED" 3) | | $(div "$S_CPU" "$H_CPU" 3) | | | | | $(div "$S_RSS" "$H_RSS" 3) |")
         CHECKS+=("| full build ≤ 0.25 × Hugo, N=$N | $RATIO | $(awk -v r="$RATIO" 'BEGIN { print (r <= 0.25 ? "yes" : "**no**") }') |")
     fi
     if [ "$N" -ge 10000 ]; then
@@ -166,10 +200,10 @@ for N in $SIZES; do
     fi
 
     # The floor: copying Vetrina's output tree (what merely writing it costs here).
-    rm -rf "$WORK/copy-$N"; sync
+    discard "$WORK/copy-$N"; sync
     t0=$(date +%s%N); cp -r "$VOUT" "$WORK/copy-$N"; t1=$(date +%s%N)
     COPY=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
-    rm -rf "$WORK/copy-$N"
+    discard "$WORK/copy-$N"
 
     # Rebuilds into the output of the last full build, image cache kept.
     REB_RUNS=$RUNS
@@ -262,8 +296,11 @@ report() {
     echo "## Full builds"
     echo
     echo "Each story is in 4 languages; the Vetrina site also holds the demo site (projects, news,"
-    echo "events, pages, 6 stories with pictures). Clean output folder and image cache each run;"
-    echo "the two tools alternate. Wall time is the median of the runs, peak memory the largest."
+    echo "events, pages, 6 stories with pictures). Clean output folder and image cache each run"
+    echo "(the old ones are moved aside, and deleted when the benchmark ends); the tools alternate."
+    echo "Wall time is the median of the runs, peak memory the largest. Vetrina's full build"
+    echo "includes its search index (Pagefind, one per language); Hugo builds none, so the"
+    echo "\`--no-search\` row is the like-for-like comparison. The targets use the full build."
     echo
     echo "| stories | tool | wall (s, median) | range (s) | CPU user+sys (s, median) | HTML files | files | MiB | HTML pages/s | peak RSS (MiB) |"
     echo "| ---: | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
