@@ -129,8 +129,8 @@ fn write_inner(
                         .is_some_and(|old| Arc::ptr_eq(old, b) || old == b)
                 })
             })
-            .map(|(p, b)| (p.as_str(), Want::Bytes(b))),
-        out.copies.iter().map(|(p, s)| (p.as_str(), Want::Copy(s))),
+            .map(|(p, b)| (p.as_str(), Want::Bytes(b)))
+            .chain(out.copies.iter().map(|(p, s)| (p.as_str(), Want::Copy(s)))),
     )?;
     w.commit(out, known)
 }
@@ -146,8 +146,8 @@ pub struct Writer<'a> {
     scope: Scope<'a>,
     /// No output yet: nothing to compare with, and the staging folder becomes the output.
     fresh: bool,
-    staged: Vec<String>,
-    staged_set: HashSet<String>,
+    /// The files staged so far, by path in the output.
+    staged: HashSet<String>,
     done: bool,
 }
 
@@ -176,8 +176,7 @@ impl<'a> Writer<'a> {
             staging,
             scope,
             fresh: !output.exists() && !matches!(scope, Scope::Only(_)),
-            staged: Vec::new(),
-            staged_set: HashSet::new(),
+            staged: HashSet::new(),
             done: false,
         })
     }
@@ -185,25 +184,20 @@ impl<'a> Writer<'a> {
     /// Stages every file of `out` that differs from the output.
     pub fn stage_output(&mut self, out: &Output) -> io::Result<()> {
         self.stage(
-            out.files.iter().map(|(p, b)| (p.as_str(), Want::Bytes(b))),
-            out.copies.iter().map(|(p, s)| (p.as_str(), Want::Copy(s))),
+            out.files
+                .iter()
+                .map(|(p, b)| (p.as_str(), Want::Bytes(b)))
+                .chain(out.copies.iter().map(|(p, s)| (p.as_str(), Want::Copy(s)))),
         )
     }
 
     /// Stages those of `files` that differ from the output.
     pub fn stage_files(&mut self, files: &[(String, Bytes)]) -> io::Result<()> {
-        self.stage(
-            files.iter().map(|(p, b)| (p.as_str(), Want::Bytes(b))),
-            std::iter::empty(),
-        )
+        self.stage(files.iter().map(|(p, b)| (p.as_str(), Want::Bytes(b))))
     }
 
-    fn stage<'w>(
-        &mut self,
-        files: impl Iterator<Item = (&'w str, Want<'w>)>,
-        copies: impl Iterator<Item = (&'w str, Want<'w>)>,
-    ) -> io::Result<()> {
-        let wants: Vec<(&str, Want)> = files.chain(copies).collect();
+    fn stage<'w>(&mut self, wants: impl Iterator<Item = (&'w str, Want<'w>)>) -> io::Result<()> {
+        let wants: Vec<(&str, Want)> = wants.collect();
         let (output, staging, fresh) = (self.output, &self.staging, self.fresh);
         let results: Vec<io::Result<Option<&str>>> = wants
             .par_iter()
@@ -227,8 +221,7 @@ impl<'a> Writer<'a> {
             .collect();
         for r in results {
             if let Some(rel) = r? {
-                self.staged.push(rel.to_string());
-                self.staged_set.insert(rel.to_string());
+                self.staged.insert(rel.to_string());
             }
         }
         Ok(())
@@ -236,7 +229,7 @@ impl<'a> Writer<'a> {
 
     /// Where the file `rel` of the new site is now: staged, or unchanged in the output.
     pub fn path_of(&self, rel: &str) -> PathBuf {
-        if self.staged_set.contains(rel) {
+        if self.staged.contains(rel) {
             self.staging.join(rel)
         } else {
             self.output.join(rel)
