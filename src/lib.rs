@@ -102,6 +102,9 @@ pub struct Report {
     pub search_elapsed: Duration,
     /// Languages whose search index was the same as last build's and came from the cache.
     pub search_reused: Vec<String>,
+    /// Pages not rendered: their context was the same as in the last build, and the output
+    /// folder still held what that build published.
+    pub pages_kept: usize,
     /// Nothing changed since the last build (same sources, options and output): nothing was
     /// done.
     pub nothing_changed: bool,
@@ -424,6 +427,10 @@ fn run(
     phases.done("images");
     let minify = opts.minify.or(site.config.minify).unwrap_or(true);
     let render_cache = memo.as_deref_mut().map(|m| &mut m.render);
+    // `vetrina build` takes the pages whose context has not changed since the last build
+    // from the output folder (`vetrina serve` keeps its own cache in memory).
+    let mut ledger = (mode == Mode::Build && write_output)
+        .then(|| render::ledger::Ledger::open(&cache, &output));
     let mut out = render::render(
         &site,
         plan.clone(),
@@ -432,8 +439,10 @@ fn run(
         minify,
         render_cache,
         prints,
+        ledger.as_mut(),
         diags,
     );
+    report.pages_kept = out.kept.len();
     phases.done("render");
     if mode == Mode::Build && write_output && !diags.has_errors() {
         // The pages are staged beside the output and their bytes let go of; the search
@@ -469,6 +478,11 @@ fn run(
                                 report.files_written = s.written;
                                 report.files_unchanged = s.unchanged;
                                 report.files_removed = s.removed;
+                                // Not kept, the next build renders every page: slower,
+                                // never wrong.
+                                if let Some(l) = &ledger {
+                                    let _ = l.save();
+                                }
                             }
                             Err(e) => cannot_write(diags, &output, e),
                         }

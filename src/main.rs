@@ -176,8 +176,14 @@ fn main() -> ExitCode {
                     .iter()
                     .map(|(l, n)| format!("{l} {n}"))
                     .collect();
+                let kept = match report.pages_kept {
+                    0 => String::new(),
+                    n => format!(
+                        ", {n} of them unchanged since the last build and not rendered again"
+                    ),
+                };
                 eprintln!(
-                    "Built {} pages ({}) into {} in {} ms: {} files written, {} unchanged, {} removed; pictures: {} processed, {} reused.",
+                    "Built {} pages ({}{kept}) into {} in {} ms: {} files written, {} unchanged, {} removed; pictures: {} processed, {} reused.",
                     report.pages.iter().map(|(_, n)| n).sum::<usize>(),
                     pages.join(", "),
                     opts.output_dir().display(),

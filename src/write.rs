@@ -181,11 +181,13 @@ impl<'a> Writer<'a> {
         })
     }
 
-    /// Stages every file of `out` that differs from the output.
+    /// Stages every file of `out` that differs from the output (the files it took from the
+    /// output as they were are not compared again).
     pub fn stage_output(&mut self, out: &Output) -> io::Result<()> {
         self.stage(
             out.files
                 .iter()
+                .filter(|(p, _)| !out.kept.contains(p))
                 .map(|(p, b)| (p.as_str(), Want::Bytes(b)))
                 .chain(out.copies.iter().map(|(p, s)| (p.as_str(), Want::Copy(s)))),
         )
@@ -381,8 +383,7 @@ mod tests {
                 .iter()
                 .map(|(p, c)| (p.to_string(), Arc::new(c.as_bytes().to_vec())))
                 .collect(),
-            copies: Vec::new(),
-            indexable: Vec::new(),
+            ..Default::default()
         }
     }
 

@@ -365,3 +365,62 @@ fn a_build_with_nothing_changed_does_nothing() {
     let r = build(t.path());
     assert!(!r.nothing_changed && r.diagnostics.warnings().count() == 1);
 }
+
+#[test]
+fn a_rebuild_renders_again_only_the_pages_whose_context_changed() {
+    let t = demo_copy();
+    let public = t.path().join("public");
+    let r = build(t.path());
+    assert!(r.ok(), "{}", rendered(&r));
+    assert_eq!(r.pages_kept, 0, "a first build has nothing to take");
+    let total: usize = r.pages.iter().map(|(_, n)| n).sum();
+
+    // One story's Italian text changes: its page is rendered again, not the site.
+    edit(
+        t.path(),
+        "content/stories/dal-tirocinio-in-cucina-al-contratto/index.it.md",
+        "Tre elementi fanno la differenza",
+        "Tre cose fanno la differenza",
+    );
+    let r = build(t.path());
+    assert!(r.ok(), "{}", rendered(&r));
+    // Its Italian page, and its French and Arabic pages, which show the Italian text (the
+    // story has no translation into those).
+    assert_eq!(
+        total - r.pages_kept,
+        3,
+        "only the pages that show the story's text"
+    );
+    let page = public.join("storie/dal-tirocinio-in-cucina-al-contratto/index.html");
+    assert!(
+        fs::read_to_string(&page)
+            .unwrap()
+            .contains("Tre cose fanno")
+    );
+
+    // A published page changed by hand is rendered again and put right.
+    fs::write(&page, "changed by hand").unwrap();
+    let r = build(t.path());
+    assert!(r.ok(), "{}", rendered(&r));
+    assert_eq!(total - r.pages_kept, 1, "only the page changed by hand");
+
+    // The result is byte for byte what a build from nothing gives.
+    let clean = tempfile::tempdir().unwrap();
+    let mut o = opts(t.path());
+    o.output = Some(clean.path().join("out"));
+    let r = vetrina::build(&o);
+    assert!(
+        r.ok() && r.pages_kept == 0,
+        "another output folder, no record"
+    );
+    assert_eq!(tree(&public), tree(&clean.path().join("out")));
+
+    // Another template: every page is rendered.
+    let base = t.path().join("themes/default/templates/base.html");
+    let mut text = fs::read_to_string(&base).unwrap();
+    text.push_str("{# changed #}\n");
+    fs::write(&base, text).unwrap();
+    let r = build(t.path());
+    assert!(r.ok(), "{}", rendered(&r));
+    assert_eq!(r.pages_kept, 0, "templates changed: nothing is taken");
+}

@@ -8,6 +8,7 @@ pub mod chart;
 mod feeds;
 pub mod i18n;
 pub mod ics;
+pub mod ledger;
 pub mod map;
 pub mod markdown;
 mod search;
@@ -44,6 +45,9 @@ pub struct Output {
     pub copies: Vec<(String, PathBuf)>,
     /// The routes whose pages go into the search index, and their files.
     pub indexable: Vec<(crate::plan::Route, String)>,
+    /// Files taken as they are from the output folder (the pages the last build rendered
+    /// from the same context): nothing to compare or write.
+    pub kept: rustc_hash::FxHashSet<String>,
 }
 
 /// Pages rendered by an earlier build of the same process (`vetrina serve`), taken from here
@@ -310,12 +314,14 @@ pub fn render(
     minify: bool,
     mut cache: Option<&mut RenderCache>,
     prints: Option<SitePrints>,
+    mut ledger: Option<&mut ledger::Ledger>,
     diags: &mut Diagnostics,
 ) -> Output {
     // A build that already has errors neither uses nor updates the cache: the site it sees
     // is not the one that will be built once the errors are fixed.
     if diags.has_errors() {
         cache = None;
+        ledger = None;
     }
     let langs: Vec<(&str, &str)> = site
         .langs
@@ -357,9 +363,15 @@ pub fn render(
             i18n
         }
     };
-    let globals = cache
-        .as_ref()
-        .map(|_| globals_hash(site, &plan, theme, minify));
+    let globals =
+        (cache.is_some() || ledger.is_some()).then(|| globals_hash(site, &plan, theme, minify));
+    if let (Some(l), Some(g)) = (ledger.as_deref_mut(), globals) {
+        let mut key = blake3::Hasher::new();
+        key.update(crate::stamp::program().unwrap_or_default().as_bytes())
+            .update(g.as_bytes());
+        l.start(key.finalize());
+    }
+    let past = ledger.as_deref();
     let previous = cache
         .as_deref()
         .filter(|c| c.globals == globals)
@@ -400,7 +412,15 @@ pub fn render(
         Reused(Bytes, Diagnostics),
         /// Context built and equal to last time's: the bytes are too.
         SameContext(Bytes, Diagnostics),
-        Rendered(Bytes, Option<tera::Context>, Diagnostics),
+        /// Context built and equal to the last `vetrina build`'s, whose bytes are still in
+        /// the output folder.
+        Kept(Bytes, ledger::Entry),
+        Rendered(
+            Bytes,
+            Option<tera::Context>,
+            Diagnostics,
+            Option<ledger::Entry>,
+        ),
     }
     let results: Vec<Page> = plan
         .routes
@@ -418,11 +438,18 @@ pub fn render(
                 return Page::Failed(d);
             };
             if let Some(c) = cached
-                && c.context == context
+                && c.context == *context.context()
             {
                 return Page::SameContext(c.bytes.clone(), c.diags.clone());
             }
-            let page = templates::render(&tera, theme, &template, &context, &mut d);
+            let fingerprint = past.and_then(|_| context.fingerprint());
+            if let (Some(l), Some(fp)) = (past, &fingerprint)
+                && d.is_empty()
+                && let Some((bytes, entry)) = l.kept(&route.path, &route.file(), fp)
+            {
+                return Page::Kept(Arc::new(bytes), entry);
+            }
+            let page = templates::render(&tera, theme, &template, context.context(), &mut d);
             let Some(html) = page else {
                 return Page::Failed(d);
             };
@@ -431,9 +458,23 @@ pub fn render(
             } else {
                 html.into_bytes()
             };
-            Page::Rendered(Arc::new(bytes), keep_contexts.then_some(context), d)
+            // Recorded for the next build only when nothing was reported: a page with a
+            // warning is rendered every time, so that the warning is too.
+            let entry = fingerprint
+                .filter(|_| d.is_empty())
+                .map(|context| ledger::Entry {
+                    context,
+                    bytes: blake3::hash(&bytes),
+                });
+            Page::Rendered(
+                Arc::new(bytes),
+                keep_contexts.then(|| context.into_context()),
+                d,
+                entry,
+            )
         })
         .collect();
+    let mut entries = Vec::new();
     let mut out = Output::default();
     let mut reused = 0;
     let mut contexts_built = 0;
@@ -454,10 +495,20 @@ pub fn render(
                 contexts_built += 1;
                 (b, d)
             }
-            Page::Rendered(b, context, d) => {
+            Page::Kept(b, entry) => {
+                reused += 1;
+                contexts_built += 1;
+                entries.push((route.path.clone(), entry));
+                out.kept.insert(route.file());
+                (b, Diagnostics::new())
+            }
+            Page::Rendered(b, context, d, entry) => {
                 contexts_built += 1;
                 if let Some(c) = context {
                     fresh.push((route.path.clone(), c, b.clone(), d.clone()));
+                }
+                if let Some(e) = entry {
+                    entries.push((route.path.clone(), e));
                 }
                 (b, d)
             }
@@ -482,6 +533,9 @@ pub fn render(
             x
         }
     };
+    if let Some(l) = ledger {
+        l.record(entries);
+    }
     if let Some(c) = cache.filter(|_| !diags.has_errors()) {
         c.extras = extras.clone();
         c.reused = reused;

@@ -271,12 +271,7 @@ impl Kept {
         let mut h = blake3::Hasher::new();
         h.update(KEPT_MAGIC);
         // A new build of Vetrina (another Pagefind, other pages) never reads an old index.
-        if let Some((len, time)) = std::env::current_exe().ok().and_then(|e| {
-            let m = std::fs::metadata(e).ok()?;
-            Some((m.len(), m.modified().ok()?))
-        }) {
-            h.update(format!("{len}|{time:?}|").as_bytes());
-        }
+        h.update(crate::stamp::program().unwrap_or_default().as_bytes());
         h.update(lang.as_bytes()).update(&[0]);
         for (route, html) in pages {
             let text = prepare(&html.read()?);

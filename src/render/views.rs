@@ -342,7 +342,7 @@ struct YearGroup {
 /// needs (the plural forms of the result count among them), as JSON.
 fn search(
     cx: &Cx,
-    ctx: &mut Context,
+    ctx: &mut PageContext,
     diags: &mut Diagnostics,
 ) -> (&'static str, String, Date, Vec<String>) {
     let l = cx.l();
@@ -390,8 +390,54 @@ fn search(
     )
 }
 
+/// A page's template context, which also knows the names it holds, so that it can be
+/// fingerprinted: with the templates, strings and addresses of the site (`globals_hash`),
+/// the context is all that a page's bytes depend on.
+#[derive(Debug, Default)]
+pub struct PageContext {
+    ctx: Context,
+    keys: Vec<&'static str>,
+}
+
+impl PageContext {
+    fn insert<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        if !self.keys.contains(&key) {
+            self.keys.push(key);
+        }
+        self.ctx.insert(key, value);
+    }
+
+    fn get(&self, key: &str) -> Option<&tera::Value> {
+        self.ctx.get(key)
+    }
+
+    /// The context as Tera takes it.
+    pub fn context(&self) -> &Context {
+        &self.ctx
+    }
+
+    pub fn into_context(self) -> Context {
+        self.ctx
+    }
+
+    /// A hash of every name and value, as JSON (strings escaped, so that no two different
+    /// contexts give the same text); `None` if a value cannot be written as JSON.
+    pub fn fingerprint(&self) -> Option<blake3::Hash> {
+        let mut keys = self.keys.clone();
+        keys.sort_unstable();
+        let mut text = Vec::with_capacity(16 * 1024);
+        for key in keys {
+            serde_json::to_writer(&mut text, key).ok()?;
+            text.push(b':');
+            serde_json::to_writer(&mut text, self.ctx.get(key)?).ok()?;
+            text.push(b'\n');
+        }
+        Some(blake3::hash(&text))
+    }
+}
+
 /// Builds the template name and context of one route, or reports why it cannot.
-pub fn page(s: &Shared, route: &Route, diags: &mut Diagnostics) -> Option<(String, Context)> {
+pub fn page(s: &Shared, route: &Route, diags: &mut Diagnostics) -> Option<(String, PageContext)> {
     let site = s.site;
     let lang = site.lang(&route.lang)?;
     let cx = Cx {
@@ -399,7 +445,7 @@ pub fn page(s: &Shared, route: &Route, diags: &mut Diagnostics) -> Option<(Strin
         lang,
         path: &route.path,
     };
-    let mut ctx = Context::new();
+    let mut ctx = PageContext::default();
     let (template, title, updated, translated_in): (&str, String, Date, Vec<String>) = match &route
         .kind
     {
@@ -760,7 +806,7 @@ fn source_lang(cx: &Cx, kind: &Kind) -> String {
 
 type PageParts = (&'static str, String, Date, Vec<String>);
 
-fn home(cx: &Cx, ctx: &mut Context, diags: &mut Diagnostics) -> PageParts {
+fn home(cx: &Cx, ctx: &mut PageContext, diags: &mut Diagnostics) -> PageParts {
     let site = cx.site();
     let mut intro = String::new();
     let mut title = cx.text(&site.config.title).to_string();
@@ -877,7 +923,12 @@ struct FigureView {
     total: Option<String>,
 }
 
-fn project(cx: &Cx, key: &str, ctx: &mut Context, diags: &mut Diagnostics) -> Option<PageParts> {
+fn project(
+    cx: &Cx,
+    key: &str,
+    ctx: &mut PageContext,
+    diags: &mut Diagnostics,
+) -> Option<PageParts> {
     let site = cx.site();
     let e = site.project(key)?;
     let (doc, _) = e.doc(cx.l(), &site.langs);
@@ -1077,7 +1128,7 @@ fn story_card(cx: &Cx, s: &Entity<StoryFm>) -> StoryCard {
     }
 }
 
-fn story_list(cx: &Cx, n: usize, ctx: &mut Context) -> PageParts {
+fn story_list(cx: &Cx, n: usize, ctx: &mut PageContext) -> PageParts {
     let site = cx.site();
     let per = site.config.stories_per_page.unwrap_or(12).max(1);
     let all = &cx.s.sorted_stories;
@@ -1130,7 +1181,7 @@ struct StoryView {
     themes: Vec<String>,
 }
 
-fn story(cx: &Cx, key: &str, ctx: &mut Context, diags: &mut Diagnostics) -> Option<PageParts> {
+fn story(cx: &Cx, key: &str, ctx: &mut PageContext, diags: &mut Diagnostics) -> Option<PageParts> {
     let site = cx.site();
     let e = site.stories.iter().find(|s| s.key == key)?;
     let (doc, _) = e.doc(cx.l(), &site.langs);
@@ -1187,7 +1238,7 @@ struct NewsView {
     projects: Vec<Link>,
 }
 
-fn news(cx: &Cx, key: &str, ctx: &mut Context, diags: &mut Diagnostics) -> Option<PageParts> {
+fn news(cx: &Cx, key: &str, ctx: &mut PageContext, diags: &mut Diagnostics) -> Option<PageParts> {
     let site = cx.site();
     let e = site.news.iter().find(|s| s.key == key)?;
     let (doc, _) = e.doc(cx.l(), &site.langs);
@@ -1230,7 +1281,12 @@ fn news(cx: &Cx, key: &str, ctx: &mut Context, diags: &mut Diagnostics) -> Optio
     ))
 }
 
-fn page_view(cx: &Cx, key: &str, ctx: &mut Context, diags: &mut Diagnostics) -> Option<PageParts> {
+fn page_view(
+    cx: &Cx,
+    key: &str,
+    ctx: &mut PageContext,
+    diags: &mut Diagnostics,
+) -> Option<PageParts> {
     let site = cx.site();
     let e = site.pages.iter().find(|s| s.key == key)?;
     let (doc, _) = e.doc(cx.l(), &site.langs);
@@ -1309,7 +1365,7 @@ fn event_card(cx: &Cx, e: &Event) -> EventCard {
     }
 }
 
-fn event_list(cx: &Cx, ctx: &mut Context) -> PageParts {
+fn event_list(cx: &Cx, ctx: &mut PageContext) -> PageParts {
     let site = cx.site();
     let today = site.today.to_datetime(jiff::civil::Time::midnight());
     let upcoming: Vec<EventCard> = site
@@ -1385,7 +1441,7 @@ struct EventView {
     jsonld: String,
 }
 
-fn event(cx: &Cx, id: &str, ctx: &mut Context) -> Option<PageParts> {
+fn event(cx: &Cx, id: &str, ctx: &mut PageContext) -> Option<PageParts> {
     let site = cx.site();
     let e = site.events.iter().find(|e| e.id() == id)?;
     let d = &e.data;
@@ -1560,7 +1616,7 @@ struct RegionView {
     iso: String,
 }
 
-fn region(cx: &Cx, key: &str, ctx: &mut Context) -> PageParts {
+fn region(cx: &Cx, key: &str, ctx: &mut PageContext) -> PageParts {
     let site = cx.site();
     let r = Region::get(key).unwrap_or(&REGIONS[0]);
     ctx.insert(
@@ -1795,7 +1851,7 @@ fn tiles_svg(cx: &Cx, fig: &MapFigure, highlight: Option<&str>, small: bool, id:
     )
 }
 
-fn region_map(cx: &Cx, ctx: &mut Context) {
+fn region_map(cx: &Cx, ctx: &mut PageContext) {
     let fig = map_figure(cx);
     ctx.insert("map_svg", &tiles_svg(cx, &fig, None, false, "italy-map"));
     let rows: Vec<MapRow> = REGIONS
@@ -1829,7 +1885,7 @@ struct RegionFigure {
 
 /// The region's figures from every indicator file with a value for it, their chart, and the
 /// small map with the region highlighted.
-fn region_figures(cx: &Cx, key: &str, ctx: &mut Context) {
+fn region_figures(cx: &Cx, key: &str, ctx: &mut PageContext) {
     let site = cx.site();
     let mut rows = Vec::new();
     let mut values = Vec::new();
