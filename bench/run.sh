@@ -12,6 +12,9 @@
 #   BENCH_NOW     the build date given to Vetrina    (default 2026-11-25)
 #   BENCH_HUGO    0 to skip Hugo                     (default 1)
 #   BENCH_OUT     the results file                   (default bench/results/latest.md)
+#   BENCH_PAGEFIND 1 to also time Pagefind's own CLI (the version Vetrina uses, built with
+#                 `cargo install` into BENCH_DIR once) on Vetrina's output: what the search
+#                 index alone costs                  (default 0)
 #
 # Prints a table and writes it, with the machine's description, to bench/results/latest.md.
 set -euo pipefail
@@ -24,6 +27,7 @@ WORK="${BENCH_DIR:-/tmp/vetrina-bench}"
 NOW="${BENCH_NOW:-2026-11-25}"
 WANT_HUGO="${BENCH_HUGO:-1}"
 RESULTS="${BENCH_OUT:-$HERE/results/latest.md}"
+WANT_PAGEFIND="${BENCH_PAGEFIND:-0}"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 warn() { printf '\033[33mwarning:\033[0m %s\n' "$*" >&2; }
@@ -64,6 +68,18 @@ else
     warn "BENCH_HUGO=0: measuring Vetrina only, no ratio"
 fi
 [ "$HUGO" = 1 ] || HUGO_VERSION="(not measured)"
+
+PAGEFIND_CLI=""
+if [ "$WANT_PAGEFIND" = 1 ]; then
+    PF_VERSION=$(awk '/^name = "pagefind"$/ { getline; gsub(/"/, "", $3); print $3; exit }' "$ROOT/Cargo.lock")
+    [ -n "$PF_VERSION" ] || die "no pagefind in Cargo.lock"
+    PAGEFIND_CLI="$WORK/pagefind-$PF_VERSION/bin/pagefind"
+    if [ ! -x "$PAGEFIND_CLI" ]; then
+        say "building Pagefind $PF_VERSION's CLI (cargo install, once)"
+        cargo install "pagefind@$PF_VERSION" --locked --quiet --root "$WORK/pagefind-$PF_VERSION" \
+            || die "cargo install pagefind@$PF_VERSION failed"
+    fi
+fi
 
 say "building Vetrina (cargo build --release)"
 (cd "$ROOT" && cargo build --release --quiet) || die "cargo build --release failed"
@@ -195,6 +211,24 @@ for N in $SIZES; do
         ROWS+=("| $N | Vetrina \`--no-search\`/Hugo | $(div "$S_MED" "$H_MED" 3) | | $(div "$S_CPU" "$H_CPU" 3) | | | | | $(div "$S_RSS" "$H_RSS" 3) |")
         CHECKS+=("| full build ≤ 0.25 × Hugo, N=$N | $RATIO | $(awk -v r="$RATIO" 'BEGIN { print (r <= 0.25 ? "yes" : "**no**") }') |")
     fi
+    # Pagefind's own CLI on the pages of Vetrina's last full build: the search index alone,
+    # as Pagefind builds it (reading the pages from disk, writing its files).
+    if [ -n "$PAGEFIND_CLI" ]; then
+        pw=(); pr=(); pc=()
+        for r in $(seq 1 "$RUNS"); do
+            discard "$WORK/pagefind-out-$N"
+            measure "$LOGS/pagefind-cli-$r.log" "$PAGEFIND_CLI" --site "$VOUT" --output-path "$WORK/pagefind-out-$N" \
+                || die "Pagefind's CLI failed on Vetrina's output (N=$N)"
+            pw+=("$WALL"); pr+=("$RSS"); pc+=("$CPU")
+        done
+        discard "$WORK/pagefind-out-$N"
+        P_MED=$(echo "${pw[*]}" | median); P_CPU=$(echo "${pc[*]}" | median); P_RSS=$(echo "${pr[*]}" | maxof)
+        P_PAGES=$(awk '/Indexed [0-9]+ pages/ { print $2; exit }' "$LOGS/pagefind-cli-$RUNS.log")
+        ROWS+=("| $N | Pagefind $PF_VERSION CLI alone, on Vetrina's output ($P_PAGES pages indexed) | $P_MED | $(echo "${pw[*]}" | tr ' ' '\n' | sort -g | head -n1)–$(echo "${pw[*]}" | maxof) | $P_CPU | | | | | $(mib "$P_RSS") |")
+        if [ "$HUGO" = 1 ]; then
+            ROWS+=("| $N | Pagefind CLI alone/Hugo | $(div "$P_MED" "$H_MED" 3) | | $(div "$P_CPU" "$H_CPU" 3) | | | | | $(div "$P_RSS" "$H_RSS" 3) |")
+        fi
+    fi
     if [ "$N" -ge 10000 ]; then
         CHECKS+=("| peak memory ≤ 1 GB, N=$N | $(mib "$V_RSS") MiB | $(awk -v k="$V_RSS" 'BEGIN { print (k <= 1e6 ? "yes" : "**no**") }') |")
     fi
@@ -301,6 +335,11 @@ report() {
     echo "Wall time is the median of the runs, peak memory the largest. Vetrina's full build"
     echo "includes its search index (Pagefind, one per language); Hugo builds none, so the"
     echo "\`--no-search\` row is the like-for-like comparison. The targets use the full build."
+    if [ -n "$PAGEFIND_CLI" ]; then
+        echo "The Pagefind row is Pagefind's own command (\`pagefind --site\`, built from the same"
+        echo "version of the crate) indexing the pages of Vetrina's last full build: the search index"
+        echo "alone, outside Vetrina, measured in the same run, after the full builds."
+    fi
     echo
     echo "| stories | tool | wall (s, median) | range (s) | CPU user+sys (s, median) | HTML files | files | MiB | HTML pages/s | peak RSS (MiB) |"
     echo "| ---: | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
