@@ -444,6 +444,9 @@ fn run(
     );
     report.pages_kept = out.kept.len();
     phases.done("render");
+    // What the pages were made from is no longer needed: let go of it before the search
+    // index, which is where a large build's memory goes.
+    drop((site, theme, pictures, plan));
     if mode == Mode::Build && write_output && !diags.has_errors() {
         // The pages are staged beside the output and their bytes let go of; the search
         // index reads them back from there (the memory of a large site goes to Pagefind,
