@@ -219,7 +219,7 @@ fn one(a: &Asset, cache: &Path, write_cache: bool) -> Result<(Picture, bool), St
             let file_name = format!("{stem}-{w}.{}", format.ext());
             let cached = dir.join(&file_name);
             if write_cache {
-                write_atomic(&cached, &data)
+                crate::write::write_atomic(&cached, &data)
                     .map_err(|e| format!("cannot write the image cache: {e}"))?;
             }
             variants.push(Variant {
@@ -285,15 +285,7 @@ fn write_meta(dir: &Path, stem: &str, p: &Picture) -> std::io::Result<()> {
     for v in &p.variants {
         s.push_str(&format!("{} {} {}\n", v.width, v.height, v.format.ext()));
     }
-    write_atomic(&dir.join(format!("{stem}.meta")), s.as_bytes())
-}
-
-/// Writes through a temporary file and a rename, so that two builds sharing a cache never
-/// see a half-written file.
-fn write_atomic(path: &Path, data: &[u8]) -> std::io::Result<()> {
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    fs::write(&tmp, data)?;
-    fs::rename(&tmp, path)
+    crate::write::write_atomic(&dir.join(format!("{stem}.meta")), s.as_bytes())
 }
 
 fn read_meta(dir: &Path, stem: &str) -> Option<Picture> {

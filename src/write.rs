@@ -322,6 +322,24 @@ impl Drop for Writer<'_> {
     }
 }
 
+/// Writes a file of the cache folder whole or not at all: into a temporary file of its own
+/// beside it (other builds, or other threads, may be writing the same file), then renamed
+/// into place, creating the folder if needed. Readers see the old file or the new one.
+pub fn write_atomic(path: &Path, data: &[u8]) -> io::Result<()> {
+    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir)?;
+    }
+    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(format!(".tmp{}-{n}", std::process::id()));
+    let tmp = path.with_file_name(name);
+    fs::write(&tmp, data)?;
+    fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = fs::remove_file(&tmp);
+    })
+}
+
 /// Whether `dest` already holds exactly what is wanted.
 fn same(dest: &Path, want: &Want) -> io::Result<bool> {
     let meta = match fs::metadata(dest) {

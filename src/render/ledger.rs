@@ -119,19 +119,7 @@ impl Ledger {
         }
         let sum = blake3::hash(&buf[body..]);
         buf[body - 32..body].copy_from_slice(sum.as_bytes());
-        if let Some(dir) = self.file.parent() {
-            fs::create_dir_all(dir)?;
-        }
-        // A name of its own for each writer: other builds may be saving at the same time.
-        static SAVES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-        let n = SAVES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let tmp = self
-            .file
-            .with_extension(format!("tmp{}-{n}", std::process::id()));
-        fs::write(&tmp, &buf)?;
-        fs::rename(&tmp, &self.file).inspect_err(|_| {
-            let _ = fs::remove_file(&tmp);
-        })
+        crate::write::write_atomic(&self.file, &buf)
     }
 }
 

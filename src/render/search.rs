@@ -326,20 +326,7 @@ impl Kept {
         }
         let sum = blake3::hash(&buf[body..]);
         buf[body - 32..body].copy_from_slice(sum.as_bytes());
-        if let Some(dir) = self.file.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        // A name of its own for each writer: builds in other processes or threads may be
-        // keeping the same language at the same time.
-        static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-        let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let tmp = self
-            .file
-            .with_extension(format!("tmp{}-{n}", std::process::id()));
-        std::fs::write(&tmp, &buf)?;
-        std::fs::rename(&tmp, &self.file).inspect_err(|_| {
-            let _ = std::fs::remove_file(&tmp);
-        })
+        crate::write::write_atomic(&self.file, &buf)
     }
 }
 
