@@ -340,6 +340,36 @@ pub fn write_atomic(path: &Path, data: &[u8]) -> io::Result<()> {
     })
 }
 
+/// A file of the cache folder that vouches for itself: `magic`, the `key` it was made under,
+/// the hash of the body, then the body. Written whole or not at all.
+pub fn write_sealed(path: &Path, magic: &[u8], key: &blake3::Hash, body: &[u8]) -> io::Result<()> {
+    let mut buf = Vec::with_capacity(magic.len() + 64 + body.len());
+    buf.extend_from_slice(magic);
+    buf.extend_from_slice(key.as_bytes());
+    buf.extend_from_slice(blake3::hash(body).as_bytes());
+    buf.extend_from_slice(body);
+    write_atomic(path, &buf)
+}
+
+/// The key and body of a file written by `write_sealed`; `None` if it is missing, of another
+/// kind, cut short or altered.
+pub fn read_sealed(path: &Path, magic: &[u8]) -> Option<(blake3::Hash, Vec<u8>)> {
+    let mut bytes = fs::read(path).ok()?;
+    let (key, header) = {
+        let rest = bytes.strip_prefix(magic)?;
+        let (key, rest) = rest.split_at_checked(32)?;
+        let (sum, body) = rest.split_at_checked(32)?;
+        if sum != blake3::hash(body).as_bytes() {
+            return None;
+        }
+        (
+            blake3::Hash::from_bytes(key.try_into().ok()?),
+            bytes.len() - body.len(),
+        )
+    };
+    Some((key, bytes.split_off(header)))
+}
+
 /// Whether `dest` already holds exactly what is wanted.
 fn same(dest: &Path, want: &Want) -> io::Result<bool> {
     let meta = match fs::metadata(dest) {

@@ -8,8 +8,9 @@
 //! home that carry its card), not the whole site. Anything in doubt — no record, another
 //! program, a file that was edited or removed by hand — means the page is rendered.
 //!
-//! Kept in `.vetrina-cache/pages-<hash of the output folder's path>.bin`: a magic line, the key (program and site-wide inputs),
-//! a hash of the rest, then one record per page (path length as little-endian u32, path,
+//! Kept in `.vetrina-cache/pages-<hash of the output folder's path>.bin`, sealed
+//! (`write::write_sealed`: a magic line, the key — program and site-wide inputs — and a hash
+//! of the rest), then one record per page (path length as little-endian u32, path,
 //! 32 bytes of context fingerprint, 32 bytes of content hash).
 
 use std::fs;
@@ -45,10 +46,8 @@ impl Ledger {
         // One record per output folder: builds into two folders do not undo each other's.
         let folder = blake3::hash(output.to_string_lossy().as_bytes()).to_hex();
         let file = cache_dir.join(format!("pages-{}.bin", &folder[..16]));
-        let (key, past) = fs::read(&file)
-            .ok()
-            .and_then(|b| parse(&b))
-            .map(|(k, p)| (Some(k), p))
+        let (key, past) = crate::write::read_sealed(&file, MAGIC)
+            .and_then(|(k, body)| Some((Some(k), parse(&body)?)))
             .unwrap_or_default();
         Ledger {
             file,
@@ -103,11 +102,7 @@ impl Ledger {
         let Some(key) = self.key else {
             return Ok(());
         };
-        let mut buf = Vec::with_capacity(MAGIC.len() + 64 + self.now.len() * 128);
-        buf.extend_from_slice(MAGIC);
-        buf.extend_from_slice(key.as_bytes());
-        buf.extend_from_slice(&[0; 32]);
-        let body = buf.len();
+        let mut buf = Vec::with_capacity(self.now.len() * 128);
         for (path, e) in &self.now {
             let Ok(len) = u32::try_from(path.len()) else {
                 continue;
@@ -117,19 +112,11 @@ impl Ledger {
             buf.extend_from_slice(e.context.as_bytes());
             buf.extend_from_slice(e.bytes.as_bytes());
         }
-        let sum = blake3::hash(&buf[body..]);
-        buf[body - 32..body].copy_from_slice(sum.as_bytes());
-        crate::write::write_atomic(&self.file, &buf)
+        crate::write::write_sealed(&self.file, MAGIC, &key, &buf)
     }
 }
 
-fn parse(b: &[u8]) -> Option<(blake3::Hash, FxHashMap<String, Entry>)> {
-    let rest = b.strip_prefix(MAGIC)?;
-    let (key, rest) = rest.split_at_checked(32)?;
-    let (sum, mut rest) = rest.split_at_checked(32)?;
-    if sum != blake3::hash(rest).as_bytes() {
-        return None;
-    }
+fn parse(mut rest: &[u8]) -> Option<FxHashMap<String, Entry>> {
     let hash =
         |b: &[u8]| -> Option<blake3::Hash> { Some(blake3::Hash::from_bytes(b.try_into().ok()?)) };
     let mut past = FxHashMap::default();
@@ -148,7 +135,7 @@ fn parse(b: &[u8]) -> Option<(blake3::Hash, FxHashMap<String, Entry>)> {
         );
         rest = r;
     }
-    Some((hash(key)?, past))
+    Some(past)
 }
 
 #[cfg(test)]

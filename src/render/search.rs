@@ -288,13 +288,11 @@ impl Kept {
 
     /// The kept files, if they were built from the same pages.
     fn read(&self) -> Option<Vec<GeneratedFile>> {
-        let bytes = std::fs::read(&self.file).ok()?;
-        let rest = bytes.strip_prefix(KEPT_MAGIC)?;
-        let (key, rest) = rest.split_at_checked(32)?;
-        let (sum, mut rest) = rest.split_at_checked(32)?;
-        if key != self.key.as_bytes() || sum != blake3::hash(rest).as_bytes() {
+        let (key, body) = crate::write::read_sealed(&self.file, KEPT_MAGIC)?;
+        if key != self.key {
             return None;
         }
+        let mut rest = &body[..];
         fn take(b: &[u8]) -> Option<(&[u8], &[u8])> {
             let (n, b) = b.split_at_checked(8)?;
             let n = usize::try_from(u64::from_le_bytes(n.try_into().ok()?)).ok()?;
@@ -313,20 +311,14 @@ impl Kept {
     /// Keeps `files` for the next build (written beside, then renamed into place).
     fn write(&self, files: &[GeneratedFile]) -> std::io::Result<()> {
         let size: usize = files.iter().map(|(n, d)| 16 + n.len() + d.len()).sum();
-        let mut buf = Vec::with_capacity(KEPT_MAGIC.len() + 64 + size);
-        buf.extend_from_slice(KEPT_MAGIC);
-        buf.extend_from_slice(self.key.as_bytes());
-        buf.extend_from_slice(&[0; 32]);
-        let body = buf.len();
+        let mut buf = Vec::with_capacity(size);
         for (name, data) in files {
             buf.extend_from_slice(&(name.len() as u64).to_le_bytes());
             buf.extend_from_slice(name.as_bytes());
             buf.extend_from_slice(&(data.len() as u64).to_le_bytes());
             buf.extend_from_slice(data);
         }
-        let sum = blake3::hash(&buf[body..]);
-        buf[body - 32..body].copy_from_slice(sum.as_bytes());
-        crate::write::write_atomic(&self.file, &buf)
+        crate::write::write_sealed(&self.file, KEPT_MAGIC, &self.key, &buf)
     }
 }
 
