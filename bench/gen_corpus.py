@@ -480,8 +480,10 @@ HUGO_LAYOUTS = {
 {{ range $pag.Pages }}{{ partial "card.html" . }}{{ end }}
 </ul>
 <nav class="pagination">
+{{/* previous, "page k / n", next: the pager of Vetrina's theme. A link to every page of the
+     list from every page would be work that grows with the square of the list's length. */}}
 {{ if $pag.HasPrev }}<a rel="prev" href="{{ $pag.Prev.URL }}">«</a>{{ end }}
-{{ range $pag.Pagers }}<a href="{{ .URL }}"{{ if eq . $pag }} aria-current="page"{{ end }}>{{ .PageNumber }}</a> {{ end }}
+<span>{{ $pag.PageNumber }} / {{ $pag.TotalPages }}</span>
 {{ if $pag.HasNext }}<a rel="next" href="{{ $pag.Next.URL }}">»</a>{{ end }}
 </nav>
 {{ end }}
