@@ -30,6 +30,10 @@ pub struct Shared<'a> {
     /// Stories newest first, sorted once per build: every list, hub and sheet reuses it
     /// (sorting per page made builds grow with the square of the number of stories).
     sorted_stories: Vec<&'a Entity<StoryFm>>,
+    /// Stories and news by key, found once per build: a search through the list for each
+    /// page made builds grow with the square of the number of entries.
+    stories: rustc_hash::FxHashMap<&'a str, &'a Entity<StoryFm>>,
+    news: rustc_hash::FxHashMap<&'a str, &'a Entity<NewsFm>>,
 }
 
 impl<'a> Shared<'a> {
@@ -47,6 +51,8 @@ impl<'a> Shared<'a> {
             pictures,
             statics,
             sorted_stories: sort_stories(site),
+            stories: site.stories.iter().map(|e| (e.key.as_str(), e)).collect(),
+            news: site.news.iter().map(|e| (e.key.as_str(), e)).collect(),
         }
     }
 }
@@ -1163,7 +1169,11 @@ fn story_list(cx: &Cx, n: usize, ctx: &mut PageContext) -> PageParts {
     });
     ctx.insert("prev_href", &prev);
     ctx.insert("next_href", &next);
-    let upd = latest(all.iter().map(|s| Some(s.source(&site.langs).fm.date)));
+    // Newest first: the first story's date is the latest (not a walk through every story
+    // on each of the list's pages).
+    let upd = latest(std::iter::once(
+        all.first().map(|s| s.source(&site.langs).fm.date),
+    ));
     (
         "story-list.html",
         i18n(cx, "nav_stories"),
@@ -1183,7 +1193,7 @@ struct StoryView {
 
 fn story(cx: &Cx, key: &str, ctx: &mut PageContext, diags: &mut Diagnostics) -> Option<PageParts> {
     let site = cx.site();
-    let e = site.stories.iter().find(|s| s.key == key)?;
+    let e = *cx.s.stories.get(key)?;
     let (doc, _) = e.doc(cx.l(), &site.langs);
     let view = StoryView {
         card: story_card(cx, e),
@@ -1240,7 +1250,7 @@ struct NewsView {
 
 fn news(cx: &Cx, key: &str, ctx: &mut PageContext, diags: &mut Diagnostics) -> Option<PageParts> {
     let site = cx.site();
-    let e = site.news.iter().find(|s| s.key == key)?;
+    let e = *cx.s.news.get(key)?;
     let (doc, _) = e.doc(cx.l(), &site.langs);
     let view = NewsView {
         card: news_card(cx, e),
