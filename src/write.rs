@@ -367,7 +367,9 @@ pub fn read_sealed(path: &Path, magic: &[u8]) -> Option<(blake3::Hash, Vec<u8>)>
             bytes.len() - body.len(),
         )
     };
-    Some((key, bytes.split_off(header)))
+    // In place: the body is not copied into a second buffer.
+    bytes.drain(..header);
+    Some((key, bytes))
 }
 
 /// Whether `dest` already holds exactly what is wanted.

@@ -1171,13 +1171,13 @@ fn story_list(cx: &Cx, n: usize, ctx: &mut PageContext) -> PageParts {
     ctx.insert("next_href", &next);
     // Newest first: the first story's date is the latest (not a walk through every story
     // on each of the list's pages).
-    let upd = latest(std::iter::once(
-        all.first().map(|s| s.source(&site.langs).fm.date),
-    ));
+    let upd = all
+        .first()
+        .map_or(site.today, |s| s.source(&site.langs).fm.date);
     (
         "story-list.html",
         i18n(cx, "nav_stories"),
-        if all.is_empty() { site.today } else { upd },
+        upd,
         all_langs(site),
     )
 }
