@@ -431,6 +431,31 @@ fn run(
     // from the output folder (`vetrina serve` keeps its own cache in memory).
     let mut ledger = (mode == Mode::Build && write_output)
         .then(|| render::ledger::Ledger::open(&cache, &output));
+    // `vetrina build` stages each page beside the output as soon as it is rendered and lets
+    // go of its bytes; the search index reads them back from there (the memory of a large
+    // site goes to Pagefind, not to holding every page). Nothing is in place before
+    // everything is ready, and a build that fails removes what it staged.
+    let mut writer = None;
+    if mode == Mode::Build && write_output && !diags.has_errors() {
+        match write::Writer::begin(&output, write::Scope::All) {
+            Ok(w) => writer = Some(w),
+            Err(e) => cannot_write(diags, &output, e),
+        }
+    }
+    let write_error: std::sync::Mutex<Option<std::io::Error>> = Default::default();
+    let stage_page = |rel: &str, bytes: &[u8]| match &writer {
+        Some(w) => match w.stage_one(rel, bytes) {
+            Ok(()) => true,
+            Err(e) => {
+                write_error
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .get_or_insert(e);
+                false
+            }
+        },
+        None => false,
+    };
     let mut out = render::render(
         &site,
         plan.clone(),
@@ -440,6 +465,7 @@ fn run(
         render_cache,
         prints,
         ledger.as_mut(),
+        writer.is_some().then_some(&stage_page),
         diags,
     );
     report.pages_kept = out.kept.len();
@@ -447,14 +473,12 @@ fn run(
     // What the pages were made from is no longer needed: let go of it before the search
     // index, which is where a large build's memory goes.
     drop((site, theme, pictures, plan));
-    if mode == Mode::Build && write_output && !diags.has_errors() {
-        // The pages are staged beside the output and their bytes let go of; the search
-        // index reads them back from there (the memory of a large site goes to Pagefind,
-        // not to holding every page twice). Nothing is in place before everything is ready.
-        let staged = write::Writer::begin(&output, write::Scope::All).and_then(|mut w| {
-            w.stage_output(&out)?;
-            Ok(w)
-        });
+    if let Some(e) = write_error.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        cannot_write(diags, &output, e);
+    }
+    if let Some(mut w) = writer.filter(|_| !diags.has_errors()) {
+        // The files not staged while rendering: feeds, calendars, sitemap, static files.
+        let staged = w.stage_output(&out).map(|()| w);
         phases.done("stage");
         match staged {
             Err(e) => cannot_write(diags, &output, e),

@@ -146,8 +146,9 @@ pub struct Writer<'a> {
     scope: Scope<'a>,
     /// No output yet: nothing to compare with, and the staging folder becomes the output.
     fresh: bool,
-    /// The files staged so far, by path in the output.
-    staged: HashSet<String>,
+    /// The files staged so far, by path in the output (pages are staged from the threads
+    /// that render them).
+    staged: std::sync::Mutex<HashSet<String>>,
     done: bool,
 }
 
@@ -176,18 +177,18 @@ impl<'a> Writer<'a> {
             staging,
             scope,
             fresh: !output.exists() && !matches!(scope, Scope::Only(_)),
-            staged: HashSet::new(),
+            staged: Default::default(),
             done: false,
         })
     }
 
     /// Stages every file of `out` that differs from the output (the files it took from the
-    /// output as they were are not compared again).
+    /// output as they were, and those already staged while rendering, are not compared again).
     pub fn stage_output(&mut self, out: &Output) -> io::Result<()> {
         self.stage(
             out.files
                 .iter()
-                .filter(|(p, _)| !out.kept.contains(p))
+                .filter(|(p, _)| !out.kept.contains(p) && !out.streamed.contains(p))
                 .map(|(p, b)| (p.as_str(), Want::Bytes(b)))
                 .chain(out.copies.iter().map(|(p, s)| (p.as_str(), Want::Copy(s)))),
         )
@@ -198,40 +199,57 @@ impl<'a> Writer<'a> {
         self.stage(files.iter().map(|(p, b)| (p.as_str(), Want::Bytes(b))))
     }
 
+    /// Stages one generated file now, from any thread, if it differs from the output. A
+    /// build stages each page as soon as it is rendered and lets go of its bytes, so a large
+    /// site is never held in memory whole.
+    pub fn stage_one(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        if self.put(rel, &Want::Bytes(bytes))? {
+            self.staged_set().insert(rel.to_string());
+        }
+        Ok(())
+    }
+
     fn stage<'w>(&mut self, wants: impl Iterator<Item = (&'w str, Want<'w>)>) -> io::Result<()> {
         let wants: Vec<(&str, Want)> = wants.collect();
-        let (output, staging, fresh) = (self.output, &self.staging, self.fresh);
         let results: Vec<io::Result<Option<&str>>> = wants
             .par_iter()
-            .map(|(rel, want)| {
-                let dest = output.join(rel);
-                if !fresh && same(&dest, want)? {
-                    return Ok(None);
-                }
-                let tmp = staging.join(rel);
-                if let Some(dir) = tmp.parent() {
-                    fs::create_dir_all(dir)?;
-                }
-                match want {
-                    Want::Bytes(b) => fs::write(&tmp, b)?,
-                    Want::Copy(src) => {
-                        fs::copy(src, &tmp)?;
-                    }
-                }
-                Ok(Some(*rel))
-            })
+            .map(|(rel, want)| Ok(self.put(rel, want)?.then_some(*rel)))
             .collect();
+        let staged = self.staged.get_mut().unwrap_or_else(|e| e.into_inner());
         for r in results {
             if let Some(rel) = r? {
-                self.staged.insert(rel.to_string());
+                staged.insert(rel.to_string());
             }
         }
         Ok(())
     }
 
+    /// Puts `want` into the staging folder unless the output already holds it; returns
+    /// whether it did.
+    fn put(&self, rel: &str, want: &Want) -> io::Result<bool> {
+        if !self.fresh && same(&self.output.join(rel), want)? {
+            return Ok(false);
+        }
+        let tmp = self.staging.join(rel);
+        if let Some(dir) = tmp.parent() {
+            fs::create_dir_all(dir)?;
+        }
+        match want {
+            Want::Bytes(b) => fs::write(&tmp, b)?,
+            Want::Copy(src) => {
+                fs::copy(src, &tmp)?;
+            }
+        }
+        Ok(true)
+    }
+
+    fn staged_set(&self) -> std::sync::MutexGuard<'_, HashSet<String>> {
+        self.staged.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     /// Where the file `rel` of the new site is now: staged, or unchanged in the output.
     pub fn path_of(&self, rel: &str) -> PathBuf {
-        if self.staged.contains(rel) {
+        if self.staged_set().contains(rel) {
             self.staging.join(rel)
         } else {
             self.output.join(rel)
@@ -243,9 +261,10 @@ impl<'a> Writer<'a> {
     pub fn commit(mut self, out: &Output, known: Option<&Manifest>) -> io::Result<WriteStats> {
         self.done = true;
         let output = self.output;
+        let staged = std::mem::take(self.staged.get_mut().unwrap_or_else(|e| e.into_inner()));
         let mut stats = WriteStats {
-            written: self.staged.len(),
-            unchanged: (out.files.len() + out.copies.len()).saturating_sub(self.staged.len()),
+            written: staged.len(),
+            unchanged: (out.files.len() + out.copies.len()).saturating_sub(staged.len()),
             removed: 0,
         };
         if self.fresh {
@@ -254,7 +273,7 @@ impl<'a> Writer<'a> {
             return Ok(stats);
         }
         let result = (|| -> io::Result<()> {
-            for rel in &self.staged {
+            for rel in &staged {
                 let dest = output.join(rel);
                 if let Some(dir) = dest.parent() {
                     if dir.is_file() {
@@ -488,5 +507,48 @@ mod tests {
         assert_eq!((s.written, s.unchanged, s.removed), (2, 1, 0));
         assert_eq!(fs::read_to_string(out.join("x/index.html")).unwrap(), "B");
         assert_eq!(fs::read_to_string(out.join("y.html")).unwrap(), "c");
+    }
+
+    #[test]
+    fn pages_staged_one_by_one_from_many_threads_are_committed_with_the_rest() {
+        let t = tempfile::tempdir().unwrap();
+        let out = t.path().join("public");
+        write(&out, &output(&[("a/index.html", "0"), ("old.html", "x")])).unwrap();
+        // As a build does it: each page staged from the thread that rendered it, its bytes
+        // then dropped (the output keeps the path only), the other files staged after.
+        let pages: Vec<(String, String)> = (0..64)
+            .map(|i| (format!("p{i}/index.html"), format!("page {i}")))
+            .chain([("a/index.html".to_string(), "0".to_string())])
+            .collect();
+        let mut new = output(&[("feed.xml", "f")]);
+        let mut w = Writer::begin(&out, Scope::All).unwrap();
+        pages
+            .par_iter()
+            .for_each(|(p, c)| w.stage_one(p, c.as_bytes()).unwrap());
+        for (p, _) in &pages {
+            new.files.push((p.clone(), Arc::new(Vec::new())));
+            new.streamed.insert(p.clone());
+        }
+        w.stage_output(&new).unwrap();
+        // Staged pages are read from the staging folder; the unchanged one stays in place.
+        assert_eq!(w.path_of("a/index.html"), out.join("a/index.html"));
+        assert_eq!(
+            fs::read_to_string(w.path_of("p7/index.html")).unwrap(),
+            "page 7"
+        );
+        assert!(
+            !out.join("p7").exists(),
+            "nothing is in place before commit"
+        );
+        let s = w.commit(&new, None).unwrap();
+        assert_eq!((s.written, s.unchanged, s.removed), (65, 1, 1));
+        for i in [0, 31, 63] {
+            let page = out.join(format!("p{i}/index.html"));
+            assert_eq!(fs::read_to_string(page).unwrap(), format!("page {i}"));
+        }
+        assert_eq!(fs::read_to_string(out.join("feed.xml")).unwrap(), "f");
+        assert!(!out.join("old.html").exists());
+        let leftovers: Vec<_> = fs::read_dir(t.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "no staging folder is left behind");
     }
 }

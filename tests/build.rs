@@ -203,6 +203,59 @@ fn a_failed_build_leaves_the_previous_output_byte_for_byte() {
 }
 
 #[test]
+fn a_build_that_fails_while_rendering_leaves_the_output_as_it_was() {
+    // Pages are staged beside the output as they are rendered; when a later page fails,
+    // what was staged is thrown away and the published site is not touched.
+    let t = demo_copy();
+    assert!(build(t.path()).ok());
+    let out = t.path().join("public");
+    let before = tree(&out);
+    edit(
+        t.path(),
+        "content/news/puoi-duemila-nuovi-percorsi/index.it.md",
+        "title: \"PUOI",
+        "title: \"Aggiornato — PUOI",
+    );
+    edit(
+        t.path(),
+        "themes/default/templates/story.html",
+        "{{ story.card.summary }}</p>",
+        "{{ story.card.no_such_field }}</p>",
+    );
+    let r = build(t.path());
+    assert!(!r.ok());
+    let all = rendered(&r);
+    assert!(
+        all.contains("--> themes/default/templates/story.html:"),
+        "{all}"
+    );
+    assert_eq!(
+        tree(&out),
+        before,
+        "the output changed after a failed build"
+    );
+    let leftovers = |dir: &std::path::Path| -> Vec<_> {
+        fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .filter(|n| n.to_string_lossy().contains("staging"))
+            .collect()
+    };
+    assert!(leftovers(t.path()).is_empty(), "{:?}", leftovers(t.path()));
+    // A first build that fails the same way publishes nothing at all.
+    let fresh = tempfile::tempdir().unwrap();
+    let mut o = opts(t.path());
+    o.output = Some(fresh.path().join("public"));
+    assert!(!vetrina::build(&o).ok());
+    assert!(!fresh.path().join("public").exists());
+    assert!(
+        leftovers(fresh.path()).is_empty(),
+        "{:?}",
+        leftovers(fresh.path())
+    );
+}
+
+#[test]
 fn a_successful_build_replaces_the_output_completely() {
     let t = demo_copy();
     assert!(build(t.path()).ok());

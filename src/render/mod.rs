@@ -48,6 +48,9 @@ pub struct Output {
     /// Files taken as they are from the output folder (the pages the last build rendered
     /// from the same context): nothing to compare or write.
     pub kept: rustc_hash::FxHashSet<String>,
+    /// Files handed to the build's sink as soon as they were rendered (staged beside the
+    /// output): their bytes are not held here.
+    pub streamed: rustc_hash::FxHashSet<String>,
 }
 
 /// Pages rendered by an earlier build of the same process (`vetrina serve`), taken from here
@@ -304,7 +307,15 @@ fn globals_hash(site: &Site, plan: &Plan, theme: &Theme, minify: bool) -> blake3
     h.finalize()
 }
 
+/// Takes a rendered page (path in the output, bytes) as soon as it is ready; returns
+/// whether it did, so that its bytes need not be kept.
+pub type PageSink<'a> = dyn Fn(&str, &[u8]) -> bool + Sync + 'a;
+
 /// Renders every route of `plan`. Template and Markdown problems are diagnostics.
+///
+/// With a `sink`, each page is handed to it as soon as it is rendered; when the sink takes
+/// it (returns true), its bytes are not kept in the output (`Output::streamed`), nor are
+/// those of a page taken from the output folder as it was.
 #[allow(clippy::too_many_arguments)]
 pub fn render(
     site: &Site,
@@ -315,6 +326,7 @@ pub fn render(
     mut cache: Option<&mut RenderCache>,
     prints: Option<SitePrints>,
     mut ledger: Option<&mut ledger::Ledger>,
+    sink: Option<&PageSink<'_>>,
     diags: &mut Diagnostics,
 ) -> Output {
     // A build that already has errors neither uses nor updates the cache: the site it sees
@@ -323,6 +335,8 @@ pub fn render(
         cache = None;
         ledger = None;
     }
+    // The cache of `vetrina serve` keeps every page's bytes: nothing to stream.
+    let sink = sink.filter(|_| cache.is_none());
     let langs: Vec<(&str, &str)> = site
         .langs
         .iter()
@@ -420,8 +434,11 @@ pub fn render(
             Option<tera::Context>,
             Diagnostics,
             Option<ledger::Entry>,
+            /// Taken by the sink.
+            bool,
         ),
     }
+    let empty: Bytes = Arc::new(Vec::new());
     let results: Vec<Page> = plan
         .routes
         .par_iter()
@@ -447,7 +464,13 @@ pub fn render(
                 && d.is_empty()
                 && let Some((bytes, entry)) = l.kept(&route.path, &route.file(), fp)
             {
-                return Page::Kept(Arc::new(bytes), entry);
+                // Already published: a build that streams its pages has no use for them.
+                let bytes = if sink.is_some() {
+                    empty.clone()
+                } else {
+                    Arc::new(bytes)
+                };
+                return Page::Kept(bytes, entry);
             }
             let page = templates::render(&tera, theme, &template, context.context(), &mut d);
             let Some(html) = page else {
@@ -466,11 +489,17 @@ pub fn render(
                     context,
                     bytes: blake3::hash(&bytes),
                 });
+            let streamed = sink.is_some_and(|put| put(&route.file(), &bytes));
             Page::Rendered(
-                Arc::new(bytes),
+                if streamed {
+                    empty.clone()
+                } else {
+                    Arc::new(bytes)
+                },
                 keep_contexts.then(|| context.into_context()),
                 d,
                 entry,
+                streamed,
             )
         })
         .collect();
@@ -502,8 +531,11 @@ pub fn render(
                 out.kept.insert(route.file());
                 (b, Diagnostics::new())
             }
-            Page::Rendered(b, context, d, entry) => {
+            Page::Rendered(b, context, d, entry, streamed) => {
                 contexts_built += 1;
+                if streamed {
+                    out.streamed.insert(route.file());
+                }
                 if let Some(c) = context {
                     fresh.push((route.path.clone(), c, b.clone(), d.clone()));
                 }
