@@ -194,12 +194,17 @@ fn a_failed_build_leaves_the_previous_output_byte_for_byte() {
         before,
         "the output changed after a failed build"
     );
-    let leftovers: Vec<_> = fs::read_dir(t.path())
+    let leftovers = staging_folders(t.path());
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+/// The staging folders a build left in `dir` (the folder that holds its output).
+fn staging_folders(dir: &std::path::Path) -> Vec<std::ffi::OsString> {
+    fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name())
         .filter(|n| n.to_string_lossy().contains("staging"))
-        .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
+        .collect()
 }
 
 #[test]
@@ -234,25 +239,16 @@ fn a_build_that_fails_while_rendering_leaves_the_output_as_it_was() {
         before,
         "the output changed after a failed build"
     );
-    let leftovers = |dir: &std::path::Path| -> Vec<_> {
-        fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .filter(|n| n.to_string_lossy().contains("staging"))
-            .collect()
-    };
-    assert!(leftovers(t.path()).is_empty(), "{:?}", leftovers(t.path()));
+    let leftovers = staging_folders(t.path());
+    assert!(leftovers.is_empty(), "{leftovers:?}");
     // A first build that fails the same way publishes nothing at all.
     let fresh = tempfile::tempdir().unwrap();
     let mut o = opts(t.path());
     o.output = Some(fresh.path().join("public"));
     assert!(!vetrina::build(&o).ok());
     assert!(!fresh.path().join("public").exists());
-    assert!(
-        leftovers(fresh.path()).is_empty(),
-        "{:?}",
-        leftovers(fresh.path())
-    );
+    let leftovers = staging_folders(fresh.path());
+    assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
 #[test]
