@@ -131,7 +131,7 @@ measure() {
     CPU=$(awk -F': ' '/User time/ { u = $2 } /System time/ { s = $2 } END { printf "%.2f", u + s }' "$tv")
 }
 
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.3f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) exit; if (NR % 2) print a[(NR + 1) / 2]; else printf "%.3f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 maxof() { tr ' ' '\n' | grep -v '^$' | sort -g | tail -n1; }
 mib() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
 div() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.'"${3:-2}"'f", a / b; else print "–" }'; }
@@ -139,9 +139,26 @@ html_count() { find "$1" -name '*.html' -type f | wc -l; }
 file_count() { find "$1" -type f | wc -l; }
 # The last non-empty line Vetrina printed (its summary of what it wrote).
 summary_line() { grep -v '^[[:space:]]*$' "$1" | tail -n1 | sed 's/\x1b\[[0-9;]*m//g'; }
+# The phases Vetrina reports with VETRINA_TIMINGS set, in the order it runs them.
+PHASES="load model plan images render stage search write"
+# A table row: each phase's median over the logs given (ms), and the search phase's share
+# of their sum. Usage: phase_row N LABEL LOG...
+phase_row() {
+    local n="$1" label="$2" cells="" p v total=0 search=0
+    shift 2
+    for p in $PHASES; do
+        v=$(for f in "$@"; do awk -v p="$p" '$1 == p && $3 == "ms" { print $2 }' "$f"; done | median)
+        if [ -z "$v" ]; then cells="$cells | –"; continue; fi
+        cells="$cells | $(printf '%.0f' "$v")"
+        total=$(awk -v a="$total" -v b="$v" 'BEGIN { print a + b }')
+        [ "$p" = search ] && search="$v"
+    done
+    echo "| $n | $label$cells | $(awk -v s="$search" -v t="$total" 'BEGIN { if (s > 0 && t > 0) printf "%.0f %%", 100 * s / t; else printf "–" }') |"
+}
 
 ROWS=()          # markdown table rows of full builds
 REBUILD_ROWS=()  # markdown table rows of rebuilds
+PHASE_ROWS=()    # markdown table rows of Vetrina's phases
 CHECKS=()        # the issue's targets
 declare -A FULL_V  # N -> Vetrina median full build
 
@@ -166,7 +183,7 @@ for N in $SIZES; do
     vw=(); vr=(); vc=(); hw=(); hr=(); hc=(); sw=(); sr=(); sc=()
     for r in $(seq 1 "$RUNS"); do
         discard "$VOUT" "$SITE/.vetrina-cache"
-        measure "$LOGS/vetrina-full-$r.log" "$VETRINA" build --root "$SITE" --output "$VOUT" --now "$NOW" \
+        measure "$LOGS/vetrina-full-$r.log" env VETRINA_TIMINGS=1 "$VETRINA" build --root "$SITE" --output "$VOUT" --now "$NOW" \
             || die "Vetrina failed on the generated corpus (N=$N)"
         vw+=("$WALL"); vr+=("$RSS"); vc+=("$CPU")
         printf '   run %d/%d  vetrina %7.3f s (cpu %6.2f s) %6s MiB' "$r" "$RUNS" "$WALL" "$CPU" "$(mib "$RSS")" >&2
@@ -176,7 +193,7 @@ for N in $SIZES; do
         # for the rebuilds below.
         discard "$VOUT-nosearch"
         mv "$SITE/.vetrina-cache" "$WORK/kept-cache-$N"
-        measure "$LOGS/vetrina-nosearch-$r.log" "$VETRINA" build --root "$SITE" --output "$VOUT-nosearch" --now "$NOW" --no-search \
+        measure "$LOGS/vetrina-nosearch-$r.log" env VETRINA_TIMINGS=1 "$VETRINA" build --root "$SITE" --output "$VOUT-nosearch" --now "$NOW" --no-search \
             || die "Vetrina --no-search failed on the generated corpus (N=$N)"
         discard "$SITE/.vetrina-cache"
         mv "$WORK/kept-cache-$N" "$SITE/.vetrina-cache"
@@ -204,6 +221,8 @@ for N in $SIZES; do
         RATIO=$(div "$V_MED" "$H_MED" 3)
         ROWS+=("| $N | **Vetrina/Hugo** | **$RATIO** | | $(div "$V_CPU" "$H_CPU" 3) | | | | | $(div "$V_RSS" "$H_RSS" 3) |")
     fi
+    PHASE_ROWS+=("$(phase_row "$N" "full build" "$LOGS"/vetrina-full-*.log)")
+    PHASE_ROWS+=("$(phase_row "$N" "\`--no-search\`" "$LOGS"/vetrina-nosearch-*.log)")
     S_MED=$(echo "${sw[*]}" | median); S_RSS=$(echo "${sr[*]}" | maxof); S_CPU=$(echo "${sc[*]}" | median)
     S_HTML=$(html_count "$VOUT-nosearch"); S_FILES=$(file_count "$VOUT-nosearch"); S_SIZE=$(du -sm "$VOUT-nosearch" | cut -f1)
     ROWS+=("| $N | Vetrina \`--no-search\` | $S_MED | $(echo "${sw[*]}" | tr ' ' '\n' | sort -g | head -n1)–$(echo "${sw[*]}" | maxof) | $S_CPU | $S_HTML | $S_FILES | $S_SIZE | $(div "$S_HTML" "$S_MED" 0) | $(mib "$S_RSS") |")
@@ -344,6 +363,18 @@ report() {
     echo "| stories | tool | wall (s, median) | range (s) | CPU user+sys (s, median) | HTML files | files | MiB | HTML pages/s | peak RSS (MiB) |"
     echo "| ---: | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
     printf '%s\n' "${ROWS[@]}"
+    echo
+    echo "## Where Vetrina's full build spends its time"
+    echo
+    echo "The phases Vetrina reports with \`VETRINA_TIMINGS=1\` (set for every full build above),"
+    echo "in milliseconds, median of the runs: reading the sources, the site model, the plan of"
+    echo "pages, pictures, rendering (each page minified and staged as soon as it is rendered),"
+    echo "staging the other files, the search index (Pagefind), writing its files and moving"
+    echo "everything into place. The last column is the search index's share of their sum."
+    echo
+    echo "| stories | build | load | model | plan | images | render | stage | search | write | search share |"
+    echo "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    printf '%s\n' "${PHASE_ROWS[@]}"
     echo
     echo "## Rebuilds"
     echo
