@@ -28,7 +28,7 @@ use jiff::civil::Date;
 use serde::Deserialize;
 
 use crate::diag::did_you_mean;
-use crate::model::regions::{REGIONS, Region, slugify};
+use crate::model::regions::{REGIONS, Region, slug_of, slugify};
 
 /// What `vetrina new` creates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -133,9 +133,6 @@ pub struct NewOptions {
     pub today: Date,
 }
 
-/// The longest folder name or event id made from a title, in characters.
-const MAX_SLUG: usize = 80;
-
 /// Creates the file; returns the path written (relative to root) and a list of the values the
 /// author must still fill in (human sentences), or an error message that tells the author how
 /// to fix it.
@@ -227,21 +224,6 @@ fn rel_parent(rel: &Path) -> String {
     rel.parent()
         .map(|p| p.display().to_string())
         .unwrap_or_default()
-}
-
-/// A folder name or event id from a title: transliterated to ASCII, lower case, words joined
-/// by dashes ("Caffè e lavoro: un'idea" → `caffe-e-lavoro-un-idea`), at most 80 characters,
-/// cut between words.
-pub fn slug_of(title: &str) -> String {
-    let s = slugify(title);
-    if s.len() <= MAX_SLUG {
-        return s;
-    }
-    let cut = s[..=MAX_SLUG]
-        .rfind('-')
-        .filter(|&i| i > 0)
-        .unwrap_or(MAX_SLUG);
-    s[..cut].trim_end_matches('-').to_string()
 }
 
 /// Creates a file that must not exist yet.
@@ -1396,6 +1378,7 @@ mod tests {
 
     #[test]
     fn slugs_are_transliterated_and_short() {
+        use crate::model::regions::MAX_SLUG;
         assert_eq!(slug_of("Caffè e lavoro: un'idea"), "caffe-e-lavoro-un-idea");
         assert_eq!(slug_of("  PUOI!  "), "puoi");
         let long = slug_of(&"parola ".repeat(40));

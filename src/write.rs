@@ -226,21 +226,25 @@ impl<'a> Writer<'a> {
 
     /// Puts `want` into the staging folder unless the output already holds it; returns
     /// whether it did.
+    /// An error names the file of the site it happened to.
     fn put(&self, rel: &str, want: &Want) -> io::Result<bool> {
-        if !self.fresh && same(&self.output.join(rel), want)? {
-            return Ok(false);
-        }
-        let tmp = self.staging.join(rel);
-        if let Some(dir) = tmp.parent() {
-            fs::create_dir_all(dir)?;
-        }
-        match want {
-            Want::Bytes(b) => fs::write(&tmp, b)?,
-            Want::Copy(src) => {
-                fs::copy(src, &tmp)?;
+        let put = || -> io::Result<bool> {
+            if !self.fresh && same(&self.output.join(rel), want)? {
+                return Ok(false);
             }
-        }
-        Ok(true)
+            let tmp = self.staging.join(rel);
+            if let Some(dir) = tmp.parent() {
+                fs::create_dir_all(dir)?;
+            }
+            match want {
+                Want::Bytes(b) => fs::write(&tmp, b)?,
+                Want::Copy(src) => {
+                    fs::copy(src, &tmp)?;
+                }
+            }
+            Ok(true)
+        };
+        put().map_err(|e| io::Error::new(e.kind(), format!("{rel}: {e}")))
     }
 
     fn staged_set(&self) -> std::sync::MutexGuard<'_, HashSet<String>> {
@@ -507,6 +511,18 @@ mod tests {
         assert_eq!((s.written, s.unchanged, s.removed), (2, 1, 0));
         assert_eq!(fs::read_to_string(out.join("x/index.html")).unwrap(), "B");
         assert_eq!(fs::read_to_string(out.join("y.html")).unwrap(), "c");
+    }
+
+    #[test]
+    fn a_file_that_cannot_be_staged_is_named_in_the_error() {
+        let t = tempfile::tempdir().unwrap();
+        let out = t.path().join("public");
+        let w = Writer::begin(&out, Scope::All).unwrap();
+        // A folder name past what file systems allow (255 bytes) fails even for root.
+        let rel = format!("notizie/{}/index.html", "x".repeat(300));
+        let e = w.stage_one(&rel, b"page").unwrap_err();
+        assert!(e.to_string().starts_with(&format!("{rel}: ")), "{e}");
+        w.stage_one("notizie/ok/index.html", b"page").unwrap();
     }
 
     #[test]

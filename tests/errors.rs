@@ -360,3 +360,59 @@ fn output_folder_may_not_hold_the_sources() {
         "the sources must be untouched"
     );
 }
+
+#[test]
+fn slug_too_long_for_a_web_address() {
+    let t = demo_copy();
+    // Past 255 bytes no file system could write the page; a build used to fail with the
+    // system's "File name too long" and no hint of which page.
+    let long = "dal-tirocinio-in-cucina-al-contratto-".repeat(8) + "fine";
+    edit(
+        t.path(),
+        STORY,
+        "region: lombardia",
+        &format!("region: lombardia\nslug: {long}"),
+    );
+    let e = fails_with(t.path());
+    assert!(
+        e.starts_with(&format!(
+            "error: `{long}` is too long for a web address: {} characters, at most 100",
+            long.len()
+        )),
+        "{e}"
+    );
+    assert!(e.contains(&format!("--> {STORY}:7:7")), "{e}");
+    assert!(
+        e.contains("help: shorten it, for example to `dal-tirocinio-in-cucina-al-contratto-dal-tirocinio-in-cucina-al-contratto-dal`"),
+        "{e}"
+    );
+}
+
+#[test]
+fn folder_name_too_long_for_a_web_address() {
+    let t = demo_copy();
+    let long = "una-storia-".repeat(12) + "fine";
+    let from = t.path().join("content/stories/dal-tirocinio-in-cucina-al-contratto");
+    fs::rename(&from, from.with_file_name(&long)).unwrap();
+    let r = build(t.path());
+    assert!(!r.ok() && !t.path().join("public").exists());
+    // One error for each of the folder's files (the story is in Italian and English).
+    let errs: Vec<String> = r.diagnostics.errors().map(|d| d.render(false)).collect();
+    assert_eq!(errs.len(), 2, "{errs:#?}");
+    for (e, lang) in errs.iter().zip(["en", "it"]) {
+        assert!(
+            e.starts_with(&format!(
+                "error: the folder name `{long}` is too long for a web address: 136 characters, at most 100"
+            )),
+            "{e}"
+        );
+        assert!(
+            e.contains(&format!("--> content/stories/{long}/index.{lang}.md")),
+            "{e}"
+        );
+        assert!(
+            e.contains("help: rename the folder to `una-storia-una-storia-una-storia-una-storia-una-storia-una-storia-una-storia-una`"),
+            "{e}"
+        );
+    }
+}

@@ -450,16 +450,13 @@ fn languages(config: &ConfigFile, src: &SourceText, diags: &mut Diagnostics) -> 
             &sections.calendar,
             &sections.search,
         ] {
-            if regions::slugify(seg) != *seg {
+            if let Err(bad) = regions::check_segment(seg) {
                 let pos = src
                     .find_key(l.code.referenced.line() as usize, seg)
                     .unwrap_or(Origin::FILE.pos_of(&l.code));
                 diags
-                    .error(src, pos, format!("`{seg}` cannot be used in a web address"))
-                    .help(format!(
-                        "use lower-case letters, digits and dashes only, for example `{}`",
-                        regions::slugify(seg)
-                    ));
+                    .error(src, pos, bad.message("", seg))
+                    .help(bad.help());
             }
         }
         out.push(Language {
@@ -524,17 +521,17 @@ fn parse_doc(cf: &ContentFile, langs: &[&str], diags: &mut Diagnostics) -> Parse
         );
         return ParsedDoc::Failed;
     }
-    if regions::slugify(&cf.key) != cf.key && cf.section != "home" {
+    if let Err(bad) = regions::check_segment(&cf.key)
+        && cf.section != "home"
+    {
+        let how = match bad {
+            regions::BadSegment::Characters { .. } => " (lower-case letters, digits and dashes)",
+            regions::BadSegment::TooLong { .. } => "",
+        };
         diags.file_error(
             &cf.src.path,
-            format!(
-                "the folder name `{}` cannot be used in a web address",
-                cf.key
-            ),
-            format!(
-                "rename the folder to `{}` (lower-case letters, digits and dashes)",
-                regions::slugify(&cf.key)
-            ),
+            bad.message("the folder name ", &cf.key),
+            format!("rename the folder to `{}`{how}", bad.instead()),
         );
         return ParsedDoc::Failed;
     }
@@ -952,17 +949,10 @@ fn validate_refs(
         let line = e.data.id.referenced.line() as usize;
         check_langmap(&e.data.title, "title", f, line, &lang_codes, diags);
         let id = &e.data.id.value;
-        if regions::slugify(id) != *id {
+        if let Err(bad) = regions::check_segment(id) {
             diags
-                .error(
-                    f,
-                    o.pos_of(&e.data.id),
-                    format!("the event id `{id}` cannot be used in a web address"),
-                )
-                .help(format!(
-                    "use lower-case letters, digits and dashes only, for example `{}`",
-                    regions::slugify(id)
-                ));
+                .error(f, o.pos_of(&e.data.id), bad.message("the event id ", id))
+                .help(bad.help());
         } else if let Some(l) = site.langs.iter().find(|l| &l.sections.calendar == id) {
             diags
                 .error(
@@ -1007,17 +997,14 @@ fn validate_refs(
 
 fn check_slug(slug: Option<&Spanned<String>>, src: &SourceText, diags: &mut Diagnostics) {
     if let Some(s) = slug
-        && regions::slugify(&s.value) != s.value
+        && let Err(bad) = regions::check_segment(&s.value)
     {
         diags
             .error(
                 src,
                 Origin { first_line: 2 }.pos_of(s),
-                format!("`{}` cannot be used in a web address", s.value),
+                bad.message("", &s.value),
             )
-            .help(format!(
-                "use lower-case letters, digits and dashes only, for example `{}`",
-                regions::slugify(&s.value)
-            ));
+            .help(bad.help());
     }
 }

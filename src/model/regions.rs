@@ -284,6 +284,87 @@ pub fn slugify(s: &str) -> String {
     slug::slugify(s)
 }
 
+/// The longest folder name or event id that `vetrina new` makes from a title, in characters.
+pub const MAX_SLUG: usize = 80;
+
+/// The longest part of a web address a site may use (a slug, a content folder's name, an
+/// event id, a section), in characters: a page is written as a folder of that name, and file
+/// systems refuse names past 255 bytes; long before that, an address stops being readable.
+pub const MAX_SEGMENT: usize = 100;
+
+/// A folder name or event id from a title: transliterated to ASCII, lower case, words joined
+/// by dashes ("Caffè e lavoro: un'idea" → `caffe-e-lavoro-un-idea`), at most `MAX_SLUG`
+/// characters, cut between words.
+pub fn slug_of(title: &str) -> String {
+    let s = slugify(title);
+    if s.len() <= MAX_SLUG {
+        return s;
+    }
+    let cut = s[..=MAX_SLUG]
+        .rfind('-')
+        .filter(|&i| i > 0)
+        .unwrap_or(MAX_SLUG);
+    s[..cut].trim_end_matches('-').to_string()
+}
+
+/// Why a text cannot be one part of a web address, with a form that can.
+#[derive(Debug, PartialEq, Eq)]
+pub enum BadSegment {
+    /// It has characters other than lower-case ASCII letters, digits and single dashes.
+    Characters { instead: String },
+    /// It is longer than `MAX_SEGMENT` characters.
+    TooLong { chars: usize, instead: String },
+}
+
+impl BadSegment {
+    /// What is wrong, for an error message about `what` (for example "the folder name").
+    pub fn message(&self, what: &str, text: &str) -> String {
+        match self {
+            BadSegment::Characters { .. } => {
+                format!("{what}`{text}` cannot be used in a web address")
+            }
+            BadSegment::TooLong { chars, .. } => format!(
+                "{what}`{text}` is too long for a web address: {chars} characters, at most {MAX_SEGMENT}"
+            ),
+        }
+    }
+
+    /// How to mend it.
+    pub fn help(&self) -> String {
+        match self {
+            BadSegment::Characters { instead } => format!(
+                "use lower-case letters, digits and dashes only, for example `{instead}`"
+            ),
+            BadSegment::TooLong { instead, .. } => {
+                format!("shorten it, for example to `{instead}`")
+            }
+        }
+    }
+
+    /// The form suggested instead.
+    pub fn instead(&self) -> &str {
+        match self {
+            BadSegment::Characters { instead } | BadSegment::TooLong { instead, .. } => instead,
+        }
+    }
+}
+
+/// Whether `s` can be one part of a web address as it is.
+pub fn check_segment(s: &str) -> Result<(), BadSegment> {
+    let slug = slugify(s);
+    if slug != s {
+        let instead = if slug.len() > MAX_SEGMENT { slug_of(s) } else { slug };
+        return Err(BadSegment::Characters { instead });
+    }
+    if s.len() > MAX_SEGMENT {
+        return Err(BadSegment::TooLong {
+            chars: s.len(),
+            instead: slug_of(s),
+        });
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -301,6 +382,30 @@ mod tests {
             }
         }
         assert_eq!(REGIONS.len(), 20);
+    }
+
+    #[test]
+    fn web_address_parts_are_checked_for_characters_and_length() {
+        assert_eq!(check_segment("lavoro-e-casa"), Ok(()));
+        assert_eq!(check_segment(&"a".repeat(MAX_SEGMENT)), Ok(()));
+        assert_eq!(
+            check_segment("Lavoro e casa"),
+            Err(BadSegment::Characters {
+                instead: "lavoro-e-casa".into()
+            })
+        );
+        let long = "parola-".repeat(20) + "fine";
+        let Err(BadSegment::TooLong { chars, instead }) = check_segment(&long) else {
+            panic!("{long} is accepted");
+        };
+        assert_eq!(chars, long.len());
+        assert!(instead.len() <= MAX_SLUG && long.starts_with(&instead), "{instead}");
+        assert_eq!(check_segment(&instead), Ok(()));
+        // Both wrong: the suggestion mends both.
+        let Err(bad) = check_segment(&long.to_uppercase()) else {
+            panic!("accepted");
+        };
+        assert_eq!(check_segment(bad.instead()), Ok(()));
     }
 
     #[test]
