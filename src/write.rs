@@ -225,8 +225,7 @@ impl<'a> Writer<'a> {
     }
 
     /// Puts `want` into the staging folder unless the output already holds it; returns
-    /// whether it did.
-    /// An error names the file of the site it happened to.
+    /// whether it did. An error names the file of the site it happened to.
     fn put(&self, rel: &str, want: &Want) -> io::Result<bool> {
         let put = || -> io::Result<bool> {
             if !self.fresh && same(&self.output.join(rel), want)? {

@@ -392,7 +392,9 @@ fn slug_too_long_for_a_web_address() {
 fn folder_name_too_long_for_a_web_address() {
     let t = demo_copy();
     let long = "una-storia-".repeat(12) + "fine";
-    let from = t.path().join("content/stories/dal-tirocinio-in-cucina-al-contratto");
+    let from = t
+        .path()
+        .join("content/stories/dal-tirocinio-in-cucina-al-contratto");
     fs::rename(&from, from.with_file_name(&long)).unwrap();
     let r = build(t.path());
     assert!(!r.ok() && !t.path().join("public").exists());

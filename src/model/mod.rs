@@ -454,9 +454,7 @@ fn languages(config: &ConfigFile, src: &SourceText, diags: &mut Diagnostics) -> 
                 let pos = src
                     .find_key(l.code.referenced.line() as usize, seg)
                     .unwrap_or(Origin::FILE.pos_of(&l.code));
-                diags
-                    .error(src, pos, bad.message("", seg))
-                    .help(bad.help());
+                diags.error(src, pos, bad.message("", seg)).help(bad.help());
             }
         }
         out.push(Language {

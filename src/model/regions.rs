@@ -332,9 +332,9 @@ impl BadSegment {
     /// How to mend it.
     pub fn help(&self) -> String {
         match self {
-            BadSegment::Characters { instead } => format!(
-                "use lower-case letters, digits and dashes only, for example `{instead}`"
-            ),
+            BadSegment::Characters { instead } => {
+                format!("use lower-case letters, digits and dashes only, for example `{instead}`")
+            }
             BadSegment::TooLong { instead, .. } => {
                 format!("shorten it, for example to `{instead}`")
             }
@@ -353,7 +353,11 @@ impl BadSegment {
 pub fn check_segment(s: &str) -> Result<(), BadSegment> {
     let slug = slugify(s);
     if slug != s {
-        let instead = if slug.len() > MAX_SEGMENT { slug_of(s) } else { slug };
+        let instead = if slug.len() > MAX_SEGMENT {
+            slug_of(s)
+        } else {
+            slug
+        };
         return Err(BadSegment::Characters { instead });
     }
     if s.len() > MAX_SEGMENT {
@@ -399,7 +403,10 @@ mod tests {
             panic!("{long} is accepted");
         };
         assert_eq!(chars, long.len());
-        assert!(instead.len() <= MAX_SLUG && long.starts_with(&instead), "{instead}");
+        assert!(
+            instead.len() <= MAX_SLUG && long.starts_with(&instead),
+            "{instead}"
+        );
         assert_eq!(check_segment(&instead), Ok(()));
         // Both wrong: the suggestion mends both.
         let Err(bad) = check_segment(&long.to_uppercase()) else {
