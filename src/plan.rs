@@ -316,6 +316,21 @@ fn check_collisions(p: &Plan, site: &Site, diags: &mut Diagnostics) {
     }
 }
 
+/// Every byte of a file name but ASCII letters, digits, `-._~` and the `/` of subfolders.
+const NAME_ESCAPES: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'/');
+
+/// A file name of a bundle as it is written in a web address, percent-encoded
+/// (`foto città, 1.jpg` → `foto%20citt%C3%A0%2C%201.jpg`): a space or a comma would split a
+/// `srcset`, and a raw space or accented letter is not a valid address.
+pub fn url_name(name: &str) -> String {
+    percent_encoding::utf8_percent_encode(name, NAME_ESCAPES).to_string()
+}
+
 /// A link from the page at `from` to the page at `to` (both root-relative paths), relative so
 /// that it works on any host and from disk; folder pages link to their `index.html`.
 ///
@@ -375,6 +390,16 @@ mod tests {
         assert_eq!(href("/en/404.html", "/en/projects/"), "/en/projects/");
         assert_eq!(href("/storie/a/", "/storie/a/cover.jpg"), "cover.jpg");
         assert_eq!(href("/a/b/", "/a/b/#x"), "index.html#x");
+    }
+
+    #[test]
+    fn file_names_in_addresses_are_percent_encoded() {
+        assert_eq!(url_name("cover-480.jpg"), "cover-480.jpg");
+        assert_eq!(
+            url_name("foto città, 1 (a)~_.jpg"),
+            "foto%20citt%C3%A0%2C%201%20%28a%29~_.jpg"
+        );
+        assert_eq!(url_name("sub/scheda #2.pdf"), "sub/scheda%20%232.pdf");
     }
 
     #[test]

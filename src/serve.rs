@@ -431,7 +431,7 @@ enum Resolved {
 
 /// Maps a URL path to a file inside `root` (already canonical), or refuses it.
 fn resolve(root: &Path, url_path: &str) -> Resolved {
-    let Some(decoded) = percent_decode(url_path) else {
+    let Ok(decoded) = percent_encoding::percent_decode_str(url_path).decode_utf8() else {
         return Resolved::NotFound;
     };
     if decoded.contains('\\') || decoded.contains('\0') || !decoded.starts_with('/') {
@@ -475,23 +475,6 @@ fn resolve(root: &Path, url_path: &str) -> Resolved {
     } else {
         Resolved::NotFound
     }
-}
-
-fn percent_decode(s: &str) -> Option<String> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 /// The site's 404 page: the one of the language the path is in, else the default one.
@@ -686,6 +669,12 @@ mod tests {
         let root = fs::canonicalize(t.path().join("out")).unwrap();
         assert!(matches!(resolve(&root, "/"), Resolved::File(_)));
         assert!(matches!(resolve(&root, "/en"), Resolved::Redirect(r) if r == "/en/"));
+        // A picture's address is percent-encoded (plan::url_name); the file keeps its name.
+        fs::write(root.join("foto città, 1.jpg"), "jpg").unwrap();
+        assert!(matches!(
+            resolve(&root, "/foto%20citt%C3%A0%2C%201.jpg"),
+            Resolved::File(f) if f.ends_with("foto città, 1.jpg")
+        ));
         for bad in [
             "/../secret.txt",
             "/%2e%2e/secret.txt",

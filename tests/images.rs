@@ -170,3 +170,73 @@ fn a_missing_cover_is_an_error_with_did_you_mean() {
         "{e}"
     );
 }
+
+/// The values of every `attr="…"` in `html`.
+fn attr_values<'h>(html: &'h str, attr: &str) -> Vec<&'h str> {
+    let key = format!(" {attr}=\"");
+    html.match_indices(&key)
+        .filter_map(|(at, _)| {
+            let rest = &html[at + key.len()..];
+            rest.find('"').map(|end| &rest[..end])
+        })
+        .collect()
+}
+
+#[test]
+fn pictures_named_with_spaces_commas_and_accents_have_working_addresses() {
+    let t = demo_copy();
+    let b = t.path().join(BUNDLE);
+    fs::copy(b.join("cover.jpg"), b.join("foto città, 1.jpg")).unwrap();
+    fs::copy(b.join("detail.jpg"), b.join("in cucina (2).jpg")).unwrap();
+    for f in ["index.it.md", "index.en.md"] {
+        edit(
+            t.path(),
+            &format!("{BUNDLE}/{f}"),
+            "src: cover.jpg",
+            "src: \"foto città, 1.jpg\"",
+        );
+        // Markdown takes a space in an address escaped, or between < and >.
+        let to = if f == "index.it.md" {
+            "(in%20cucina%20%282%29.jpg)"
+        } else {
+            "(<in cucina (2).jpg>)"
+        };
+        edit(t.path(), &format!("{BUNDLE}/{f}"), "(detail.jpg)", to);
+    }
+    let r = build(t.path());
+    assert!(r.ok(), "{}", rendered(&r));
+    let out = t.path().join("public");
+    for page in ["storie", "en/stories"] {
+        let page = format!("{page}/dal-tirocinio-in-cucina-al-contratto");
+        let html = read(&out, &format!("{page}/index.html"));
+        assert!(
+            html.contains("foto%20citt%C3%A0%2C%201-480.jpg 480w"),
+            "{html}"
+        );
+        assert!(
+            html.contains("in%20cucina%20%282%29-480.jpg 480w"),
+            "{html}"
+        );
+        let mut urls: Vec<&str> = attr_values(&html, "src");
+        for set in attr_values(&html, "srcset") {
+            for candidate in set.split(", ") {
+                // Each candidate is an address and a width: a raw space or comma in the
+                // address would split it.
+                let parts: Vec<&str> = candidate.split_whitespace().collect();
+                assert_eq!(parts.len(), 2, "{candidate:?} in {set:?}");
+                urls.push(parts[0]);
+            }
+        }
+        let pictures: Vec<&&str> = urls.iter().filter(|u| u.ends_with(".jpg")).collect();
+        assert!(pictures.len() >= 8, "{pictures:?}");
+        for u in pictures {
+            let name = percent_encoding::percent_decode_str(u)
+                .decode_utf8()
+                .unwrap();
+            assert!(
+                out.join(&page).join(name.as_ref()).is_file(),
+                "{u} names no published file"
+            );
+        }
+    }
+}

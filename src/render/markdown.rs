@@ -108,9 +108,9 @@ pub fn render(input: &MdInput, diags: &mut Diagnostics) -> String {
                         .help("write what the picture shows between the brackets: ![Two people at a workbench](workshop.jpg)");
                 }
                 let dest = rewrite(dest_url, input, pos, diags);
-                let name = dest_url.trim_start_matches("./");
+                let name = bundle_name(dest_url, input.assets);
                 if is_bundle_file(dest_url)
-                    && let Some(html) = (input.picture)(name, &alt)
+                    && let Some(html) = (input.picture)(&name, &alt)
                 {
                     // Replace the whole image (its alt text events and end) by the picture.
                     out.push(Event::InlineHtml(CowStr::from(html)));
@@ -204,6 +204,20 @@ fn is_bundle_file(url: &str) -> bool {
         && url.rsplit('/').next().is_some_and(|f| f.contains('.'))
 }
 
+/// The name of the bundle file a link points to: as written, or with its `%` escapes decoded
+/// where the folder has a file of that name (`foto%20citt%C3%A0.jpg` is `foto città.jpg`:
+/// Markdown takes a space in a link only between `<` and `>`).
+fn bundle_name<'u>(url: &'u str, assets: &[&str]) -> std::borrow::Cow<'u, str> {
+    let raw = url.trim_start_matches("./");
+    if !assets.contains(&raw)
+        && let Ok(decoded) = percent_encoding::percent_decode_str(raw).decode_utf8()
+        && assets.contains(&decoded.as_ref())
+    {
+        return decoded;
+    }
+    raw.into()
+}
+
 fn rewrite<'a>(
     url: &CowStr<'a>,
     input: &MdInput,
@@ -213,7 +227,8 @@ fn rewrite<'a>(
     if !is_bundle_file(url) {
         return url.clone();
     }
-    let name = url.trim_start_matches("./");
+    let name = bundle_name(url, input.assets);
+    let name = name.as_ref();
     if !input.assets.contains(&name) {
         diags
             .error(
@@ -276,6 +291,24 @@ mod tests {
             h.contains("<h2") && h.contains("<h3") && !h.contains("<h1"),
             "{h}"
         );
+    }
+
+    #[test]
+    fn escaped_names_find_the_file_beside_the_text() {
+        let (h, d) = md(
+            "[La scheda](scheda%20progetto.pdf) e ![Un banco](<p.jpg>) e [altro](<a b.pdf>)\n",
+            &["scheda progetto.pdf", "p.jpg", "a b.pdf"],
+        );
+        assert!(d.is_empty(), "{:?}", d.sorted());
+        assert!(
+            h.contains(r#"href="/storie/x/scheda%20progetto.pdf""#),
+            "{h}"
+        );
+        assert!(h.contains(r#"<picture alt="Un banco"></picture>"#), "{h}");
+        assert!(h.contains(r#"href="/storie/x/a%20b.pdf""#), "{h}");
+        // A name the folder does not have is an error, escaped or not.
+        let (_, d) = md("[x](manca%20qui.pdf)\n", &["scheda progetto.pdf"]);
+        assert_eq!(d.sorted().len(), 1);
     }
 
     #[test]

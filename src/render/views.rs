@@ -17,7 +17,7 @@ use crate::model::regions::{REGIONS, Region};
 use crate::model::schema::*;
 use crate::model::yaml::{LangMap, RegionSel};
 use crate::model::{Doc, Entity, Event, Language, Site};
-use crate::plan::{Kind, Plan, Route, href};
+use crate::plan::{Kind, Plan, Route, href, url_name};
 
 /// Read-only data shared by all routes of a build.
 pub struct Shared<'a> {
@@ -138,7 +138,7 @@ impl Cx<'_> {
             .bundle_dir(section, &e.key)
             .unwrap_or("/")
             .to_string();
-        let asset_href = |n: &str| href(self.path, &format!("{dir}{n}"));
+        let asset_href = |n: &str| href(self.path, &format!("{dir}{}", url_name(n)));
         let picture = |n: &str, alt: &str| -> Option<String> {
             let p = self.s.pictures.get(section, &e.key, n)?;
             Some(picture_html(p, &asset_href, alt, false))
@@ -168,7 +168,7 @@ impl Cx<'_> {
             .as_ref()
             .map(|a| a.value.clone())
             .unwrap_or_default();
-        let link = |n: &str| href(self.path, &format!("{dir}{n}"));
+        let link = |n: &str| href(self.path, &format!("{dir}{}", url_name(n)));
         let picture = self.s.pictures.get(section, key, &img.src.value)?;
         // The cover is at the top of the page: loaded at once, not lazily.
         let html = picture_html(picture, &link, &alt, true);
@@ -178,7 +178,7 @@ impl Cx<'_> {
             src: format!(
                 "{}{}",
                 self.site().base_url,
-                format_args!("{dir}{}", largest.file_name)
+                format_args!("{dir}{}", url_name(&largest.file_name))
             ),
             alt,
             caption: img.caption.clone(),
