@@ -418,3 +418,30 @@ fn folder_name_too_long_for_a_web_address() {
         );
     }
 }
+
+#[test]
+fn an_embedded_player_is_refused_where_it_is_written() {
+    let t = demo_copy();
+    // A video player pasted into a story would make every reader's browser contact
+    // another site (SPEC §4: no third-party requests).
+    edit(
+        t.path(),
+        STORY,
+        "## Dopo il tirocinio",
+        "<iframe src=\"https://video.example/embed/1\" title=\"Video\"></iframe>\n\n## Dopo il tirocinio",
+    );
+    let e = fails_with(t.path());
+    assert!(
+        e.starts_with(
+            "error: HTML in the text is not published: `<iframe src=\"https://video.example/embed/1\" title=\"Video\"></iframe>`"
+        ),
+        "{e}"
+    );
+    let line = read(t.path(), STORY)
+        .lines()
+        .position(|l| l.starts_with("<iframe"))
+        .unwrap()
+        + 1;
+    assert!(e.contains(&format!("--> {STORY}:{line}:1")), "{e}");
+    assert!(e.contains("help: write it in Markdown"), "{e}");
+}

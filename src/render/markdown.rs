@@ -107,6 +107,11 @@ pub fn render(input: &MdInput, diags: &mut Diagnostics) -> String {
                         .error(input.src, pos, "this image has no alt text")
                         .help("write what the picture shows between the brackets: ![Two people at a workbench](workshop.jpg)");
                 }
+                if let Some(what) = picture_elsewhere(dest_url) {
+                    diags
+                        .error(input.src, pos, format!("this picture is {what}"))
+                        .help("save the picture beside the text (in the same folder) and write ![what it shows](name.jpg): it is then checked, stripped of its metadata and resized, and every reader gets it from this site alone");
+                }
                 let dest = rewrite(dest_url, input, pos, diags);
                 let name = bundle_name(dest_url, input.assets);
                 if is_bundle_file(dest_url)
@@ -144,6 +149,15 @@ pub fn render(input: &MdInput, diags: &mut Diagnostics) -> String {
                 let pos = input
                     .src
                     .pos_of(input.body_offset + range.start, range.len());
+                if runs_code(dest_url) {
+                    diags
+                        .error(
+                            input.src,
+                            pos,
+                            "this link would run a program in the reader's browser",
+                        )
+                        .help("link to a page or a file instead: [the project's site](https://example.org/), or a file beside the text, [the leaflet](leaflet.pdf)");
+                }
                 let dest = if is_bundle_file(dest_url) {
                     rewrite(dest_url, input, pos, diags)
                 } else {
@@ -156,6 +170,29 @@ pub fn render(input: &MdInput, diags: &mut Diagnostics) -> String {
                     id: id.clone(),
                 }));
             }
+            Event::Start(Tag::HtmlBlock) => {
+                // A block of HTML: one error for the block, at its first line.
+                let mut text = String::new();
+                let mut j = i + 1;
+                while let Some((Event::Html(h), _)) = events.get(j) {
+                    text.push_str(h);
+                    j += 1;
+                }
+                if !harmless_html(&text) {
+                    raw_html_error(input, range, &text, diags);
+                }
+                // Nothing of it is published (the build fails unless it was only comments).
+                i = j + 1;
+                continue;
+            }
+            Event::InlineHtml(h) | Event::Html(h) => {
+                if harmless_html(h) {
+                    out.push(Event::InlineHtml(h.clone()));
+                } else if !h.trim_start().starts_with("</") {
+                    // The element's start tag is reported; its end tag alone is only dropped.
+                    raw_html_error(input, range, h, diags);
+                }
+            }
             other => out.push(other.clone()),
         }
         i += 1;
@@ -163,6 +200,100 @@ pub fn render(input: &MdInput, diags: &mut Diagnostics) -> String {
     let mut html_out = String::with_capacity(input.body.len() * 3 / 2);
     html::push_html(&mut html_out, out.into_iter());
     html_out
+}
+
+/// Inline elements an author may write as HTML, without attributes: they only mark text up.
+const HARMLESS_TAGS: &[&str] = &[
+    "abbr", "b", "bdi", "br", "cite", "del", "dfn", "em", "i", "ins", "kbd", "mark", "q", "s",
+    "small", "strong", "sub", "sup", "u", "wbr",
+];
+
+/// Whether a piece of HTML written in the text may be published: comments, and the tags of
+/// `HARMLESS_TAGS` with no attributes (`<sup>`, `</sup>`, `<br>`, `<br />`). Anything else
+/// could run a script, load something from another site (SPEC §4: no third-party requests),
+/// or slip past the checks of pictures and links.
+fn harmless_html(html: &str) -> bool {
+    let mut rest = html.trim();
+    while let Some(start) = rest.find("<!--") {
+        let Some(end) = rest[start..].find("-->") else {
+            return false;
+        };
+        if !harmless_tags(&rest[..start]) {
+            return false;
+        }
+        rest = &rest[start + end + 3..];
+    }
+    harmless_tags(rest)
+}
+
+/// Whether `html` is only whitespace and `HARMLESS_TAGS` tags without attributes.
+fn harmless_tags(html: &str) -> bool {
+    let mut rest = html.trim();
+    while !rest.is_empty() {
+        let Some(tag) = rest.strip_prefix('<') else {
+            return false;
+        };
+        let Some(end) = tag.find('>') else {
+            return false;
+        };
+        let name = tag[..end]
+            .trim_start_matches('/')
+            .trim_end_matches('/')
+            .trim_end();
+        if !HARMLESS_TAGS.contains(&name.to_ascii_lowercase().as_str()) {
+            return false;
+        }
+        rest = tag[end + 1..].trim_start();
+    }
+    true
+}
+
+fn raw_html_error(
+    input: &MdInput,
+    range: &std::ops::Range<usize>,
+    html: &str,
+    diags: &mut Diagnostics,
+) {
+    let first = html.trim().lines().next().unwrap_or_default();
+    let shown: String = first.chars().take(80).collect();
+    let more = if shown.len() < first.len() { "…" } else { "" };
+    let pos = input.src.pos_of(
+        input.body_offset + range.start,
+        range.len().min(first.len()),
+    );
+    diags
+        .error(
+            input.src,
+            pos,
+            format!("HTML in the text is not published: `{shown}{more}`"),
+        )
+        .help("write it in Markdown: **bold**, [a link](https://example.org/), ![a picture](name.jpg); embedded players, scripts and forms could load other sites or run programs in readers' browsers (only <sup>, <sub>, <br>, <abbr> and similar tags, without attributes, are kept)");
+}
+
+/// What is wrong with a picture that is not a file of the site, if it is not.
+fn picture_elsewhere(url: &str) -> Option<&'static str> {
+    let u = url.trim().to_ascii_lowercase();
+    if u.starts_with("data:") {
+        Some("written into the text (a data: address), not a file beside it")
+    } else if u.contains("://") || u.starts_with("//") {
+        Some("on another site: every reader's browser would fetch it from there")
+    } else {
+        None
+    }
+}
+
+/// Whether a link's address runs code when followed (`javascript:`, `vbscript:`, `data:`),
+/// read as browsers do: blanks and control characters inside it do not count.
+fn runs_code(url: &str) -> bool {
+    let u: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .take(11)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    ["javascript:", "vbscript:", "data:"]
+        .iter()
+        .any(|s| u.starts_with(s))
 }
 
 fn deeper(l: HeadingLevel) -> HeadingLevel {
@@ -327,6 +458,79 @@ mod tests {
             "{errs:?}"
         );
         assert!(h.contains(r#"src="/storie/x/a.jpg""#), "{h}");
+    }
+
+    #[test]
+    fn markup_tags_and_comments_are_kept() {
+        let (h, d) = md(
+            "CO<sub>2</sub> e 10<sup>3</sup>,<br> <ABBR>FSE</ABBR> <!-- nota -->\n\n<!--\nnota\n-->\n",
+            &[],
+        );
+        assert!(d.is_empty(), "{:?}", d.sorted());
+        assert!(
+            h.contains("CO<sub>2</sub> e 10<sup>3</sup>,<br> <ABBR>FSE</ABBR>"),
+            "{h}"
+        );
+    }
+
+    #[test]
+    fn html_that_could_run_or_fetch_is_refused() {
+        let body = "Testo.\n\n<script>alert(1)</script>\n\n<iframe src=\"https://video.example/x\"\n  width=\"560\"></iframe>\n\nUn <span style=\"color:red\">rosso</span> e <img src=x onerror=alert(2)>.\n\n<b onclick=\"x()\">b</b> <!-- aperto\n";
+        let (h, d) = md(body, &[]);
+        let errs: Vec<String> = d.sorted().iter().map(|x| x.render(false)).collect();
+        let at = |needle: &str, place: &str| {
+            assert!(
+                errs.iter().any(|e| e.contains(needle) && e.contains(place)),
+                "{needle} at {place}: {errs:#?}"
+            )
+        };
+        at(
+            "HTML in the text is not published: `<script>alert(1)</script>`",
+            "s.md:6:1",
+        );
+        // One error for a block, at its first line.
+        at("`<iframe src=\"https://video.example/x\"`", "s.md:8:1");
+        at("`<span style=\"color:red\">`", "s.md:11:4");
+        at("`<img src=x onerror=alert(2)>`", "s.md:11:43");
+        at("`<b onclick=\"x()\">`", "s.md:13:1");
+        // An end tag alone is not reported again; an unclosed comment is only text.
+        assert_eq!(errs.len(), 5, "{errs:#?}");
+        assert!(h.contains("&lt;!-- aperto"), "{h}");
+        assert!(!h.contains("<script") && !h.contains("onerror") && !h.contains("<iframe"));
+        assert!(
+            errs[0].contains("help: write it in Markdown"),
+            "{}",
+            errs[0]
+        );
+    }
+
+    #[test]
+    fn pictures_from_elsewhere_and_links_that_run_code_are_refused() {
+        let (_, d) = md(
+            "![a](https://cdn.example/a.jpg) ![b](//cdn.example/b.jpg) ![c](data:image/png;base64,AA)\n\n[x](javascript:alert(1)) [y](<JaVa\tScript:alert(2)>) [z](data:text/html,hi) [ok](https://example.org/) [mail](mailto:a@example.org)\n",
+            &[],
+        );
+        let errs: Vec<String> = d.sorted().iter().map(|x| x.render(false)).collect();
+        assert_eq!(errs.len(), 6, "{errs:#?}");
+        assert_eq!(
+            errs.iter()
+                .filter(|e| e.contains("is on another site"))
+                .count(),
+            2
+        );
+        assert_eq!(
+            errs.iter()
+                .filter(|e| e.contains("a data: address"))
+                .count(),
+            1
+        );
+        assert_eq!(
+            errs.iter()
+                .filter(|e| e.contains("would run a program"))
+                .count(),
+            3
+        );
+        assert!(errs.iter().any(|e| e.contains("s.md:4:33")), "{errs:#?}");
     }
 
     #[test]
