@@ -445,3 +445,50 @@ fn an_embedded_player_is_refused_where_it_is_written() {
     assert!(e.contains(&format!("--> {STORY}:{line}:1")), "{e}");
     assert!(e.contains("help: write it in Markdown"), "{e}");
 }
+
+#[test]
+fn a_link_to_a_page_the_site_does_not_have() {
+    let t = demo_copy();
+    edit(
+        t.path(),
+        STORY,
+        "## Dopo il tirocinio",
+        "Si veda [il progetto](/progetti/puio/).\n\n## Dopo il tirocinio",
+    );
+    let e = fails_with(t.path());
+    assert!(
+        e.starts_with("error: no page of the site has the address `/progetti/puio/`"),
+        "{e}"
+    );
+    let line = read(t.path(), STORY)
+        .lines()
+        .position(|l| l.starts_with("Si veda"))
+        .unwrap()
+        + 1;
+    assert!(e.contains(&format!("--> {STORY}:{line}:9")), "{e}");
+    assert!(e.contains("help: did you mean `/progetti/puoi/`?"), "{e}");
+    // Mended with the address copied from the browser: published relative to the page,
+    // so that it also works from disk; a relative link to another story is checked too.
+    edit(
+        t.path(),
+        STORY,
+        "(/progetti/puio/)",
+        "(https://vetrina.example.org/progetti/puoi/#risultati) e [un'altra](../dopo-l-accoglienza-una-casa-e-un-lavoro/)",
+    );
+    let r = build(t.path());
+    assert!(r.ok(), "{}", rendered(&r));
+    let html = read(
+        &t.path().join("public"),
+        "storie/dal-tirocinio-in-cucina-al-contratto/index.html",
+    );
+    assert!(
+        html.contains(r#"<a href="../../progetti/puoi/index.html#risultati">il progetto</a>"#),
+        "{html}"
+    );
+    assert!(
+        html.contains(
+            r#"<a href="../dopo-l-accoglienza-una-casa-e-un-lavoro/index.html">un'altra</a>"#
+        ),
+        "{html}"
+    );
+}

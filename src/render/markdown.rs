@@ -22,6 +22,20 @@ pub struct MdInput<'a> {
     pub asset_href: &'a dyn Fn(&str) -> String,
     /// The `<picture>` markup of a processed raster image of the bundle (name, alt).
     pub picture: &'a dyn Fn(&str, &str) -> Option<String>,
+    /// What a link's address is to the site: a page of it or not (`site_link`).
+    pub site_link: &'a dyn Fn(&str) -> SiteLink,
+}
+
+/// A link's address, seen from the site.
+#[derive(Debug, PartialEq, Eq)]
+pub enum SiteLink {
+    /// Elsewhere, or a file: left as written.
+    Other,
+    /// A page of the site, and the link to it from the page being built.
+    Page(String),
+    /// An address of the site (`/…`, or the site's own `base_url`) that no page has, and the
+    /// closest one that a page has.
+    Missing { path: String, near: Option<String> },
 }
 
 pub fn render(input: &MdInput, diags: &mut Diagnostics) -> String {
@@ -161,7 +175,24 @@ pub fn render(input: &MdInput, diags: &mut Diagnostics) -> String {
                 let dest = if is_bundle_file(dest_url) {
                     rewrite(dest_url, input, pos, diags)
                 } else {
-                    dest_url.clone()
+                    match (input.site_link)(dest_url) {
+                        SiteLink::Other => dest_url.clone(),
+                        SiteLink::Page(href) => CowStr::from(href),
+                        SiteLink::Missing { path, near } => {
+                            let help = match near {
+                                Some(p) => format!("did you mean `{p}`?"),
+                                None => "copy the page's address from your browser's address bar (with the site's name, or from the first `/` after it)".to_string(),
+                            };
+                            diags
+                                .error(
+                                    input.src,
+                                    pos,
+                                    format!("no page of the site has the address `{path}`"),
+                                )
+                                .help(help);
+                            dest_url.clone()
+                        }
+                    }
                 };
                 out.push(Event::Start(Tag::Link {
                     link_type: *link_type,
@@ -395,6 +426,14 @@ mod tests {
                 src: &src,
                 assets,
                 asset_href: &href,
+                site_link: &|u: &str| match u {
+                    "/progetti/puoi/" => SiteLink::Page("../../progetti/puoi/index.html".into()),
+                    "/progetti/puio/" => SiteLink::Missing {
+                        path: u.into(),
+                        near: Some("/progetti/puoi/".into()),
+                    },
+                    _ => SiteLink::Other,
+                },
             },
             &mut d,
         );
@@ -531,6 +570,28 @@ mod tests {
             3
         );
         assert!(errs.iter().any(|e| e.contains("s.md:4:33")), "{errs:#?}");
+    }
+
+    #[test]
+    fn links_to_pages_of_the_site_are_checked_and_made_relative() {
+        let (h, d) = md(
+            "[Il progetto](/progetti/puoi/) e [altro](/progetti/puio/) e [fuori](https://example.org/)\n",
+            &[],
+        );
+        let errs: Vec<String> = d.sorted().iter().map(|x| x.render(false)).collect();
+        assert_eq!(errs.len(), 1, "{errs:#?}");
+        assert!(
+            errs[0].starts_with("error: no page of the site has the address `/progetti/puio/`")
+                && errs[0].contains("s.md:4:34")
+                && errs[0].contains("help: did you mean `/progetti/puoi/`?"),
+            "{}",
+            errs[0]
+        );
+        assert!(
+            h.contains(r#"href="../../progetti/puoi/index.html""#),
+            "{h}"
+        );
+        assert!(h.contains(r#"href="https://example.org/""#), "{h}");
     }
 
     #[test]

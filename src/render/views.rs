@@ -34,6 +34,8 @@ pub struct Shared<'a> {
     /// page made builds grow with the square of the number of entries.
     stories: rustc_hash::FxHashMap<&'a str, &'a Entity<StoryFm>>,
     news: rustc_hash::FxHashMap<&'a str, &'a Entity<NewsFm>>,
+    /// The path of every page, for checking the links written in the texts.
+    page_paths: rustc_hash::FxHashSet<&'a str>,
 }
 
 impl<'a> Shared<'a> {
@@ -53,8 +55,20 @@ impl<'a> Shared<'a> {
             sorted_stories: sort_stories(site),
             stories: site.stories.iter().map(|e| (e.key.as_str(), e)).collect(),
             news: site.news.iter().map(|e| (e.key.as_str(), e)).collect(),
+            page_paths: plan.routes.iter().map(|r| r.path.as_str()).collect(),
         }
     }
+}
+
+/// The page path closest to a mistyped one, if it is a likely typo: a few letters apart
+/// (`/progetti/puio/` → `/progetti/puoi/`), not merely sharing a folder.
+fn nearest_path<'p>(path: &str, paths: impl Iterator<Item = &'p str>) -> Option<String> {
+    let most = (path.chars().count() / 6).clamp(1, 4);
+    paths
+        .map(|p| (strsim::levenshtein(path, p), p))
+        .filter(|(d, _)| *d <= most)
+        .min()
+        .map(|(_, p)| p.to_string())
 }
 
 /// Per-route helper: the language, the page's own path, and link making.
@@ -143,8 +157,13 @@ impl Cx<'_> {
             let p = self.s.pictures.get(section, &e.key, n)?;
             Some(picture_html(p, &asset_href, alt, false))
         };
+        // Relative links are checked in the text's own language only: a page shown in
+        // another language's place (no translation yet) has other addresses around it.
+        let own = doc.lang == self.l();
+        let site_link = |url: &str| self.site_link(url, own);
         markdown::render(
             &MdInput {
+                site_link: &site_link,
                 picture: &picture,
                 body: doc.body(),
                 body_offset: doc.body_offset,
@@ -154,6 +173,74 @@ impl Cx<'_> {
             },
             diags,
         )
+    }
+    /// What `url`, written in a text, is to the site. Addresses of the site are those that
+    /// start with `/` (not `//`) or with the site's `base_url`, and, when `relative` is set,
+    /// those relative to this page (`../altra-storia/`); of those, the addresses of pages
+    /// (ending in `/` or `.html`, or in a name without a dot) are checked against the site's
+    /// pages, and written relative to this page so that they work from disk and under any
+    /// folder. Files (`/feed.xml`, a PDF) are left as written.
+    fn site_link(&self, url: &str, relative: bool) -> markdown::SiteLink {
+        use markdown::SiteLink;
+        let base = self.site().base_url.trim_end_matches('/');
+        let local = match url.strip_prefix(base) {
+            Some("") if !base.is_empty() => "/".to_string(),
+            Some(rest) if !base.is_empty() && rest.starts_with(['/', '?', '#']) => rest.to_string(),
+            _ if url.starts_with('/') => url.to_string(),
+            _ if relative
+                && !url.is_empty()
+                && !url.starts_with(['#', '?'])
+                && !url.split('/').next().unwrap_or_default().contains(':') =>
+            {
+                let mut parts: Vec<&str> = self.path.split('/').filter(|p| !p.is_empty()).collect();
+                if !self.path.ends_with('/') {
+                    parts.pop();
+                }
+                let ends_in_folder = url.ends_with('/');
+                for seg in url.split('/').filter(|p| !p.is_empty()) {
+                    match seg {
+                        "." => {}
+                        ".." => {
+                            if parts.pop().is_none() {
+                                return SiteLink::Other;
+                            }
+                        }
+                        s => parts.push(s),
+                    }
+                }
+                format!(
+                    "/{}{}",
+                    parts.join("/"),
+                    if ends_in_folder && !parts.is_empty() {
+                        "/"
+                    } else {
+                        ""
+                    }
+                )
+            }
+            _ => return SiteLink::Other,
+        };
+        let local = local.as_str();
+        if !local.starts_with('/') || local.starts_with("//") {
+            return SiteLink::Other;
+        }
+        let cut = local.find(['?', '#']).unwrap_or(local.len());
+        let (path, suffix) = local.split_at(cut);
+        let last = path.rsplit('/').next().unwrap_or_default();
+        let page = match last {
+            "index.html" => path.trim_end_matches("index.html").to_string(),
+            l if l.ends_with(".html") => path.to_string(),
+            l if l.contains('.') => return SiteLink::Other,
+            "" => path.to_string(),
+            _ => format!("{path}/"),
+        };
+        if self.s.page_paths.contains(page.as_str()) {
+            return SiteLink::Page(href(self.path, &page) + suffix);
+        }
+        SiteLink::Missing {
+            near: nearest_path(&page, self.s.page_paths.iter().copied()),
+            path: page,
+        }
     }
     fn image(
         &self,
