@@ -101,6 +101,8 @@ pub struct Plan {
     pub bundle_dirs: BTreeMap<(String, String), String>,
     /// The calendar file name (without `.ics`) per language.
     calendar_names: HashMap<String, String>,
+    /// The addresses the stories taken down for consent would have (no page has them).
+    pub withdrawn: std::collections::HashSet<String>,
 }
 
 impl Plan {
@@ -221,6 +223,11 @@ pub fn plan(site: &Site, diags: &mut Diagnostics) -> Plan {
             let slug = slug_of(e, l, site, |fm| fm.slug.as_ref().map(|s| s.value.as_str()));
             let path = format!("{pre}/{}/{slug}/", s.stories);
             add(&mut p, Kind::Story(e.key.clone()), path, !e.has(l));
+        }
+        for t in &site.taken_down {
+            for slug in &t.slugs {
+                p.withdrawn.insert(format!("{pre}/{}/{slug}/", s.stories));
+            }
         }
         add(&mut p, Kind::NewsList, format!("{pre}/{}/", s.news), false);
         for e in &site.news {

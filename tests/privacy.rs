@@ -227,3 +227,99 @@ fn withdrawn_consent_in_any_language_takes_the_story_down() {
     assert!(r.taken_down[0].reason.contains("withdrawn"));
     assert_absent_everywhere(&t.path().join("public"), &[SLUG, "Moussa"]);
 }
+
+#[test]
+fn a_link_to_a_story_taken_down_is_left_out_and_the_takedown_goes_ahead() {
+    let t = demo_copy();
+    let other = "content/stories/dopo-l-accoglienza-una-casa-e-un-lavoro/index.it.md";
+    let heading = read(t.path(), other)
+        .lines()
+        .find(|l| l.starts_with("## "))
+        .unwrap()
+        .to_string();
+    edit(
+        t.path(),
+        other,
+        &heading,
+        &format!("Si legga anche [un altro percorso in cucina](/storie/{SLUG}/).\n\n{heading}"),
+    );
+    let r = build(t.path());
+    assert!(r.ok(), "{}", rendered(&r));
+    assert!(
+        read(
+            &t.path().join("public"),
+            "storie/dopo-l-accoglienza-una-casa-e-un-lavoro/index.html"
+        )
+        .contains(&format!(
+            r#"<a href="../{SLUG}/index.html">un altro percorso in cucina</a>"#
+        ))
+    );
+    // The consent expires: a link to the story must not hold the takedown up (a failed
+    // build would leave the story published). The link goes; its words stay; a warning
+    // names the line.
+    for f in [STORY, STORY_EN] {
+        edit(t.path(), f, "expires: 2028-04-20", "expires: 2026-11-24");
+    }
+    let r = build(t.path());
+    assert!(r.ok(), "{}", rendered(&r));
+    assert_eq!(r.taken_down.len(), 1);
+    let warnings: Vec<String> = r.diagnostics.warnings().map(|w| w.render(false)).collect();
+    assert_eq!(warnings.len(), 2, "{warnings:#?}");
+    let line = read(t.path(), other)
+        .lines()
+        .position(|l| l.starts_with("Si legga"))
+        .unwrap()
+        + 1;
+    assert!(
+        warnings.iter().any(
+            |w| w.contains("this link goes to a story taken down for consent")
+                && w.contains(&format!("{other}:{line}:16"))
+        ),
+        "{warnings:#?}"
+    );
+    let out = t.path().join("public");
+    assert!(
+        read(
+            &out,
+            "storie/dopo-l-accoglienza-una-casa-e-un-lavoro/index.html"
+        )
+        .contains("Si legga anche un altro percorso in cucina.")
+    );
+    assert_absent_everywhere(&out, &[SLUG, "Moussa"]);
+}
+
+#[test]
+fn a_takedown_warning_points_at_the_line_that_ended_the_consent() {
+    let t = demo_copy();
+    // Only the Italian text (not the first of the story's files) says so.
+    edit(t.path(), STORY, "withdrawn: false", "withdrawn: true");
+    let r = build(t.path());
+    assert!(r.ok() && r.taken_down.len() == 1);
+    let w: Vec<String> = r.diagnostics.warnings().map(|w| w.render(false)).collect();
+    let line = read(t.path(), STORY)
+        .lines()
+        .position(|l| l.trim() == "withdrawn: true")
+        .unwrap()
+        + 1;
+    assert!(
+        w[0].contains(&format!("--> {STORY}:{line}:14"))
+            && w[0].contains(&format!("{line} |   withdrawn: true")),
+        "{}",
+        w[0]
+    );
+    // An expired consent: the `expires` line of the first text whose consent ran out.
+    let t = demo_copy();
+    edit(
+        t.path(),
+        STORY_EN,
+        "expires: 2028-04-20",
+        "expires: 2026-11-24",
+    );
+    let r = build(t.path());
+    let w: Vec<String> = r.diagnostics.warnings().map(|w| w.render(false)).collect();
+    assert!(
+        w[0].contains(&format!("--> {STORY_EN}:")) && w[0].contains("|   expires: 2026-11-24"),
+        "{}",
+        w[0]
+    );
+}

@@ -143,6 +143,8 @@ pub struct TakenDown {
     pub key: String,
     pub file: PathBuf,
     pub reason: String,
+    /// The slugs its pages had (its key, and any `slug:` of its languages).
+    pub slugs: Vec<String>,
 }
 
 /// The whole site, typed and validated. Built once per build and then only read.

@@ -5,7 +5,7 @@
 //! takedown: the story is removed from the `Site` here, so that no later stage can publish it,
 //! and a warning names it. Nothing is dropped silently.
 
-use crate::diag::{Diagnostics, Pos, SourceText};
+use crate::diag::{Diagnostics, SourceText};
 
 use super::regions::slugify;
 use super::schema::{Faces, GivenBy, Identifiability, ImageFm, StoryFm, StoryKind};
@@ -32,39 +32,38 @@ pub fn check(site: &mut Site, diags: &mut Diagnostics) {
     let today = site.today;
     let mut kept = Vec::with_capacity(site.stories.len());
     for story in std::mem::take(&mut site.stories) {
+        // The first of its texts whose consent no longer holds, and the line that says so.
         let reason = story.docs.values().find_map(|d| {
             let c = &d.fm.consent.as_ref()?.value;
-            if c.withdrawn.as_ref().is_some_and(|w| w.value) {
-                return Some((d.src.path.clone(), "consent was withdrawn".to_string()));
+            if let Some(w) = c.withdrawn.as_ref().filter(|w| w.value) {
+                return Some((d, FM.pos_of(w), "consent was withdrawn".to_string()));
             }
             match &c.expires {
-                Some(e) if e.value < today => Some((
-                    d.src.path.clone(),
-                    format!("consent expired on {}", e.value),
-                )),
+                Some(e) if e.value < today => {
+                    Some((d, FM.pos_of(e), format!("consent expired on {}", e.value)))
+                }
                 _ => None,
             }
         });
         match reason {
-            Some((file, reason)) => {
-                let doc = story.docs.values().next().expect("non-empty");
-                let line = doc
-                    .fm
-                    .consent
-                    .as_ref()
-                    .map(|c| c.referenced.line() as usize + 1)
-                    .unwrap_or(1);
-                let d_src = SourceText {
-                    path: file.clone(),
-                    text: doc.src.text.clone(),
-                };
+            Some((doc, pos, reason)) => {
+                let file = doc.src.path.clone();
                 diags
-                    .warning(&d_src, Pos::new(line, 1, 7), format!("story `{}` taken down: {reason}", story.key))
+                    .warning(&doc.src, pos, format!("story `{}` taken down: {reason}", story.key))
                     .help("the story is left out of every page, list, feed, sitemap, search index and calendar; renew the consent (a new `expires` date) to publish it again, or delete the story");
+                let mut slugs: Vec<String> = story
+                    .docs
+                    .values()
+                    .filter_map(|d| Some(d.fm.slug.as_ref()?.value.clone()))
+                    .chain([story.key.clone()])
+                    .collect();
+                slugs.sort();
+                slugs.dedup();
                 site.taken_down.push(TakenDown {
                     key: story.key.clone(),
                     file,
                     reason,
+                    slugs,
                 });
             }
             None => kept.push(story),

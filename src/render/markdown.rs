@@ -33,6 +33,9 @@ pub enum SiteLink {
     Other,
     /// A page of the site, and the link to it from the page being built.
     Page(String),
+    /// The address of a story taken down for consent: the link is left out, its text kept,
+    /// and the build goes on (a takedown must never be held up by a link to the story).
+    Withdrawn(String),
     /// An address of the site (`/…`, or the site's own `base_url`) that no page has, and the
     /// closest one that a page has.
     Missing { path: String, near: Option<String> },
@@ -57,6 +60,8 @@ pub fn render(input: &MdInput, diags: &mut Diagnostics) -> String {
         )
     });
     let mut used_ids: HashSet<String> = HashSet::new();
+    // The end of a link left out (links do not nest: the next link end is its own).
+    let mut drop_link_end = false;
     let mut out: Vec<Event> = Vec::with_capacity(events.len());
     let mut i = 0;
     while i < events.len() {
@@ -178,6 +183,18 @@ pub fn render(input: &MdInput, diags: &mut Diagnostics) -> String {
                     match (input.site_link)(dest_url) {
                         SiteLink::Other => dest_url.clone(),
                         SiteLink::Page(href) => CowStr::from(href),
+                        SiteLink::Withdrawn(path) => {
+                            diags
+                                .warning(
+                                    input.src,
+                                    pos,
+                                    format!("this link goes to a story taken down for consent (`{path}`): the link is left out, its words stay"),
+                                )
+                                .help("remove the link, or rewrite the sentence if it is about that story");
+                            drop_link_end = true;
+                            i += 1;
+                            continue;
+                        }
                         SiteLink::Missing { path, near } => {
                             let help = match near {
                                 Some(p) => format!("did you mean `{p}`?"),
@@ -224,6 +241,7 @@ pub fn render(input: &MdInput, diags: &mut Diagnostics) -> String {
                     raw_html_error(input, range, h, diags);
                 }
             }
+            Event::End(TagEnd::Link) if drop_link_end => drop_link_end = false,
             other => out.push(other.clone()),
         }
         i += 1;

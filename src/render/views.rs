@@ -237,6 +237,9 @@ impl Cx<'_> {
         if self.s.page_paths.contains(page.as_str()) {
             return SiteLink::Page(href(self.path, &page) + suffix);
         }
+        if self.s.plan.withdrawn.contains(&page) {
+            return SiteLink::Withdrawn(page);
+        }
         SiteLink::Missing {
             near: nearest_path(&page, self.s.page_paths.iter().copied()),
             path: page,
