@@ -226,10 +226,11 @@ pub fn render(input: &MdInput, diags: &mut Diagnostics) -> String {
                     text.push_str(h);
                     j += 1;
                 }
-                if !harmless_html(&text) {
+                if harmless_html(&text) {
+                    out.push(Event::Html(CowStr::from(text)));
+                } else {
                     raw_html_error(input, range, &text, diags);
                 }
-                // Nothing of it is published (the build fails unless it was only comments).
                 i = j + 1;
                 continue;
             }
@@ -520,7 +521,7 @@ mod tests {
     #[test]
     fn markup_tags_and_comments_are_kept() {
         let (h, d) = md(
-            "CO<sub>2</sub> e 10<sup>3</sup>,<br> <ABBR>FSE</ABBR> <!-- nota -->\n\n<!--\nnota\n-->\n",
+            "CO<sub>2</sub> e 10<sup>3</sup>,<br> <ABBR>FSE</ABBR> <!-- nota -->\n\n<!--\nnota\n-->\n\n<br>\n",
             &[],
         );
         assert!(d.is_empty(), "{:?}", d.sorted());
@@ -528,6 +529,8 @@ mod tests {
             h.contains("CO<sub>2</sub> e 10<sup>3</sup>,<br> <ABBR>FSE</ABBR>"),
             "{h}"
         );
+        // A line of its own is an HTML block: kept as well.
+        assert!(h.contains("<!--\nnota\n-->\n<br>"), "{h}");
     }
 
     #[test]
