@@ -437,11 +437,7 @@ fn an_embedded_player_is_refused_where_it_is_written() {
         ),
         "{e}"
     );
-    let line = read(t.path(), STORY)
-        .lines()
-        .position(|l| l.starts_with("<iframe"))
-        .unwrap()
-        + 1;
+    let line = line_of(t.path(), STORY, |l| l.starts_with("<iframe"));
     assert!(e.contains(&format!("--> {STORY}:{line}:1")), "{e}");
     assert!(e.contains("help: write it in Markdown"), "{e}");
 }
@@ -460,11 +456,7 @@ fn a_link_to_a_page_the_site_does_not_have() {
         e.starts_with("error: no page of the site has the address `/progetti/puio/`"),
         "{e}"
     );
-    let line = read(t.path(), STORY)
-        .lines()
-        .position(|l| l.starts_with("Si veda"))
-        .unwrap()
-        + 1;
+    let line = line_of(t.path(), STORY, |l| l.starts_with("Si veda"));
     assert!(e.contains(&format!("--> {STORY}:{line}:9")), "{e}");
     assert!(e.contains("help: did you mean `/progetti/puoi/`?"), "{e}");
     // Mended with the address copied from the browser: published relative to the page,

@@ -265,11 +265,7 @@ fn a_link_to_a_story_taken_down_is_left_out_and_the_takedown_goes_ahead() {
     assert_eq!(r.taken_down.len(), 1);
     let warnings: Vec<String> = r.diagnostics.warnings().map(|w| w.render(false)).collect();
     assert_eq!(warnings.len(), 2, "{warnings:#?}");
-    let line = read(t.path(), other)
-        .lines()
-        .position(|l| l.starts_with("Si legga"))
-        .unwrap()
-        + 1;
+    let line = line_of(t.path(), other, |l| l.starts_with("Si legga"));
     assert!(
         warnings.iter().any(
             |w| w.contains("this link goes to a story taken down for consent")
@@ -296,11 +292,7 @@ fn a_takedown_warning_points_at_the_line_that_ended_the_consent() {
     let r = build(t.path());
     assert!(r.ok() && r.taken_down.len() == 1);
     let w: Vec<String> = r.diagnostics.warnings().map(|w| w.render(false)).collect();
-    let line = read(t.path(), STORY)
-        .lines()
-        .position(|l| l.trim() == "withdrawn: true")
-        .unwrap()
-        + 1;
+    let line = line_of(t.path(), STORY, |l| l.trim() == "withdrawn: true");
     assert!(
         w[0].contains(&format!("--> {STORY}:{line}:14"))
             && w[0].contains(&format!("{line} |   withdrawn: true")),

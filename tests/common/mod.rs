@@ -91,6 +91,15 @@ pub fn read(root: &Path, rel: &str) -> String {
     fs::read_to_string(root.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
 
+/// The 1-based number of the first line of `root/rel` that `is_it` picks.
+pub fn line_of(root: &Path, rel: &str, is_it: impl Fn(&str) -> bool) -> usize {
+    read(root, rel)
+        .lines()
+        .position(is_it)
+        .unwrap_or_else(|| panic!("{rel} has no such line"))
+        + 1
+}
+
 /// Every file of a tree with its bytes, for byte-for-byte comparisons.
 pub fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     let mut out = Vec::new();
