@@ -483,4 +483,28 @@ fn a_link_to_a_page_the_site_does_not_have() {
         ),
         "{html}"
     );
+    // A site published under a folder: the address copied from the browser without the
+    // host begins with that folder.
+    edit(
+        t.path(),
+        "site.yaml",
+        "base_url: \"https://vetrina.example.org\"",
+        "base_url: \"https://vetrina.example.org/sito/\"",
+    );
+    edit(
+        t.path(),
+        STORY,
+        "(https://vetrina.example.org/progetti/puoi/#risultati)",
+        "(/sito/progetti/puoi/#risultati)",
+    );
+    let r = build(t.path());
+    assert!(r.ok(), "{}", rendered(&r));
+    let html = read(
+        &t.path().join("public"),
+        "storie/dal-tirocinio-in-cucina-al-contratto/index.html",
+    );
+    assert!(
+        html.contains(r#"<a href="../../progetti/puoi/index.html#risultati">il progetto</a>"#),
+        "{html}"
+    );
 }

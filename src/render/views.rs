@@ -183,10 +183,24 @@ impl Cx<'_> {
     fn site_link(&self, url: &str, relative: bool) -> markdown::SiteLink {
         use markdown::SiteLink;
         let base = self.site().base_url.trim_end_matches('/');
+        // The folder the site is published under, if any (`https://example.org/sito`): an
+        // address copied from the browser without the host starts with it.
+        let folder = base
+            .split_once("://")
+            .and_then(|(_, rest)| rest.find('/').map(|i| &rest[i..]))
+            .unwrap_or("");
         let local = match url.strip_prefix(base) {
             Some("") if !base.is_empty() => "/".to_string(),
-            Some(rest) if !base.is_empty() && rest.starts_with(['/', '?', '#']) => rest.to_string(),
-            _ if url.starts_with('/') => url.to_string(),
+            Some(rest) if !base.is_empty() && rest.starts_with(['/', '?', '#']) => {
+                format!("/{}", rest.trim_start_matches('/'))
+            }
+            _ if url.starts_with('/') => match url.strip_prefix(folder) {
+                Some(rest) if !folder.is_empty() && rest.is_empty() => "/".to_string(),
+                Some(rest) if !folder.is_empty() && rest.starts_with(['/', '?', '#']) => {
+                    format!("/{}", rest.trim_start_matches('/'))
+                }
+                _ => url.to_string(),
+            },
             _ if relative
                 && !url.is_empty()
                 && !url.starts_with(['#', '?'])
