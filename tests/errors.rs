@@ -459,6 +459,14 @@ fn a_link_to_a_page_the_site_does_not_have() {
     let line = line_of(t.path(), STORY, |l| l.starts_with("Si veda"));
     assert!(e.contains(&format!("--> {STORY}:{line}:9")), "{e}");
     assert!(e.contains("help: did you mean `/progetti/puoi/`?"), "{e}");
+    let story_page = || {
+        let r = build(t.path());
+        assert!(r.ok(), "{}", rendered(&r));
+        read(
+            &t.path().join("public"),
+            "storie/dal-tirocinio-in-cucina-al-contratto/index.html",
+        )
+    };
     // Mended with the address copied from the browser: published relative to the page,
     // so that it also works from disk; a relative link to another story is checked too.
     edit(
@@ -467,12 +475,7 @@ fn a_link_to_a_page_the_site_does_not_have() {
         "(/progetti/puio/)",
         "(https://vetrina.example.org/progetti/puoi/#risultati) e [un'altra](../dopo-l-accoglienza-una-casa-e-un-lavoro/)",
     );
-    let r = build(t.path());
-    assert!(r.ok(), "{}", rendered(&r));
-    let html = read(
-        &t.path().join("public"),
-        "storie/dal-tirocinio-in-cucina-al-contratto/index.html",
-    );
+    let html = story_page();
     assert!(
         html.contains(r#"<a href="../../progetti/puoi/index.html#risultati">il progetto</a>"#),
         "{html}"
@@ -497,12 +500,7 @@ fn a_link_to_a_page_the_site_does_not_have() {
         "(https://vetrina.example.org/progetti/puoi/#risultati)",
         "(/sito/progetti/puoi/#risultati)",
     );
-    let r = build(t.path());
-    assert!(r.ok(), "{}", rendered(&r));
-    let html = read(
-        &t.path().join("public"),
-        "storie/dal-tirocinio-in-cucina-al-contratto/index.html",
-    );
+    let html = story_page();
     assert!(
         html.contains(r#"<a href="../../progetti/puoi/index.html#risultati">il progetto</a>"#),
         "{html}"
