@@ -100,8 +100,6 @@ pub struct Report {
     pub search_pages: Vec<(String, usize)>,
     pub search_urls: Vec<String>,
     pub search_elapsed: Duration,
-    /// Languages whose search index was the same as last build's and came from the cache.
-    pub search_reused: Vec<String>,
     /// Pages not rendered: their context was the same as in the last build, and the output
     /// folder still held what that build published.
     pub pages_kept: usize,
@@ -171,12 +169,11 @@ struct Memo {
 /// The search index of a build whose pages are already written.
 pub struct SearchJob {
     output: PathBuf,
-    cache: PathBuf,
     out: render::Output,
 }
 
 impl SearchJob {
-    /// Indexes the pages and writes `pagefind/`, leaving every other file alone. Returns the
+    /// Indexes the pages and writes `search-index/`, leaving every other file alone. Returns the
     /// number of files written.
     pub fn run(self) -> Result<usize, String> {
         self.index(&|| false)?.write()
@@ -185,7 +182,7 @@ impl SearchJob {
     /// Indexes the pages (the slow part, which touches nothing on disk). `cancelled` is
     /// asked between pages; when it answers true the work stops with an error.
     pub fn index(self, cancelled: &(dyn Fn() -> bool + Sync)) -> Result<SearchFiles, String> {
-        let (files, _) = self.out.search_index(Some(&self.cache), cancelled, true)?;
+        let (files, _) = self.out.search_index(cancelled, true)?;
         Ok(SearchFiles {
             output: self.output,
             files,
@@ -200,7 +197,7 @@ pub struct SearchFiles {
 }
 
 impl SearchFiles {
-    /// Writes `pagefind/`, leaving every other file alone; returns the files written.
+    /// Writes `search-index/`, leaving every other file alone; returns the files written.
     pub fn write(self) -> Result<usize, String> {
         let part = render::Output {
             files: self
@@ -234,7 +231,6 @@ impl Builder {
         let (report, out) = run(&self.opts, Mode::Pages, Some(&mut self.memo));
         let job = out.map(|out| SearchJob {
             output: self.opts.output_dir(),
-            cache: self.opts.cache_path(),
             out,
         });
         (report, job)
@@ -433,7 +429,7 @@ fn run(
         .then(|| render::ledger::Ledger::open(&cache, &output));
     // `vetrina build` stages each page beside the output as soon as it is rendered and lets
     // go of its bytes; the search index reads them back from there (the memory of a large
-    // site goes to Pagefind, not to holding every page). Nothing is in place before
+    // site goes to the search index, not to holding every page). Nothing is in place before
     // everything is ready, and a build that fails removes what it staged.
     let mut writer = None;
     if mode == Mode::Build && write_output && !diags.has_errors() {
@@ -484,7 +480,7 @@ fn run(
             Err(e) => cannot_write(diags, &output, e),
             Ok(mut w) => {
                 out.release_bytes();
-                let search = out.search_index_from_files(&|rel| w.path_of(rel), Some(&cache));
+                let search = out.search_index_from_files(&|rel| w.path_of(rel));
                 if !out.indexable.is_empty() {
                     phases.done("search");
                 }
@@ -493,7 +489,6 @@ fn run(
                         report.search_pages = stats.pages.clone();
                         report.search_urls = stats.urls.clone();
                         report.search_elapsed = stats.elapsed;
-                        report.search_reused = stats.reused.clone();
                         let files: Vec<(String, render::Bytes)> =
                             files.into_iter().map(|(p, b)| (p, Arc::new(b))).collect();
                         let written = w.stage_files(&files).and_then(|()| {

@@ -200,16 +200,8 @@ fn main() -> ExitCode {
                         .iter()
                         .map(|(l, n)| format!("{l} {n}"))
                         .collect();
-                    let reused = if report.search_reused.is_empty() {
-                        String::new()
-                    } else {
-                        format!(
-                            " ({} unchanged, taken from the cache)",
-                            report.search_reused.join(", ")
-                        )
-                    };
                     eprintln!(
-                        "Search index: {} pages ({}) in {} ms{reused}.",
+                        "Search index: {} pages ({}) in {} ms.",
                         report.search_urls.len(),
                         per_lang.join(", "),
                         report.search_elapsed.as_millis()

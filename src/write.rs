@@ -40,7 +40,7 @@ enum Want<'a> {
 }
 
 /// Which part of the output folder a write owns: files outside it are neither compared nor
-/// deleted. `vetrina serve` writes the pages first and the search index (`pagefind/`) after.
+/// deleted. `vetrina serve` writes the pages first and the search index (`search-index/`) after.
 #[derive(Debug, Clone, Copy)]
 pub enum Scope<'a> {
     All,

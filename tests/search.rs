@@ -1,5 +1,6 @@
-//! Search: a Pagefind index per language written by the build, a search page per language
-//! with the site's interface strings, and only the pages that should be found in it.
+//! Search: an index per language written by the build, a search page per language with the
+//! site's interface strings, and only the pages that should be found in it. How the browser
+//! reads the index is checked by tests/conformance (search_runtime.mjs and axe.mjs).
 
 mod common;
 use common::*;
@@ -21,29 +22,35 @@ fn every_language_has_a_search_page_and_an_index() {
     assert!(r.ok(), "{}", rendered(&r));
     let out = t.path().join("public");
 
-    // One index per language, with the page counts the build reports.
-    let entry: serde_json::Value =
-        serde_json::from_str(&read(&out, "pagefind/pagefind-entry.json")).unwrap();
-    let langs = entry["languages"].as_object().unwrap();
-    let mut codes: Vec<&str> = langs.keys().map(String::as_str).collect();
+    // One index per language, with the page counts the build reports, every file it names
+    // published, and nothing else in its folder.
+    let mut codes: Vec<&str> = r.search_pages.iter().map(|(l, _)| l.as_str()).collect();
     codes.sort();
     assert_eq!(codes, ["ar", "en", "fr", "it"]);
     for (lang, n) in &r.search_pages {
-        assert_eq!(
-            langs[lang]["page_count"].as_u64(),
-            Some(*n as u64),
-            "{lang}"
-        );
-        let hash = langs[lang]["hash"].as_str().unwrap();
-        assert!(
-            out.join(format!("pagefind/pagefind.{hash}.pf_meta"))
-                .exists()
-        );
-        assert!(out.join(format!("pagefind/wasm.{lang}.pagefind")).exists());
+        let dir = out.join("search-index").join(lang);
+        let meta: serde_json::Value = serde_json::from_str(&read(&dir, "index.json")).unwrap();
+        assert_eq!(meta["pages"].as_u64(), Some(*n as u64), "{lang}");
+        assert_eq!(meta["lang"], lang.as_str());
+        let mut named = vec!["index.json".to_string()];
+        for key in ["words", "stems"] {
+            for run in meta[key].as_array().unwrap() {
+                named.push(run[1].as_str().unwrap().to_string());
+            }
+        }
+        let docs = meta["docs"].as_array().unwrap();
+        let per_doc = meta["per_doc"].as_u64().unwrap() as usize;
+        assert_eq!(docs.len(), n.div_ceil(per_doc), "{lang}");
+        named.extend(docs.iter().map(|d| d.as_str().unwrap().to_string()));
+        named.sort();
+        let mut there: Vec<String> = fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        there.sort();
+        assert_eq!(named, there, "{lang}");
     }
-    assert!(out.join("pagefind/pagefind.js").exists());
-    // Pagefind's ready-made interfaces are not published: the theme has its own page.
-    assert!(!out.join("pagefind/pagefind-ui.js").exists());
+    assert!(out.join("search-index/search.js").exists());
 
     // Only the main content of a page is indexed, never the header or footer.
     let index = search_index_text(&out);
@@ -121,9 +128,9 @@ fn fallback_pages_lists_and_404s_are_not_indexed() {
         .find(|e| e.path().join("index.html").exists())
         .unwrap();
     let html = fs::read_to_string(fr_story.path().join("index.html")).unwrap();
-    assert!(!html.contains("data-pagefind-body"));
+    assert!(!html.contains("data-search-body"));
     let it_story = read(&t.path().join("public"), "progetti/puoi/index.html");
-    assert!(it_story.contains("data-pagefind-body"));
+    assert!(it_story.contains("data-search-body"));
 }
 
 #[test]
@@ -152,7 +159,7 @@ fn search_can_be_turned_off() {
     let r = build(t.path());
     assert!(r.ok(), "{}", rendered(&r));
     let out = t.path().join("public");
-    assert!(!out.join("pagefind").exists());
+    assert!(!out.join("search-index").exists());
     assert!(!out.join("cerca").exists());
     assert!(r.search_urls.is_empty());
     assert!(!read(&out, "index.html").contains("cerca/"));
@@ -177,57 +184,51 @@ fn no_search_leaves_the_index_out_of_one_build() {
     };
     let out = t.path().join("public");
     run(&["--no-search"]);
-    assert!(!out.join("pagefind").exists());
+    assert!(!out.join("search-index").exists());
     assert!(!out.join("cerca").exists());
     assert!(out.join("storie/index.html").exists());
     // The next build without the option is not taken for "nothing changed".
     run(&[]);
-    assert!(out.join("pagefind/pagefind-entry.json").exists());
-    assert!(read(&out, "cerca/index.html").contains("pagefind"));
+    assert!(out.join("search-index/it/index.json").exists());
+    let page = read(&out, "cerca/index.html");
+    assert!(page.contains("../search-index/search.js"), "{page}");
+    assert!(page.contains("../search-index/it/index.json"), "{page}");
 }
 
 #[test]
-fn an_unchanged_language_keeps_its_index_from_the_cache() {
+fn a_one_story_edit_changes_only_its_language_and_the_index_is_deterministic() {
     let t = demo_copy();
-    let cache = tempfile::tempdir().unwrap();
-    let mut o = opts(t.path());
-    o.cache_dir = Some(cache.path().to_path_buf());
-    let r = vetrina::build(&o);
+    let r = build(t.path());
     assert!(r.ok(), "{}", rendered(&r));
-    assert!(r.search_reused.is_empty(), "{:?}", r.search_reused);
+    let out = t.path().join("public");
+    let index = |dir: &std::path::Path, lang: &str| tree(&dir.join("search-index").join(lang));
+    let before: Vec<_> = ["it", "en", "fr", "ar"].map(|l| index(&out, l)).into();
+    assert!(!search_index_text(&out).contains("girasole"));
 
-    // One Italian text changes: only the Italian index is built again.
+    // One Italian text changes: the other languages' files are the same bytes.
     let story = t
         .path()
         .join("content/stories/dal-tirocinio-in-cucina-al-contratto/index.it.md");
     let mut text = fs::read_to_string(&story).unwrap();
     text.push_str("\nUna frase aggiunta dal test, con la parola girasole.\n");
     fs::write(&story, text).unwrap();
-    let r = vetrina::build(&o);
+    let r = build(t.path());
     assert!(r.ok(), "{}", rendered(&r));
-    assert_eq!(r.search_reused, ["en", "fr", "ar"]);
-    let out = t.path().join("public");
     assert!(search_index_text(&out).contains("girasole"));
+    assert_ne!(index(&out, "it"), before[0]);
+    for (i, lang) in ["en", "fr", "ar"].iter().enumerate() {
+        assert_eq!(index(&out, lang), before[i + 1], "{lang}");
+    }
 
     // The same index as a build that has never seen the site.
-    let fresh_cache = tempfile::tempdir().unwrap();
     let fresh_out = tempfile::tempdir().unwrap();
-    let mut fresh = o.clone();
-    fresh.cache_dir = Some(fresh_cache.path().to_path_buf());
+    let mut fresh = opts(t.path());
+    fresh.cache_dir = Some(fresh_out.path().join("cache"));
     fresh.output = Some(fresh_out.path().join("site"));
     let r = vetrina::build(&fresh);
     assert!(r.ok(), "{}", rendered(&r));
-    assert!(r.search_reused.is_empty());
-    let index = |dir: &std::path::Path| tree(&dir.join("pagefind"));
-    assert_eq!(index(&out), index(&fresh_out.path().join("site")));
-
-    // A kept index that was cut short is not used: French is indexed again, the same.
-    let kept = cache.path().join("search/fr.bin");
-    let bytes = fs::read(&kept).unwrap();
-    fs::write(&kept, &bytes[..bytes.len() - 100]).unwrap();
-    fs::remove_dir_all(&out).unwrap();
-    let r = vetrina::build(&o);
-    assert!(r.ok(), "{}", rendered(&r));
-    assert_eq!(r.search_reused, ["it", "en", "ar"]);
-    assert_eq!(index(&out), index(&fresh_out.path().join("site")));
+    assert_eq!(
+        tree(&out.join("search-index")),
+        tree(&fresh_out.path().join("site/search-index"))
+    );
 }

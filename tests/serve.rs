@@ -165,7 +165,7 @@ fn serves_pages_with_the_reload_script_correct_types_and_404s() {
     let r = get(h.addr, "/progetti/puoi");
     assert_eq!(r.status, 301);
     assert!(r.head.contains("location: /progetti/puoi/"));
-    let r = get(h.addr, "/pagefind/fragment/");
+    let r = get(h.addr, "/search-index/it/");
     assert_eq!(r.status, 404);
 
     // The site's 404 page, in the language of the path.

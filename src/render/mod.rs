@@ -219,7 +219,6 @@ impl Output {
     /// Builds the search index of the indexable pages of this output.
     pub fn search_index(
         &self,
-        cache: Option<&std::path::Path>,
         cancelled: &(dyn Fn() -> bool + Sync),
         background: bool,
     ) -> Result<(Vec<GeneratedFile>, SearchStats), String> {
@@ -235,7 +234,6 @@ impl Output {
             self.indexable
                 .iter()
                 .filter_map(|(r, f)| Some((r, search::Page::Bytes(by_file.get(f.as_str())?)))),
-            cache,
             cancelled,
             background,
         )
@@ -246,7 +244,6 @@ impl Output {
     pub fn search_index_from_files(
         &self,
         path_of: &dyn Fn(&str) -> std::path::PathBuf,
-        cache: Option<&std::path::Path>,
     ) -> Result<(Vec<GeneratedFile>, SearchStats), String> {
         if self.indexable.is_empty() {
             return Ok(Default::default());
@@ -255,7 +252,6 @@ impl Output {
             self.indexable
                 .iter()
                 .map(|(r, f)| (r, search::Page::File(path_of(f)))),
-            cache,
             &|| false,
             false,
         )

@@ -1,25 +1,46 @@
-//! The search index: Pagefind, used as a library. The rendered pages are indexed in memory
-//! during the build and Pagefind's files (one index per language, chosen by the browser from
-//! the page's `<html lang>`) are published under `/pagefind/`. `vetrina build` hands the
-//! pages over as files it has just staged; `vetrina serve` from memory.
+//! The search index: Vetrina's own, static, one per language, read in the browser by a small
+//! script published with it (`search-index/search.js`), with no server.
 //!
 //! Only pages that carry content of their own are indexed: project sheets, stories, news,
 //! pages, events and region hubs, in the languages they are written in. Pages that show
 //! another language's text (fallbacks) are left out, and so are lists, the home page and the
 //! 404 page. Stories taken down for consent never reach the renderer, so never the index.
+//!
+//! What a page gives the index is the text of its element marked `data-search-body` (the
+//! theme's `<main>`), less the elements marked `data-search-ignore`: its `<h1>` is the
+//! result's title, headings weigh more than body text.
+//!
+//! # The files, per language (`search-index/<lang>/`)
+//! - `index.json`: `{"v":1,"lang","pages","words":[[first word, file]…],
+//!   "stems":[[first stem, file]…],"docs":[file…],"per_doc":8}`. The only file whose name
+//!   does not change with its content.
+//! - `w.<hash>.json`: a run of the language's words in order, `[[word, stem]…]` (stem `""`
+//!   when it is the word itself). Words are lower case, without accents or vowel marks.
+//! - `s.<hash>.json`: a run of stems in order, `{"stem":[page, score, page, score…]}`,
+//!   the score BM25 (×100, rounded) with headings counted several times.
+//! - `d.<hash>.json`: `per_doc` pages in a row, `[[url, title, text]…]`, for the results'
+//!   titles and excerpts.
+//!
+//! A query word is looked up among the words (exactly and as the start of longer words) and
+//! among the stems: a word found brings every page of its stem, so `lavori` finds `lavoro`,
+//! and `العمل` finds `بالعمل`, with no stemmer in the browser. Runs are cut at about
+//! [`CHUNK_BYTES`], so a query fetches a few small files, never the whole index.
 
-use std::path::{Path, PathBuf};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use pagefind::api::PagefindIndex;
-use pagefind::options::PagefindServiceConfig;
+use pagefind_stem::{Algorithm, Stemmer};
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
 
 use crate::plan::{Kind, Route};
 
 /// A file of the index: (path in the output, bytes).
 pub type GeneratedFile = (String, Vec<u8>);
-/// The pages of one language: (route, rendered HTML).
-type LangPages<'a> = (String, Vec<(&'a Route, Page<'a>)>);
 
 /// A rendered page to index: in memory, or already on disk (a build puts its pages there
 /// and lets go of them before indexing, to need less memory).
@@ -29,11 +50,11 @@ pub enum Page<'a> {
 }
 
 impl Page<'_> {
-    fn read(&self) -> Result<std::borrow::Cow<'_, [u8]>, String> {
+    fn read(&self) -> Result<Cow<'_, [u8]>, String> {
         match self {
-            Page::Bytes(b) => Ok(std::borrow::Cow::Borrowed(b)),
+            Page::Bytes(b) => Ok(Cow::Borrowed(b)),
             Page::File(p) => std::fs::read(p)
-                .map(std::borrow::Cow::Owned)
+                .map(Cow::Owned)
                 .map_err(|e| format!("cannot read {} back: {e}", p.display())),
         }
     }
@@ -43,7 +64,22 @@ impl Page<'_> {
 pub const CANCELLED: &str = "cancelled";
 
 /// The folder of the search files in the output.
-pub const SEARCH_DIR: &str = "pagefind";
+pub const SEARCH_DIR: &str = "search-index";
+
+/// The script that reads the index in the browser, published as `search-index/search.js`.
+pub const RUNTIME: &str = include_str!("search.js");
+
+/// About how many bytes one file of words, stems or pages holds before a new one is begun.
+const CHUNK_BYTES: usize = 48 * 1024;
+/// Pages per file of titles and texts: a result list of ten fetches at most ten of them.
+const PER_DOC: usize = 8;
+/// Pages read and taken apart at once, before their words join the language's index.
+const BATCH: usize = 512;
+/// Words longer than this are not indexed (addresses, codes): nobody types them.
+const MAX_WORD: usize = 40;
+/// BM25's parameters, the usual ones.
+const K1: f64 = 1.2;
+const B: f64 = 0.75;
 
 /// What the index holds, for the build report and the tests.
 #[derive(Debug, Default, Clone)]
@@ -52,11 +88,8 @@ pub struct SearchStats {
     pub pages: Vec<(String, usize)>,
     /// The address of every indexed page.
     pub urls: Vec<String>,
-    /// Time spent indexing and writing the index out, in memory.
+    /// Time spent indexing, in memory.
     pub elapsed: Duration,
-    /// The languages whose index was taken from the cache folder: the same pages as when it
-    /// was built.
-    pub reused: Vec<String>,
 }
 
 /// Whether a route's page goes into the search index.
@@ -73,25 +106,19 @@ pub fn indexed(route: &Route) -> bool {
         )
 }
 
-/// Indexes `pages` (route, rendered HTML) and returns Pagefind's files, as (path in the
-/// output, bytes), sorted by path.
-///
-/// Pagefind indexes one page at a time, so each language gets an index of its own, built on
-/// a thread of its own; their file sets are disjoint except for the shared script and entry file, whose
-/// language lists are merged.
-///
-/// With a `cache` folder, each language's files are kept there with a fingerprint of what
-/// Pagefind was given (and of the program); a language whose pages are all the same as then
-/// is not indexed again. A one-story edit re-indexes one language, not four.
+/// Indexes `pages` (route, rendered HTML) and returns the index's files, as (path in the
+/// output, bytes), sorted by path. Languages are indexed side by side, and the pages of each
+/// are read and taken apart on every core; in the `background` (`vetrina serve`, while the
+/// next edit may be rendering) all of it runs on the calling thread at the lowest priority.
+/// `cancelled` is asked between batches of pages.
 pub fn index<'a>(
     pages: impl Iterator<Item = (&'a Route, Page<'a>)>,
-    cache: Option<&Path>,
     cancelled: &(dyn Fn() -> bool + Sync),
     background: bool,
 ) -> Result<(Vec<GeneratedFile>, SearchStats), String> {
     let started = Instant::now();
     let mut stats = SearchStats::default();
-    let mut by_lang: Vec<LangPages> = Vec::new();
+    let mut by_lang: Vec<(String, Vec<(&Route, Page)>)> = Vec::new();
     for (route, html) in pages {
         match by_lang.iter_mut().find(|(l, _)| *l == route.lang) {
             Some((_, list)) => list.push((route, html)),
@@ -100,264 +127,684 @@ pub fn index<'a>(
         stats.urls.push(route.path.clone());
     }
     stats.pages = by_lang.iter().map(|(l, p)| (l.clone(), p.len())).collect();
-    // Threads of their own, not rayon's pool: in `vetrina serve` the index is built while
-    // the next edit's pages render, which must not wait for a whole language's index. No more
-    // languages at once than there are cores: Pagefind holds a language's whole index in
-    // memory until it is written out, and more threads than cores would only add to that.
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(by_lang.len());
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    type Slot = std::sync::Mutex<Option<Result<(Vec<GeneratedFile>, bool), String>>>;
-    let slots: Vec<Slot> = by_lang.iter().map(|_| Default::default()).collect();
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some((lang, pages)) = by_lang.get(i) else {
-                        break;
-                    };
-                    // A fault in Pagefind fails the build with a message, never a panic.
-                    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        let Some(dir) = cache else {
-                            return index_one(pages, cancelled, background, indexed_part)
-                                .map(|f| (f, false));
-                        };
-                        let kept = Kept::new(dir, lang, pages, indexed_part)?;
-                        if let Some(files) = kept.read() {
-                            return Ok((files, true));
-                        }
-                        let files = index_one(pages, cancelled, background, indexed_part)?;
-                        // The cache only saves time: a build does not fail for it.
-                        let _ = kept.write(&files);
-                        Ok((files, false))
-                    }))
-                    .unwrap_or_else(|_| Err("the search indexer stopped unexpectedly".into()));
-                    *slots[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
-                }
-            });
-        }
-    });
-    let per_lang = slots.into_iter().map(|slot| {
-        slot.into_inner()
-            .unwrap_or_else(|e| e.into_inner())
-            .unwrap_or_else(|| Err("the search indexer stopped unexpectedly".into()))
-    });
-    let mut files: std::collections::BTreeMap<String, Vec<u8>> = Default::default();
-    let mut entry: Option<serde_json::Value> = None;
-    for ((lang, _), set) in by_lang.iter().zip(per_lang) {
-        let (set, reused) = set?;
-        if reused {
-            stats.reused.push(lang.clone());
-        }
-        for (name, bytes) in set {
-            if name == "pagefind-entry.json" {
-                let e: serde_json::Value = serde_json::from_slice(&bytes)
-                    .map_err(|e| format!("unreadable pagefind-entry.json: {e}"))?;
-                match &mut entry {
-                    None => entry = Some(e),
-                    Some(all) => {
-                        if let (Some(to), Some(from)) = (
-                            all.get_mut("languages").and_then(|v| v.as_object_mut()),
-                            e.get("languages").and_then(|v| v.as_object()),
-                        ) {
-                            to.extend(from.clone());
-                        }
-                    }
-                }
-            } else if published(&name) {
-                files.insert(format!("{SEARCH_DIR}/{name}"), bytes);
-            }
-        }
+    let one = |(lang, pages): &(String, Vec<(&Route, Page)>)| -> Result<_, String> {
+        // A fault here fails the build with a message, never a panic.
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            index_language(lang, pages, cancelled, !background)
+        }))
+        .unwrap_or_else(|_| Err("the search indexer stopped unexpectedly".into()))
+    };
+    let per_lang: Vec<Result<Vec<GeneratedFile>, String>> = if background {
+        lowest_priority();
+        by_lang.iter().map(one).collect()
+    } else {
+        by_lang.par_iter().map(one).collect()
+    };
+    let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    for set in per_lang {
+        files.extend(set?);
     }
-    if let Some(e) = entry {
-        // serde_json's maps keep their keys sorted: the merged file does not depend on the
-        // order in which the languages were indexed.
+    if !files.is_empty() {
         files.insert(
-            format!("{SEARCH_DIR}/pagefind-entry.json"),
-            e.to_string().into_bytes(),
+            format!("{SEARCH_DIR}/search.js"),
+            RUNTIME.as_bytes().to_vec(),
         );
     }
     stats.elapsed = started.elapsed();
     Ok((files.into_iter().collect(), stats))
 }
 
-/// One language's index: Pagefind's files, by name within the bundle folder.
-///
-/// Pagefind does its work on threads of the async runtime's blocking pool and, when it builds
-/// the index, on rayon's pool. In the background every one of those threads runs at the
-/// lowest priority, and rayon's is a pool of its own, not the one the pages render on.
-fn index_one(
+/// A language's words as they are gathered: each word once, the pages it is on.
+#[derive(Default)]
+struct Gathered {
+    /// Folded word → its number.
+    ids: FxHashMap<Box<str>, u32>,
+    /// By number: the word, the form it was first met in (lower case, accents kept: what the
+    /// stemmer is given), and (page, weighted count) for every page it is on, pages rising.
+    words: Vec<(Box<str>, Box<str>, Vec<(u32, u32)>)>,
+    /// Weighted length of every page.
+    lengths: Vec<u32>,
+    /// `[url, title, text]` of every page, as JSON.
+    docs: Vec<String>,
+}
+
+/// One language's index: its files, by path in the output.
+fn index_language(
+    lang: &str,
     pages: &[(&Route, Page)],
     cancelled: &(dyn Fn() -> bool + Sync),
-    background: bool,
-    prepare: fn(&[u8]) -> String,
+    parallel: bool,
 ) -> Result<Vec<GeneratedFile>, String> {
-    let mut runtime = tokio::runtime::Builder::new_current_thread();
-    if background {
-        lowest_priority();
-        runtime.on_thread_start(lowest_priority);
+    let mut g = Gathered::default();
+    for batch in pages.chunks(BATCH) {
+        if cancelled() {
+            return Err(CANCELLED.to_string());
+        }
+        let read = |(route, page): &(&Route, Page)| -> Result<Extracted, String> {
+            let html = page.read()?;
+            Ok(extract(&String::from_utf8_lossy(&html), &route.path))
+        };
+        let docs: Vec<Result<Extracted, String>> = if parallel {
+            batch.par_iter().map(read).collect()
+        } else {
+            batch.iter().map(read).collect()
+        };
+        for doc in docs {
+            g.add(doc?);
+        }
     }
-    let runtime = runtime
-        .build()
-        .map_err(|e| format!("cannot start the search indexer: {e}"))?;
-    let pool = if background {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(1)
-            .start_handler(|_| lowest_priority())
-            .build()
-            .map_err(|e| format!("cannot start the search indexer: {e}"))?;
-        Some(pool)
-    } else {
-        None
-    };
-    let work = || {
-        runtime.block_on(async {
-            let config = PagefindServiceConfig::builder().build();
-            let mut index = PagefindIndex::new(Some(config)).map_err(|e| e.to_string())?;
-            for (route, html) in pages {
-                if cancelled() {
-                    return Err(CANCELLED.to_string());
-                }
-                let html = prepare(&html.read()?);
-                index
-                    .add_html_file(None, Some(route.path.clone()), html)
-                    .await
-                    .map_err(|e| format!("cannot index {}: {e}", route.path))?;
-            }
-            index.get_files().await.map_err(|e| e.to_string())
-        })
-    };
-    let files = match &pool {
-        Some(p) => p.install(work),
-        None => work(),
-    }?;
-    Ok(files
-        .into_iter()
-        .map(|f| (f.filename.to_string_lossy().replace('\\', "/"), f.contents))
-        .collect())
+    Ok(g.files(lang))
 }
 
-/// A language's index as kept in the cache folder: `search/<lang>.bin`, holding the
-/// fingerprint of what it was built from, the hash of the rest, then each file as (name
-/// length, name, length, bytes), lengths as little-endian u64. A file that is cut short or
-/// altered does not match its hash and is not used. One file per language, rewritten only when that
-/// language's pages change.
-struct Kept {
-    file: PathBuf,
-    key: blake3::Hash,
-}
-
-const KEPT_MAGIC: &[u8] = b"vetrina search index 1\n";
-
-impl Kept {
-    fn new(
-        dir: &Path,
-        lang: &str,
-        pages: &[(&Route, Page)],
-        prepare: fn(&[u8]) -> String,
-    ) -> Result<Kept, String> {
-        let safe: String = lang
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '-' {
-                    c
-                } else {
-                    '_'
+impl Gathered {
+    fn add(&mut self, doc: Extracted) {
+        let page = self.docs.len() as u32;
+        let mut length = 0u32;
+        for (folded, original, count) in doc.terms {
+            length += count;
+            let id = match self.ids.get(folded.as_str()) {
+                Some(&id) => id,
+                None => {
+                    let id = self.words.len() as u32;
+                    let folded: Box<str> = folded.into();
+                    self.ids.insert(folded.clone(), id);
+                    self.words.push((folded, original.into(), Vec::new()));
+                    id
                 }
-            })
-            .collect();
-        let mut h = blake3::Hasher::new();
-        h.update(KEPT_MAGIC);
-        // A new build of Vetrina (another Pagefind, other pages) never reads an old index.
-        h.update(crate::stamp::program().unwrap_or_default().as_bytes());
-        h.update(lang.as_bytes()).update(&[0]);
-        for (route, html) in pages {
-            let text = prepare(&html.read()?);
-            h.update(&(route.path.len() as u64).to_le_bytes())
-                .update(route.path.as_bytes())
-                .update(&(text.len() as u64).to_le_bytes())
-                .update(text.as_bytes());
+            };
+            self.words[id as usize].2.push((page, count));
         }
-        Ok(Kept {
-            file: dir.join("search").join(format!("{safe}.bin")),
-            key: h.finalize(),
-        })
+        self.lengths.push(length);
+        self.docs
+            .push(serde_json::to_string(&(&doc.url, &doc.title, &doc.text)).unwrap_or_default());
     }
 
-    /// The kept files, if they were built from the same pages.
-    fn read(&self) -> Option<Vec<GeneratedFile>> {
-        let (key, body) = crate::write::read_sealed(&self.file, KEPT_MAGIC)?;
-        if key != self.key {
-            return None;
+    /// The index's files.
+    fn files(self, lang: &str) -> Vec<GeneratedFile> {
+        let stemmer = stemmer(lang);
+        let n = self.docs.len();
+        let avg = (self.lengths.iter().map(|&l| l as f64).sum::<f64>() / n.max(1) as f64).max(1.0);
+        // Stem → pages with their weighted counts; word → stem.
+        let mut stems: FxHashMap<String, Vec<(u32, u32)>> = FxHashMap::default();
+        let mut words: Vec<(Box<str>, String)> = Vec::with_capacity(self.words.len());
+        for (folded, original, pages) in self.words {
+            let stem = match &stemmer {
+                Some(s) => fold(&s.stem(&original)).into_owned(),
+                None => folded.to_string(),
+            };
+            let stem = if stem.chars().count() < 2 {
+                folded.to_string()
+            } else {
+                stem
+            };
+            stems.entry(stem.clone()).or_default().extend(pages);
+            words.push((folded, stem));
         }
-        let mut rest = &body[..];
-        fn take(b: &[u8]) -> Option<(&[u8], &[u8])> {
-            let (n, b) = b.split_at_checked(8)?;
-            let n = usize::try_from(u64::from_le_bytes(n.try_into().ok()?)).ok()?;
-            b.split_at_checked(n)
-        }
+        let mut stems: Vec<(String, Vec<(u32, u32)>)> = stems.into_iter().collect();
+        stems.sort_unstable_by(|a, b| utf16_order(&a.0, &b.0));
+        words.sort_unstable_by(|a, b| utf16_order(&a.0, &b.0));
+
+        let dir = format!("{SEARCH_DIR}/{lang}");
         let mut files = Vec::new();
-        while !rest.is_empty() {
-            let (name, r) = take(rest)?;
-            let (data, r) = take(r)?;
-            files.push((String::from_utf8(name.to_vec()).ok()?, data.to_vec()));
-            rest = r;
-        }
-        Some(files)
-    }
+        let mut put = |prefix: &str, body: String| -> String {
+            let hash = blake3::hash(body.as_bytes()).to_hex();
+            let name = format!("{prefix}.{}.json", &hash[..12]);
+            files.push((format!("{dir}/{name}"), body.into_bytes()));
+            name
+        };
 
-    /// Keeps `files` for the next build (written beside, then renamed into place).
-    fn write(&self, files: &[GeneratedFile]) -> std::io::Result<()> {
-        let size: usize = files.iter().map(|(n, d)| 16 + n.len() + d.len()).sum();
-        let mut buf = Vec::with_capacity(size);
-        for (name, data) in files {
-            buf.extend_from_slice(&(name.len() as u64).to_le_bytes());
-            buf.extend_from_slice(name.as_bytes());
-            buf.extend_from_slice(&(data.len() as u64).to_le_bytes());
-            buf.extend_from_slice(data);
-        }
-        crate::write::write_sealed(&self.file, KEPT_MAGIC, &self.key, &buf)
+        let word_runs = runs(words.iter().map(|(w, s)| {
+            let stem = if **w == **s { "" } else { s.as_str() };
+            let entry = serde_json::to_string(&(&**w, stem)).unwrap_or_default();
+            (w.to_string(), entry)
+        }));
+        let word_index: Vec<(String, String)> = word_runs
+            .into_iter()
+            .map(|(first, body)| (first, put("w", format!("[{body}]"))))
+            .collect();
+
+        let stem_runs = runs(stems.into_iter().map(|(stem, mut pages)| {
+            // Words of one stem each bring their own pages: one entry per page.
+            pages.sort_unstable_by_key(|p| p.0);
+            pages.dedup_by(|b, a| {
+                if a.0 == b.0 {
+                    a.1 += b.1;
+                    true
+                } else {
+                    false
+                }
+            });
+            let df = pages.len() as f64;
+            let idf = (1.0 + (n as f64 - df + 0.5) / (df + 0.5)).ln();
+            let mut entry = serde_json::to_string(&stem).unwrap_or_default();
+            entry.push_str(":[");
+            for (i, (page, count)) in pages.iter().enumerate() {
+                let tf = *count as f64;
+                let dl = self.lengths[*page as usize] as f64;
+                let score = idf * tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * dl / avg));
+                if i > 0 {
+                    entry.push(',');
+                }
+                entry.push_str(&format!(
+                    "{page},{}",
+                    (score * 100.0).round().max(1.0) as u32
+                ));
+            }
+            entry.push(']');
+            (stem, entry)
+        }));
+        let stem_index: Vec<(String, String)> = stem_runs
+            .into_iter()
+            .map(|(first, body)| (first, put("s", format!("{{{body}}}"))))
+            .collect();
+
+        let doc_files: Vec<String> = self
+            .docs
+            .chunks(PER_DOC)
+            .map(|c| put("d", format!("[{}]", c.join(","))))
+            .collect();
+
+        let meta = serde_json::json!({
+            "v": 1,
+            "lang": lang,
+            "pages": n,
+            "words": word_index,
+            "stems": stem_index,
+            "docs": doc_files,
+            "per_doc": PER_DOC,
+        });
+        files.push((format!("{dir}/index.json"), meta.to_string().into_bytes()));
+        files
     }
 }
 
-/// What Pagefind needs of a page: its `<html …>` tag (the language) and the element marked
-/// `data-pagefind-body`, which holds everything that is indexed, the `<h1>` that titles the
-/// result included. The header, menus, EU band and footer are left out before Pagefind
-/// parses the page (they are most of its bytes); the index is the same. A page without a
-/// `<main data-pagefind-body>` is given whole.
-fn indexed_part(html: &[u8]) -> String {
-    let text = String::from_utf8_lossy(html);
-    let part = (|| {
-        let open = text.find("<html")?;
-        let open_end = open + text[open..].find('>')? + 1;
-        let main = text.find("<main")?;
-        let main_tag_end = main + text[main..].find('>')? + 1;
-        if !text[main..main_tag_end].contains("data-pagefind-body") {
+/// Entries (key, JSON) cut into runs of about `CHUNK_BYTES`: (first key, entries joined by
+/// commas).
+fn runs(entries: impl Iterator<Item = (String, String)>) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for (key, entry) in entries {
+        match out.last_mut() {
+            Some((_, body)) if body.len() < CHUNK_BYTES => {
+                body.push(',');
+                body.push_str(&entry);
+            }
+            _ => out.push((key, entry)),
+        }
+    }
+    out
+}
+
+/// The order of strings in JavaScript (UTF-16 code units), in which the browser looks the
+/// runs up.
+fn utf16_order(a: &str, b: &str) -> std::cmp::Ordering {
+    a.encode_utf16().cmp(b.encode_utf16())
+}
+
+/// The Snowball stemmer of a language, where there is one.
+fn stemmer(lang: &str) -> Option<Stemmer> {
+    let algorithm = match lang.split(['-', '_']).next().unwrap_or(lang) {
+        "ar" => Algorithm::Arabic,
+        "ca" => Algorithm::Catalan,
+        "da" => Algorithm::Danish,
+        "de" => Algorithm::German,
+        "el" => Algorithm::Greek,
+        "en" => Algorithm::English,
+        "es" => Algorithm::Spanish,
+        "fi" => Algorithm::Finnish,
+        "fr" => Algorithm::French,
+        "hu" => Algorithm::Hungarian,
+        "it" => Algorithm::Italian,
+        "nl" => Algorithm::Dutch,
+        "no" | "nb" | "nn" => Algorithm::Norwegian,
+        "pl" => Algorithm::Polish,
+        "pt" => Algorithm::Portuguese,
+        "ro" => Algorithm::Romanian,
+        "ru" => Algorithm::Russian,
+        "sr" => Algorithm::Serbian,
+        "sv" => Algorithm::Swedish,
+        "ta" => Algorithm::Tamil,
+        "tr" => Algorithm::Turkish,
+        "hy" => Algorithm::Armenian,
+        "eu" => Algorithm::Basque,
+        "et" => Algorithm::Estonian,
+        "hi" => Algorithm::Hindi,
+        "id" => Algorithm::Indonesian,
+        "ga" => Algorithm::Irish,
+        "lt" => Algorithm::Lithuanian,
+        "ne" => Algorithm::Nepali,
+        "yi" => Algorithm::Yiddish,
+        "eo" => Algorithm::Esperanto,
+        _ => return None,
+    };
+    Some(Stemmer::create(algorithm))
+}
+
+/// Whether a character belongs to a word: letters, digits and the marks on them (accents,
+/// Arabic vowel signs). The browser's script uses the same rule (`[\p{L}\p{N}\p{M}]`).
+fn word_char(c: char) -> bool {
+    c.is_alphanumeric() || is_combining_mark(c)
+}
+
+/// A word as the index keeps it: lower case, without accents, vowel marks or the Arabic
+/// tatweel, so that `citta` finds `città`. The browser folds a query the same way
+/// (`toLowerCase`, NFD, marks and U+0640 removed).
+fn fold(word: &str) -> Cow<'_, str> {
+    if word
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    {
+        return Cow::Borrowed(word);
+    }
+    Cow::Owned(
+        word.chars()
+            .flat_map(char::to_lowercase)
+            .nfd()
+            .filter(|&c| !is_combining_mark(c) && c != '\u{640}')
+            .collect(),
+    )
+}
+
+/// The words of a text: (folded, lower case as written), each at least two characters.
+fn words(text: &str, mut each: impl FnMut(&str, &str)) {
+    for word in text.split(|c: char| !word_char(c)) {
+        if word.is_empty() || word.len() > MAX_WORD * 4 {
+            continue;
+        }
+        let lower: Cow<str> = if word
+            .bytes()
+            .any(|b| !(b.is_ascii_lowercase() || b.is_ascii_digit()))
+        {
+            Cow::Owned(word.to_lowercase())
+        } else {
+            Cow::Borrowed(word)
+        };
+        let folded = fold(&lower);
+        let n = folded.chars().count();
+        if (2..=MAX_WORD).contains(&n) {
+            each(&folded, &lower);
+        }
+    }
+}
+
+/// What a page gives the index.
+#[derive(Debug, Default, PartialEq)]
+struct Extracted {
+    url: String,
+    title: String,
+    /// The indexed text, spaces collapsed: what excerpts are cut from.
+    text: String,
+    /// (folded word, as first written in lower case, weighted count).
+    terms: Vec<(String, String, u32)>,
+}
+
+/// Elements that are part of a line of text: no space is put where they begin or end.
+const INLINE: &[&str] = &[
+    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "i", "kbd", "mark", "q",
+    "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var",
+];
+/// Elements with no end tag.
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr",
+];
+/// Elements whose content is never text of the page.
+const SKIPPED: &[&str] = &[
+    "script", "style", "svg", "template", "noscript", "textarea", "math", "iframe", "object",
+    "select", "button",
+];
+/// Start tags that end an open `<p>` (HTML's rule, for pages whose `</p>` was left out by the
+/// minifier).
+const ENDS_P: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "details",
+    "div",
+    "dl",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hgroup",
+    "hr",
+    "main",
+    "menu",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "table",
+    "ul",
+];
+
+/// Takes the indexed part of a rendered page apart: the element marked `data-search-body`
+/// (the whole `<body>` when there is none), less what is marked `data-search-ignore`.
+/// Tags the minifier left out (`</p>`, `</li>`, `</dd>` …) are closed as a browser would.
+fn extract(html: &str, url: &str) -> Extracted {
+    let (start, end) = body_range(html);
+    let src = &html[start..end];
+    let mut x = Extracted {
+        url: url.to_string(),
+        ..Default::default()
+    };
+    // Open elements: (name, ignored, heading weight).
+    let mut open: Vec<(String, bool, u32)> = Vec::new();
+    let mut ignoring = 0usize;
+    let mut in_title = false;
+    let mut title_done = false;
+    let mut counts: FxHashMap<String, (String, u32)> = FxHashMap::default();
+    let mut order: Vec<String> = Vec::new();
+    let weight =
+        |open: &[(String, bool, u32)]| open.iter().rev().find(|e| e.2 > 0).map_or(1, |e| e.2);
+    let mut add_text = |x: &mut Extracted, raw: &str, w: u32, title: bool| {
+        let text = decode(raw);
+        if title {
+            x.title.push_str(&text);
+        }
+        x.text.push_str(&text);
+        words(&text, |folded, lower| match counts.get_mut(folded) {
+            Some(c) => c.1 += w,
+            None => {
+                order.push(folded.to_string());
+                counts.insert(folded.to_string(), (lower.to_string(), w));
+            }
+        });
+    };
+    let mut i = 0;
+    let bytes = src.as_bytes();
+    while i < src.len() {
+        let Some(lt) = src[i..].find('<').map(|p| p + i) else {
+            if ignoring == 0 {
+                add_text(&mut x, &src[i..], weight(&open), in_title);
+            }
+            break;
+        };
+        if lt > i && ignoring == 0 {
+            add_text(&mut x, &src[i..lt], weight(&open), in_title);
+        }
+        let rest = &src[lt..];
+        if rest.starts_with("<!--") {
+            i = rest.find("-->").map_or(src.len(), |p| lt + p + 3);
+            continue;
+        }
+        if rest.starts_with("<!") || rest.starts_with("<?") {
+            i = rest.find('>').map_or(src.len(), |p| lt + p + 1);
+            continue;
+        }
+        let closing = rest.starts_with("</");
+        let name_start = lt + if closing { 2 } else { 1 };
+        let name_len = bytes[name_start..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'-')
+            .count();
+        if name_len == 0 {
+            // A lone `<` in text.
+            if ignoring == 0 {
+                add_text(&mut x, "<", weight(&open), in_title);
+            }
+            i = lt + 1;
+            continue;
+        }
+        let name = src[name_start..name_start + name_len].to_ascii_lowercase();
+        let (tag_end, attrs) = tag_end(src, name_start + name_len);
+        i = tag_end;
+        if !INLINE.contains(&name.as_str()) {
+            x.text.push(' ');
+        }
+        if closing {
+            if let Some(at) = open.iter().rposition(|e| e.0 == name) {
+                for e in open.drain(at..) {
+                    if e.1 {
+                        ignoring -= 1;
+                    }
+                    if e.0 == "h1" && in_title {
+                        in_title = false;
+                        title_done = true;
+                    }
+                }
+            }
+            continue;
+        }
+        // Implied end tags.
+        let implied: &[&str] = match name.as_str() {
+            n if ENDS_P.contains(&n) => &["p"],
+            "li" => &["li"],
+            "dt" | "dd" => &["dt", "dd"],
+            "tr" => &["tr", "td", "th"],
+            "td" | "th" => &["td", "th"],
+            "thead" | "tbody" | "tfoot" => &["thead", "tbody", "tfoot", "tr", "td", "th"],
+            "option" => &["option"],
+            _ => &[],
+        };
+        while let Some(top) = open.last() {
+            if !implied.contains(&top.0.as_str()) {
+                break;
+            }
+            let e = open.pop().unwrap_or_default();
+            if e.1 {
+                ignoring -= 1;
+            }
+        }
+        let ignored = attrs.contains("data-search-ignore") && has_attr(attrs, "data-search-ignore");
+        if VOID.contains(&name.as_str()) || attrs.ends_with('/') {
+            if name == "img"
+                && ignoring == 0
+                && !ignored
+                && let Some(alt) = attr(attrs, "alt")
+            {
+                add_text(&mut x, &format!(" {alt} "), weight(&open), false);
+            }
+            continue;
+        }
+        if SKIPPED.contains(&name.as_str()) {
+            let close = format!("</{name}");
+            i = find_ci(src, i, &close)
+                .and_then(|p| src[p..].find('>').map(|q| p + q + 1))
+                .unwrap_or(src.len());
+            continue;
+        }
+        let heading = match name.as_str() {
+            "h1" => 7,
+            "h2" => 6,
+            "h3" => 5,
+            "h4" => 4,
+            "h5" => 3,
+            "h6" => 2,
+            _ => 0,
+        };
+        if name == "h1" && !title_done && ignoring == 0 && !ignored {
+            in_title = true;
+        }
+        if ignored {
+            ignoring += 1;
+        }
+        open.push((name, ignored, heading));
+    }
+    x.title = collapse(&x.title);
+    x.text = collapse(&x.text);
+    x.terms = order
+        .into_iter()
+        .map(|w| {
+            let (lower, n) = counts.remove(&w).unwrap_or_default();
+            (w, lower, n)
+        })
+        .collect();
+    x
+}
+
+/// Where the indexed element's content starts and ends in a page.
+fn body_range(html: &str) -> (usize, usize) {
+    let marked = html.find("data-search-body").and_then(|at| {
+        let open = html[..at].rfind('<')?;
+        let name: String = html[open + 1..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        let start = at + html[at..].find('>')? + 1;
+        let end = html.rfind(&format!("</{name}>"))?;
+        (end >= start).then_some((start, end))
+    });
+    marked.unwrap_or_else(|| {
+        let start = html
+            .find("<body")
+            .and_then(|b| html[b..].find('>').map(|e| b + e + 1))
+            .unwrap_or(0);
+        (start, html.rfind("</body>").unwrap_or(html.len()))
+    })
+}
+
+/// The end of a tag whose name ends at `from` (just past its `>`), and its attributes' text.
+fn tag_end(src: &str, from: usize) -> (usize, &str) {
+    let bytes = src.as_bytes();
+    let mut quote = 0u8;
+    let mut j = from;
+    while j < bytes.len() {
+        let b = bytes[j];
+        if quote != 0 {
+            if b == quote {
+                quote = 0;
+            }
+        } else if b == b'"' || b == b'\'' {
+            quote = b;
+        } else if b == b'>' {
+            return (j + 1, src[from..j].trim());
+        }
+        j += 1;
+    }
+    (src.len(), src[from..].trim())
+}
+
+/// Whether the attributes' text has the attribute `name` (not as part of another's value).
+fn has_attr(attrs: &str, name: &str) -> bool {
+    attr_values(attrs).any(|(n, _)| n.eq_ignore_ascii_case(name))
+}
+
+/// The value of the attribute `name`, entities decoded.
+fn attr(attrs: &str, name: &str) -> Option<String> {
+    attr_values(attrs)
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| decode(v).into_owned())
+}
+
+/// The attributes of a tag: (name, raw value).
+fn attr_values(attrs: &str) -> impl Iterator<Item = (&str, &str)> {
+    let mut rest = attrs;
+    std::iter::from_fn(move || {
+        rest = rest.trim_start_matches(|c: char| c.is_ascii_whitespace() || c == '/');
+        if rest.is_empty() {
             return None;
         }
-        let close = main + text[main..].rfind("</main>")? + "</main>".len();
-        Some(format!(
-            "<!DOCTYPE html>{}<body>{}</body></html>",
-            &text[open..open_end],
-            &text[main..close]
-        ))
-    })();
-    part.unwrap_or_else(|| text.into_owned())
+        let name_len = rest
+            .find(|c: char| c.is_ascii_whitespace() || c == '=' || c == '/')
+            .unwrap_or(rest.len());
+        let name = &rest[..name_len];
+        rest = rest[name_len..].trim_start();
+        let mut value = "";
+        if let Some(r) = rest.strip_prefix('=') {
+            let r = r.trim_start();
+            if let Some(q) = r.chars().next().filter(|c| *c == '"' || *c == '\'') {
+                let end = r[1..].find(q).map_or(r.len(), |e| e + 1);
+                value = &r[1..end];
+                rest = r.get(end + 1..).unwrap_or("");
+            } else {
+                let end = r.find(|c: char| c.is_ascii_whitespace()).unwrap_or(r.len());
+                value = &r[..end];
+                rest = &r[end..];
+            }
+        }
+        Some((name, value))
+    })
 }
 
-/// Pagefind also produces its ready-made interfaces and a playground; the theme has its own
-/// search page, so only the index and the script that reads it are published.
-fn published(name: &str) -> bool {
-    !(name.starts_with("pagefind-ui")
-        || name.starts_with("pagefind-modular-ui")
-        || name.starts_with("pagefind-component-ui")
-        || name.starts_with("pagefind-highlight")
-        || name.starts_with("playground/"))
+/// The first place at or after `from` where `needle` (ASCII) appears, in any case.
+fn find_ci(hay: &str, from: usize, needle: &str) -> Option<usize> {
+    let n = needle.len();
+    let h = hay.as_bytes();
+    (from..h.len().saturating_sub(n - 1))
+        .find(|&i| h[i..i + n].eq_ignore_ascii_case(needle.as_bytes()))
 }
 
-/// In `vetrina serve` the index is built in the background: its threads run only when the
+/// Text with its character references decoded: the ones a minifier or Markdown writes
+/// (`&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;`, `&nbsp;`, numeric), with or without `;`.
+fn decode(s: &str) -> Cow<'_, str> {
+    if !s.contains('&') {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let body = &rest[1..];
+        let (ch, used) = if let Some(num) = body.strip_prefix('#') {
+            let (digits, radix) = match num.strip_prefix(['x', 'X']) {
+                Some(h) => (h, 16),
+                None => (num, 10),
+            };
+            let len = digits
+                .bytes()
+                .take_while(|b| (*b as char).is_digit(radix))
+                .count();
+            let c = u32::from_str_radix(&digits[..len], radix)
+                .ok()
+                .and_then(char::from_u32);
+            let prefix = 2 + (num.len() - digits.len()) + len;
+            (c, prefix + usize::from(rest[prefix..].starts_with(';')))
+        } else {
+            let named = [
+                ("amp", '&'),
+                ("lt", '<'),
+                ("gt", '>'),
+                ("quot", '"'),
+                ("apos", '\''),
+                ("nbsp", '\u{a0}'),
+            ];
+            named
+                .iter()
+                .find(|(n, _)| body.starts_with(n))
+                .map_or((None, 0), |(n, c)| {
+                    let used = 1 + n.len();
+                    (Some(*c), used + usize::from(rest[used..].starts_with(';')))
+                })
+        };
+        match ch {
+            Some(c) if used > 1 => {
+                out.push(c);
+                rest = &rest[used..];
+            }
+            _ => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// Runs of white space made one space, none at either end.
+fn collapse(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for part in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(part);
+    }
+    out
+}
+
+/// In `vetrina serve` the index is built in the background: its thread runs only when the
 /// processor has nothing else to do, so that the next edit's pages are not slowed down.
 fn lowest_priority() {
     #[cfg(target_os = "linux")]
@@ -390,18 +837,11 @@ mod tests {
 
     #[test]
     fn only_pages_with_their_own_text_are_indexed() {
-        assert!(indexed(&route(
-            Kind::Story("a".into()),
-            "it",
-            "/storie/a/",
-            false
-        )));
-        assert!(!indexed(&route(
-            Kind::Story("a".into()),
-            "fr",
-            "/fr/recits/a/",
-            true
-        )));
+        let story = |lang: &str, path: &str, fallback| {
+            indexed(&route(Kind::Story("a".into()), lang, path, fallback))
+        };
+        assert!(story("it", "/storie/a/", false));
+        assert!(!story("fr", "/fr/recits/a/", true));
         assert!(!indexed(&route(
             Kind::StoryList(1),
             "it",
@@ -411,71 +851,233 @@ mod tests {
         assert!(!indexed(&route(Kind::Search, "it", "/cerca/", false)));
     }
 
-    const STORY: &[u8] = "<!DOCTYPE html><html lang=\"it\" dir=\"ltr\"><head><meta charset=utf-8><title>Tirocinio – Vetrina</title></head><body><a href=\"#main\">Salta</a><header><nav><a href=\"/\">Home</a><a href=\"/storie/\">Storie di lavoro</a></nav><div class=band><svg><title>Bandiera europea</title></svg><p>Cofinanziato dall'Unione europea</p></div></header><main id=main class=wrap data-pagefind-body><h1>Tirocinio in Lombardia</h1><p>Un percorso di <em>inserimento</em> lavorativo a Brescia.</p><p data-pagefind-ignore><a href=\"feed.xml\">Feed</a></p><h2 id=esiti>Esiti</h2><p>Contratto a tempo determinato.</p></main><footer><p>Fondo Sociale Europeo Plus</p></footer></body></html>".as_bytes();
+    /// A story page as the minifier leaves it: `</p>`, `</li>`, `</dd>` left out, attributes
+    /// unquoted.
+    const STORY: &str = "<!DOCTYPE html><html lang=it dir=ltr><head><meta charset=utf-8><title>Tirocinio – Vetrina</title></head><body><a href=#main>Salta</a><header><nav><a href=/>Home</a><a href=/storie/>Storie di lavoro</a></nav><div class=band><svg><title>Bandiera europea</title></svg><p>Cofinanziato dall'Unione europea</div></header><main id=main class=wrap data-search-body><p class=kicker>Storia<h1>Tirocinio in <em>Lombardia</em></h1><p>Un percorso di <em>inserimento</em> lavorativo a Brescia &amp; Bergamo.<p data-search-ignore><a href=feed.xml>Feed RSS</a><ul data-search-ignore><li>Calendario<li>Altro</ul><dl><dt>Stato<dd>concluso</dl><svg role=img><title>Grafico</title><text>4.776</text></svg><img alt=\"Una cucina\" src=a.jpg><h2 id=esiti>Esiti</h2><p>Contratto a tempo determinato; città di Brescia.</main><footer><p>Fondo Sociale Europeo Plus</footer></body></html>";
 
     #[test]
-    fn pagefind_is_given_the_html_tag_and_the_indexed_element() {
-        let part = indexed_part(STORY);
-        assert!(
-            part.starts_with("<!DOCTYPE html><html lang=\"it\" dir=\"ltr\"><body><main id=main"),
-            "{part}"
+    fn a_page_gives_its_indexed_element_less_what_is_marked_ignored() {
+        let x = extract(STORY, "/storie/a/");
+        assert_eq!(x.title, "Tirocinio in Lombardia");
+        assert_eq!(
+            x.text,
+            "Storia Tirocinio in Lombardia Un percorso di inserimento lavorativo a Brescia & Bergamo. Stato concluso Una cucina Esiti Contratto a tempo determinato; città di Brescia."
         );
-        assert!(part.ends_with("</main></body></html>"), "{part}");
-        assert!(
-            !part.contains("Cofinanziato")
-                && !part.contains("Storie di lavoro")
-                && !part.contains("Fondo Sociale"),
-            "{part}"
-        );
-        // A page whose <main> is not the indexed element goes to Pagefind whole.
-        let other = "<html lang=it><body><main><h1>T</h1></main><div data-pagefind-body>x</div></body></html>";
-        assert_eq!(indexed_part(other.as_bytes()), other);
+        let count = |w: &str| x.terms.iter().find(|t| t.0 == w).map(|t| t.2);
+        // Headings weigh more than the text; a word in both counts both.
+        assert_eq!(count("tirocinio"), Some(7));
+        assert_eq!(count("lombardia"), Some(7));
+        assert_eq!(count("esiti"), Some(6));
+        assert_eq!(count("brescia"), Some(2));
+        // Accents folded, the form as written kept for the stemmer.
+        let citta = x.terms.iter().find(|t| t.0 == "citta").unwrap();
+        assert_eq!(citta.1, "città");
+        for outside in [
+            "salta",
+            "home",
+            "cofinanziato",
+            "feed",
+            "calendario",
+            "grafico",
+            "fondo",
+            "bandiera",
+        ] {
+            assert_eq!(count(outside), None, "{outside} is indexed");
+        }
+        // One-letter words are not.
+        assert_eq!(count("a"), None);
     }
 
     #[test]
-    fn the_shortened_page_gives_the_same_index_as_the_whole_page() {
-        let it = route(Kind::Story("a".into()), "it", "/storie/a/", false);
-        let whole = |h: &[u8]| String::from_utf8_lossy(h).into_owned();
-        let short =
-            index_one(&[(&it, Page::Bytes(STORY))], &|| false, false, indexed_part).unwrap();
-        let long = index_one(&[(&it, Page::Bytes(STORY))], &|| false, false, whole).unwrap();
-        assert!(
-            short.iter().any(|(n, _)| n.starts_with("fragment/")),
-            "{:?}",
-            short.iter().map(|f| &f.0).collect::<Vec<_>>()
-        );
-        assert_eq!(short, long);
+    fn the_minified_and_the_written_page_give_the_same_index() {
+        let written = "<html lang=it><body><main data-search-body><h1>Titolo</h1><p>Primo paragrafo.</p><p data-search-ignore>Nascosto</p><ul><li>Uno</li><li>Due</li></ul><p>Ultimo</p></main></body></html>";
+        let minified = "<html lang=it><body><main data-search-body><h1>Titolo</h1><p>Primo paragrafo.<p data-search-ignore>Nascosto<ul><li>Uno<li>Due</ul><p>Ultimo</main>";
+        assert_eq!(extract(written, "/a/"), extract(minified, "/a/"));
+        assert!(!extract(minified, "/a/").text.contains("Nascosto"));
     }
 
     #[test]
-    fn writes_an_index_per_language() {
-        let it = route(Kind::Page("a".into()), "it", "/a/", false);
-        let en = route(Kind::Page("a".into()), "en", "/en/a/", false);
-        let html_it = b"<html lang=\"it\"><body><main data-pagefind-body><h1>Tirocinio in Lombardia</h1><p>Un percorso di inserimento lavorativo.</p></main></body></html>";
-        let html_en = b"<html lang=\"en\"><body><main data-pagefind-body><h1>Internship in Lombardy</h1><p>A work-integration path.</p></main></body></html>";
+    fn character_references_are_decoded() {
+        assert_eq!(
+            decode("a &amp; b &lt;c&gt; &quot;d&quot; &#39;e&#x27; &amp"),
+            "a & b <c> \"d\" 'e' &"
+        );
+        assert_eq!(decode("R&D &unknown; 5 & 6"), "R&D &unknown; 5 & 6");
+        assert_eq!(decode("&#1;&#xZZ;"), "\u{1}&#xZZ;");
+    }
+
+    #[test]
+    fn words_are_folded_as_the_browser_folds_them() {
+        let mut got = Vec::new();
+        words(
+            "L'Università di Città – ÉTÉ, العَمَلُ بالعمل x 2024",
+            |f, l| got.push((f.to_string(), l.to_string())),
+        );
+        let folded: Vec<&str> = got.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(
+            folded,
+            [
+                "universita",
+                "di",
+                "citta",
+                "ete",
+                "العمل",
+                "بالعمل",
+                "2024"
+            ]
+        );
+        assert_eq!(got[0].1, "università");
+    }
+
+    fn page<'a>(r: &'a Route, html: &'a str) -> (&'a Route, Page<'a>) {
+        (r, Page::Bytes(html.as_bytes()))
+    }
+
+    fn json(files: &[GeneratedFile], name: &str) -> serde_json::Value {
+        let f = files
+            .iter()
+            .find(|(n, _)| n == name)
+            .unwrap_or_else(|| panic!("no {name}"));
+        serde_json::from_slice(&f.1).unwrap()
+    }
+
+    /// Every entry of a language's runs of `key` (`words` or `stems`), merged.
+    fn entries(files: &[GeneratedFile], lang: &str, key: &str) -> Vec<(String, serde_json::Value)> {
+        let meta = json(files, &format!("{SEARCH_DIR}/{lang}/index.json"));
+        let mut out = Vec::new();
+        for run in meta[key].as_array().unwrap() {
+            let body = json(
+                files,
+                &format!("{SEARCH_DIR}/{lang}/{}", run[1].as_str().unwrap()),
+            );
+            match body {
+                serde_json::Value::Array(a) => out.extend(
+                    a.into_iter()
+                        .map(|e| (e[0].as_str().unwrap().to_string(), e[1].clone())),
+                ),
+                serde_json::Value::Object(o) => out.extend(o),
+                _ => panic!("{body}"),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn words_of_one_stem_share_their_pages_and_headings_rank_higher() {
+        let a = route(Kind::Page("a".into()), "it", "/a/", false);
+        let b = route(Kind::Page("b".into()), "it", "/b/", false);
+        let c = route(Kind::Page("c".into()), "ar", "/ar/c/", false);
         let (files, stats) = index(
-            [(&it, Page::Bytes(html_it)), (&en, Page::Bytes(html_en))].into_iter(),
-            None,
+            [
+                page(
+                    &a,
+                    "<main data-search-body><h1>Lavoro in cucina</h1><p>Un contratto.</main>",
+                ),
+                page(
+                    &b,
+                    "<main data-search-body><h1>Corsi</h1><p>Lavori e lavoratrici, lavoro.</main>",
+                ),
+                page(&c, "<main data-search-body><h1>العمل</h1><p>بالعمل</main>"),
+            ]
+            .into_iter(),
             &|| false,
             false,
         )
         .unwrap();
-        let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
-        assert!(names.contains(&"pagefind/pagefind.js"), "{names:?}");
-        assert!(names.contains(&"pagefind/pagefind-entry.json"), "{names:?}");
-        assert!(names.iter().any(|n| n.starts_with("pagefind/pagefind.it")));
-        assert!(names.iter().any(|n| n.starts_with("pagefind/pagefind.en")));
-        assert!(!names.iter().any(|n| n.contains("-ui")), "{names:?}");
-        assert_eq!(stats.pages, vec![("it".into(), 1), ("en".into(), 1)]);
-        let entry = &files
+        assert_eq!(stats.pages, [("it".into(), 2), ("ar".into(), 1)]);
+        let words = entries(&files, "it", "words");
+        let stem_of = |w: &str| {
+            let s = &words.iter().find(|(x, _)| x == w).unwrap().1;
+            if s == "" {
+                w.to_string()
+            } else {
+                s.as_str().unwrap().to_string()
+            }
+        };
+        assert_eq!(stem_of("lavori"), stem_of("lavoro"));
+        let stems = entries(&files, "it", "stems");
+        let pages = &stems
             .iter()
-            .find(|(n, _)| n == "pagefind/pagefind-entry.json")
+            .find(|(s, _)| *s == stem_of("lavoro"))
             .unwrap()
             .1;
-        let entry = String::from_utf8_lossy(entry);
+        let pages: Vec<u64> = pages
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_u64().unwrap())
+            .collect();
+        // Page 0 has the word in its title, page 1 twice in its text: both are found, the
+        // title's first.
+        assert_eq!(pages.len(), 4, "{pages:?}");
+        assert_eq!((pages[0], pages[2]), (0, 1));
+        assert!(pages[1] > pages[3], "{pages:?}");
+        // Arabic: the article and the preposition are stemmed off, so both words are one.
+        let ar = entries(&files, "ar", "words");
+        let stems: Vec<String> = ar
+            .iter()
+            .map(|(w, s)| {
+                if s == "" {
+                    w.clone()
+                } else {
+                    s.as_str().unwrap().to_string()
+                }
+            })
+            .collect();
+        assert_eq!(stems.len(), 2);
+        assert_eq!(stems[0], stems[1], "{ar:?}");
+        // The script that reads the index is published with it.
         assert!(
-            entry.contains("\"it\"") && entry.contains("\"en\""),
-            "{entry}"
+            files
+                .iter()
+                .any(|(n, b)| n == "search-index/search.js" && b == RUNTIME.as_bytes())
         );
+        let docs = json(&files, &format!("{SEARCH_DIR}/it/index.json"))["docs"].clone();
+        let first = json(
+            &files,
+            &format!("{SEARCH_DIR}/it/{}", docs[0].as_str().unwrap()),
+        );
+        assert_eq!(
+            first[0],
+            serde_json::json!(["/a/", "Lavoro in cucina", "Lavoro in cucina Un contratto."])
+        );
+    }
+
+    #[test]
+    fn runs_are_cut_to_size_and_named_by_their_content() {
+        let mut html = String::from("<main data-search-body><h1>Parole</h1><p>");
+        for i in 0..20_000 {
+            html.push_str(&format!("parola{i} "));
+        }
+        let a = route(Kind::Page("a".into()), "xx", "/a/", false);
+        let (files, _) = index([page(&a, &html)].into_iter(), &|| false, false).unwrap();
+        let meta = json(&files, "search-index/xx/index.json");
+        let runs = meta["words"].as_array().unwrap();
+        assert!(runs.len() > 3, "{}", runs.len());
+        let firsts: Vec<&str> = runs.iter().map(|r| r[0].as_str().unwrap()).collect();
+        let mut sorted = firsts.clone();
+        sorted.sort_by(|a, b| utf16_order(a, b));
+        assert_eq!(firsts, sorted);
+        for (name, bytes) in &files {
+            if let Some(f) = name.strip_prefix("search-index/xx/w.") {
+                assert!(bytes.len() < CHUNK_BYTES + 100, "{name}: {}", bytes.len());
+                let hash = blake3::hash(bytes).to_hex();
+                assert_eq!(f, format!("{}.json", &hash[..12]));
+            }
+        }
+        // No stemmer for an unknown language: each word is its own stem.
+        let words = entries(&files, "xx", "words");
+        assert!(words.iter().all(|(_, s)| s == ""));
+    }
+
+    #[test]
+    fn a_cancelled_index_stops() {
+        let a = route(Kind::Page("a".into()), "it", "/a/", false);
+        let r = index(
+            [page(&a, "<main data-search-body>x y</main>")].into_iter(),
+            &|| true,
+            false,
+        );
+        assert_eq!(r.unwrap_err(), CANCELLED);
     }
 }

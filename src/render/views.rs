@@ -389,7 +389,7 @@ struct Common {
     fallback: bool,
     fallback_lang: String,
     fallback_lang_name: String,
-    /// Whether the page's text goes into the search index (`data-pagefind-body`).
+    /// Whether the page's text goes into the search index (`data-search-body`).
     indexed: bool,
 }
 
@@ -490,7 +490,15 @@ fn search(
     ctx.insert("search_locale", &cx.lang.locale);
     ctx.insert(
         "search_bundle",
-        &cx.root_link(&format!("/{}/pagefind.js", crate::render::SEARCH_DIR)),
+        &cx.root_link(&format!("/{}/search.js", crate::render::SEARCH_DIR)),
+    );
+    ctx.insert(
+        "search_index",
+        &cx.root_link(&format!(
+            "/{}/{}/index.json",
+            crate::render::SEARCH_DIR,
+            cx.lang.code
+        )),
     );
     (
         "search.html",

@@ -134,8 +134,8 @@ pub fn one_error(r: &Report) -> String {
     errs.into_iter().next().unwrap()
 }
 
-/// A file's text; gzip-compressed files (Pagefind's index and fragments) are decompressed
-/// first, so that a search for a word in the output also searches the search index.
+/// A file's text; gzip-compressed files are decompressed first, so that a search for a word
+/// in the output also searches compressed files.
 pub fn readable(bytes: &[u8]) -> String {
     use std::io::Read;
     if bytes.starts_with(&[0x1f, 0x8b]) {
@@ -152,7 +152,7 @@ pub fn readable(bytes: &[u8]) -> String {
 
 /// The decompressed text of every file of the search index.
 pub fn search_index_text(out: &Path) -> String {
-    tree(&out.join("pagefind"))
+    tree(&out.join("search-index"))
         .iter()
         .filter(|(p, _)| !p.to_string_lossy().ends_with(".js"))
         .map(|(_, b)| readable(b))

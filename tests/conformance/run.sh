@@ -120,6 +120,16 @@ if [ ! -d "$PUBLIC" ]; then
     exit 1
 fi
 
+# ------------------------------------------------- a2. the search index
+section "conformance a2: the search index as the browser reads it (node)"
+t0=$(now)
+if node "$HERE/search_runtime.mjs" --public "$PUBLIC"; then
+    :
+else
+    FAILED+=("search")
+fi
+TIMES+=("search: $(( $(now) - t0 ))s")
+
 # ------------------------------------------------------------ b. vnu
 section "conformance b: Nu Html Checker (HTML and CSS)"
 t0=$(now)

@@ -1,7 +1,7 @@
 /* Vetrina search page: progressive enhancement over a plain form.
  *
- * Loads the Pagefind index published with the site (one per language; Pagefind picks the one
- * of <html lang>), runs the query given in the form or in ?q=, and lists the results with
+ * Loads the search index published with the site (one per language: the form's data-index
+ * names this page's, data-bundle the script that reads it), runs the query given in the form or in ?q=, and lists the results with
  * their excerpts. The result count is announced through a status region; "show more" moves
  * the focus to the first new result. Interface strings come from the site's i18n, embedded
  * as JSON in the page. Without JavaScript, or opened from disk, the page says that search
@@ -29,9 +29,10 @@
 
   function load() {
     if (!loading) {
-      loading = import(bundle.href).then(function (pagefind) {
-        return pagefind.options({ baseUrl: siteRoot.pathname }).then(function () {
-          return pagefind;
+      loading = import(bundle.href).then(function (engine) {
+        var index = new URL(form.getAttribute("data-index"), document.baseURI).href;
+        return engine.options({ baseUrl: siteRoot.pathname, index: index }).then(function () {
+          return engine;
         });
       });
     }
@@ -59,7 +60,7 @@
     li.appendChild(h);
     if (data.excerpt) {
       var p = document.createElement("p");
-      // Pagefind's excerpt is text from our own pages, escaped, with <mark> around matches.
+      // The excerpt is text from our own pages, escaped, with <mark> around matches.
       p.innerHTML = data.excerpt;
       li.appendChild(p);
     }
@@ -97,8 +98,8 @@
       return;
     }
     status.textContent = strings.search_loading;
-    load().then(function (pagefind) {
-      return pagefind.search(query);
+    load().then(function (engine) {
+      return engine.search(query);
     }).then(function (found) {
       if (run !== current) return;
       results = found.results;
