@@ -12,9 +12,10 @@
 #   BENCH_NOW     the build date given to Vetrina    (default 2026-11-25)
 #   BENCH_HUGO    0 to skip Hugo                     (default 1)
 #   BENCH_OUT     the results file                   (default bench/results/latest.md)
-#   BENCH_PAGEFIND 1 to also time Pagefind's own CLI (the version Vetrina uses, built with
-#                 `cargo install` into BENCH_DIR once) on Vetrina's output: what the search
-#                 index alone costs                  (default 0)
+#   BENCH_PAGEFIND 1 to also time Pagefind's own CLI (BENCH_PAGEFIND_VERSION, default 1.6.0,
+#                 the one Vetrina used before it built its own index; `cargo install` into
+#                 BENCH_DIR once) on Vetrina's output: what that index alone would cost.
+#                 Pagefind sees no data-pagefind-body there and reads whole pages (default 0)
 #
 # Prints a table and writes it, with the machine's description, to bench/results/latest.md.
 set -euo pipefail
@@ -71,8 +72,7 @@ fi
 
 PAGEFIND_CLI=""
 if [ "$WANT_PAGEFIND" = 1 ]; then
-    PF_VERSION=$(awk '/^name = "pagefind"$/ { getline; gsub(/"/, "", $3); print $3; exit }' "$ROOT/Cargo.lock")
-    [ -n "$PF_VERSION" ] || die "no pagefind in Cargo.lock"
+    PF_VERSION="${BENCH_PAGEFIND_VERSION:-1.6.0}"
     PAGEFIND_CLI="$WORK/pagefind-$PF_VERSION/bin/pagefind"
     if [ ! -x "$PAGEFIND_CLI" ]; then
         say "building Pagefind $PF_VERSION's CLI (cargo install, once)"
@@ -352,12 +352,12 @@ report() {
     echo "events, pages, 6 stories with pictures). Clean output folder and image cache each run"
     echo "(the old ones are moved aside, and deleted when the benchmark ends); the tools alternate."
     echo "Wall time is the median of the runs, peak memory the largest. Vetrina's full build"
-    echo "includes its search index (Pagefind, one per language); Hugo builds none, so the"
+    echo "includes its search index (its own, one per language); Hugo builds none, so the"
     echo "\`--no-search\` row is the like-for-like comparison. The targets use the full build."
     if [ -n "$PAGEFIND_CLI" ]; then
-        echo "The Pagefind row is Pagefind's own command (\`pagefind --site\`, built from the same"
-        echo "version of the crate) indexing the pages of Vetrina's last full build: the search index"
-        echo "alone, outside Vetrina, measured in the same run, after the full builds."
+        echo "The Pagefind row is Pagefind's own command (\`pagefind --site\`, version $PF_VERSION, which"
+        echo "Vetrina used until it built its own index) indexing the pages of Vetrina's last full"
+        echo "build (whole pages: they carry no data-pagefind-body), after the full builds."
     fi
     echo
     echo "| stories | tool | wall (s, median) | range (s) | CPU user+sys (s, median) | HTML files | files | MiB | HTML pages/s | peak RSS (MiB) |"
@@ -369,7 +369,7 @@ report() {
     echo "The phases Vetrina reports with \`VETRINA_TIMINGS=1\` (set for every full build above),"
     echo "in milliseconds, median of the runs: reading the sources, the site model, the plan of"
     echo "pages, pictures, rendering (each page minified and staged as soon as it is rendered),"
-    echo "staging the other files, the search index (Pagefind), writing its files and moving"
+    echo "staging the other files, the search index (read back from the staged pages), writing its files and moving"
     echo "everything into place. The last column is the search index's share of their sum."
     echo
     echo "| stories | build | load | model | plan | images | render | stage | search | write | search share |"

@@ -28,6 +28,7 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -208,7 +209,12 @@ impl Gathered {
                     let id = self.words.len() as u32;
                     let folded: Box<str> = folded.into();
                     self.ids.insert(folded.clone(), id);
-                    self.words.push((folded, original.into(), Vec::new()));
+                    let original = if original.is_empty() {
+                        folded.clone()
+                    } else {
+                        original.into()
+                    };
+                    self.words.push((folded, original, Vec::new()));
                     id
                 }
             };
@@ -285,10 +291,8 @@ impl Gathered {
                 if i > 0 {
                     entry.push(',');
                 }
-                entry.push_str(&format!(
-                    "{page},{}",
-                    (score * 100.0).round().max(1.0) as u32
-                ));
+                let score = (score * 100.0).round().max(1.0) as u32;
+                let _ = write!(entry, "{page},{score}");
             }
             entry.push(']');
             (stem, entry)
@@ -382,7 +386,14 @@ fn stemmer(lang: &str) -> Option<Stemmer> {
 /// Whether a character belongs to a word: letters, digits and the marks on them (accents,
 /// Arabic vowel signs). The browser's script uses the same rule (`[\p{L}\p{N}\p{M}]`).
 fn word_char(c: char) -> bool {
-    c.is_alphanumeric() || is_combining_mark(c)
+    match c {
+        // The common blocks answered at once (every one of their characters is a letter, a
+        // digit or a mark): accented Latin letters but × and ÷, and Arabic's letters, vowel
+        // marks and digits. The rest asks Unicode's tables.
+        '\u{c0}'..='\u{24f}' => c != '×' && c != '÷',
+        '\u{621}'..='\u{669}' | '\u{66e}'..='\u{6d3}' => true,
+        _ => c.is_alphanumeric() || is_combining_mark(c),
+    }
 }
 
 /// A word as the index keeps it: lower case, without accents, vowel marks or the Arabic
@@ -405,22 +416,72 @@ fn fold(word: &str) -> Cow<'_, str> {
 }
 
 /// The words of a text: (folded, lower case as written), each at least two characters.
+/// The same as [`fold`] on each word, without an allocation per word.
 fn words(text: &str, mut each: impl FnMut(&str, &str)) {
-    for word in text.split(|c: char| !word_char(c)) {
-        if word.is_empty() || word.len() > MAX_WORD * 4 {
+    let mut lower = String::new();
+    let mut folded = String::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let start = i;
+        let mut ascii = true;
+        while let Some(&b) = bytes.get(i) {
+            if b < 0x80 {
+                if !b.is_ascii_alphanumeric() {
+                    break;
+                }
+                i += 1;
+            } else {
+                let c = text[i..].chars().next().unwrap_or(' ');
+                if !word_char(c) {
+                    break;
+                }
+                ascii = false;
+                i += c.len_utf8();
+            }
+        }
+        if i == start {
+            // Not a word's character: the next one.
+            i += text[i..].chars().next().map_or(1, char::len_utf8);
             continue;
         }
-        let lower: Cow<str> = if word
-            .bytes()
-            .any(|b| !(b.is_ascii_lowercase() || b.is_ascii_digit()))
-        {
-            Cow::Owned(word.to_lowercase())
-        } else {
-            Cow::Borrowed(word)
-        };
-        let folded = fold(&lower);
-        let n = folded.chars().count();
-        if (2..=MAX_WORD).contains(&n) {
+        let word = &text[start..i];
+        if ascii {
+            if !(2..=MAX_WORD).contains(&word.len()) {
+                continue;
+            }
+            if word
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            {
+                each(word, word);
+            } else {
+                lower.clear();
+                lower.extend(word.bytes().map(|b| b.to_ascii_lowercase() as char));
+                each(&lower, &lower);
+            }
+            continue;
+        }
+        if word.len() > MAX_WORD * 4 {
+            continue;
+        }
+        lower.clear();
+        folded.clear();
+        for c in word.chars() {
+            for l in c.to_lowercase() {
+                lower.push(l);
+                if l.is_ascii() {
+                    folded.push(l);
+                } else {
+                    unicode_normalization::char::decompose_canonical(l, |d| {
+                        if !is_combining_mark(d) && d != '\u{640}' {
+                            folded.push(d);
+                        }
+                    });
+                }
+            }
+        }
+        if (2..=MAX_WORD).contains(&folded.chars().count()) {
             each(&folded, &lower);
         }
     }
@@ -433,7 +494,7 @@ struct Extracted {
     title: String,
     /// The indexed text, spaces collapsed: what excerpts are cut from.
     text: String,
-    /// (folded word, as first written in lower case, weighted count).
+    /// (folded word, as first written in lower case when that differs, weighted count).
     terms: Vec<(String, String, u32)>,
 }
 
@@ -502,8 +563,8 @@ fn extract(html: &str, url: &str) -> Extracted {
     let mut ignoring = 0usize;
     let mut in_title = false;
     let mut title_done = false;
-    let mut counts: FxHashMap<String, (String, u32)> = FxHashMap::default();
-    let mut order: Vec<String> = Vec::new();
+    // Folded word → its place in `x.terms`.
+    let mut slots: FxHashMap<String, usize> = FxHashMap::default();
     let weight =
         |open: &[(String, bool, u32)]| open.iter().rev().find(|e| e.2 > 0).map_or(1, |e| e.2);
     let mut add_text = |x: &mut Extracted, raw: &str, w: u32, title: bool| {
@@ -512,11 +573,16 @@ fn extract(html: &str, url: &str) -> Extracted {
             x.title.push_str(&text);
         }
         x.text.push_str(&text);
-        words(&text, |folded, lower| match counts.get_mut(folded) {
-            Some(c) => c.1 += w,
+        words(&text, |folded, lower| match slots.get(folded) {
+            Some(&k) => x.terms[k].2 += w,
             None => {
-                order.push(folded.to_string());
-                counts.insert(folded.to_string(), (lower.to_string(), w));
+                slots.insert(folded.to_string(), x.terms.len());
+                let lower = if lower == folded {
+                    String::new()
+                } else {
+                    lower.to_string()
+                };
+                x.terms.push((folded.to_string(), lower, w));
             }
         });
     };
@@ -632,13 +698,6 @@ fn extract(html: &str, url: &str) -> Extracted {
     }
     x.title = collapse(&x.title);
     x.text = collapse(&x.text);
-    x.terms = order
-        .into_iter()
-        .map(|w| {
-            let (lower, n) = counts.remove(&w).unwrap_or_default();
-            (w, lower, n)
-        })
-        .collect();
     x
 }
 
@@ -872,6 +931,7 @@ mod tests {
         // Accents folded, the form as written kept for the stemmer.
         let citta = x.terms.iter().find(|t| t.0 == "citta").unwrap();
         assert_eq!(citta.1, "città");
+        assert_eq!(x.terms.iter().find(|t| t.0 == "esiti").unwrap().1, "");
         for outside in [
             "salta",
             "home",
@@ -894,6 +954,18 @@ mod tests {
         let minified = "<html lang=it><body><main data-search-body><h1>Titolo</h1><p>Primo paragrafo.<p data-search-ignore>Nascosto<ul><li>Uno<li>Due</ul><p>Ultimo</main>";
         assert_eq!(extract(written, "/a/"), extract(minified, "/a/"));
         assert!(!extract(minified, "/a/").text.contains("Nascosto"));
+    }
+
+    #[test]
+    fn the_quick_answers_for_common_letters_are_unicode_s() {
+        for c in ('\u{c0}'..='\u{24f}').chain('\u{600}'..='\u{6ff}') {
+            assert_eq!(
+                word_char(c),
+                c.is_alphanumeric() || is_combining_mark(c),
+                "U+{:04X}",
+                c as u32
+            );
+        }
     }
 
     #[test]
@@ -927,6 +999,11 @@ mod tests {
             ]
         );
         assert_eq!(got[0].1, "università");
+        assert_eq!(got[3].1, "été");
+        // What `fold` makes of each word, the stems' folding.
+        for (f, l) in &got {
+            assert_eq!(fold(l), f.as_str());
+        }
     }
 
     fn page<'a>(r: &'a Route, html: &'a str) -> (&'a Route, Page<'a>) {
