@@ -155,6 +155,9 @@ pub fn index<'a>(
     Ok((files.into_iter().collect(), stats))
 }
 
+/// (page, weighted count) of every page a word or a stem is on.
+type Postings = Vec<(u32, u32)>;
+
 /// A language's words as they are gathered: each word once, the pages it is on.
 #[derive(Default)]
 struct Gathered {
@@ -162,7 +165,7 @@ struct Gathered {
     ids: FxHashMap<Box<str>, u32>,
     /// By number: the word, the form it was first met in (lower case, accents kept: what the
     /// stemmer is given), and (page, weighted count) for every page it is on, pages rising.
-    words: Vec<(Box<str>, Box<str>, Vec<(u32, u32)>)>,
+    words: Vec<(Box<str>, Box<str>, Postings)>,
     /// Weighted length of every page.
     lengths: Vec<u32>,
     /// `[url, title, text]` of every page, as JSON.
@@ -231,7 +234,7 @@ impl Gathered {
         let n = self.docs.len();
         let avg = (self.lengths.iter().map(|&l| l as f64).sum::<f64>() / n.max(1) as f64).max(1.0);
         // Stem → pages with their weighted counts; word → stem.
-        let mut stems: FxHashMap<String, Vec<(u32, u32)>> = FxHashMap::default();
+        let mut stems: FxHashMap<String, Postings> = FxHashMap::default();
         let mut words: Vec<(Box<str>, String)> = Vec::with_capacity(self.words.len());
         for (folded, original, pages) in self.words {
             let stem = match &stemmer {
@@ -246,7 +249,7 @@ impl Gathered {
             stems.entry(stem.clone()).or_default().extend(pages);
             words.push((folded, stem));
         }
-        let mut stems: Vec<(String, Vec<(u32, u32)>)> = stems.into_iter().collect();
+        let mut stems: Vec<(String, Postings)> = stems.into_iter().collect();
         stems.sort_unstable_by(|a, b| utf16_order(&a.0, &b.0));
         words.sort_unstable_by(|a, b| utf16_order(&a.0, &b.0));
 
@@ -492,61 +495,40 @@ fn words(text: &str, mut each: impl FnMut(&str, &str)) {
 struct Extracted {
     url: String,
     title: String,
-    /// The indexed text, spaces collapsed: what excerpts are cut from.
+    /// The indexed text but the title, spaces collapsed: what excerpts are cut from.
     text: String,
     /// (folded word, as first written in lower case when that differs, weighted count).
     terms: Vec<(String, String, u32)>,
 }
 
-/// Elements that are part of a line of text: no space is put where they begin or end.
-const INLINE: &[&str] = &[
-    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "i", "kbd", "mark", "q",
-    "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var",
-];
-/// Elements with no end tag.
-const VOID: &[&str] = &[
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
-    "wbr",
-];
-/// Elements whose content is never text of the page.
-const SKIPPED: &[&str] = &[
-    "script", "style", "svg", "template", "noscript", "textarea", "math", "iframe", "object",
-    "select", "button",
-];
-/// Start tags that end an open `<p>` (HTML's rule, for pages whose `</p>` was left out by the
-/// minifier).
-const ENDS_P: &[&str] = &[
-    "address",
-    "article",
-    "aside",
-    "blockquote",
-    "details",
-    "div",
-    "dl",
-    "fieldset",
-    "figcaption",
-    "figure",
-    "footer",
-    "form",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "header",
-    "hgroup",
-    "hr",
-    "main",
-    "menu",
-    "nav",
-    "ol",
-    "p",
-    "pre",
-    "section",
-    "table",
-    "ul",
-];
+/// Part of a line of text: no space is put where the element begins or ends.
+const INLINE: u8 = 1;
+/// No end tag.
+const VOID: u8 = 2;
+/// Content that is never text of the page.
+const SKIPPED: u8 = 4;
+/// A start tag that ends an open `<p>` (HTML's rule, for pages whose `</p>` the minifier
+/// left out).
+const ENDS_P: u8 = 8;
+
+/// What the extractor needs to know of an element, by its (lower-case) name.
+fn class(name: &str) -> u8 {
+    match name {
+        "a" | "abbr" | "b" | "bdi" | "bdo" | "cite" | "code" | "data" | "dfn" | "em" | "i"
+        | "kbd" | "mark" | "q" | "s" | "samp" | "small" | "span" | "strong" | "sub" | "sup"
+        | "time" | "u" | "var" => INLINE,
+        "area" | "base" | "br" | "col" | "embed" | "img" | "input" | "link" | "meta" | "source"
+        | "track" | "wbr" => VOID,
+        "hr" => VOID | ENDS_P,
+        "script" | "style" | "svg" | "template" | "noscript" | "textarea" | "math" | "iframe"
+        | "object" | "select" | "button" => SKIPPED,
+        "address" | "article" | "aside" | "blockquote" | "details" | "div" | "dl" | "fieldset"
+        | "figcaption" | "figure" | "footer" | "form" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6"
+        | "header" | "hgroup" | "main" | "menu" | "nav" | "ol" | "p" | "pre" | "section"
+        | "table" | "ul" => ENDS_P,
+        _ => 0,
+    }
+}
 
 /// Takes the indexed part of a rendered page apart: the element marked `data-search-body`
 /// (the whole `<body>` when there is none), less what is marked `data-search-ignore`.
@@ -556,23 +538,26 @@ fn extract(html: &str, url: &str) -> Extracted {
     let src = &html[start..end];
     let mut x = Extracted {
         url: url.to_string(),
+        text: String::with_capacity(src.len() / 2),
         ..Default::default()
     };
     // Open elements: (name, ignored, heading weight).
-    let mut open: Vec<(String, bool, u32)> = Vec::new();
+    let mut open: Vec<(Cow<str>, bool, u32)> = Vec::new();
     let mut ignoring = 0usize;
     let mut in_title = false;
     let mut title_done = false;
     // Folded word → its place in `x.terms`.
     let mut slots: FxHashMap<String, usize> = FxHashMap::default();
     let weight =
-        |open: &[(String, bool, u32)]| open.iter().rev().find(|e| e.2 > 0).map_or(1, |e| e.2);
+        |open: &[(Cow<str>, bool, u32)]| open.iter().rev().find(|e| e.2 > 0).map_or(1, |e| e.2);
     let mut add_text = |x: &mut Extracted, raw: &str, w: u32, title: bool| {
         let text = decode(raw);
+        // The title is shown above the excerpt: the excerpt is cut from the rest.
         if title {
             x.title.push_str(&text);
+        } else {
+            x.text.push_str(&text);
         }
-        x.text.push_str(&text);
         words(&text, |folded, lower| match slots.get(folded) {
             Some(&k) => x.terms[k].2 += w,
             None => {
@@ -621,10 +606,16 @@ fn extract(html: &str, url: &str) -> Extracted {
             i = lt + 1;
             continue;
         }
-        let name = src[name_start..name_start + name_len].to_ascii_lowercase();
+        let raw_name = &src[name_start..name_start + name_len];
+        let name: Cow<str> = if raw_name.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(raw_name.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(raw_name)
+        };
+        let kind = class(&name);
         let (tag_end, attrs) = tag_end(src, name_start + name_len);
         i = tag_end;
-        if !INLINE.contains(&name.as_str()) {
+        if kind & INLINE == 0 {
             x.text.push(' ');
         }
         if closing {
@@ -642,8 +633,8 @@ fn extract(html: &str, url: &str) -> Extracted {
             continue;
         }
         // Implied end tags.
-        let implied: &[&str] = match name.as_str() {
-            n if ENDS_P.contains(&n) => &["p"],
+        let implied: &[&str] = match &*name {
+            _ if kind & ENDS_P != 0 => &["p"],
             "li" => &["li"],
             "dt" | "dd" => &["dt", "dd"],
             "tr" => &["tr", "td", "th"],
@@ -653,7 +644,7 @@ fn extract(html: &str, url: &str) -> Extracted {
             _ => &[],
         };
         while let Some(top) = open.last() {
-            if !implied.contains(&top.0.as_str()) {
+            if !implied.contains(&&*top.0) {
                 break;
             }
             let e = open.pop().unwrap_or_default();
@@ -662,7 +653,7 @@ fn extract(html: &str, url: &str) -> Extracted {
             }
         }
         let ignored = attrs.contains("data-search-ignore") && has_attr(attrs, "data-search-ignore");
-        if VOID.contains(&name.as_str()) || attrs.ends_with('/') {
+        if kind & VOID != 0 || attrs.ends_with('/') {
             if name == "img"
                 && ignoring == 0
                 && !ignored
@@ -672,14 +663,14 @@ fn extract(html: &str, url: &str) -> Extracted {
             }
             continue;
         }
-        if SKIPPED.contains(&name.as_str()) {
+        if kind & SKIPPED != 0 {
             let close = format!("</{name}");
             i = find_ci(src, i, &close)
                 .and_then(|p| src[p..].find('>').map(|q| p + q + 1))
                 .unwrap_or(src.len());
             continue;
         }
-        let heading = match name.as_str() {
+        let heading = match &*name {
             "h1" => 7,
             "h2" => 6,
             "h3" => 5,
@@ -920,7 +911,7 @@ mod tests {
         assert_eq!(x.title, "Tirocinio in Lombardia");
         assert_eq!(
             x.text,
-            "Storia Tirocinio in Lombardia Un percorso di inserimento lavorativo a Brescia & Bergamo. Stato concluso Una cucina Esiti Contratto a tempo determinato; città di Brescia."
+            "Storia Un percorso di inserimento lavorativo a Brescia & Bergamo. Stato concluso Una cucina Esiti Contratto a tempo determinato; città di Brescia."
         );
         let count = |w: &str| x.terms.iter().find(|t| t.0 == w).map(|t| t.2);
         // Headings weigh more than the text; a word in both counts both.
@@ -1116,7 +1107,7 @@ mod tests {
         );
         assert_eq!(
             first[0],
-            serde_json::json!(["/a/", "Lavoro in cucina", "Lavoro in cucina Un contratto."])
+            serde_json::json!(["/a/", "Lavoro in cucina", "Un contratto."])
         );
     }
 

@@ -375,7 +375,8 @@ async function screenshots(page, state, disc, pub, artifacts) {
   // The search pages with results (the page runs the query given in ?q=).
   for (const lang of ['', 'ar']) {
     const s = (disc.sections[lang] || []).find((x) => {
-      try { return fs.readFileSync(path.join(pub, x.rel, 'index.html'), 'utf8').includes('data-search'); } catch { return false; }
+      // The search form's own attribute, not data-search-body on the indexed pages.
+      try { return /<form[^>]*\sdata-search(?=[\s>])/.test(fs.readFileSync(path.join(pub, x.rel, 'index.html'), 'utf8')); } catch { return false; }
     });
     if (s) shots.push({ name: `${lang || 'it'}-search`, url: `/${s.rel}/?q=${encodeURIComponent(SEARCH_WORD)}`, wait: '#search-results li a' });
   }

@@ -32,13 +32,13 @@ async function query(lang, q) {
   const top = await Promise.all(found.results.slice(0, 10).map((r) => r.data()));
   return { n: found.results.length, top, files: fetched - before };
 }
-// Every page whose indexed text holds a word that folds to one starting with `prefix`.
+// Every page whose title or indexed text holds a word that passes `test` (folded).
 function pagesWith(lang, test) {
   const meta = JSON.parse(fs.readFileSync(path.join(pub, 'search-index', lang, 'index.json'), 'utf8'));
   const urls = [];
   for (const f of meta.docs) {
-    for (const [url, , text] of JSON.parse(fs.readFileSync(path.join(pub, 'search-index', lang, f), 'utf8'))) {
-      if ((text.match(/[\p{L}\p{N}\p{M}]+/gu) || []).some((w) => test(engine.fold(w)))) urls.push(url);
+    for (const [url, title, text] of JSON.parse(fs.readFileSync(path.join(pub, 'search-index', lang, f), 'utf8'))) {
+      if ((`${title} ${text}`.match(/[\p{L}\p{N}\p{M}]+/gu) || []).some((w) => test(engine.fold(w)))) urls.push(url);
     }
   }
   return urls;
