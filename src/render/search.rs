@@ -960,6 +960,49 @@ mod tests {
     }
 
     #[test]
+    fn odd_or_broken_markup_never_stops_the_index() {
+        let odd = [
+            "",
+            "<",
+            "</",
+            "<a",
+            "<a href='x",
+            "&",
+            "&#",
+            "&#x",
+            "&#x110000;",
+            "&amp",
+            "<!--",
+            "<!-- x",
+            "<!",
+            "<?x",
+            "<main data-search-body",
+            "<main data-search-body>",
+            "</main><main data-search-body>",
+            "<p>città<script>x",
+            "<svg><title>x",
+            "<h1>é</h1></h1></p></li>",
+            "<img alt=\"é",
+            "<img alt=é/>",
+            "<b>\u{640}\u{64b}</b>",
+            "<p data-search-ignore>x",
+            "<ul data-search-ignore><li>a</ul>b",
+            "<<<>>>",
+            "a<1b>c",
+            "<BODY><MAIN DATA-SEARCH-BODY><H1>T</H1></MAIN>",
+            "\u{10ffff}<p>\u{1f600}x",
+        ];
+        for html in odd {
+            let x = extract(html, "/x/");
+            assert!(x.text.len() <= html.len() * 3, "{html}");
+        }
+        // Where a tag is cut short, what follows is not text; where the element never ends,
+        // the rest of the page is in it.
+        assert_eq!(extract("<body><p>a<b", "/").text, "a");
+        assert_eq!(extract("<body><h1>Titolo", "/").title, "Titolo");
+    }
+
+    #[test]
     fn character_references_are_decoded() {
         assert_eq!(
             decode("a &amp; b &lt;c&gt; &quot;d&quot; &#39;e&#x27; &amp"),
