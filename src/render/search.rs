@@ -168,8 +168,9 @@ struct Gathered {
     words: Vec<(Box<str>, Box<str>, Postings)>,
     /// Weighted length of every page.
     lengths: Vec<u32>,
-    /// `[url, title, text]` of every page, as JSON.
-    docs: Vec<String>,
+    /// `[[url, title, text]…]` of every `PER_DOC` pages in a row, as the JSON of their
+    /// file, written as the pages come (the last one maybe not full).
+    docs: Vec<Vec<u8>>,
 }
 
 /// One language's index: its files, by path in the output.
@@ -202,7 +203,7 @@ fn index_language(
 
 impl Gathered {
     fn add(&mut self, doc: Extracted) {
-        let page = self.docs.len() as u32;
+        let page = self.lengths.len() as u32;
         let mut length = 0u32;
         for (folded, original, count) in doc.terms {
             length += count;
@@ -224,14 +225,23 @@ impl Gathered {
             self.words[id as usize].2.push((page, count));
         }
         self.lengths.push(length);
-        self.docs
-            .push(serde_json::to_string(&(&doc.url, &doc.title, &doc.text)).unwrap_or_default());
+        if page as usize % PER_DOC == 0 {
+            let mut file = Vec::with_capacity(PER_DOC * (doc.text.len() + 200));
+            file.push(b'[');
+            self.docs.push(file);
+        }
+        if let Some(file) = self.docs.last_mut() {
+            if file.len() > 1 {
+                file.push(b',');
+            }
+            let _ = serde_json::to_writer(&mut *file, &(&doc.url, &doc.title, &doc.text));
+        }
     }
 
     /// The index's files.
     fn files(self, lang: &str) -> Vec<GeneratedFile> {
         let stemmer = stemmer(lang);
-        let n = self.docs.len();
+        let n = self.lengths.len();
         let avg = (self.lengths.iter().map(|&l| l as f64).sum::<f64>() / n.max(1) as f64).max(1.0);
         // Stem → pages with their weighted counts; word → stem.
         let mut stems: FxHashMap<String, Postings> = FxHashMap::default();
@@ -255,10 +265,10 @@ impl Gathered {
 
         let dir = format!("{SEARCH_DIR}/{lang}");
         let mut files = Vec::new();
-        let mut put = |prefix: &str, body: String| -> String {
-            let hash = blake3::hash(body.as_bytes()).to_hex();
+        let mut put = |prefix: &str, body: Vec<u8>| -> String {
+            let hash = blake3::hash(&body).to_hex();
             let name = format!("{prefix}.{}.json", &hash[..12]);
-            files.push((format!("{dir}/{name}"), body.into_bytes()));
+            files.push((format!("{dir}/{name}"), body));
             name
         };
 
@@ -269,7 +279,7 @@ impl Gathered {
         }));
         let word_index: Vec<(String, String)> = word_runs
             .into_iter()
-            .map(|(first, body)| (first, put("w", format!("[{body}]"))))
+            .map(|(first, body)| (first, put("w", format!("[{body}]").into_bytes())))
             .collect();
 
         let stem_runs = runs(stems.into_iter().map(|(stem, mut pages)| {
@@ -302,13 +312,16 @@ impl Gathered {
         }));
         let stem_index: Vec<(String, String)> = stem_runs
             .into_iter()
-            .map(|(first, body)| (first, put("s", format!("{{{body}}}"))))
+            .map(|(first, body)| (first, put("s", format!("{{{body}}}").into_bytes())))
             .collect();
 
         let doc_files: Vec<String> = self
             .docs
-            .chunks(PER_DOC)
-            .map(|c| put("d", format!("[{}]", c.join(","))))
+            .into_iter()
+            .map(|mut file| {
+                file.push(b']');
+                put("d", file)
+            })
             .collect();
 
         let meta = serde_json::json!({
