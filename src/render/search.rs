@@ -225,7 +225,7 @@ impl Gathered {
             self.words[id as usize].2.push((page, count));
         }
         self.lengths.push(length);
-        if page as usize % PER_DOC == 0 {
+        if (page as usize).is_multiple_of(PER_DOC) {
             let mut file = Vec::with_capacity(PER_DOC * (doc.text.len() + 200));
             file.push(b'[');
             self.docs.push(file);
