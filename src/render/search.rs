@@ -19,7 +19,7 @@
 //! - `s.<hash>.json`: a run of stems in order, `{"stem":[page, score, page, score…]}`,
 //!   the score BM25 (×100, rounded) with headings counted several times.
 //! - `d.<hash>.json`: `per_doc` pages in a row, `[[url, title, text]…]`, for the results'
-//!   titles and excerpts.
+//!   titles and excerpts (the text cut at [`MAX_EXCERPT_TEXT`] bytes).
 //!
 //! A query word is looked up among the words (exactly and as the start of longer words) and
 //! among the stems: a word found brings every page of its stem, so `lavori` finds `lavoro`,
@@ -76,6 +76,10 @@ const CHUNK_BYTES: usize = 48 * 1024;
 const PER_DOC: usize = 8;
 /// Pages read and taken apart at once, before their words join the language's index.
 const BATCH: usize = 512;
+/// At most this much of a page's text is kept for its excerpt (every word of it is indexed):
+/// a list-like page (a project sheet naming thousands of stories) would otherwise make a
+/// file of results that a phone has to fetch whole.
+const MAX_EXCERPT_TEXT: usize = 16 * 1024;
 /// Words longer than this are not indexed (addresses, codes): nobody types them.
 const MAX_WORD: usize = 40;
 /// BM25's parameters, the usual ones.
@@ -234,7 +238,12 @@ impl Gathered {
             if file.len() > 1 {
                 file.push(b',');
             }
-            let _ = serde_json::to_writer(&mut *file, &(&doc.url, &doc.title, &doc.text));
+            let mut cut = doc.text.len().min(MAX_EXCERPT_TEXT);
+            while !doc.text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            let text = &doc.text[..cut];
+            let _ = serde_json::to_writer(&mut *file, &(&doc.url, &doc.title, text));
         }
     }
 
@@ -1192,6 +1201,26 @@ mod tests {
         // No stemmer for an unknown language: each word is its own stem.
         let words = entries(&files, "xx", "words");
         assert!(words.iter().all(|(_, s)| s == ""));
+    }
+
+    #[test]
+    fn a_long_page_is_indexed_whole_and_its_excerpt_text_kept_short() {
+        let mut html = String::from("<main data-search-body><h1>Elenco</h1><p>");
+        for i in 0..5_000 {
+            html.push_str(&format!("voce{i} è "));
+        }
+        let a = route(Kind::Page("a".into()), "it", "/a/", false);
+        let (files, _) = index([page(&a, &html)].into_iter(), &|| false, false).unwrap();
+        let words = entries(&files, "it", "words");
+        assert!(words.iter().any(|(w, _)| w == "voce4999"));
+        let meta = json(&files, "search-index/it/index.json");
+        let docs = json(
+            &files,
+            &format!("search-index/it/{}", meta["docs"][0].as_str().unwrap()),
+        );
+        let text = docs[0][2].as_str().unwrap();
+        assert!(text.len() <= MAX_EXCERPT_TEXT && text.len() > MAX_EXCERPT_TEXT - 8);
+        assert!(text.starts_with("voce0 è voce1"));
     }
 
     #[test]
