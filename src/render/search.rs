@@ -229,8 +229,13 @@ impl Gathered {
             self.words[id as usize].2.push((page, count));
         }
         self.lengths.push(length);
+        let mut cut = doc.text.len().min(MAX_EXCERPT_TEXT);
+        while !doc.text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let text = &doc.text[..cut];
         if (page as usize).is_multiple_of(PER_DOC) {
-            let mut file = Vec::with_capacity(PER_DOC * (doc.text.len() + 200));
+            let mut file = Vec::with_capacity(PER_DOC * (text.len() + 200));
             file.push(b'[');
             self.docs.push(file);
         }
@@ -238,11 +243,6 @@ impl Gathered {
             if file.len() > 1 {
                 file.push(b',');
             }
-            let mut cut = doc.text.len().min(MAX_EXCERPT_TEXT);
-            while !doc.text.is_char_boundary(cut) {
-                cut -= 1;
-            }
-            let text = &doc.text[..cut];
             let _ = serde_json::to_writer(&mut *file, &(&doc.url, &doc.title, text));
         }
     }
@@ -1176,14 +1176,26 @@ mod tests {
         );
     }
 
+    /// The index of one long page in `lang`: a title, then `n` words made by `word`.
+    fn long_page(
+        lang: &str,
+        title: &str,
+        n: usize,
+        word: impl Fn(usize) -> String,
+    ) -> Vec<GeneratedFile> {
+        let mut html = format!("<main data-search-body><h1>{title}</h1><p>");
+        for i in 0..n {
+            html.push_str(&word(i));
+        }
+        let a = route(Kind::Page("a".into()), lang, "/a/", false);
+        index([page(&a, &html)].into_iter(), &|| false, false)
+            .unwrap()
+            .0
+    }
+
     #[test]
     fn runs_are_cut_to_size_and_named_by_their_content() {
-        let mut html = String::from("<main data-search-body><h1>Parole</h1><p>");
-        for i in 0..20_000 {
-            html.push_str(&format!("parola{i} "));
-        }
-        let a = route(Kind::Page("a".into()), "xx", "/a/", false);
-        let (files, _) = index([page(&a, &html)].into_iter(), &|| false, false).unwrap();
+        let files = long_page("xx", "Parole", 20_000, |i| format!("parola{i} "));
         let meta = json(&files, "search-index/xx/index.json");
         let runs = meta["words"].as_array().unwrap();
         assert!(runs.len() > 3, "{}", runs.len());
@@ -1205,12 +1217,7 @@ mod tests {
 
     #[test]
     fn a_long_page_is_indexed_whole_and_its_excerpt_text_kept_short() {
-        let mut html = String::from("<main data-search-body><h1>Elenco</h1><p>");
-        for i in 0..5_000 {
-            html.push_str(&format!("voce{i} è "));
-        }
-        let a = route(Kind::Page("a".into()), "it", "/a/", false);
-        let (files, _) = index([page(&a, &html)].into_iter(), &|| false, false).unwrap();
+        let files = long_page("it", "Elenco", 5_000, |i| format!("voce{i} è "));
         let words = entries(&files, "it", "words");
         assert!(words.iter().any(|(w, _)| w == "voce4999"));
         let meta = json(&files, "search-index/it/index.json");

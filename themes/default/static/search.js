@@ -1,8 +1,8 @@
 /* Vetrina search page: progressive enhancement over a plain form.
  *
  * Loads the search index published with the site (one per language: the form's data-index
- * names this page's, data-bundle the script that reads it), runs the query given in the form or in ?q=, and lists the results with
- * their excerpts. The result count is announced through a status region; "show more" moves
+ * names this page's, data-bundle the script that reads it), runs the query given in the
+ * form or in ?q=, and lists the results with their excerpts. The result count is announced through a status region; "show more" moves
  * the focus to the first new result. Interface strings come from the site's i18n, embedded
  * as JSON in the page. Without JavaScript, or opened from disk, the page says that search
  * needs a web server and JavaScript. */
