@@ -101,7 +101,7 @@ fn every_language_has_a_search_page_and_an_index() {
     assert_eq!(forms.len(), 6, "Arabic has six plural forms: {forms:?}");
     let home = read(&out, "index.html");
     assert!(
-        home.contains("href=cerca/index.html>Cerca</a>"),
+        home.contains(r#"href="cerca/index.html">Cerca</a>"#),
         "the menu links to search"
     );
 }

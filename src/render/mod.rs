@@ -11,6 +11,7 @@ pub mod ics;
 pub mod ledger;
 pub mod map;
 pub mod markdown;
+mod minify;
 mod search;
 mod templates;
 mod views;
@@ -410,8 +411,14 @@ pub fn render(
             .map(|(rel, published, _)| (rel.clone(), format!("/{published}")))
             .collect(),
     );
-    let Some(tera) = templates::engine(theme, i18n.clone(), plan.clone(), statics.clone(), diags)
-    else {
+    let Some(tera) = templates::engine(
+        theme,
+        i18n.clone(),
+        plan.clone(),
+        statics.clone(),
+        minify,
+        diags,
+    ) else {
         return Output::default();
     };
     let ctx = views::Shared::new(site, &plan, &i18n, pictures, &statics);
@@ -472,11 +479,8 @@ pub fn render(
             let Some(html) = page else {
                 return Page::Failed(d);
             };
-            let bytes = if minify {
-                minify_html::minify(html.as_bytes(), &minify_cfg())
-            } else {
-                html.into_bytes()
-            };
+            // Minified already: the templates were (`minify`).
+            let bytes = html.into_bytes();
             // Recorded for the next build only when nothing was reported: a page with a
             // warning is rendered every time, so that the warning is too.
             let entry = fingerprint
@@ -745,14 +749,4 @@ fn atom_feeds(site: &Site, plan: &Plan) -> Vec<(String, Bytes)> {
         }
     }
     files
-}
-
-/// minify-html settings: spec-compliant output only (what the Nu Html Checker accepts), the
-/// `<html>` and `<head>` tags kept because they carry `lang` and `dir`.
-fn minify_cfg() -> minify_html::Cfg {
-    let mut cfg = minify_html::Cfg::new();
-    cfg.minify_css = true;
-    cfg.minify_js = true;
-    cfg.keep_html_and_head_opening_tags = true;
-    cfg
 }

@@ -21,13 +21,22 @@ use crate::diag::{Diagnostics, Pos, SourceText};
 use crate::load::Theme;
 use crate::plan::{Plan, href};
 
+/// The theme's templates, compiled: as written, and minified when the site is.
+pub struct Engine {
+    /// The templates as written: their errors point at the lines authors see.
+    written: Tera,
+    /// The templates minified (see [`super::minify`]): what pages are rendered with.
+    minified: Option<Tera>,
+}
+
 pub fn engine(
     theme: &Theme,
     i18n: Arc<I18n>,
     plan: Arc<Plan>,
     statics: Arc<HashMap<String, String>>,
+    minify: bool,
     diags: &mut Diagnostics,
-) -> Option<Tera> {
+) -> Option<Engine> {
     let mut tera = Tera::new();
     tera.register_function(
         "asset",
@@ -107,23 +116,57 @@ pub fn engine(
         .iter()
         .map(|(name, src)| (name.as_str(), &*src.text))
         .collect();
-    if let Err(e) = tera.add_raw_templates(sources) {
+    let mut minified = minify.then(|| {
+        let mut m = Tera::new();
+        m.register_from(&tera);
+        m.autoescape_on(vec![".html", ".svg", ".xml"]);
+        m
+    });
+    if let Err(e) = tera.add_raw_templates(sources.iter().copied()) {
         report(theme, &e, diags);
         return None;
     }
-    Some(tera)
+    if let Some(m) = &mut minified {
+        // Only the templates whose names say HTML; a template the minifier cannot take
+        // safely is used as written.
+        let texts: Vec<(&str, std::borrow::Cow<str>)> = sources
+            .iter()
+            .map(|&(name, src)| {
+                let small = (name.ends_with(".html") || name.ends_with(".htm"))
+                    .then(|| super::minify::template(src))
+                    .flatten();
+                (name, small.map_or(src.into(), Into::into))
+            })
+            .collect();
+        if m.add_raw_templates(texts.iter().map(|(n, t)| (*n, &**t)))
+            .is_err()
+        {
+            // Never expected (the written templates compiled): pages are rendered from them.
+            minified = None;
+        }
+    }
+    Some(Engine {
+        written: tera,
+        minified,
+    })
 }
 
 pub fn render(
-    tera: &Tera,
+    engine: &Engine,
     theme: &Theme,
     template: &str,
     context: &Context,
     diags: &mut Diagnostics,
 ) -> Option<String> {
+    let tera = engine.minified.as_ref().unwrap_or(&engine.written);
     match tera.render(template, context) {
         Ok(s) => Some(s),
         Err(e) => {
+            // Told from the templates as written, where its line and column are the author's.
+            let e = match engine.minified {
+                Some(_) => engine.written.render(template, context).err().unwrap_or(e),
+                None => e,
+            };
             report(theme, &e, diags);
             None
         }
