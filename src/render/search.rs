@@ -74,8 +74,9 @@ pub const RUNTIME: &str = include_str!("search.js");
 const CHUNK_BYTES: usize = 48 * 1024;
 /// Pages per file of titles and texts: a result list of ten fetches at most ten of them.
 const PER_DOC: usize = 8;
-/// Pages read and taken apart at once, before their words join the language's index.
-const BATCH: usize = 512;
+/// Pages of a language taken apart in a row by one thread, into a shard of its index (a
+/// multiple of `PER_DOC`, so that a shard writes whole files of titles and texts).
+const SHARD: usize = 256;
 /// At most this much of a page's text is kept for its excerpt (every word of it is indexed):
 /// a list-like page (a project sheet naming thousands of stories) would otherwise make a
 /// file of results that a phone has to fetch whole.
@@ -162,7 +163,8 @@ pub fn index<'a>(
 /// (page, weighted count) of every page a word or a stem is on.
 type Postings = Vec<(u32, u32)>;
 
-/// A language's words as they are gathered: each word once, the pages it is on.
+/// A language's words as they are gathered: each word once, the pages it is on. A shard
+/// holds a run of the language's pages; shards are joined in page order.
 #[derive(Default)]
 struct Gathered {
     /// Folded word → its number.
@@ -184,67 +186,93 @@ fn index_language(
     cancelled: &(dyn Fn() -> bool + Sync),
     parallel: bool,
 ) -> Result<Vec<GeneratedFile>, String> {
-    let mut g = Gathered::default();
-    for batch in pages.chunks(BATCH) {
-        if cancelled() {
-            return Err(CANCELLED.to_string());
-        }
-        let read = |(route, page): &(&Route, Page)| -> Result<Extracted, String> {
+    // Each shard's pages are taken apart in a row, straight into the shard's word table:
+    // no list of a page's words is made.
+    let shard = |(n, run): (usize, &[(&Route, Page)])| -> Result<Gathered, String> {
+        let mut g = Gathered::default();
+        let first = (n * SHARD) as u32;
+        for (route, page) in run {
+            if cancelled() {
+                return Err(CANCELLED.to_string());
+            }
             let html = page.read()?;
-            Ok(extract(&String::from_utf8_lossy(&html), &route.path))
-        };
-        let docs: Vec<Result<Extracted, String>> = if parallel {
-            batch.par_iter().map(read).collect()
-        } else {
-            batch.iter().map(read).collect()
-        };
-        for doc in docs {
-            g.add(doc?);
+            let html = String::from_utf8_lossy(&html);
+            g.add_page(first, &html, &route.path);
         }
+        Ok(g)
+    };
+    let shards: Vec<Result<Gathered, String>> = if parallel {
+        pages.par_chunks(SHARD).enumerate().map(shard).collect()
+    } else {
+        pages.chunks(SHARD).enumerate().map(shard).collect()
+    };
+    let mut g = Gathered::default();
+    for s in shards {
+        g.join(s?);
     }
     Ok(g.files(lang))
 }
 
 impl Gathered {
-    fn add(&mut self, doc: Extracted) {
-        let page = self.lengths.len() as u32;
+    /// Takes a page apart into the table; `first` is the number of the shard's first page.
+    fn add_page(&mut self, first: u32, html: &str, url: &str) {
+        let page = first + self.lengths.len() as u32;
         let mut length = 0u32;
-        for (folded, original, count) in doc.terms {
-            length += count;
-            let id = match self.ids.get(folded.as_str()) {
+        let (title, text) = extract_with(html, |folded, lower, w| {
+            length += w;
+            let id = match self.ids.get(folded) {
                 Some(&id) => id,
                 None => {
                     let id = self.words.len() as u32;
                     let folded: Box<str> = folded.into();
                     self.ids.insert(folded.clone(), id);
-                    let original = if original.is_empty() {
+                    let original = if lower == &*folded {
                         folded.clone()
                     } else {
-                        original.into()
+                        lower.into()
                     };
                     self.words.push((folded, original, Vec::new()));
                     id
                 }
             };
-            self.words[id as usize].2.push((page, count));
-        }
-        self.lengths.push(length);
-        let mut cut = doc.text.len().min(MAX_EXCERPT_TEXT);
-        while !doc.text.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        let text = &doc.text[..cut];
-        if (page as usize).is_multiple_of(PER_DOC) {
+            let postings = &mut self.words[id as usize].2;
+            match postings.last_mut() {
+                Some((p, count)) if *p == page => *count += w,
+                _ => postings.push((page, w)),
+            }
+        });
+        if self.lengths.len().is_multiple_of(PER_DOC) {
             let mut file = Vec::with_capacity(PER_DOC * (text.len() + 200));
             file.push(b'[');
             self.docs.push(file);
         }
+        self.lengths.push(length);
         if let Some(file) = self.docs.last_mut() {
             if file.len() > 1 {
                 file.push(b',');
             }
-            let _ = serde_json::to_writer(&mut *file, &(&doc.url, &doc.title, text));
+            let _ = serde_json::to_writer(&mut *file, &(url, &title, &text));
         }
+    }
+
+    /// Adds the next shard's pages (numbered after this one's).
+    fn join(&mut self, next: Gathered) {
+        if self.lengths.is_empty() {
+            *self = next;
+            return;
+        }
+        for (folded, original, postings) in next.words {
+            match self.ids.get(&folded) {
+                Some(&id) => self.words[id as usize].2.extend(postings),
+                None => {
+                    let id = self.words.len() as u32;
+                    self.ids.insert(folded.clone(), id);
+                    self.words.push((folded, original, postings));
+                }
+            }
+        }
+        self.lengths.extend(next.lengths);
+        self.docs.extend(next.docs);
     }
 
     /// The index's files.
@@ -512,7 +540,8 @@ fn words(text: &str, mut each: impl FnMut(&str, &str)) {
     }
 }
 
-/// What a page gives the index.
+/// What a page gives the index, as the tests look at it.
+#[cfg(test)]
 #[derive(Debug, Default, PartialEq)]
 struct Extracted {
     url: String,
@@ -552,58 +581,124 @@ fn class(name: &str) -> u8 {
     }
 }
 
+/// Takes the indexed part of a rendered page apart (see [`extract_with`]), for the tests.
+#[cfg(test)]
+fn extract(html: &str, url: &str) -> Extracted {
+    let mut terms: Vec<(String, String, u32)> = Vec::new();
+    let (title, text) = extract_with(html, |folded, lower, w| {
+        match terms.iter_mut().find(|t| t.0 == folded) {
+            Some(t) => t.2 += w,
+            None => terms.push((
+                folded.to_string(),
+                if lower == folded {
+                    String::new()
+                } else {
+                    lower.to_string()
+                },
+                w,
+            )),
+        }
+    });
+    Extracted {
+        url: url.to_string(),
+        title,
+        text,
+        terms,
+    }
+}
+
+/// Text gathered with its white space collapsed as it comes: runs of it one space, none at
+/// the start; at most `limit` bytes kept.
+struct Collapsed {
+    text: String,
+    limit: usize,
+    space: bool,
+}
+
+impl Collapsed {
+    fn new(limit: usize) -> Self {
+        Collapsed {
+            text: String::new(),
+            limit,
+            space: false,
+        }
+    }
+
+    fn push(&mut self, s: &str) {
+        if self.text.len() >= self.limit {
+            return;
+        }
+        for c in s.chars() {
+            if c.is_whitespace() {
+                self.space = true;
+                continue;
+            }
+            if self.space && !self.text.is_empty() {
+                if self.text.len() + 1 > self.limit {
+                    return;
+                }
+                self.text.push(' ');
+            }
+            self.space = false;
+            if self.text.len() + c.len_utf8() > self.limit {
+                // Nothing more fits: the rest is still indexed, not kept.
+                self.limit = self.text.len();
+                return;
+            }
+            self.text.push(c);
+        }
+    }
+
+    fn space(&mut self) {
+        self.space = true;
+    }
+
+    fn done(self) -> String {
+        self.text
+    }
+}
+
 /// Takes the indexed part of a rendered page apart: the element marked `data-search-body`
 /// (the whole `<body>` when there is none), less what is marked `data-search-ignore`.
 /// Tags the minifier left out (`</p>`, `</li>`, `</dd>` …) are closed as a browser would.
-fn extract(html: &str, url: &str) -> Extracted {
+///
+/// Each word is handed to `word` as it comes: (folded, lower case as written, weight).
+/// Returns the title (the first `<h1>`) and the rest of the text, white space collapsed, the
+/// text cut at [`MAX_EXCERPT_TEXT`] bytes.
+fn extract_with(html: &str, mut word: impl FnMut(&str, &str, u32)) -> (String, String) {
     let (start, end) = body_range(html);
     let src = &html[start..end];
-    let mut x = Extracted {
-        url: url.to_string(),
-        text: String::with_capacity(src.len() / 2),
-        ..Default::default()
-    };
+    let mut title = Collapsed::new(usize::MAX);
+    let mut text = Collapsed::new(MAX_EXCERPT_TEXT);
     // Open elements: (name, ignored, heading weight).
     let mut open: Vec<(Cow<str>, bool, u32)> = Vec::new();
     let mut ignoring = 0usize;
     let mut in_title = false;
     let mut title_done = false;
-    // Folded word → its place in `x.terms`.
-    let mut slots: FxHashMap<String, usize> = FxHashMap::default();
     let weight =
         |open: &[(Cow<str>, bool, u32)]| open.iter().rev().find(|e| e.2 > 0).map_or(1, |e| e.2);
-    let mut add_text = |x: &mut Extracted, raw: &str, w: u32, title: bool| {
-        let text = decode(raw);
-        // The title is shown above the excerpt: the excerpt is cut from the rest.
-        if title {
-            x.title.push_str(&text);
-        } else {
-            x.text.push_str(&text);
-        }
-        words(&text, |folded, lower| match slots.get(folded) {
-            Some(&k) => x.terms[k].2 += w,
-            None => {
-                slots.insert(folded.to_string(), x.terms.len());
-                let lower = if lower == folded {
-                    String::new()
-                } else {
-                    lower.to_string()
-                };
-                x.terms.push((folded.to_string(), lower, w));
+    let mut add_text =
+        |title: &mut Collapsed, text: &mut Collapsed, raw: &str, w: u32, in_title: bool| {
+            let decoded = decode(raw);
+            // The title is shown above the excerpt: the excerpt is cut from the rest.
+            if in_title {
+                title.push(&decoded);
+            } else {
+                text.push(&decoded);
             }
-        });
-    };
+            words(&decoded, |folded, lower| word(folded, lower, w));
+        };
     let mut i = 0;
     let bytes = src.as_bytes();
     while i < src.len() {
         let Some(lt) = src[i..].find('<').map(|p| p + i) else {
             if ignoring == 0 {
-                add_text(&mut x, &src[i..], weight(&open), in_title);
+                add_text(&mut title, &mut text, &src[i..], weight(&open), in_title);
             }
             break;
         };
         if lt > i && ignoring == 0 {
-            add_text(&mut x, &src[i..lt], weight(&open), in_title);
+            add_text(&mut title, &mut text, &src[i..lt], weight(&open), in_title);
         }
         let rest = &src[lt..];
         if rest.starts_with("<!--") {
@@ -623,7 +718,7 @@ fn extract(html: &str, url: &str) -> Extracted {
         if name_len == 0 {
             // A lone `<` in text.
             if ignoring == 0 {
-                add_text(&mut x, "<", weight(&open), in_title);
+                add_text(&mut title, &mut text, "<", weight(&open), in_title);
             }
             i = lt + 1;
             continue;
@@ -638,7 +733,7 @@ fn extract(html: &str, url: &str) -> Extracted {
         let (tag_end, attrs) = tag_end(src, name_start + name_len);
         i = tag_end;
         if kind & INLINE == 0 {
-            x.text.push(' ');
+            text.space();
         }
         if closing {
             if let Some(at) = open.iter().rposition(|e| e.0 == name) {
@@ -681,7 +776,13 @@ fn extract(html: &str, url: &str) -> Extracted {
                 && !ignored
                 && let Some(alt) = attr(attrs, "alt")
             {
-                add_text(&mut x, &format!(" {alt} "), weight(&open), false);
+                add_text(
+                    &mut title,
+                    &mut text,
+                    &format!(" {alt} "),
+                    weight(&open),
+                    false,
+                );
             }
             continue;
         }
@@ -709,9 +810,7 @@ fn extract(html: &str, url: &str) -> Extracted {
         }
         open.push((name, ignored, heading));
     }
-    x.title = collapse(&x.title);
-    x.text = collapse(&x.text);
-    x
+    (title.done(), text.done())
 }
 
 /// Where the indexed element's content starts and ends in a page.
@@ -862,18 +961,6 @@ fn decode(s: &str) -> Cow<'_, str> {
     }
     out.push_str(rest);
     Cow::Owned(out)
-}
-
-/// Runs of white space made one space, none at either end.
-fn collapse(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for part in s.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(part);
-    }
-    out
 }
 
 /// In `vetrina serve` the index is built in the background: its thread runs only when the
