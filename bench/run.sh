@@ -83,6 +83,12 @@ fi
 
 say "building Vetrina (cargo build --release)"
 (cd "$ROOT" && cargo build --release --quiet) || die "cargo build --release failed"
+# The revision of the binary measured, taken when it is built (sources edited during the
+# run do not change it).
+REV=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [ -n "$(git -C "$ROOT" status --porcelain -- src Cargo.toml Cargo.lock 2>/dev/null)" ]; then
+    REV="$REV + uncommitted changes in src/ or Cargo.*"
+fi
 TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 case "$TARGET_DIR" in /*) ;; *) TARGET_DIR="$ROOT/$TARGET_DIR" ;; esac
 VETRINA="$TARGET_DIR/release/vetrina"
@@ -340,10 +346,6 @@ fi
 
 CPU=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 MEM=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
-REV=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
-if [ -n "$(git -C "$ROOT" status --porcelain -- src Cargo.toml Cargo.lock 2>/dev/null)" ]; then
-    REV="$REV + uncommitted changes in src/ or Cargo.*"
-fi
 KERNEL=$(uname -sr)
 RUSTC=$(rustc --version 2>/dev/null || echo unknown)
 
