@@ -468,6 +468,39 @@ fn fold(word: &str) -> Cow<'_, str> {
     )
 }
 
+/// A character lower-cased (to `lower`) and folded (to `folded`): lower case, canonical
+/// decomposition, marks and the tatweel left out.
+fn fold_char(c: char, lower: &mut String, folded: &mut String) {
+    for l in c.to_lowercase() {
+        lower.push(l);
+        if l.is_ascii() {
+            folded.push(l);
+        } else {
+            unicode_normalization::char::decompose_canonical(l, |d| {
+                if !is_combining_mark(d) && d != '\u{640}' {
+                    folded.push(d);
+                }
+            });
+        }
+    }
+}
+
+/// [`fold_char`] of U+0080 to U+07FF (Latin, Greek, Cyrillic, Armenian, Hebrew, Arabic),
+/// worked out once: Unicode's tables are looked up per character otherwise.
+fn fold_table() -> &'static [(Box<str>, Box<str>)] {
+    static TABLE: std::sync::OnceLock<Vec<(Box<str>, Box<str>)>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        (0x80u32..0x800)
+            .filter_map(char::from_u32)
+            .map(|c| {
+                let (mut lower, mut folded) = (String::new(), String::new());
+                fold_char(c, &mut lower, &mut folded);
+                (lower.into(), folded.into())
+            })
+            .collect()
+    })
+}
+
 /// The words of a text: (folded, lower case as written), each at least two characters.
 /// The same as [`fold`] on each word, without an allocation per word.
 fn words(text: &str, mut each: impl FnMut(&str, &str)) {
@@ -520,18 +553,18 @@ fn words(text: &str, mut each: impl FnMut(&str, &str)) {
         }
         lower.clear();
         folded.clear();
+        let table = fold_table();
         for c in word.chars() {
-            for l in c.to_lowercase() {
+            let u = c as usize;
+            if u < 0x80 {
+                let l = c.to_ascii_lowercase();
                 lower.push(l);
-                if l.is_ascii() {
-                    folded.push(l);
-                } else {
-                    unicode_normalization::char::decompose_canonical(l, |d| {
-                        if !is_combining_mark(d) && d != '\u{640}' {
-                            folded.push(d);
-                        }
-                    });
-                }
+                folded.push(l);
+            } else if let Some((l, f)) = table.get(u - 0x80) {
+                lower.push_str(l);
+                folded.push_str(f);
+            } else {
+                fold_char(c, &mut lower, &mut folded);
             }
         }
         if (2..=MAX_WORD).contains(&folded.chars().count()) {
@@ -628,9 +661,11 @@ impl Collapsed {
         if self.text.len() >= self.limit {
             return;
         }
-        for c in s.chars() {
-            if c.is_whitespace() {
+        for (n, piece) in s.split(char::is_whitespace).enumerate() {
+            if n > 0 {
                 self.space = true;
+            }
+            if piece.is_empty() {
                 continue;
             }
             if self.space && !self.text.is_empty() {
@@ -640,12 +675,19 @@ impl Collapsed {
                 self.text.push(' ');
             }
             self.space = false;
-            if self.text.len() + c.len_utf8() > self.limit {
-                // Nothing more fits: the rest is still indexed, not kept.
-                self.limit = self.text.len();
-                return;
+            if self.text.len() + piece.len() <= self.limit {
+                self.text.push_str(piece);
+                continue;
             }
-            self.text.push(c);
+            // Nothing more fits: the rest is still indexed, not kept.
+            for c in piece.chars() {
+                if self.text.len() + c.len_utf8() > self.limit {
+                    break;
+                }
+                self.text.push(c);
+            }
+            self.limit = self.text.len();
+            return;
         }
     }
 
@@ -1109,6 +1151,27 @@ mod tests {
         // the rest of the page is in it.
         assert_eq!(extract("<body><p>a<b", "/").text, "a");
         assert_eq!(extract("<body><h1>Titolo", "/").title, "Titolo");
+    }
+
+    #[test]
+    fn the_table_of_folds_folds_as_unicode_s_tables() {
+        for c in ('\u{80}'..='\u{7ff}').filter(|&c| word_char(c)) {
+            let word = format!("a{c}b");
+            let mut seen = Vec::new();
+            words(&word, |f, l| seen.push((f.to_string(), l.to_string())));
+            let lower: String = word.chars().flat_map(char::to_lowercase).collect();
+            if seen.is_empty() {
+                // Folded to under two characters.
+                assert!(fold(&word).chars().count() < 2, "U+{:04X}", c as u32);
+                continue;
+            }
+            assert_eq!(
+                seen,
+                vec![(fold(&word).into_owned(), lower)],
+                "U+{:04X}",
+                c as u32
+            );
+        }
     }
 
     #[test]

@@ -538,19 +538,64 @@ impl PageContext {
         self.ctx
     }
 
-    /// A hash of every name and value, as JSON (strings escaped, so that no two different
-    /// contexts give the same text); `None` if a value cannot be written as JSON.
+    /// A hash of every name and value, each told apart from the next by its kind and
+    /// length, so that no two different contexts give the same stream; fed to the hash as
+    /// the values are walked (writing them out as JSON first took 6 % of a build).
     pub fn fingerprint(&self) -> Option<blake3::Hash> {
         let mut keys = self.keys.clone();
         keys.sort_unstable();
-        let mut text = Vec::with_capacity(16 * 1024);
+        let mut h = blake3::Hasher::new();
         for key in keys {
-            serde_json::to_writer(&mut text, key).ok()?;
-            text.push(b':');
-            serde_json::to_writer(&mut text, self.ctx.get(key)?).ok()?;
-            text.push(b'\n');
+            feed_str(&mut h, b'k', key);
+            feed_value(&mut h, self.ctx.get(key)?);
         }
-        Some(blake3::hash(&text))
+        Some(h.finalize())
+    }
+}
+
+fn feed_str(h: &mut blake3::Hasher, kind: u8, s: &str) {
+    h.update(&[kind]);
+    h.update(&(s.len() as u64).to_le_bytes());
+    h.update(s.as_bytes());
+}
+
+/// One value of a context into its fingerprint.
+fn feed_value(h: &mut blake3::Hasher, v: &tera::Value) {
+    if let Some(s) = v.as_str() {
+        // A string marked safe is written as it is, another escaped: not the same page.
+        feed_str(h, if v.is_safe() { b'S' } else { b's' }, s);
+    } else if let Some(items) = v.as_array() {
+        h.update(b"a");
+        h.update(&(items.len() as u64).to_le_bytes());
+        for item in items {
+            feed_value(h, item);
+        }
+    } else if let Some(map) = v.as_map() {
+        h.update(b"m");
+        h.update(&(map.len() as u64).to_le_bytes());
+        for (k, item) in map {
+            match k.as_str() {
+                Some(k) => feed_str(h, b'k', k),
+                None => feed_str(h, b'K', &k.to_string()),
+            }
+            feed_value(h, item);
+        }
+    } else if let Some(b) = v.as_bytes() {
+        h.update(b"b");
+        h.update(&(b.len() as u64).to_le_bytes());
+        h.update(b);
+    } else {
+        // Numbers, true and false, none: their kind and how Tera writes them.
+        let kind = if v.is_none() {
+            b'0'
+        } else if v.is_undefined() {
+            b'u'
+        } else if v.is_bool() {
+            b'?'
+        } else {
+            b'#'
+        };
+        feed_str(h, kind, &v.to_string());
     }
 }
 
