@@ -89,13 +89,10 @@ fn lex(src: &str) -> Option<Vec<Piece<'_>>> {
         if i > text_from {
             pieces.push(Piece::Html(&src[text_from..i]));
         }
-        let end = match bytes[i + 1] {
-            b'#' => src[i + 2..].find("#}").map(|e| i + 2 + e + 2)?,
-            b'%' if raw_open(&src[i + 2..]).is_some() => {
-                let body = i + 2 + raw_open(&src[i + 2..])?;
-                end_of_raw(src, body)?
-            }
-            b'%' => close_of(src, i + 2, "%}")?,
+        let end = match (bytes[i + 1], raw_open(&src[i + 2..])) {
+            (b'#', _) => src[i + 2..].find("#}").map(|e| i + 2 + e + 2)?,
+            (b'%', Some(open)) => end_of_raw(src, i + 2 + open)?,
+            (b'%', None) => close_of(src, i + 2, "%}")?,
             _ => close_of(src, i + 2, "}}")?,
         };
         let text = &src[i..end];
@@ -230,12 +227,11 @@ fn mask(pieces: &[Piece]) -> Option<Masked> {
                         }
                     }
                     At::Quoted(_) | At::Tag | At::Unquoted => {
-                        if at == At::Quoted(b'"') || at == At::Quoted(b'\'') {
-                            if tag.attr.eq_ignore_ascii_case("style") {
-                                m.values_in_code = true;
+                        match at {
+                            At::Quoted(_) => {
+                                m.values_in_code |= tag.attr.eq_ignore_ascii_case("style")
                             }
-                        } else {
-                            tag.dirty = true;
+                            _ => tag.dirty = true,
                         }
                         tag.src.push_str(piece_text(piece));
                         tag.pieces.push(n);

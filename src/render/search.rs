@@ -35,7 +35,6 @@ use std::time::{Duration, Instant};
 use pagefind_stem::{Algorithm, Stemmer};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
-use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
 use crate::plan::{Kind, Route};
@@ -459,13 +458,11 @@ fn fold(word: &str) -> Cow<'_, str> {
     {
         return Cow::Borrowed(word);
     }
-    Cow::Owned(
-        word.chars()
-            .flat_map(char::to_lowercase)
-            .nfd()
-            .filter(|&c| !is_combining_mark(c) && c != '\u{640}')
-            .collect(),
-    )
+    let (mut lower, mut folded) = (String::new(), String::new());
+    for c in word.chars() {
+        fold_char(c, &mut lower, &mut folded);
+    }
+    Cow::Owned(folded)
 }
 
 /// A character lower-cased (to `lower`) and folded (to `folded`): lower case, canonical
@@ -504,6 +501,7 @@ fn fold_table() -> &'static [(Box<str>, Box<str>)] {
 /// The words of a text: (folded, lower case as written), each at least two characters.
 /// The same as [`fold`] on each word, without an allocation per word.
 fn words(text: &str, mut each: impl FnMut(&str, &str)) {
+    let table = fold_table();
     let mut lower = String::new();
     let mut folded = String::new();
     let bytes = text.as_bytes();
@@ -553,7 +551,6 @@ fn words(text: &str, mut each: impl FnMut(&str, &str)) {
         }
         lower.clear();
         folded.clear();
-        let table = fold_table();
         for c in word.chars() {
             let u = c as usize;
             if u < 0x80 {

@@ -29,6 +29,9 @@ pub struct Engine {
     minified: Option<Tera>,
 }
 
+/// The templates whose values Tera escapes for HTML.
+const AUTOESCAPE: [&str; 3] = [".html", ".svg", ".xml"];
+
 pub fn engine(
     theme: &Theme,
     i18n: Arc<I18n>,
@@ -59,7 +62,7 @@ pub fn engine(
             }
         },
     );
-    tera.autoescape_on(vec![".html", ".svg", ".xml"]);
+    tera.autoescape_on(AUTOESCAPE);
     let plurals = i18n.clone();
     tera.register_function(
         "plural",
@@ -119,7 +122,7 @@ pub fn engine(
     let mut minified = minify.then(|| {
         let mut m = Tera::new();
         m.register_from(&tera);
-        m.autoescape_on(vec![".html", ".svg", ".xml"]);
+        m.autoescape_on(AUTOESCAPE);
         m
     });
     if let Err(e) = tera.add_raw_templates(sources.iter().copied()) {
