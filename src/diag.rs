@@ -242,14 +242,14 @@ impl Builder<'_> {
 pub struct SourceText {
     pub path: PathBuf,
     /// Shared: the documents, diagnostics and caches made from a file all point at one copy.
-    pub text: std::sync::Arc<str>,
+    pub text: std::sync::Arc<String>,
 }
 
 impl SourceText {
     pub fn new(path: impl Into<PathBuf>, text: impl Into<String>) -> Self {
         SourceText {
             path: path.into(),
-            text: text.into().into(),
+            text: std::sync::Arc::new(text.into()),
         }
     }
 

@@ -117,7 +117,7 @@ pub fn engine(
     let sources: Vec<(&str, &str)> = theme
         .templates
         .iter()
-        .map(|(name, src)| (name.as_str(), &*src.text))
+        .map(|(name, src)| (name.as_str(), src.text.as_str()))
         .collect();
     let mut minified = minify.then(|| {
         let mut m = Tera::new();
