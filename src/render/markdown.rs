@@ -118,17 +118,20 @@ pub fn render(input: &MdInput, diags: &mut Diagnostics) -> String {
                 id,
             }) => {
                 let alt = heading_text(&events[i + 1..]);
-                let pos = input
-                    .src
-                    .pos_of(input.body_offset + range.start, range.len());
+                // Worked out only for a message: it reads the file up to the link.
+                let pos = || {
+                    input
+                        .src
+                        .pos_of(input.body_offset + range.start, range.len())
+                };
                 if alt.trim().is_empty() {
                     diags
-                        .error(input.src, pos, "this image has no alt text")
+                        .error(input.src, pos(), "this image has no alt text")
                         .help("write what the picture shows between the brackets: ![Two people at a workbench](workshop.jpg)");
                 }
                 if let Some(what) = picture_elsewhere(dest_url) {
                     diags
-                        .error(input.src, pos, format!("this picture is {what}"))
+                        .error(input.src, pos(), format!("this picture is {what}"))
                         .help("save the picture beside the text (in the same folder) and write ![what it shows](name.jpg): it is then checked, stripped of its metadata and resized, and every reader gets it from this site alone");
                 }
                 let dest = rewrite(dest_url, input, pos, diags);
@@ -165,14 +168,17 @@ pub fn render(input: &MdInput, diags: &mut Diagnostics) -> String {
                 title,
                 id,
             }) => {
-                let pos = input
-                    .src
-                    .pos_of(input.body_offset + range.start, range.len());
+                // Worked out only for a message: it reads the file up to the link.
+                let pos = || {
+                    input
+                        .src
+                        .pos_of(input.body_offset + range.start, range.len())
+                };
                 if runs_code(dest_url) {
                     diags
                         .error(
                             input.src,
-                            pos,
+                            pos(),
                             "this link would run a program in the reader's browser",
                         )
                         .help("link to a page or a file instead: [the project's site](https://example.org/), or a file beside the text, [the leaflet](leaflet.pdf)");
@@ -187,7 +193,7 @@ pub fn render(input: &MdInput, diags: &mut Diagnostics) -> String {
                             diags
                                 .warning(
                                     input.src,
-                                    pos,
+                                    pos(),
                                     format!("this link goes to a story taken down for consent (`{path}`): the link is left out, its words stay"),
                                 )
                                 .help("remove the link, or rewrite the sentence if it is about that story");
@@ -203,7 +209,7 @@ pub fn render(input: &MdInput, diags: &mut Diagnostics) -> String {
                             diags
                                 .error(
                                     input.src,
-                                    pos,
+                                    pos(),
                                     format!("no page of the site has the address `{path}`"),
                                 )
                                 .help(help);
@@ -402,7 +408,7 @@ fn bundle_name<'u>(url: &'u str, assets: &[&str]) -> std::borrow::Cow<'u, str> {
 fn rewrite<'a>(
     url: &CowStr<'a>,
     input: &MdInput,
-    pos: crate::diag::Pos,
+    pos: impl Fn() -> crate::diag::Pos,
     diags: &mut Diagnostics,
 ) -> CowStr<'a> {
     if !is_bundle_file(url) {
@@ -414,7 +420,7 @@ fn rewrite<'a>(
         diags
             .error(
                 input.src,
-                pos,
+                pos(),
                 format!("the file `{name}` is not in this folder"),
             )
             .help(format!(
