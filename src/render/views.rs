@@ -544,58 +544,100 @@ impl PageContext {
     pub fn fingerprint(&self) -> Option<blake3::Hash> {
         let mut keys = self.keys.clone();
         keys.sort_unstable();
-        let mut h = blake3::Hasher::new();
+        let mut h = Feed::default();
         for key in keys {
-            feed_str(&mut h, b'k', key);
-            feed_value(&mut h, self.ctx.get(key)?);
+            h.str(b'k', key);
+            h.value(self.ctx.get(key)?);
         }
-        Some(h.finalize())
+        Some(h.finish())
     }
 }
 
-fn feed_str(h: &mut blake3::Hasher, kind: u8, s: &str) {
-    h.update(&[kind]);
-    h.update(&(s.len() as u64).to_le_bytes());
-    h.update(s.as_bytes());
+/// A fingerprint's stream, gathered into runs of [`Feed::RUN`] bytes before they are hashed:
+/// the hasher is fed a few large pieces, not one per name and value (a call each was
+/// most of the fingerprint's time).
+struct Feed {
+    h: blake3::Hasher,
+    run: Vec<u8>,
 }
 
-/// One value of a context into its fingerprint.
-fn feed_value(h: &mut blake3::Hasher, v: &tera::Value) {
-    if let Some(s) = v.as_str() {
-        // A string marked safe is written as it is, another escaped: not the same page.
-        feed_str(h, if v.is_safe() { b'S' } else { b's' }, s);
-    } else if let Some(items) = v.as_array() {
-        h.update(b"a");
-        h.update(&(items.len() as u64).to_le_bytes());
-        for item in items {
-            feed_value(h, item);
+impl Default for Feed {
+    fn default() -> Self {
+        Feed {
+            h: blake3::Hasher::new(),
+            run: Vec::with_capacity(Self::RUN),
         }
-    } else if let Some(map) = v.as_map() {
-        h.update(b"m");
-        h.update(&(map.len() as u64).to_le_bytes());
-        for (k, item) in map {
-            match k.as_str() {
-                Some(k) => feed_str(h, b'k', k),
-                None => feed_str(h, b'K', &k.to_string()),
+    }
+}
+
+impl Feed {
+    const RUN: usize = 16 * 1024;
+
+    fn put(&mut self, bytes: &[u8]) {
+        if self.run.len() + bytes.len() > Self::RUN {
+            self.h.update(&self.run);
+            self.run.clear();
+            if bytes.len() > Self::RUN {
+                self.h.update(bytes);
+                return;
             }
-            feed_value(h, item);
         }
-    } else if let Some(b) = v.as_bytes() {
-        h.update(b"b");
-        h.update(&(b.len() as u64).to_le_bytes());
-        h.update(b);
-    } else {
-        // Numbers, true and false, none: their kind and how Tera writes them.
-        let kind = if v.is_none() {
-            b'0'
-        } else if v.is_undefined() {
-            b'u'
-        } else if v.is_bool() {
-            b'?'
+        self.run.extend_from_slice(bytes);
+    }
+
+    fn len(&mut self, n: usize) {
+        self.put(&(n as u64).to_le_bytes());
+    }
+
+    fn str(&mut self, kind: u8, s: &str) {
+        self.put(&[kind]);
+        self.len(s.len());
+        self.put(s.as_bytes());
+    }
+
+    /// One value of a context into its fingerprint.
+    fn value(&mut self, v: &tera::Value) {
+        if let Some(s) = v.as_str() {
+            // A string marked safe is written as it is, another escaped: not the same page.
+            self.str(if v.is_safe() { b'S' } else { b's' }, s);
+        } else if let Some(items) = v.as_array() {
+            self.put(b"a");
+            self.len(items.len());
+            for item in items {
+                self.value(item);
+            }
+        } else if let Some(map) = v.as_map() {
+            self.put(b"m");
+            self.len(map.len());
+            for (k, item) in map {
+                match k.as_str() {
+                    Some(k) => self.str(b'k', k),
+                    None => self.str(b'K', &k.to_string()),
+                }
+                self.value(item);
+            }
+        } else if let Some(b) = v.as_bytes() {
+            self.put(b"b");
+            self.len(b.len());
+            self.put(b);
         } else {
-            b'#'
-        };
-        feed_str(h, kind, &v.to_string());
+            // Numbers, true and false, none: their kind and how Tera writes them.
+            let kind = if v.is_none() {
+                b'0'
+            } else if v.is_undefined() {
+                b'u'
+            } else if v.is_bool() {
+                b'?'
+            } else {
+                b'#'
+            };
+            self.str(kind, &v.to_string());
+        }
+    }
+
+    fn finish(mut self) -> blake3::Hash {
+        self.h.update(&self.run);
+        self.h.finalize()
     }
 }
 
