@@ -245,58 +245,43 @@ pub fn sitemap(site: &Site, plan: &Plan) -> Vec<(String, Vec<u8>)> {
     }
     let base = &site.base_url;
     let dl = site.default_lang();
-    let mut urls: Vec<String> = Vec::new();
+    let head = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n";
+    // Every entry written into one text after the head, each address escaped once; `ends`
+    // marks where each entry ends, for a site that needs several files.
+    let host = xml(base);
+    let mut text = String::with_capacity(head.len() + plan.routes.len() * 700);
+    text.push_str(head);
+    let mut ends: Vec<usize> = Vec::new();
     for pages in groups.values() {
-        for (_, path) in pages {
-            let mut u = format!("  <url>\n    <loc>{}{}</loc>\n", xml(base), xml(path));
+        let pages: Vec<(&str, String)> = pages.iter().map(|(l, p)| (*l, xml(p))).collect();
+        let default = pages.iter().find(|(l, _)| *l == dl);
+        for (_, path) in &pages {
+            for piece in ["  <url>\n    <loc>", &host, path, "</loc>\n"] {
+                text.push_str(piece);
+            }
             if pages.len() > 1 {
-                for (l, p) in pages {
-                    let _ = writeln!(
-                        u,
-                        r#"    <xhtml:link rel="alternate" hreflang="{l}" href="{}{}"/>"#,
-                        xml(base),
-                        xml(p)
-                    );
-                }
-                if let Some((_, p)) = pages.iter().find(|(l, _)| *l == dl) {
-                    let _ = writeln!(
-                        u,
-                        r#"    <xhtml:link rel="alternate" hreflang="x-default" href="{}{}"/>"#,
-                        xml(base),
-                        xml(p)
-                    );
+                let alternates = pages
+                    .iter()
+                    .map(|(l, p)| (*l, p))
+                    .chain(default.map(|(_, p)| ("x-default", p)));
+                for (l, p) in alternates {
+                    for piece in [
+                        r#"    <xhtml:link rel="alternate" hreflang=""#,
+                        l,
+                        r#"" href=""#,
+                        &host,
+                        p,
+                        "\"/>\n",
+                    ] {
+                        text.push_str(piece);
+                    }
                 }
             }
-            u.push_str("  </url>\n");
-            urls.push(u);
+            text.push_str("  </url>\n");
+            ends.push(text.len());
         }
     }
-    let head = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n";
-    let mut files = Vec::new();
-    if urls.len() <= SITEMAP_URLS {
-        files.push((
-            "sitemap.xml".to_string(),
-            format!("{head}{}</urlset>\n", urls.concat()).into_bytes(),
-        ));
-    } else {
-        let mut index = String::from(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-        );
-        for (i, chunk) in urls.chunks(SITEMAP_URLS).enumerate() {
-            let name = format!("sitemap-{}.xml", i + 1);
-            let _ = writeln!(
-                index,
-                "  <sitemap><loc>{}/{name}</loc></sitemap>",
-                xml(base)
-            );
-            files.push((
-                name,
-                format!("{head}{}</urlset>\n", chunk.concat()).into_bytes(),
-            ));
-        }
-        index.push_str("</sitemapindex>\n");
-        files.push(("sitemap.xml".to_string(), index.into_bytes()));
-    }
+    let mut files = sitemap_files(head, text, &ends, &host, SITEMAP_URLS);
     files.push((
         "robots.txt".to_string(),
         format!("User-agent: *\nAllow: /\n\nSitemap: {base}/sitemap.xml\n").into_bytes(),
@@ -304,9 +289,82 @@ pub fn sitemap(site: &Site, plan: &Plan) -> Vec<(String, Vec<u8>)> {
     files
 }
 
+/// The sitemap's files: `text` (the head, then every entry, each ending where `ends` says)
+/// as one `sitemap.xml`, or, past `limit` entries, as files of `limit` entries listed by a
+/// `sitemap.xml` index (the protocol allows 50,000 addresses a file).
+fn sitemap_files(
+    head: &str,
+    mut text: String,
+    ends: &[usize],
+    host: &str,
+    limit: usize,
+) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    if ends.len() <= limit {
+        text.push_str("</urlset>\n");
+        files.push(("sitemap.xml".to_string(), text.into_bytes()));
+        return files;
+    }
+    let mut index = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    let mut from = head.len();
+    for (i, chunk) in ends.chunks(limit).enumerate() {
+        let name = format!("sitemap-{}.xml", i + 1);
+        let _ = writeln!(index, "  <sitemap><loc>{host}/{name}</loc></sitemap>");
+        let to = chunk.last().copied().unwrap_or(from);
+        files.push((
+            name,
+            format!("{head}{}</urlset>\n", &text[from..to]).into_bytes(),
+        ));
+        from = to;
+    }
+    index.push_str("</sitemapindex>\n");
+    files.push(("sitemap.xml".to_string(), index.into_bytes()));
+    files
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_sitemap_is_cut_into_files_listed_by_an_index() {
+        let head = "<urlset>\n";
+        let mut text = head.to_string();
+        let mut ends = Vec::new();
+        for n in 1..=5 {
+            text.push_str(&format!("  <url><loc>https://x.org/{n}/</loc></url>\n"));
+            ends.push(text.len());
+        }
+        let one = sitemap_files(head, text.clone(), &ends, "https://x.org", 5);
+        assert_eq!(one.len(), 1);
+        assert_eq!(one[0].0, "sitemap.xml");
+        assert!(String::from_utf8_lossy(&one[0].1).ends_with("/5/</loc></url>\n</urlset>\n"));
+
+        let files = sitemap_files(head, text, &ends, "https://x.org", 2);
+        let names: Vec<&str> = files.iter().map(|f| f.0.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "sitemap-1.xml",
+                "sitemap-2.xml",
+                "sitemap-3.xml",
+                "sitemap.xml"
+            ]
+        );
+        let body = |i: usize| String::from_utf8_lossy(&files[i].1).to_string();
+        assert_eq!(
+            body(0),
+            "<urlset>\n  <url><loc>https://x.org/1/</loc></url>\n  <url><loc>https://x.org/2/</loc></url>\n</urlset>\n"
+        );
+        assert_eq!(
+            body(2),
+            "<urlset>\n  <url><loc>https://x.org/5/</loc></url>\n</urlset>\n"
+        );
+        assert!(body(3).contains("<loc>https://x.org/sitemap-3.xml</loc>"));
+        assert_eq!(body(3).matches("<sitemap>").count(), 3);
+    }
 
     #[test]
     fn escaping() {
