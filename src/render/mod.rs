@@ -52,6 +52,9 @@ pub struct Output {
     /// Files handed to the build's sink as soon as they were rendered (staged beside the
     /// output): their bytes are not held here.
     pub streamed: rustc_hash::FxHashSet<String>,
+    /// The search index of a build that streams its pages, holding the pages taken apart
+    /// as they were rendered.
+    pub(crate) indexer: Option<search::Indexer>,
 }
 
 /// Pages rendered by an earlier build of the same process (`vetrina serve`), taken from here
@@ -242,17 +245,22 @@ impl Output {
 
     /// Builds the search index from the page files where `path_of` says they are (a build
     /// that has staged its pages and let go of their bytes).
+    /// The pages taken apart while rendering are not read again.
     pub fn search_index_from_files(
-        &self,
-        path_of: &dyn Fn(&str) -> std::path::PathBuf,
+        &mut self,
+        path_of: &(dyn Fn(&str) -> std::path::PathBuf + Sync),
     ) -> Result<(Vec<GeneratedFile>, SearchStats), String> {
+        let indexer = self.indexer.take();
         if self.indexable.is_empty() {
             return Ok(Default::default());
         }
-        search::index(
-            self.indexable
-                .iter()
-                .map(|(r, f)| (r, search::Page::File(path_of(f)))),
+        // The pages the render numbered are the pages to index (they differ only when a
+        // page failed, and a failed build makes no index): otherwise, numbered again.
+        let indexer = indexer
+            .filter(|ix| ix.len() == self.indexable.len())
+            .unwrap_or_else(|| search::Indexer::new(self.indexable.iter().map(|(r, _)| r)));
+        indexer.finish(
+            &|route| search::Page::File(path_of(&route.file())),
             &|| false,
             false,
         )
@@ -442,6 +450,11 @@ pub fn render(
         ),
     }
     let empty: Bytes = Arc::new(Vec::new());
+    let search_on = site.config.search.unwrap_or(true);
+    // A build that streams its pages lets go of them: each is taken apart for the search
+    // index in the thread that rendered it, while its text is at hand.
+    let indexer = (sink.is_some() && search_on)
+        .then(|| search::Indexer::new(plan.routes.iter().filter(|r| search::indexed(r))));
     let results: Vec<Page> = plan
         .routes
         .par_iter()
@@ -479,6 +492,9 @@ pub fn render(
             let Some(html) = page else {
                 return Page::Failed(d);
             };
+            if let Some(ix) = &indexer {
+                ix.add(route, &html);
+            }
             // Minified already: the templates were (`minify`).
             let bytes = html.into_bytes();
             // Recorded for the next build only when nothing was reported: a page with a
@@ -508,7 +524,6 @@ pub fn render(
     let mut reused = 0;
     let mut contexts_built = 0;
     let mut fresh = Vec::new();
-    let search_on = site.config.search.unwrap_or(true);
     for (route, page) in plan.routes.iter().zip(results) {
         let (bytes, d) = match page {
             Page::Failed(d) => {
@@ -618,6 +633,7 @@ pub fn render(
     for (_, published, abs) in &theme.statics {
         out.copies.push((published.clone(), abs.clone()));
     }
+    out.indexer = indexer;
     out.files.sort_by(|a, b| a.0.cmp(&b.0));
     out.files.dedup_by(|a, b| a.0 == b.0);
     out.copies.sort();

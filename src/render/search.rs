@@ -73,9 +73,6 @@ pub const RUNTIME: &str = include_str!("search.js");
 const CHUNK_BYTES: usize = 48 * 1024;
 /// Pages per file of titles and texts: a result list of ten fetches at most ten of them.
 const PER_DOC: usize = 8;
-/// Pages of a language taken apart in a row by one thread, into a shard of its index (a
-/// multiple of `PER_DOC`, so that a shard writes whole files of titles and texts).
-const SHARD: usize = 256;
 /// At most this much of a page's text is kept for its excerpt (every word of it is indexed):
 /// a list-like page (a project sheet naming thousands of stories) would otherwise make a
 /// file of results that a phone has to fetch whole.
@@ -93,7 +90,8 @@ pub struct SearchStats {
     pub pages: Vec<(String, usize)>,
     /// The address of every indexed page.
     pub urls: Vec<String>,
-    /// Time spent indexing, in memory.
+    /// Time spent indexing, in memory: the time taken apart pages took (those taken apart
+    /// while rendering counted as shared among the cores), then the time making the files.
     pub elapsed: Duration,
 }
 
@@ -112,110 +110,251 @@ pub fn indexed(route: &Route) -> bool {
 }
 
 /// Indexes `pages` (route, rendered HTML) and returns the index's files, as (path in the
-/// output, bytes), sorted by path. Languages are indexed side by side, and the pages of each
-/// are read and taken apart on every core; in the `background` (`vetrina serve`, while the
-/// next edit may be rendering) all of it runs on the calling thread at the lowest priority.
-/// `cancelled` is asked between batches of pages.
+/// output, bytes), sorted by path. The pages are read and taken apart on every core, and the
+/// languages' files made side by side; in the `background` (`vetrina serve`, while the next
+/// edit may be rendering) all of it runs on the calling thread at the lowest priority.
+/// `cancelled` is asked between pages.
 pub fn index<'a>(
     pages: impl Iterator<Item = (&'a Route, Page<'a>)>,
     cancelled: &(dyn Fn() -> bool + Sync),
     background: bool,
 ) -> Result<(Vec<GeneratedFile>, SearchStats), String> {
-    let started = Instant::now();
-    let mut stats = SearchStats::default();
-    let mut by_lang: Vec<(String, Vec<(&Route, Page)>)> = Vec::new();
-    for (route, html) in pages {
-        match by_lang.iter_mut().find(|(l, _)| *l == route.lang) {
-            Some((_, list)) => list.push((route, html)),
-            None => by_lang.push((route.lang.clone(), vec![(route, html)])),
-        }
-        stats.urls.push(route.path.clone());
+    let pages: Vec<(&Route, Page)> = pages.collect();
+    let indexer = Indexer::new(pages.iter().map(|(r, _)| *r));
+    let by_path: FxHashMap<&str, &Page> = pages.iter().map(|(r, p)| (r.path.as_str(), p)).collect();
+    indexer.finish(
+        &|route: &Route| match by_path.get(route.path.as_str()) {
+            Some(Page::Bytes(b)) => Page::Bytes(b),
+            Some(Page::File(f)) => Page::File(f.clone()),
+            None => Page::Bytes(&[]),
+        },
+        cancelled,
+        background,
+    )
+}
+
+/// A search index as it is gathered: pages are added from any thread, in any order (a build
+/// takes each page apart in the thread that rendered it, while its text is at hand), and
+/// [`Indexer::finish`] adds the pages not added yet and makes the files. The index is the
+/// same whatever the order: pages are numbered in advance, per language in the order given
+/// to [`Indexer::new`].
+pub(crate) struct Indexer {
+    /// Nanoseconds spent taking pages apart, summed over the threads.
+    busy: std::sync::atomic::AtomicU64,
+    langs: Vec<String>,
+    /// The pages to index, in the order given: each route with its language's number and
+    /// its number among that language's pages.
+    pages: Vec<(Route, u32, u32)>,
+    /// Address → place in `pages`.
+    slot: FxHashMap<String, usize>,
+    /// Whether each page of `pages` is in a table already.
+    added: Vec<std::sync::atomic::AtomicBool>,
+    /// The tables being filled, one set per thread of the pool (and a last one for threads
+    /// outside it), one table per language: a thread only ever waits for its own.
+    parts: Vec<std::sync::Mutex<Vec<Gathered>>>,
+}
+
+impl std::fmt::Debug for Indexer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Indexer")
+            .field("pages", &self.pages.len())
+            .finish_non_exhaustive()
     }
-    stats.pages = by_lang.iter().map(|(l, p)| (l.clone(), p.len())).collect();
-    let one = |(lang, pages): &(String, Vec<(&Route, Page)>)| -> Result<_, String> {
+}
+
+impl Indexer {
+    /// An index of these pages, in this order (the page numbers and the results' order
+    /// follow it).
+    pub fn new<'a>(routes: impl Iterator<Item = &'a Route>) -> Self {
+        let mut langs: Vec<String> = Vec::new();
+        let mut counts: Vec<u32> = Vec::new();
+        let mut pages = Vec::new();
+        let mut slot = FxHashMap::default();
+        for route in routes {
+            let l = match langs.iter().position(|l| *l == route.lang) {
+                Some(l) => l,
+                None => {
+                    langs.push(route.lang.clone());
+                    counts.push(0);
+                    langs.len() - 1
+                }
+            };
+            slot.insert(route.path.clone(), pages.len());
+            pages.push((route.clone(), l as u32, counts[l]));
+            counts[l] += 1;
+        }
+        let parts = (0..=rayon::current_num_threads())
+            .map(|_| std::sync::Mutex::new((0..langs.len()).map(|_| Gathered::default()).collect()))
+            .collect();
+        Indexer {
+            busy: Default::default(),
+            added: pages.iter().map(|_| Default::default()).collect(),
+            langs,
+            pages,
+            slot,
+            parts,
+        }
+    }
+
+    /// How many pages the index holds.
+    pub fn len(&self) -> usize {
+        self.pages.len()
+    }
+
+    /// Takes a rendered page apart into the index, if it is one of the index's pages (and
+    /// was not added before); any other is left alone.
+    pub fn add(&self, route: &Route, html: &str) {
+        if let Some(&n) = self.slot.get(&route.path) {
+            self.add_slot(n, html);
+        }
+    }
+
+    fn add_slot(&self, n: usize, html: &str) {
+        use std::sync::atomic::Ordering;
+        if self.added[n].swap(true, Ordering::Relaxed) {
+            return;
+        }
+        let (route, lang, page) = &self.pages[n];
+        let part = rayon::current_thread_index()
+            .unwrap_or(self.parts.len() - 1)
+            .min(self.parts.len() - 1);
+        let started = Instant::now();
+        let mut tables = self.parts[part].lock().unwrap_or_else(|e| e.into_inner());
+        tables[*lang as usize].add_page(*page, html, &route.path);
+        drop(tables);
+        self.busy
+            .fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);
+    }
+
+    /// Adds the pages not added yet, taken from `page_of`, and makes the index's files, as
+    /// (path in the output, bytes), sorted by path. In the `background` it all runs on the
+    /// calling thread at the lowest priority. `cancelled` is asked between pages.
+    pub fn finish<'p>(
+        self,
+        page_of: &(dyn Fn(&Route) -> Page<'p> + Sync),
+        cancelled: &(dyn Fn() -> bool + Sync),
+        background: bool,
+    ) -> Result<(Vec<GeneratedFile>, SearchStats), String> {
         // A fault here fails the build with a message, never a panic.
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            index_language(lang, pages, cancelled, !background)
+            self.finish_inner(page_of, cancelled, background)
         }))
         .unwrap_or_else(|_| Err("the search indexer stopped unexpectedly".into()))
-    };
-    let per_lang: Vec<Result<Vec<GeneratedFile>, String>> = if background {
-        lowest_priority();
-        by_lang.iter().map(one).collect()
-    } else {
-        by_lang.par_iter().map(one).collect()
-    };
-    let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-    for set in per_lang {
-        files.extend(set?);
     }
-    if !files.is_empty() {
-        files.insert(
-            format!("{SEARCH_DIR}/search.js"),
-            RUNTIME.as_bytes().to_vec(),
-        );
+
+    fn finish_inner<'p>(
+        self,
+        page_of: &(dyn Fn(&Route) -> Page<'p> + Sync),
+        cancelled: &(dyn Fn() -> bool + Sync),
+        background: bool,
+    ) -> Result<(Vec<GeneratedFile>, SearchStats), String> {
+        use std::sync::atomic::Ordering;
+        if background {
+            lowest_priority();
+        }
+        let started = Instant::now();
+        let missing: Vec<usize> = (0..self.pages.len())
+            .filter(|&n| !self.added[n].load(Ordering::Relaxed))
+            .collect();
+        let one = |&n: &usize| -> Result<(), String> {
+            if cancelled() {
+                return Err(CANCELLED.to_string());
+            }
+            let page = page_of(&self.pages[n].0);
+            let html = page.read()?;
+            self.add_slot(n, &String::from_utf8_lossy(&html));
+            Ok(())
+        };
+        let busy_before = self.busy.load(Ordering::Relaxed);
+        if background {
+            missing.iter().try_for_each(one)?;
+        } else {
+            missing.par_iter().try_for_each(one)?;
+        }
+        let busy_here = self.busy.load(Ordering::Relaxed) - busy_before;
+        let threads = if background { 1 } else { self.parts.len() - 1 };
+        let mut stats = SearchStats {
+            pages: Vec::new(),
+            urls: self.pages.iter().map(|(r, _, _)| r.path.clone()).collect(),
+            elapsed: Duration::ZERO,
+        };
+        // Each language's tables, from every thread, joined.
+        let mut by_lang: Vec<Vec<Gathered>> = self.langs.iter().map(|_| Vec::new()).collect();
+        for part in self.parts {
+            let tables = part.into_inner().unwrap_or_else(|e| e.into_inner());
+            for (l, g) in tables.into_iter().enumerate() {
+                by_lang[l].push(g);
+            }
+        }
+        let one_lang = |(lang, parts): (&String, Vec<Gathered>)| {
+            let mut g = Gathered::default();
+            for part in parts {
+                g.join(part);
+            }
+            g.files(lang)
+        };
+        let per_lang: Vec<Vec<GeneratedFile>> = if background {
+            self.langs.iter().zip(by_lang).map(one_lang).collect()
+        } else {
+            self.langs.par_iter().zip(by_lang).map(one_lang).collect()
+        };
+        stats.pages = self
+            .langs
+            .iter()
+            .enumerate()
+            .map(|(l, lang)| {
+                let n = self.pages.iter().filter(|p| p.1 as usize == l).count();
+                (lang.clone(), n)
+            })
+            .collect();
+        let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+        for set in per_lang {
+            files.extend(set);
+        }
+        if !files.is_empty() {
+            files.insert(
+                format!("{SEARCH_DIR}/search.js"),
+                RUNTIME.as_bytes().to_vec(),
+            );
+        }
+        // The pages taken apart in this call are counted in `started`'s time already.
+        let before = self.busy.load(Ordering::Relaxed).saturating_sub(busy_here);
+        stats.elapsed = started.elapsed() + Duration::from_nanos(before / threads.max(1) as u64);
+        Ok((files.into_iter().collect(), stats))
     }
-    stats.elapsed = started.elapsed();
-    Ok((files.into_iter().collect(), stats))
 }
 
 /// (page, weighted count) of every page a word or a stem is on.
 type Postings = Vec<(u32, u32)>;
 
-/// A language's words as they are gathered: each word once, the pages it is on. A shard
-/// holds a run of the language's pages; shards are joined in page order.
+/// A word of a table: folded, the form it was first met in (lower case, accents kept:
+/// what the stemmer is given), the page that form was met on, and (page, weighted count)
+/// for every page it is on.
+struct Word {
+    folded: Box<str>,
+    original: Box<str>,
+    first: u32,
+    postings: Postings,
+}
+
+/// A language's words as they are gathered, from pages in any order: each word once, the
+/// pages it is on.
 #[derive(Default)]
 struct Gathered {
     /// Folded word → its number.
     ids: FxHashMap<Box<str>, u32>,
-    /// By number: the word, the form it was first met in (lower case, accents kept: what the
-    /// stemmer is given), and (page, weighted count) for every page it is on, pages rising.
-    words: Vec<(Box<str>, Box<str>, Postings)>,
-    /// Weighted length of every page.
-    lengths: Vec<u32>,
-    /// `[[url, title, text]…]` of every `PER_DOC` pages in a row, as the JSON of their
-    /// file, written as the pages come (the last one maybe not full).
-    docs: Vec<Vec<u8>>,
-}
-
-/// One language's index: its files, by path in the output.
-fn index_language(
-    lang: &str,
-    pages: &[(&Route, Page)],
-    cancelled: &(dyn Fn() -> bool + Sync),
-    parallel: bool,
-) -> Result<Vec<GeneratedFile>, String> {
-    // Each shard's pages are taken apart in a row, straight into the shard's word table:
-    // no list of a page's words is made.
-    let shard = |(n, run): (usize, &[(&Route, Page)])| -> Result<Gathered, String> {
-        let mut g = Gathered::default();
-        let first = (n * SHARD) as u32;
-        for (route, page) in run {
-            if cancelled() {
-                return Err(CANCELLED.to_string());
-            }
-            let html = page.read()?;
-            let html = String::from_utf8_lossy(&html);
-            g.add_page(first, &html, &route.path);
-        }
-        Ok(g)
-    };
-    let shards: Vec<Result<Gathered, String>> = if parallel {
-        pages.par_chunks(SHARD).enumerate().map(shard).collect()
-    } else {
-        pages.chunks(SHARD).enumerate().map(shard).collect()
-    };
-    let mut g = Gathered::default();
-    for s in shards {
-        g.join(s?);
-    }
-    Ok(g.files(lang))
+    /// By number.
+    words: Vec<Word>,
+    /// (page, weighted length) of every page.
+    lengths: Vec<(u32, u32)>,
+    /// (page, `[url, title, text]` as JSON) of every page: its entry in a file of titles
+    /// and texts.
+    docs: Vec<(u32, Vec<u8>)>,
 }
 
 impl Gathered {
-    /// Takes a page apart into the table; `first` is the number of the shard's first page.
-    fn add_page(&mut self, first: u32, html: &str, url: &str) {
-        let page = first + self.lengths.len() as u32;
+    /// Takes page number `page` apart into the table.
+    fn add_page(&mut self, page: u32, html: &str, url: &str) {
         let mut length = 0u32;
         let (title, text) = extract_with(html, |folded, lower, w| {
             length += w;
@@ -230,59 +369,83 @@ impl Gathered {
                     } else {
                         lower.into()
                     };
-                    self.words.push((folded, original, Vec::new()));
+                    self.words.push(Word {
+                        folded,
+                        original,
+                        first: page,
+                        postings: Vec::new(),
+                    });
                     id
                 }
             };
-            let postings = &mut self.words[id as usize].2;
-            match postings.last_mut() {
+            let word = &mut self.words[id as usize];
+            match word.postings.last_mut() {
                 Some((p, count)) if *p == page => *count += w,
-                _ => postings.push((page, w)),
+                _ => {
+                    word.postings.push((page, w));
+                    // Pages come in any order: the form kept is the one met first in
+                    // page order.
+                    if page < word.first {
+                        word.first = page;
+                        word.original = lower.into();
+                    }
+                }
             }
         });
-        if self.lengths.len().is_multiple_of(PER_DOC) {
-            let mut file = Vec::with_capacity(PER_DOC * (text.len() + 200));
-            file.push(b'[');
-            self.docs.push(file);
-        }
-        self.lengths.push(length);
-        if let Some(file) = self.docs.last_mut() {
-            if file.len() > 1 {
-                file.push(b',');
-            }
-            let _ = serde_json::to_writer(&mut *file, &(url, &title, &text));
-        }
+        self.lengths.push((page, length));
+        let mut entry = Vec::with_capacity(text.len() + title.len() + url.len() + 16);
+        let _ = serde_json::to_writer(&mut entry, &(url, &title, &text));
+        self.docs.push((page, entry));
     }
 
-    /// Adds the next shard's pages (numbered after this one's).
-    fn join(&mut self, next: Gathered) {
+    /// Adds another table's pages (pages of the same language, none of them in this one).
+    fn join(&mut self, other: Gathered) {
         if self.lengths.is_empty() {
-            *self = next;
+            *self = other;
             return;
         }
-        for (folded, original, postings) in next.words {
-            match self.ids.get(&folded) {
-                Some(&id) => self.words[id as usize].2.extend(postings),
+        for w in other.words {
+            match self.ids.get(&w.folded) {
+                Some(&id) => {
+                    let mine = &mut self.words[id as usize];
+                    mine.postings.extend(w.postings);
+                    if w.first < mine.first {
+                        mine.first = w.first;
+                        mine.original = w.original;
+                    }
+                }
                 None => {
                     let id = self.words.len() as u32;
-                    self.ids.insert(folded.clone(), id);
-                    self.words.push((folded, original, postings));
+                    self.ids.insert(w.folded.clone(), id);
+                    self.words.push(w);
                 }
             }
         }
-        self.lengths.extend(next.lengths);
-        self.docs.extend(next.docs);
+        self.lengths.extend(other.lengths);
+        self.docs.extend(other.docs);
     }
 
     /// The index's files.
     fn files(self, lang: &str) -> Vec<GeneratedFile> {
         let stemmer = stemmer(lang);
         let n = self.lengths.len();
-        let avg = (self.lengths.iter().map(|&l| l as f64).sum::<f64>() / n.max(1) as f64).max(1.0);
+        let mut lengths = vec![0u32; n];
+        for &(page, length) in &self.lengths {
+            if let Some(l) = lengths.get_mut(page as usize) {
+                *l = length;
+            }
+        }
+        let avg = (lengths.iter().map(|&l| l as f64).sum::<f64>() / n.max(1) as f64).max(1.0);
         // Stem → pages with their weighted counts; word → stem.
         let mut stems: FxHashMap<String, Postings> = FxHashMap::default();
         let mut words: Vec<(Box<str>, String)> = Vec::with_capacity(self.words.len());
-        for (folded, original, pages) in self.words {
+        for Word {
+            folded,
+            original,
+            postings: pages,
+            ..
+        } in self.words
+        {
             let stem = match &stemmer {
                 Some(s) => fold(&s.stem(&original)).into_owned(),
                 None => folded.to_string(),
@@ -335,7 +498,7 @@ impl Gathered {
             entry.push_str(":[");
             for (i, (page, count)) in pages.iter().enumerate() {
                 let tf = *count as f64;
-                let dl = self.lengths[*page as usize] as f64;
+                let dl = lengths.get(*page as usize).copied().unwrap_or(0) as f64;
                 let score = idf * tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * dl / avg));
                 if i > 0 {
                     entry.push(',');
@@ -351,10 +514,18 @@ impl Gathered {
             .map(|(first, body)| (first, put("s", format!("{{{body}}}").into_bytes())))
             .collect();
 
-        let doc_files: Vec<String> = self
-            .docs
-            .into_iter()
-            .map(|mut file| {
+        // The pages' titles and texts, `PER_DOC` pages a file, in page order.
+        let mut docs = self.docs;
+        docs.sort_unstable_by_key(|d| d.0);
+        let doc_files: Vec<String> = docs
+            .chunks(PER_DOC)
+            .map(|run| {
+                let mut file =
+                    Vec::with_capacity(run.iter().map(|d| d.1.len() + 1).sum::<usize>() + 1);
+                for (i, (_, entry)) in run.iter().enumerate() {
+                    file.push(if i == 0 { b'[' } else { b',' });
+                    file.extend_from_slice(entry);
+                }
                 file.push(b']');
                 put("d", file)
             })
@@ -1375,6 +1546,73 @@ mod tests {
         let text = docs[0][2].as_str().unwrap();
         assert!(text.len() <= MAX_EXCERPT_TEXT && text.len() > MAX_EXCERPT_TEXT - 8);
         assert!(text.starts_with("voce0 è voce1"));
+    }
+
+    #[test]
+    fn pages_added_in_any_order_from_any_thread_make_the_same_index() {
+        // 40 pages in two languages: words shared by many pages, words met first in a late
+        // page, and a word written with and without its accent on different pages (French
+        // "activité" stems to "activ", "activite" to "activit"), whose form given to the
+        // stemmer must be the first page's whatever the order.
+        let routes: Vec<Route> = (0..40)
+            .map(|i| {
+                let lang = if i % 3 == 0 { "fr" } else { "it" };
+                route(
+                    Kind::Page(format!("p{i}")),
+                    lang,
+                    &format!("/{lang}/p{i}/"),
+                    false,
+                )
+            })
+            .collect();
+        let html: Vec<String> = (0..40)
+            .map(|i| {
+                let word = if i % 2 == 0 { "Activité" } else { "activite" };
+                format!(
+                    "<main data-search-body><h1>Pagina {i} {word}</h1><p>lavoro lavori{} parola{} comune<h2>Esito {}</h2></main>",
+                    i % 7,
+                    i * 13 % 40,
+                    i % 5
+                )
+            })
+            .collect();
+        let pages: Vec<(&Route, Page)> = routes
+            .iter()
+            .zip(&html)
+            .map(|(r, h)| (r, Page::Bytes(h.as_bytes())))
+            .collect();
+        let (expected, _) = index(pages.into_iter(), &|| false, false).unwrap();
+
+        // The same pages, numbered in the same order, but added from back to front on the
+        // pool's threads, half of them before `finish` and the rest by it.
+        let ix = Indexer::new(routes.iter());
+        (0..40)
+            .rev()
+            .collect::<Vec<usize>>()
+            .par_iter()
+            .for_each(|&i| {
+                if i % 2 == 1 {
+                    ix.add(&routes[i], &html[i]);
+                }
+            });
+        // A page added twice is taken once.
+        ix.add(&routes[1], &html[1]);
+        let (got, stats) = ix
+            .finish(
+                &|r: &Route| {
+                    let i = routes.iter().position(|x| x.path == r.path).unwrap();
+                    Page::Bytes(html[i].as_bytes())
+                },
+                &|| false,
+                false,
+            )
+            .unwrap();
+        assert_eq!(stats.pages, [("fr".into(), 14), ("it".into(), 26)]);
+        assert_eq!(got.len(), expected.len());
+        for ((n1, b1), (n2, b2)) in got.iter().zip(&expected) {
+            assert_eq!(n1, n2);
+            assert!(b1 == b2, "{n1} differs");
+        }
     }
 
     #[test]
