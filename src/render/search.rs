@@ -28,7 +28,6 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -356,7 +355,7 @@ impl Gathered {
     /// Takes page number `page` apart into the table.
     fn add_page(&mut self, page: u32, html: &str, url: &str) {
         let mut length = 0u32;
-        let (title, text) = extract_with(html, |folded, lower, w| {
+        let (title, text) = extract_with(html, |folded, written, w| {
             length += w;
             let id = match self.ids.get(folded) {
                 Some(&id) => id,
@@ -364,7 +363,8 @@ impl Gathered {
                     let id = self.words.len() as u32;
                     let folded: Box<str> = folded.into();
                     self.ids.insert(folded.clone(), id);
-                    let original = if lower == &*folded {
+                    let lower = lower_case(written);
+                    let original = if *lower == *folded {
                         folded.clone()
                     } else {
                         lower.into()
@@ -387,7 +387,7 @@ impl Gathered {
                     // page order.
                     if page < word.first {
                         word.first = page;
-                        word.original = lower.into();
+                        word.original = lower_case(written).into();
                     }
                 }
             }
@@ -504,7 +504,11 @@ impl Gathered {
                     entry.push(',');
                 }
                 let score = (score * 100.0).round().max(1.0) as u32;
-                let _ = write!(entry, "{page},{score}");
+                // A million of these at 1,000 stories: `write!` was 3 % of a build.
+                let mut digits = itoa::Buffer::new();
+                entry.push_str(digits.format(*page));
+                entry.push(',');
+                entry.push_str(digits.format(score));
             }
             entry.push(']');
             (stem, entry)
@@ -653,45 +657,106 @@ fn fold_char(c: char, lower: &mut String, folded: &mut String) {
     }
 }
 
-/// [`fold_char`] of U+0080 to U+07FF (Latin, Greek, Cyrillic, Armenian, Hebrew, Arabic),
-/// worked out once: Unicode's tables are looked up per character otherwise.
-fn fold_table() -> &'static [(Box<str>, Box<str>)] {
-    static TABLE: std::sync::OnceLock<Vec<(Box<str>, Box<str>)>> = std::sync::OnceLock::new();
+/// What the words of a text need to know of a character of U+0080 to U+07FF (Latin, Greek,
+/// Cyrillic, Armenian, Hebrew, Arabic), worked out once: Unicode's tables are looked up per
+/// character otherwise.
+struct Folding {
+    /// [`word_char`].
+    word: bool,
+    /// [`fold_char`]'s folded form, and how many characters it has.
+    folded: Box<str>,
+    folded_chars: u8,
+}
+
+fn fold_table() -> &'static [Folding] {
+    static TABLE: std::sync::OnceLock<Vec<Folding>> = std::sync::OnceLock::new();
     TABLE.get_or_init(|| {
         (0x80u32..0x800)
-            .filter_map(char::from_u32)
-            .map(|c| {
+            .map(|u| {
+                let c = char::from_u32(u).unwrap_or(' ');
                 let (mut lower, mut folded) = (String::new(), String::new());
                 fold_char(c, &mut lower, &mut folded);
-                (lower.into(), folded.into())
+                Folding {
+                    word: word_char(c),
+                    folded_chars: folded.chars().count() as u8,
+                    folded: folded.into(),
+                }
             })
             .collect()
     })
 }
 
-/// The words of a text: (folded, lower case as written), each at least two characters.
-/// The same as [`fold`] on each word, without an allocation per word.
+/// The words of a text: (folded, as written), each at least two characters. The same as
+/// [`fold`] on each word, without an allocation per word; the lower case of the word as
+/// written, which only a word new to the index needs, is left to [`lower_case`].
 fn words(text: &str, mut each: impl FnMut(&str, &str)) {
     let table = fold_table();
-    let mut lower = String::new();
     let mut folded = String::new();
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            if !b.is_ascii_alphanumeric() {
+                i += 1;
+                continue;
+            }
+            // A word of ASCII letters and digits only, most words: no folding but case.
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            if i == bytes.len() || bytes[i] < 0x80 || !starts_word_char(text, i, table) {
+                let word = &text[start..i];
+                if !(2..=MAX_WORD).contains(&word.len()) {
+                    continue;
+                }
+                if word
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+                {
+                    each(word, word);
+                } else {
+                    folded.clear();
+                    folded.extend(word.bytes().map(|b| b.to_ascii_lowercase() as char));
+                    each(&folded, word);
+                }
+                continue;
+            }
+            // It goes on beyond ASCII: taken again from its start, character by character.
+            i = start;
+        }
+        // A word with characters beyond ASCII (or a character that is not a word's).
         let start = i;
-        let mut ascii = true;
-        while let Some(&b) = bytes.get(i) {
+        folded.clear();
+        let mut chars = 0usize;
+        while i < bytes.len() {
+            let b = bytes[i];
             if b < 0x80 {
                 if !b.is_ascii_alphanumeric() {
                     break;
                 }
+                folded.push(b.to_ascii_lowercase() as char);
+                chars += 1;
                 i += 1;
+            } else if (0xC2..0xE0).contains(&b) && i + 1 < bytes.len() {
+                // Two bytes: U+0080 to U+07FF, from the table.
+                let u = (((b & 0x1F) as usize) << 6) | (bytes[i + 1] & 0x3F) as usize;
+                let f = &table[u - 0x80];
+                if !f.word {
+                    break;
+                }
+                folded.push_str(&f.folded);
+                chars += f.folded_chars as usize;
+                i += 2;
             } else {
                 let c = text[i..].chars().next().unwrap_or(' ');
                 if !word_char(c) {
                     break;
                 }
-                ascii = false;
+                let before = folded.len();
+                fold_char(c, &mut String::new(), &mut folded);
+                chars += folded[before..].chars().count();
                 i += c.len_utf8();
             }
         }
@@ -700,44 +765,29 @@ fn words(text: &str, mut each: impl FnMut(&str, &str)) {
             i += text[i..].chars().next().map_or(1, char::len_utf8);
             continue;
         }
-        let word = &text[start..i];
-        if ascii {
-            if !(2..=MAX_WORD).contains(&word.len()) {
-                continue;
-            }
-            if word
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-            {
-                each(word, word);
-            } else {
-                lower.clear();
-                lower.extend(word.bytes().map(|b| b.to_ascii_lowercase() as char));
-                each(&lower, &lower);
-            }
-            continue;
+        if i - start <= MAX_WORD * 4 && (2..=MAX_WORD).contains(&chars) {
+            each(&folded, &text[start..i]);
         }
-        if word.len() > MAX_WORD * 4 {
-            continue;
+    }
+}
+
+/// A word as written, in lower case: the form the stemmer is given.
+fn lower_case(written: &str) -> Cow<'_, str> {
+    if written.bytes().all(|b| !b.is_ascii_uppercase() && b < 0x80) {
+        Cow::Borrowed(written)
+    } else {
+        Cow::Owned(written.chars().flat_map(char::to_lowercase).collect())
+    }
+}
+
+/// Whether the character at byte `i` of `text` (not ASCII) belongs to a word.
+fn starts_word_char(text: &str, i: usize, table: &[Folding]) -> bool {
+    let bytes = text.as_bytes();
+    match bytes[i] {
+        b @ 0xC2..0xE0 if i + 1 < bytes.len() => {
+            table[((((b & 0x1F) as usize) << 6) | (bytes[i + 1] & 0x3F) as usize) - 0x80].word
         }
-        lower.clear();
-        folded.clear();
-        for c in word.chars() {
-            let u = c as usize;
-            if u < 0x80 {
-                let l = c.to_ascii_lowercase();
-                lower.push(l);
-                folded.push(l);
-            } else if let Some((l, f)) = table.get(u - 0x80) {
-                lower.push_str(l);
-                folded.push_str(f);
-            } else {
-                fold_char(c, &mut lower, &mut folded);
-            }
-        }
-        if (2..=MAX_WORD).contains(&folded.chars().count()) {
-            each(&folded, &lower);
-        }
+        _ => text[i..].chars().next().is_some_and(word_char),
     }
 }
 
@@ -786,7 +836,8 @@ fn class(name: &str) -> u8 {
 #[cfg(test)]
 fn extract(html: &str, url: &str) -> Extracted {
     let mut terms: Vec<(String, String, u32)> = Vec::new();
-    let (title, text) = extract_with(html, |folded, lower, w| {
+    let (title, text) = extract_with(html, |folded, written, w| {
+        let lower = lower_case(written);
         match terms.iter_mut().find(|t| t.0 == folded) {
             Some(t) => t.2 += w,
             None => terms.push((
@@ -805,6 +856,25 @@ fn extract(html: &str, url: &str) -> Extracted {
         title,
         text,
         terms,
+    }
+}
+
+/// The length in bytes of the white space character (`char::is_whitespace`) starting at
+/// byte `i` of `s`, or 0. Only three first bytes begin a white space character beyond ASCII:
+/// 0xC2 (U+0085, U+00A0) and 0xE1 to 0xE3 (U+1680, U+2000 to U+3000).
+fn white_space_at(s: &str, i: usize) -> usize {
+    let bytes = s.as_bytes();
+    match bytes[i] {
+        b'\t'..=b'\r' | b' ' => 1,
+        0xC2 => match bytes.get(i + 1) {
+            Some(0x85 | 0xA0) => 2,
+            _ => 0,
+        },
+        0xE1..=0xE3 => match s.get(i..).and_then(|r| r.chars().next()) {
+            Some(c) if c.is_whitespace() => 3,
+            _ => 0,
+        },
+        _ => 0,
     }
 }
 
@@ -829,34 +899,56 @@ impl Collapsed {
         if self.text.len() >= self.limit {
             return;
         }
-        for (n, piece) in s.split(char::is_whitespace).enumerate() {
-            if n > 0 {
-                self.space = true;
-            }
-            if piece.is_empty() {
+        // Pieces between white space, found byte by byte (a UTF-8 continuation byte is
+        // never white space's first).
+        let bytes = s.as_bytes();
+        let (mut start, mut i) = (0, 0);
+        while i < bytes.len() {
+            let b = bytes[i];
+            // Most bytes cannot begin white space (see `white_space_at`).
+            if b > b' ' && b != 0xC2 && !(0xE1..=0xE3).contains(&b) {
+                i += 1;
                 continue;
             }
-            if self.space && !self.text.is_empty() {
-                if self.text.len() + 1 > self.limit {
-                    return;
-                }
-                self.text.push(' ');
-            }
-            self.space = false;
-            if self.text.len() + piece.len() <= self.limit {
-                self.text.push_str(piece);
+            let white = white_space_at(s, i);
+            if white == 0 {
+                i += 1;
                 continue;
             }
-            // Nothing more fits: the rest is still indexed, not kept.
-            for c in piece.chars() {
-                if self.text.len() + c.len_utf8() > self.limit {
-                    break;
-                }
-                self.text.push(c);
+            if start < i && !self.piece(&s[start..i]) {
+                return;
             }
-            self.limit = self.text.len();
-            return;
+            self.space = true;
+            i += white;
+            start = i;
         }
+        if start < bytes.len() {
+            self.piece(&s[start..]);
+        }
+    }
+
+    /// Adds a piece of text without white space; false once nothing more fits.
+    fn piece(&mut self, piece: &str) -> bool {
+        if self.space && !self.text.is_empty() {
+            if self.text.len() + 1 > self.limit {
+                return false;
+            }
+            self.text.push(' ');
+        }
+        self.space = false;
+        if self.text.len() + piece.len() <= self.limit {
+            self.text.push_str(piece);
+            return true;
+        }
+        // Nothing more fits: the rest is still indexed, not kept.
+        for c in piece.chars() {
+            if self.text.len() + c.len_utf8() > self.limit {
+                break;
+            }
+            self.text.push(c);
+        }
+        self.limit = self.text.len();
+        false
     }
 
     fn space(&mut self) {
@@ -872,7 +964,7 @@ impl Collapsed {
 /// (the whole `<body>` when there is none), less what is marked `data-search-ignore`.
 /// Tags the minifier left out (`</p>`, `</li>`, `</dd>` …) are closed as a browser would.
 ///
-/// Each word is handed to `word` as it comes: (folded, lower case as written, weight).
+/// Each word is handed to `word` as it comes: (folded, as written, weight).
 /// Returns the title (the first `<h1>`) and the rest of the text, white space collapsed, the
 /// text cut at [`MAX_EXCERPT_TEXT`] bytes.
 fn extract_with(html: &str, mut word: impl FnMut(&str, &str, u32)) -> (String, String) {
@@ -896,7 +988,7 @@ fn extract_with(html: &str, mut word: impl FnMut(&str, &str, u32)) -> (String, S
             } else {
                 text.push(&decoded);
             }
-            words(&decoded, |folded, lower| word(folded, lower, w));
+            words(&decoded, |folded, written| word(folded, written, w));
         };
     let mut i = 0;
     let bytes = src.as_bytes();
@@ -1326,7 +1418,9 @@ mod tests {
         for c in ('\u{80}'..='\u{7ff}').filter(|&c| word_char(c)) {
             let word = format!("a{c}b");
             let mut seen = Vec::new();
-            words(&word, |f, l| seen.push((f.to_string(), l.to_string())));
+            words(&word, |f, w| {
+                seen.push((f.to_string(), lower_case(w).into_owned()))
+            });
             let lower: String = word.chars().flat_map(char::to_lowercase).collect();
             if seen.is_empty() {
                 // Folded to under two characters.
@@ -1357,7 +1451,7 @@ mod tests {
         let mut got = Vec::new();
         words(
             "L'Università di Città – ÉTÉ, العَمَلُ بالعمل x 2024",
-            |f, l| got.push((f.to_string(), l.to_string())),
+            |f, w| got.push((f.to_string(), w.to_string())),
         );
         let folded: Vec<&str> = got.iter().map(|(f, _)| f.as_str()).collect();
         assert_eq!(
@@ -1372,11 +1466,16 @@ mod tests {
                 "2024"
             ]
         );
-        assert_eq!(got[0].1, "università");
-        assert_eq!(got[3].1, "été");
+        // Each word as written, and in lower case for the stemmer.
+        assert_eq!(got[0].1, "Università");
+        assert_eq!(got[3].1, "ÉTÉ");
+        assert_eq!(lower_case(&got[0].1), "università");
+        assert_eq!(lower_case(&got[3].1), "été");
+        assert_eq!(lower_case(&got[4].1), "العَمَلُ");
+        assert!(matches!(lower_case("di"), Cow::Borrowed("di")));
         // What `fold` makes of each word, the stems' folding.
-        for (f, l) in &got {
-            assert_eq!(fold(l), f.as_str());
+        for (f, w) in &got {
+            assert_eq!(fold(&lower_case(w)), f.as_str());
         }
     }
 
@@ -1612,6 +1711,60 @@ mod tests {
         for ((n1, b1), (n2, b2)) in got.iter().zip(&expected) {
             assert_eq!(n1, n2);
             assert!(b1 == b2, "{n1} differs");
+        }
+    }
+
+    #[test]
+    fn text_is_collapsed_at_every_white_space_character_and_cut_whole() {
+        // What `push` must do, written the plain way: split at `char::is_whitespace`.
+        fn plain(parts: &[&str], limit: usize) -> String {
+            let mut text = String::new();
+            let mut space = false;
+            'all: for s in parts {
+                for (n, piece) in s.split(char::is_whitespace).enumerate() {
+                    if n > 0 {
+                        space = true;
+                    }
+                    if piece.is_empty() {
+                        continue;
+                    }
+                    if space && !text.is_empty() {
+                        if text.len() + 1 > limit {
+                            break 'all;
+                        }
+                        text.push(' ');
+                    }
+                    space = false;
+                    for c in piece.chars() {
+                        if text.len() + c.len_utf8() > limit {
+                            break 'all;
+                        }
+                        text.push(c);
+                    }
+                }
+            }
+            text
+        }
+        let white: Vec<char> = (0..=0x3000u32)
+            .filter_map(char::from_u32)
+            .filter(|c| c.is_whitespace())
+            .collect();
+        assert_eq!(white.len(), 25);
+        let mut sample = String::from("  uno\tdue ");
+        for (n, c) in white.iter().enumerate() {
+            sample.push_str(["città", "العمل", "x", "ṃ", "\u{2009}"][n % 5]);
+            sample.push(*c);
+            sample.push(*c);
+        }
+        // First bytes E1 to E3 that begin no white space: U+1A00, U+2010, U+3001.
+        sample.push_str("fine\u{1a00}\u{2010}\u{3001}");
+        let parts = [sample.as_str(), "", " ", "a", "b ", "\u{a0}c\u{3000}", "ĉ"];
+        for limit in [0, 1, 2, 5, 17, 40, 90, 200, 10_000] {
+            let mut c = Collapsed::new(limit);
+            for p in parts {
+                c.push(p);
+            }
+            assert_eq!(c.done(), plain(&parts, limit), "limit {limit}");
         }
     }
 
