@@ -10,6 +10,7 @@
 //! - `asset(path="style.css")`: a link, relative to the current page, to a file of the theme's
 //!   `static/` folder under its published name (CSS and JavaScript carry a content hash).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -29,6 +30,15 @@ pub struct Engine {
     minified: Option<Tera>,
 }
 
+/// A variable of the page as text: a string as it is (Tera's `String` argument formats
+/// every value anew, a cost in every `url()` and `t()`), another value as Tera writes it.
+fn var(state: &State, name: &str) -> tera::TeraResult<Option<String>> {
+    Ok(state.get::<tera::Value>(name)?.map(|v| match v.as_str() {
+        Some(s) => s.to_string(),
+        None => v.to_string(),
+    }))
+}
+
 /// The templates whose values Tera escapes for HTML.
 const AUTOESCAPE: [&str; 3] = [".html", ".svg", ".xml"];
 
@@ -40,14 +50,13 @@ pub fn engine(
     minify: bool,
     diags: &mut Diagnostics,
 ) -> Option<Engine> {
+    // Arguments as `Cow<str>`: a string is borrowed (`String` formats every value anew).
     let mut tera = Tera::new();
     tera.register_function(
         "asset",
         move |kw: Kwargs, state: &State| -> tera::TeraResult<String> {
-            let path: String = kw.must_get("path")?;
-            let from: String = state
-                .get::<String>("page_path")?
-                .unwrap_or_else(|| "/".into());
+            let path: Cow<str> = kw.must_get("path")?;
+            let from = var(state, "page_path")?.unwrap_or_else(|| "/".into());
             match statics.get(path.trim_start_matches('/')) {
                 Some(published) => Ok(href(&from, published)),
                 None => {
@@ -67,9 +76,9 @@ pub fn engine(
     tera.register_function(
         "plural",
         move |kw: Kwargs, state: &State| -> tera::TeraResult<String> {
-            let key: String = kw.must_get("key")?;
+            let key: Cow<str> = kw.must_get("key")?;
             let n: u64 = kw.must_get("n")?;
-            let lang: String = state.get::<String>("lang")?.unwrap_or_default();
+            let lang = var(state, "lang")?.unwrap_or_default();
             plurals.plural(&lang, &key, n).map_err(|help| {
                 tera::Error::message(format!(
                     "missing interface string `{key}` for language `{lang}`. {help}"
@@ -80,10 +89,10 @@ pub fn engine(
     tera.register_function(
         "t",
         move |kw: Kwargs, state: &State| -> tera::TeraResult<String> {
-            let key: String = kw.must_get("key")?;
-            let lang: String = match kw.get::<String>("lang")? {
-                Some(l) => l,
-                None => state.get::<String>("lang")?.unwrap_or_default(),
+            let key: Cow<str> = kw.must_get("key")?;
+            let lang: String = match kw.get::<Cow<str>>("lang")? {
+                Some(l) => l.into_owned(),
+                None => var(state, "lang")?.unwrap_or_default(),
             };
             match i18n.get(&lang, &key) {
                 Some(s) => Ok(s.to_string()),
@@ -97,15 +106,13 @@ pub fn engine(
     tera.register_function(
         "url",
         move |kw: Kwargs, state: &State| -> tera::TeraResult<String> {
-            let kind: String = kw.must_get("kind")?;
-            let key: String = kw.get("key")?.unwrap_or_default();
-            let lang: String = match kw.get::<String>("lang")? {
-                Some(l) => l,
-                None => state.get::<String>("lang")?.unwrap_or_default(),
+            let kind: Cow<str> = kw.must_get("kind")?;
+            let key: Cow<str> = kw.get("key")?.unwrap_or_default();
+            let lang: String = match kw.get::<Cow<str>>("lang")? {
+                Some(l) => l.into_owned(),
+                None => var(state, "lang")?.unwrap_or_default(),
             };
-            let from: String = state
-                .get::<String>("page_path")?
-                .unwrap_or_else(|| "/".into());
+            let from = var(state, "page_path")?.unwrap_or_else(|| "/".into());
             match plan.path(&kind, &key, &lang) {
                 Some(p) => Ok(href(&from, p)),
                 None => Err(tera::Error::message(format!(
@@ -132,7 +139,7 @@ pub fn engine(
     if let Some(m) = &mut minified {
         // Only the templates whose names say HTML; a template the minifier cannot take
         // safely is used as written.
-        let texts: Vec<(&str, std::borrow::Cow<str>)> = sources
+        let texts: Vec<(&str, Cow<str>)> = sources
             .iter()
             .map(|&(name, src)| {
                 let small = (name.ends_with(".html") || name.ends_with(".htm"))
