@@ -351,27 +351,38 @@ pub fn href(from: &str, to: &str) -> String {
         Some((p, f)) => (p, Some(f)),
         None => (to, None),
     };
-    let from_dir: Vec<&str> = {
-        let f = from.trim_start_matches('/');
-        let dir = match f.rfind('/') {
-            Some(i) => &f[..i],
-            None => "",
-        };
-        dir.split('/').filter(|s| !s.is_empty()).collect()
+    // Written without a list or a string in between: every link of every page comes here.
+    let from = from.trim_start_matches('/');
+    let from_dir = &from[..from.rfind('/').unwrap_or(0)];
+    let from_parts = || from_dir.split('/').filter(|s| !s.is_empty());
+    // The target file's parts: `to_path`'s, its last one `index.html` for a folder.
+    let target = to_path.trim_start_matches('/');
+    let folder = target.is_empty() || target.ends_with('/');
+    let n = target.split('/').count();
+    let to_parts = || {
+        target.split('/').enumerate().map(move |(i, s)| {
+            if folder && i == n - 1 {
+                "index.html"
+            } else {
+                s
+            }
+        })
     };
-    let target = file_of(to_path);
-    let to_parts: Vec<&str> = target.split('/').collect();
-    let common = from_dir
-        .iter()
-        .zip(to_parts.iter())
+    let common = from_parts()
+        .zip(to_parts())
         .take_while(|(a, b)| a == b)
         .count()
-        .min(to_parts.len().saturating_sub(1));
-    let mut out = String::new();
-    for _ in common..from_dir.len() {
+        .min(n - 1);
+    let mut out = String::with_capacity(to.len() + 16);
+    for _ in common..from_parts().count() {
         out.push_str("../");
     }
-    out.push_str(&to_parts[common..].join("/"));
+    for (i, part) in to_parts().skip(common).enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        out.push_str(part);
+    }
     if let Some(f) = frag {
         out.push('#');
         out.push_str(f);
@@ -382,6 +393,73 @@ pub fn href(from: &str, to: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `href` as it was first written (a list and strings in between), to compare with.
+    fn href_as_before(from: &str, to: &str) -> String {
+        if from.ends_with("/404.html") {
+            return to.to_string();
+        }
+        let (to_path, frag) = match to.split_once('#') {
+            Some((p, f)) => (p, Some(f)),
+            None => (to, None),
+        };
+        let from_dir: Vec<&str> = {
+            let f = from.trim_start_matches('/');
+            let dir = match f.rfind('/') {
+                Some(i) => &f[..i],
+                None => "",
+            };
+            dir.split('/').filter(|s| !s.is_empty()).collect()
+        };
+        let target = file_of(to_path);
+        let to_parts: Vec<&str> = target.split('/').collect();
+        let common = from_dir
+            .iter()
+            .zip(to_parts.iter())
+            .take_while(|(a, b)| a == b)
+            .count()
+            .min(to_parts.len().saturating_sub(1));
+        let mut out = String::new();
+        for _ in common..from_dir.len() {
+            out.push_str("../");
+        }
+        out.push_str(&to_parts[common..].join("/"));
+        if let Some(f) = frag {
+            out.push('#');
+            out.push_str(f);
+        }
+        out
+    }
+
+    #[test]
+    fn links_are_the_links_of_the_first_way_of_writing_them() {
+        let paths = [
+            "/",
+            "/a/",
+            "/a/b/",
+            "/a/b/c/",
+            "/en/",
+            "/en/a/",
+            "/a/x.jpg",
+            "/a/b/x.jpg",
+            "/404.html",
+            "/en/404.html",
+            "/a//b/",
+            "//",
+            "",
+            "a/",
+            "/a/b/#f",
+            "/#top",
+            "/style.css",
+            "/en/a/b/",
+            "/b/a/",
+        ];
+        for from in paths {
+            for to in paths {
+                assert_eq!(href(from, to), href_as_before(from, to), "{from} -> {to}");
+            }
+        }
+    }
 
     #[test]
     fn relative_links() {
