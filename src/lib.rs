@@ -517,8 +517,17 @@ fn run(
                         report.search_elapsed = stats.elapsed;
                         let files: Vec<(String, render::Bytes)> =
                             files.into_iter().map(|(p, b)| (p, Arc::new(b))).collect();
-                        let written = w.stage_files(&files).and_then(|()| {
+                        // Files of titles and texts staged while rendering are not again.
+                        let streamed: std::collections::HashSet<&str> =
+                            stats.streamed.iter().map(String::as_str).collect();
+                        let rest: Vec<(String, render::Bytes)> = files
+                            .iter()
+                            .filter(|(p, _)| !streamed.contains(p.as_str()))
+                            .cloned()
+                            .collect();
+                        let written = w.stage_files(&rest).and_then(|()| {
                             out.files.extend(files);
+                            out.streamed.extend(stats.streamed.iter().cloned());
                             w.commit(&out, None)
                         });
                         match written {

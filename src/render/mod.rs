@@ -493,7 +493,7 @@ pub fn render(
                 return Page::Failed(d);
             };
             if let Some(ix) = &indexer {
-                ix.add(route, &html);
+                ix.add(route, &html, sink);
             }
             // Minified already: the templates were (`minify`).
             let bytes = html.into_bytes();

@@ -92,6 +92,9 @@ pub struct SearchStats {
     /// Time spent indexing, in memory: the time taken apart pages took (those taken apart
     /// while rendering counted as shared among the cores), then the time making the files.
     pub elapsed: Duration,
+    /// The files of the index already handed to the build's sink (staged) while rendering:
+    /// listed among the files without their bytes.
+    pub streamed: Vec<String>,
 }
 
 /// Whether a route's page goes into the search index.
@@ -151,7 +154,25 @@ pub(crate) struct Indexer {
     /// The tables being filled, one set per thread of the pool (and a last one for threads
     /// outside it), one table per language: a thread only ever waits for its own.
     parts: Vec<std::sync::Mutex<Vec<Gathered>>>,
+    /// Pages per language.
+    counts: Vec<u32>,
+    /// Per language, the titles and texts of files of `PER_DOC` pages not complete yet, by
+    /// the file's number: a complete file is made, and handed to the sink, at once.
+    pending: Vec<std::sync::Mutex<FxHashMap<u32, Vec<DocEntry>>>>,
+    /// Files of titles and texts made while rendering, with their language's number.
+    done: std::sync::Mutex<Vec<(u32, DocFile)>>,
 }
+
+/// A page's entry in a file of titles and texts: (page, `[url, title, text]` as JSON).
+type DocEntry = (u32, Vec<u8>);
+
+/// A file of titles and texts made while rendering: its number, its name, and its bytes,
+/// or none when the build's sink took them.
+type DocFile = (u32, String, Option<Vec<u8>>);
+
+/// A build's sink: stages a file of the output now (path in the output, bytes); false if
+/// it could not, the file then kept to be written with the rest.
+pub type Sink<'s> = &'s (dyn Fn(&str, &[u8]) -> bool + Sync);
 
 impl std::fmt::Debug for Indexer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -188,10 +209,13 @@ impl Indexer {
         Indexer {
             busy: Default::default(),
             added: pages.iter().map(|_| Default::default()).collect(),
+            pending: langs.iter().map(|_| Default::default()).collect(),
+            done: Default::default(),
             langs,
             pages,
             slot,
             parts,
+            counts,
         }
     }
 
@@ -201,14 +225,16 @@ impl Indexer {
     }
 
     /// Takes a rendered page apart into the index, if it is one of the index's pages (and
-    /// was not added before); any other is left alone.
-    pub fn add(&self, route: &Route, html: &str) {
+    /// was not added before); any other is left alone. A file of titles and texts that the
+    /// page completes is handed to `sink` at once, so that the texts of a large site are not
+    /// all held until the end.
+    pub fn add(&self, route: &Route, html: &str, sink: Option<Sink>) {
         if let Some(&n) = self.slot.get(&route.path) {
-            self.add_slot(n, html);
+            self.add_slot(n, html, sink);
         }
     }
 
-    fn add_slot(&self, n: usize, html: &str) {
+    fn add_slot(&self, n: usize, html: &str, sink: Option<Sink>) {
         use std::sync::atomic::Ordering;
         if self.added[n].swap(true, Ordering::Relaxed) {
             return;
@@ -219,10 +245,42 @@ impl Indexer {
             .min(self.parts.len() - 1);
         let started = Instant::now();
         let mut tables = self.parts[part].lock().unwrap_or_else(|e| e.into_inner());
-        tables[*lang as usize].add_page(*page, html, &route.path);
+        let entry = tables[*lang as usize].add_page(*page, html, &route.path);
         drop(tables);
+        match sink {
+            Some(sink) => self.pend(*lang, *page, entry, sink),
+            None => self.parts[part].lock().unwrap_or_else(|e| e.into_inner())[*lang as usize]
+                .docs
+                .push((*page, entry)),
+        }
         self.busy
             .fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);
+    }
+
+    /// Keeps a page's title and text until its file of `PER_DOC` pages is complete, then
+    /// makes the file and hands it to `sink`.
+    fn pend(&self, lang: u32, page: u32, entry: Vec<u8>, sink: Sink) {
+        let group = page / PER_DOC as u32;
+        let size = (self.counts[lang as usize] - group * PER_DOC as u32).min(PER_DOC as u32);
+        let complete = {
+            let mut pending = self.pending[lang as usize]
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            let run = pending.entry(group).or_default();
+            run.push((page, entry));
+            if run.len() < size as usize {
+                return;
+            }
+            pending.remove(&group).unwrap_or_default()
+        };
+        let bytes = doc_file(complete);
+        let name = file_name("d", &bytes);
+        let path = format!("{SEARCH_DIR}/{}/{name}", self.langs[lang as usize]);
+        let kept = (!sink(&path, &bytes)).then_some(bytes);
+        self.done
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((lang, (group, name, kept)));
     }
 
     /// Adds the pages not added yet, taken from `page_of`, and makes the index's files, as
@@ -261,7 +319,7 @@ impl Indexer {
             }
             let page = page_of(&self.pages[n].0);
             let html = page.read()?;
-            self.add_slot(n, &String::from_utf8_lossy(&html));
+            self.add_slot(n, &String::from_utf8_lossy(&html), None);
             Ok(())
         };
         let busy_before = self.busy.load(Ordering::Relaxed);
@@ -276,23 +334,33 @@ impl Indexer {
             pages: Vec::new(),
             urls: self.pages.iter().map(|(r, _, _)| r.path.clone()).collect(),
             elapsed: Duration::ZERO,
+            streamed: Vec::new(),
         };
         // Each language's tables, from every thread, joined.
-        let mut by_lang: Vec<Vec<Gathered>> = self.langs.iter().map(|_| Vec::new()).collect();
+        let mut by_lang: Vec<LangParts> = self.langs.iter().map(|_| Default::default()).collect();
         for part in self.parts {
             let tables = part.into_inner().unwrap_or_else(|e| e.into_inner());
             for (l, g) in tables.into_iter().enumerate() {
-                by_lang[l].push(g);
+                by_lang[l].tables.push(g);
             }
         }
-        let one_lang = |(lang, parts): (&String, Vec<Gathered>)| {
+        // The titles and texts of files not complete while rendering (pages read back).
+        for (l, pending) in self.pending.into_iter().enumerate() {
+            let pending = pending.into_inner().unwrap_or_else(|e| e.into_inner());
+            by_lang[l].pending.extend(pending.into_values().flatten());
+        }
+        for (l, file) in self.done.into_inner().unwrap_or_else(|e| e.into_inner()) {
+            by_lang[l as usize].made.push(file);
+        }
+        let one_lang = |(lang, parts): (&String, LangParts)| {
             let mut g = Gathered::default();
-            for part in parts {
-                g.join(part);
+            for table in parts.tables {
+                g.join(table);
             }
-            g.files(lang)
+            g.docs.extend(parts.pending);
+            g.files(lang, parts.made)
         };
-        let per_lang: Vec<Vec<GeneratedFile>> = if background {
+        let per_lang: Vec<(Vec<GeneratedFile>, Vec<String>)> = if background {
             self.langs.iter().zip(by_lang).map(one_lang).collect()
         } else {
             self.langs.par_iter().zip(by_lang).map(one_lang).collect()
@@ -307,8 +375,9 @@ impl Indexer {
             })
             .collect();
         let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-        for set in per_lang {
+        for (set, streamed) in per_lang {
             files.extend(set);
+            stats.streamed.extend(streamed);
         }
         if !files.is_empty() {
             files.insert(
@@ -321,6 +390,17 @@ impl Indexer {
         stats.elapsed = started.elapsed() + Duration::from_nanos(before / threads.max(1) as u64);
         Ok((files.into_iter().collect(), stats))
     }
+}
+
+/// What `finish` joins into one language's index.
+#[derive(Default)]
+struct LangParts {
+    /// Every thread's table.
+    tables: Vec<Gathered>,
+    /// Titles and texts of files not complete while rendering.
+    pending: Vec<DocEntry>,
+    /// Files of titles and texts made while rendering.
+    made: Vec<DocFile>,
 }
 
 /// (page, weighted count) of every page a word or a stem is on.
@@ -348,12 +428,14 @@ struct Gathered {
     lengths: Vec<(u32, u32)>,
     /// (page, `[url, title, text]` as JSON) of every page: its entry in a file of titles
     /// and texts.
-    docs: Vec<(u32, Vec<u8>)>,
+    docs: Vec<DocEntry>,
 }
 
 impl Gathered {
     /// Takes page number `page` apart into the table.
-    fn add_page(&mut self, page: u32, html: &str, url: &str) {
+    /// Returns the page's `[url, title, text]` as JSON, its entry in a file of titles and
+    /// texts.
+    fn add_page(&mut self, page: u32, html: &str, url: &str) -> Vec<u8> {
         let mut length = 0u32;
         let (title, text) = extract_with(html, |folded, written, w| {
             length += w;
@@ -395,12 +477,12 @@ impl Gathered {
         self.lengths.push((page, length));
         let mut entry = Vec::with_capacity(text.len() + title.len() + url.len() + 16);
         let _ = serde_json::to_writer(&mut entry, &(url, &title, &text));
-        self.docs.push((page, entry));
+        entry
     }
 
     /// Adds another table's pages (pages of the same language, none of them in this one).
     fn join(&mut self, other: Gathered) {
-        if self.lengths.is_empty() {
+        if self.lengths.is_empty() && self.docs.is_empty() {
             *self = other;
             return;
         }
@@ -426,7 +508,9 @@ impl Gathered {
     }
 
     /// The index's files.
-    fn files(self, lang: &str) -> Vec<GeneratedFile> {
+    /// The index's files, with the files of titles and texts `made` already (number, name,
+    /// bytes or none when streamed); and the paths of those streamed.
+    fn files(self, lang: &str, made: Vec<DocFile>) -> (Vec<GeneratedFile>, Vec<String>) {
         let stemmer = stemmer(lang);
         let n = self.lengths.len();
         let mut lengths = vec![0u32; n];
@@ -465,8 +549,7 @@ impl Gathered {
         let dir = format!("{SEARCH_DIR}/{lang}");
         let mut files = Vec::new();
         let mut put = |prefix: &str, body: Vec<u8>| -> String {
-            let hash = blake3::hash(&body).to_hex();
-            let name = format!("{prefix}.{}.json", &hash[..12]);
+            let name = file_name(prefix, &body);
             files.push((format!("{dir}/{name}"), body));
             name
         };
@@ -518,22 +601,36 @@ impl Gathered {
             .map(|(first, body)| (first, put("s", format!("{{{body}}}").into_bytes())))
             .collect();
 
-        // The pages' titles and texts, `PER_DOC` pages a file, in page order.
+        // The pages' titles and texts, `PER_DOC` pages a file, in page order: the files
+        // made while rendering, and the rest.
+        let mut names: Vec<String> = vec![String::new(); n.div_ceil(PER_DOC)];
+        let mut streamed = Vec::new();
+        for (group, name, bytes) in made {
+            match bytes {
+                Some(b) => {
+                    put("d", b);
+                }
+                None => streamed.push(format!("{dir}/{name}")),
+            }
+            if let Some(slot) = names.get_mut(group as usize) {
+                *slot = name;
+            }
+        }
         let mut docs = self.docs;
         docs.sort_unstable_by_key(|d| d.0);
-        let doc_files: Vec<String> = docs
-            .chunks(PER_DOC)
-            .map(|run| {
-                let mut file =
-                    Vec::with_capacity(run.iter().map(|d| d.1.len() + 1).sum::<usize>() + 1);
-                for (i, (_, entry)) in run.iter().enumerate() {
-                    file.push(if i == 0 { b'[' } else { b',' });
-                    file.extend_from_slice(entry);
-                }
-                file.push(b']');
-                put("d", file)
-            })
-            .collect();
+        while !docs.is_empty() {
+            let group = docs[0].0 / PER_DOC as u32;
+            let len = docs
+                .iter()
+                .take_while(|d| d.0 / PER_DOC as u32 == group)
+                .count();
+            let run: Vec<DocEntry> = docs.drain(..len).collect();
+            let name = put("d", doc_file(run));
+            if let Some(slot) = names.get_mut(group as usize) {
+                *slot = name;
+            }
+        }
+        let doc_files = names;
 
         let meta = serde_json::json!({
             "v": 1,
@@ -545,8 +642,29 @@ impl Gathered {
             "per_doc": PER_DOC,
         });
         files.push((format!("{dir}/index.json"), meta.to_string().into_bytes()));
-        files
+        for path in &streamed {
+            files.push((path.clone(), Vec::new()));
+        }
+        (files, streamed)
     }
+}
+
+/// A file of titles and texts: the `[url, title, text]` entries of its pages, in page order.
+fn doc_file(mut run: Vec<DocEntry>) -> Vec<u8> {
+    run.sort_unstable_by_key(|d| d.0);
+    let mut file = Vec::with_capacity(run.iter().map(|d| d.1.len() + 1).sum::<usize>() + 1);
+    for (i, (_, entry)) in run.iter().enumerate() {
+        file.push(if i == 0 { b'[' } else { b',' });
+        file.extend_from_slice(entry);
+    }
+    file.push(b']');
+    file
+}
+
+/// The name of a file of the index: its kind and a hash of its content.
+fn file_name(prefix: &str, body: &[u8]) -> String {
+    let hash = blake3::hash(body).to_hex();
+    format!("{prefix}.{}.json", &hash[..12])
 }
 
 /// Entries (key, JSON) cut into runs of about `CHUNK_BYTES`: (first key, entries joined by
@@ -1683,19 +1801,28 @@ mod tests {
         let (expected, _) = index(pages.into_iter(), &|| false, false).unwrap();
 
         // The same pages, numbered in the same order, but added from back to front on the
-        // pool's threads, half of them before `finish` and the rest by it.
+        // pool's threads, most of them before `finish` (the files of titles and texts they
+        // complete handed to a sink as they are) and the rest by it.
         let ix = Indexer::new(routes.iter());
+        let sunk: std::sync::Mutex<Vec<(String, Vec<u8>)>> = Default::default();
+        let sink = |path: &str, bytes: &[u8]| {
+            sunk.lock()
+                .unwrap()
+                .push((path.to_string(), bytes.to_vec()));
+            true
+        };
         (0..40)
             .rev()
             .collect::<Vec<usize>>()
             .par_iter()
             .for_each(|&i| {
-                if i % 2 == 1 {
-                    ix.add(&routes[i], &html[i]);
+                // The last pages are left to `finish`: their files are not complete.
+                if i < 34 {
+                    ix.add(&routes[i], &html[i], Some(&sink));
                 }
             });
         // A page added twice is taken once.
-        ix.add(&routes[1], &html[1]);
+        ix.add(&routes[1], &html[1], Some(&sink));
         let (got, stats) = ix
             .finish(
                 &|r: &Route| {
@@ -1707,9 +1834,25 @@ mod tests {
             )
             .unwrap();
         assert_eq!(stats.pages, [("fr".into(), 14), ("it".into(), 26)]);
+        // Files complete while rendering went to the sink, the others not.
+        let sunk = sunk.into_inner().unwrap();
+        let mut sunk_paths: Vec<&str> = sunk.iter().map(|f| f.0.as_str()).collect();
+        sunk_paths.sort();
+        let mut streamed: Vec<&str> = stats.streamed.iter().map(String::as_str).collect();
+        streamed.sort();
+        assert_eq!(sunk_paths, streamed);
+        assert!(!streamed.is_empty());
+        assert!(streamed.len() < expected.iter().filter(|f| f.0.contains("/d.")).count());
         assert_eq!(got.len(), expected.len());
         for ((n1, b1), (n2, b2)) in got.iter().zip(&expected) {
             assert_eq!(n1, n2);
+            let b1 = match sunk.iter().find(|f| f.0 == *n1) {
+                Some(f) => {
+                    assert!(b1.is_empty(), "{n1} streamed and kept");
+                    &f.1
+                }
+                None => b1,
+            };
             assert!(b1 == b2, "{n1} differs");
         }
     }
