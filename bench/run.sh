@@ -394,9 +394,12 @@ report() {
     echo
     echo "The phases Vetrina reports with \`VETRINA_TIMINGS=1\` (set for every full build above),"
     echo "in milliseconds, median of the runs: reading the sources, the site model, the plan of"
-    echo "pages, pictures, rendering (each page minified and staged as soon as it is rendered),"
-    echo "staging the other files, the search index (read back from the staged pages), writing its files and moving"
-    echo "everything into place. The last column is the search index's share of their sum."
+    echo "pages, pictures, rendering (each page staged and taken apart for the search index by"
+    echo "the thread that rendered it, as soon as it is rendered), staging the other files, the"
+    echo "search index (pages not rendered read back, the threads' tables joined, the files made),"
+    echo "writing its files and moving everything into place. The last column is the search"
+    echo "phase's share of their sum; most of the index's cost is now in the render phase, about"
+    echo "the difference between the two rows' render columns."
     echo
     echo "| stories | build | load | model | plan | images | render | stage | search | write | search share |"
     echo "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
