@@ -133,6 +133,64 @@ fn fallback_pages_lists_and_404s_are_not_indexed() {
     assert!(it_story.contains("data-search-body"));
 }
 
+/// The `[url, title, text]` entries of a language's index, from its files of titles and texts.
+fn indexed_texts(out: &std::path::Path, lang: &str) -> Vec<(String, String, String)> {
+    let dir = out.join("search-index").join(lang);
+    let meta: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.join("index.json")).unwrap()).unwrap();
+    let mut entries = Vec::new();
+    for file in meta["docs"].as_array().unwrap() {
+        let run: Vec<(String, String, String)> = serde_json::from_str(
+            &fs::read_to_string(dir.join(file.as_str().unwrap())).unwrap(),
+        )
+        .unwrap();
+        entries.extend(run);
+    }
+    entries
+}
+
+#[test]
+fn hubs_are_found_by_their_own_text_not_by_the_stories_they_list() {
+    let t = demo_copy();
+    let r = build(t.path());
+    assert!(r.ok(), "{}", rendered(&r));
+    let out = t.path().join("public");
+    let texts = indexed_texts(&out, "it");
+    let text_of = |url: &str| {
+        texts
+            .iter()
+            .find(|e| e.0 == url)
+            .unwrap_or_else(|| panic!("{url} is not indexed"))
+            .2
+            .clone()
+    };
+    // A story's title, listed on its project sheet and on its region's hub.
+    let story = texts
+        .iter()
+        .find(|e| e.0 == "/storie/dal-tirocinio-in-cucina-al-contratto/")
+        .expect("the story is indexed");
+    let title = &story.1;
+    let sheet = read(&out, "progetti/puoi/index.html");
+    assert!(sheet.contains(title.as_str()), "the sheet lists the story");
+    let region = fs::read_dir(out.join("regioni"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path().join("index.html"))
+        .find(|p| p.exists() && fs::read_to_string(p).unwrap().contains(title.as_str()))
+        .expect("a region hub lists the story");
+    let region_url = format!(
+        "/regioni/{}/",
+        region.parent().unwrap().file_name().unwrap().to_string_lossy()
+    );
+    for hub in ["/progetti/puoi/", region_url.as_str()] {
+        let text = text_of(hub);
+        assert!(!text.contains(title.as_str()), "{hub} is indexed by a story it lists");
+        assert!(!text.is_empty(), "{hub} has text of its own");
+    }
+    // The hubs' own words still find them: the project's name, the region's.
+    assert!(text_of("/progetti/puoi/").contains("PUOI"));
+}
+
 #[test]
 fn interface_strings_of_search_can_be_overridden() {
     let t = demo_copy();
