@@ -36,6 +36,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use unicode_normalization::char::is_combining_mark;
 
+use super::PageSink;
 use crate::plan::{Kind, Route};
 
 /// A file of the index: (path in the output, bytes).
@@ -170,10 +171,6 @@ type DocEntry = (u32, Vec<u8>);
 /// or none when the build's sink took them.
 type DocFile = (u32, String, Option<Vec<u8>>);
 
-/// A build's sink: stages a file of the output now (path in the output, bytes); false if
-/// it could not, the file then kept to be written with the rest.
-pub type Sink<'s> = &'s (dyn Fn(&str, &[u8]) -> bool + Sync);
-
 impl std::fmt::Debug for Indexer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Indexer")
@@ -228,13 +225,13 @@ impl Indexer {
     /// was not added before); any other is left alone. A file of titles and texts that the
     /// page completes is handed to `sink` at once, so that the texts of a large site are not
     /// all held until the end.
-    pub fn add(&self, route: &Route, html: &str, sink: Option<Sink>) {
+    pub fn add(&self, route: &Route, html: &str, sink: Option<&PageSink>) {
         if let Some(&n) = self.slot.get(&route.path) {
             self.add_slot(n, html, sink);
         }
     }
 
-    fn add_slot(&self, n: usize, html: &str, sink: Option<Sink>) {
+    fn add_slot(&self, n: usize, html: &str, sink: Option<&PageSink>) {
         use std::sync::atomic::Ordering;
         if self.added[n].swap(true, Ordering::Relaxed) {
             return;
@@ -245,13 +242,14 @@ impl Indexer {
             .min(self.parts.len() - 1);
         let started = Instant::now();
         let mut tables = self.parts[part].lock().unwrap_or_else(|e| e.into_inner());
-        let entry = tables[*lang as usize].add_page(*page, html, &route.path);
-        drop(tables);
+        let table = &mut tables[*lang as usize];
+        let entry = table.add_page(*page, html, &route.path);
         match sink {
-            Some(sink) => self.pend(*lang, *page, entry, sink),
-            None => self.parts[part].lock().unwrap_or_else(|e| e.into_inner())[*lang as usize]
-                .docs
-                .push((*page, entry)),
+            Some(sink) => {
+                drop(tables);
+                self.pend(*lang, *page, entry, sink);
+            }
+            None => table.docs.push((*page, entry)),
         }
         self.busy
             .fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);
@@ -259,7 +257,7 @@ impl Indexer {
 
     /// Keeps a page's title and text until its file of `PER_DOC` pages is complete, then
     /// makes the file and hands it to `sink`.
-    fn pend(&self, lang: u32, page: u32, entry: Vec<u8>, sink: Sink) {
+    fn pend(&self, lang: u32, page: u32, entry: Vec<u8>, sink: &PageSink) {
         let group = page / PER_DOC as u32;
         let size = (self.counts[lang as usize] - group * PER_DOC as u32).min(PER_DOC as u32);
         let complete = {
@@ -310,6 +308,8 @@ impl Indexer {
             lowest_priority();
         }
         let started = Instant::now();
+        // The time of the pages taken apart while rendering, before this call.
+        let rendering = self.busy.load(Ordering::Relaxed);
         let missing: Vec<usize> = (0..self.pages.len())
             .filter(|&n| !self.added[n].load(Ordering::Relaxed))
             .collect();
@@ -322,14 +322,12 @@ impl Indexer {
             self.add_slot(n, &String::from_utf8_lossy(&html), None);
             Ok(())
         };
-        let busy_before = self.busy.load(Ordering::Relaxed);
         if background {
             missing.iter().try_for_each(one)?;
         } else {
             missing.par_iter().try_for_each(one)?;
         }
-        let busy_here = self.busy.load(Ordering::Relaxed) - busy_before;
-        let threads = if background { 1 } else { self.parts.len() - 1 };
+        let threads = self.parts.len() - 1;
         let mut stats = SearchStats {
             pages: Vec::new(),
             urls: self.pages.iter().map(|(r, _, _)| r.path.clone()).collect(),
@@ -365,14 +363,8 @@ impl Indexer {
         } else {
             self.langs.par_iter().zip(by_lang).map(one_lang).collect()
         };
-        stats.pages = self
-            .langs
-            .iter()
-            .enumerate()
-            .map(|(l, lang)| {
-                let n = self.pages.iter().filter(|p| p.1 as usize == l).count();
-                (lang.clone(), n)
-            })
+        stats.pages = (self.langs.iter().cloned())
+            .zip(self.counts.iter().map(|&n| n as usize))
             .collect();
         let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
         for (set, streamed) in per_lang {
@@ -385,9 +377,7 @@ impl Indexer {
                 RUNTIME.as_bytes().to_vec(),
             );
         }
-        // The pages taken apart in this call are counted in `started`'s time already.
-        let before = self.busy.load(Ordering::Relaxed).saturating_sub(busy_here);
-        stats.elapsed = started.elapsed() + Duration::from_nanos(before / threads.max(1) as u64);
+        stats.elapsed = started.elapsed() + Duration::from_nanos(rendering / threads.max(1) as u64);
         Ok((files.into_iter().collect(), stats))
     }
 }
@@ -857,10 +847,7 @@ fn words(text: &str, mut each: impl FnMut(&str, &str)) {
                 folded.push(b.to_ascii_lowercase() as char);
                 chars += 1;
                 i += 1;
-            } else if (0xC2..0xE0).contains(&b) && i + 1 < bytes.len() {
-                // Two bytes: U+0080 to U+07FF, from the table.
-                let u = (((b & 0x1F) as usize) << 6) | (bytes[i + 1] & 0x3F) as usize;
-                let f = &table[u - 0x80];
+            } else if let Some(f) = two_byte(table, bytes, i) {
                 if !f.word {
                     break;
                 }
@@ -900,12 +887,20 @@ fn lower_case(written: &str) -> Cow<'_, str> {
 
 /// Whether the character at byte `i` of `text` (not ASCII) belongs to a word.
 fn starts_word_char(text: &str, i: usize, table: &[Folding]) -> bool {
-    let bytes = text.as_bytes();
+    match two_byte(table, text.as_bytes(), i) {
+        Some(f) => f.word,
+        None => text[i..].chars().next().is_some_and(word_char),
+    }
+}
+
+/// The table's entry for the character at byte `i`, if it is one of two bytes (U+0080 to
+/// U+07FF), decoded from them.
+fn two_byte<'t>(table: &'t [Folding], bytes: &[u8], i: usize) -> Option<&'t Folding> {
     match bytes[i] {
         b @ 0xC2..0xE0 if i + 1 < bytes.len() => {
-            table[((((b & 0x1F) as usize) << 6) | (bytes[i + 1] & 0x3F) as usize) - 0x80].word
+            table.get((((b & 0x1F) as usize) << 6 | (bytes[i + 1] & 0x3F) as usize) - 0x80)
         }
-        _ => text[i..].chars().next().is_some_and(word_char),
+        _ => None,
     }
 }
 

@@ -39,6 +39,14 @@ fn var(state: &State, name: &str) -> tera::TeraResult<Option<String>> {
     }))
 }
 
+/// The language a function is asked for: its `lang` argument, else the page's.
+fn lang_of(kw: &Kwargs, state: &State) -> tera::TeraResult<String> {
+    Ok(match kw.get::<Cow<str>>("lang")? {
+        Some(l) => l.into_owned(),
+        None => var(state, "lang")?.unwrap_or_default(),
+    })
+}
+
 /// The templates whose values Tera escapes for HTML.
 const AUTOESCAPE: [&str; 3] = [".html", ".svg", ".xml"];
 
@@ -90,10 +98,7 @@ pub fn engine(
         "t",
         move |kw: Kwargs, state: &State| -> tera::TeraResult<String> {
             let key: Cow<str> = kw.must_get("key")?;
-            let lang: String = match kw.get::<Cow<str>>("lang")? {
-                Some(l) => l.into_owned(),
-                None => var(state, "lang")?.unwrap_or_default(),
-            };
+            let lang = lang_of(&kw, state)?;
             match i18n.get(&lang, &key) {
                 Some(s) => Ok(s.to_string()),
                 None => Err(tera::Error::message(format!(
@@ -108,10 +113,7 @@ pub fn engine(
         move |kw: Kwargs, state: &State| -> tera::TeraResult<String> {
             let kind: Cow<str> = kw.must_get("kind")?;
             let key: Cow<str> = kw.get("key")?.unwrap_or_default();
-            let lang: String = match kw.get::<Cow<str>>("lang")? {
-                Some(l) => l.into_owned(),
-                None => var(state, "lang")?.unwrap_or_default(),
-            };
+            let lang = lang_of(&kw, state)?;
             let from = var(state, "page_path")?.unwrap_or_else(|| "/".into());
             match plan.path(&kind, &key, &lang) {
                 Some(p) => Ok(href(&from, p)),
