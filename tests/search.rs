@@ -16,6 +16,16 @@ const LANG_PAGES: [(&str, &str); 4] = [
 #[test]
 fn every_language_has_a_search_page_and_an_index() {
     let t = demo_copy();
+    // Words found nowhere but outside the indexed element: before it, and after it.
+    let base = t.path().join("themes/default/templates/base.html");
+    let html = fs::read_to_string(&base).unwrap();
+    let html = html
+        .replace(
+            "<header class=\"site-header\">",
+            "<header class=\"site-header\"><p>Zanzibarra</p>",
+        )
+        .replace("</main>", "</main><p>Quokkaland</p>");
+    fs::write(&base, html).unwrap();
     let mut o = opts(t.path());
     o.minify = Some(true);
     let r = vetrina::build(&o);
@@ -53,14 +63,21 @@ fn every_language_has_a_search_page_and_an_index() {
     assert!(out.join("search-index/search.js").exists());
 
     // Only the main content of a page is indexed, never the header or footer.
-    let index = search_index_text(&out);
-    assert!(index.contains("PUOI"), "the project sheets are indexed");
-    for outside_main in [
-        "Vai al contenuto",
-        "Ultimo aggiornamento",
-        "Skip to content",
-    ] {
-        assert!(!index.contains(outside_main), "{outside_main} is indexed");
+    let index = read_index(&out, "it");
+    assert!(
+        !index.pages_of("puoi").is_empty(),
+        "the project sheets are indexed"
+    );
+    let html = read(&out, "progetti/puoi/index.html");
+    assert!(html.contains("Zanzibarra") && html.contains("Quokkaland"));
+    for lang in ["it", "en"] {
+        let index = read_index(&out, lang);
+        for outside_main in ["zanzibarra", "quokkaland"] {
+            assert!(
+                index.pages_of(outside_main).is_empty(),
+                "{lang}: {outside_main} is indexed"
+            );
+        }
     }
 
     for (lang, file) in LANG_PAGES {
@@ -133,19 +150,69 @@ fn fallback_pages_lists_and_404s_are_not_indexed() {
     assert!(it_story.contains("data-search-body"));
 }
 
-/// The `[url, title, text]` entries of a language's index, from its files of titles and texts.
-fn indexed_texts(out: &std::path::Path, lang: &str) -> Vec<(String, String, String)> {
-    let dir = out.join("search-index").join(lang);
-    let meta: serde_json::Value =
-        serde_json::from_str(&fs::read_to_string(dir.join("index.json")).unwrap()).unwrap();
-    let mut entries = Vec::new();
-    for file in meta["docs"].as_array().unwrap() {
-        let run: Vec<(String, String, String)> =
-            serde_json::from_str(&fs::read_to_string(dir.join(file.as_str().unwrap())).unwrap())
-                .unwrap();
-        entries.extend(run);
+/// A language's index read back from its files.
+struct ReadIndex {
+    /// (url, title) by page number.
+    pages: Vec<(String, String)>,
+    /// Word -> its stem.
+    stems: std::collections::HashMap<String, String>,
+    /// Stem -> the pages it is on.
+    postings: std::collections::HashMap<String, Vec<usize>>,
+}
+
+impl ReadIndex {
+    /// The pages a folded word is on.
+    fn pages_of(&self, word: &str) -> Vec<usize> {
+        self.stems
+            .get(word)
+            .and_then(|stem| self.postings.get(stem))
+            .cloned()
+            .unwrap_or_default()
     }
-    entries
+
+    fn page(&self, url: &str) -> usize {
+        self.pages
+            .iter()
+            .position(|p| p.0 == url)
+            .unwrap_or_else(|| panic!("{url} is not indexed"))
+    }
+}
+
+fn read_index(out: &std::path::Path, lang: &str) -> ReadIndex {
+    let dir = out.join("search-index").join(lang);
+    let json = |name: &str| -> serde_json::Value {
+        serde_json::from_str(&fs::read_to_string(dir.join(name)).unwrap()).unwrap()
+    };
+    let meta = json("index.json");
+    let mut index = ReadIndex {
+        pages: Vec::new(),
+        stems: Default::default(),
+        postings: Default::default(),
+    };
+    for file in meta["docs"].as_array().unwrap() {
+        for entry in json(file.as_str().unwrap()).as_array().unwrap() {
+            let (url, title) = (entry[0].as_str().unwrap(), entry[1].as_str().unwrap());
+            index.pages.push((url.to_string(), title.to_string()));
+        }
+    }
+    for run in meta["words"].as_array().unwrap() {
+        for pair in json(run[1].as_str().unwrap()).as_array().unwrap() {
+            let word = pair[0].as_str().unwrap().to_string();
+            let stem = match pair[1].as_str().unwrap() {
+                "" => word.clone(),
+                s => s.to_string(),
+            };
+            index.stems.insert(word, stem);
+        }
+    }
+    for run in meta["stems"].as_array().unwrap() {
+        for (stem, list) in json(run[1].as_str().unwrap()).as_object().unwrap() {
+            let pages = list.as_array().unwrap().iter().step_by(2);
+            let pages = pages.map(|p| p.as_u64().unwrap() as usize).collect();
+            index.postings.insert(stem.clone(), pages);
+        }
+    }
+    index
 }
 
 #[test]
@@ -154,21 +221,10 @@ fn hubs_are_found_by_their_own_text_not_by_the_stories_they_list() {
     let r = build(t.path());
     assert!(r.ok(), "{}", rendered(&r));
     let out = t.path().join("public");
-    let texts = indexed_texts(&out, "it");
-    let text_of = |url: &str| {
-        texts
-            .iter()
-            .find(|e| e.0 == url)
-            .unwrap_or_else(|| panic!("{url} is not indexed"))
-            .2
-            .clone()
-    };
+    let index = read_index(&out, "it");
     // A story's title, listed on its project sheet and on its region's hub.
-    let story = texts
-        .iter()
-        .find(|e| e.0 == "/storie/dal-tirocinio-in-cucina-al-contratto/")
-        .expect("the story is indexed");
-    let title = &story.1;
+    let story = index.page("/storie/dal-tirocinio-in-cucina-al-contratto/");
+    let title = index.pages[story].1.clone();
     let sheet = read(&out, "progetti/puoi/index.html");
     assert!(sheet.contains(title.as_str()), "the sheet lists the story");
     let region = fs::read_dir(out.join("regioni"))
@@ -186,16 +242,31 @@ fn hubs_are_found_by_their_own_text_not_by_the_stories_they_list() {
             .unwrap()
             .to_string_lossy()
     );
-    for hub in ["/progetti/puoi/", region_url.as_str()] {
-        let text = text_of(hub);
+    // Were the lists indexed, each word of the title would be on both hubs.
+    let words: Vec<String> = title
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 2)
+        .map(str::to_lowercase)
+        .collect();
+    assert!(words.len() >= 4, "{words:?}");
+    for w in &words {
         assert!(
-            !text.contains(title.as_str()),
-            "{hub} is indexed by a story it lists"
+            index.pages_of(w).contains(&story),
+            "{w} is not on the story"
         );
-        assert!(!text.is_empty(), "{hub} has text of its own");
+    }
+    for hub in ["/progetti/puoi/", region_url.as_str()] {
+        let hub = index.page(hub);
+        let on_hub = words.iter().filter(|w| index.pages_of(w).contains(&hub));
+        assert!(
+            on_hub.count() < words.len(),
+            "{} is indexed by a story it lists",
+            index.pages[hub].0
+        );
     }
     // The hub keeps its own words: the project's name.
-    assert!(text_of("/progetti/puoi/").contains("PUOI"));
+    let sheet = index.page("/progetti/puoi/");
+    assert!(index.pages_of("puoi").contains(&sheet));
 }
 
 #[test]

@@ -8,7 +8,9 @@
  *   found.results.length;                      // every page holding all the words
  *   const d = await found.results[0].data();   // { url, meta: { title }, excerpt }
  *
- * The excerpt is the page's own text, escaped, with <mark> around the words found.
+ * The excerpt is the page's own text, escaped, with <mark> around the words found: the
+ * page is fetched for it (the one the reader opens next is then in the browser's cache),
+ * unless the index gives its text (a page too large to fetch for three lines).
  * Words are compared as the build folded them: lower case, no accents, no vowel marks. A
  * query word finds the pages of the stem of the same word in the index (so "lavori" finds
  * "lavoro") and, with less weight, of the words it begins (so "lavor" finds both). */
@@ -19,10 +21,16 @@ const MAX_PREFIX_WORDS = 100;
 const MAX_RUNS = 6;
 const EXCERPT_WORDS = 30;
 
+/* Elements whose text is not the page's (as the build skips them), and those whose text
+ * runs on with the text around them: any other begins and ends a run of text. */
+const SKIPPED = new Set(["SCRIPT", "STYLE", "SVG", "TEMPLATE", "NOSCRIPT", "TEXTAREA", "MATH", "IFRAME", "OBJECT", "SELECT", "BUTTON"]);
+const INLINE = new Set(["A", "ABBR", "B", "BDI", "BDO", "CITE", "CODE", "DATA", "DFN", "EM", "I", "KBD", "MARK", "Q", "S", "SAMP", "SMALL", "SPAN", "STRONG", "SUB", "SUP", "TIME", "U", "VAR"]);
+
 let baseUrl = "/";
 let indexUrl = null;
 let meta = null;
 const files = new Map();
+const texts = new Map();
 
 function get(url) {
   if (!files.has(url)) {
@@ -166,14 +174,64 @@ function excerpt(text, queryTerms, found) {
   return out;
 }
 
+/* The text the build indexed, from a page: its element marked data-search-body less what
+ * is marked data-search-ignore and less its first <h1> (the result's title), with the
+ * pictures' alternative texts. */
+export function textOf(doc) {
+  const parts = [];
+  let title = true;
+  const walk = (node) => {
+    for (let n = node.firstChild; n; n = n.nextSibling) {
+      if (n.nodeType === Node.TEXT_NODE) {
+        parts.push(n.data);
+        continue;
+      }
+      if (n.nodeType !== Node.ELEMENT_NODE || n.hasAttribute("data-search-ignore")) continue;
+      const tag = n.tagName.toUpperCase();
+      if (SKIPPED.has(tag)) continue;
+      if (tag === "H1" && title) {
+        title = false;
+        continue;
+      }
+      if (tag === "IMG") {
+        parts.push(` ${n.getAttribute("alt") || ""} `);
+        continue;
+      }
+      const block = !INLINE.has(tag);
+      if (block) parts.push(" ");
+      walk(n);
+      if (block) parts.push(" ");
+    }
+  };
+  walk(doc.querySelector("[data-search-body]") || doc.body);
+  return parts.join("").replace(/\s+/g, " ").trim();
+}
+
+function pageText(url) {
+  if (!texts.has(url)) {
+    const p = fetch(url)
+      .then((r) => {
+        if (!r.ok) throw new Error(`${r.status} ${url}`);
+        return r.text();
+      })
+      .then((html) => textOf(new DOMParser().parseFromString(html, "text/html")));
+    p.catch(() => texts.delete(url));
+    texts.set(url, p);
+  }
+  return texts.get(url);
+}
+
 async function pageData(index, page, queryTerms, found) {
   const { m, dir } = index;
   const run = await get(new URL(m.docs[Math.floor(page / m.per_doc)], dir).href);
-  const [url, title, text] = run[page % m.per_doc];
+  const [path, title, given] = run[page % m.per_doc];
+  const url = baseUrl.replace(/\/$/, "") + path;
+  // A page that cannot be had now (offline) is still a result, with its title alone.
+  const text = given !== undefined ? given : await pageText(url).catch(() => "");
   return {
-    url: baseUrl.replace(/\/$/, "") + url,
+    url,
     meta: { title },
-    excerpt: excerpt(text, queryTerms, found),
+    excerpt: text ? excerpt(text, queryTerms, found) : "",
   };
 }
 

@@ -18,8 +18,12 @@
 //!   when it is the word itself). Words are lower case, without accents or vowel marks.
 //! - `s.<hash>.json`: a run of stems in order, `{"stem":[page, score, page, score…]}`,
 //!   the score BM25 (×100, rounded) with headings counted several times.
-//! - `d.<hash>.json`: `per_doc` pages in a row, `[[url, title, text]…]`, for the results'
-//!   titles and excerpts (the text cut at [`MAX_EXCERPT_TEXT`] bytes).
+//! - `d.<hash>.json`: `per_doc` pages in a row, `[[url, title]…]`, for the results' titles.
+//!   The excerpt is cut from the page itself, fetched when its result is shown (the page
+//!   the reader opens next is then in the browser's cache): the index holds no second copy
+//!   of the site's text. Only a page larger than [`FETCH_LIMIT`] (a hub listing thousands
+//!   of stories) comes with its text, `[url, title, text]`, cut at [`MAX_EXCERPT_TEXT`]
+//!   bytes, so that a phone never fetches a megabyte for three lines.
 //!
 //! A query word is looked up among the words (exactly and as the start of longer words) and
 //! among the stems: a word found brings every page of its stem, so `lavori` finds `lavoro`,
@@ -71,11 +75,14 @@ pub const RUNTIME: &str = include_str!("search.js");
 
 /// About how many bytes one file of words, stems or pages holds before a new one is begun.
 const CHUNK_BYTES: usize = 48 * 1024;
-/// Pages per file of titles and texts: a result list of ten fetches at most ten of them.
-const PER_DOC: usize = 8;
-/// At most this much of a page's text is kept for its excerpt (every word of it is indexed):
-/// a list-like page (a project sheet naming thousands of stories) would otherwise make a
-/// file of results that a phone has to fetch whole.
+/// Pages per file of titles: a result list of ten fetches at most ten of them, of about
+/// 8 KB each.
+const PER_DOC: usize = 64;
+/// A page of more bytes than this is not fetched for its excerpt: its text comes in its file
+/// of titles, cut at [`MAX_EXCERPT_TEXT`].
+const FETCH_LIMIT: usize = 64 * 1024;
+/// At most this much of a large page's text is kept for its excerpt (every word of it is
+/// indexed).
 const MAX_EXCERPT_TEXT: usize = 16 * 1024;
 /// Words longer than this are not indexed (addresses, codes): nobody types them.
 const MAX_WORD: usize = 40;
@@ -157,17 +164,18 @@ pub(crate) struct Indexer {
     parts: Vec<std::sync::Mutex<Vec<Gathered>>>,
     /// Pages per language.
     counts: Vec<u32>,
-    /// Per language, the titles and texts of files of `PER_DOC` pages not complete yet, by
-    /// the file's number: a complete file is made, and handed to the sink, at once.
+    /// Per language, the entries of files of `PER_DOC` pages not complete yet, by the
+    /// file's number: a complete file is made, and handed to the sink, at once.
     pending: Vec<std::sync::Mutex<FxHashMap<u32, Vec<DocEntry>>>>,
-    /// Files of titles and texts made while rendering, with their language's number.
+    /// Files of titles made while rendering, with their language's number.
     done: std::sync::Mutex<Vec<(u32, DocFile)>>,
 }
 
-/// A page's entry in a file of titles and texts: (page, `[url, title, text]` as JSON).
+/// A page's entry in a file of titles: (page, `[url, title]` or `[url, title, text]`
+/// as JSON).
 type DocEntry = (u32, Vec<u8>);
 
-/// A file of titles and texts made while rendering: its number, its name, and its bytes,
+/// A file of titles made while rendering: its number, its name, and its bytes,
 /// or none when the build's sink took them.
 type DocFile = (u32, String, Option<Vec<u8>>);
 
@@ -222,7 +230,7 @@ impl Indexer {
     }
 
     /// Takes a rendered page apart into the index, if it is one of the index's pages (and
-    /// was not added before); any other is left alone. A file of titles and texts that the
+    /// was not added before); any other is left alone. A file of titles that the
     /// page completes is handed to `sink` at once, so that the texts of a large site are not
     /// all held until the end.
     pub fn add(&self, route: &Route, html: &str, sink: Option<&PageSink>) {
@@ -342,7 +350,7 @@ impl Indexer {
                 by_lang[l].tables.push(g);
             }
         }
-        // The titles and texts of files not complete while rendering (pages read back).
+        // The titles of files not complete while rendering (pages read back).
         for (l, pending) in self.pending.into_iter().enumerate() {
             let pending = pending.into_inner().unwrap_or_else(|e| e.into_inner());
             by_lang[l].pending.extend(pending.into_values().flatten());
@@ -389,7 +397,7 @@ struct LangParts {
     tables: Vec<Gathered>,
     /// Titles and texts of files not complete while rendering.
     pending: Vec<DocEntry>,
-    /// Files of titles and texts made while rendering.
+    /// Files of titles made while rendering.
     made: Vec<DocFile>,
 }
 
@@ -416,18 +424,18 @@ struct Gathered {
     words: Vec<Word>,
     /// (page, weighted length) of every page.
     lengths: Vec<(u32, u32)>,
-    /// (page, `[url, title, text]` as JSON) of every page: its entry in a file of titles
-    /// and texts.
+    /// (page, its entry in a file of titles) of every page.
     docs: Vec<DocEntry>,
 }
 
 impl Gathered {
     /// Takes page number `page` apart into the table.
-    /// Returns the page's `[url, title, text]` as JSON, its entry in a file of titles and
-    /// texts.
+    /// Returns the page's entry in a file of titles as JSON: `[url, title]`, and its text
+    /// for a page larger than [`FETCH_LIMIT`].
     fn add_page(&mut self, page: u32, html: &str, url: &str) -> Vec<u8> {
         let mut length = 0u32;
-        let (title, text) = extract_with(html, |folded, written, w| {
+        let keep_text = html.len() > FETCH_LIMIT;
+        let (title, text) = extract_with(html, keep_text, |folded, written, w| {
             length += w;
             let id = match self.ids.get(folded) {
                 Some(&id) => id,
@@ -466,7 +474,11 @@ impl Gathered {
         });
         self.lengths.push((page, length));
         let mut entry = Vec::with_capacity(text.len() + title.len() + url.len() + 16);
-        let _ = serde_json::to_writer(&mut entry, &(url, &title, &text));
+        let _ = if keep_text {
+            serde_json::to_writer(&mut entry, &(url, &title, &text))
+        } else {
+            serde_json::to_writer(&mut entry, &(url, &title))
+        };
         entry
     }
 
@@ -498,7 +510,7 @@ impl Gathered {
     }
 
     /// The index's files.
-    /// The index's files, with the files of titles and texts `made` already (number, name,
+    /// The index's files, with the files of titles `made` already (number, name,
     /// bytes or none when streamed); and the paths of those streamed.
     fn files(self, lang: &str, made: Vec<DocFile>) -> (Vec<GeneratedFile>, Vec<String>) {
         let stemmer = stemmer(lang);
@@ -591,7 +603,7 @@ impl Gathered {
             .map(|(first, body)| (first, put("s", format!("{{{body}}}").into_bytes())))
             .collect();
 
-        // The pages' titles and texts, `PER_DOC` pages a file, in page order: the files
+        // The pages' titles, `PER_DOC` pages a file, in page order: the files
         // made while rendering, and the rest.
         let mut names: Vec<String> = vec![String::new(); n.div_ceil(PER_DOC)];
         let mut streamed = Vec::new();
@@ -639,7 +651,7 @@ impl Gathered {
     }
 }
 
-/// A file of titles and texts: the `[url, title, text]` entries of its pages, in page order.
+/// A file of titles: the entries of its pages, in page order.
 fn doc_file(mut run: Vec<DocEntry>) -> Vec<u8> {
     run.sort_unstable_by_key(|d| d.0);
     let mut file = Vec::with_capacity(run.iter().map(|d| d.1.len() + 1).sum::<usize>() + 1);
@@ -949,7 +961,7 @@ fn class(name: &str) -> u8 {
 #[cfg(test)]
 fn extract(html: &str, url: &str) -> Extracted {
     let mut terms: Vec<(String, String, u32)> = Vec::new();
-    let (title, text) = extract_with(html, |folded, written, w| {
+    let (title, text) = extract_with(html, true, |folded, written, w| {
         let lower = lower_case(written);
         match terms.iter_mut().find(|t| t.0 == folded) {
             Some(t) => t.2 += w,
@@ -1078,13 +1090,18 @@ impl Collapsed {
 /// Tags the minifier left out (`</p>`, `</li>`, `</dd>` …) are closed as a browser would.
 ///
 /// Each word is handed to `word` as it comes: (folded, as written, weight).
-/// Returns the title (the first `<h1>`) and the rest of the text, white space collapsed, the
-/// text cut at [`MAX_EXCERPT_TEXT`] bytes.
-fn extract_with(html: &str, mut word: impl FnMut(&str, &str, u32)) -> (String, String) {
+/// Returns the title (the first `<h1>`) and, if `keep_text`, the rest of the text, white
+/// space collapsed, cut at [`MAX_EXCERPT_TEXT`] bytes. (The browser takes the same text
+/// from the page for an excerpt: see `textOf` in search.js.)
+fn extract_with(
+    html: &str,
+    keep_text: bool,
+    mut word: impl FnMut(&str, &str, u32),
+) -> (String, String) {
     let (start, end) = body_range(html);
     let src = &html[start..end];
     let mut title = Collapsed::new(usize::MAX);
-    let mut text = Collapsed::new(MAX_EXCERPT_TEXT);
+    let mut text = Collapsed::new(if keep_text { MAX_EXCERPT_TEXT } else { 0 });
     // Open elements: (name, ignored, heading weight).
     let mut open: Vec<(Cow<str>, bool, u32)> = Vec::new();
     let mut ignoring = 0usize;
@@ -1700,10 +1717,9 @@ mod tests {
             &files,
             &format!("{SEARCH_DIR}/it/{}", docs[0].as_str().unwrap()),
         );
-        assert_eq!(
-            first[0],
-            serde_json::json!(["/a/", "Lavoro in cucina", "Un contratto."])
-        );
+        // A page of ordinary size gives its address and title: its excerpt is cut from the
+        // page itself in the browser.
+        assert_eq!(first[0], serde_json::json!(["/a/", "Lavoro in cucina"]));
     }
 
     /// The index of one long page in `lang`: a title, then `n` words made by `word`.
@@ -1747,17 +1763,30 @@ mod tests {
 
     #[test]
     fn a_long_page_is_indexed_whole_and_its_excerpt_text_kept_short() {
-        let files = long_page("it", "Elenco", 5_000, |i| format!("voce{i} è "));
+        // 13 bytes a word: over FETCH_LIMIT, the page comes with its text.
+        let n = FETCH_LIMIT / 13 + 100;
+        let files = long_page("it", "Elenco", n, |i| format!("voce{i:05} è "));
         let words = entries(&files, "it", "words");
-        assert!(words.iter().any(|(w, _)| w == "voce4999"));
+        assert!(words.iter().any(|(w, _)| *w == format!("voce{:05}", n - 1)));
         let meta = json(&files, "search-index/it/index.json");
         let docs = json(
             &files,
             &format!("search-index/it/{}", meta["docs"][0].as_str().unwrap()),
         );
+        assert_eq!(docs[0][1], "Elenco");
         let text = docs[0][2].as_str().unwrap();
         assert!(text.len() <= MAX_EXCERPT_TEXT && text.len() > MAX_EXCERPT_TEXT - 8);
-        assert!(text.starts_with("voce0 è voce1"));
+        assert!(text.starts_with("voce00000 è voce00001"));
+        // Just under the limit, it does not.
+        let files = long_page("it", "Elenco", FETCH_LIMIT / 13 - 100, |i| {
+            format!("voce{i:05} è ")
+        });
+        let meta = json(&files, "search-index/it/index.json");
+        let docs = json(
+            &files,
+            &format!("search-index/it/{}", meta["docs"][0].as_str().unwrap()),
+        );
+        assert_eq!(docs[0], serde_json::json!(["/a/", "Elenco"]));
     }
 
     #[test]
@@ -1766,7 +1795,9 @@ mod tests {
         // page, and a word written with and without its accent on different pages (French
         // "activité" stems to "activ", "activite" to "activit"), whose form given to the
         // stemmer must be the first page's whatever the order.
-        let routes: Vec<Route> = (0..40)
+        // Enough pages for files of titles complete while rendering and others not.
+        const N: usize = 400;
+        let routes: Vec<Route> = (0..N)
             .map(|i| {
                 let lang = if i % 3 == 0 { "fr" } else { "it" };
                 route(
@@ -1777,7 +1808,7 @@ mod tests {
                 )
             })
             .collect();
-        let html: Vec<String> = (0..40)
+        let html: Vec<String> = (0..N)
             .map(|i| {
                 let word = if i % 2 == 0 { "Activité" } else { "activite" };
                 format!(
@@ -1796,7 +1827,7 @@ mod tests {
         let (expected, _) = index(pages.into_iter(), &|| false, false).unwrap();
 
         // The same pages, numbered in the same order, but added from back to front on the
-        // pool's threads, most of them before `finish` (the files of titles and texts they
+        // pool's threads, most of them before `finish` (the files of titles they
         // complete handed to a sink as they are) and the rest by it.
         let ix = Indexer::new(routes.iter());
         let sunk: std::sync::Mutex<Vec<(String, Vec<u8>)>> = Default::default();
@@ -1806,13 +1837,13 @@ mod tests {
                 .push((path.to_string(), bytes.to_vec()));
             true
         };
-        (0..40)
+        (0..N)
             .rev()
             .collect::<Vec<usize>>()
             .par_iter()
             .for_each(|&i| {
                 // The last pages are left to `finish`: their files are not complete.
-                if i < 34 {
+                if i < 340 {
                     ix.add(&routes[i], &html[i], Some(&sink));
                 }
             });
@@ -1828,7 +1859,7 @@ mod tests {
                 false,
             )
             .unwrap();
-        assert_eq!(stats.pages, [("fr".into(), 14), ("it".into(), 26)]);
+        assert_eq!(stats.pages, [("fr".into(), 134), ("it".into(), 266)]);
         // Files complete while rendering went to the sink, the others not.
         let sunk = sunk.into_inner().unwrap();
         let mut sunk_paths: Vec<&str> = sunk.iter().map(|f| f.0.as_str()).collect();

@@ -121,7 +121,7 @@ if [ ! -d "$PUBLIC" ]; then
 fi
 
 # ------------------------------------------------- a2. the search index
-section "conformance a2: the search index as the browser reads it (node)"
+section "conformance a2: the search index as the browser reads it (Chromium)"
 t0=$(now)
 if node "$HERE/search_runtime.mjs" --public "$PUBLIC"; then
     :

@@ -1,58 +1,106 @@
-// Checks the search index of a built site as the browser reads it: the module
-// search-index/search.js, given each language's index, answers queries the way a reader
-// expects (stems, accents, Arabic articles, word beginnings, every word of a query, excerpts
-// with <mark>). Files are read from the built folder through a stand-in for fetch.
+// Checks the search index of a built site as a browser reads it: the module
+// search-index/search.js, in headless Chromium, given each language's index, answers
+// queries the way a reader expects (stems, accents, Arabic articles, word beginnings, every
+// word of a query, excerpts with <mark> cut from the pages themselves). The site is served
+// from 127.0.0.1; nothing may be fetched from anywhere else.
 //
 //   node tests/conformance/search_runtime.mjs --public public
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+import { HOST, startServer } from './static_server.mjs';
 
 const args = process.argv.slice(2);
 const pub = path.resolve(args[args.indexOf('--public') + 1] || 'public');
-const ORIGIN = 'http://vetrina.test';
-let fetched = 0;
-globalThis.document = { baseURI: `${ORIGIN}/`, documentElement: { lang: 'it' } };
-globalThis.fetch = async (url) => {
-  const u = new URL(url);
-  if (u.origin !== ORIGIN) throw new Error(`a request left the site: ${url}`);
-  const file = path.join(pub, decodeURIComponent(u.pathname));
-  fetched++;
-  const ok = fs.existsSync(file) && fs.statSync(file).isFile();
-  return { ok, status: ok ? 200 : 404, json: async () => JSON.parse(fs.readFileSync(file, 'utf8')) };
-};
-const engine = await import(pathToFileURL(path.join(pub, 'search-index/search.js')).href);
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+// The runtime's own folding, for the checks' expectations.
+const { fold } = await import(pathToFileURL(path.join(pub, 'search-index/search.js')).href);
 
+const server = await startServer(pub);
+const origin = `http://${HOST}:${server.address().port}`;
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+    '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'],
+});
+const page = await browser.newPage();
+let fetched = 0;
 let failures = 0;
 const fail = (msg) => { failures++; console.log(`FAIL ${msg}`); };
-async function query(lang, q) {
-  await engine.options({ baseUrl: '/', index: `${ORIGIN}/search-index/${lang}/index.json` });
+await page.route((url) => !url.toString().startsWith(origin), (route) => {
+  fail(`a request left the site: ${route.request().url()}`);
+  return route.abort('blockedbyclient');
+});
+page.on('request', (req) => { if (req.resourceType() === 'fetch') fetched++; });
+page.on('pageerror', (e) => fail(`script error: ${e.message}`));
+await page.goto(`${origin}/404.html`);
+await page.evaluate(async () => { window.engine = await import('/search-index/search.js'); });
+
+// The first ten results of `q` in `lang` with their titles and excerpts, the count of all,
+// and how many files were fetched for them.
+async function query(lang, q, all = false) {
   const before = fetched;
-  const found = await engine.search(q);
-  const top = await Promise.all(found.results.slice(0, 10).map((r) => r.data()));
-  return { n: found.results.length, top, files: fetched - before };
+  const r = await page.evaluate(async ({ lang, q, all }) => {
+    await engine.options({ baseUrl: '/', index: `/search-index/${lang}/index.json` });
+    const found = await engine.search(q);
+    const top = await Promise.all(found.results.slice(0, all ? undefined : 10).map((r) => r.data()));
+    return { n: found.results.length, top };
+  }, { lang, q, all });
+  return { ...r, files: fetched - before };
+}
+// Every indexed page of a language with its title and text, the text as the browser takes
+// it from the page (or as the index gives it, for a large page).
+const texts = new Map();
+async function pagesOf(lang) {
+  if (!texts.has(lang)) {
+    texts.set(lang, await page.evaluate(async (lang) => {
+      const dir = `/search-index/${lang}/`;
+      const meta = await (await fetch(dir + 'index.json')).json();
+      const out = [];
+      for (const f of meta.docs) {
+        for (const [url, title, text] of await (await fetch(dir + f)).json()) {
+          const body = text !== undefined ? text
+            : engine.textOf(new DOMParser().parseFromString(await (await fetch(url)).text(), 'text/html'));
+          out.push([url, title, body]);
+        }
+      }
+      return out;
+    }, lang));
+  }
+  return texts.get(lang);
 }
 // Every page whose title or indexed text holds a word that passes `test` (folded).
-function pagesWith(lang, test) {
-  const meta = JSON.parse(fs.readFileSync(path.join(pub, 'search-index', lang, 'index.json'), 'utf8'));
-  const urls = [];
-  for (const f of meta.docs) {
-    for (const [url, title, text] of JSON.parse(fs.readFileSync(path.join(pub, 'search-index', lang, f), 'utf8'))) {
-      if ((`${title} ${text}`.match(/[\p{L}\p{N}\p{M}]+/gu) || []).some((w) => test(engine.fold(w)))) urls.push(url);
-    }
-  }
-  return urls;
+async function pagesWith(lang, test) {
+  return (await pagesOf(lang))
+    .filter(([, title, text]) => (`${title} ${text}`.match(/[\p{L}\p{N}\p{M}]+/gu) || []).some((w) => test(fold(w))))
+    .map(([url]) => url);
+}
+
+// 0. The text taken from a page is its indexed element's, less what is ignored and its title.
+{
+  const [url, title, text] = (await pagesOf('it')).find(([u]) => u === '/progetti/puoi/');
+  const html = fs.readFileSync(path.join(pub, 'progetti/puoi/index.html'), 'utf8');
+  if (!text || !html.includes('data-search-body')) fail(`it: no text taken from ${url}`);
+  // The sheet's kicker is followed by its <h1>, which is the title, not the text.
+  if (!text.startsWith('Scheda progetto · nazionale ')) fail(`it: the text of ${url} begins "${text.slice(0, 40)}"`);
+  if (text.includes(`nazionale ${title}`)) fail(`it: the text of ${url} holds its title "${title}"`);
+  // What is marked data-search-ignore (the list of the project's stories), and what is
+  // outside <main>, is not.
+  if (!html.includes('Storie del progetto') || text.includes('Storie del progetto')) fail(`it: the text of ${url} holds its list of stories`);
+  if (/Vai al contenuto/.test(text)) fail(`it: the text of ${url} holds the skip link`);
+  console.log(`it: ${url} gives ${text.length} characters of text`);
 }
 
 // 1. A project's acronym is found in every language, its sheet among the results, with a
 //    title and an excerpt that marks it.
 for (const [lang, sheet] of [['it', '/progetti/puoi/'], ['en', '/en/projects/puoi/'], ['fr', '/fr/projets/puoi/'], ['ar', '/ar/projects/puoi/']]) {
   const r = await query(lang, 'PUOI');
-  const expected = pagesWith(lang, (w) => w.startsWith('puoi')).length;
+  const expected = (await pagesWith(lang, (w) => w.startsWith('puoi'))).length;
   // At least those: Italian stems "puoi" as the verb, so pages with "può" are found too.
   if (r.n < expected) fail(`${lang} PUOI: ${r.n} results, ${expected} pages hold the word`);
-  const all = await engine.search('PUOI');
-  const urls = await Promise.all(all.results.map((x) => x.data().then((d) => d.url)));
+  const urls = (await query(lang, 'PUOI', true)).top.map((d) => d.url);
   if (!urls.includes(sheet)) fail(`${lang} PUOI: the project sheet ${sheet} is not among the results`);
   if (!r.top[0] || !r.top[0].meta.title) fail(`${lang} PUOI: the first result has no title`);
   if (!r.top.every((d) => /<mark>PUOI<\/mark>/i.test(d.excerpt))) fail(`${lang} PUOI: an excerpt does not mark the word`);
@@ -63,8 +111,8 @@ for (const [lang, sheet] of [['it', '/progetti/puoi/'], ['en', '/en/projects/puo
 // 2. Stems: a form of a word finds the pages of its other forms.
 {
   const r = await query('it', 'lavori');
-  const withLavoro = pagesWith('it', (w) => w === 'lavoro');
-  const urls = new Set((await Promise.all((await engine.search('lavori')).results.map((x) => x.data()))).map((d) => d.url));
+  const withLavoro = await pagesWith('it', (w) => w === 'lavoro');
+  const urls = new Set((await query('it', 'lavori', true)).top.map((d) => d.url));
   const missing = withLavoro.filter((u) => !urls.has(u));
   if (!withLavoro.length || missing.length) fail(`it "lavori": ${missing.length} of ${withLavoro.length} pages with "lavoro" not found`);
   console.log(`it "lavori": ${r.n} results (pages with "lavoro": ${withLavoro.length})`);
@@ -73,11 +121,11 @@ for (const [lang, sheet] of [['it', '/progetti/puoi/'], ['en', '/en/projects/puo
 // 3. Accents: "citta" finds "città"; a word's beginning finds the whole word.
 {
   const r = await query('it', 'citta');
-  const expected = pagesWith('it', (w) => w.startsWith('citt'));
+  const expected = await pagesWith('it', (w) => w.startsWith('citt'));
   if (!r.n || r.n > expected.length) fail(`it "citta": ${r.n} results, ${expected.length} pages with "citt…"`);
   if (!r.top.some((d) => /<mark>città<\/mark>/i.test(d.excerpt))) fail('it "citta": no excerpt marks "città"');
   const p = await query('it', 'tiroc');
-  const tiroc = pagesWith('it', (w) => w.startsWith('tiroc')).length;
+  const tiroc = (await pagesWith('it', (w) => w.startsWith('tiroc'))).length;
   if (p.n !== tiroc) fail(`it "tiroc": ${p.n} results, ${tiroc} pages hold a word beginning so`);
   console.log(`it "citta": ${r.n} results; "tiroc": ${p.n} results`);
 }
@@ -85,7 +133,7 @@ for (const [lang, sheet] of [['it', '/progetti/puoi/'], ['en', '/en/projects/puo
 // 4. Arabic: the article and prepositions are no part of the word looked for.
 {
   const r = await query('ar', 'عمل');
-  const withWord = pagesWith('ar', (w) => w === 'العمل' || w === 'بالعمل');
+  const withWord = await pagesWith('ar', (w) => w === 'العمل' || w === 'بالعمل');
   if (!withWord.length || r.n < withWord.length) fail(`ar "عمل": ${r.n} results, ${withWord.length} pages with "العمل"/"بالعمل"`);
   console.log(`ar "عمل": ${r.n} results (pages with العمل or بالعمل: ${withWord.length})`);
 }
@@ -96,8 +144,9 @@ for (const [lang, sheet] of [['it', '/progetti/puoi/'], ['en', '/en/projects/puo
   const a = (await query('en', 'internship')).n;
   const b = (await query('en', 'kitchen')).n;
   const both = await query('en', 'kitchen internship');
-  const expected = pagesWith('en', (w) => w.startsWith('internship')).filter((u) => pagesWith('en', (w) => w.startsWith('kitchen')).includes(u)).length;
-  if (!(both.n > 0 && both.n <= Math.min(a, b) && both.n >= expected)) fail(`en "kitchen internship": ${both.n} (kitchen ${a}, internship ${b}, both words ${expected})`);
+  const kitchen = await pagesWith('en', (w) => w.startsWith('kitchen'));
+  const expected = (await pagesWith('en', (w) => w.startsWith('internship'))).filter((u) => kitchen.includes(u)).length;
+  if (!(both.n > 0 && both.n <= Math.min(a, b) && both.n >= expected)) fail(`en "kitchen internship": ${both.n} (kitchen ${b}, internship ${a}, both words ${expected})`);
   const none = await query('fr', 'xqzwv');
   if (none.n !== 0) fail(`fr "xqzwv": ${none.n} results`);
   const empty = await query('fr', ' ');
@@ -105,5 +154,7 @@ for (const [lang, sheet] of [['it', '/progetti/puoi/'], ['en', '/en/projects/puo
   console.log(`en "kitchen internship": ${both.n} (kitchen ${b}, internship ${a}); a word not on the site: 0`);
 }
 
+await browser.close();
+server.close();
 console.log(failures ? `search runtime: ${failures} failure(s)` : 'search runtime: all checks passed');
 process.exit(failures ? 1 : 0);
