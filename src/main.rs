@@ -137,6 +137,19 @@ enum Command {
     },
 }
 
+/// A build is one pass that ends with the process: the memory it frees is kept for its own
+/// next allocations rather than given back to the system and faulted in again. (mimalloc
+/// gives freed memory back after a second by default: a 10,000-story build took 11,200 page
+/// faults instead of 3,200, 2.6 s of system time instead of 1.5 s.) `vetrina serve` keeps
+/// the default, so that a server left idle after a large build gives its memory back.
+fn keep_freed_memory() {
+    // `mi_option_purge_delay` in mimalloc.h; -1: never purge.
+    const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+    // SAFETY: a plain store into mimalloc's table of options (not thread safe: called first
+    // thing, before the build starts any thread).
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let styled = std::io::stderr().is_terminal();
@@ -149,6 +162,7 @@ fn main() -> ExitCode {
             now,
             no_search,
         } => {
+            keep_freed_memory();
             let opts = BuildOptions {
                 root,
                 output,
@@ -339,6 +353,7 @@ fn main() -> ExitCode {
             }
         }
         Command::Check { root, now } => {
+            keep_freed_memory();
             let mut opts = BuildOptions::new(root);
             opts.today = now;
             let report = vetrina::check(&opts);
