@@ -96,11 +96,13 @@ pub fn file_of(path: &str) -> String {
 #[derive(Debug, Default)]
 pub struct Plan {
     pub routes: Vec<Route>,
-    paths: HashMap<(&'static str, String, String), String>,
+    /// Language → kind (by its place in [`KINDS`]) → key → path: looked up without making a
+    /// string (a page's context asks for 5 to 10 paths).
+    paths: rustc_hash::FxHashMap<String, Vec<rustc_hash::FxHashMap<String, String>>>,
     /// Where each bundle's files are published (section, key) → folder path.
     pub bundle_dirs: BTreeMap<(String, String), String>,
     /// The calendar file name (without `.ics`) per language.
-    calendar_names: HashMap<String, String>,
+    calendar_names: rustc_hash::FxHashMap<String, String>,
     /// The addresses the stories taken down for consent would have (no page has them).
     pub withdrawn: std::collections::HashSet<String>,
 }
@@ -109,7 +111,9 @@ impl Plan {
     /// The root-relative path of `kind`/`key` in `lang`, if such a page exists.
     pub fn path(&self, kind: &str, key: &str, lang: &str) -> Option<&str> {
         self.paths
-            .get(&(static_kind(kind)?, key.to_string(), lang.to_string()))
+            .get(lang)?
+            .get(kind_index(kind)?)?
+            .get(key)
             .map(String::as_str)
     }
 
@@ -142,24 +146,26 @@ impl Plan {
     }
 }
 
-fn static_kind(kind: &str) -> Option<&'static str> {
-    const KINDS: [&str; 14] = [
-        "home",
-        "projects",
-        "project",
-        "stories",
-        "story",
-        "news-list",
-        "news",
-        "page",
-        "events",
-        "event",
-        "regions",
-        "region",
-        "search",
-        "404",
-    ];
-    KINDS.iter().copied().find(|k| *k == kind)
+/// The kinds of page, by [`Kind::name`].
+const KINDS: [&str; 14] = [
+    "home",
+    "projects",
+    "project",
+    "stories",
+    "story",
+    "news-list",
+    "news",
+    "page",
+    "events",
+    "event",
+    "regions",
+    "region",
+    "search",
+    "404",
+];
+
+fn kind_index(kind: &str) -> Option<usize> {
+    KINDS.iter().position(|k| *k == kind)
 }
 
 pub fn prefix(site: &Site, lang: &str) -> String {
@@ -186,10 +192,11 @@ pub fn plan(site: &Site, diags: &mut Diagnostics) -> Plan {
         let pre = prefix(site, l);
         let s = &lang.sections;
         let add = |p: &mut Plan, kind: Kind, path: String, fallback: bool| {
-            p.paths.insert(
-                (kind.name(), kind.key().to_string(), l.to_string()),
-                path.clone(),
-            );
+            if let Some(k) = kind_index(kind.name()) {
+                let by_kind = p.paths.entry(l.to_string()).or_default();
+                by_kind.resize_with(KINDS.len(), Default::default);
+                by_kind[k].insert(kind.key().to_string(), path.clone());
+            }
             p.routes.push(Route {
                 kind,
                 lang: l.to_string(),

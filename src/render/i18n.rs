@@ -5,7 +5,9 @@
 //! "13 July 2021", Arabic month names): no hand-written month tables. Plural forms follow
 //! CLDR's rules per language (Arabic has six), through ICU4X's plural rules.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
 
 use icu_calendar::{Date as IcuDate, Gregorian};
 use icu_datetime::FixedCalendarDateTimeFormatter;
@@ -30,12 +32,12 @@ pub enum Entry {
 }
 
 pub struct I18n {
-    strings: HashMap<String, BTreeMap<String, Entry>>,
-    plurals: HashMap<String, PluralRules>,
+    strings: FxHashMap<String, BTreeMap<String, Entry>>,
+    plurals: FxHashMap<String, PluralRules>,
     /// Open Graph locale per language (`it_IT`, `en_GB`, `ar_EG`), CLDR's likely region.
-    og_locales: HashMap<String, String>,
-    dates: HashMap<String, FixedCalendarDateTimeFormatter<Gregorian, YMD>>,
-    numbers: HashMap<String, DecimalFormatter>,
+    og_locales: FxHashMap<String, String>,
+    dates: FxHashMap<String, FixedCalendarDateTimeFormatter<Gregorian, YMD>>,
+    numbers: FxHashMap<String, DecimalFormatter>,
 }
 
 impl I18n {
@@ -50,7 +52,7 @@ impl I18n {
         let locales = langs;
         let langs: Vec<&str> = locales.iter().map(|(l, _)| *l).collect();
         let langs = langs.as_slice();
-        let mut strings: HashMap<String, BTreeMap<String, Entry>> = HashMap::new();
+        let mut strings: FxHashMap<String, BTreeMap<String, Entry>> = FxHashMap::default();
         for src in theme.iter().chain(overrides) {
             let lang = src
                 .path
@@ -75,10 +77,10 @@ impl I18n {
                     .help(format!("add themes/<theme>/i18n/{l}.yaml or data/i18n/{l}.yaml, translated from the English file"));
             }
         }
-        let mut dates = HashMap::new();
-        let mut numbers = HashMap::new();
-        let mut plurals = HashMap::new();
-        let mut og_locales = HashMap::new();
+        let mut dates = FxHashMap::default();
+        let mut numbers = FxHashMap::default();
+        let mut plurals = FxHashMap::default();
+        let mut og_locales = FxHashMap::default();
         let expander = icu_locale::LocaleExpander::new_common();
         for (l, loc) in locales {
             let locale: Locale = loc

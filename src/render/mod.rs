@@ -412,7 +412,7 @@ pub fn render(
         _ => None,
     };
     let keep_contexts = cache.is_some();
-    let statics: Arc<HashMap<String, String>> = Arc::new(
+    let statics: Arc<rustc_hash::FxHashMap<String, String>> = Arc::new(
         theme
             .statics
             .iter()

@@ -11,7 +11,6 @@
 //!   `static/` folder under its published name (CSS and JavaScript carry a content hash).
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -54,7 +53,7 @@ pub fn engine(
     theme: &Theme,
     i18n: Arc<I18n>,
     plan: Arc<Plan>,
-    statics: Arc<HashMap<String, String>>,
+    statics: Arc<rustc_hash::FxHashMap<String, String>>,
     minify: bool,
     diags: &mut Diagnostics,
 ) -> Option<Engine> {

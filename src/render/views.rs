@@ -3,7 +3,7 @@
 //! Sorting, grouping, date and number formatting and links are done here, so that templates
 //! stay free of logic. Links are relative to the page being rendered (`plan::href`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 use serde::Serialize;
@@ -26,7 +26,7 @@ pub struct Shared<'a> {
     pub i18n: &'a I18n,
     pub pictures: &'a Pictures,
     /// Theme static files: name in the theme → published root path (fingerprinted).
-    pub statics: &'a HashMap<String, String>,
+    pub statics: &'a rustc_hash::FxHashMap<String, String>,
     /// Stories newest first, sorted once per build: every list, hub and sheet reuses it
     /// (sorting per page made builds grow with the square of the number of stories).
     sorted_stories: Vec<&'a Entity<StoryFm>>,
@@ -44,7 +44,7 @@ impl<'a> Shared<'a> {
         plan: &'a Plan,
         i18n: &'a I18n,
         pictures: &'a Pictures,
-        statics: &'a HashMap<String, String>,
+        statics: &'a rustc_hash::FxHashMap<String, String>,
     ) -> Self {
         Shared {
             site,
