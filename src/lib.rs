@@ -316,14 +316,33 @@ impl Phases {
                 }
                 _ => String::new(),
             };
+            let memory = process_memory()
+                .map(|(rss, peak)| format!("  {:>5} MiB, peak {:>5} MiB", rss >> 10, peak >> 10))
+                .unwrap_or_default();
             eprintln!(
-                "  {phase:<8} {:>7.1} ms{used}",
+                "  {phase:<8} {:>7.1} ms{used}{memory}",
                 self.last.elapsed().as_secs_f64() * 1e3
             );
             self.cpu = cpu;
         }
         self.last = Instant::now();
     }
+}
+
+/// The process's resident memory now and at its peak so far, in KiB, from
+/// `/proc/self/status` (Linux): for `VETRINA_TIMINGS`.
+fn process_memory() -> Option<(u64, u64)> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let field = |name: &str| -> Option<u64> {
+        let line = status.lines().find(|l| l.starts_with(name))?;
+        line[name.len()..]
+            .trim()
+            .trim_end_matches("kB")
+            .trim()
+            .parse()
+            .ok()
+    };
+    Some((field("VmRSS:")?, field("VmHWM:")?))
 }
 
 /// The CPU time of the whole process so far, from `/proc/self/stat` (Linux; in the kernel's
