@@ -120,10 +120,12 @@ BUSY=$(awk -v l="${LOAD_START%% *}" -v n="$(nproc)" 'BEGIN { print (l > 0.5 * n 
 
 # measure LOG CMD...: runs CMD under /usr/bin/time -v, output to LOG; sets WALL (seconds,
 # from the clock around the command), CPU (user + system seconds) and RSS (peak resident
-# set, KiB). Fails on CMD failure.
+# set, KiB). Fails on CMD failure. The disk is synced first, outside the timing, so that no
+# build pays for writing back the output of the one before (the other tool's, often).
 measure() {
     local log="$1"; shift
     local tv="$log.time" t0 t1 rc=0
+    sync
     t0=$(date +%s%N)
     /usr/bin/time -v -o "$tv" "$@" >"$log" 2>&1 || rc=$?
     t1=$(date +%s%N)
@@ -376,7 +378,7 @@ report() {
     echo "events, pages, 6 stories with pictures). Clean output folder each run, and a cache holding"
     echo "only the pictures of a first build (as Hugo keeps its resources/_gen); the first build,"
     echo "with nothing cached, has a row of its own. Old outputs are moved aside, and deleted when"
-    echo "the benchmark ends; the tools alternate."
+    echo "the benchmark ends; the tools alternate, and each timed build starts after \`sync\`."
     echo "Wall time is the median of the runs, peak memory the largest. Vetrina's full build"
     echo "includes its search index (its own, one per language); Hugo builds none, so the"
     echo "\`--no-search\` row is the like-for-like comparison. The targets use the full build."
