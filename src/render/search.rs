@@ -12,7 +12,7 @@
 //!
 //! # The files, per language (`search-index/<lang>/`)
 //! - `index.json`: `{"v":1,"lang","pages","words":[[first word, file]…],
-//!   "stems":[[first stem, file]…],"docs":[file…],"per_doc":8}`. The only file whose name
+//!   "stems":[[first stem, file]…],"docs":[file…],"per_doc":64}`. The only file whose name
 //!   does not change with its content.
 //! - `w.<hash>.json`: a run of the language's words in order, `[[word, stem]…]` (stem `""`
 //!   when it is the word itself). Words are lower case, without accents or vowel marks.
