@@ -536,7 +536,7 @@ fn run(
                         report.search_elapsed = stats.elapsed;
                         let files: Vec<(String, render::Bytes)> =
                             files.into_iter().map(|(p, b)| (p, Arc::new(b))).collect();
-                        // Files of titles and texts staged while rendering are not again.
+                        // Files of titles staged while rendering are not staged again.
                         let streamed: std::collections::HashSet<&str> =
                             stats.streamed.iter().map(String::as_str).collect();
                         let rest: Vec<(String, render::Bytes)> = files

@@ -263,12 +263,12 @@ impl Indexer {
             .fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);
     }
 
-    /// Keeps a page's title and text until its file of `PER_DOC` pages is complete, then
+    /// Keeps a page's entry until its file of `PER_DOC` pages is complete, then
     /// makes the file and hands it to `sink`.
     fn pend(&self, lang: u32, page: u32, entry: Vec<u8>, sink: &PageSink) {
         let group = page / PER_DOC as u32;
         let size = (self.counts[lang as usize] - group * PER_DOC as u32).min(PER_DOC as u32);
-        let complete = {
+        let mut complete = {
             let mut pending = self.pending[lang as usize]
                 .lock()
                 .unwrap_or_else(|e| e.into_inner());
@@ -279,7 +279,7 @@ impl Indexer {
             }
             pending.remove(&group).unwrap_or_default()
         };
-        let bytes = doc_file(complete);
+        let bytes = doc_file(&mut complete);
         let name = file_name("d", &bytes);
         let path = format!("{SEARCH_DIR}/{}/{name}", self.langs[lang as usize]);
         let kept = (!sink(&path, &bytes)).then_some(bytes);
@@ -509,7 +509,6 @@ impl Gathered {
         self.docs.extend(other.docs);
     }
 
-    /// The index's files.
     /// The index's files, with the files of titles `made` already (number, name,
     /// bytes or none when streamed); and the paths of those streamed.
     fn files(self, lang: &str, made: Vec<DocFile>) -> (Vec<GeneratedFile>, Vec<String>) {
@@ -620,13 +619,8 @@ impl Gathered {
         }
         let mut docs = self.docs;
         docs.sort_unstable_by_key(|d| d.0);
-        while !docs.is_empty() {
-            let group = docs[0].0 / PER_DOC as u32;
-            let len = docs
-                .iter()
-                .take_while(|d| d.0 / PER_DOC as u32 == group)
-                .count();
-            let run: Vec<DocEntry> = docs.drain(..len).collect();
+        for run in docs.chunk_by_mut(|a, b| a.0 / PER_DOC as u32 == b.0 / PER_DOC as u32) {
+            let group = run[0].0 / PER_DOC as u32;
             let name = put("d", doc_file(run));
             if let Some(slot) = names.get_mut(group as usize) {
                 *slot = name;
@@ -652,7 +646,7 @@ impl Gathered {
 }
 
 /// A file of titles: the entries of its pages, in page order.
-fn doc_file(mut run: Vec<DocEntry>) -> Vec<u8> {
+fn doc_file(run: &mut [DocEntry]) -> Vec<u8> {
     run.sort_unstable_by_key(|d| d.0);
     let mut file = Vec::with_capacity(run.iter().map(|d| d.1.len() + 1).sum::<usize>() + 1);
     for (i, (_, entry)) in run.iter().enumerate() {
