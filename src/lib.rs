@@ -396,6 +396,7 @@ fn run(
         stamp::forget(opts);
         None
     };
+    phases.done("inputs");
     if let Some(s) = &stamp
         && let Some(rec) = stamp::unchanged(opts, s)
     {
@@ -592,6 +593,7 @@ fn run(
         } else {
             stamp::forget(opts);
         }
+        phases.done("record");
     }
     report.elapsed = started.elapsed();
     let ok = !report.diagnostics.has_errors();

@@ -504,14 +504,13 @@ pub fn render(
                     return Page::Kept(bytes, entry);
                 }
                 let page = templates::render(&tera, theme, &template, context.context(), &mut d);
-                let Some(html) = page else {
+                // Minified already: the templates were (`minify`).
+                let Some(bytes) = page else {
                     return Page::Failed(d);
                 };
                 if let Some(ix) = &indexer {
-                    ix.add(route, &html, sink);
+                    ix.add(route, &bytes, sink);
                 }
-                // Minified already: the templates were (`minify`).
-                let bytes = html.into_bytes();
                 // Recorded for the next build only when nothing was reported: a page with a
                 // warning is rendered every time, so that the warning is too.
                 let entry = fingerprint

@@ -233,17 +233,24 @@ impl Indexer {
     /// was not added before); any other is left alone. A file of titles that the
     /// page completes is handed to `sink` at once, so that the texts of a large site are not
     /// all held until the end.
-    pub fn add(&self, route: &Route, html: &str, sink: Option<&PageSink>) {
+    pub fn add(&self, route: &Route, html: &[u8], sink: Option<&PageSink>) {
         if let Some(&n) = self.slot.get(&route.path) {
             self.add_slot(n, html, sink);
         }
     }
 
-    fn add_slot(&self, n: usize, html: &str, sink: Option<&PageSink>) {
+    fn add_slot(&self, n: usize, html: &[u8], sink: Option<&PageSink>) {
         use std::sync::atomic::Ordering;
         if self.added[n].swap(true, Ordering::Relaxed) {
             return;
         }
+        // Checked as UTF-8 here, with SIMD (Tera's pages come unchecked, and pages read
+        // back from disk could be anything); a page that is not is read as the browser
+        // would, with U+FFFD for what is not.
+        let html = match simdutf8::basic::from_utf8(html) {
+            Ok(s) => Cow::Borrowed(s),
+            Err(_) => String::from_utf8_lossy(html),
+        };
         let (route, lang, page) = &self.pages[n];
         let part = rayon::current_thread_index()
             .unwrap_or(self.parts.len() - 1)
@@ -251,7 +258,7 @@ impl Indexer {
         let started = Instant::now();
         let mut tables = self.parts[part].lock().unwrap_or_else(|e| e.into_inner());
         let table = &mut tables[*lang as usize];
-        let entry = table.add_page(*page, html, &route.path);
+        let entry = table.add_page(*page, &html, &route.path);
         match sink {
             Some(sink) => {
                 drop(tables);
@@ -327,7 +334,7 @@ impl Indexer {
             }
             let page = page_of(&self.pages[n].0);
             let html = page.read()?;
-            self.add_slot(n, &String::from_utf8_lossy(&html), None);
+            self.add_slot(n, &html, None);
             Ok(())
         };
         if background {
@@ -1637,6 +1644,22 @@ mod tests {
     }
 
     #[test]
+    fn a_page_that_is_not_utf8_is_indexed_around_the_bad_bytes() {
+        let a = route(Kind::Page("a".into()), "it", "/a/", false);
+        let html: &[u8] = b"<main data-search-body><h1>Titolo</h1><p>parola \xff\xfe buona</main>";
+        let (files, stats) =
+            index([(&a, Page::Bytes(html))].into_iter(), &|| false, false).unwrap();
+        assert_eq!(stats.pages, [("it".into(), 1)]);
+        let words: Vec<String> = entries(&files, "it", "words")
+            .into_iter()
+            .map(|(w, _)| w)
+            .collect();
+        for w in ["titolo", "parola", "buona"] {
+            assert!(words.iter().any(|x| x == w), "{w} not in {words:?}");
+        }
+    }
+
+    #[test]
     fn words_of_one_stem_share_their_pages_and_headings_rank_higher() {
         let a = route(Kind::Page("a".into()), "it", "/a/", false);
         let b = route(Kind::Page("b".into()), "it", "/b/", false);
@@ -1838,11 +1861,11 @@ mod tests {
             .for_each(|&i| {
                 // The last pages are left to `finish`: their files are not complete.
                 if i < 340 {
-                    ix.add(&routes[i], &html[i], Some(&sink));
+                    ix.add(&routes[i], html[i].as_bytes(), Some(&sink));
                 }
             });
         // A page added twice is taken once.
-        ix.add(&routes[1], &html[1], Some(&sink));
+        ix.add(&routes[1], html[1].as_bytes(), Some(&sink));
         let (got, stats) = ix
             .finish(
                 &|r: &Route| {

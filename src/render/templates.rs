@@ -162,16 +162,37 @@ pub fn engine(
     })
 }
 
+/// Renders a page, as bytes (UTF-8: Tera writes nothing but strings).
+///
+/// Into a buffer the size of the last page this thread made from the same template, and
+/// without Tera's check of the whole page as UTF-8 (`render` makes a `String`): growing the
+/// buffer from Tera's estimate and checking 61 MB of pages were 5 to 9 % of the samples of a
+/// 1,000-story build (perf). The search index checks the part it reads (see `search`).
 pub fn render(
     engine: &Engine,
     theme: &Theme,
     template: &str,
     context: &Context,
     diags: &mut Diagnostics,
-) -> Option<String> {
+) -> Option<Vec<u8>> {
+    thread_local! {
+        static LAST_SIZE: std::cell::RefCell<rustc_hash::FxHashMap<String, usize>> =
+            Default::default();
+    }
     let tera = engine.minified.as_ref().unwrap_or(&engine.written);
-    match tera.render(template, context) {
-        Ok(s) => Some(s),
+    let hint = LAST_SIZE.with_borrow(|m| m.get(template).copied().unwrap_or(16 * 1024));
+    // A quarter more than last time: pages of one template differ a little in length.
+    let mut page = Vec::with_capacity(hint + hint / 4);
+    match tera.render_to(template, context, &mut page) {
+        Ok(()) => {
+            LAST_SIZE.with_borrow_mut(|m| match m.get_mut(template) {
+                Some(n) => *n = page.len(),
+                None => {
+                    m.insert(template.to_string(), page.len());
+                }
+            });
+            Some(page)
+        }
         Err(e) => {
             // Told from the templates as written, where its line and column are the author's.
             let e = match engine.minified {
