@@ -148,7 +148,7 @@ file_count() { find "$1" -type f | wc -l; }
 # The last non-empty line Vetrina printed (its summary of what it wrote).
 summary_line() { grep -v '^[[:space:]]*$' "$1" | tail -n1 | sed 's/\x1b\[[0-9;]*m//g'; }
 # The phases Vetrina reports with VETRINA_TIMINGS set, in the order it runs them.
-PHASES="load model plan images render stage search write"
+PHASES="inputs load model plan images render stage search write record"
 # A table row: each phase's median over the logs given (ms), and the search phase's share
 # of their sum. Usage: phase_row N LABEL LOG...
 phase_row() {
@@ -395,16 +395,18 @@ report() {
     echo "## Where Vetrina's full build spends its time"
     echo
     echo "The phases Vetrina reports with \`VETRINA_TIMINGS=1\` (set for every full build above),"
-    echo "in milliseconds, median of the runs: reading the sources, the site model, the plan of"
+    echo "in milliseconds, median of the runs: the stamp of the inputs (every source file's size"
+    echo "and time, for the next no-change check), reading the sources, the site model, the plan of"
     echo "pages, pictures, rendering (each page staged and taken apart for the search index by"
     echo "the thread that rendered it, as soon as it is rendered), staging the other files, the"
     echo "search index (pages not rendered read back, the threads' tables joined, the files made),"
-    echo "writing its files and moving everything into place. The last column is the search"
+    echo "writing its files and moving everything into place, and the record of the output for the"
+    echo "next no-change check. The last column is the search"
     echo "phase's share of their sum; most of the index's cost is now in the render phase, about"
     echo "the difference between the two rows' render columns."
     echo
-    echo "| stories | build | load | model | plan | images | render | stage | search | write | search share |"
-    echo "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    echo "| stories | build | inputs | load | model | plan | images | render | stage | search | write | record | search share |"
+    echo "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
     printf '%s\n' "${PHASE_ROWS[@]}"
     echo
     echo "## Rebuilds"
