@@ -614,8 +614,11 @@ pub fn rel_path(root: &Path, path: &Path) -> PathBuf {
 
 /// Reads a text file, refusing oversized, empty and non-UTF-8 ones with a diagnostic.
 pub fn read_text(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<SourceText> {
+    use std::io::Read;
     let rel = rel_path(root, path);
-    let meta = match std::fs::metadata(path) {
+    // Opened once: its size from the open file, then read into a buffer of that size.
+    let opened = std::fs::File::open(path).and_then(|f| Ok((f.metadata()?, f)));
+    let (meta, mut file) = match opened {
         Ok(m) => m,
         Err(e) => {
             diags.file_error(
@@ -638,8 +641,9 @@ pub fn read_text(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<So
         );
         return None;
     }
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
+    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
+    let bytes = match file.read_to_end(&mut bytes) {
+        Ok(_) => bytes,
         Err(e) => {
             diags.file_error(
                 &rel,
@@ -670,7 +674,10 @@ pub fn read_text(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<So
             return None;
         }
     };
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
+    let mut text = text;
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
     if text.trim().is_empty() {
         diags.file_error(
             &rel,
@@ -728,6 +735,58 @@ fn split_front_matter(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_text_is_read_whole_without_its_byte_order_mark_and_bad_texts_are_named() {
+        let t = tempfile::tempdir().unwrap();
+        let file = |name: &str, bytes: &[u8]| {
+            let p = t.path().join(name);
+            std::fs::write(&p, bytes).unwrap();
+            p
+        };
+        let mut d = Diagnostics::new();
+        let long = "---\ntitle: città\n---\n".to_string() + &"testo ".repeat(20_000);
+        let read = read_text(t.path(), &file("long.md", long.as_bytes()), &mut d).unwrap();
+        assert_eq!(*read.text, long);
+        let bom = read_text(
+            t.path(),
+            &file("bom.md", "\u{feff}---\n".as_bytes()),
+            &mut d,
+        );
+        assert_eq!(bom.unwrap().text.as_str(), "---\n");
+        assert!(d.is_empty());
+        assert!(
+            read_text(
+                t.path(),
+                &file("empty.md", "\u{feff} \n".as_bytes()),
+                &mut d
+            )
+            .is_none()
+        );
+        assert!(
+            read_text(
+                t.path(),
+                &file("latin1.md", b"---\ntitle: citt\xe0\n"),
+                &mut d
+            )
+            .is_none()
+        );
+        assert!(read_text(t.path(), &t.path().join("missing.md"), &mut d).is_none());
+        let all: Vec<String> = d.sorted().iter().map(|x| x.render(false)).collect();
+        let all = all.join("\n");
+        assert!(
+            all.contains("empty.md") && all.contains("this file is empty"),
+            "{all}"
+        );
+        assert!(
+            all.contains("latin1.md:2:") && all.contains("not UTF-8"),
+            "{all}"
+        );
+        assert!(
+            all.contains("missing.md") && all.contains("cannot read this file"),
+            "{all}"
+        );
+    }
 
     /// The paths a walk gives, an error as `!path` (a loop as `!path -> ancestor`).
     fn walked(entries: Vec<walkdir::Result<walkdir::DirEntry>>) -> Vec<String> {
