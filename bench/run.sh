@@ -95,6 +95,20 @@ VETRINA="$TARGET_DIR/release/vetrina"
 [ -x "$VETRINA" ] || die "no binary at $VETRINA"
 
 mkdir -p "$WORK"
+# Every run's outputs are kept aside until the end (see TRASH below): about 0.24 MB per story
+# per run for the three builds of both tools, and the corpora. Better to stop now than after
+# ten minutes with "no space left on device".
+if [ "${BENCH_NO_SPACE_CHECK:-0}" != 1 ]; then
+    NEED_MB=0
+    for n in $SIZES; do
+        r="${BENCH_RUNS:-$([ "$n" -ge 5000 ] && echo 3 || echo 5)}"
+        NEED_MB=$(awk -v a="$NEED_MB" -v n="$n" -v r="$r" 'BEGIN { printf "%d", a + n * (0.24 * (r + 2) + 0.05) }')
+    done
+    FREE_MB=$(df -Pk "$WORK" | awk 'NR == 2 { printf "%d", $4 / 1024 }')
+    if [ -n "$FREE_MB" ] && [ "$FREE_MB" -lt "$NEED_MB" ]; then
+        die "$WORK has $FREE_MB MB free; this benchmark needs about $NEED_MB MB (sizes: $SIZES). Free some space, set BENCH_DIR to a larger disk, or measure fewer stories (BENCH_SIZES=1000); BENCH_NO_SPACE_CHECK=1 skips this check"
+    fi
+fi
 # Outputs and corpora of earlier runs are moved into TRASH, not deleted, and TRASH is
 # deleted when the benchmark ends. On ext4 the inode allocator skips inodes freed in the
 # last minute or more (recently_deleted() in find_inode_bit), so creating thousands of files
