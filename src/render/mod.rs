@@ -524,6 +524,10 @@ pub fn render(
                     if streamed {
                         empty.clone()
                     } else {
+                        // Kept (`vetrina serve`'s cache): without the room left for a
+                        // longer page (see `templates::render`).
+                        let mut bytes = bytes;
+                        bytes.shrink_to_fit();
                         Arc::new(bytes)
                     },
                     keep_contexts.then(|| context.into_context()),
