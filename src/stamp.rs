@@ -180,8 +180,14 @@ fn folder(
             let secs = st.st_mtime as i128;
             let time = u128::try_from(secs * 1_000_000_000 + st.st_mtime_nsec as i128).ok()?;
             let rel = format!("{prefix}{}", name.to_string_lossy());
-            let mut seen = Vec::new();
-            if kind == Kind::Dir {
+            let inner = (kind == Kind::Dir).then(|| format!("{rel}/"));
+            let mut seen = vec![Seen {
+                rel,
+                kind,
+                len: st.st_size as u64,
+                time,
+            }];
+            if let Some(inner) = inner {
                 let id = (st.st_dev as u64, st.st_ino as u64);
                 if ancestors.contains(&id) {
                     return None;
@@ -200,21 +206,7 @@ fn folder(
                 .ok()?;
                 let mut up = ancestors.to_vec();
                 up.push(id);
-                let inner = format!("{rel}/");
-                seen.push(Seen {
-                    rel,
-                    kind,
-                    len: st.st_size as u64,
-                    time,
-                });
                 folder(sub, &inner, follow, &up, &mut seen)?;
-            } else {
-                seen.push(Seen {
-                    rel,
-                    kind,
-                    len: st.st_size as u64,
-                    time,
-                });
             }
             Some(seen)
         })

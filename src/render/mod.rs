@@ -505,7 +505,7 @@ pub fn render(
                 }
                 let page = templates::render(&tera, theme, &template, context.context(), &mut d);
                 // Minified already: the templates were (`minify`).
-                let Some(bytes) = page else {
+                let Some(mut bytes) = page else {
                     return Page::Failed(d);
                 };
                 if let Some(ix) = &indexer {
@@ -526,7 +526,6 @@ pub fn render(
                     } else {
                         // Kept (`vetrina serve`'s cache): without the room left for a
                         // longer page (see `templates::render`).
-                        let mut bytes = bytes;
                         bytes.shrink_to_fit();
                         Arc::new(bytes)
                     },
