@@ -8,6 +8,7 @@ use std::collections::HashSet;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
+use super::inline_html;
 use crate::diag::{Diagnostics, SourceText, unknown_help};
 use crate::model::regions::slugify;
 
@@ -74,6 +75,13 @@ pub fn render(input: &MdInput, diags: &mut Diagnostics) -> String {
                 attrs,
             }) => {
                 let text = heading_text(&events[i + 1..]);
+                if !classes.is_empty()
+                    || !attrs.is_empty()
+                    || id.as_deref().is_some_and(|i| !plain_id(i))
+                {
+                    heading_attributes_error(input, range, diags);
+                }
+                let id = id.as_ref().filter(|i| plain_id(i));
                 let base = match id {
                     Some(id) => id.to_string(),
                     None => {
@@ -96,11 +104,13 @@ pub fn render(input: &MdInput, diags: &mut Diagnostics) -> String {
                 } else {
                     (*level).max(HeadingLevel::H2)
                 };
+                // Classes and attributes never: `{onfocus=…}` or `{style=…}` would be
+                // published as written.
                 out.push(Event::Start(Tag::Heading {
                     level,
                     id: Some(CowStr::from(unique)),
-                    classes: classes.clone(),
-                    attrs: attrs.clone(),
+                    classes: Vec::new(),
+                    attrs: Vec::new(),
                 }));
             }
             Event::End(TagEnd::Heading(level)) => {
@@ -111,12 +121,7 @@ pub fn render(input: &MdInput, diags: &mut Diagnostics) -> String {
                 };
                 out.push(Event::End(TagEnd::Heading(level)));
             }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
+            Event::Start(Tag::Image { dest_url, .. }) => {
                 let alt = heading_text(&events[i + 1..]);
                 // Worked out only for a message: it reads the file up to the link.
                 let pos = || {
@@ -129,38 +134,46 @@ pub fn render(input: &MdInput, diags: &mut Diagnostics) -> String {
                         .error(input.src, pos(), "this image has no alt text")
                         .help("write what the picture shows between the brackets: ![Two people at a workbench](workshop.jpg)");
                 }
-                if let Some(what) = picture_elsewhere(dest_url) {
-                    diags
-                        .error(input.src, pos(), format!("this picture is {what}"))
-                        .help("save the picture beside the text (in the same folder) and write ![what it shows](name.jpg): it is then checked, stripped of its metadata and resized, and every reader gets it from this site alone");
-                }
-                let dest = rewrite(dest_url, input, pos, diags);
-                let name = bundle_name(dest_url, input.assets);
-                if is_bundle_file(dest_url)
-                    && let Some(html) = (input.picture)(&name, &alt)
-                {
-                    // Replace the whole image (its alt text events and end) by the picture.
-                    out.push(Event::InlineHtml(CowStr::from(html)));
-                    let mut depth = 0usize;
-                    i += 1;
-                    while i < events.len() {
-                        match &events[i].0 {
-                            Event::Start(_) => depth += 1,
-                            Event::End(TagEnd::Image) if depth == 0 => break,
-                            Event::End(_) => depth = depth.saturating_sub(1),
-                            _ => {}
+                let picture = match picture_elsewhere(dest_url) {
+                    Some(what) => {
+                        diags
+                            .error(input.src, pos(), format!("this picture is {what}"))
+                            .help("save the picture beside the text (in the same folder) and write ![what it shows](name.jpg): it is then checked, stripped of its metadata and resized, and every reader gets it from this site alone");
+                        None
+                    }
+                    None => {
+                        let name = bundle_name(dest_url, input.assets);
+                        rewrite(dest_url, input, pos, diags);
+                        if input.assets.contains(&name.as_ref()) {
+                            let picture = (input.picture)(&name, &alt);
+                            if picture.is_none() && !crate::images::is_raster(&name) {
+                                diags
+                                    .error(input.src, pos(), format!("`{name}` is not a picture Vetrina can publish"))
+                                    .help("save the picture as JPEG (photos) or PNG (drawings and screenshots); to offer a document, link to it: [the leaflet](leaflet.pdf)");
+                            }
+                            picture
+                        } else {
+                            None
                         }
-                        i += 1;
+                    }
+                };
+                // The whole image (its alt text events and end) becomes the processed picture;
+                // an image that is not one is left out with its errors, never published as an
+                // `<img>` of the address as written.
+                out.extend(picture.map(|html| Event::InlineHtml(CowStr::from(html))));
+                let mut depth = 0usize;
+                i += 1;
+                while i < events.len() {
+                    match &events[i].0 {
+                        Event::Start(_) => depth += 1,
+                        Event::End(TagEnd::Image) if depth == 0 => break,
+                        Event::End(_) => depth = depth.saturating_sub(1),
+                        _ => {}
                     }
                     i += 1;
-                    continue;
                 }
-                out.push(Event::Start(Tag::Image {
-                    link_type: *link_type,
-                    dest_url: dest,
-                    title: title.clone(),
-                    id: id.clone(),
-                }));
+                i += 1;
+                continue;
             }
             Event::Start(Tag::Link {
                 link_type,
@@ -174,14 +187,14 @@ pub fn render(input: &MdInput, diags: &mut Diagnostics) -> String {
                         .src
                         .pos_of(input.body_offset + range.start, range.len())
                 };
-                if runs_code(dest_url) {
+                if let Some(problem) = link_problem(dest_url) {
                     diags
-                        .error(
-                            input.src,
-                            pos(),
-                            "this link would run a program in the reader's browser",
-                        )
+                        .error(input.src, pos(), problem)
                         .help("link to a page or a file instead: [the project's site](https://example.org/), or a file beside the text, [the leaflet](leaflet.pdf)");
+                    // Left out, its words kept: nothing of the address is published.
+                    drop_link_end = true;
+                    i += 1;
+                    continue;
                 }
                 let dest = if is_bundle_file(dest_url) {
                     rewrite(dest_url, input, pos, diags)
@@ -232,22 +245,19 @@ pub fn render(input: &MdInput, diags: &mut Diagnostics) -> String {
                     text.push_str(h);
                     j += 1;
                 }
-                if harmless_html(&text) {
-                    out.push(Event::Html(CowStr::from(text)));
-                } else {
-                    raw_html_error(input, range, &text, diags);
+                match inline_html::clean(&text) {
+                    Ok(clean) => out.push(Event::Html(CowStr::from(clean))),
+                    Err(why) => raw_html_error(input, range, &text, &why, diags),
                 }
                 i = j + 1;
                 continue;
             }
-            Event::InlineHtml(h) | Event::Html(h) => {
-                if harmless_html(h) {
-                    out.push(Event::InlineHtml(h.clone()));
-                } else if !h.trim_start().starts_with("</") {
-                    // The element's start tag is reported; its end tag alone is only dropped.
-                    raw_html_error(input, range, h, diags);
-                }
-            }
+            Event::InlineHtml(h) | Event::Html(h) => match inline_html::clean(h) {
+                Ok(clean) => out.push(Event::InlineHtml(CowStr::from(clean))),
+                // The element's start tag is reported; its end tag alone is only dropped.
+                Err(_) if h.trim_start().starts_with("</") => {}
+                Err(why) => raw_html_error(input, range, h, &why, diags),
+            },
             Event::End(TagEnd::Link) if drop_link_end => drop_link_end = false,
             other => out.push(other.clone()),
         }
@@ -258,56 +268,11 @@ pub fn render(input: &MdInput, diags: &mut Diagnostics) -> String {
     html_out
 }
 
-/// Inline elements an author may write as HTML, without attributes: they only mark text up.
-const HARMLESS_TAGS: &[&str] = &[
-    "abbr", "b", "bdi", "br", "cite", "del", "dfn", "em", "i", "ins", "kbd", "mark", "q", "s",
-    "small", "strong", "sub", "sup", "u", "wbr",
-];
-
-/// Whether a piece of HTML written in the text may be published: comments, and the tags of
-/// `HARMLESS_TAGS` with no attributes (`<sup>`, `</sup>`, `<br>`, `<br />`). Anything else
-/// could run a script, load something from another site (SPEC §4: no third-party requests),
-/// or slip past the checks of pictures and links.
-fn harmless_html(html: &str) -> bool {
-    let mut rest = html.trim();
-    while let Some(start) = rest.find("<!--") {
-        let Some(end) = rest[start..].find("-->") else {
-            return false;
-        };
-        if !harmless_tags(&rest[..start]) {
-            return false;
-        }
-        rest = &rest[start + end + 3..];
-    }
-    harmless_tags(rest)
-}
-
-/// Whether `html` is only whitespace and `HARMLESS_TAGS` tags without attributes.
-fn harmless_tags(html: &str) -> bool {
-    let mut rest = html.trim();
-    while !rest.is_empty() {
-        let Some(tag) = rest.strip_prefix('<') else {
-            return false;
-        };
-        let Some(end) = tag.find('>') else {
-            return false;
-        };
-        let name = tag[..end]
-            .trim_start_matches('/')
-            .trim_end_matches('/')
-            .trim_end();
-        if !HARMLESS_TAGS.contains(&name.to_ascii_lowercase().as_str()) {
-            return false;
-        }
-        rest = tag[end + 1..].trim_start();
-    }
-    true
-}
-
 fn raw_html_error(
     input: &MdInput,
     range: &std::ops::Range<usize>,
     html: &str,
+    why: &inline_html::Refused,
     diags: &mut Diagnostics,
 ) {
     let first = html.trim().lines().next().unwrap_or_default();
@@ -321,35 +286,107 @@ fn raw_html_error(
         .error(
             input.src,
             pos,
-            format!("HTML in the text is not published: `{shown}{more}`"),
+            format!(
+                "HTML in the text is not published: `{shown}{more}` ({})",
+                why.0
+            ),
         )
-        .help("write it in Markdown: **bold**, [a link](https://example.org/), ![a picture](name.jpg); embedded players, scripts and forms could load other sites or run programs in readers' browsers (only <sup>, <sub>, <br>, <abbr> and similar tags, without attributes, are kept)");
+        .help("write it in Markdown: **bold**, [a link](https://example.org/), ![a picture](name.jpg); embedded players, scripts and forms could load other sites or run programs in readers' browsers (only <sup>, <sub>, <br>, <abbr> and similar tags, without attributes, are kept; comments are left out)");
 }
 
-/// What is wrong with a picture that is not a file of the site, if it is not.
-fn picture_elsewhere(url: &str) -> Option<&'static str> {
-    let u = url.trim().to_ascii_lowercase();
-    if u.starts_with("data:") {
-        Some("written into the text (a data: address), not a file beside it")
-    } else if u.contains("://") || u.starts_with("//") {
-        Some("on another site: every reader's browser would fetch it from there")
-    } else {
-        None
+/// Whether a heading's `{#id}` is a plain name: letters, digits, `-` and `_`.
+fn plain_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+}
+
+/// A heading written with `{…}` attributes other than a plain `{#id}`.
+fn heading_attributes_error(
+    input: &MdInput,
+    range: &std::ops::Range<usize>,
+    diags: &mut Diagnostics,
+) {
+    let heading = &input.body[range.clone()];
+    let line = heading.lines().next().unwrap_or_default();
+    let (start, len) = match line.rfind('{') {
+        Some(b) => (b, line.len() - b),
+        None => (0, line.len()),
+    };
+    let pos = input
+        .src
+        .pos_of(input.body_offset + range.start + start, len.max(1));
+    diags
+        .error(input.src, pos, "a heading may carry only an id: these attributes are not published")
+        .help("remove the braces, or keep only an id made of letters, digits and dashes, like `## Orari {#orari}`; classes, styles and event handlers could change the page or run programs in readers' browsers");
+}
+
+/// Where an address written in the text leads, read as a browser reads it (WHATWG URL:
+/// tabs and line breaks inside it dropped, `\\` as `/`, `http:host` as `http://host`).
+#[derive(Debug, PartialEq, Eq)]
+enum Target {
+    /// An address with its own scheme (`https:`, `mailto:`, `javascript:`), lower-cased.
+    Scheme(String),
+    /// No scheme, but another host: `//cdn.example/x.jpg`, `\\cdn.example\x.jpg`.
+    OtherHost,
+    /// An address on the page's own site: a path, a query or a fragment.
+    SameSite,
+    /// Not an address a browser can follow.
+    Invalid,
+}
+
+fn target(dest: &str) -> Target {
+    use url::{ParseError, Url};
+    match Url::parse(dest) {
+        Ok(u) => Target::Scheme(u.scheme().to_string()),
+        Err(ParseError::RelativeUrlWithoutBase) => {
+            // Resolved against a made-up page: only the host it ends on matters.
+            let Ok(base) = Url::parse("https://page.invalid/section/key/") else {
+                return Target::Invalid;
+            };
+            match base.join(dest) {
+                Ok(u) if u.host_str() == Some("page.invalid") => Target::SameSite,
+                Ok(_) => Target::OtherHost,
+                Err(_) => Target::Invalid,
+            }
+        }
+        Err(_) => Target::Invalid,
     }
 }
 
-/// Whether a link's address runs code when followed (`javascript:`, `vbscript:`, `data:`),
-/// read as browsers do: blanks and control characters inside it do not count.
-fn runs_code(url: &str) -> bool {
-    let u: String = url
-        .chars()
-        .filter(|c| !c.is_whitespace() && !c.is_control())
-        .take(11)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    ["javascript:", "vbscript:", "data:"]
-        .iter()
-        .any(|s| u.starts_with(s))
+/// What is wrong with a picture's address, if it is not a file beside the text.
+fn picture_elsewhere(url: &str) -> Option<&'static str> {
+    match target(url) {
+        Target::Scheme(s) if s == "data" => {
+            Some("written into the text (a data: address), not a file beside it")
+        }
+        Target::Scheme(_) | Target::OtherHost => {
+            Some("on another site: every reader's browser would fetch it from there")
+        }
+        Target::Invalid => Some("not an address a browser can follow"),
+        Target::SameSite if !is_bundle_file(url) => Some("not a file beside the text"),
+        Target::SameSite => None,
+    }
+}
+
+/// Schemes a link in a text may use: web pages, e-mail and telephone numbers.
+const LINK_SCHEMES: &[&str] = &["http", "https", "mailto", "tel"];
+
+/// What is wrong with a link's address, if anything: a scheme that runs code when followed
+/// (`javascript:`, `vbscript:`, `data:`) or any other scheme than [`LINK_SCHEMES`].
+fn link_problem(url: &str) -> Option<String> {
+    match target(url) {
+        Target::Scheme(s) if LINK_SCHEMES.contains(&s.as_str()) => None,
+        Target::Scheme(s) if ["javascript", "vbscript", "data"].contains(&s.as_str()) => {
+            Some("this link would run a program in the reader's browser".into())
+        }
+        Target::Scheme(s) => Some(format!(
+            "links may go to web pages (https://…), e-mail addresses (mailto:) and telephone numbers (tel:), not to `{s}:` addresses"
+        )),
+        Target::Invalid => Some("this link's address is not one a browser can follow".into()),
+        Target::OtherHost | Target::SameSite => None,
+    }
 }
 
 fn deeper(l: HeadingLevel) -> HeadingLevel {
@@ -378,16 +415,15 @@ fn heading_text(rest: &[(Event, std::ops::Range<usize>)]) -> String {
     s
 }
 
-/// A link to a file of the bundle: relative, no scheme, not a page anchor.
+/// A link to a file of the bundle: an address on the site, relative to the text's folder and
+/// inside it, naming a file (not a page anchor, a query or a folder).
 fn is_bundle_file(url: &str) -> bool {
     !(url.is_empty()
-        || url.starts_with('#')
-        || url.starts_with('/')
-        || url.contains("://")
-        || url.starts_with("mailto:")
-        || url.starts_with("tel:")
-        || url.starts_with("../")
+        || url.starts_with(['#', '/', '\\', '?'])
+        || url.contains(['?', '#', '\\'])
+        || url.split('/').any(|part| part == ".." || part.is_empty())
         || url.ends_with('/'))
+        && target(url) == Target::SameSite
         && url.rsplit('/').next().is_some_and(|f| f.contains('.'))
 }
 
@@ -521,22 +557,72 @@ mod tests {
                 .any(|e| e.contains("`b.jpg` is not in this folder") && e.contains("s.md:8:1")),
             "{errs:?}"
         );
-        assert!(h.contains(r#"src="/storie/x/a.jpg""#), "{h}");
+        // A picture is published only as the processed `<picture>`, never as written.
+        assert!(!h.contains("<img"), "{h}");
     }
 
     #[test]
-    fn markup_tags_and_comments_are_kept() {
+    fn markup_tags_are_kept_and_comments_left_out() {
         let (h, d) = md(
             "CO<sub>2</sub> e 10<sup>3</sup>,<br> <ABBR>FSE</ABBR> <!-- nota -->\n\n<!--\nnota\n-->\n\n<br>\n",
             &[],
         );
         assert!(d.is_empty(), "{:?}", d.sorted());
         assert!(
-            h.contains("CO<sub>2</sub> e 10<sup>3</sup>,<br> <ABBR>FSE</ABBR>"),
+            h.contains("CO<sub>2</sub> e 10<sup>3</sup>,<br> <abbr>FSE</abbr>"),
             "{h}"
         );
-        // A line of its own is an HTML block: kept as well.
-        assert!(h.contains("<!--\nnota\n-->\n<br>"), "{h}");
+        // A line of its own is an HTML block: its tags kept, the comment left out.
+        assert!(!h.contains("<!--") && !h.contains("nota"), "{h}");
+        assert!(h.contains("<br>"), "{h}");
+    }
+
+    #[test]
+    fn a_comment_closed_as_browsers_close_it_is_refused() {
+        let (h, d) = md("x <!-- y --!> <script>alert(1)</script> -->\n", &[]);
+        let errs: Vec<String> = d.sorted().iter().map(|x| x.render(false)).collect();
+        assert!(!errs.is_empty(), "{h}");
+        assert!(
+            errs[0].contains("HTML in the text is not published") && errs[0].contains("s.md:4:3"),
+            "{errs:#?}"
+        );
+        assert!(!h.contains("<script") && !h.contains("<!--"), "{h}");
+    }
+
+    #[test]
+    fn headings_carry_only_a_plain_id() {
+        let (h, d) = md(
+            "## Orari {#orari}\n\n## Sede {tabindex=0 autofocus= onfocus=alert(1)}\n\n## Colore {style=position:fixed .big}\n\n## Strano {#a\"b}\n",
+            &[],
+        );
+        let errs: Vec<String> = d.sorted().iter().map(|x| x.render(false)).collect();
+        assert_eq!(errs.len(), 3, "{errs:#?}\n{h}");
+        assert!(
+            errs[0].contains("a heading may carry only an id") && errs[0].contains("s.md:6:9"),
+            "{}",
+            errs[0]
+        );
+        assert!(errs[1].contains("s.md:8:11"), "{}", errs[1]);
+        assert!(h.contains(r#"<h2 id="orari">"#), "{h}");
+        for bad in ["onfocus", "tabindex", "autofocus", "style", "class"] {
+            assert!(!h.contains(bad), "{bad} in {h}");
+        }
+    }
+
+    #[test]
+    fn addresses_are_read_as_browsers_read_them() {
+        let (h, d) = md(
+            "![x](http:evil.example/pixel) ![y](https:host/p.jpg) ![z](\\\\evil.example\\p.jpg) ![w](/foto.jpg) ![v](../altra/p.jpg)\n\n[a](java&#09;script:alert(1)) [b](javascript&colon;alert(2)) [c](file:///etc/passwd) [d](tel:+39061234) [e](//example.org/)\n",
+            &["p.jpg"],
+        );
+        let errs: Vec<String> = d.sorted().iter().map(|x| x.render(false)).collect();
+        assert_eq!(errs.len(), 8, "{errs:#?}");
+        assert!(!h.contains("<img"), "{h}");
+        assert!(!h.contains("javascript") && !h.contains("file:"), "{h}");
+        assert!(
+            h.contains(r#"href="tel:+39061234""#) && h.contains(r#"href="//example.org/""#),
+            "{h}"
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod chart;
 mod feeds;
 pub mod i18n;
 pub mod ics;
+pub mod inline_html;
 pub mod ledger;
 pub mod map;
 pub mod markdown;
