@@ -10,6 +10,7 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, 
 
 use super::inline_html;
 use crate::diag::{Diagnostics, SourceText, unknown_help};
+use crate::model::bundle::{Target, bundle_name, is_bundle_file, target};
 use crate::model::regions::slugify;
 
 /// What the renderer needs to know about the document it renders.
@@ -322,39 +323,6 @@ fn heading_attributes_error(
         .help("remove the braces, or keep only an id made of letters, digits and dashes, like `## Orari {#orari}`; classes, styles and event handlers could change the page or run programs in readers' browsers");
 }
 
-/// Where an address written in the text leads, read as a browser reads it (WHATWG URL:
-/// tabs and line breaks inside it dropped, `\\` as `/`, `http:host` as `http://host`).
-#[derive(Debug, PartialEq, Eq)]
-enum Target {
-    /// An address with its own scheme (`https:`, `mailto:`, `javascript:`), lower-cased.
-    Scheme(String),
-    /// No scheme, but another host: `//cdn.example/x.jpg`, `\\cdn.example\x.jpg`.
-    OtherHost,
-    /// An address on the page's own site: a path, a query or a fragment.
-    SameSite,
-    /// Not an address a browser can follow.
-    Invalid,
-}
-
-fn target(dest: &str) -> Target {
-    use url::{ParseError, Url};
-    match Url::parse(dest) {
-        Ok(u) => Target::Scheme(u.scheme().to_string()),
-        Err(ParseError::RelativeUrlWithoutBase) => {
-            // Resolved against a made-up page: only the host it ends on matters.
-            let Ok(base) = Url::parse("https://page.invalid/section/key/") else {
-                return Target::Invalid;
-            };
-            match base.join(dest) {
-                Ok(u) if u.host_str() == Some("page.invalid") => Target::SameSite,
-                Ok(_) => Target::OtherHost,
-                Err(_) => Target::Invalid,
-            }
-        }
-        Err(_) => Target::Invalid,
-    }
-}
-
 /// What is wrong with a picture's address, if it is not a file beside the text.
 fn picture_elsewhere(url: &str) -> Option<&'static str> {
     match target(url) {
@@ -413,32 +381,6 @@ fn heading_text(rest: &[(Event, std::ops::Range<usize>)]) -> String {
         }
     }
     s
-}
-
-/// A link to a file of the bundle: an address on the site, relative to the text's folder and
-/// inside it, naming a file (not a page anchor, a query or a folder).
-fn is_bundle_file(url: &str) -> bool {
-    !(url.is_empty()
-        || url.starts_with(['#', '/', '\\', '?'])
-        || url.contains(['?', '#', '\\'])
-        || url.split('/').any(|part| part == ".." || part.is_empty())
-        || url.ends_with('/'))
-        && target(url) == Target::SameSite
-        && url.rsplit('/').next().is_some_and(|f| f.contains('.'))
-}
-
-/// The name of the bundle file a link points to: as written, or with its `%` escapes decoded
-/// where the folder has a file of that name (`foto%20citt%C3%A0.jpg` is `foto città.jpg`:
-/// Markdown takes a space in a link only between `<` and `>`).
-fn bundle_name<'u>(url: &'u str, assets: &[&str]) -> std::borrow::Cow<'u, str> {
-    let raw = url.trim_start_matches("./");
-    if !assets.contains(&raw)
-        && let Ok(decoded) = percent_encoding::percent_decode_str(raw).decode_utf8()
-        && assets.contains(&decoded.as_ref())
-    {
-        return decoded;
-    }
-    raw.into()
 }
 
 fn rewrite<'a>(
