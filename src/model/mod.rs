@@ -5,6 +5,7 @@
 //! organisations, and the privacy rules of SPEC §6. Validation never stops at the first error.
 //! Nothing here touches the disk.
 
+pub mod bundle;
 pub mod privacy;
 pub mod regions;
 pub mod schema;
@@ -398,6 +399,8 @@ pub fn build(
     validate_refs(&site, cfg_src, &indicators, diags);
     site.indicators = indicators.into_iter().map(|(_, i)| i).collect();
     privacy::check(&mut site, diags);
+    let documents = bundle::document_types(&site.config, cfg_src, diags);
+    bundle::keep_linked(&mut site, &documents, diags);
     Some(site)
 }
 

@@ -54,6 +54,10 @@ pub struct ConfigFile {
     /// The figure that shades the map of Italy on the regions page.
     #[serde(default)]
     pub map: Option<MapConfig>,
+    /// The types of documents (by extension: pdf, odt, …) that texts may link to and the
+    /// site publishes; pictures are always published re-encoded. See `model::bundle`.
+    #[serde(default)]
+    pub documents: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Debug, Deserialize)]
