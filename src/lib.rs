@@ -422,6 +422,12 @@ fn run(
         return (report, None);
     };
     phases.done("model");
+    if theme.templates.is_empty() && diags.has_errors() {
+        // No theme could be read (its error is reported): every page would only add an error
+        // about a missing template.
+        report.elapsed = started.elapsed();
+        return (report, None);
+    }
     report.taken_down = site
         .taken_down
         .iter()

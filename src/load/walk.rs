@@ -103,6 +103,11 @@ impl SiteRoot<'_> {
                 "cannot read this: it is a link to something that does not exist (a broken link)",
                 "delete the link and put the file itself here",
             ),
+            Ok(t) if !t.starts_with(&self.canonical) => diags.file_error(
+                &rel,
+                "this is a link to something outside the site folder",
+                "copy the file into the site instead of linking to it: Vetrina reads and publishes only what is inside the site folder",
+            ),
             Ok(t) if path.parent().is_some_and(|p| p.canonicalize().is_ok_and(|p| p.starts_with(&t))) => {
                 diags.file_error(
                     &rel,
@@ -113,11 +118,6 @@ impl SiteRoot<'_> {
                     "remove the link: a site folder must not contain itself",
                 )
             }
-            Ok(t) if !t.starts_with(&self.canonical) => diags.file_error(
-                &rel,
-                "this is a link to something outside the site folder",
-                "copy the file into the site instead of linking to it: Vetrina reads and publishes only what is inside the site folder",
-            ),
             Ok(t) => diags.file_error(
                 &rel,
                 format!(

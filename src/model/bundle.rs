@@ -191,10 +191,15 @@ pub fn keep_linked(site: &mut Site, documents: &[String], diags: &mut Diagnostic
                     // Checked by the model's reference checks (the file exists, it is a picture).
                     linked.push((section.into(), key.into(), c.value.clone()));
                 }
-                for (name, at) in links_in(&src.text[body_offset..], here) {
+                for (name, at, shown) in links_in(&src.text[body_offset..], here) {
                     let pos = src.pos_of(body_offset + at.start, at.len());
                     match kind(&name, documents) {
                         FileKind::Picture => {}
+                        _ if shown => {
+                            diags
+                                .error(src, pos, format!("`{name}` is not a picture Vetrina can publish"))
+                                .help("save the picture as JPEG (photos) or PNG (drawings and screenshots); to offer a document, link to it without `!`: [the leaflet](leaflet.pdf)");
+                        }
                         FileKind::Document => {
                             diags
                             .warning(src, pos, format!("`{name}` is published as it is, with the metadata it carries"))
@@ -260,21 +265,21 @@ pub fn keep_linked(site: &mut Site, documents: &[String], diags: &mut Diagnostic
 }
 
 /// The files of `names` that a Markdown body links to or shows as a picture, with where the
-/// link is in the body.
-fn links_in(body: &str, names: &[&str]) -> Vec<(String, std::ops::Range<usize>)> {
+/// link is in the body and whether it is shown (`![…](…)`).
+fn links_in(body: &str, names: &[&str]) -> Vec<(String, std::ops::Range<usize>, bool)> {
     let mut out = Vec::new();
     for (event, range) in Parser::new_ext(body, MARKDOWN_OPTIONS).into_offset_iter() {
-        let (Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. })) =
-            event
-        else {
-            continue;
+        let (dest_url, shown) = match event {
+            Event::Start(Tag::Link { dest_url, .. }) => (dest_url, false),
+            Event::Start(Tag::Image { dest_url, .. }) => (dest_url, true),
+            _ => continue,
         };
         if !is_bundle_file(&dest_url) {
             continue;
         }
         let name = bundle_name(&dest_url, names);
         if names.contains(&name.as_ref()) {
-            out.push((name.into_owned(), range));
+            out.push((name.into_owned(), range, shown));
         }
     }
     out
@@ -339,7 +344,10 @@ mod tests {
     fn links_and_pictures_of_the_body_are_found() {
         let body = "Testo [la scheda](scheda%20progetto.pdf) e ![foto](<a b.jpg>)\n\n[altro](https://example.org/x.pdf) [manca](manca.pdf)\n\n[rif]: note.txt\n\n[vedi][rif]\n";
         let names = ["scheda progetto.pdf", "a b.jpg", "note.txt", "consenso.pdf"];
-        let found: Vec<String> = links_in(body, &names).into_iter().map(|(n, _)| n).collect();
+        let found: Vec<String> = links_in(body, &names)
+            .into_iter()
+            .map(|(n, ..)| n)
+            .collect();
         assert_eq!(found, ["scheda progetto.pdf", "a b.jpg", "note.txt"]);
     }
 

@@ -145,14 +145,9 @@ pub fn render(input: &MdInput, diags: &mut Diagnostics) -> String {
                     None => {
                         let name = bundle_name(dest_url, input.assets);
                         rewrite(dest_url, input, pos, diags);
+                        // A file that is not a picture is reported by `model::bundle`.
                         if input.assets.contains(&name.as_ref()) {
-                            let picture = (input.picture)(&name, &alt);
-                            if picture.is_none() && !crate::images::is_raster(&name) {
-                                diags
-                                    .error(input.src, pos(), format!("`{name}` is not a picture Vetrina can publish"))
-                                    .help("save the picture as JPEG (photos) or PNG (drawings and screenshots); to offer a document, link to it: [the leaflet](leaflet.pdf)");
-                            }
-                            picture
+                            (input.picture)(&name, &alt)
                         } else {
                             None
                         }

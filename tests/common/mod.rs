@@ -159,3 +159,70 @@ pub fn search_index_text(out: &Path) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// What in a page could run script, load something from another site or change the page's
+/// behaviour, found as a browser parses it (html5ever, through scraper): event handler
+/// attributes, `javascript:`-like addresses, elements that run or embed, inline styles, and
+/// sources from other hosts. The theme's own scripts (a file of the site, or JSON data) pass.
+pub fn active_content(html: &str) -> Vec<String> {
+    let doc = scraper::Html::parse_document(html);
+    let mut found = Vec::new();
+    for node in doc.root_element().descendants() {
+        let Some(el) = node.value().as_element() else {
+            continue;
+        };
+        let name = el.name();
+        if matches!(
+            name,
+            "iframe" | "object" | "embed" | "frame" | "frameset" | "applet" | "base"
+        ) {
+            found.push(format!("<{name}>"));
+        }
+        if name == "script" {
+            let own_file = el
+                .attr("src")
+                .is_some_and(|s| !s.contains(':') && !s.starts_with("//"));
+            let data = el.attr("type") == Some("application/ld+json")
+                || el.attr("type") == Some("application/json");
+            if !own_file && !data {
+                found.push("<script>".into());
+            }
+        }
+        for (attr, value) in el.attrs() {
+            let v: String = value
+                .chars()
+                .filter(|c| !c.is_whitespace() && !c.is_control())
+                .collect::<String>()
+                .to_ascii_lowercase();
+            if attr.starts_with("on") {
+                found.push(format!("{attr}= on <{name}>"));
+            }
+            if matches!(
+                attr,
+                "href" | "src" | "action" | "formaction" | "xlink:href" | "srcset"
+            ) && ["javascript:", "vbscript:", "data:"]
+                .iter()
+                .any(|s| v.starts_with(s))
+            {
+                found.push(format!("{attr}={value} on <{name}>"));
+            }
+            if matches!(attr, "src" | "srcset") && (v.contains("://") || v.starts_with("//")) {
+                found.push(format!("{attr}={value} (another site) on <{name}>"));
+            }
+        }
+    }
+    found
+}
+
+/// [`active_content`] of every HTML page of an output folder, with the page's path.
+pub fn active_content_in(out: &Path) -> Vec<String> {
+    tree(out)
+        .into_iter()
+        .filter(|(p, _)| p.extension().is_some_and(|e| e == "html"))
+        .flat_map(|(p, b)| {
+            active_content(&String::from_utf8_lossy(&b))
+                .into_iter()
+                .map(move |f| format!("{}: {f}", p.display()))
+        })
+        .collect()
+}
