@@ -12,6 +12,7 @@ pub mod ledger;
 pub mod map;
 pub mod markdown;
 mod minify;
+mod script_json;
 mod search;
 mod templates;
 mod views;

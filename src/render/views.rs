@@ -482,10 +482,7 @@ fn search(
         };
         strings.insert(key.to_string(), value);
     }
-    // `</` may not appear inside a <script> element.
-    let json = serde_json::Value::Object(strings)
-        .to_string()
-        .replace("</", "<\\/");
+    let json = super::script_json::to_script(&serde_json::Value::Object(strings));
     ctx.insert("search_strings", &json);
     ctx.insert("search_locale", &cx.lang.locale);
     ctx.insert(
@@ -1809,10 +1806,7 @@ fn event_jsonld(cx: &Cx, e: &Event) -> String {
         }
         v["organizer"] = ov;
     }
-    // `</` must not appear inside a <script> element.
-    serde_json::to_string(&v)
-        .unwrap_or_default()
-        .replace("</", "<\\/")
+    super::script_json::to_script(&v)
 }
 
 #[derive(Serialize)]
