@@ -540,4 +540,17 @@ fn hostile_text_leaves_no_markup_in_json_ld_and_no_control_characters_in_calenda
         ),
         "{feed}"
     );
+
+    // Minified pages keep the escapes: the minifier leaves values inside scripts alone.
+    let mut o = opts(t.path());
+    o.minify = Some(true);
+    o.output = Some(t.path().join("public-min"));
+    let r = vetrina::build(&o);
+    assert!(r.ok(), "{}", rendered(&r));
+    let html = read(
+        &t.path().join("public-min"),
+        "eventi/prova-ostile/index.html",
+    );
+    assert!(html.contains("\\u003c!--\\u003cscript\\u003e"), "{html}");
+    assert!(!html.contains("<!--<script>"), "{html}");
 }
