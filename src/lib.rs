@@ -17,6 +17,7 @@ pub mod scaffold;
 pub mod serve;
 mod stamp;
 pub mod translations;
+mod weburl;
 mod write;
 
 use std::path::{Path, PathBuf};

@@ -1,7 +1,8 @@
 //! Model: turn the loaded sources into a typed, validated, immutable `Site`.
 //!
 //! Everything an author can get wrong is found here and reported with its file and line:
-//! YAML shape, unknown keys, bad dates, references to unknown regions, projects, funds and
+//! YAML shape, unknown keys, bad dates, web addresses that could carry script or lead
+//! nowhere (see `weburl`), references to unknown regions, projects, funds and
 //! organisations, and the privacy rules of SPEC §6. Validation never stops at the first error.
 //! Nothing here touches the disk.
 
@@ -21,6 +22,7 @@ use serde_saphyr::Spanned;
 
 use crate::diag::{Diagnostics, Pos, SourceText, unknown_help};
 use crate::load::{Asset, ContentFile, Sources};
+use crate::weburl::{self, Schemes};
 use regions::Region;
 use schema::*;
 use yaml::{LangMap, Origin, RegionSel, parse};
@@ -242,6 +244,7 @@ pub fn build(
     if opts.search.is_some() {
         config.search = opts.search;
     }
+    config_addresses(&mut config, cfg_src, diags);
     let langs = languages(&config, cfg_src, diags);
     if langs.is_empty() {
         return None;
@@ -254,11 +257,16 @@ pub fn build(
         .as_ref()
         .and_then(|s| parse(s, &s.text, Origin::FILE, diags))
         .unwrap_or_default();
-    let orgs: BTreeMap<String, OrgFile> = src
+    let mut orgs: BTreeMap<String, OrgFile> = src
         .organisations
         .as_ref()
         .and_then(|s| parse(s, &s.text, Origin::FILE, diags))
         .unwrap_or_default();
+    if let Some(s) = &src.organisations {
+        for o in orgs.values_mut() {
+            web_address(&mut o.website, Schemes::Web, s, Origin::FILE, diags);
+        }
+    }
 
     // Content files, parsed in parallel: each gets its own collector, merged in order.
     let old = memo.as_deref().filter(|m| {
@@ -369,12 +377,7 @@ pub fn build(
         }
     }
 
-    let base_url = opts
-        .base_url
-        .clone()
-        .unwrap_or_else(|| config.base_url.clone())
-        .trim_end_matches('/')
-        .to_string();
+    let base_url = base_url(opts.base_url.as_deref(), &config, cfg_src, diags);
 
     let mut site = Site {
         config,
@@ -473,6 +476,102 @@ fn languages(config: &ConfigFile, src: &SourceText, diags: &mut Diagnostics) -> 
     out
 }
 
+/// Checks the web address in `field` (SPEC §7, Safety) and puts in its place the form that is
+/// published: the one the URL parser writes back, so that what was checked is what readers'
+/// browsers follow. A refused address is reported at its place and removed.
+fn web_address(
+    field: &mut Option<Spanned<String>>,
+    schemes: Schemes,
+    src: &SourceText,
+    o: Origin,
+    diags: &mut Diagnostics,
+) {
+    let Some(f) = field else { return };
+    match weburl::check_url(&f.value, schemes) {
+        Ok(url) => f.value = String::from(url),
+        Err(p) => {
+            diags.error(src, o.pos_of(f), p.message()).help(p.help());
+            *field = None;
+        }
+    }
+}
+
+/// The addresses of site.yaml other than `base_url`: the accessibility statement (when it is
+/// not a page key), the feedback email and the feedback address.
+fn config_addresses(config: &mut ConfigFile, src: &SourceText, diags: &mut Diagnostics) {
+    let o = Origin::FILE;
+    let acc = &mut config.accessibility_statement;
+    // A page key is one word (letters, digits, dashes); anything else is meant as an
+    // address (checked against the pages in `validate_refs`).
+    if !is_page_key(&acc.value) {
+        match weburl::check_url(&acc.value, Schemes::Web) {
+            Ok(url) => acc.value = String::from(url),
+            Err(p) => {
+                diags.error(src, o.pos_of(acc), p.message()).help(format!(
+                    "{} (or the key of a page of this site, like `accessibility`)",
+                    p.help()
+                ));
+                // Nothing is linked: an empty key is no page.
+                acc.value.clear();
+            }
+        }
+    }
+    let email = &mut config.feedback.email;
+    match weburl::check_email(&email.value) {
+        Ok(e) => email.value = e,
+        Err(p) => {
+            diags
+                .error(src, o.pos_of(email), p.message())
+                .help(p.help());
+            email.value.clear();
+        }
+    }
+    web_address(&mut config.feedback.url, Schemes::WebOrMail, src, o, diags);
+}
+
+fn is_page_key(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+}
+
+/// The site's address: `--base-url` when given, else site.yaml's `base_url`; both must be
+/// absolute `http(s)` addresses (SPEC §7). site.yaml's is checked even when the option
+/// replaces it, so that `check` finds it wrong before a build without the option does.
+fn base_url(
+    option: Option<&str>,
+    config: &ConfigFile,
+    src: &SourceText,
+    diags: &mut Diagnostics,
+) -> String {
+    let from_file = match weburl::check_base_url(&config.base_url.value) {
+        Ok(b) => b,
+        Err(p) => {
+            diags
+                .error(src, Origin::FILE.pos_of(&config.base_url), p.message())
+                .help(p.help());
+            String::new()
+        }
+    };
+    match option {
+        None => from_file,
+        Some(raw) => match weburl::check_base_url(raw) {
+            Ok(b) => b,
+            Err(p) => {
+                diags.file_error(
+                    std::path::Path::new("--base-url"),
+                    format!(
+                        "the address given with --base-url is not usable: {}",
+                        p.message()
+                    ),
+                    p.help(),
+                );
+                String::new()
+            }
+        },
+    }
+}
+
 /// Reports language keys of a per-language text that are not site languages.
 pub fn check_langmap(
     m: &LangMap,
@@ -543,23 +642,35 @@ fn parse_doc(cf: &ContentFile, langs: &[&str], diags: &mut Diagnostics) -> Parse
     };
     macro_rules! doc {
         ($variant:ident, $ty:ty) => {
+            doc!($variant, $ty, |_: &mut $ty, _: &mut Diagnostics| {})
+        };
+        ($variant:ident, $ty:ty, $addresses:expr) => {
             match parse::<$ty>(&cf.src, cf.front_matter(), origin, diags) {
-                Some(fm) => ParsedDoc::$variant(
-                    cf.key.clone(),
-                    Arc::new(Doc {
-                        lang: cf.lang.clone(),
-                        fm,
-                        body_offset: cf.body_offset,
-                        src: cf.src.clone(),
-                    }),
-                ),
+                Some(mut fm) => {
+                    $addresses(&mut fm, &mut *diags);
+                    ParsedDoc::$variant(
+                        cf.key.clone(),
+                        Arc::new(Doc {
+                            lang: cf.lang.clone(),
+                            fm,
+                            body_offset: cf.body_offset,
+                            src: cf.src.clone(),
+                        }),
+                    )
+                }
                 None => ParsedDoc::Failed,
             }
         };
     }
     match cf.section.as_str() {
         "home" => doc!(Home, HomeFm),
-        "projects" => doc!(Project, ProjectFm),
+        "projects" => doc!(
+            Project,
+            ProjectFm,
+            |fm: &mut ProjectFm, diags: &mut Diagnostics| {
+                web_address(&mut fm.website, Schemes::Web, &cf.src, origin, diags)
+            }
+        ),
         "stories" => doc!(Story, StoryFm),
         "news" => doc!(News, NewsFm),
         "pages" => doc!(Page, PageFm),
@@ -601,9 +712,14 @@ fn add_doc<T>(slot: &mut Option<Entity<T>>, key: String, doc: Arc<Doc<T>>) {
     }
 }
 
-/// Parses an event's times and zone.
-fn event(f: &SourceText, e: EventFile, diags: &mut Diagnostics) -> Option<Event> {
+/// Parses an event's times and zone, and checks its addresses.
+fn event(f: &SourceText, mut e: EventFile, diags: &mut Diagnostics) -> Option<Event> {
     let o = Origin::FILE;
+    // Registering by email is as good as a form; a meeting link is a web page.
+    web_address(&mut e.registration, Schemes::WebOrMail, f, o, diags);
+    if let Some(online) = &mut e.online {
+        web_address(&mut online.url, Schemes::Web, f, o, diags);
+    }
     let parse_time = |s: &Spanned<String>, diags: &mut Diagnostics| -> Option<(DateTime, bool)> {
         let v = s.value.trim();
         if v.contains('T') {
@@ -773,6 +889,18 @@ fn validate_refs(
         "page",
         " (pages are the folders of content/pages)",
     );
+    let acc = &site.config.accessibility_statement;
+    if is_page_key(&acc.value) {
+        check(
+            diags,
+            cfg_src,
+            cfg_o,
+            acc,
+            &page_keys,
+            "page",
+            " (pages are the folders of content/pages; the statement can also be a full address starting with https://)",
+        );
+    }
     if let Some(p) = &site.config.publisher {
         check(
             diags,

@@ -24,7 +24,8 @@ pub struct ConfigFile {
     pub tagline: Option<LangMap>,
     #[serde(default)]
     pub description: Option<LangMap>,
-    pub base_url: String,
+    /// The address the site is published at; checked by `weburl::check_base_url`.
+    pub base_url: Spanned<String>,
     pub languages: Vec<LanguageFile>,
     /// Read from the raw text by `load` (the theme's files are loaded before the typed
     /// config exists); declared here so that the key is known.
@@ -35,7 +36,7 @@ pub struct ConfigFile {
     pub funds: Vec<Key>,
     /// URL of the accessibility statement (for Italian public bodies, the one published on
     /// AgID's form site), or a page key of this site.
-    pub accessibility_statement: String,
+    pub accessibility_statement: Spanned<String>,
     /// Key of the page holding the privacy notice.
     pub privacy_page: Key,
     pub feedback: Feedback,
@@ -71,9 +72,9 @@ pub struct MapConfig {
 #[derive(Debug, Deserialize, Serialize, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct Feedback {
-    pub email: String,
+    pub email: Spanned<String>,
     #[serde(default)]
-    pub url: Option<String>,
+    pub url: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -148,7 +149,7 @@ pub struct ProjectFm {
     #[serde(default)]
     pub unit_cost: Option<UnitCost>,
     #[serde(default)]
-    pub website: Option<String>,
+    pub website: Option<Spanned<String>>,
     #[serde(default)]
     pub updated: Option<Date>,
     #[serde(default)]
@@ -405,7 +406,7 @@ pub struct OrgFile {
     #[allow(dead_code)] // validated now; structured data (JSON-LD) will use it
     pub kind: OrgKind,
     #[serde(default)]
-    pub website: Option<String>,
+    pub website: Option<Spanned<String>>,
     #[serde(default)]
     pub note: Option<LangMap>,
 }
@@ -459,7 +460,7 @@ pub struct EventFile {
     #[serde(default)]
     pub programme: Vec<Session>,
     #[serde(default)]
-    pub registration: Option<String>,
+    pub registration: Option<Spanned<String>>,
     /// When the event's details were last changed: the calendars' DTSTAMP.
     #[serde(default)]
     pub updated: Option<Date>,
@@ -484,7 +485,7 @@ pub struct Venue {
 pub struct Online {
     pub platform: String,
     #[serde(default)]
-    pub url: Option<String>,
+    pub url: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]

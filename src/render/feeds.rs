@@ -22,18 +22,27 @@ const FEED_ENTRIES: usize = 50;
 /// The sitemap protocol's limit of URLs per file.
 const SITEMAP_URLS: usize = 50_000;
 
-/// Escapes text for XML content and attribute values.
+/// Escapes text for XML content and attribute values. Characters XML 1.0 does not allow
+/// (C0 controls but tab and line feed, U+FFFE, U+FFFF) and the ones it discourages (DEL, C1)
+/// are left out, and a carriage return becomes a line feed (as an XML reader would read it),
+/// so that feeds and the sitemap hold no control character whatever the sources hold.
 pub fn xml(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
         match c {
             '&' => o.push_str("&amp;"),
             '<' => o.push_str("&lt;"),
             '>' => o.push_str("&gt;"),
             '"' => o.push_str("&quot;"),
             '\'' => o.push_str("&apos;"),
-            // Characters XML 1.0 does not allow at all.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            '\r' => {
+                if chars.peek() != Some(&'\n') {
+                    o.push('\n');
+                }
+            }
+            '\u{FFFE}' | '\u{FFFF}' => {}
+            c if c.is_control() && !matches!(c, '\t' | '\n') => {}
             c => o.push(c),
         }
     }
@@ -186,7 +195,11 @@ pub fn atom(
         r#"<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{}">"#,
         xml(lang)
     );
-    let _ = writeln!(o, "  <id>tag:{host},2020:feed/{lang}{scope_id}</id>");
+    let _ = writeln!(
+        o,
+        "  <id>{}</id>",
+        xml(&format!("tag:{host},2020:feed/{lang}{scope_id}"))
+    );
     let _ = writeln!(o, "  <title>{}</title>", xml(title));
     let _ = writeln!(
         o,
@@ -371,6 +384,10 @@ mod tests {
         assert_eq!(
             xml("a & <b> \"c\" 'd'\u{1}"),
             "a &amp; &lt;b&gt; &quot;c&quot; &apos;d&apos;"
+        );
+        assert_eq!(
+            xml("a\r\nb\rc\u{0}\u{1b}\u{b}\u{7f}\u{85}\u{9f}\u{fffe}\u{ffff}d\te"),
+            "a\nb\ncd\te"
         );
     }
 }

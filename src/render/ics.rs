@@ -201,28 +201,43 @@ fn compact_datetime(d: DateTime) -> String {
     )
 }
 
-/// Escapes a TEXT value (RFC 5545 §3.3.11).
+/// Escapes a TEXT value (RFC 5545 §3.3.11): a line break (LF, CRLF or a lone CR) becomes
+/// `\n`, and control characters other than tab are left out: in a calendar they could end
+/// the line early and start a property of their own, or confuse the reader's calendar app.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
         match c {
             '\\' => out.push_str("\\\\"),
             ';' => out.push_str("\\;"),
             ',' => out.push_str("\\,"),
             '\n' => out.push_str("\\n"),
-            '\r' => {}
+            '\r' => {
+                if chars.peek() != Some(&'\n') {
+                    out.push_str("\\n");
+                }
+            }
+            c if is_unsafe(c) => {}
             c => out.push(c),
         }
     }
     out
 }
 
+/// Control characters (C0 but tab, DEL, C1): never part of a content line.
+fn is_unsafe(c: char) -> bool {
+    c.is_control() && c != '\t'
+}
+
 /// One content line, folded at 75 octets (a continuation starts with a space, which counts),
-/// never inside a UTF-8 character, ended with CRLF.
+/// never inside a UTF-8 character, ended with CRLF. Control characters are left out here too,
+/// whatever the line was made of, so that the only line ends of a calendar are the ones
+/// written here.
 pub fn fold(line: &str) -> String {
     let mut out = String::with_capacity(line.len() + line.len() / 70 * 3 + 2);
     let mut used = 0;
-    for c in line.chars() {
+    for c in line.chars().filter(|&c| !is_unsafe(c)) {
         let n = c.len_utf8();
         if used + n > 75 {
             out.push_str("\r\n ");
@@ -258,6 +273,23 @@ mod tests {
     #[test]
     fn text_is_escaped() {
         assert_eq!(escape("a, b; c\\d\nnew"), "a\\, b\\; c\\\\d\\nnew");
+    }
+
+    #[test]
+    fn no_control_character_reaches_a_line() {
+        assert_eq!(
+            escape("a\r\nb\rc\nd\u{0}e\u{1b}[31mf\u{b}g\u{7f}h\u{85}i\u{9b}j\tk"),
+            "a\\nb\\nc\\nde[31mfghij\tk"
+        );
+        let injected = "URL:https://x.org\r\nBEGIN:VEVENT\u{0}";
+        assert_eq!(fold(injected), "URL:https://x.orgBEGIN:VEVENT\r\n");
+        let folded = fold(&format!("SUMMARY:{}", "\u{1}é\r\n".repeat(60)));
+        assert!(
+            folded
+                .split("\r\n")
+                .all(|l| !l.chars().any(|c| c.is_control() && c != '\t')),
+            "{folded:?}"
+        );
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod ledger;
 pub mod map;
 pub mod markdown;
 mod minify;
+mod script_json;
 mod search;
 mod templates;
 mod views;

@@ -114,7 +114,7 @@ impl Cx<'_> {
                 key: key.to_string(),
                 name: o.name.clone(),
                 short: o.short.clone(),
-                website: o.website.clone(),
+                website: o.website.as_ref().map(|w| w.value.clone()),
                 note: o.note.as_ref().map(|n| self.text(n).to_string()),
             },
             None => OrgView {
@@ -482,10 +482,7 @@ fn search(
         };
         strings.insert(key.to_string(), value);
     }
-    // `</` may not appear inside a <script> element.
-    let json = serde_json::Value::Object(strings)
-        .to_string()
-        .replace("</", "<\\/");
+    let json = super::script_json::to_script(&serde_json::Value::Object(strings));
     ctx.insert("search_strings", &json);
     ctx.insert("search_locale", &cx.lang.locale);
     ctx.insert(
@@ -891,7 +888,7 @@ fn common(cx: &Cx, route: &Route, title: &str, updated: Date, translated_in: &[S
         .map(|f| f.short.as_str())
         .collect::<Vec<_>>()
         .join(" · ");
-    let acc = &site.config.accessibility_statement;
+    let acc = &site.config.accessibility_statement.value;
     let accessibility_href = if acc.contains("://") {
         acc.clone()
     } else {
@@ -964,8 +961,8 @@ fn common(cx: &Cx, route: &Route, title: &str, updated: Date, translated_in: &[S
             funds,
             accessibility_href,
             privacy_href: cx.link("page", &site.config.privacy_page.value),
-            feedback_email: site.config.feedback.email.clone(),
-            feedback_href: site.config.feedback.url.clone(),
+            feedback_email: site.config.feedback.email.value.clone(),
+            feedback_href: site.config.feedback.url.as_ref().map(|u| u.value.clone()),
             updated_iso: updated.to_string(),
             updated_text: cx.date(updated),
         },
@@ -1214,7 +1211,7 @@ fn project(
             .as_ref()
             .map(|u| format!("{} {}", cx.s.i18n.number(cx.l(), u.amount), u.currency)),
         unit_cost_label: fm.unit_cost.as_ref().and_then(|u| u.label.clone()),
-        website: fm.website.clone(),
+        website: fm.website.as_ref().map(|w| w.value.clone()),
         updated: fm.updated.map(|d| cx.date(d)),
         verified: fm.verified.map(|d| cx.date(d)),
         html: cx.markdown("projects", e, doc, diags),
@@ -1699,7 +1696,7 @@ fn event(cx: &Cx, id: &str, ctx: &mut PageContext) -> Option<PageParts> {
             .iter()
             .filter_map(|r| cx.region(&r.value))
             .collect(),
-        registration: d.registration.clone(),
+        registration: d.registration.as_ref().map(|r| r.value.clone()),
         time_known: !e.all_day,
         ics_href: cx
             .s
@@ -1761,7 +1758,7 @@ fn event_jsonld(cx: &Cx, e: &Event) -> String {
     if let Some(o) = &d.online {
         let mut v = json!({"@type": "VirtualLocation", "name": o.platform});
         if let Some(u) = &o.url {
-            v["url"] = json!(u);
+            v["url"] = json!(u.value);
         }
         locations.push(v);
     }
@@ -1809,10 +1806,7 @@ fn event_jsonld(cx: &Cx, e: &Event) -> String {
         }
         v["organizer"] = ov;
     }
-    // `</` must not appear inside a <script> element.
-    serde_json::to_string(&v)
-        .unwrap_or_default()
-        .replace("</", "<\\/")
+    super::script_json::to_script(&v)
 }
 
 #[derive(Serialize)]
