@@ -189,16 +189,6 @@ impl UrlProblem {
     }
 }
 
-/// An address for a link that leaves the site: `http`, `https` or `mailto`. The one to use for
-/// any address an author writes where an email is as good as a web page (Markdown links too).
-#[cfg_attr(
-    not(test),
-    expect(dead_code, reason = "for the links of Markdown texts, checked next")
-)]
-pub(crate) fn check_web_url(raw: &str) -> Result<Url, UrlProblem> {
-    check_url(raw, Schemes::WebOrMail)
-}
-
 /// An address with one of `schemes`, parsed as a browser parses it. Publish `url.as_str()`.
 pub(crate) fn check_url(raw: &str, schemes: Schemes) -> Result<Url, UrlProblem> {
     plain_text(raw)?;
@@ -360,6 +350,40 @@ fn host_like(raw: &str) -> Option<String> {
     Some(fixed.as_str().to_string())
 }
 
+/// Where an address written in a Markdown text leads (a link or a picture), read as a browser
+/// reads it (WHATWG URL: tabs
+/// and line breaks inside it dropped, `\` as `/`, `http:host` as `http://host`).
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Target {
+    /// An address with its own scheme (`https:`, `mailto:`, `javascript:`), lower-cased.
+    Scheme(String),
+    /// No scheme, but another host: `//cdn.example/x.jpg`, `\\cdn.example\x.jpg`.
+    OtherHost,
+    /// An address on the page's own site: a path, a query or a fragment.
+    SameSite,
+    /// Not an address a browser can follow.
+    Invalid,
+}
+
+pub(crate) fn target(dest: &str) -> Target {
+    use url::{ParseError, Url};
+    match Url::parse(dest) {
+        Ok(u) => Target::Scheme(u.scheme().to_string()),
+        Err(ParseError::RelativeUrlWithoutBase) => {
+            // Resolved against a made-up page: only the host it ends on matters.
+            let Ok(base) = Url::parse("https://page.invalid/section/key/") else {
+                return Target::Invalid;
+            };
+            match base.join(dest) {
+                Ok(u) if u.host_str() == Some("page.invalid") => Target::SameSite,
+                Ok(_) => Target::OtherHost,
+                Err(_) => Target::Invalid,
+            }
+        }
+        Err(_) => Target::Invalid,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -401,7 +425,7 @@ mod tests {
         // what is published.
         assert_eq!(web("http:evil.example").unwrap(), "http://evil.example/");
         assert_eq!(
-            check_web_url("mailto:iscrizioni@example.org")
+            check_url("mailto:iscrizioni@example.org", Schemes::WebOrMail)
                 .unwrap()
                 .as_str(),
             "mailto:iscrizioni@example.org"
@@ -632,5 +656,26 @@ mod tests {
             let _ = check_base_url(raw);
             let _ = check_email(raw);
         }
+    }
+
+    #[test]
+    fn addresses_are_read_as_browsers_read_them() {
+        assert_eq!(
+            target("https://example.org/"),
+            Target::Scheme("https".into())
+        );
+        assert_eq!(
+            target("java\tscript:alert(1)"),
+            Target::Scheme("javascript".into())
+        );
+        assert_eq!(
+            target("http:evil.example/pixel"),
+            Target::Scheme("http".into())
+        );
+        assert_eq!(target("//evil.example/x.jpg"), Target::OtherHost);
+        assert_eq!(target("\\\\evil.example\\x.jpg"), Target::OtherHost);
+        assert_eq!(target("foto.jpg"), Target::SameSite);
+        assert_eq!(target("../altra/"), Target::SameSite);
+        assert_eq!(target("http://[::1"), Target::Invalid);
     }
 }

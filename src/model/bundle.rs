@@ -14,6 +14,7 @@ use super::schema::ConfigFile;
 use super::yaml::Origin;
 use super::{Doc, Entity, Site};
 use crate::diag::{Diagnostics, SourceText, unknown_help};
+use crate::weburl::{Target, target};
 
 /// Document types that a site may allow with `documents:` in site.yaml: formats that browsers
 /// download or show in a viewer of their own, never run as a page of the site.
@@ -38,39 +39,6 @@ pub const MARKDOWN_OPTIONS: Options = Options::ENABLE_TABLES
     .union(Options::ENABLE_FOOTNOTES)
     .union(Options::ENABLE_STRIKETHROUGH)
     .union(Options::ENABLE_HEADING_ATTRIBUTES);
-
-/// Where an address written in a text leads, read as a browser reads it (WHATWG URL: tabs
-/// and line breaks inside it dropped, `\` as `/`, `http:host` as `http://host`).
-#[derive(Debug, PartialEq, Eq)]
-pub enum Target {
-    /// An address with its own scheme (`https:`, `mailto:`, `javascript:`), lower-cased.
-    Scheme(String),
-    /// No scheme, but another host: `//cdn.example/x.jpg`, `\\cdn.example\x.jpg`.
-    OtherHost,
-    /// An address on the page's own site: a path, a query or a fragment.
-    SameSite,
-    /// Not an address a browser can follow.
-    Invalid,
-}
-
-pub fn target(dest: &str) -> Target {
-    use url::{ParseError, Url};
-    match Url::parse(dest) {
-        Ok(u) => Target::Scheme(u.scheme().to_string()),
-        Err(ParseError::RelativeUrlWithoutBase) => {
-            // Resolved against a made-up page: only the host it ends on matters.
-            let Ok(base) = Url::parse("https://page.invalid/section/key/") else {
-                return Target::Invalid;
-            };
-            match base.join(dest) {
-                Ok(u) if u.host_str() == Some("page.invalid") => Target::SameSite,
-                Ok(_) => Target::OtherHost,
-                Err(_) => Target::Invalid,
-            }
-        }
-        Err(_) => Target::Invalid,
-    }
-}
 
 /// A link to a file of the bundle: an address on the site, relative to the text's folder and
 /// inside it, naming a file (not a page anchor, a query or a folder).
@@ -288,27 +256,6 @@ fn links_in(body: &str, names: &[&str]) -> Vec<(String, std::ops::Range<usize>, 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn addresses_are_read_as_browsers_read_them() {
-        assert_eq!(
-            target("https://example.org/"),
-            Target::Scheme("https".into())
-        );
-        assert_eq!(
-            target("java\tscript:alert(1)"),
-            Target::Scheme("javascript".into())
-        );
-        assert_eq!(
-            target("http:evil.example/pixel"),
-            Target::Scheme("http".into())
-        );
-        assert_eq!(target("//evil.example/x.jpg"), Target::OtherHost);
-        assert_eq!(target("\\\\evil.example\\x.jpg"), Target::OtherHost);
-        assert_eq!(target("foto.jpg"), Target::SameSite);
-        assert_eq!(target("../altra/"), Target::SameSite);
-        assert_eq!(target("http://[::1"), Target::Invalid);
-    }
 
     #[test]
     fn bundle_files_are_plain_names_inside_the_folder() {

@@ -10,8 +10,9 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, 
 
 use super::inline_html;
 use crate::diag::{Diagnostics, SourceText, unknown_help};
-use crate::model::bundle::{Target, bundle_name, is_bundle_file, target};
+use crate::model::bundle::{bundle_name, is_bundle_file};
 use crate::model::regions::slugify;
+use crate::weburl::{Target, target};
 
 /// What the renderer needs to know about the document it renders.
 pub struct MdInput<'a> {
