@@ -9,6 +9,8 @@ use common::*;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use vetrina::BuildOptions;
+
 const MARKER: &str = ".vetrina-output";
 
 fn build_into(site: &Path, output: &Path) -> vetrina::Report {
@@ -364,4 +366,33 @@ fn a_file_as_output_is_refused() {
     let e = refused(&site, &f);
     assert!(e.contains("is a file, not a folder"), "{e}");
     assert_eq!(fs::read_to_string(&f).unwrap(), "a file");
+}
+
+#[test]
+fn serve_refuses_a_folder_that_is_not_its_own_before_listening() {
+    let (t, site) = site_in_folder();
+    let o = t.path().join("o");
+    fs::create_dir(&o).unwrap();
+    fs::write(o.join("important.txt"), "x\n").unwrap();
+    let mut build = BuildOptions::new(&site);
+    build.output = Some(o.clone());
+    build.today = Some(test_date());
+    build.cache_dir = Some(shared_cache());
+    let opts = vetrina::serve::ServeOptions {
+        build,
+        bind: "127.0.0.1".into(),
+        port: 0,
+    };
+    let Err(e) = vetrina::serve::start(opts, std::sync::Arc::new(|_, _, _| {})) else {
+        panic!("serve started on a folder that is not its own");
+    };
+    assert!(
+        e.contains("already holds files that Vetrina did not make"),
+        "{e}"
+    );
+    assert!(e.contains("help: "), "{e}");
+    assert_eq!(
+        tree(&o),
+        vec![(PathBuf::from("important.txt"), b"x\n".to_vec())]
+    );
 }
