@@ -417,8 +417,7 @@ fn accept_loop(listener: &TcpListener, state: &Arc<State>) {
 
 /// One connection: one request read within the limits of `http`, one answer, then closed.
 fn connection(stream: TcpStream, state: &Arc<State>) {
-    let _ = stream.set_read_timeout(Some(http::HEAD_TIMEOUT));
-    let parsed = http::read_request(&mut std::io::BufReader::new(&stream));
+    let parsed = http::read_request_within(&stream, http::HEAD_TIMEOUT);
     let mut w = &stream;
     match parsed {
         Parsed::Gone => return,

@@ -21,7 +21,8 @@ pub const MAX_HEADERS: usize = 100;
 /// The largest request body accepted; larger gets 413. Nothing is uploaded today; a local
 /// back end for the web editor (SPEC §9) would receive texts and pictures of a few MB.
 pub const MAX_BODY: u64 = 16 * 1024 * 1024;
-/// How long a client may take to send its request line and headers.
+/// How long a client may take to send its request line and headers, all together (a client
+/// that sends a byte now and then cannot hold a connection longer).
 pub const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
 /// After a refusal, how much of what the client still sends is read and thrown away, and for
 /// how long, so that it receives the answer rather than a reset connection.
@@ -84,6 +85,31 @@ fn read_line(r: &mut impl BufRead, limit: usize) -> io::Result<Line> {
         return Ok(Line::TooLong);
     }
     Ok(Line::Text(buf))
+}
+
+/// A connection read with one deadline for the whole head of the request, not one per read.
+struct Deadline<'a> {
+    stream: &'a TcpStream,
+    until: Instant,
+}
+
+impl Read for Deadline<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let left = self.until.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(io::ErrorKind::TimedOut.into());
+        }
+        self.stream.set_read_timeout(Some(left))?;
+        let mut s = self.stream;
+        s.read(buf)
+    }
+}
+
+/// Reads the head of a request from a connection within the limits above, all of it within
+/// `time`.
+pub fn read_request_within(stream: &TcpStream, time: Duration) -> Parsed {
+    let until = Instant::now() + time;
+    read_request(&mut io::BufReader::new(Deadline { stream, until }))
 }
 
 /// Reads the request line and headers, within the limits above.
@@ -317,6 +343,32 @@ mod tests {
         }
         assert!(matches!(parse(b""), Parsed::Gone));
         assert!(matches!(parse(b"GET / HTTP/1.1\r\nHost: x"), Parsed::Gone));
+    }
+
+    #[test]
+    fn a_client_sending_a_byte_now_and_then_is_given_up_in_time() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let client = std::thread::spawn(move || {
+            let mut s = TcpStream::connect(addr).unwrap();
+            for b in b"GET / HTTP/1.1\r\nHost: localhost\r\n"
+                .iter()
+                .cycle()
+                .take(40)
+            {
+                if s.write_all(&[*b]).is_err() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        });
+        let (conn, _) = listener.accept().unwrap();
+        let started = Instant::now();
+        let parsed = read_request_within(&conn, Duration::from_millis(300));
+        assert!(matches!(parsed, Parsed::Gone), "{parsed:?}");
+        assert!(started.elapsed() < Duration::from_millis(1500));
+        drop(conn);
+        client.join().unwrap();
     }
 
     #[test]
