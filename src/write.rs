@@ -616,7 +616,7 @@ pub fn check_output(root: &Path, output: &Path, cache: &Path) -> Result<(), Refu
             };
             return refuse(
                 format!(
-                    "the output folder {shown} is inside the site's `{name}` folder, which holds {what}: the built site must not mix with them"
+                    "the output folder {shown} is inside the site's `{name}` folder, which holds {what}: the built site must be kept apart from it"
                 ),
                 OWN,
             );
