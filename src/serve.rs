@@ -158,7 +158,12 @@ pub fn start(opts: ServeOptions, log: Logger) -> Result<Handle, String> {
     {
         return Err(format!("{}\nhelp: {}", r.message, r.help));
     }
-    let addr = format!("{}:{}", opts.bind, opts.port);
+    // An IPv6 address is written in brackets before a port.
+    let addr = if opts.bind.contains(':') && !opts.bind.starts_with('[') {
+        format!("[{}]:{}", opts.bind, opts.port)
+    } else {
+        format!("{}:{}", opts.bind, opts.port)
+    };
     let listener = TcpListener::bind(&addr).map_err(|e| {
         format!("cannot listen on {addr}: {e}; choose another port with --port, or stop the program using it")
     })?;

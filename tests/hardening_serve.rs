@@ -317,7 +317,7 @@ fn peak_kib(pid: u32) -> u64 {
 #[cfg(target_os = "linux")]
 #[test]
 fn a_huge_request_does_not_grow_the_server() {
-    // A 400 MB address grew the server to 725 MB. The server runs as its own process here,
+    // A 400 MB address grew the server to 725 MB; headers were read the same way. The server runs as its own process here,
     // so that the memory of other tests does not count.
     let t = demo_copy();
     // No search index, which is built in the background after the pages and would grow the
@@ -363,6 +363,18 @@ fn a_huge_request_does_not_grow_the_server() {
     }
     let mut answer = Vec::new();
     let _ = s.read_to_end(&mut answer);
+    // And 64 MB of headers.
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    s.set_write_timeout(Some(Duration::from_secs(20))).unwrap();
+    let _ = s.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\nX-Big: ");
+    for _ in 0..64 {
+        if s.write_all(&chunk).is_err() {
+            break;
+        }
+    }
+    let mut headers_answer = Vec::new();
+    let _ = s.read_to_end(&mut headers_answer);
     let grown = peak_kib(child.id()).saturating_sub(before);
     let took = started.elapsed();
     let still = get(addr, "/").status;
@@ -373,7 +385,36 @@ fn a_huge_request_does_not_grow_the_server() {
         "{}",
         String::from_utf8_lossy(&answer[..answer.len().min(200)])
     );
+    assert!(
+        String::from_utf8_lossy(&headers_answer).starts_with("HTTP/1.1 431 "),
+        "{}",
+        String::from_utf8_lossy(&headers_answer[..headers_answer.len().min(200)])
+    );
     assert!(grown < 8 * 1024, "the server grew by {grown} KiB");
     assert!(took < Duration::from_secs(10), "{took:?}");
     assert_eq!(still, 200);
+}
+
+#[test]
+fn an_ipv6_bind_address_is_listened_on_and_named_in_the_host() {
+    let t = demo_copy();
+    let opts = ServeOptions {
+        build: opts(t.path()),
+        bind: "::1".into(),
+        port: 0,
+    };
+    // A machine without IPv6 cannot listen there: nothing to test.
+    let h = match start(opts, Arc::new(|_, _, _| {})) {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!("not tested: {e}");
+            return;
+        }
+    };
+    assert!(h.addr.is_ipv6());
+    let r = with_host(h.addr, "/", Some(&format!("[::1]:{}", h.addr.port())));
+    assert_eq!(r.status, 200);
+    let r = with_host(h.addr, "/", Some("evil.example"));
+    assert_eq!(r.status, 421);
+    h.stop();
 }
