@@ -31,7 +31,8 @@ pub use jiff::civil::Date;
 pub struct BuildOptions {
     /// The site folder (holding site.yaml).
     pub root: PathBuf,
-    /// The output folder; `public/` inside the site by default.
+    /// The output folder; `public/` inside the site by default. It must be new, empty, or
+    /// one that Vetrina made (it carries a `.vetrina-output` marker): see `write::check_output`.
     pub output: Option<PathBuf>,
     /// Overrides `base_url` of site.yaml (for a preview or staging host).
     pub base_url: Option<String>,

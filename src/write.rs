@@ -5,6 +5,12 @@
 //! folder is removed and the output is exactly as it was. Then the staged files are moved into
 //! place (a rename each) and files that are no longer part of the site are deleted. Unchanged
 //! files are not touched: creating and deleting files is the slow part on many disks.
+//!
+//! The output folder is Vetrina's alone, because deleting what is not part of the site is
+//! only safe there: a folder Vetrina fills carries a marker file (`MARKER`), and
+//! `check_output` refuses, before anything is written, a folder that holds other files, the
+//! site, its sources, its cache or a repository. Nothing here ever deletes the marker, follows
+//! a link out of the output, or removes a folder beside it that this write did not make.
 
 use std::collections::HashSet;
 use std::fs;
@@ -514,7 +520,11 @@ fn remove_stale(
         let path = entry.path();
         let ft = entry.file_type()?;
         let rel = path.strip_prefix(base).unwrap_or(&path);
-        if VCS.iter().any(|v| entry.file_name() == *v) {
+        // Compared regardless of case, as on the disks of macOS and Windows.
+        if VCS
+            .iter()
+            .any(|v| entry.file_name().eq_ignore_ascii_case(v))
+        {
             continue;
         }
         if ft.is_dir() {
@@ -633,10 +643,10 @@ pub fn check_output(root: &Path, output: &Path, cache: &Path) -> Result<(), Refu
     }
     let lexical = absolute(output);
     for path in [&lexical, &out] {
-        if let Some(vcs) = path.components().find_map(|c| {
-            VCS.iter()
-                .find(|v| c.as_os_str() == std::ffi::OsStr::new(v))
-        }) {
+        if let Some(vcs) = path
+            .components()
+            .find_map(|c| VCS.iter().find(|v| c.as_os_str().eq_ignore_ascii_case(v)))
+        {
             return refuse(
                 format!(
                     "the output folder {shown} is inside a version-control folder (`{vcs}`): building there would damage the repository and its history"
@@ -805,6 +815,7 @@ mod tests {
             (root.join("i18n"), "inside the site's `i18n` folder"),
             (root.join(".vetrina-cache/out"), "Vetrina's cache"),
             (root.join("public/.git"), "version-control folder (`.git`)"),
+            (root.join("public/.Git/x"), "version-control folder (`.git`)"),
             (t.path().join(".hg/x/.."), "version-control folder (`.hg`)"),
         ] {
             let r = check(&out).unwrap_err();
