@@ -321,9 +321,12 @@ fn rebuild(
         (report, job, b.pages_reused())
     };
     let took = started.elapsed();
-    // The last good site, if there is one, is served even while the build fails.
-    *state.output_real.lock().unwrap_or_else(|e| e.into_inner()) =
-        fs::canonicalize(&state.output).ok();
+    // The last good site, if there is one, is served even while the build fails; but only
+    // from a folder that is still Vetrina's (someone may have emptied it and put other files
+    // there meanwhile).
+    *state.output_real.lock().unwrap_or_else(|e| e.into_inner()) = fs::canonicalize(&state.output)
+        .ok()
+        .filter(|p| fs::symlink_metadata(p.join(crate::write::MARKER)).is_ok_and(|m| m.is_file()));
     if report.ok() {
         state
             .error

@@ -815,7 +815,10 @@ mod tests {
             (root.join("i18n"), "inside the site's `i18n` folder"),
             (root.join(".vetrina-cache/out"), "Vetrina's cache"),
             (root.join("public/.git"), "version-control folder (`.git`)"),
-            (root.join("public/.Git/x"), "version-control folder (`.git`)"),
+            (
+                root.join("public/.Git/x"),
+                "version-control folder (`.git`)",
+            ),
             (t.path().join(".hg/x/.."), "version-control folder (`.hg`)"),
         ] {
             let r = check(&out).unwrap_err();

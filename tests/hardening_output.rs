@@ -396,3 +396,60 @@ fn serve_refuses_a_folder_that_is_not_its_own_before_listening() {
         vec![(PathBuf::from("important.txt"), b"x\n".to_vec())]
     );
 }
+
+#[test]
+fn serve_stops_serving_a_folder_that_is_no_longer_its_own() {
+    let t = demo_copy();
+    let build = opts(t.path());
+    let h = vetrina::serve::start(
+        vetrina::serve::ServeOptions {
+            build,
+            bind: "127.0.0.1".into(),
+            port: 0,
+        },
+        std::sync::Arc::new(|_, _, _| {}),
+    )
+    .expect("the server starts");
+    let get = |path: &str| -> (u16, String) {
+        use std::io::{Read, Write};
+        let mut s = std::net::TcpStream::connect(h.addr).unwrap();
+        s.set_read_timeout(Some(std::time::Duration::from_secs(20)))
+            .unwrap();
+        write!(s, "GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+        let mut text = String::new();
+        let _ = s.read_to_string(&mut text);
+        let status = text
+            .split(' ')
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0);
+        (status, text)
+    };
+    assert_eq!(get("/").0, 200);
+    // Someone empties the folder and keeps other files there; a rebuild is refused.
+    let out = t.path().join("public");
+    fs::remove_dir_all(&out).unwrap();
+    fs::create_dir(&out).unwrap();
+    fs::write(out.join("important.txt"), "private").unwrap();
+    fs::write(out.join("index.html"), "<p>private</p>").unwrap();
+    edit(
+        t.path(),
+        "content/projects/puoi/index.it.md",
+        "status: concluded",
+        "status: finished",
+    );
+    let started = std::time::Instant::now();
+    while get("/").0 != 503 && started.elapsed() < std::time::Duration::from_secs(60) {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    for path in ["/", "/important.txt"] {
+        let (status, text) = get(path);
+        assert_ne!(status, 200, "{path}");
+        assert!(!text.contains("private"), "{path}: {text}");
+    }
+    assert_eq!(
+        fs::read_to_string(out.join("important.txt")).unwrap(),
+        "private"
+    );
+    h.stop();
+}
