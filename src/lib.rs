@@ -32,7 +32,8 @@ pub use jiff::civil::Date;
 pub struct BuildOptions {
     /// The site folder (holding site.yaml).
     pub root: PathBuf,
-    /// The output folder; `public/` inside the site by default.
+    /// The output folder; `public/` inside the site by default. It must be new, empty, or
+    /// one that Vetrina made (it carries a `.vetrina-output` marker): see `write::check_output`.
     pub output: Option<PathBuf>,
     /// Overrides `base_url` of site.yaml (for a preview or staging host).
     pub base_url: Option<String>,
@@ -369,12 +370,9 @@ fn run(
     let mut report = Report::default();
     let diags = &mut report.diagnostics;
     let output = opts.output_dir();
-    if write_output && let Err(msg) = output_is_safe(&opts.root, &output) {
-        diags.file_error(
-            &output,
-            msg,
-            "choose an output folder of its own, such as `public` (the default)",
-        );
+    // Before anything is written or deleted: the output folder must be Vetrina's alone.
+    if write_output && let Err(r) = write::check_output(&opts.root, &output, &opts.cache_path()) {
+        diags.file_error(&output, r.message, r.help);
         return (report, None);
     }
     let today = match opts.today {
@@ -613,51 +611,4 @@ fn cannot_write(diags: &mut Diagnostics, output: &Path, e: std::io::Error) {
         format!("cannot write the site: {e}; the previous output is unchanged"),
         "check that the disk has space and that you may write to the output folder",
     );
-}
-
-/// The output folder is wiped of files that are not part of the site, so it must never be the
-/// site itself or hold its sources.
-fn output_is_safe(root: &Path, output: &Path) -> Result<(), String> {
-    let abs = |p: &Path| -> PathBuf {
-        let p = if p.is_absolute() {
-            p.to_path_buf()
-        } else {
-            std::env::current_dir().unwrap_or_default().join(p)
-        };
-        // Normalise without requiring the path to exist.
-        let mut out = PathBuf::new();
-        for c in p.components() {
-            match c {
-                std::path::Component::ParentDir => {
-                    out.pop();
-                }
-                std::path::Component::CurDir => {}
-                c => out.push(c),
-            }
-        }
-        out
-    };
-    let root = abs(root);
-    let out = abs(output);
-    if root.starts_with(&out) {
-        return Err(format!(
-            "the output folder {} contains the site itself: building there would delete the sources",
-            output.display()
-        ));
-    }
-    for src in ["content", "data", "themes"] {
-        if out.starts_with(root.join(src)) {
-            return Err(format!(
-                "the output folder {} is inside the site's {src}/ folder",
-                output.display()
-            ));
-        }
-    }
-    if out.join("site.yaml").exists() || out.join("content").is_dir() {
-        return Err(format!(
-            "the output folder {} looks like a site (it has site.yaml or content/), not an output folder",
-            output.display()
-        ));
-    }
-    Ok(())
 }

@@ -10,8 +10,13 @@
 //! - A build with errors writes nothing: the last good site keeps being served, and the
 //!   errors (in the same words as on the terminal) cover the page until they are fixed.
 //! - A request can only read regular files inside the output folder: `..` (plain or
-//!   percent-encoded), backslashes, NUL, drive letters and symbolic links leading out are
-//!   refused with the site's 404 page; folders are never listed.
+//!   percent-encoded), backslashes, NUL, drive letters, names starting with a dot (the
+//!   output's marker) and symbolic links leading out are refused with the site's 404 page;
+//!   folders are never listed. A redirect always stays on this server (one leading `/`).
+//! - Only requests addressed to this computer are answered (the Host header names a loopback
+//!   address, `localhost`, or the `--bind` address): a web page elsewhere cannot read the
+//!   preview through a host name that it points at 127.0.0.1 (DNS rebinding).
+//! - Requests are read within limits (`http`): a hostile client cannot grow the server.
 
 use std::fs;
 use std::io::{self, Write};
@@ -22,8 +27,14 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::AtomicUsize;
+
 use notify::{RecursiveMode, Watcher};
-use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
+
+mod http;
+pub use http::{MAX_BODY, MAX_HEADER_BYTES, MAX_REQUEST_LINE};
+use http::{Parsed, Request};
 
 use crate::{BuildOptions, Builder, Report};
 
@@ -34,6 +45,9 @@ const EVENTS: &str = "/__vetrina/events";
 /// save-by-rename, a `git checkout`).
 const QUIET: Duration = Duration::from_millis(15);
 const MAX_WAIT: Duration = Duration::from_millis(800);
+/// Connections served at once (each open page holds one for its event stream); more are
+/// answered 503 at once.
+const MAX_CONNECTIONS: usize = 256;
 
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
@@ -46,6 +60,8 @@ pub struct ServeOptions {
 /// What every request handler and the rebuild loop share.
 struct State {
     output: PathBuf,
+    /// The `--bind` address, which the Host header may name besides loopback names.
+    bind: String,
     /// The output folder, resolved, for the containment check.
     output_real: Mutex<Option<PathBuf>>,
     /// The errors of the last build, rendered as on the terminal (empty when it succeeded).
@@ -81,7 +97,6 @@ impl State {
 pub struct Handle {
     pub addr: SocketAddr,
     state: Arc<State>,
-    server: Arc<Server>,
     threads: Vec<std::thread::JoinHandle<()>>,
 }
 
@@ -104,10 +119,15 @@ impl Handle {
     /// Stops watching and serving, and waits for the threads to end.
     pub fn stop(self) {
         self.state.stop.store(true, Ordering::SeqCst);
-        self.server.unblock();
-        for _ in 0..self.threads.len() {
-            self.server.unblock();
+        // The accepting thread waits for a connection: one more lets it see that it must stop.
+        let mut wake = self.addr;
+        if wake.ip().is_unspecified() {
+            wake.set_ip(match wake {
+                SocketAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
+                SocketAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
+            });
         }
+        let _ = TcpStream::connect_timeout(&wake, Duration::from_secs(1));
         self.state
             .clients
             .lock()
@@ -132,17 +152,27 @@ pub type Logger = Arc<dyn Fn(&Report, Option<usize>, Duration) + Send + Sync>;
 /// Builds the site, starts serving and watching. Returns once the server listens.
 pub fn start(opts: ServeOptions, log: Logger) -> Result<Handle, String> {
     let output = opts.build.output_dir();
-    let addr = format!("{}:{}", opts.bind, opts.port);
-    let server = Server::http(&addr).map_err(|e| {
+    // Serving a folder that is not Vetrina's would publish its files on the network: the
+    // same rules as for a build, before anything listens.
+    if let Err(r) = crate::write::check_output(&opts.build.root, &output, &opts.build.cache_path())
+    {
+        return Err(format!("{}\nhelp: {}", r.message, r.help));
+    }
+    // An IPv6 address is written in brackets before a port.
+    let addr = if opts.bind.contains(':') && !opts.bind.starts_with('[') {
+        format!("[{}]:{}", opts.bind, opts.port)
+    } else {
+        format!("{}:{}", opts.bind, opts.port)
+    };
+    let listener = TcpListener::bind(&addr).map_err(|e| {
         format!("cannot listen on {addr}: {e}; choose another port with --port, or stop the program using it")
     })?;
-    let addr = server
-        .server_addr()
-        .to_ip()
-        .ok_or_else(|| format!("{addr} is not an IP address"))?;
-    let server = Arc::new(server);
+    let addr = listener
+        .local_addr()
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let state = Arc::new(State {
         output: output.clone(),
+        bind: opts.bind.clone(),
         output_real: Mutex::new(None),
         error: Mutex::new(String::new()),
         clients: Mutex::new(Vec::new()),
@@ -158,17 +188,9 @@ pub fn start(opts: ServeOptions, log: Logger) -> Result<Handle, String> {
     rebuild(&builder, &state, &search_gen, &log);
 
     let mut threads = Vec::new();
-    for _ in 0..8 {
-        let server = server.clone();
+    {
         let state = state.clone();
-        threads.push(std::thread::spawn(move || {
-            while !state.stop.load(Ordering::SeqCst) {
-                match server.recv() {
-                    Ok(req) => handle(req, &state),
-                    Err(_) => break,
-                }
-            }
-        }));
+        threads.push(std::thread::spawn(move || accept_loop(&listener, &state)));
     }
 
     let (tx, rx) = mpsc::channel::<notify::Result<notify::Event>>();
@@ -197,7 +219,6 @@ pub fn start(opts: ServeOptions, log: Logger) -> Result<Handle, String> {
     Ok(Handle {
         addr,
         state,
-        server,
         threads,
     })
 }
@@ -300,9 +321,12 @@ fn rebuild(
         (report, job, b.pages_reused())
     };
     let took = started.elapsed();
-    // The last good site, if there is one, is served even while the build fails.
-    *state.output_real.lock().unwrap_or_else(|e| e.into_inner()) =
-        fs::canonicalize(&state.output).ok();
+    // The last good site, if there is one, is served even while the build fails; but only
+    // from a folder that is still Vetrina's (someone may have emptied it and put other files
+    // there meanwhile).
+    *state.output_real.lock().unwrap_or_else(|e| e.into_inner()) = fs::canonicalize(&state.output)
+        .ok()
+        .filter(|p| fs::symlink_metadata(p.join(crate::write::MARKER)).is_ok_and(|m| m.is_file()));
     if report.ok() {
         state
             .error
@@ -367,31 +391,181 @@ fn rebuild(
 
 // ------------------------------------------------------------------------- requests
 
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("valid header")
+/// Takes connections until stopped; each is served on a thread of its own (an event stream
+/// holds its connection as long as the page is open), up to `MAX_CONNECTIONS` at once.
+fn accept_loop(listener: &TcpListener, state: &Arc<State>) {
+    let open = Arc::new(AtomicUsize::new(0));
+    for conn in listener.incoming() {
+        if state.stop.load(Ordering::SeqCst) {
+            return;
+        }
+        let Ok(stream) = conn else {
+            // Out of file handles, or a connection reset before it was taken: wait a moment.
+            std::thread::sleep(Duration::from_millis(10));
+            continue;
+        };
+        let _ = stream.set_write_timeout(Some(Duration::from_secs(30)));
+        if open.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
+            open.fetch_sub(1, Ordering::SeqCst);
+            let mut s = &stream;
+            let _ = http::respond_text(&mut s, 503, "too many connections, try again\n");
+            continue;
+        }
+        let state = state.clone();
+        let mine = open.clone();
+        let spawned = std::thread::Builder::new().spawn(move || {
+            connection(stream, &state);
+            mine.fetch_sub(1, Ordering::SeqCst);
+        });
+        if spawned.is_err() {
+            open.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
 }
 
-fn handle(req: Request, state: &Arc<State>) {
-    let url = req.url().to_string();
-    let path = url.split(['?', '#']).next().unwrap_or("/").to_string();
-    if !matches!(req.method(), Method::Get | Method::Head) {
-        let r = Response::from_string("only GET and HEAD are served\n")
-            .with_status_code(405)
-            .with_header(header("Allow", "GET, HEAD"))
-            .with_header(header("Content-Type", "text/plain; charset=utf-8"));
-        let _ = req.respond(r);
-        return;
+/// One connection: one request read within the limits of `http`, one answer, then closed.
+fn connection(stream: TcpStream, state: &Arc<State>) {
+    let parsed = http::read_request_within(&stream, http::HEAD_TIMEOUT);
+    let mut w = &stream;
+    match parsed {
+        Parsed::Gone => return,
+        Parsed::Refused(status, text) => {
+            let _ = http::respond_text(&mut w, status, text);
+        }
+        Parsed::Request(req) => {
+            if let Some((status, text)) = refusal(&req, &state.bind) {
+                let _ = http::respond_text(&mut w, status, text);
+            } else if handle(&req, &stream, state) == Served::Streamed {
+                return;
+            }
+        }
     }
+    http::close(&stream);
+}
+
+/// Why a well-formed request is not answered, before anything of the site is looked at.
+fn refusal(req: &Request, bind: &str) -> Option<(u16, &'static str)> {
+    let mut hosts = req.headers_named("host");
+    let host_ok = match (hosts.next(), hosts.next()) {
+        (Some(h), None) => host_allowed(h, bind),
+        // HTTP/1.0 may leave the Host out; browsers never do.
+        (None, _) => !req.http11,
+        _ => false,
+    };
+    if !host_ok {
+        return Some((
+            421,
+            "vetrina serve answers only requests for this computer: open http://localhost with the port shown in the terminal\n",
+        ));
+    }
+    let mut lengths = req.headers_named("content-length");
+    let length = match (lengths.next(), lengths.next()) {
+        (None, _) => 0,
+        (Some(l), None) => match l.parse::<u64>() {
+            Ok(n) => n,
+            Err(_) => return Some((400, "the Content-Length header is not a number\n")),
+        },
+        _ => return Some((400, "the Content-Length header is repeated\n")),
+    };
+    if length > MAX_BODY {
+        return Some((413, "the request body is too large\n"));
+    }
+    if !matches!(req.method.as_str(), "GET" | "HEAD") {
+        return Some((405, "only GET and HEAD are served\n"));
+    }
+    None
+}
+
+/// Whether a Host header names this computer: `localhost` or a name under `.localhost`, a
+/// loopback address (127.x.x.x, `[::1]`) or the address the server was bound to, with or
+/// without a port. Anything else may be a name that a stranger's DNS points at 127.0.0.1.
+fn host_allowed(host: &str, bind: &str) -> bool {
+    let host = host.trim();
+    let (name, port) = if let Some(rest) = host.strip_prefix('[') {
+        let Some((ip, after)) = rest.split_once(']') else {
+            return false;
+        };
+        let port = match after {
+            "" => None,
+            p => match p.strip_prefix(':') {
+                Some(p) => Some(p),
+                None => return false,
+            },
+        };
+        let Ok(ip) = ip.parse::<std::net::Ipv6Addr>() else {
+            return false;
+        };
+        if port
+            .is_some_and(|p| p.is_empty() || p.len() > 5 || !p.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return false;
+        }
+        let bound = bind
+            .trim_matches(['[', ']'])
+            .parse::<std::net::Ipv6Addr>()
+            .is_ok_and(|b| b == ip && !b.is_unspecified());
+        return ip.is_loopback() || bound;
+    } else {
+        match host.split_once(':') {
+            Some((n, p)) => (n, Some(p)),
+            None => (host, None),
+        }
+    };
+    if port.is_some_and(|p| p.is_empty() || p.len() > 5 || !p.bytes().all(|b| b.is_ascii_digit())) {
+        return false;
+    }
+    let name = name.to_ascii_lowercase();
+    if name == "localhost" || name.ends_with(".localhost") && name.len() > ".localhost".len() {
+        return is_host_name(&name);
+    }
+    if let Ok(ip) = name.parse::<std::net::Ipv4Addr>() {
+        let bound = bind
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|b| b == ip && !b.is_unspecified());
+        return ip.is_loopback() || bound;
+    }
+    // A host name given with --bind (say, the computer's name on the office network).
+    !name.is_empty() && is_host_name(&name) && name.eq_ignore_ascii_case(bind)
+}
+
+/// Letters, digits, hyphens and dots, no empty label.
+fn is_host_name(name: &str) -> bool {
+    name.split('.')
+        .all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+}
+
+#[derive(PartialEq, Eq)]
+enum Served {
+    Answered,
+    /// An event stream, which ended when the page closed: nothing is left to read.
+    Streamed,
+}
+
+fn handle(req: &Request, stream: &TcpStream, state: &Arc<State>) -> Served {
+    let head_only = req.method == "HEAD";
+    let path = req
+        .target
+        .split(['?', '#'])
+        .next()
+        .unwrap_or("/")
+        .to_string();
+    let mut w = stream;
     if path == EVENTS {
-        events(req, state);
-        return;
+        events(stream, state);
+        return Served::Streamed;
     }
     if path == LIVE_JS {
-        let r = Response::from_string(LIVE_SCRIPT)
-            .with_header(header("Content-Type", "text/javascript; charset=utf-8"))
-            .with_header(header("Cache-Control", "no-store"));
-        let _ = req.respond(r);
-        return;
+        let _ = http::respond(
+            &mut w,
+            200,
+            &[
+                ("Content-Type", "text/javascript; charset=utf-8"),
+                ("Cache-Control", "no-store"),
+            ],
+            LIVE_SCRIPT.as_bytes(),
+            head_only,
+        );
+        return Served::Answered;
     }
     let root = state
         .output_real
@@ -403,24 +577,29 @@ fn handle(req: Request, state: &Arc<State>) {
         let page = inject(
             b"<!doctype html><html lang=en><meta charset=utf-8><title>Not built yet</title><body><p>The site has not been built yet.</p></body></html>".to_vec(),
         );
-        let _ = req.respond(
-            Response::from_data(page)
-                .with_status_code(503)
-                .with_header(header("Content-Type", "text/html; charset=utf-8")),
+        let _ = http::respond(
+            &mut w,
+            503,
+            &[("Content-Type", "text/html; charset=utf-8")],
+            &page,
+            head_only,
         );
-        return;
+        return Served::Answered;
     };
     match resolve(&root, &path) {
-        Resolved::File(file) => send_file(req, &file, 200),
+        Resolved::File(file) => send_file(&mut w, &file, 200, head_only),
         Resolved::Redirect(to) => {
-            let _ = req.respond(
-                Response::empty(301)
-                    .with_header(header("Location", &to))
-                    .with_header(header("Cache-Control", "no-store")),
+            let _ = http::respond(
+                &mut w,
+                301,
+                &[("Location", &to), ("Cache-Control", "no-store")],
+                b"",
+                head_only,
             );
         }
-        Resolved::NotFound => not_found(req, &root, &path),
+        Resolved::NotFound => not_found(&mut w, &root, &path, head_only),
     }
+    Served::Answered
 }
 
 enum Resolved {
@@ -438,16 +617,23 @@ fn resolve(root: &Path, url_path: &str) -> Resolved {
         return Resolved::NotFound;
     }
     let mut file = root.to_path_buf();
+    // The names of the path, from which a redirect is made again.
+    let mut names = Vec::new();
     for seg in decoded.split('/') {
         match seg {
             "" | "." => continue,
-            ".." => return Resolved::NotFound,
+            // `..`, and names starting with a dot: the site has none (sources with such names
+            // are never published), the output's marker and version-control folders do.
+            s if s.starts_with('.') => return Resolved::NotFound,
             s if s.contains(':') => return Resolved::NotFound,
             s => {
                 // Each segment must be one plain name (never a root or prefix).
                 let mut comps = Path::new(s).components();
                 match (comps.next(), comps.next()) {
-                    (Some(Component::Normal(_)), None) => file.push(s),
+                    (Some(Component::Normal(_)), None) => {
+                        file.push(s);
+                        names.push(s);
+                    }
                     _ => return Resolved::NotFound,
                 }
             }
@@ -462,7 +648,7 @@ fn resolve(root: &Path, url_path: &str) -> Resolved {
     }
     if real.is_dir() {
         if !url_path.ends_with('/') {
-            return Resolved::Redirect(format!("{url_path}/"));
+            return Resolved::Redirect(folder_address(&names));
         }
         let index = real.join("index.html");
         return match fs::canonicalize(&index) {
@@ -477,8 +663,35 @@ fn resolve(root: &Path, url_path: &str) -> Resolved {
     }
 }
 
+/// The address of a folder, made from its names: one leading `/` (never `//` or `/\\`, which
+/// a browser takes for another host), each name percent-encoded, a `/` at the end.
+fn folder_address(names: &[&str]) -> String {
+    /// What must be encoded in a path segment (RFC 3986), `/` and `\\` included.
+    const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+        .add(b' ')
+        .add(b'"')
+        .add(b'#')
+        .add(b'%')
+        .add(b'/')
+        .add(b'<')
+        .add(b'>')
+        .add(b'?')
+        .add(b'\\')
+        .add(b'^')
+        .add(b'`')
+        .add(b'{')
+        .add(b'|')
+        .add(b'}');
+    let mut to = String::from("/");
+    for n in names {
+        to.extend(percent_encoding::utf8_percent_encode(n, SEGMENT));
+        to.push('/');
+    }
+    to
+}
+
 /// The site's 404 page: the one of the language the path is in, else the default one.
-fn not_found(req: Request, root: &Path, path: &str) {
+fn not_found(w: &mut impl Write, root: &Path, path: &str, head_only: bool) {
     let lang = path
         .trim_start_matches('/')
         .split('/')
@@ -490,14 +703,16 @@ fn not_found(req: Request, root: &Path, path: &str) {
         .chain([root.join("404.html")]);
     for c in candidates {
         if c.is_file() {
-            send_file(req, &c, 404);
+            send_file(w, &c, 404, head_only);
             return;
         }
     }
-    let _ = req.respond(
-        Response::from_string("not found\n")
-            .with_status_code(404)
-            .with_header(header("Content-Type", "text/plain; charset=utf-8")),
+    let _ = http::respond(
+        w,
+        404,
+        &[("Content-Type", "text/plain; charset=utf-8")],
+        b"not found\n",
+        head_only,
     );
 }
 
@@ -529,11 +744,11 @@ pub fn mime(path: &Path) -> &'static str {
     }
 }
 
-fn send_file(req: Request, file: &Path, status: u16) {
+fn send_file(w: &mut impl Write, file: &Path, status: u16, head_only: bool) {
     let bytes = match fs::read(file) {
         Ok(b) => b,
         Err(_) => {
-            let _ = req.respond(Response::empty(404));
+            let _ = http::respond(w, 404, &[], b"", head_only);
             return;
         }
     };
@@ -543,12 +758,17 @@ fn send_file(req: Request, file: &Path, status: u16) {
     } else {
         bytes
     };
-    let r = Response::from_data(body)
-        .with_status_code(StatusCode(status))
-        .with_header(header("Content-Type", ty))
-        .with_header(header("Cache-Control", "no-store"))
-        .with_header(header("X-Content-Type-Options", "nosniff"));
-    let _ = req.respond(r);
+    let _ = http::respond(
+        w,
+        status,
+        &[
+            ("Content-Type", ty),
+            ("Cache-Control", "no-store"),
+            ("X-Content-Type-Options", "nosniff"),
+        ],
+        &body,
+        head_only,
+    );
 }
 
 /// Adds the live-reload script to a page, before `</body>` (or at the end).
@@ -564,7 +784,7 @@ fn inject(mut html: Vec<u8>) -> Vec<u8> {
 
 /// An event stream: the current state at once, then one event per build, and a comment
 /// every few seconds so that a closed browser tab is noticed.
-fn events(req: Request, state: &Arc<State>) {
+fn events(stream: &TcpStream, state: &Arc<State>) {
     let (tx, rx) = mpsc::channel::<String>();
     let error = state
         .error
@@ -576,40 +796,35 @@ fn events(req: Request, state: &Arc<State>) {
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .push(tx);
-    std::thread::spawn(move || {
-        let mut w = req.into_writer();
-        let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n";
-        let mut first = String::from(": vetrina live reload\n\n");
-        if !error.is_empty() {
-            first.push_str("event: build-error\n");
-            for line in error.lines() {
-                first.push_str("data: ");
-                first.push_str(line);
-                first.push('\n');
-            }
+    let mut w = stream;
+    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n";
+    let mut first = String::from(": vetrina live reload\n\n");
+    if !error.is_empty() {
+        first.push_str("event: build-error\n");
+        for line in error.lines() {
+            first.push_str("data: ");
+            first.push_str(line);
             first.push('\n');
         }
-        let send = |w: &mut Box<dyn Write + Send>, s: &str| -> io::Result<()> {
-            w.write_all(s.as_bytes())?;
-            w.flush()
+        first.push('\n');
+    }
+    let mut send = |s: &str| -> io::Result<()> {
+        w.write_all(s.as_bytes())?;
+        w.flush()
+    };
+    if send(head).and_then(|_| send(&first)).is_err() {
+        return;
+    }
+    loop {
+        let msg = match rx.recv_timeout(Duration::from_secs(10)) {
+            Ok(m) => m,
+            Err(mpsc::RecvTimeoutError::Timeout) => ": ping\n\n".to_string(),
+            Err(mpsc::RecvTimeoutError::Disconnected) => return,
         };
-        if send(&mut w, head)
-            .and_then(|_| send(&mut w, &first))
-            .is_err()
-        {
+        if send(&msg).is_err() {
             return;
         }
-        loop {
-            let msg = match rx.recv_timeout(Duration::from_secs(10)) {
-                Ok(m) => m,
-                Err(mpsc::RecvTimeoutError::Timeout) => ": ping\n\n".to_string(),
-                Err(mpsc::RecvTimeoutError::Disconnected) => return,
-            };
-            if send(&mut w, &msg).is_err() {
-                return;
-            }
-        }
-    });
+    }
 }
 
 /// The script added to every page in serve mode.
@@ -708,6 +923,75 @@ mod tests {
             resolve(&root, "/up/secret.txt"),
             Resolved::NotFound
         ));
+    }
+
+    #[test]
+    fn redirects_have_one_leading_slash() {
+        let t = site();
+        let root = fs::canonicalize(t.path().join("out")).unwrap();
+        fs::create_dir_all(root.join("a b/c")).unwrap();
+        for (path, to) in [
+            ("//en", "/en/"),
+            ("///en", "/en/"),
+            ("/%2F%2Fen", "/en/"),
+            ("/./en", "/en/"),
+            ("//a%20b//c", "/a%20b/c/"),
+        ] {
+            assert!(
+                matches!(resolve(&root, path), Resolved::Redirect(ref r) if r == to),
+                "{path}"
+            );
+        }
+        assert_eq!(folder_address(&[]), "/");
+        assert_eq!(folder_address(&["x?y#z", "%"]), "/x%3Fy%23z/%25/");
+        for bad in ["/\\en", "/%5Cen", "/.vetrina-output", "/%2evetrina-output"] {
+            assert!(matches!(resolve(&root, bad), Resolved::NotFound), "{bad}");
+        }
+    }
+
+    #[test]
+    fn only_names_of_this_computer_are_hosts() {
+        for good in [
+            "localhost",
+            "localhost:1111",
+            "LOCALHOST",
+            "preview.localhost:8080",
+            "127.0.0.1",
+            "127.0.0.1:1111",
+            "127.9.8.7",
+            "[::1]",
+            "[::1]:1111",
+        ] {
+            assert!(host_allowed(good, "127.0.0.1"), "{good}");
+        }
+        for bad in [
+            "",
+            "evil.example",
+            "evil.example:1111",
+            "localhost.evil.example",
+            "127.0.0.1.nip.io",
+            "localhost:",
+            "localhost:x",
+            "localhost:123456",
+            "localhost:1:2",
+            "local host",
+            ".localhost",
+            "a..localhost",
+            "[::1",
+            "[::1]x",
+            "[::2]",
+            "0.0.0.0",
+            "192.168.1.5",
+            "[fe80::1]",
+        ] {
+            assert!(!host_allowed(bad, "127.0.0.1"), "{bad}");
+        }
+        // The --bind address is this computer too, never the unspecified one.
+        assert!(host_allowed("192.168.1.5:1111", "192.168.1.5"));
+        assert!(host_allowed("[fe80::1]:1111", "fe80::1"));
+        assert!(host_allowed("studio.lan:1111", "studio.lan"));
+        assert!(!host_allowed("0.0.0.0:1111", "0.0.0.0"));
+        assert!(!host_allowed("[::]:1111", "::"));
     }
 
     #[test]

@@ -5,6 +5,12 @@
 //! folder is removed and the output is exactly as it was. Then the staged files are moved into
 //! place (a rename each) and files that are no longer part of the site are deleted. Unchanged
 //! files are not touched: creating and deleting files is the slow part on many disks.
+//!
+//! The output folder is Vetrina's alone, because deleting what is not part of the site is
+//! only safe there: a folder Vetrina fills carries a marker file (`MARKER`), and
+//! `check_output` refuses, before anything is written, a folder that holds other files, the
+//! site, its sources, its cache or a repository. Nothing here ever deletes the marker, follows
+//! a link out of the output, or removes a folder beside it that this write did not make.
 
 use std::collections::HashSet;
 use std::fs;
@@ -141,7 +147,9 @@ fn write_inner(
 /// what is no longer part of the site. Until `commit`, the output is untouched; a `Writer`
 /// dropped without it removes its staging folder.
 pub struct Writer<'a> {
-    output: &'a Path,
+    /// The output folder, through any link to it: files are staged beside the real folder so
+    /// that moving them in is a rename on one disk.
+    output: PathBuf,
     staging: PathBuf,
     scope: Scope<'a>,
     /// No output yet: nothing to compare with, and the staging folder becomes the output.
@@ -153,7 +161,19 @@ pub struct Writer<'a> {
 }
 
 impl<'a> Writer<'a> {
-    pub fn begin(output: &'a Path, scope: Scope<'a>) -> io::Result<Writer<'a>> {
+    /// Starts a write into `output`. An existing folder must be Vetrina's (it carries the
+    /// marker) or empty; else nothing is written or deleted.
+    pub fn begin(output: &Path, scope: Scope<'a>) -> io::Result<Writer<'a>> {
+        let output = fs::canonicalize(output).unwrap_or_else(|_| output.to_path_buf());
+        if output.is_dir() && !is_ours(&output)? {
+            return Err(io::Error::new(
+                io::ErrorKind::PermissionDenied,
+                format!(
+                    "{} holds files that Vetrina did not make (it has no {MARKER} file)",
+                    output.display()
+                ),
+            ));
+        }
         let parent = match output.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
@@ -163,23 +183,21 @@ impl<'a> Writer<'a> {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "public".into());
-        let staging = parent.join(format!(
-            ".vetrina-staging-{}{}-{name}",
-            std::process::id(),
-            scope.tag()
-        ));
-        if staging.exists() {
-            fs::remove_dir_all(&staging)?;
-        }
-        fs::create_dir_all(&staging)?;
-        Ok(Writer {
+        let staging = make_staging(&parent, &name, scope.tag())?;
+        let fresh = !output.exists() && !matches!(scope, Scope::Only(_));
+        let w = Writer {
             output,
             staging,
             scope,
-            fresh: !output.exists() && !matches!(scope, Scope::Only(_)),
+            fresh,
             staged: Default::default(),
             done: false,
-        })
+        };
+        if fresh {
+            // The staging folder becomes the output: it carries the marker from the start.
+            mark(&w.staging)?;
+        }
+        Ok(w)
     }
 
     /// Stages every file of `out` that differs from the output (the files it took from the
@@ -262,8 +280,7 @@ impl<'a> Writer<'a> {
     /// Moves the staged files into place and removes the files of the output that are not in
     /// `out` (with a `known` manifest of the last write, without walking the folder).
     pub fn commit(mut self, out: &Output, known: Option<&Manifest>) -> io::Result<WriteStats> {
-        self.done = true;
-        let output = self.output;
+        let output = self.output.clone();
         let staged = std::mem::take(self.staged.get_mut().unwrap_or_else(|e| e.into_inner()));
         let mut stats = WriteStats {
             written: staged.len(),
@@ -272,21 +289,25 @@ impl<'a> Writer<'a> {
         };
         if self.fresh {
             // Nothing was published before: the staging folder becomes the output in one move.
-            fs::rename(&self.staging, output)?;
+            // If that fails, dropping `self` removes the staging folder.
+            fs::rename(&self.staging, &output)?;
+            self.done = true;
             return Ok(stats);
         }
+        self.done = true;
         let result = (|| -> io::Result<()> {
+            fs::create_dir_all(&output)?;
+            mark(&output)?;
+            let mut real = HashSet::new();
             for rel in &staged {
                 let dest = output.join(rel);
                 if let Some(dir) = dest.parent() {
-                    if dir.is_file() {
-                        fs::remove_file(dir)?;
-                    }
-                    fs::create_dir_all(dir)?;
+                    real_dirs(&output, dir, &mut real)?;
                 }
-                if dest.is_dir() {
+                if fs::symlink_metadata(&dest).is_ok_and(|m| m.is_dir()) {
                     fs::remove_dir_all(&dest)?;
                 }
+                // A link in the way is replaced, never followed.
                 fs::rename(self.staging.join(rel), &dest)?;
             }
             Ok(())
@@ -310,6 +331,11 @@ impl<'a> Writer<'a> {
                 .chain(&k.copies)
                 .filter(|p| !wanted.contains(p.as_str()) && scope.owns(Path::new(p)));
             for rel in gone {
+                // Only a file reached through real folders of the output: a link on the way
+                // could lead anywhere.
+                if !through_real_dirs(&output, Path::new(rel)) {
+                    continue;
+                }
                 match fs::remove_file(output.join(rel)) {
                     Ok(()) => stats.removed += 1,
                     Err(e) if e.kind() == io::ErrorKind::NotFound => {}
@@ -326,14 +352,76 @@ impl<'a> Writer<'a> {
             .map(|(p, _)| p)
             .chain(out.copies.iter().map(|(p, _)| p))
             .map(|rel| output.join(rel))
+            .chain([output.join(MARKER)])
             .collect();
         let start = match scope {
             Scope::Only(p) => output.join(p),
             _ => output.to_path_buf(),
         };
-        stats.removed = remove_stale(output, &start, &keep, &scope)?;
+        stats.removed = remove_stale(&output, &start, &keep, &scope)?;
         Ok(stats)
     }
+}
+
+/// Makes a staging folder of this write's own beside the output. It is made new (never one
+/// that is already there), so that removing it can only remove what this write made.
+fn make_staging(parent: &Path, name: &str, tag: &str) -> io::Result<PathBuf> {
+    static MADE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    loop {
+        let n = MADE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let staging = parent.join(format!(
+            ".vetrina-staging-{}-{n}{tag}-{name}",
+            std::process::id()
+        ));
+        match fs::create_dir(&staging) {
+            Ok(()) => return Ok(staging),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && n < 1_000_000 => continue,
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Makes every folder from `output` down to `dir` a real folder: a file or a link in the way
+/// (which only a hand could have put there) is removed, so that nothing is written through a
+/// link to a place outside the output. `done` remembers the folders already seen.
+fn real_dirs(output: &Path, dir: &Path, done: &mut HashSet<PathBuf>) -> io::Result<()> {
+    let Ok(rel) = dir.strip_prefix(output) else {
+        return Err(io::Error::other(format!(
+            "{} is outside the output folder",
+            dir.display()
+        )));
+    };
+    let mut at = output.to_path_buf();
+    for c in rel.components() {
+        at.push(c);
+        if done.contains(&at) {
+            continue;
+        }
+        match fs::symlink_metadata(&at) {
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => {
+                fs::remove_file(&at)?;
+                fs::create_dir(&at)?;
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => fs::create_dir(&at)?,
+            Err(e) => return Err(e),
+        }
+        done.insert(at.clone());
+    }
+    Ok(())
+}
+
+/// Whether every folder on the way from `output` to the file `rel` is a real folder (no link).
+fn through_real_dirs(output: &Path, rel: &Path) -> bool {
+    let mut at = output.to_path_buf();
+    let Some(parent) = rel.parent() else {
+        return true;
+    };
+    parent.components().all(|c| {
+        at.push(c);
+        matches!(c, std::path::Component::Normal(_))
+            && fs::symlink_metadata(&at).is_ok_and(|m| m.is_dir())
+    })
 }
 
 impl Drop for Writer<'_> {
@@ -396,7 +484,8 @@ pub fn read_sealed(path: &Path, magic: &[u8]) -> Option<(blake3::Hash, Vec<u8>)>
 
 /// Whether `dest` already holds exactly what is wanted.
 fn same(dest: &Path, want: &Want) -> io::Result<bool> {
-    let meta = match fs::metadata(dest) {
+    // A link is never what is wanted: it is replaced by the file itself.
+    let meta = match fs::symlink_metadata(dest) {
         Ok(m) if m.is_file() => m,
         Ok(_) => return Ok(false),
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
@@ -412,6 +501,7 @@ fn same(dest: &Path, want: &Want) -> io::Result<bool> {
 }
 
 /// Deletes files under `dir` that are not in `keep` (within `scope`), and folders left empty.
+/// Links are removed as links, never followed; a version-control folder is never entered.
 fn remove_stale(
     base: &Path,
     dir: &Path,
@@ -419,16 +509,24 @@ fn remove_stale(
     scope: &Scope,
 ) -> io::Result<usize> {
     let mut removed = 0;
-    let entries = match fs::read_dir(dir) {
-        Ok(e) => e,
+    match fs::symlink_metadata(dir) {
+        Ok(m) if m.is_dir() => {}
+        Ok(_) => return Ok(0),
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
         Err(e) => return Err(e),
-    };
-    for entry in entries {
+    }
+    for entry in fs::read_dir(dir)? {
         let entry = entry?;
         let path = entry.path();
         let ft = entry.file_type()?;
         let rel = path.strip_prefix(base).unwrap_or(&path);
+        // Compared regardless of case, as on the disks of macOS and Windows.
+        if VCS
+            .iter()
+            .any(|v| entry.file_name().eq_ignore_ascii_case(v))
+        {
+            continue;
+        }
         if ft.is_dir() {
             if matches!(scope, Scope::Except(p) if rel.starts_with(p)) {
                 continue;
@@ -445,6 +543,234 @@ fn remove_stale(
     Ok(removed)
 }
 
+// ------------------------------------------------------------------ the output is Vetrina's
+
+/// The file that marks a folder as Vetrina's output. Vetrina deletes files only in a folder
+/// that carries it, and writes it into every output folder it makes or fills. Its name starts
+/// with a dot: sources with such names are never published, and `serve` never serves them.
+pub const MARKER: &str = ".vetrina-output";
+
+/// What the marker says to whoever opens it.
+const MARKER_TEXT: &str = "This folder is the output of Vetrina, the static-site generator.\n\
+Vetrina writes, replaces and deletes the files in it at every build: keep nothing else here.\n\
+This file tells Vetrina that the folder is its own; it is not published.\n";
+
+/// Version-control folders: never an output, never inside one, never inside the output.
+const VCS: [&str; 3] = [".git", ".hg", ".svn"];
+
+/// The folders of a site (beside site.yaml) that hold its sources or Vetrina's cache.
+const SITE_FOLDERS: [&str; 7] = [
+    "content",
+    "data",
+    "themes",
+    "templates",
+    "static",
+    "i18n",
+    ".vetrina-cache",
+];
+
+/// Why an output folder is refused, in words for the people who run the build.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub message: String,
+    pub help: String,
+}
+
+/// Whether `output` may be Vetrina's output for the site in `root` (with its picture cache in
+/// `cache`). Checked before anything is written or deleted: the output must not be or hold
+/// the site, its sources, its cache or a repository, and an existing folder must be empty or
+/// carry the marker.
+pub fn check_output(root: &Path, output: &Path, cache: &Path) -> Result<(), Refusal> {
+    let shown = format!("`{}`", output.display());
+    let refuse = |message: String, help: &str| {
+        Err(Refusal {
+            message,
+            help: help.to_string(),
+        })
+    };
+    const OWN: &str = "choose a folder of its own for the built site, such as `public` (the default when --output is left out)";
+    if let Ok(meta) = fs::symlink_metadata(output)
+        && meta.file_type().is_symlink()
+        && fs::metadata(output).is_err()
+    {
+        return refuse(
+            format!("the output folder {shown} is a link to a folder that does not exist"),
+            "make the folder the link points to, or give another output folder with --output",
+        );
+    }
+    let out = real_path(output);
+    let root = real_path(root);
+    let cache = real_path(cache);
+    if out == root {
+        return refuse(
+            format!(
+                "the output folder {shown} is the site's own folder: it contains the site itself (site.yaml and its sources), and Vetrina removes from its output every file that is not part of the built site, so it would delete the site's sources"
+            ),
+            OWN,
+        );
+    }
+    if root.starts_with(&out) {
+        return refuse(
+            format!(
+                "the output folder {shown} contains the site's folder: Vetrina removes from its output every file that is not part of the built site, so it would delete the site's sources"
+            ),
+            OWN,
+        );
+    }
+    for name in SITE_FOLDERS {
+        if out.starts_with(root.join(name)) {
+            let what = if name.starts_with('.') {
+                "Vetrina's cache"
+            } else {
+                "the site's sources"
+            };
+            return refuse(
+                format!(
+                    "the output folder {shown} is inside the site's `{name}` folder, which holds {what}: the built site must be kept apart from it"
+                ),
+                OWN,
+            );
+        }
+    }
+    if out.starts_with(&cache) || cache.starts_with(&out) {
+        return refuse(
+            format!(
+                "the output folder {shown} and the picture cache `{}` are inside one another: each build would delete or mix up the other's files",
+                cache.display()
+            ),
+            OWN,
+        );
+    }
+    let lexical = absolute(output);
+    for path in [&lexical, &out] {
+        if let Some(vcs) = path
+            .components()
+            .find_map(|c| VCS.iter().find(|v| c.as_os_str().eq_ignore_ascii_case(v)))
+        {
+            return refuse(
+                format!(
+                    "the output folder {shown} is inside a version-control folder (`{vcs}`): building there would damage the repository and its history"
+                ),
+                OWN,
+            );
+        }
+    }
+    let meta = match fs::metadata(&out) {
+        Ok(m) => m,
+        // A new folder: made, with the marker, by the build.
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => {
+            return refuse(
+                format!("the output folder {shown} cannot be read: {e}"),
+                "check that the folder exists and that you may read and write it, or give another one with --output",
+            );
+        }
+    };
+    if !meta.is_dir() {
+        return refuse(
+            format!("the output folder {shown} is a file, not a folder"),
+            "give the name of a folder with --output (a missing folder is made), such as `public`",
+        );
+    }
+    if let Some(vcs) = VCS
+        .iter()
+        .find(|v| fs::symlink_metadata(out.join(v)).is_ok())
+    {
+        return refuse(
+            format!(
+                "the output folder {shown} holds a version-control folder (`{vcs}`): Vetrina removes from its output every file that is not part of the built site, so it would destroy that repository"
+            ),
+            "build into a folder of its own, such as `public`, and copy the built site into the repository when you publish it",
+        );
+    }
+    match is_ours(&out) {
+        Ok(true) => Ok(()),
+        Ok(false) => refuse(
+            format!(
+                "the output folder {shown} already holds files that Vetrina did not make (it has no `{MARKER}` file): Vetrina removes from its output every file that is not part of the built site, so it would delete them"
+            ),
+            "give a new or empty folder with --output; if this folder was built by an older version of Vetrina (older versions did not leave the marker), delete or move it once and build again: Vetrina makes it anew, with the marker",
+        ),
+        Err(e) => refuse(
+            format!("the output folder {shown} cannot be read: {e}"),
+            "check that you may read and write the folder, or give another one with --output",
+        ),
+    }
+}
+
+/// Whether Vetrina may write and delete in the existing folder `dir`: it carries the marker
+/// (a file, not a link to one), or it is empty.
+fn is_ours(dir: &Path) -> io::Result<bool> {
+    match fs::symlink_metadata(dir.join(MARKER)) {
+        Ok(m) => return Ok(m.is_file()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
+    }
+    Ok(fs::read_dir(dir)?.next().is_none())
+}
+
+/// Writes the marker into `dir` unless it is there.
+fn mark(dir: &Path) -> io::Result<()> {
+    if fs::symlink_metadata(dir.join(MARKER)).is_ok_and(|m| m.is_file()) {
+        return Ok(());
+    }
+    write_atomic(&dir.join(MARKER), MARKER_TEXT.as_bytes())
+}
+
+/// `p` made absolute (from the working folder), with `.` and `..` taken out, without touching
+/// the disk.
+fn absolute(p: &Path) -> PathBuf {
+    let p = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(p)
+    };
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Where `p` really is: the longest part of it that exists with its links resolved, then the
+/// rest. A link as output, or in the path to it, is judged by what it leads to.
+fn real_path(p: &Path) -> PathBuf {
+    let mut head = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(p)
+    };
+    // The names taken off the end, last first.
+    let mut tail: Vec<std::ffi::OsString> = Vec::new();
+    loop {
+        if let Ok(mut out) = fs::canonicalize(&head) {
+            for name in tail.iter().rev() {
+                if name == ".." {
+                    out.pop();
+                } else if name != "." {
+                    out.push(name);
+                }
+            }
+            return out;
+        }
+        match head.components().next_back() {
+            Some(std::path::Component::Normal(n)) => tail.push(n.to_os_string()),
+            Some(std::path::Component::ParentDir) => tail.push("..".into()),
+            Some(std::path::Component::CurDir) => {}
+            _ => return absolute(p),
+        }
+        if !head.pop() {
+            return absolute(p);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -457,6 +783,74 @@ mod tests {
                 .collect(),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn a_path_is_judged_where_it_really_is() {
+        let t = tempfile::tempdir().unwrap();
+        let base = fs::canonicalize(t.path()).unwrap();
+        fs::create_dir_all(base.join("a/b")).unwrap();
+        assert_eq!(real_path(&base.join("a/b/../c/d")), base.join("a/c/d"));
+        assert_eq!(real_path(&base.join("x/../y/./z")), base.join("y/z"));
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(base.join("a/b"), base.join("l")).unwrap();
+            assert_eq!(real_path(&base.join("l/new")), base.join("a/b/new"));
+        }
+    }
+
+    #[test]
+    fn the_output_is_refused_where_it_could_do_harm() {
+        let t = tempfile::tempdir().unwrap();
+        let root = t.path().join("site");
+        fs::create_dir_all(root.join("content")).unwrap();
+        let cache = root.join(".vetrina-cache");
+        let check = |out: &Path| check_output(&root, out, &cache);
+        assert!(check(&root.join("public")).is_ok());
+        assert!(check(&t.path().join("elsewhere/public")).is_ok());
+        for (out, why) in [
+            (root.clone(), "is the site's own folder"),
+            (t.path().to_path_buf(), "contains the site's folder"),
+            (root.join("content/x"), "inside the site's `content` folder"),
+            (root.join("i18n"), "inside the site's `i18n` folder"),
+            (root.join(".vetrina-cache/out"), "Vetrina's cache"),
+            (root.join("public/.git"), "version-control folder (`.git`)"),
+            (
+                root.join("public/.Git/x"),
+                "version-control folder (`.git`)",
+            ),
+            (t.path().join(".hg/x/.."), "version-control folder (`.hg`)"),
+        ] {
+            let r = check(&out).unwrap_err();
+            assert!(r.message.contains(why), "{}: {}", out.display(), r.message);
+        }
+        // On disk: empty is fine, marked is fine, anything else is refused.
+        let out = t.path().join("out");
+        fs::create_dir(&out).unwrap();
+        assert!(check(&out).is_ok());
+        fs::write(out.join(".DS_Store"), "").unwrap();
+        assert!(check(&out).unwrap_err().message.contains("did not make"));
+        mark(&out).unwrap();
+        assert!(check(&out).is_ok());
+        fs::create_dir(out.join(".svn")).unwrap();
+        assert!(check(&out).unwrap_err().message.contains("(`.svn`)"));
+    }
+
+    #[test]
+    fn a_writer_touches_no_folder_that_is_not_vetrinas() {
+        let t = tempfile::tempdir().unwrap();
+        let out = t.path().join("o");
+        fs::create_dir(&out).unwrap();
+        fs::write(out.join("important.txt"), "x").unwrap();
+        for scope in [Scope::All, Scope::Only("search-index")] {
+            assert!(Writer::begin(&out, scope).is_err());
+        }
+        assert_eq!(fs::read_dir(&out).unwrap().count(), 1);
+        assert_eq!(
+            fs::read_dir(t.path()).unwrap().count(),
+            1,
+            "no staging folder"
+        );
     }
 
     #[test]
