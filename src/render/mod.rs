@@ -12,6 +12,8 @@ pub mod inline_html;
 pub mod ledger;
 pub mod map;
 pub mod markdown;
+#[cfg(test)]
+mod markdown_props;
 mod minify;
 mod script_json;
 mod search;
