@@ -292,7 +292,7 @@ fn unsupported(kind: &str) -> Problem {
     }
     Problem::new(
         format!(
-            "this is a {kind} picture, which Vetrina cannot read, so it cannot remove the hidden data it may carry (such as where a photo was taken)"
+            "this picture is in the {kind} format, which Vetrina cannot read, so it cannot remove the hidden data it may carry (such as where a photo was taken)"
         ),
         format!("{SAVE_AS}, and link that file instead"),
     )
@@ -1246,7 +1246,7 @@ mod tests {
             classify("a.jxl", b"")
                 .unwrap_err()
                 .message
-                .starts_with("this is a JXL picture")
+                .starts_with("this picture is in the JXL format")
         );
         assert!(
             classify("a.png", b"")

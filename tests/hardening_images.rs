@@ -321,7 +321,7 @@ fn unsupported_and_lying_pictures_are_refused_with_how_to_fix() {
     }
     let e = error_at(&r, "foto.avif");
     assert!(
-        e.contains("error: this is a AVIF picture, which Vetrina cannot read")
+        e.contains("error: this picture is in the AVIF format, which Vetrina cannot read")
             && e.contains(
                 "help: open it in an image editor and save it as JPEG (photos) or PNG (drawings)"
             ),
@@ -330,7 +330,7 @@ fn unsupported_and_lying_pictures_are_refused_with_how_to_fix() {
     // A camera's raw file is TIFF inside; its name says what it is and it is refused.
     let e = error_at(&r, "raw.dng");
     assert!(
-        e.contains("error: this is a DNG picture, which Vetrina cannot read"),
+        e.contains("error: this picture is in the DNG format, which Vetrina cannot read"),
         "{e}"
     );
     for name in ["not-a-picture.png", "empty.jpg"] {
