@@ -149,7 +149,8 @@ fn a_corrupt_picture_is_named() {
     assert!(!r.ok());
     let e = one_error(&r);
     assert!(
-        e.contains("this picture cannot be read") && e.contains(&format!("{BUNDLE}/cover.jpg")),
+        e.contains("the picture is incomplete or damaged")
+            && e.contains(&format!("{BUNDLE}/cover.jpg")),
         "{e}"
     );
 }
