@@ -126,11 +126,30 @@ fn gif_of_frames(n: usize) -> Vec<u8> {
 }
 
 /// The demo site with `files` added to the story's bundle.
+/// A copy of the demo site with `files` beside the story, each linked from its Italian text
+/// (only linked files are published): shown as a picture when its name says picture.
 fn site_with(files: &[(&str, Vec<u8>)]) -> tempfile::TempDir {
     let t = demo_copy();
+    let mut links = String::new();
     for (name, bytes) in files {
         fs::write(t.path().join(BUNDLE).join(name), bytes).unwrap();
+        let ext = name
+            .rsplit('.')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let shown = !matches!(
+            ext.as_str(),
+            "pdf" | "txt" | "odt" | "docx" | "csv" | "xlsx"
+        );
+        links.push_str(&format!(
+            "\n{}[Prova {name}](<{name}>)\n",
+            if shown { "!" } else { "" }
+        ));
     }
+    let text = t.path().join(BUNDLE).join("index.it.md");
+    let body = fs::read_to_string(&text).unwrap();
+    fs::write(&text, body + &links).unwrap();
     t
 }
 

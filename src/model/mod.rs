@@ -1010,7 +1010,10 @@ fn validate_refs(
                 .error(
                     src,
                     Origin { first_line: 2 }.pos_of(name),
-                    format!("`{}` is not a JPEG, PNG, WebP or GIF picture", name.value),
+                    format!(
+                        "`{}` is not a JPEG, PNG, WebP, GIF, TIFF or BMP picture",
+                        name.value
+                    ),
                 )
                 .help("save the picture as JPEG (photos) or PNG (drawings)");
         }
