@@ -4,7 +4,7 @@
 //! address that runs code, a picture from another site, or a control character.
 //!
 //! Each case builds the small site of `vetrina init`, so `cargo test` tries a few dozen;
-//! `VETRINA_PROPTEST_CASES` (divided by 50) sets more (`tests/hardening/props.sh`).
+//! `VETRINA_PROPTEST_CASES` (divided by 200) sets more (`tests/hardening/props.sh`).
 
 mod common;
 
@@ -17,7 +17,7 @@ fn cases() -> u32 {
     std::env::var("VETRINA_PROPTEST_CASES")
         .ok()
         .and_then(|v| v.parse::<u32>().ok())
-        .map(|n| (n / 50).max(1))
+        .map(|n| (n / 200).max(1))
         .unwrap_or(24)
 }
 
