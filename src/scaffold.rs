@@ -207,6 +207,7 @@ pub fn new_content(o: &NewOptions) -> Result<(PathBuf, Vec<String>), String> {
     };
     let text = doc.text("\n");
     if let Some(dir) = path.parent() {
+        crate::load::inside_site_folder(&o.root, dir)?;
         fs::create_dir_all(dir)
             .map_err(|e| format!("cannot create the folder {}: {e}", rel_parent(&rel)))?;
     }
@@ -275,8 +276,8 @@ impl SiteInfo {
                 display_dir(root)
             ));
         }
-        let text = fs::read_to_string(&cfg).map_err(|e| format!("cannot read site.yaml: {e}"))?;
-        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        let text = crate::load::read_site_file(root, &cfg)?;
+        let text = text.as_str();
         let lite: LiteConfig = serde_saphyr::from_str(text).map_err(|e| {
             format!(
                 "cannot read the languages in site.yaml ({}): run `vetrina check` to see what to fix",
@@ -299,7 +300,7 @@ impl SiteInfo {
             return Err("site.yaml lists no languages: add at least one, for example `languages: [{code: it, name: Italiano}]`".to_string());
         }
         let projects = folders(&root.join("content").join("projects"));
-        let funds = fs::read_to_string(root.join("data").join("funds.yaml"))
+        let funds = crate::load::read_site_file(root, &root.join("data").join("funds.yaml"))
             .ok()
             .and_then(|t| {
                 serde_saphyr::from_str::<BTreeMap<String, serde::de::IgnoredAny>>(&t).ok()
@@ -809,7 +810,7 @@ fn calendars(root: &Path) -> Vec<(PathBuf, String)> {
         .collect();
     names.sort();
     for n in names {
-        if let Ok(t) = fs::read_to_string(dir.join(&n)) {
+        if let Ok(t) = crate::load::read_site_file(root, &dir.join(&n)) {
             out.push((PathBuf::from("data").join("events").join(n), t));
         }
     }
@@ -876,12 +877,7 @@ fn new_event(root: &Path, c: &Ctx, id: &str) -> Result<(PathBuf, Vec<String>), S
     let path = root.join(&rel);
     let existing = match cals.iter().find(|(f, _)| *f == rel) {
         Some((_, t)) => Some(t.clone()),
-        None if path.exists() => Some(fs::read_to_string(&path).map_err(|e| {
-            format!(
-                "cannot read {}: {e}; save it as UTF-8 text, then try again",
-                rel.display()
-            )
-        })?),
+        None if path.symlink_metadata().is_ok() => Some(crate::load::read_site_file(root, &path)?),
         None => None,
     };
 
@@ -991,6 +987,7 @@ fn new_event(root: &Path, c: &Ctx, id: &str) -> Result<(PathBuf, Vec<String>), S
         }
         None => {
             if let Some(dir) = path.parent() {
+                crate::load::inside_site_folder(root, dir)?;
                 fs::create_dir_all(dir)
                     .map_err(|e| format!("cannot create the folder {}: {e}", rel_parent(&rel)))?;
             }

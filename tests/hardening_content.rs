@@ -457,3 +457,35 @@ fn control_characters_in_texts_are_refused_at_their_place() {
     let e = one_error(&build(t.path()));
     assert!(e.contains(&format!("{events}:2:7")), "{e}");
 }
+
+#[cfg(unix)]
+#[test]
+fn vetrina_new_reads_and_writes_only_inside_the_site() {
+    use std::os::unix::fs::symlink;
+    use vetrina::scaffold::{NewKind, NewOptions, new_content};
+    let opts = |root: &Path, kind: NewKind| NewOptions {
+        root: root.to_path_buf(),
+        kind,
+        title: "Una storia nuova".into(),
+        lang: None,
+        region: Some("lazio".into()),
+        project: Some("puoi".into()),
+        today: test_date(),
+    };
+    // A sections folder linked out of the site: nothing is written there.
+    let t = demo_copy();
+    let outside = tempfile::tempdir().unwrap();
+    fs::remove_dir_all(t.path().join("content/news")).unwrap();
+    symlink(outside.path(), t.path().join("content/news")).unwrap();
+    let e = new_content(&opts(t.path(), NewKind::News)).unwrap_err();
+    assert!(e.contains("outside the site"), "{e}");
+    assert_eq!(fs::read_dir(outside.path()).unwrap().count(), 0);
+
+    // site.yaml linked to a file elsewhere is not read.
+    let t = demo_copy();
+    fs::remove_file(t.path().join("site.yaml")).unwrap();
+    symlink("/etc/passwd", t.path().join("site.yaml")).unwrap();
+    let e = new_content(&opts(t.path(), NewKind::Story)).unwrap_err();
+    assert!(e.contains("site.yaml") && e.contains("link"), "{e}");
+    assert!(!e.contains("root:"), "{e}");
+}

@@ -656,6 +656,51 @@ pub fn read_text(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<So
     Some(SourceText::new(rel, text))
 }
 
+/// Reads one file of the site outside a build (`vetrina new`), with the checks of a build: it
+/// lies inside the site folder, is reached without a link, and is an ordinary UTF-8 text
+/// within the size limit. The first problem comes back as a message.
+pub fn read_site_file(root: &Path, path: &Path) -> Result<String, String> {
+    let mut diags = Diagnostics::new();
+    let text = root.canonicalize().ok().and_then(|canonical| {
+        let site = SiteRoot {
+            given: root,
+            canonical,
+        };
+        site.check(path, &mut diags)
+            .then(|| read_text(root, path, &mut diags))
+            .flatten()
+    });
+    match (text, diags.sorted().first()) {
+        (Some(t), None) => Ok(t.text.to_string()),
+        (_, Some(d)) => Err(format!(
+            "{}: {}{}",
+            d.file.display(),
+            d.message,
+            d.help
+                .as_ref()
+                .map(|h| format!(" ({h})"))
+                .unwrap_or_default()
+        )),
+        (None, None) => Err(format!("cannot read {}", rel_path(root, path).display())),
+    }
+}
+
+/// Whether `dir`, where `vetrina new` is about to write, lies inside the site folder once
+/// links are resolved (it may not exist yet: the nearest folder of it that exists is looked at).
+pub fn inside_site_folder(root: &Path, dir: &Path) -> Result<(), String> {
+    let canonical_root = root
+        .canonicalize()
+        .map_err(|e| format!("cannot open the site folder: {e}"))?;
+    let existing = dir.ancestors().find(|a| a.exists()).unwrap_or(root);
+    match existing.canonicalize() {
+        Ok(c) if c.starts_with(&canonical_root) => Ok(()),
+        _ => Err(format!(
+            "{} is a link to a folder outside the site: Vetrina writes only inside the site folder; replace the link by a real folder",
+            rel_path(root, existing).display()
+        )),
+    }
+}
+
 /// Opens a file for reading, never through a link at its last step (the walk has refused
 /// links on the way) and without waiting on a pipe; `read_text` then checks that what it
 /// opened is an ordinary file.
