@@ -7,6 +7,9 @@
 //! held in memory whole. The preview needs GET and HEAD of files and one event stream: a
 //! small server whose every limit is in plain sight is simpler than a proxy in front of
 //! tiny_http, which would have to parse each request anyway.
+//!
+//! The request line and headers are parsed by httparse (hyper's parser), once read here into
+//! a buffer of bounded size: the limits are the reader's, the HTTP syntax is httparse's.
 
 use std::io::{self, BufRead, Read, Write};
 use std::net::TcpStream;
@@ -14,7 +17,8 @@ use std::time::{Duration, Instant};
 
 /// The longest request line (method, address, version) answered; longer gets 414.
 pub const MAX_REQUEST_LINE: usize = 8 * 1024;
-/// The most bytes of header lines, all together; more gets 431.
+/// The most bytes of header lines, all together (the line ends between them counted); more
+/// gets 431.
 pub const MAX_HEADER_BYTES: usize = 32 * 1024;
 /// The most header lines; more gets 431.
 pub const MAX_HEADERS: usize = 100;
@@ -60,33 +64,6 @@ pub enum Parsed {
     Gone,
 }
 
-enum Line {
-    Text(Vec<u8>),
-    TooLong,
-    Eof,
-}
-
-/// Reads one line of at most `limit` bytes (without its CR LF); never holds more than
-/// `limit` + 1 bytes, whatever the client sends.
-fn read_line(r: &mut impl BufRead, limit: usize) -> io::Result<Line> {
-    let mut buf = Vec::new();
-    let n = r.take(limit as u64 + 2).read_until(b'\n', &mut buf)?;
-    if n == 0 {
-        return Ok(Line::Eof);
-    }
-    if buf.last() != Some(&b'\n') {
-        return Ok(if n > limit { Line::TooLong } else { Line::Eof });
-    }
-    buf.pop();
-    if buf.last() == Some(&b'\r') {
-        buf.pop();
-    }
-    if buf.len() > limit {
-        return Ok(Line::TooLong);
-    }
-    Ok(Line::Text(buf))
-}
-
 /// A connection read with one deadline for the whole head of the request, not one per read.
 struct Deadline<'a> {
     stream: &'a TcpStream,
@@ -120,85 +97,135 @@ pub fn read_request(r: &mut impl BufRead) -> Parsed {
     }
 }
 
+/// Empty lines read before the request line and ignored (RFC 9112, 2.2), at most.
+const MAX_EMPTY_LINES: usize = 3;
+/// The most bytes of a request head ever held: the empty lines allowed before it, the longest
+/// request line and header lines, each with its CR LF, and the empty line that ends the head.
+const MAX_HEAD: usize = MAX_EMPTY_LINES * 2 + MAX_REQUEST_LINE + 2 + MAX_HEADER_BYTES + 2 + 2;
+
+const NOT_HTTP: &str = "not an HTTP request\n";
+const TOO_LONG: &str = "the address is too long\n";
+const TOO_LARGE: &str = "the request headers are too large\n";
+const TOO_MANY: &str = "the request has too many headers\n";
+const BAD_HEADER: &str = "a request header is not valid\n";
+
+/// Reads more of the head into `head`, never beyond `MAX_HEAD` bytes whatever the client
+/// sends; false when the client has sent all it will.
+fn read_more(r: &mut impl BufRead, head: &mut Vec<u8>) -> io::Result<bool> {
+    let got = r.fill_buf()?;
+    let n = got.len().min(MAX_HEAD - head.len());
+    head.extend_from_slice(&got[..n]);
+    r.consume(n);
+    Ok(n > 0)
+}
+
+/// A line without its line end (CR LF, or LF alone).
+fn without_line_end(line: &[u8]) -> &[u8] {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+/// The head is read into one buffer of `MAX_HEAD` bytes and parsed by httparse; the limits
+/// are kept here, on the lines as they arrive: the request line is looked for (414) before
+/// httparse reads it, and the header lines are parsed whenever one has ended, so that a
+/// refusal comes as soon as it is known.
 fn read_request_inner(r: &mut impl BufRead) -> io::Result<Parsed> {
-    // Empty lines before the request line are allowed (RFC 9112, 2.2), a few of them.
-    let mut line = Vec::new();
-    for _ in 0..4 {
-        match read_line(r, MAX_REQUEST_LINE)? {
-            Line::Text(t) if t.is_empty() => continue,
-            Line::Text(t) => {
-                line = t;
-                break;
+    let mut head = Vec::with_capacity(MAX_HEAD);
+    // The request line: its LF within MAX_REQUEST_LINE bytes (a CR before it not counted),
+    // after at most a few empty lines.
+    let (mut start, mut scanned, mut empty_lines) = (0, 0, 0);
+    let line_end = loop {
+        if let Some(i) = head[scanned..].iter().position(|&b| b == b'\n') {
+            scanned += i + 1;
+            let line = without_line_end(&head[start..scanned]);
+            if line.is_empty() {
+                empty_lines += 1;
+                if empty_lines > MAX_EMPTY_LINES {
+                    return Ok(Parsed::Refused(400, NOT_HTTP));
+                }
+                start = scanned;
+                continue;
             }
-            Line::TooLong => return Ok(Parsed::Refused(414, "the address is too long\n")),
-            Line::Eof => return Ok(Parsed::Gone),
+            if line.len() > MAX_REQUEST_LINE {
+                return Ok(Parsed::Refused(414, TOO_LONG));
+            }
+            break scanned;
         }
-    }
-    let Some(mut req) = parse_request_line(&line) else {
-        return Ok(Parsed::Refused(400, "not an HTTP request\n"));
+        scanned = head.len();
+        if head.len() - start > MAX_REQUEST_LINE + 1 {
+            return Ok(Parsed::Refused(414, TOO_LONG));
+        }
+        if !read_more(r, &mut head)? {
+            return Ok(Parsed::Gone);
+        }
     };
-    let mut used = 0;
+    let Some(mut req) = parse_request_line(&head[start..line_end]) else {
+        return Ok(Parsed::Refused(400, NOT_HTTP));
+    };
+    // The header lines, parsed again whenever a line has ended (at most MAX_HEADERS + 1
+    // times before httparse says that there are too many).
+    let mut scanned = line_end;
     loop {
-        let budget = MAX_HEADER_BYTES.saturating_sub(used);
-        let text = match read_line(r, budget)? {
-            Line::Text(t) => t,
-            Line::TooLong => {
-                return Ok(Parsed::Refused(431, "the request headers are too large\n"));
+        let new_line = head[scanned..].contains(&b'\n');
+        scanned = head.len();
+        let full = head.len() == MAX_HEAD;
+        if new_line || full {
+            // Whole lines only: what comes after the last LF is still arriving.
+            let lines_end = head.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            let lines = &head[line_end..lines_end];
+            let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+            match httparse::parse_headers(lines, &mut headers) {
+                Ok(httparse::Status::Complete((n, fields))) => {
+                    // From the first name to the last value's end: the line end of the last
+                    // line and the empty line after it are not counted.
+                    if without_line_end(without_line_end(&lines[..n])).len() > MAX_HEADER_BYTES {
+                        return Ok(Parsed::Refused(431, TOO_LARGE));
+                    }
+                    for h in fields {
+                        let Ok(value) = std::str::from_utf8(h.value) else {
+                            return Ok(Parsed::Refused(400, BAD_HEADER));
+                        };
+                        req.headers.push((h.name.to_string(), value.to_string()));
+                    }
+                    return Ok(Parsed::Request(req));
+                }
+                // A head that does not end within MAX_HEAD bytes has header lines beyond
+                // MAX_HEADER_BYTES (the request line is within its own limit).
+                Ok(httparse::Status::Partial) if full => {
+                    return Ok(Parsed::Refused(431, TOO_LARGE));
+                }
+                Ok(httparse::Status::Partial) => {}
+                Err(httparse::Error::TooManyHeaders) => {
+                    return Ok(Parsed::Refused(431, TOO_MANY));
+                }
+                // A folded line (obsolete), a line without a name or colon, a control
+                // character in a value.
+                Err(_) => return Ok(Parsed::Refused(400, BAD_HEADER)),
             }
-            Line::Eof => return Ok(Parsed::Gone),
-        };
-        if text.is_empty() {
-            return Ok(Parsed::Request(req));
         }
-        used += text.len() + 2;
-        if req.headers.len() >= MAX_HEADERS {
-            return Ok(Parsed::Refused(431, "the request has too many headers\n"));
+        if !read_more(r, &mut head)? {
+            return Ok(Parsed::Gone);
         }
-        // A folded line (obsolete) or a line without a name is not accepted.
-        let Some((name, value)) = std::str::from_utf8(&text)
-            .ok()
-            .and_then(|t| t.split_once(':'))
-            .filter(|(n, _)| is_token(n))
-        else {
-            return Ok(Parsed::Refused(400, "a request header is not valid\n"));
-        };
-        req.headers.push((
-            name.to_string(),
-            value.trim_matches([' ', '\t']).to_string(),
-        ));
     }
 }
 
-/// `METHOD /target HTTP/1.x`, with an address in origin form only: an absolute address
-/// (`http://host/…`) would name another host than the Host header checked.
+/// `METHOD /target HTTP/1.x` with its line end, as httparse reads it, with an address in
+/// origin form only: an absolute address (`http://host/…`) would name another host than the
+/// Host header checked. httparse takes any byte above 0x7F in an address: not taken here.
 fn parse_request_line(line: &[u8]) -> Option<Request> {
-    let line = std::str::from_utf8(line).ok()?;
-    let mut parts = line.split(' ');
-    let (method, target, version) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() || !is_token(method) {
-        return None;
-    }
+    let mut req = httparse::Request::new(&mut []);
+    // Partial: the line alone, without the headers that follow it.
+    req.parse(line).ok()?;
+    let (method, target, version) = (req.method?, req.path?, req.version?);
     if !target.starts_with('/') || !target.bytes().all(|b| b.is_ascii_graphic()) {
         return None;
     }
-    let http11 = match version {
-        "HTTP/1.1" => true,
-        "HTTP/1.0" => false,
-        _ => return None,
-    };
     Some(Request {
         method: method.to_string(),
         target: target.to_string(),
-        http11,
+        http11: version == 1,
         headers: Vec::new(),
     })
-}
-
-/// An HTTP token (method, header name): RFC 9110, 5.6.2.
-fn is_token(s: &str) -> bool {
-    !s.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
 fn reason(status: u16) -> &'static str {
@@ -343,6 +370,100 @@ mod tests {
         }
         assert!(matches!(parse(b""), Parsed::Gone));
         assert!(matches!(parse(b"GET / HTTP/1.1\r\nHost: x"), Parsed::Gone));
+    }
+
+    #[test]
+    fn limits_are_kept_to_the_byte() {
+        // The request line without its CR LF; a few empty lines before it are not counted.
+        let line = |n: usize| format!("GET /{} HTTP/1.1", "a".repeat(n - 14));
+        let ok = format!("\r\n\n\r\n{}\r\n\r\n", line(MAX_REQUEST_LINE));
+        assert!(matches!(parse(ok.as_bytes()), Parsed::Request(_)));
+        let long = format!("{}\r\n\r\n", line(MAX_REQUEST_LINE + 1));
+        assert!(matches!(parse(long.as_bytes()), Parsed::Refused(414, _)));
+        // Header lines from the first name to the last value's end (their line ends between).
+        let two = |n: usize| format!("A: b\r\nX: {}", "a".repeat(n - 9));
+        let ok = format!("GET / HTTP/1.1\r\n{}\r\n\r\n", two(MAX_HEADER_BYTES));
+        assert!(matches!(parse(ok.as_bytes()), Parsed::Request(_)));
+        let big = format!("GET / HTTP/1.1\r\n{}\r\n\r\n", two(MAX_HEADER_BYTES + 1));
+        assert!(matches!(parse(big.as_bytes()), Parsed::Refused(431, _)));
+        let many = format!("GET / HTTP/1.1\r\n{}\r\n", "X: y\r\n".repeat(MAX_HEADERS));
+        assert!(
+            matches!(parse(many.as_bytes()), Parsed::Request(r) if r.headers.len() == MAX_HEADERS)
+        );
+        // Three empty lines before the request line, not four.
+        assert!(matches!(
+            parse(b"\r\n\r\n\r\n\r\nGET / HTTP/1.1\r\n\r\n"),
+            Parsed::Refused(400, _)
+        ));
+    }
+
+    /// A reader that counts what is taken from it.
+    struct Counted<R>(R, std::rc::Rc<std::cell::Cell<usize>>);
+
+    impl<R: Read> Read for Counted<R> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.0.read(buf)?;
+            self.1.set(self.1.get() + n);
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn no_more_than_a_head_is_read_whatever_the_client_sends() {
+        for (start, status) in [
+            (&b"GET /"[..], 414),
+            (b"GET / HTTP/1.1\r\nX: ", 431),
+            (b"GET / HTTP/1.1\r\n", 431),
+        ] {
+            let taken = std::rc::Rc::new(std::cell::Cell::new(0));
+            let endless = Counted(start.chain(io::repeat(b'a')), taken.clone());
+            let parsed = read_request(&mut io::BufReader::with_capacity(512, endless));
+            assert!(
+                matches!(parsed, Parsed::Refused(s, _) if s == status),
+                "{parsed:?}"
+            );
+            assert!(taken.get() <= MAX_HEAD + 512, "{}", taken.get());
+        }
+        // Short header lines: too many long before they are too large.
+        let lines = format!("GET / HTTP/1.1\r\n{}", "X: y\r\n".repeat(10_000));
+        let taken = std::rc::Rc::new(std::cell::Cell::new(0));
+        let many = Counted(lines.as_bytes(), taken.clone());
+        let parsed = read_request(&mut io::BufReader::with_capacity(512, many));
+        assert!(
+            matches!(parsed, Parsed::Refused(431, TOO_MANY)),
+            "{parsed:?}"
+        );
+        assert!(taken.get() <= MAX_HEAD + 512, "{}", taken.get());
+    }
+
+    #[test]
+    fn what_httparse_refuses_in_a_header_is_refused() {
+        for bad in [
+            // Obsolete line folding, with a tab; a name without a colon; a space before the
+            // colon; a space before the first name.
+            &b"GET / HTTP/1.1\r\nA: b\r\n\tfolded\r\n\r\n"[..],
+            b"GET / HTTP/1.1\r\nnocolon\r\n\r\n",
+            b"GET / HTTP/1.1\r\nHost : x\r\n\r\n",
+            b"GET / HTTP/1.1\r\n Host: x\r\n\r\n",
+            // Control characters in a value (accepted before httparse), and a value that is
+            // not UTF-8.
+            b"GET / HTTP/1.1\r\nX: a\x01b\r\n\r\n",
+            b"GET / HTTP/1.1\r\nX: a\rb\r\n\r\n",
+            b"GET / HTTP/1.1\r\nX: a\x7fb\r\n\r\n",
+            b"GET / HTTP/1.1\r\nX: \xe0\r\n\r\n",
+        ] {
+            assert!(
+                matches!(parse(bad), Parsed::Refused(400, _)),
+                "{}",
+                String::from_utf8_lossy(bad)
+            );
+        }
+        // Line ends of LF alone are read as CR LF; a value keeps its inner spaces and tabs.
+        let Parsed::Request(r) = parse(b"GET / HTTP/1.0\nX:\t a \tb \n\n") else {
+            panic!("not read");
+        };
+        assert!(!r.http11);
+        assert_eq!(r.headers_named("x").next(), Some("a \tb"));
     }
 
     #[test]
