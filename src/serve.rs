@@ -21,7 +21,7 @@
 use std::fs;
 use std::io::{self, Write};
 use std::net::SocketAddr;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
@@ -32,9 +32,13 @@ use std::sync::atomic::AtomicUsize;
 
 use notify::{RecursiveMode, Watcher};
 
+mod hosts;
 mod http;
+mod paths;
+use hosts::refusal;
 pub use http::{MAX_BODY, MAX_HEADER_BYTES, MAX_REQUEST_LINE};
 use http::{Parsed, Request};
+use paths::{Resolved, resolve};
 
 use crate::{BuildOptions, Builder, Report};
 
@@ -443,97 +447,6 @@ fn connection(stream: TcpStream, state: &Arc<State>) {
     http::close(&stream);
 }
 
-/// Why a well-formed request is not answered, before anything of the site is looked at.
-fn refusal(req: &Request, bind: &str) -> Option<(u16, &'static str)> {
-    let mut hosts = req.headers_named("host");
-    let host_ok = match (hosts.next(), hosts.next()) {
-        (Some(h), None) => host_allowed(h, bind),
-        // HTTP/1.0 may leave the Host out; browsers never do.
-        (None, _) => !req.http11,
-        _ => false,
-    };
-    if !host_ok {
-        return Some((
-            421,
-            "vetrina serve answers only requests for this computer: open http://localhost with the port shown in the terminal\n",
-        ));
-    }
-    let mut lengths = req.headers_named("content-length");
-    let length = match (lengths.next(), lengths.next()) {
-        (None, _) => 0,
-        (Some(l), None) => match l.parse::<u64>() {
-            Ok(n) => n,
-            Err(_) => return Some((400, "the Content-Length header is not a number\n")),
-        },
-        _ => return Some((400, "the Content-Length header is repeated\n")),
-    };
-    if length > MAX_BODY {
-        return Some((413, "the request body is too large\n"));
-    }
-    if !matches!(req.method.as_str(), "GET" | "HEAD") {
-        return Some((405, "only GET and HEAD are served\n"));
-    }
-    None
-}
-
-/// Whether a Host header names this computer: `localhost` or a name under `.localhost`, a
-/// loopback address (127.x.x.x, `[::1]`) or the address the server was bound to, with or
-/// without a port. Anything else may be a name that a stranger's DNS points at 127.0.0.1.
-fn host_allowed(host: &str, bind: &str) -> bool {
-    let host = host.trim();
-    let (name, port) = if let Some(rest) = host.strip_prefix('[') {
-        let Some((ip, after)) = rest.split_once(']') else {
-            return false;
-        };
-        let port = match after {
-            "" => None,
-            p => match p.strip_prefix(':') {
-                Some(p) => Some(p),
-                None => return false,
-            },
-        };
-        let Ok(ip) = ip.parse::<std::net::Ipv6Addr>() else {
-            return false;
-        };
-        if port
-            .is_some_and(|p| p.is_empty() || p.len() > 5 || !p.bytes().all(|b| b.is_ascii_digit()))
-        {
-            return false;
-        }
-        let bound = bind
-            .trim_matches(['[', ']'])
-            .parse::<std::net::Ipv6Addr>()
-            .is_ok_and(|b| b == ip && !b.is_unspecified());
-        return ip.is_loopback() || bound;
-    } else {
-        match host.split_once(':') {
-            Some((n, p)) => (n, Some(p)),
-            None => (host, None),
-        }
-    };
-    if port.is_some_and(|p| p.is_empty() || p.len() > 5 || !p.bytes().all(|b| b.is_ascii_digit())) {
-        return false;
-    }
-    let name = name.to_ascii_lowercase();
-    if name == "localhost" || name.ends_with(".localhost") && name.len() > ".localhost".len() {
-        return is_host_name(&name);
-    }
-    if let Ok(ip) = name.parse::<std::net::Ipv4Addr>() {
-        let bound = bind
-            .parse::<std::net::Ipv4Addr>()
-            .is_ok_and(|b| b == ip && !b.is_unspecified());
-        return ip.is_loopback() || bound;
-    }
-    // A host name given with --bind (say, the computer's name on the office network).
-    !name.is_empty() && is_host_name(&name) && name.eq_ignore_ascii_case(bind)
-}
-
-/// Letters, digits, hyphens and dots, no empty label.
-fn is_host_name(name: &str) -> bool {
-    name.split('.')
-        .all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
-}
-
 #[derive(PartialEq, Eq)]
 enum Served {
     Answered,
@@ -600,94 +513,6 @@ fn handle(req: &Request, stream: &TcpStream, state: &Arc<State>) -> Served {
         Resolved::NotFound => not_found(&mut w, &root, &path, head_only),
     }
     Served::Answered
-}
-
-enum Resolved {
-    File(PathBuf),
-    Redirect(String),
-    NotFound,
-}
-
-/// Maps a URL path to a file inside `root` (already canonical), or refuses it.
-fn resolve(root: &Path, url_path: &str) -> Resolved {
-    let Ok(decoded) = percent_encoding::percent_decode_str(url_path).decode_utf8() else {
-        return Resolved::NotFound;
-    };
-    if decoded.contains('\\') || decoded.contains('\0') || !decoded.starts_with('/') {
-        return Resolved::NotFound;
-    }
-    let mut file = root.to_path_buf();
-    // The names of the path, from which a redirect is made again.
-    let mut names = Vec::new();
-    for seg in decoded.split('/') {
-        match seg {
-            "" | "." => continue,
-            // `..`, and names starting with a dot: the site has none (sources with such names
-            // are never published), the output's marker and version-control folders do.
-            s if s.starts_with('.') => return Resolved::NotFound,
-            s if s.contains(':') => return Resolved::NotFound,
-            s => {
-                // Each segment must be one plain name (never a root or prefix).
-                let mut comps = Path::new(s).components();
-                match (comps.next(), comps.next()) {
-                    (Some(Component::Normal(_)), None) => {
-                        file.push(s);
-                        names.push(s);
-                    }
-                    _ => return Resolved::NotFound,
-                }
-            }
-        }
-    }
-    // Symbolic links are followed, but what they lead to must still be inside the output.
-    let Ok(real) = fs::canonicalize(&file) else {
-        return Resolved::NotFound;
-    };
-    if !real.starts_with(root) {
-        return Resolved::NotFound;
-    }
-    if real.is_dir() {
-        if !url_path.ends_with('/') {
-            return Resolved::Redirect(folder_address(&names));
-        }
-        let index = real.join("index.html");
-        return match fs::canonicalize(&index) {
-            Ok(i) if i.starts_with(root) && i.is_file() => Resolved::File(i),
-            _ => Resolved::NotFound,
-        };
-    }
-    if real.is_file() {
-        Resolved::File(real)
-    } else {
-        Resolved::NotFound
-    }
-}
-
-/// The address of a folder, made from its names: one leading `/` (never `//` or `/\\`, which
-/// a browser takes for another host), each name percent-encoded, a `/` at the end.
-fn folder_address(names: &[&str]) -> String {
-    /// What must be encoded in a path segment (RFC 3986), `/` and `\\` included.
-    const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
-        .add(b' ')
-        .add(b'"')
-        .add(b'#')
-        .add(b'%')
-        .add(b'/')
-        .add(b'<')
-        .add(b'>')
-        .add(b'?')
-        .add(b'\\')
-        .add(b'^')
-        .add(b'`')
-        .add(b'{')
-        .add(b'|')
-        .add(b'}');
-    let mut to = String::from("/");
-    for n in names {
-        to.extend(percent_encoding::utf8_percent_encode(n, SEGMENT));
-        to.push('/');
-    }
-    to
 }
 
 /// The site's 404 page: the one of the language the path is in, else the default one.
@@ -867,6 +692,8 @@ const LIVE_SCRIPT: &str = r#"(function () {
 
 #[cfg(test)]
 mod tests {
+    use super::hosts::host_allowed;
+    use super::paths::folder_address;
     use super::*;
 
     fn site() -> tempfile::TempDir {
