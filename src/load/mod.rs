@@ -1,9 +1,10 @@
 //! Load: walk the site on disk and read its sources into memory.
 //!
-//! This is the only stage (besides `write`) that touches the disk. It never follows a link out
-//! of the site, reports link loops, unreadable, empty, oversized and non-UTF-8 files as
-//! diagnostics, and splits Markdown files into front matter and body. It does not interpret
-//! anything: that is `model`'s job.
+//! This is the only stage (besides `write`) that touches the disk. Every file it reads comes
+//! through `walk` (an ordinary file inside the site folder, reached without a link); links,
+//! unreadable, empty, oversized and non-UTF-8 files and control characters are reported as
+//! diagnostics. It splits Markdown files into front matter and body and interprets nothing
+//! else: that is `model`'s job.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
