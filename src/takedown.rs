@@ -286,3 +286,48 @@ pub(crate) fn purge_cache(cache_dir: &Path, pictures: &[Asset]) -> usize {
     }
     n
 }
+
+#[cfg(test)]
+mod tests {
+    use super::record;
+
+    const FM: &str = "---\ntitle: \"T\"\ndate: 2024-01-01\nkind: participant\nproject: p\nregion: r\nsummary: \"S\"\nperson:\n  display_name: \"A\"\n  identifiability: pseudonym\nconsent:\n  reference: \"R\"\n  date: 2024-01-01\n  given_by: self\n  scope:\n    - web\n  # checked by the DPO\n  expires: 2028-01-01\nexample: true\n---\n\nText.\n";
+
+    fn day() -> jiff::civil::Date {
+        jiff::civil::date(2026, 11, 26)
+    }
+
+    #[test]
+    fn adds_the_lines_after_the_block_keeping_lists_and_comments() {
+        let new = record(FM, day(), None).unwrap().unwrap();
+        let want = FM.replace(
+            "  expires: 2028-01-01\n",
+            "  expires: 2028-01-01\n  withdrawn: true\n  withdrawn_on: 2026-11-26\n",
+        );
+        assert_eq!(new, want);
+        assert_eq!(
+            record(&new, day(), None).unwrap(),
+            None,
+            "already withdrawn"
+        );
+    }
+
+    #[test]
+    fn replaces_an_earlier_withdrawal_date_and_refuses_odd_values() {
+        let text = FM.replace(
+            "  expires: 2028-01-01\n",
+            "  expires: 2028-01-01\n  withdrawn: false\n  withdrawn_on: 2020-01-01\n",
+        );
+        let new = record(&text, day(), Some("line\nbreak")).unwrap().unwrap();
+        assert!(new.contains("  withdrawn: true\n  withdrawal_reason: \"line\\nbreak\"\n  withdrawn_on: 2026-11-26\n"), "{new}");
+        let odd = FM.replace("  expires: 2028-01-01\n", "  withdrawn: yes\n");
+        assert!(
+            record(&odd, day(), None)
+                .unwrap_err()
+                .contains("neither true nor false")
+        );
+        assert!(record("no front matter", day(), None).is_err());
+        let none = FM.replace("consent:", "consent_missing:");
+        assert!(record(&none, day(), None).is_err());
+    }
+}

@@ -366,3 +366,17 @@ fn takedown_refuses_what_it_cannot_do_safely() {
     assert_eq!(read(t.path(), STORY), it, "no file changed");
     assert_eq!(read(t.path(), STORY_EN), flow);
 }
+
+#[test]
+fn a_withdrawn_consent_without_web_is_taken_down_not_refused() {
+    // The takedown must not be held up by an error about a scope that no longer matters.
+    let t = demo_copy();
+    for f in [STORY, STORY_EN] {
+        edit(t.path(), f, "scope: [web]", "scope: [print]");
+        edit(t.path(), f, "withdrawn: false", "withdrawn: true");
+    }
+    let r = build(t.path());
+    assert!(r.ok(), "{}", rendered(&r));
+    assert_eq!(r.taken_down.len(), 1);
+    assert_absent_everywhere(&t.path().join("public"), &[SLUG, "Moussa"]);
+}

@@ -103,7 +103,17 @@ fn check_story(key: &str, doc: &Doc<StoryFm>, site: &Site, diags: &mut Diagnosti
             .error(src, pos, format!("this story {what} but no `consent` block"))
             .help("a story about a person needs the consent record: add `consent: {reference: …, date: …, given_by: self, scope: [web]}` — or, without consent, do not publish it");
     }
+    // A consent that has ended takes the story down anyway (below): its scope no longer
+    // matters, and an error would stop the build that removes the story.
+    let ended = fm.consent.as_ref().is_some_and(|c| {
+        c.value.withdrawn.as_ref().is_some_and(|w| w.value)
+            || c.value
+                .expires
+                .as_ref()
+                .is_some_and(|e| e.value < site.today)
+    });
     if about_person
+        && !ended
         && let Some(c) = &fm.consent
         && !c.value.scope.contains(&Scope::Web)
     {
