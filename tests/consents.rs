@@ -375,7 +375,7 @@ fn a_withdrawn_consent_without_web_is_taken_down_not_refused() {
         edit(t.path(), f, "scope: [web]", "scope: [print]");
         edit(t.path(), f, "withdrawn: false", "withdrawn: true");
     }
-    let r = build(t.path());
+    let r = build_own_cache(t.path());
     assert!(r.ok(), "{}", rendered(&r));
     assert_eq!(r.taken_down.len(), 1);
     assert_absent_everywhere(&t.path().join("public"), &[SLUG, "Moussa"]);
