@@ -668,6 +668,15 @@ fn read_picture(path: &Path) -> Result<Vec<u8>, Problem> {
     Ok(bytes)
 }
 
+/// The cache folder of a picture's processed copies: named by a hash of its bytes and the
+/// settings, inside `<cache>/images`.
+pub(crate) fn entry_dir(cache: &Path, bytes: &[u8]) -> PathBuf {
+    let mut h = blake3::Hasher::new();
+    h.update(SETTINGS.as_bytes());
+    h.update(bytes);
+    cache.join(&h.finalize().to_hex()[..32])
+}
+
 /// Processes one picture, or reads it from the cache. The flag says whether it was reused.
 fn one(
     a: &Asset,
@@ -680,11 +689,7 @@ fn one(
         // `a` is a picture by name, so `classify` says what it is or why not.
         return Err(unsupported("unknown"));
     };
-    let mut h = blake3::Hasher::new();
-    h.update(SETTINGS.as_bytes());
-    h.update(&bytes);
-    let hash = h.finalize().to_hex();
-    let dir = cache.join(&hash[..32]);
+    let dir = entry_dir(cache, &bytes);
     let stem = stem(&a.name).to_string();
     if let Some(p) = read_meta(&dir, &stem) {
         return Ok((p, true));

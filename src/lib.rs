@@ -7,6 +7,7 @@
 //! reports every problem of a site.
 #![forbid(unsafe_code)]
 
+pub mod consents;
 pub mod diag;
 mod images;
 mod load;
@@ -16,6 +17,7 @@ mod render;
 pub mod scaffold;
 pub mod serve;
 mod stamp;
+pub mod takedown;
 pub mod translations;
 mod weburl;
 mod write;
@@ -270,6 +272,18 @@ impl Builder {
 /// The translation status of every page and language; `None` if the site has errors that
 /// stop it from being read (they are in the report's diagnostics).
 pub fn translations(opts: &BuildOptions) -> (Report, Option<translations::TranslationReport>) {
+    let (mut report, site) = read_model(opts);
+    let Some(site) = site else {
+        return (report, None);
+    };
+    let t = translations::report(&site, &opts.root, &mut report.diagnostics);
+    (report, Some(t))
+}
+
+/// The site read and validated, without its theme, for the reports (`translations`,
+/// `consents`, `takedown`): `None` only if it cannot be read at all; errors elsewhere in the
+/// site are in the report.
+fn read_model(opts: &BuildOptions) -> (Report, Option<model::Site>) {
     let mut report = Report::default();
     let diags = &mut report.diagnostics;
     let today = opts
@@ -283,11 +297,8 @@ pub fn translations(opts: &BuildOptions) -> (Report, Option<translations::Transl
         today,
         search: opts.search,
     };
-    let Some(site) = model::build(sources, &mopts, diags, None) else {
-        return (report, None);
-    };
-    let t = translations::report(&site, &opts.root, diags);
-    (report, Some(t))
+    let site = model::build(sources, &mopts, diags, None);
+    (report, site)
 }
 
 /// With `VETRINA_TIMINGS` set, prints how long each phase of a build took (for profiling).
@@ -436,6 +447,13 @@ fn run(
             reason: t.reason.clone(),
         })
         .collect();
+    // The pictures of stories taken down: their processed copies leave the cache once the
+    // build that drops the story is published (the right to erasure reaches copies too).
+    let gone_pictures: Vec<load::Asset> = site
+        .taken_down
+        .iter()
+        .flat_map(|t| t.assets.iter().cloned())
+        .collect();
     let prints = memo
         .as_deref()
         .map(|m| render::site_prints(&site, &m.render));
@@ -565,6 +583,7 @@ fn run(
                                 if let Some(l) = &ledger {
                                     let _ = l.save();
                                 }
+                                takedown::purge_cache(&cache, &gone_pictures);
                             }
                             Err(e) => cannot_write(diags, &output, e),
                         }

@@ -123,6 +123,46 @@ enum Command {
         #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json"])]
         format: String,
     },
+    /// List every story about a person with its consent record: who gave it, for what, until
+    /// when, and whether the story is published, expiring, taken down or refused.
+    ///
+    /// For data protection officers and communications staff: `--format csv` opens in a
+    /// spreadsheet, `--format json` feeds other tools. Nothing is changed.
+    Consents {
+        /// The site's folder, the one that holds site.yaml
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        root: PathBuf,
+        /// As if today were this date (YYYY-MM-DD). Also settable with VETRINA_NOW.
+        #[arg(long, value_name = "DATE")]
+        now: Option<Date>,
+        /// Only the consents that expire within this many days, or have expired
+        #[arg(long, value_name = "DAYS")]
+        within: Option<u32>,
+        /// `text` for a table, `csv` for a spreadsheet, `json` for other tools
+        #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "csv", "json"])]
+        format: String,
+    },
+    /// Record that a person withdrew their consent: the story is marked `withdrawn: true` in
+    /// every language, and the next build removes it from the site.
+    ///
+    /// Only the `consent:` block of the story's files changes (`withdrawn: true`,
+    /// `withdrawn_on:` today, and the reason if given). The story stays online until the site
+    /// is built and published again.
+    Takedown {
+        /// The story: its folder name under content/stories (or its `slug`)
+        #[arg(value_name = "SLUG")]
+        slug: String,
+        /// The site's folder, the one that holds site.yaml
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        root: PathBuf,
+        /// Why, as recorded (for example the request's reference); kept in the file, never
+        /// published
+        #[arg(long, value_name = "TEXT")]
+        reason: Option<String>,
+        /// The date of the withdrawal (YYYY-MM-DD) [default: today]
+        #[arg(long, value_name = "DATE")]
+        now: Option<Date>,
+    },
     /// Check the whole site without writing anything; lists every problem, and every story
     /// taken down because its consent expired or was withdrawn.
     ///
@@ -364,6 +404,18 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Consents {
+            root,
+            now,
+            within,
+            format,
+        } => consents(root, now, within, &format, styled),
+        Command::Takedown {
+            slug,
+            root,
+            reason,
+            now,
+        } => takedown(root, &slug, reason.as_deref(), now, styled),
         Command::Check { root, now } => {
             keep_freed_memory();
             let mut opts = BuildOptions::new(root);
@@ -421,4 +473,97 @@ fn fail_summary(report: &Report) {
         "{n} error{} found: nothing was written, the website in the output folder is unchanged.",
         if n == 1 { "" } else { "s" }
     );
+}
+
+fn consents(
+    root: PathBuf,
+    now: Option<Date>,
+    within: Option<u32>,
+    format: &str,
+    styled: bool,
+) -> ExitCode {
+    let mut opts = BuildOptions::new(root);
+    match vetrina::consents::today(now) {
+        Ok(d) => opts.today = Some(d),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    }
+    let (report, register) = vetrina::consents::register(&opts, within);
+    // Only the errors: the warnings about expiring consents are the register's own rows.
+    for d in report.diagnostics.errors() {
+        eprintln!("{}\n", d.render(styled));
+    }
+    let Some(register) = register else {
+        fail_summary(&report);
+        return ExitCode::FAILURE;
+    };
+    if report.diagnostics.has_errors() {
+        eprintln!(
+            "The site has errors (above): the register lists the stories that could be read.\n"
+        );
+    }
+    match format {
+        "json" => println!(
+            "{}",
+            serde_json::to_string_pretty(&register).unwrap_or_default()
+        ),
+        "csv" => print!("{}", register.to_csv()),
+        _ => print!("{}", register.to_text()),
+    }
+    ExitCode::SUCCESS
+}
+
+fn takedown(
+    root: PathBuf,
+    slug: &str,
+    reason: Option<&str>,
+    now: Option<Date>,
+    styled: bool,
+) -> ExitCode {
+    let today = match vetrina::consents::today(now) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let opts = BuildOptions::new(root);
+    let (report, outcome) = vetrina::takedown::takedown(&opts, slug, reason, today);
+    match outcome {
+        Err(message) => {
+            print_diagnostics(&report, styled);
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+        Ok(o) if o.changed.is_empty() => {
+            eprintln!(
+                "The consent for story `{}` is already recorded as withdrawn: nothing to change.",
+                o.key
+            );
+            ExitCode::SUCCESS
+        }
+        Ok(o) => {
+            eprintln!(
+                "Recorded the withdrawal of the consent for story `{}` (withdrawn_on: {today}) in:",
+                o.key
+            );
+            for f in &o.changed {
+                eprintln!("  {}", f.display());
+            }
+            if !o.addresses.is_empty() {
+                eprintln!(
+                    "The next build removes these pages, and the story from every list, feed, sitemap and search index:"
+                );
+                for a in &o.addresses {
+                    eprintln!("  {a}");
+                }
+            }
+            eprintln!(
+                "The story is still online until you build the site (`vetrina build`) and publish it: do it now. Its text stays in content/ for your records."
+            );
+            ExitCode::SUCCESS
+        }
+    }
 }

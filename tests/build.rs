@@ -537,9 +537,9 @@ fn a_build_with_nothing_changed_does_nothing() {
         "withdrawn: false",
         "withdrawn: true",
     );
-    let r = build(t.path());
+    let r = build_own_cache(t.path());
     assert!(r.ok() && r.diagnostics.warnings().count() == 1);
-    let r = build(t.path());
+    let r = build_own_cache(t.path());
     assert!(!r.nothing_changed && r.diagnostics.warnings().count() == 1);
 }
 

@@ -163,7 +163,7 @@ fn assert_absent_everywhere(out: &std::path::Path, needles: &[&str]) {
 #[test]
 fn expired_consent_takes_the_story_down_everywhere() {
     let t = demo_copy();
-    assert!(build(t.path()).ok());
+    assert!(build_own_cache(t.path()).ok());
     assert!(
         t.path()
             .join("public/storie")
@@ -178,7 +178,7 @@ fn expired_consent_takes_the_story_down_everywhere() {
     for f in [STORY, STORY_EN] {
         edit(t.path(), f, "expires: 2028-04-20", "expires: 2026-11-24");
     }
-    let r = build(t.path());
+    let r = build_own_cache(t.path());
     assert!(r.ok(), "{}", rendered(&r));
     let warnings: Vec<String> = r.diagnostics.warnings().map(|w| w.render(false)).collect();
     assert_eq!(warnings.len(), 1, "{warnings:?}");
@@ -213,7 +213,7 @@ fn consent_expiring_on_the_build_date_still_holds() {
         "expires: 2028-04-20",
         "expires: 2026-11-25",
     );
-    let r = build(t.path());
+    let r = build_own_cache(t.path());
     assert!(r.ok() && r.taken_down.is_empty());
 }
 
@@ -221,7 +221,7 @@ fn consent_expiring_on_the_build_date_still_holds() {
 fn withdrawn_consent_in_any_language_takes_the_story_down() {
     let t = demo_copy();
     edit(t.path(), STORY_EN, "withdrawn: false", "withdrawn: true");
-    let r = build(t.path());
+    let r = build_own_cache(t.path());
     assert!(r.ok());
     assert_eq!(r.taken_down.len(), 1);
     assert!(r.taken_down[0].reason.contains("withdrawn"));
@@ -243,7 +243,7 @@ fn a_link_to_a_story_taken_down_is_left_out_and_the_takedown_goes_ahead() {
         &heading,
         &format!("Si legga anche [un altro percorso in cucina](/storie/{SLUG}/).\n\n{heading}"),
     );
-    let r = build(t.path());
+    let r = build_own_cache(t.path());
     assert!(r.ok(), "{}", rendered(&r));
     assert!(
         read(
@@ -260,7 +260,7 @@ fn a_link_to_a_story_taken_down_is_left_out_and_the_takedown_goes_ahead() {
     for f in [STORY, STORY_EN] {
         edit(t.path(), f, "expires: 2028-04-20", "expires: 2026-11-24");
     }
-    let r = build(t.path());
+    let r = build_own_cache(t.path());
     assert!(r.ok(), "{}", rendered(&r));
     assert_eq!(r.taken_down.len(), 1);
     let warnings: Vec<String> = r.diagnostics.warnings().map(|w| w.render(false)).collect();
@@ -289,7 +289,7 @@ fn a_takedown_warning_points_at_the_line_that_ended_the_consent() {
     let t = demo_copy();
     // Only the Italian text (not the first of the story's files) says so.
     edit(t.path(), STORY, "withdrawn: false", "withdrawn: true");
-    let r = build(t.path());
+    let r = build_own_cache(t.path());
     assert!(r.ok() && r.taken_down.len() == 1);
     let w: Vec<String> = r.diagnostics.warnings().map(|w| w.render(false)).collect();
     let line = line_of(t.path(), STORY, |l| l.trim() == "withdrawn: true");
@@ -307,7 +307,7 @@ fn a_takedown_warning_points_at_the_line_that_ended_the_consent() {
         "expires: 2028-04-20",
         "expires: 2026-11-24",
     );
-    let r = build(t.path());
+    let r = build_own_cache(t.path());
     let w: Vec<String> = r.diagnostics.warnings().map(|w| w.render(false)).collect();
     assert!(
         w[0].contains(&format!("--> {STORY_EN}:")) && w[0].contains("|   expires: 2026-11-24"),

@@ -148,6 +148,11 @@ pub struct TakenDown {
     pub reason: String,
     /// The slugs its pages had (its key, and any `slug:` of its languages).
     pub slugs: Vec<String>,
+    /// The story itself, for the consent register (`vetrina consents`); never rendered.
+    pub story: Arc<Entity<StoryFm>>,
+    /// The files of its bundle, left out of the output; their processed copies are deleted
+    /// from the image cache after a build (`images::purge`).
+    pub assets: Vec<Asset>,
 }
 
 /// The whole site, typed and validated. Built once per build and then only read.

@@ -8,7 +8,7 @@
 use crate::diag::{Diagnostics, SourceText};
 
 use super::regions::slugify;
-use super::schema::{Faces, GivenBy, Identifiability, ImageFm, StoryFm, StoryKind};
+use super::schema::{Faces, GivenBy, Identifiability, ImageFm, Scope, StoryFm, StoryKind};
 use super::yaml::Origin;
 use super::{Doc, Site, TakenDown};
 use serde_saphyr::Spanned;
@@ -59,17 +59,26 @@ pub fn check(site: &mut Site, diags: &mut Diagnostics) {
                     .collect();
                 slugs.sort();
                 slugs.dedup();
+                let assets = site
+                    .assets
+                    .iter()
+                    .filter(|a| a.section == "stories" && a.key == story.key)
+                    .cloned()
+                    .collect();
                 site.taken_down.push(TakenDown {
                     key: story.key.clone(),
                     file,
                     reason,
                     slugs,
+                    story: std::sync::Arc::new(story),
+                    assets,
                 });
             }
             None => kept.push(story),
         }
     }
     site.stories = kept;
+    warn_expiring(site, diags);
     // Assets of a taken-down story must not be published either.
     let gone: Vec<String> = site.taken_down.iter().map(|t| t.key.clone()).collect();
     site.assets
@@ -93,6 +102,28 @@ fn check_story(key: &str, doc: &Doc<StoryFm>, site: &Site, diags: &mut Diagnosti
         diags
             .error(src, pos, format!("this story {what} but no `consent` block"))
             .help("a story about a person needs the consent record: add `consent: {reference: …, date: …, given_by: self, scope: [web]}` — or, without consent, do not publish it");
+    }
+    // A consent that has ended takes the story down anyway (below): its scope no longer
+    // matters, and an error would stop the build that removes the story.
+    let ended = fm.consent.as_ref().is_some_and(|c| {
+        c.value.withdrawn.as_ref().is_some_and(|w| w.value)
+            || c.value
+                .expires
+                .as_ref()
+                .is_some_and(|e| e.value < site.today)
+    });
+    if about_person
+        && !ended
+        && let Some(c) = &fm.consent
+        && !c.value.scope.contains(&Scope::Web)
+    {
+        // `scope` is a plain list: find its line inside the consent block.
+        let pos = src
+            .find_key(FM.pos_of(c).line, "scope:")
+            .unwrap_or(FM.pos(&c.referenced, 1));
+        diags
+            .error(src, pos, "the consent does not cover publication on the website: `web` is not in `scope`")
+            .help("add web to scope only if the signed consent covers publication on the website; otherwise the story cannot be published here");
     }
     if fm.kind.value == StoryKind::Participant && fm.person.is_none() {
         diags
@@ -165,6 +196,61 @@ fn check_story(key: &str, doc: &Doc<StoryFm>, site: &Site, diags: &mut Diagnosti
     }
     if let Some(img) = &fm.image {
         check_alt(img, src, diags);
+    }
+}
+
+/// Days before its expiry that a consent is warned about, unless site.yaml says otherwise.
+pub const EXPIRY_WARNING_DAYS: u32 = 60;
+
+/// The warning period of the site (`privacy: {expiry_warning_days: …}` in site.yaml).
+pub fn warning_days(site: &Site) -> u32 {
+    site.config
+        .privacy
+        .as_ref()
+        .and_then(|p| p.expiry_warning_days)
+        .unwrap_or(EXPIRY_WARNING_DAYS)
+}
+
+/// Days from `today` to `day` (negative when `day` is past).
+pub fn days_between(today: jiff::civil::Date, day: jiff::civil::Date) -> i64 {
+    day.since(today)
+        .map(|s| i64::from(s.get_days()))
+        .unwrap_or(0)
+}
+
+/// The first day a story whose consent ends on `expires` is no longer published.
+pub fn takedown_day(expires: jiff::civil::Date) -> jiff::civil::Date {
+    expires.tomorrow().unwrap_or(expires)
+}
+
+/// Warns, in every text of a published story, about a consent that ends within the warning
+/// period: someone has to renew it before the next builds take the story down.
+fn warn_expiring(site: &Site, diags: &mut Diagnostics) {
+    let within = i64::from(warning_days(site));
+    for story in &site.stories {
+        for doc in story.docs.values() {
+            let Some(e) = doc
+                .fm
+                .consent
+                .as_ref()
+                .and_then(|c| c.value.expires.as_ref())
+            else {
+                continue;
+            };
+            let left = days_between(site.today, e.value);
+            if !(0..=within).contains(&left) {
+                continue;
+            }
+            let when = match left {
+                0 => "today".to_string(),
+                1 => "tomorrow".to_string(),
+                n => format!("in {n} days"),
+            };
+            let off = takedown_day(e.value);
+            diags
+                .warning(&doc.src, FM.pos_of(e), format!("the consent for story `{}` expires on {} ({when})", story.key, e.value))
+                .help(format!("renew the consent and update `expires`, or the story will be taken down on {off}"));
+        }
     }
 }
 

@@ -59,6 +59,18 @@ pub struct ConfigFile {
     /// site publishes; pictures are always published re-encoded. See `model::bundle`.
     #[serde(default)]
     pub documents: Option<Vec<Spanned<String>>>,
+    /// How the build looks after consents (`privacy: {expiry_warning_days: 60}`).
+    #[serde(default)]
+    pub privacy: Option<PrivacyConfig>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrivacyConfig {
+    /// A consent expiring within this many days is warned about by every check and build
+    /// (60 by default).
+    #[serde(default)]
+    pub expiry_warning_days: Option<u32>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -299,6 +311,12 @@ pub struct ConsentFm {
     pub expires: Option<Spanned<Date>>,
     #[serde(default)]
     pub withdrawn: Option<Spanned<bool>>,
+    /// The day the withdrawal was recorded (`vetrina takedown` writes it).
+    #[serde(default)]
+    pub withdrawn_on: Option<Date>,
+    /// Why the consent was withdrawn, for the register; never published.
+    #[serde(default)]
+    pub withdrawal_reason: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -54,6 +54,19 @@ pub fn opts(root: &Path) -> BuildOptions {
     o
 }
 
+/// Options for a build that takes a story down: such a build deletes the story's pictures
+/// from the picture cache, so it gets its own, inside the copy; tests running at the same
+/// time keep reading the shared one.
+pub fn opts_own_cache(root: &Path) -> BuildOptions {
+    let mut o = opts(root);
+    o.cache_dir = Some(root.join(".vetrina-cache"));
+    o
+}
+
+pub fn build_own_cache(root: &Path) -> Report {
+    vetrina::build(&opts_own_cache(root))
+}
+
 pub fn build(root: &Path) -> Report {
     vetrina::build(&opts(root))
 }
