@@ -36,10 +36,10 @@ use unicode_normalization::UnicodeNormalization;
 use crate::diag::Diagnostics;
 use crate::load::Asset;
 
-mod kind;
 
-use kind::{EXPORT_SMALLER, SAVE_AS, damaged, extension, unsupported};
-pub use kind::{Kind, Problem, SNIFF_LEN, classify, is_raster};
+
+use crate::picture_kind::{EXPORT_SMALLER, SAVE_AS, damaged, extension, unsupported};
+pub use crate::picture_kind::{Kind, Problem, SNIFF_LEN, classify, is_raster};
 
 /// Target widths in CSS pixels; an image is never enlarged.
 pub const WIDTHS: [u32; 3] = [480, 960, 1440];
@@ -519,7 +519,7 @@ fn one(
             let file_name = format!("{stem}-{w}.{}", format.ext());
             let cached = dir.join(&file_name);
             if write_cache {
-                crate::write::write_atomic(&cached, &data).map_err(cache_error)?;
+                crate::fileio::write_atomic(&cached, &data).map_err(cache_error)?;
             }
             variants.push(Variant {
                 width: w,
@@ -751,7 +751,7 @@ fn write_meta(dir: &Path, stem: &str, p: &Picture) -> std::io::Result<()> {
     for v in &p.variants {
         s.push_str(&format!("{} {} {}\n", v.width, v.height, v.format.ext()));
     }
-    crate::write::write_atomic(&dir.join(format!("{stem}.meta")), s.as_bytes())
+    crate::fileio::write_atomic(&dir.join(format!("{stem}.meta")), s.as_bytes())
 }
 
 fn read_meta(dir: &Path, stem: &str) -> Option<Picture> {
@@ -831,6 +831,27 @@ fn attr(s: &str) -> String {
         .replace('"', "&quot;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
+}
+
+/// Deletes the processed copies (in the image cache) of the pictures of stories taken down.
+/// Returns how many cache entries were deleted. A picture that cannot be read is skipped: its
+/// copies, if any, are left to the next build.
+pub(crate) fn purge(cache_dir: &Path, pictures: &[Asset]) -> usize {
+    let images = cache_dir.join("images");
+    let mut n = 0;
+    for a in pictures
+        .iter()
+        .filter(|a| is_raster(&a.name))
+    {
+        let Ok(bytes) = std::fs::read(&a.abs) else {
+            continue;
+        };
+        let dir = entry_dir(&images, &bytes);
+        if dir.is_dir() && std::fs::remove_dir_all(&dir).is_ok() {
+            n += 1;
+        }
+    }
+    n
 }
 
 #[cfg(test)]

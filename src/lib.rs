@@ -20,6 +20,8 @@ mod stamp;
 pub mod takedown;
 pub mod translations;
 mod weburl;
+mod fileio;
+mod picture_kind;
 mod write;
 
 use std::path::{Path, PathBuf};
@@ -583,7 +585,7 @@ fn run(
                                 if let Some(l) = &ledger {
                                     let _ = l.save();
                                 }
-                                takedown::purge_cache(&cache, &gone_pictures);
+                                images::purge(&cache, &gone_pictures);
                             }
                             Err(e) => cannot_write(diags, &output, e),
                         }

@@ -39,14 +39,6 @@ fn file_key(p: &Path) -> Option<(u64, u128)> {
     Some((m.len(), t))
 }
 
-/// The running program, as its path, size and modification time: what a build keeps for
-/// the next one is never trusted by another build of Vetrina.
-pub fn program() -> Option<String> {
-    let exe = std::env::current_exe().ok()?;
-    let (len, time) = file_key(&exe)?;
-    Some(format!("{}|{len}|{time}|", exe.display()))
-}
-
 /// The hash of everything a build reads; `None` if something cannot be read.
 pub fn inputs(
     opts: &BuildOptions,
@@ -54,7 +46,7 @@ pub fn inputs(
     minify: Option<bool>,
 ) -> Option<String> {
     let mut h = blake3::Hasher::new();
-    h.update(program()?.as_bytes());
+    h.update(crate::fileio::program()?.as_bytes());
     h.update(
         format!(
             "{:?}|{:?}|{}|{today}|{minify:?}|{:?}|{:?}|",

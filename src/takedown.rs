@@ -8,10 +8,9 @@
 //! consent written on one line, `consent: {…}`) is refused with a message, and no file is
 //! changed unless every file of the story can be.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::diag::unknown_help;
-use crate::load::Asset;
 use crate::model::schema::StoryFm;
 use crate::model::{Entity, Site};
 use crate::{BuildOptions, Date, Report};
@@ -98,7 +97,7 @@ fn record_in_files(
     }
     let mut changed = Vec::new();
     for (path, rel, new) in edits {
-        if let Err(e) = crate::write::write_atomic(&path, new.as_bytes()) {
+        if let Err(e) = crate::fileio::write_atomic(&path, new.as_bytes()) {
             return Err(format!(
                 "cannot write {}: {e}; the files listed before it were changed: run the command again once it can be written",
                 rel.display()
@@ -264,27 +263,6 @@ fn value_of(line: &str) -> &str {
         None => v,
     };
     v.trim()
-}
-
-/// Deletes the processed copies (in the image cache) of the pictures of stories taken down.
-/// Returns how many cache entries were deleted. A picture that cannot be read is skipped: its
-/// copies, if any, are left to the next build.
-pub(crate) fn purge_cache(cache_dir: &Path, pictures: &[Asset]) -> usize {
-    let images = cache_dir.join("images");
-    let mut n = 0;
-    for a in pictures
-        .iter()
-        .filter(|a| crate::images::is_raster(&a.name))
-    {
-        let Ok(bytes) = std::fs::read(&a.abs) else {
-            continue;
-        };
-        let dir = crate::images::entry_dir(&images, &bytes);
-        if dir.is_dir() && std::fs::remove_dir_all(&dir).is_ok() {
-            n += 1;
-        }
-    }
-    n
 }
 
 #[cfg(test)]

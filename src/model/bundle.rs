@@ -86,7 +86,7 @@ fn extension(name: &str) -> String {
 }
 
 pub fn kind(name: &str, documents: &[String]) -> FileKind {
-    if crate::images::is_raster(name) {
+    if crate::picture_kind::is_raster(name) {
         return FileKind::Picture;
     }
     let ext = extension(name);

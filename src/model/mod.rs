@@ -1010,7 +1010,7 @@ fn validate_refs(
                     "put the picture beside the text, or correct the name; {}",
                     unknown_help("files here", &name.value, here.iter().copied())
                 ));
-        } else if !crate::images::is_raster(&name.value) {
+        } else if !crate::picture_kind::is_raster(&name.value) {
             diags
                 .error(
                     src,

@@ -9,7 +9,7 @@
 //! program, a file that was edited or removed by hand — means the page is rendered.
 //!
 //! Kept in `.vetrina-cache/pages-<hash of the output folder's path>.bin`, sealed
-//! (`write::write_sealed`: a magic line, the key — program and site-wide inputs — and a hash
+//! (`fileio::write_sealed`: a magic line, the key — program and site-wide inputs — and a hash
 //! of the rest), then one record per page (path length as little-endian u32, path,
 //! 32 bytes of context fingerprint, 32 bytes of content hash).
 
@@ -46,7 +46,7 @@ impl Ledger {
         // One record per output folder: builds into two folders do not undo each other's.
         let folder = blake3::hash(output.to_string_lossy().as_bytes()).to_hex();
         let file = cache_dir.join(format!("pages-{}.bin", &folder[..16]));
-        let (key, past) = crate::write::read_sealed(&file, MAGIC)
+        let (key, past) = crate::fileio::read_sealed(&file, MAGIC)
             .and_then(|(k, body)| Some((Some(k), parse(&body)?)))
             .unwrap_or_default();
         Ledger {
@@ -112,7 +112,7 @@ impl Ledger {
             buf.extend_from_slice(e.context.as_bytes());
             buf.extend_from_slice(e.bytes.as_bytes());
         }
-        crate::write::write_sealed(&self.file, MAGIC, &key, &buf)
+        crate::fileio::write_sealed(&self.file, MAGIC, &key, &buf)
     }
 }
 

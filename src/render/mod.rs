@@ -390,7 +390,7 @@ pub fn render(
         (cache.is_some() || ledger.is_some()).then(|| globals_hash(site, &plan, theme, minify));
     if let (Some(l), Some(g)) = (ledger.as_deref_mut(), globals) {
         let mut key = blake3::Hasher::new();
-        key.update(crate::stamp::program().unwrap_or_default().as_bytes())
+        key.update(crate::fileio::program().unwrap_or_default().as_bytes())
             .update(g.as_bytes());
         l.start(key.finalize());
     }

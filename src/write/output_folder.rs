@@ -6,7 +6,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use super::write_atomic;
+use crate::fileio::write_atomic;
 
 /// The file that marks a folder as Vetrina's output. Vetrina deletes files only in a folder
 /// that carries it, and writes it into every output folder it makes or fills. Its name starts

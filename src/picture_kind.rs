@@ -1,5 +1,7 @@
 //! What a file beside a text is as a picture: its kind from its first bytes and its name,
 //! which kinds are re-encoded and which refused, and the words of a picture's problems.
+//! Below the stages: `model` asks it which files beside a text are pictures, `images`
+//! which decoder reads them. It reads no file itself.
 
 use image::ImageFormat;
 
@@ -12,7 +14,7 @@ pub struct Problem {
 }
 
 impl Problem {
-    pub(super) fn new(message: impl Into<String>, help: impl Into<String>) -> Problem {
+    pub(crate) fn new(message: impl Into<String>, help: impl Into<String>) -> Problem {
         Problem {
             message: message.into(),
             help: help.into(),
@@ -26,9 +28,9 @@ impl std::fmt::Display for Problem {
     }
 }
 
-pub(super) const SAVE_AS: &str =
+pub(crate) const SAVE_AS: &str =
     "open it in an image editor and save it as JPEG (photos) or PNG (drawings)";
-pub(super) const EXPORT_SMALLER: &str = "export it smaller, e.g. 4000 px wide, as JPEG: the site never shows a picture wider than 1440 px";
+pub(crate) const EXPORT_SMALLER: &str = "export it smaller, e.g. 4000 px wide, as JPEG: the site never shows a picture wider than 1440 px";
 
 /// A kind of picture, as its first bytes say.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,7 +88,7 @@ impl Kind {
         }
     }
 
-    pub(super) fn format(self) -> Option<ImageFormat> {
+    pub(crate) fn format(self) -> Option<ImageFormat> {
         match self {
             Kind::Jpeg => Some(ImageFormat::Jpeg),
             Kind::Png => Some(ImageFormat::Png),
@@ -152,20 +154,20 @@ pub fn sniff(head: &[u8]) -> Option<Kind> {
 }
 
 /// Extensions of the pictures Vetrina decodes and re-encodes.
-pub(super) const ACCEPTED_EXTENSIONS: &[&str] = &[
+pub(crate) const ACCEPTED_EXTENSIONS: &[&str] = &[
     "jpg", "jpeg", "jpe", "jfif", "jif", "pjpeg", "pjp", "png", "apng", "webp", "gif", "tif",
     "tiff", "bmp", "dib",
 ];
 /// Extensions of pictures it refuses: formats it cannot decode (so it could not remove their
 /// metadata), among them cameras' raw files, which carry the most of it.
-pub(super) const REFUSED_EXTENSIONS: &[&str] = &[
+pub(crate) const REFUSED_EXTENSIONS: &[&str] = &[
     "heic", "heif", "hif", "avif", "jxl", "jp2", "j2k", "jpf", "jpx", "jpm", "psd", "psb", "xcf",
     "ico", "cur", "icns", "tga", "pcx", "exr", "hdr", "pbm", "pgm", "ppm", "pnm", "pam", "qoi",
     "dds", "raw", "dng", "cr2", "cr3", "crw", "nef", "nrw", "arw", "srf", "sr2", "orf", "rw2",
     "raf", "pef", "srw", "x3f", "3fr", "erf", "kdc", "mrw", "rwl", "iiq",
 ];
 
-pub(super) fn extension(name: &str) -> Option<String> {
+pub(crate) fn extension(name: &str) -> Option<String> {
     let file = name.rsplit('/').next().unwrap_or(name);
     file.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase())
 }
@@ -222,7 +224,7 @@ pub fn classify(name: &str, head: &[u8]) -> Result<Option<Kind>, Problem> {
     }
 }
 
-pub(super) fn unsupported(kind: &str) -> Problem {
+pub(crate) fn unsupported(kind: &str) -> Problem {
     if kind == "HEIC" || kind == "HEIF" || kind == "HIF" {
         return Problem::new(
             "this is a HEIC picture (the iPhone's format), which Vetrina cannot read, so it cannot remove the hidden data it carries (such as where the photo was taken)",
@@ -237,7 +239,7 @@ pub(super) fn unsupported(kind: &str) -> Problem {
     )
 }
 
-pub(super) fn damaged(detail: impl std::fmt::Display) -> Problem {
+pub(crate) fn damaged(detail: impl std::fmt::Display) -> Problem {
     Problem::new(
         format!("the picture is incomplete or damaged ({detail})"),
         "copy it again from the camera or phone; if it still fails, open it in an image editor and save it again as JPEG or PNG",

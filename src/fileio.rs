@@ -1,0 +1,70 @@
+//! Files of the cache folder written whole or not at all, and files that vouch for
+//! themselves (a key and a hash of their body), shared by the stages that keep work for the
+//! next build: the picture cache, the page ledger, the no-change record, takedown edits.
+//! Below every stage: it knows nothing of sites, pages or pictures.
+
+use std::fs;
+use std::io;
+use std::path::Path;
+use std::time::UNIX_EPOCH;
+
+/// Writes a file of the cache folder whole or not at all: into a temporary file of its own
+/// beside it (other builds, or other threads, may be writing the same file), then renamed
+/// into place, creating the folder if needed. Readers see the old file or the new one.
+pub fn write_atomic(path: &Path, data: &[u8]) -> io::Result<()> {
+    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir)?;
+    }
+    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(format!(".tmp{}-{n}", std::process::id()));
+    let tmp = path.with_file_name(name);
+    fs::write(&tmp, data)?;
+    fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = fs::remove_file(&tmp);
+    })
+}
+
+/// A file of the cache folder that vouches for itself: `magic`, the `key` it was made under,
+/// the hash of the body, then the body. Written whole or not at all.
+pub fn write_sealed(path: &Path, magic: &[u8], key: &blake3::Hash, body: &[u8]) -> io::Result<()> {
+    let mut buf = Vec::with_capacity(magic.len() + 64 + body.len());
+    buf.extend_from_slice(magic);
+    buf.extend_from_slice(key.as_bytes());
+    buf.extend_from_slice(blake3::hash(body).as_bytes());
+    buf.extend_from_slice(body);
+    write_atomic(path, &buf)
+}
+
+/// The key and body of a file written by `write_sealed`; `None` if it is missing, of another
+/// kind, cut short or altered.
+pub fn read_sealed(path: &Path, magic: &[u8]) -> Option<(blake3::Hash, Vec<u8>)> {
+    let mut bytes = fs::read(path).ok()?;
+    let (key, header) = {
+        let rest = bytes.strip_prefix(magic)?;
+        let (key, rest) = rest.split_at_checked(32)?;
+        let (sum, body) = rest.split_at_checked(32)?;
+        if sum != blake3::hash(body).as_bytes() {
+            return None;
+        }
+        (
+            blake3::Hash::from_bytes(key.try_into().ok()?),
+            bytes.len() - body.len(),
+        )
+    };
+    // In place: the body is not copied into a second buffer.
+    bytes.drain(..header);
+    Some((key, bytes))
+}
+
+/// The running program, as its path, size and modification time: what a build keeps for
+/// the next one is never trusted by another build of Vetrina.
+pub fn program() -> Option<String> {
+    let exe = std::env::current_exe().ok()?;
+    let m = fs::metadata(&exe).ok()?;
+    let time = m.modified().ok()?.duration_since(UNIX_EPOCH).ok()?.as_nanos();
+    let len = m.len();
+    Some(format!("{}|{len}|{time}|", exe.display()))
+}
+
