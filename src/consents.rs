@@ -59,7 +59,7 @@ pub struct Register {
 /// Reads the site and makes its register; `None` if the site cannot be read at all (the
 /// reasons are in the report). Errors elsewhere in the site do not stop it.
 pub fn register(opts: &BuildOptions, within: Option<u32>) -> (Report, Option<Register>) {
-    let (report, site) = crate::read_model(opts);
+    let (report, site) = crate::pipeline::read_model(opts);
     let Some(site) = site else {
         return (report, None);
     };

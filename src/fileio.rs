@@ -63,8 +63,12 @@ pub fn read_sealed(path: &Path, magic: &[u8]) -> Option<(blake3::Hash, Vec<u8>)>
 pub fn program() -> Option<String> {
     let exe = std::env::current_exe().ok()?;
     let m = fs::metadata(&exe).ok()?;
-    let time = m.modified().ok()?.duration_since(UNIX_EPOCH).ok()?.as_nanos();
+    let time = m
+        .modified()
+        .ok()?
+        .duration_since(UNIX_EPOCH)
+        .ok()?
+        .as_nanos();
     let len = m.len();
     Some(format!("{}|{len}|{time}|", exe.display()))
 }
-

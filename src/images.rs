@@ -36,8 +36,6 @@ use unicode_normalization::UnicodeNormalization;
 use crate::diag::Diagnostics;
 use crate::load::Asset;
 
-
-
 use crate::picture_kind::{EXPORT_SMALLER, SAVE_AS, damaged, extension, unsupported};
 pub use crate::picture_kind::{Kind, Problem, SNIFF_LEN, classify, is_raster};
 
@@ -839,10 +837,7 @@ fn attr(s: &str) -> String {
 pub(crate) fn purge(cache_dir: &Path, pictures: &[Asset]) -> usize {
     let images = cache_dir.join("images");
     let mut n = 0;
-    for a in pictures
-        .iter()
-        .filter(|a| is_raster(&a.name))
-    {
+    for a in pictures.iter().filter(|a| is_raster(&a.name)) {
         let Ok(bytes) = std::fs::read(&a.abs) else {
             continue;
         };

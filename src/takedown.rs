@@ -37,7 +37,7 @@ pub fn takedown(
     reason: Option<&str>,
     today: Date,
 ) -> (Report, Result<Outcome, String>) {
-    let (report, site) = crate::read_model(opts);
+    let (report, site) = crate::pipeline::read_model(opts);
     let outcome = record_in_files(opts, site.as_ref(), slug, reason, today);
     (report, outcome)
 }

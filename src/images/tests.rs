@@ -1,5 +1,5 @@
 //! Tests of the picture pipeline: kinds, limits, cut-off files, caching.
-use super::kind::sniff;
+use crate::picture_kind::sniff;
 use super::*;
 use image::ImageFormat;
 

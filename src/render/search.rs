@@ -40,7 +40,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use unicode_normalization::char::is_combining_mark;
 
-use super::PageSink;
+use super::FileSink as PageSink;
 use crate::plan::{Kind, Route};
 
 /// A file of the index: (path in the output, bytes).

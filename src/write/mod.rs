@@ -21,9 +21,10 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::render::{Bytes, Output};
-
+mod output;
 mod output_folder;
+
+pub use output::{Bytes, Output};
 
 #[cfg(test)]
 use output_folder::real_path;

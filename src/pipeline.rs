@@ -1,0 +1,501 @@
+//! The pipeline: load → model → plan → images → render → write, with the search index fed
+//! beside the writer. Every command that builds (`build`, `check`, `serve`'s rebuilds) runs
+//! this one function; what differs is the `Mode` and whether earlier work is kept (`Memo`).
+//!
+//! Errors are collected, never thrown: each stage reports into the build's diagnostics and
+//! the next runs on what is valid, so that one run reports every problem; nothing is
+//! written unless the whole build succeeded.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use crate::diag::Diagnostics;
+use crate::images::Pictures;
+use crate::load::{self, Theme};
+use crate::model::{self, Site};
+use crate::options::{BuildOptions, today_from_env};
+use crate::plan::{self, Plan, Route};
+use crate::render::{self, PageSink, RenderContext, Reuse, search};
+use crate::report::{Report, TakenDownStory};
+use crate::timings::Phases;
+use crate::{images, stamp, write};
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// Render and write everything, the search index too (`vetrina build`).
+    Build,
+    /// Everything `Build` checks, without writing anything.
+    Check,
+    /// Write the pages now and leave the search index to a `SearchJob` (`vetrina serve`).
+    Pages,
+}
+
+/// What `vetrina serve`'s builder keeps from one build to the next.
+#[derive(Default)]
+pub(crate) struct Memo {
+    pub load: load::Memo,
+    pub model: model::Memo,
+    pub images: images::Memo,
+    /// The plan of the last site, by the site's fingerprint, and what planning reported.
+    pub plan: Option<(blake3::Hash, Arc<Plan>, Diagnostics)>,
+    pub render: render::RenderCache,
+    pub written: write::Manifest,
+}
+
+/// The pages of a `Mode::Pages` build, written, and what their search index needs.
+pub(crate) struct WrittenPages {
+    pub output: write::Output,
+    pub indexable: Vec<Route>,
+}
+
+/// Runs the pipeline on the site of `opts`.
+pub(crate) fn run(
+    opts: &BuildOptions,
+    mode: Mode,
+    mut memo: Option<&mut Memo>,
+) -> (Report, Option<WrittenPages>) {
+    let started = Instant::now();
+    let mut phases = Phases::new();
+    let mut report = Report::default();
+    let finish = |mut report: Report| {
+        report.elapsed = started.elapsed();
+        (report, None)
+    };
+    let Some(today) = prepare(opts, mode, &mut report.diagnostics) else {
+        return finish(report);
+    };
+    let stamp = if mode == Mode::Build {
+        stamp::inputs(opts, today, opts.minify)
+    } else {
+        stamp::forget(opts);
+        None
+    };
+    phases.done("inputs");
+    if let Some(s) = &stamp
+        && let Some(rec) = stamp::unchanged(opts, s)
+    {
+        report.files_unchanged = rec.files();
+        report.pages = rec.pages;
+        report.nothing_changed = true;
+        phases.done("unchanged");
+        return finish(report);
+    }
+
+    let diags = &mut report.diagnostics;
+    let Some((site, theme)) = load_and_model(opts, today, memo.as_deref_mut(), diags, &mut phases)
+    else {
+        return finish(report);
+    };
+    report.taken_down = taken_down(&site);
+    // The pictures of stories taken down: their processed copies leave the cache once the
+    // build that drops the story is published (the right to erasure reaches copies too).
+    let gone_pictures: Vec<load::Asset> = site
+        .taken_down
+        .iter()
+        .flat_map(|t| t.assets.iter().cloned())
+        .collect();
+
+    let prints = memo
+        .as_deref()
+        .map(|m| render::site_prints(&site, &m.render));
+    let plan = plan_site(
+        &site,
+        prints.as_ref().map(|p| p.meta),
+        memo.as_deref_mut(),
+        diags,
+    );
+    phases.done("plan");
+    for l in &site.langs {
+        let n = plan.routes.iter().filter(|r| r.lang == l.code).count();
+        report.pages.push((l.code.clone(), n));
+    }
+
+    let diags = &mut report.diagnostics;
+    let cache = opts.cache_path();
+    let pictures = images::process(
+        &opts.root,
+        &cache,
+        &site.assets,
+        mode != Mode::Check,
+        diags,
+        memo.as_deref_mut().map(|m| &mut m.images),
+    );
+    report.images_processed = pictures.processed;
+    report.images_reused = pictures.reused;
+    phases.done("images");
+
+    let minify = opts.minify.or(site.config.minify).unwrap_or(true);
+    let indexable: Vec<Route> = if site.config.search.unwrap_or(true) {
+        plan.routes
+            .iter()
+            .filter(|r| search::indexed(r))
+            .cloned()
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let stages = Rendering {
+        site,
+        plan,
+        theme,
+        pictures,
+        minify,
+    };
+    let written = match mode {
+        Mode::Check => {
+            render::render(&stages.context(), Reuse::Nothing, None, diags);
+            phases.done("render");
+            None
+        }
+        Mode::Pages => {
+            let Some(m) = memo else {
+                return finish(report);
+            };
+            let prints = prints.unwrap_or_else(|| render::site_prints(&stages.site, &m.render));
+            let reuse = Reuse::Memory(&mut m.render, prints);
+            let out = render::render(&stages.context(), reuse, None, diags);
+            phases.done("render");
+            if !diags.has_errors() {
+                let scope = write::Scope::Except(render::SEARCH_DIR);
+                match write::write_scoped(&opts.output_dir(), &out, scope, Some(&mut m.written)) {
+                    Ok(s) => count_written(&mut report, s),
+                    Err(e) => cannot_write(&mut report.diagnostics, &opts.output_dir(), e),
+                }
+                phases.done("write");
+            }
+            Some(WrittenPages {
+                output: out,
+                indexable,
+            })
+        }
+        Mode::Build => {
+            drop(prints);
+            publish(
+                opts,
+                stages,
+                indexable,
+                &gone_pictures,
+                &mut report,
+                &mut phases,
+            );
+            None
+        }
+    };
+    if mode == Mode::Build {
+        if report.diagnostics.sorted().is_empty() {
+            stamp::save(opts, stamp, &report.pages);
+        } else {
+            stamp::forget(opts);
+        }
+        phases.done("record");
+    }
+    report.elapsed = started.elapsed();
+    let ok = !report.diagnostics.has_errors();
+    (report, written.filter(|_| ok))
+}
+
+/// What the render reads, owned: let go of as soon as the pages are made.
+struct Rendering {
+    site: Site,
+    plan: Arc<Plan>,
+    theme: Theme,
+    pictures: Pictures,
+    minify: bool,
+}
+
+impl Rendering {
+    fn context(&self) -> RenderContext<'_> {
+        RenderContext {
+            site: &self.site,
+            plan: self.plan.clone(),
+            theme: &self.theme,
+            pictures: &self.pictures,
+            minify: self.minify,
+        }
+    }
+}
+
+fn count_written(report: &mut Report, s: write::WriteStats) {
+    report.files_written = s.written;
+    report.files_unchanged = s.unchanged;
+    report.files_removed = s.removed;
+}
+
+/// Before anything is read: the output folder must be Vetrina's alone (when it is written),
+/// and the build date known.
+fn prepare(opts: &BuildOptions, mode: Mode, diags: &mut Diagnostics) -> Option<jiff::civil::Date> {
+    let output = opts.output_dir();
+    if mode != Mode::Check
+        && let Err(r) = write::check_output(&opts.root, &output, &opts.cache_path())
+    {
+        diags.file_error(&output, r.message, r.help);
+        return None;
+    }
+    match opts.today {
+        Some(d) => Some(d),
+        None => match today_from_env() {
+            Ok(d) => Some(d),
+            Err(e) => {
+                diags.file_error(
+                    Path::new("VETRINA_NOW"),
+                    e,
+                    "unset it or write a date like 2026-11-25",
+                );
+                None
+            }
+        },
+    }
+}
+
+/// The site read and validated, with its theme; `None` when nothing can be rendered.
+fn load_and_model(
+    opts: &BuildOptions,
+    today: jiff::civil::Date,
+    mut memo: Option<&mut Memo>,
+    diags: &mut Diagnostics,
+    phases: &mut Phases,
+) -> Option<(Site, Theme)> {
+    let mut sources = load::load(&opts.root, diags, memo.as_deref_mut().map(|m| &mut m.load));
+    phases.done("load");
+    let theme = std::mem::take(&mut sources.theme);
+    let site = model::build(
+        sources,
+        &model_options(opts, today),
+        diags,
+        memo.map(|m| &mut m.model),
+    )?;
+    phases.done("model");
+    if theme.templates.is_empty() && diags.has_errors() {
+        // No theme could be read (its error is reported): every page would only add an error
+        // about a missing template.
+        return None;
+    }
+    Some((site, theme))
+}
+
+fn model_options(opts: &BuildOptions, today: jiff::civil::Date) -> model::ModelOptions {
+    model::ModelOptions {
+        drafts: opts.drafts,
+        base_url: opts.base_url.clone(),
+        today,
+        search: opts.search,
+    }
+}
+
+fn taken_down(site: &Site) -> Vec<TakenDownStory> {
+    site.taken_down
+        .iter()
+        .map(|t| TakenDownStory {
+            key: t.key.clone(),
+            file: t.file.clone(),
+            reason: t.reason.clone(),
+        })
+        .collect()
+}
+
+/// The plan of `site`: the last one, when the site's fingerprint (`meta`) is the same.
+fn plan_site(
+    site: &Site,
+    meta: Option<blake3::Hash>,
+    memo: Option<&mut Memo>,
+    diags: &mut Diagnostics,
+) -> Arc<Plan> {
+    let (Some(m), Some(meta)) = (memo, meta) else {
+        return Arc::new(plan::plan(site, diags));
+    };
+    if let Some((h, plan, d)) = &m.plan
+        && *h == meta
+    {
+        diags.extend(d.clone());
+        return plan.clone();
+    }
+    let mut d = Diagnostics::new();
+    let plan = Arc::new(plan::plan(site, &mut d));
+    m.plan = Some((meta, plan.clone(), d.clone()));
+    diags.extend(d);
+    plan
+}
+
+/// `vetrina build`'s render and write: each page is staged beside the output as soon as it
+/// is rendered, and taken apart for the search index on the same thread, then let go (the
+/// memory of a large site goes to the search index, not to holding every page). Pages whose
+/// context has not changed since the last build are taken from the output folder (the
+/// ledger). Nothing is in place before everything is ready; a build that fails removes what
+/// it staged.
+fn publish(
+    opts: &BuildOptions,
+    stages: Rendering,
+    indexable: Vec<Route>,
+    gone_pictures: &[load::Asset],
+    report: &mut Report,
+    phases: &mut Phases,
+) {
+    let output = opts.output_dir();
+    let cache = opts.cache_path();
+    let diags = &mut report.diagnostics;
+    let mut ledger = render::ledger::Ledger::open(&cache, &output);
+    let mut writer = None;
+    if !diags.has_errors() {
+        match write::Writer::begin(&output, write::Scope::All) {
+            Ok(w) => writer = Some(w),
+            Err(e) => cannot_write(diags, &output, e),
+        }
+    }
+    let indexer =
+        (writer.is_some() && !indexable.is_empty()).then(|| search::Indexer::new(indexable.iter()));
+    let staging = writer.as_ref().map(|w| Staging {
+        writer: w,
+        indexer: indexer.as_ref(),
+        error: Mutex::new(None),
+    });
+    let mut out = render::render(
+        &stages.context(),
+        Reuse::Ledger(&mut ledger),
+        staging.as_ref().map(|s| s as &dyn PageSink),
+        diags,
+    );
+    report.pages_kept = out.kept.len();
+    phases.done("render");
+    // What the pages were made from is no longer needed: let go of it before the search
+    // index, which is where a large build's memory goes.
+    drop(stages);
+    let diags = &mut report.diagnostics;
+    if let Some(e) = staging.and_then(|s| s.error.into_inner().unwrap_or_else(|e| e.into_inner())) {
+        cannot_write(diags, &output, e);
+    }
+    let Some(mut w) = writer.filter(|_| !diags.has_errors()) else {
+        return;
+    };
+    // The files not staged while rendering: feeds, calendars, sitemap, static files.
+    let staged = w.stage_output(&out);
+    phases.done("stage");
+    if let Err(e) = staged {
+        return cannot_write(diags, &output, e);
+    }
+    out.release_bytes();
+    let search = index_from_files(indexer, &indexable, &|rel| w.path_of(rel));
+    if !indexable.is_empty() {
+        phases.done("search");
+    }
+    let (files, stats) = match search {
+        Ok(x) => x,
+        Err(e) => {
+            return diags.file_error(
+                Path::new("site.yaml"),
+                format!("the search index could not be built: {e}"),
+                "this is a fault in Vetrina, please report it; meanwhile `search: false` in site.yaml builds the site without search",
+            );
+        }
+    };
+    report.search_pages = stats.pages.clone();
+    report.search_urls = stats.urls.clone();
+    report.search_elapsed = stats.elapsed;
+    let files: Vec<(String, write::Bytes)> =
+        files.into_iter().map(|(p, b)| (p, Arc::new(b))).collect();
+    // Files of titles staged while rendering are not staged again.
+    let streamed: std::collections::HashSet<&str> =
+        stats.streamed.iter().map(String::as_str).collect();
+    let rest: Vec<(String, write::Bytes)> = files
+        .iter()
+        .filter(|(p, _)| !streamed.contains(p.as_str()))
+        .cloned()
+        .collect();
+    let written = w.stage_files(&rest).and_then(|()| {
+        out.files.extend(files);
+        out.streamed.extend(stats.streamed.iter().cloned());
+        w.commit(&out, None)
+    });
+    match written {
+        Ok(s) => {
+            count_written(report, s);
+            // Not kept, the next build renders every page: slower, never wrong.
+            let _ = ledger.save();
+            images::purge(&cache, gone_pictures);
+        }
+        Err(e) => cannot_write(&mut report.diagnostics, &output, e),
+    }
+    phases.done("write");
+}
+
+/// The search index of the pages staged where `path_of` says (a build that has let go of
+/// their bytes); the pages taken apart while rendering are not read again.
+fn index_from_files(
+    indexer: Option<search::Indexer>,
+    indexable: &[Route],
+    path_of: &(dyn Fn(&str) -> std::path::PathBuf + Sync),
+) -> Result<(Vec<render::GeneratedFile>, render::SearchStats), String> {
+    if indexable.is_empty() {
+        return Ok(Default::default());
+    }
+    // The pages the render numbered are the pages to index (they differ only when a page
+    // failed, and a failed build makes no index): otherwise, numbered again.
+    let indexer = indexer
+        .filter(|ix| ix.len() == indexable.len())
+        .unwrap_or_else(|| search::Indexer::new(indexable.iter()));
+    indexer.finish(
+        &|route| search::Page::File(path_of(&route.file())),
+        &|| false,
+        false,
+    )
+}
+
+/// The page sink of `vetrina build`: each page staged beside the output, and taken apart for
+/// the search index (whose own files are staged the same way).
+struct Staging<'w> {
+    writer: &'w write::Writer<'w>,
+    indexer: Option<&'w search::Indexer>,
+    /// The first staging error; the build fails with it.
+    error: Mutex<Option<std::io::Error>>,
+}
+
+impl Staging<'_> {
+    fn stage(&self, rel: &str, bytes: &[u8]) -> bool {
+        match self.writer.stage_one(rel, bytes) {
+            Ok(()) => true,
+            Err(e) => {
+                self.error
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .get_or_insert(e);
+                false
+            }
+        }
+    }
+}
+
+impl PageSink for Staging<'_> {
+    fn take(&self, route: &Route, file: &str, bytes: &[u8]) -> bool {
+        if let Some(ix) = self.indexer {
+            ix.add(
+                route,
+                bytes,
+                Some(&|rel: &str, b: &[u8]| self.stage(rel, b)),
+            );
+        }
+        self.stage(file, bytes)
+    }
+}
+
+/// The site read and validated, without its theme, for the reports (`translations`,
+/// `consents`, `takedown`): `None` only if it cannot be read at all; errors elsewhere in the
+/// site are in the report.
+pub(crate) fn read_model(opts: &BuildOptions) -> (Report, Option<Site>) {
+    let mut report = Report::default();
+    let diags = &mut report.diagnostics;
+    let today = opts
+        .today
+        .unwrap_or_else(|| today_from_env().unwrap_or(jiff::civil::date(2000, 1, 1)));
+    let mut sources = load::load(&opts.root, diags, None);
+    sources.theme = Default::default();
+    let site = model::build(sources, &model_options(opts, today), diags, None);
+    (report, site)
+}
+
+pub(crate) fn cannot_write(diags: &mut Diagnostics, output: &Path, e: std::io::Error) {
+    diags.file_error(
+        output,
+        format!("cannot write the site: {e}; the previous output is unchanged"),
+        "check that the disk has space and that you may write to the output folder",
+    );
+}

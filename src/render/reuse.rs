@@ -1,0 +1,531 @@
+//! Work of earlier builds that a build takes instead of doing it again: the one object
+//! (`Reuse`) that owns it, and the three ways a page is taken rather than rendered.
+//!
+//! - **Bodies only** (`vetrina serve`): when nothing but the Markdown text of some entries
+//!   changed since the last build of the process (the same front matter, data, settings,
+//!   theme and pictures), only the pages that show those texts are built again: an entry's
+//!   own page in every language (a missing translation shows the original). No other page
+//!   reads a body, so the others are taken without building their context.
+//! - **Same context** (`vetrina serve`): every page's template context is built, and a page
+//!   whose context is equal to last time's, under the same templates, strings and addresses
+//!   (`globals_hash`), keeps its bytes from memory.
+//! - **Ledger** (`vetrina build`): a page whose context fingerprint is the one the last
+//!   build recorded, and whose published file still holds those bytes, is taken from the
+//!   output folder (see `ledger`).
+//!
+//! Every way gives exactly the bytes a full render would: the tests of `vetrina serve` and
+//! of rebuilds compare them. A build that already has errors takes and records nothing: the
+//! site it sees is not the one that will be built once they are fixed.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
+
+use super::i18n::I18n;
+use super::ledger::{self, Ledger};
+use crate::diag::Diagnostics;
+use crate::images::Pictures;
+use crate::load::Theme;
+use crate::model::Site;
+use crate::plan::{Kind, Plan, Route};
+use crate::write::Bytes;
+
+/// What a build may take from earlier work.
+pub enum Reuse<'r> {
+    /// Every page is rendered (`vetrina check`, a first build, a test).
+    Nothing,
+    /// `vetrina build`: the record of the last build into the same output folder.
+    Ledger(&'r mut Ledger),
+    /// `vetrina serve`: the pages of the last build of this process, in memory, and the
+    /// fingerprints of the site being built (`site_prints`).
+    Memory(&'r mut RenderCache, SitePrints),
+}
+
+/// The pages of the last build of a `vetrina serve` process, and what they were made from.
+#[derive(Default)]
+pub struct RenderCache {
+    globals: Option<blake3::Hash>,
+    meta: Option<blake3::Hash>,
+    bodies: FxHashMap<(&'static str, String), blake3::Hash>,
+    docs: DocPrints,
+    pages: FxHashMap<String, CachedPage>,
+    /// The interface strings and what loading them reported, by a hash of their sources.
+    i18n: Option<(blake3::Hash, Arc<I18n>, Diagnostics)>,
+    /// Feeds, calendars and the sitemap: they read no Markdown body.
+    extras: Vec<(String, Bytes)>,
+    /// Pages taken from the cache by the last build.
+    pub reused: usize,
+    /// Pages whose template context was built by the last build.
+    pub contexts_built: usize,
+}
+
+struct CachedPage {
+    context: tera::Context,
+    bytes: Bytes,
+    /// What building this page reported (warnings), repeated when it is reused.
+    diags: Diagnostics,
+}
+
+/// What became of one route.
+pub(super) enum Page {
+    /// Not rendered: what went wrong.
+    Failed(Diagnostics),
+    /// Bodies only: taken from the last build as it was, its context not built.
+    Reused(Bytes, Diagnostics),
+    /// Same context: built and equal to last time's, so the bytes are too.
+    SameContext(Bytes, Diagnostics),
+    /// Ledger: context equal to the last `vetrina build`'s, whose bytes are still in the
+    /// output folder.
+    Kept(Bytes, ledger::Entry),
+    /// Rendered now.
+    Rendered {
+        bytes: Bytes,
+        /// Kept for the next build of `vetrina serve`.
+        context: Option<tera::Context>,
+        diags: Diagnostics,
+        /// Recorded for the next `vetrina build`.
+        entry: Option<ledger::Entry>,
+        /// Taken by the page sink: `bytes` is empty.
+        streamed: bool,
+    },
+}
+
+/// How many pages a render took from earlier work.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(super) struct ReuseCounts {
+    /// Pages not rendered (taken from memory or from the output folder).
+    pub reused: usize,
+    /// Pages whose template context was built.
+    pub contexts_built: usize,
+}
+
+/// The read-only side of `Reuse` while pages render in parallel: each strategy asked in turn.
+pub(super) struct Decisions<'a> {
+    /// Same context: the last build's pages, when made under the same globals.
+    previous: Option<&'a FxHashMap<String, CachedPage>>,
+    /// Bodies only: the entries whose bodies changed, when nothing else did.
+    changed_bodies: Option<HashSet<(&'static str, String)>>,
+    /// The extras of the last build, when only bodies changed.
+    extras: Option<&'a [(String, Bytes)]>,
+    ledger: Option<&'a Ledger>,
+    keep_contexts: bool,
+}
+
+impl Reuse<'_> {
+    /// Nothing is taken or recorded by a build that already has errors.
+    pub(super) fn unless_errors(self, diags: &Diagnostics) -> Self {
+        if diags.has_errors() {
+            Reuse::Nothing
+        } else {
+            self
+        }
+    }
+
+    /// Whether the pages' bytes are kept in memory for the next build (then none is streamed).
+    pub(super) fn keeps_pages(&self) -> bool {
+        matches!(self, Reuse::Memory(..))
+    }
+
+    /// The interface strings of `site` under `theme`: loaded, or taken from the last build
+    /// when their sources are the same.
+    pub(super) fn i18n(
+        &mut self,
+        site: &Site,
+        theme: &Theme,
+        diags: &mut Diagnostics,
+    ) -> Arc<I18n> {
+        let langs: Vec<(&str, &str)> = site
+            .langs
+            .iter()
+            .map(|l| (l.code.as_str(), l.locale.as_str()))
+            .collect();
+        let mut h = blake3::Hasher::new();
+        for (code, locale) in &langs {
+            h.update(code.as_bytes())
+                .update(&[0])
+                .update(locale.as_bytes());
+        }
+        for src in theme.i18n.iter().chain(&site.i18n_overrides) {
+            h.update(src.path.to_string_lossy().as_bytes())
+                .update(&[0])
+                .update(src.text.as_bytes())
+                .update(&[0]);
+        }
+        let hash = h.finalize();
+        let cache = match self {
+            Reuse::Memory(c, _) => Some(&mut **c),
+            _ => None,
+        };
+        if let Some(c) = &cache
+            && let Some((h, i18n, d)) = &c.i18n
+            && *h == hash
+        {
+            diags.extend(d.clone());
+            return i18n.clone();
+        }
+        let mut d = Diagnostics::new();
+        let i18n = Arc::new(I18n::load(
+            &theme.i18n,
+            &site.i18n_overrides,
+            &langs,
+            &mut d,
+        ));
+        if let Some(c) = cache {
+            c.i18n = Some((hash, i18n.clone(), d.clone()));
+        }
+        diags.extend(d);
+        i18n
+    }
+
+    /// Prepares the strategies for this build: `globals` is `globals_hash` of it.
+    pub(super) fn begin(
+        &mut self,
+        globals: impl FnOnce() -> blake3::Hash,
+        pictures: &Pictures,
+    ) -> Decisions<'_> {
+        match self {
+            Reuse::Nothing => Decisions::none(),
+            Reuse::Ledger(l) => {
+                let mut key = blake3::Hasher::new();
+                key.update(crate::fileio::program().unwrap_or_default().as_bytes())
+                    .update(globals().as_bytes());
+                l.start(key.finalize());
+                Decisions {
+                    ledger: Some(&**l),
+                    ..Decisions::none()
+                }
+            }
+            Reuse::Memory(c, prints) => {
+                let globals = globals();
+                let previous = (c.globals == Some(globals)).then_some(&c.pages);
+                prints.meta_with_pictures = Some(with_pictures(prints.meta, pictures));
+                let changed_bodies = (previous.is_some() && c.meta == prints.meta_with_pictures)
+                    .then(|| changed_bodies(&c.bodies, &prints.bodies));
+                prints.globals = Some(globals);
+                prints.only_bodies = changed_bodies.is_some();
+                Decisions {
+                    previous,
+                    extras: changed_bodies
+                        .as_ref()
+                        .filter(|_| !c.extras.is_empty())
+                        .map(|_| c.extras.as_slice()),
+                    changed_bodies,
+                    ledger: None,
+                    keep_contexts: true,
+                }
+            }
+        }
+    }
+
+    /// Keeps what this build did for the next one: the ledger's entries, or the pages and
+    /// fingerprints in memory (only when the build has no error).
+    pub(super) fn record(
+        self,
+        plan: &Plan,
+        extras: &[(String, Bytes)],
+        results: Vec<(&Route, RecordedPage)>,
+        counts: ReuseCounts,
+        diags: &Diagnostics,
+    ) {
+        match self {
+            Reuse::Nothing => {}
+            Reuse::Ledger(l) => l.record(
+                results
+                    .into_iter()
+                    .filter_map(|(r, p)| Some((r.path.clone(), p.entry?)))
+                    .collect(),
+            ),
+            Reuse::Memory(c, prints) => {
+                if diags.has_errors() {
+                    return;
+                }
+                c.extras = extras.to_vec();
+                c.reused = counts.reused;
+                c.contexts_built = counts.contexts_built;
+                if c.globals != prints.globals {
+                    c.pages.clear();
+                    c.globals = prints.globals;
+                }
+                let only_bodies = prints.only_bodies;
+                c.meta = prints.meta_with_pictures;
+                c.bodies = prints.bodies;
+                c.docs = prints.docs;
+                if !only_bodies {
+                    let live: HashSet<&str> = plan.routes.iter().map(|r| r.path.as_str()).collect();
+                    c.pages.retain(|p, _| live.contains(p.as_str()));
+                }
+                for (route, p) in results {
+                    if let Some(context) = p.context {
+                        c.pages.insert(
+                            route.path.clone(),
+                            CachedPage {
+                                context,
+                                bytes: p.bytes,
+                                diags: p.diags,
+                            },
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// What a rendered page leaves for the next build.
+pub(super) struct RecordedPage {
+    pub bytes: Bytes,
+    pub context: Option<tera::Context>,
+    pub diags: Diagnostics,
+    pub entry: Option<ledger::Entry>,
+}
+
+impl<'a> Decisions<'a> {
+    fn none() -> Self {
+        Decisions {
+            previous: None,
+            changed_bodies: None,
+            extras: None,
+            ledger: None,
+            keep_contexts: false,
+        }
+    }
+
+    /// Bodies only: the last build's page for `route`, if its body is not one that changed.
+    pub(super) fn unchanged_body(&self, route: &Route) -> Option<Page> {
+        let changed = self.changed_bodies.as_ref()?;
+        let cached = self.previous?.get(&route.path)?;
+        let shows_changed = body_of(&route.kind)
+            .is_some_and(|(s, k)| changed.iter().any(|(cs, ck)| *cs == s && ck == k));
+        (!shows_changed).then(|| Page::Reused(cached.bytes.clone(), cached.diags.clone()))
+    }
+
+    /// Same context: the last build's page for `route`, if it was made from `context`.
+    pub(super) fn same_context(&self, route: &Route, context: &tera::Context) -> Option<Page> {
+        let cached = self.previous?.get(&route.path)?;
+        (cached.context == *context)
+            .then(|| Page::SameContext(cached.bytes.clone(), cached.diags.clone()))
+    }
+
+    /// Whether pages need a fingerprint of their context (for the ledger).
+    pub(super) fn wants_fingerprint(&self) -> bool {
+        self.ledger.is_some()
+    }
+
+    /// Whether the contexts of rendered pages are kept for the next build.
+    pub(super) fn keeps_contexts(&self) -> bool {
+        self.keep_contexts
+    }
+
+    /// Ledger: the published page of `route`, if the last build made it from a context with
+    /// this `fingerprint` and the output still holds it. Its bytes are read only when
+    /// `want_bytes` (a build that streams its pages has no use for them).
+    pub(super) fn on_disk(
+        &self,
+        route: &Route,
+        fingerprint: &blake3::Hash,
+        want_bytes: bool,
+    ) -> Option<Page> {
+        let (bytes, entry) = self.ledger?.kept(&route.path, &route.file(), fingerprint)?;
+        let bytes = if want_bytes {
+            Arc::new(bytes)
+        } else {
+            Arc::new(Vec::new())
+        };
+        Some(Page::Kept(bytes, entry))
+    }
+
+    /// The feeds, calendars and sitemap of the last build, when only bodies changed (they
+    /// show none).
+    pub(super) fn unchanged_extras(&self) -> Option<Vec<(String, Bytes)>> {
+        self.extras.map(<[_]>::to_vec)
+    }
+}
+
+/// The entries whose bodies differ between two builds' fingerprints.
+fn changed_bodies(
+    before: &FxHashMap<(&'static str, String), blake3::Hash>,
+    now: &FxHashMap<(&'static str, String), blake3::Hash>,
+) -> HashSet<(&'static str, String)> {
+    now.iter()
+        .filter(|(k, h)| before.get(*k) != Some(*h))
+        .map(|(k, _)| k.clone())
+        .collect()
+}
+
+/// The entry whose Markdown body a route shows, if any: (section, key).
+fn body_of(kind: &Kind) -> Option<(&'static str, &str)> {
+    match kind {
+        Kind::Home => Some(("home", "home")),
+        Kind::Project(k) => Some(("projects", k)),
+        Kind::Story(k) => Some(("stories", k)),
+        Kind::News(k) => Some(("news", k)),
+        Kind::Page(k) => Some(("pages", k)),
+        _ => None,
+    }
+}
+
+/// Hashes of one document: its front matter (with its path and where the body starts), and its
+/// body. Kept by the address of the document, whose `Arc` is held so that the address is not
+/// reused: `model` hands on the same `Arc` for a file that did not change.
+type DocPrints = FxHashMap<
+    usize,
+    (
+        Arc<dyn std::any::Any + Send + Sync>,
+        blake3::Hash,
+        blake3::Hash,
+    ),
+>;
+
+/// `meta` of the site and the pictures together.
+fn with_pictures(meta: blake3::Hash, pictures: &Pictures) -> blake3::Hash {
+    use std::io::Write;
+    let mut h = blake3::Hasher::new();
+    h.update(meta.as_bytes());
+    let mut keys: Vec<_> = pictures.by_asset.keys().collect();
+    keys.sort();
+    for k in keys {
+        let _ = write!(h, "{k:?}{:?}", pictures.by_asset[k]);
+    }
+    h.finalize()
+}
+
+/// Fingerprints of a site (`vetrina serve`): everything but the Markdown bodies in one hash
+/// (`meta`), and each entry's bodies (all its languages) in one hash per entry.
+pub struct SitePrints {
+    pub meta: blake3::Hash,
+    bodies: FxHashMap<(&'static str, String), blake3::Hash>,
+    docs: DocPrints,
+    /// Set by `Reuse::begin`: `meta` with the pictures, the build's globals, and whether
+    /// only bodies changed since the last build.
+    meta_with_pictures: Option<blake3::Hash>,
+    globals: Option<blake3::Hash>,
+    only_bodies: bool,
+}
+
+/// The fingerprints of `site`; documents seen by the last build are not hashed again.
+pub fn site_prints(site: &Site, cache: &RenderCache) -> SitePrints {
+    let (meta, bodies, docs) = fingerprints(site, &cache.docs);
+    SitePrints {
+        meta,
+        bodies,
+        docs,
+        meta_with_pictures: None,
+        globals: None,
+        only_bodies: false,
+    }
+}
+
+fn fingerprints(
+    site: &Site,
+    known: &DocPrints,
+) -> (
+    blake3::Hash,
+    FxHashMap<(&'static str, String), blake3::Hash>,
+    DocPrints,
+) {
+    use std::io::Write;
+    let mut meta = blake3::Hasher::new();
+    // Debug output of the small parts of the site: settings, languages, data files, events,
+    // bundle files, the stories taken down, the build date. (Only equality matters: a
+    // difference in formatting only costs a full rebuild.)
+    let _ = write!(
+        meta,
+        "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|",
+        site.config,
+        site.langs,
+        site.base_url,
+        site.events,
+        site.funds,
+        site.orgs,
+        site.indicators,
+        site.assets,
+        site.taken_down,
+        site.today
+    );
+    for src in &site.i18n_overrides {
+        meta.update(src.text.as_bytes()).update(&[0]);
+    }
+    let mut bodies = FxHashMap::default();
+    let mut prints: DocPrints = FxHashMap::default();
+    fn doc_prints<T: Send + Sync + 'static>(
+        d: &Arc<crate::model::Doc<T>>,
+        known: &DocPrints,
+        prints: &mut DocPrints,
+    ) -> (blake3::Hash, blake3::Hash) {
+        let addr = Arc::as_ptr(d) as *const () as usize;
+        let (fm, body) = match known.get(&addr) {
+            Some((_, fm, body)) => (*fm, *body),
+            None => {
+                // The front matter as written, and where the body starts (its diagnostics
+                // give line numbers).
+                let fm = d.src.text.get(..d.body_offset).unwrap_or(&d.src.text);
+                let mut h = blake3::Hasher::new();
+                h.update(d.src.path.to_string_lossy().as_bytes())
+                    .update(&[0])
+                    .update(fm.as_bytes());
+                (h.finalize(), blake3::hash(d.body().as_bytes()))
+            }
+        };
+        prints.insert(addr, (d.clone(), fm, body));
+        (fm, body)
+    }
+    macro_rules! each {
+        ($section:literal, $list:expr) => {
+            for e in $list {
+                meta.update($section.as_bytes())
+                    .update(e.key.as_bytes())
+                    .update(&[0]);
+                let mut body = blake3::Hasher::new();
+                for (lang, d) in &e.docs {
+                    let (f, b) = doc_prints(d, known, &mut prints);
+                    meta.update(lang.as_bytes()).update(f.as_bytes());
+                    body.update(lang.as_bytes()).update(b.as_bytes());
+                }
+                bodies.insert(($section, e.key.clone()), body.finalize());
+            }
+        };
+    }
+    each!("home", site.home.iter());
+    each!("projects", &site.projects);
+    each!("stories", &site.stories);
+    each!("news", &site.news);
+    each!("pages", &site.pages);
+    (meta.finalize(), bodies, prints)
+}
+
+/// Everything outside a page's context that its bytes depend on: templates, interface
+/// strings, every address of the site (for `url()`), the theme's static files and settings.
+pub(super) fn globals_hash(site: &Site, plan: &Plan, theme: &Theme, minify: bool) -> blake3::Hash {
+    let mut h = blake3::Hasher::new();
+    h.update(&[minify as u8]);
+    for (name, src) in &theme.templates {
+        h.update(name.as_bytes())
+            .update(&[0])
+            .update(src.text.as_bytes())
+            .update(&[0]);
+    }
+    for src in theme.i18n.iter().chain(&site.i18n_overrides) {
+        h.update(src.path.to_string_lossy().as_bytes())
+            .update(&[0])
+            .update(src.text.as_bytes())
+            .update(&[0]);
+    }
+    for (rel, published, _) in &theme.statics {
+        h.update(rel.as_bytes())
+            .update(&[0])
+            .update(published.as_bytes())
+            .update(&[0]);
+    }
+    for r in &plan.routes {
+        h.update(r.kind.name().as_bytes())
+            .update(&[0])
+            .update(r.kind.key().as_bytes())
+            .update(&[0])
+            .update(r.lang.as_bytes())
+            .update(&[0])
+            .update(r.path.as_bytes())
+            .update(&[r.fallback as u8]);
+    }
+    h.finalize()
+}

@@ -1,0 +1,47 @@
+//! What a build or check did, for the command line, `vetrina serve` and the tests: its
+//! diagnostics and its figures.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::diag::Diagnostics;
+
+/// A story that was left out because its consent expired or was withdrawn.
+#[derive(Debug, Clone)]
+pub struct TakenDownStory {
+    pub key: String,
+    pub file: PathBuf,
+    pub reason: String,
+}
+
+/// What a build or check did.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub diagnostics: Diagnostics,
+    /// Pages rendered per language, in the site's language order.
+    pub pages: Vec<(String, usize)>,
+    pub files_written: usize,
+    pub files_unchanged: usize,
+    pub files_removed: usize,
+    /// Pictures decoded and resized in this build, and pictures taken from the cache.
+    pub images_processed: usize,
+    pub images_reused: usize,
+    pub taken_down: Vec<TakenDownStory>,
+    /// Pages in the search index per language, and the time the index took.
+    pub search_pages: Vec<(String, usize)>,
+    pub search_urls: Vec<String>,
+    pub search_elapsed: Duration,
+    /// Pages not rendered: their context was the same as in the last build, and the output
+    /// folder still held what that build published.
+    pub pages_kept: usize,
+    /// Nothing changed since the last build (same sources, options and output): nothing was
+    /// done.
+    pub nothing_changed: bool,
+    pub elapsed: Duration,
+}
+
+impl Report {
+    pub fn ok(&self) -> bool {
+        !self.diagnostics.has_errors()
+    }
+}
