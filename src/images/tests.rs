@@ -1,6 +1,6 @@
 //! Tests of the picture pipeline: kinds, limits, cut-off files, caching.
-use crate::picture_kind::sniff;
 use super::*;
+use crate::picture_kind::sniff;
 use image::ImageFormat;
 
 fn asset(dir: &Path, name: &str, img: &DynamicImage, format: image::ImageFormat) -> Asset {

@@ -529,3 +529,193 @@ pub(super) fn globals_hash(site: &Site, plan: &Plan, theme: &Theme, minify: bool
     }
     h.finalize()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn route(kind: Kind, path: &str) -> Route {
+        Route {
+            kind,
+            lang: "it".into(),
+            path: path.into(),
+            fallback: false,
+        }
+    }
+
+    fn context(title: &str) -> tera::Context {
+        let mut c = tera::Context::new();
+        c.insert("title", title);
+        c
+    }
+
+    fn cached(bytes: &str, title: &str) -> CachedPage {
+        CachedPage {
+            context: context(title),
+            bytes: Arc::new(bytes.as_bytes().to_vec()),
+            diags: Diagnostics::new(),
+        }
+    }
+
+    fn bytes_of(page: Option<Page>) -> Option<(&'static str, Vec<u8>)> {
+        match page? {
+            Page::Reused(b, _) => Some(("reused", b.to_vec())),
+            Page::SameContext(b, _) => Some(("same context", b.to_vec())),
+            Page::Kept(b, _) => Some(("kept", b.to_vec())),
+            Page::Failed(_) | Page::Rendered { .. } => Some(("other", Vec::new())),
+        }
+    }
+
+    #[test]
+    fn bodies_only_takes_every_page_but_those_showing_a_changed_body() {
+        let mut pages = FxHashMap::default();
+        pages.insert("/storie/amina/".to_string(), cached("A", "Amina"));
+        pages.insert("/storie/bilal/".to_string(), cached("B", "Bilal"));
+        pages.insert("/storie/".to_string(), cached("L", "Storie"));
+        let d = Decisions {
+            previous: Some(&pages),
+            changed_bodies: Some([("stories", "amina".to_string())].into_iter().collect()),
+            ..Decisions::none()
+        };
+        let amina = route(Kind::Story("amina".into()), "/storie/amina/");
+        let bilal = route(Kind::Story("bilal".into()), "/storie/bilal/");
+        let list = route(Kind::StoryList(1), "/storie/");
+        let new = route(Kind::Story("chen".into()), "/storie/chen/");
+        assert!(d.unchanged_body(&amina).is_none(), "its body changed");
+        assert_eq!(
+            bytes_of(d.unchanged_body(&bilal)),
+            Some(("reused", b"B".to_vec()))
+        );
+        assert_eq!(
+            bytes_of(d.unchanged_body(&list)),
+            Some(("reused", b"L".to_vec()))
+        );
+        assert!(d.unchanged_body(&new).is_none(), "not built last time");
+        // Anything but bodies changed: the strategy takes nothing.
+        let all = Decisions {
+            previous: Some(&pages),
+            ..Decisions::none()
+        };
+        assert!(all.unchanged_body(&bilal).is_none());
+    }
+
+    #[test]
+    fn same_context_takes_a_page_only_when_its_context_is_equal() {
+        let mut pages = FxHashMap::default();
+        pages.insert("/progetti/".to_string(), cached("P", "Progetti"));
+        let d = Decisions {
+            previous: Some(&pages),
+            keep_contexts: true,
+            ..Decisions::none()
+        };
+        let r = route(Kind::ProjectList, "/progetti/");
+        assert_eq!(
+            bytes_of(d.same_context(&r, &context("Progetti"))),
+            Some(("same context", b"P".to_vec()))
+        );
+        assert!(d.same_context(&r, &context("Projects")).is_none());
+        assert!(
+            Decisions::none()
+                .same_context(&r, &context("Progetti"))
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn the_ledger_takes_a_page_from_the_output_when_its_fingerprint_and_file_match() {
+        let dir = tempfile::tempdir().unwrap();
+        let (cache, out) = (dir.path().join("cache"), dir.path().join("public"));
+        std::fs::create_dir_all(out.join("notizie")).unwrap();
+        std::fs::write(out.join("notizie/index.html"), b"<p>n</p>").unwrap();
+        let fp = blake3::hash(b"context");
+        let mut ledger = Ledger::open(&cache, &out);
+        ledger.start(blake3::hash(b"key"));
+        ledger.record(vec![(
+            "/notizie/".into(),
+            ledger::Entry {
+                context: fp,
+                bytes: blake3::hash(b"<p>n</p>"),
+            },
+        )]);
+        ledger.save().unwrap();
+        let mut ledger = Ledger::open(&cache, &out);
+        ledger.start(blake3::hash(b"key"));
+        let d = Decisions {
+            ledger: Some(&ledger),
+            ..Decisions::none()
+        };
+        assert!(d.wants_fingerprint() && !d.keeps_contexts());
+        let r = route(Kind::NewsList, "/notizie/");
+        assert_eq!(
+            bytes_of(d.on_disk(&r, &fp, true)),
+            Some(("kept", b"<p>n</p>".to_vec()))
+        );
+        // A build that streams its pages does not hold the bytes of a kept one.
+        assert_eq!(
+            bytes_of(d.on_disk(&r, &fp, false)),
+            Some(("kept", Vec::new()))
+        );
+        assert!(d.on_disk(&r, &blake3::hash(b"other"), true).is_none());
+        assert!(!Decisions::none().wants_fingerprint());
+    }
+
+    #[test]
+    fn changed_bodies_are_those_new_or_different() {
+        let h = |s: &str| blake3::hash(s.as_bytes());
+        let before: FxHashMap<_, _> = [
+            (("stories", "a".to_string()), h("1")),
+            (("stories", "b".to_string()), h("2")),
+        ]
+        .into_iter()
+        .collect();
+        let now: FxHashMap<_, _> = [
+            (("stories", "a".to_string()), h("1")),
+            (("stories", "b".to_string()), h("3")),
+            (("news", "c".to_string()), h("4")),
+        ]
+        .into_iter()
+        .collect();
+        let mut changed: Vec<_> = changed_bodies(&before, &now).into_iter().collect();
+        changed.sort();
+        assert_eq!(
+            changed,
+            vec![("news", "c".to_string()), ("stories", "b".to_string())]
+        );
+    }
+
+    #[test]
+    fn a_build_with_errors_takes_nothing_from_earlier_work() {
+        let mut cache = RenderCache::default();
+        let prints = SitePrints {
+            meta: blake3::hash(b"m"),
+            bodies: FxHashMap::default(),
+            docs: FxHashMap::default(),
+            meta_with_pictures: None,
+            globals: None,
+            only_bodies: false,
+        };
+        let mut diags = Diagnostics::new();
+        assert!(
+            Reuse::Memory(&mut cache, prints)
+                .unless_errors(&diags)
+                .keeps_pages()
+        );
+        diags.file_error(
+            std::path::Path::new("site.yaml"),
+            "broken".to_string(),
+            "fix it",
+        );
+        let prints = SitePrints {
+            meta: blake3::hash(b"m"),
+            bodies: FxHashMap::default(),
+            docs: FxHashMap::default(),
+            meta_with_pictures: None,
+            globals: None,
+            only_bodies: false,
+        };
+        assert!(matches!(
+            Reuse::Memory(&mut cache, prints).unless_errors(&diags),
+            Reuse::Nothing
+        ));
+    }
+}
