@@ -13,7 +13,9 @@ use crate::diag::Diagnostics;
 use crate::model::privacy::{days_between, warning_days};
 use crate::model::schema::{GivenBy, Identifiability, Scope, StoryFm, StoryKind};
 use crate::model::{Entity, Site};
-use crate::{BuildOptions, Date, Report};
+use crate::options::BuildOptions;
+use crate::report::Report;
+use jiff::civil::Date;
 
 /// One story about a person.
 #[derive(Debug, Serialize)]
@@ -377,6 +379,6 @@ fn csv_cell(c: &str) -> String {
 pub fn today(now: Option<Date>) -> Result<Date, String> {
     match now {
         Some(d) => Ok(d),
-        None => crate::today_from_env(),
+        None => crate::options::today_from_env(),
     }
 }

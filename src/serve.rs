@@ -40,7 +40,9 @@ pub use http::{MAX_BODY, MAX_HEADER_BYTES, MAX_REQUEST_LINE};
 use http::{Parsed, Request};
 use paths::{Resolved, resolve};
 
-use crate::{BuildOptions, Builder, Report};
+use crate::builder::Builder;
+use crate::options::BuildOptions;
+use crate::report::Report;
 
 /// Where the live-reload script and its event stream are served.
 const LIVE_JS: &str = "/__vetrina/live.js";
@@ -344,7 +346,7 @@ fn rebuild(
             .diagnostics
             .sorted()
             .iter()
-            .filter(|d| d.severity == crate::Severity::Error)
+            .filter(|d| d.severity == crate::diag::Severity::Error)
             .map(|d| d.render(false))
             .collect::<Vec<_>>()
             .join("\n\n");

@@ -16,7 +16,7 @@ use std::time::UNIX_EPOCH;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::BuildOptions;
+use crate::options::BuildOptions;
 
 #[derive(Serialize, Deserialize, PartialEq, Debug)]
 pub struct Record {

@@ -13,7 +13,9 @@ use std::path::PathBuf;
 use crate::diag::unknown_help;
 use crate::model::schema::StoryFm;
 use crate::model::{Entity, Site};
-use crate::{BuildOptions, Date, Report};
+use crate::options::BuildOptions;
+use crate::report::Report;
+use jiff::civil::Date;
 
 /// What `takedown` did.
 #[derive(Debug)]
