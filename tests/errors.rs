@@ -1,5 +1,7 @@
-//! One test per error class: each breaks a copy of the demo site in one way and asserts the
-//! diagnostic's text, file, line and column, and that the build failed without writing.
+//! One test per error class: each builds a fixture site of tests/fixtures/ that makes one
+//! mistake (or, where the case is about a whole site, a copy of the demo site broken in one
+//! way) and asserts the diagnostic's text, file, line and column, and that the build failed
+//! without writing. tests/diagnostics.rs holds the exact text of each class as a snapshot.
 
 mod common;
 
@@ -7,6 +9,8 @@ use common::*;
 use std::fs;
 
 const STORY: &str = "content/stories/dal-tirocinio-in-cucina-al-contratto/index.it.md";
+/// The story of the fixture sites (tests/fixtures/story-ok and the cases made from it).
+const FIXTURE_STORY: &str = "content/stories/un-percorso-di-esempio/index.it.md";
 
 fn fails_with(root: &std::path::Path) -> String {
     let r = build(root);
@@ -20,122 +24,96 @@ fn fails_with(root: &std::path::Path) -> String {
 
 #[test]
 fn unknown_key_with_did_you_mean() {
-    let t = demo_copy();
-    edit(t.path(), STORY, "region: lombardia", "regoin: lombardia");
+    let t = fixture("unknown-key");
     let e = fails_with(t.path());
     assert!(e.starts_with("error: unknown key `regoin`"), "{e}");
-    assert!(e.contains(&format!("--> {STORY}:6:1")), "{e}");
-    assert!(e.contains("6 | regoin: lombardia"), "{e}");
+    assert!(e.contains(&format!("--> {FIXTURE_STORY}:6:1")), "{e}");
+    assert!(e.contains("6 | regoin: lazio"), "{e}");
     assert!(e.contains("help: did you mean `region`?"), "{e}");
 }
 
 #[test]
 fn wrong_type() {
-    let t = demo_copy();
-    edit(
-        t.path(),
-        STORY,
-        "title: \"Dal tirocinio in cucina al contratto\"",
-        "title: [1, 2]",
-    );
+    let t = fixture("wrong-type");
     let e = fails_with(t.path());
     assert!(e.contains("wrong kind of value"), "{e}");
-    assert!(e.contains(&format!("--> {STORY}:2:8")), "{e}");
+    assert!(e.contains(&format!("--> {FIXTURE_STORY}:2:8")), "{e}");
 }
 
 #[test]
 fn bad_date() {
-    let t = demo_copy();
-    edit(t.path(), STORY, "date: 2022-05-12", "date: 2022-13-12");
+    let t = fixture("bad-date");
     let e = fails_with(t.path());
     assert!(e.contains("not a valid date"), "{e}");
-    assert!(e.contains(&format!("--> {STORY}:3:7")), "{e}");
+    assert!(e.contains(&format!("--> {FIXTURE_STORY}:3:7")), "{e}");
     assert!(e.contains("YYYY-MM-DD"), "{e}");
 }
 
 #[test]
 fn unknown_region_project_fund_and_organisation() {
-    let t = demo_copy();
-    edit(t.path(), STORY, "region: lombardia", "region: lombrdia");
+    let t = fixture("unknown-region");
     let e = fails_with(t.path());
-    assert!(e.contains("unknown region `lombrdia`"), "{e}");
-    assert!(e.contains(&format!("--> {STORY}:6:9")), "{e}");
-    assert!(e.contains("did you mean `lombardia`?"), "{e}");
+    assert!(e.contains("unknown region `lazoi`"), "{e}");
+    assert!(e.contains(&format!("--> {FIXTURE_STORY}:6:9")), "{e}");
+    assert!(e.contains("did you mean `lazio`?"), "{e}");
 
-    let t = demo_copy();
-    edit(t.path(), STORY, "project: puoi", "project: pouoi");
+    let t = fixture("unknown-project");
     let e = fails_with(t.path());
     assert!(
-        e.contains("unknown project `pouoi`") && e.contains("did you mean `puoi`?"),
+        e.contains("unknown project `progetto-esmepio`")
+            && e.contains("did you mean `progetto-esempio`?"),
         "{e}"
     );
-    assert!(e.contains(&format!("--> {STORY}:5:10")), "{e}");
+    assert!(e.contains(&format!("--> {FIXTURE_STORY}:5:10")), "{e}");
 
-    let t = demo_copy();
-    let sheet = "content/projects/prima-il-lavoro/index.en.md";
-    edit(
-        t.path(),
-        sheet,
-        "funds: [fami-2014-2020]",
-        "funds: [fami-2014-2002]",
-    );
+    let t = fixture("unknown-fund");
     let e = fails_with(t.path());
     assert!(
-        e.contains("unknown fund `fami-2014-2002`") && e.contains("did you mean `fami-2014-2020`?"),
+        e.contains("unknown fund `fondo-esmepio`") && e.contains("did you mean `fondo-esempio`?"),
+        "{e}"
+    );
+    assert!(
+        e.contains("--> content/projects/progetto-esempio/index.it.md:5:9"),
         "{e}"
     );
 
-    let t = demo_copy();
-    edit(
-        t.path(),
-        "data/events/puoi.yaml",
-        "organiser: anpal-servizi",
-        "organiser: anpal-servici",
-    );
+    let t = fixture("unknown-organisation");
     let e = fails_with(t.path());
     assert!(
-        e.contains("unknown organisation `anpal-servici`")
-            && e.contains("did you mean `anpal-servizi`?"),
+        e.contains("unknown organisation `ente-esmepio`")
+            && e.contains("did you mean `ente-esempio`?"),
         "{e}"
     );
-    assert!(e.contains("--> data/events/puoi.yaml:"), "{e}");
+    assert!(
+        e.contains("--> data/events/progetto-esempio.yaml:12:14"),
+        "{e}"
+    );
 }
 
 #[test]
 fn malformed_yaml() {
-    let t = demo_copy();
-    edit(
-        t.path(),
-        STORY,
-        "kind: participant",
-        "kind: participant: host",
-    );
+    let t = fixture("yaml-syntax-error");
     let e = fails_with(t.path());
-    assert!(e.contains(&format!("--> {STORY}:4:")), "{e}");
+    assert!(e.contains(&format!("--> {FIXTURE_STORY}:4:18")), "{e}");
     assert!(e.contains("help:"), "{e}");
 }
 
 #[test]
 fn non_utf8_file() {
-    let t = demo_copy();
-    let p = t.path().join(STORY);
-    let mut bytes = fs::read(&p).unwrap();
-    let at = bytes
-        .windows(5)
-        .position(|w| w == b"Moussa".get(..5).unwrap())
-        .unwrap();
-    bytes[at] = 0xff;
-    fs::write(&p, bytes).unwrap();
+    // A news item saved in Latin-1: `è` is the single byte 0xE8.
+    let t = fixture("not-utf8");
     let e = fails_with(t.path());
     assert!(e.contains("not UTF-8"), "{e}");
-    assert!(e.contains(&format!("--> {STORY}:11:")), "{e}");
+    assert!(
+        e.contains("--> content/news/una-notizia/index.it.md:7:16"),
+        "{e}"
+    );
     assert!(e.contains("UTF-8"), "{e}");
 }
 
 #[test]
 fn empty_file() {
-    let t = demo_copy();
-    write(t.path(), "content/news/vuota/index.it.md", "");
+    let t = fixture("empty-file");
     let e = fails_with(t.path());
     assert!(e.contains("this file is empty"), "{e}");
     assert!(e.contains("--> content/news/vuota/index.it.md:1:1"), "{e}");
@@ -143,28 +121,27 @@ fn empty_file() {
 
 #[test]
 fn missing_and_unclosed_front_matter() {
-    let t = demo_copy();
-    write(t.path(), "content/news/senza/index.it.md", "# Solo testo\n");
+    let t = fixture("no-front-matter");
     let e = fails_with(t.path());
     assert!(
-        e.contains("does not start with front matter") && e.contains("index.it.md:1:1"),
+        e.contains("does not start with front matter")
+            && e.contains("--> content/news/senza-intestazione/index.it.md:1:1"),
         "{e}"
     );
 
-    let t = demo_copy();
-    write(
-        t.path(),
-        "content/news/aperta/index.it.md",
-        "---\ntitle: a\n\nTesto\n",
-    );
+    let t = fixture("front-matter-not-closed");
     let e = fails_with(t.path());
     assert!(e.contains("never closed"), "{e}");
+    assert!(
+        e.contains("--> content/news/una-notizia/index.it.md:1:1"),
+        "{e}"
+    );
 }
 
 #[test]
 fn unknown_language_and_section() {
-    let t = demo_copy();
-    let src = t.path().join(STORY);
+    let t = fixture("story-ok");
+    let src = t.path().join(FIXTURE_STORY);
     fs::copy(&src, src.with_file_name("index.itt.md")).unwrap();
     let e = fails_with(t.path());
     assert!(
@@ -172,15 +149,14 @@ fn unknown_language_and_section() {
         "{e}"
     );
 
-    let t = demo_copy();
-    write(
-        t.path(),
-        "content/storie/x/index.it.md",
-        "---\ntitle: x\n---\n",
-    );
+    let t = fixture("unknown-section");
     let e = fails_with(t.path());
     assert!(
         e.contains("`storie` is not a content section") && e.contains("did you mean `stories`?"),
+        "{e}"
+    );
+    assert!(
+        e.contains("--> content/storie/un-percorso/index.it.md"),
         "{e}"
     );
 }
@@ -188,31 +164,30 @@ fn unknown_language_and_section() {
 #[cfg(unix)]
 #[test]
 fn broken_link_and_link_loop() {
-    let t = demo_copy();
+    let bundle = "content/stories/un-percorso-di-esempio";
+    let t = fixture("story-ok");
     std::os::unix::fs::symlink(
         "/nonexistent/file.jpg",
-        t.path()
-            .join("content/stories/dal-tirocinio-in-cucina-al-contratto/extra.jpg"),
+        t.path().join(bundle).join("extra.jpg"),
     )
     .unwrap();
     let e = fails_with(t.path());
     assert!(e.contains("cannot read"), "{e}");
     assert!(e.contains("extra.jpg"), "{e}");
 
-    let t = demo_copy();
+    let t = fixture("story-ok");
     std::os::unix::fs::symlink("..", t.path().join("content/stories/loop")).unwrap();
     let r = build(t.path());
     assert!(!r.ok());
     let all = rendered(&r);
     assert!(all.contains("endless loop"), "{all}");
 
-    let t = demo_copy();
+    let t = fixture("story-ok");
     let outside = tempfile::tempdir().unwrap();
     fs::write(outside.path().join("secret.txt"), "x").unwrap();
     std::os::unix::fs::symlink(
         outside.path().join("secret.txt"),
-        t.path()
-            .join("content/stories/dal-tirocinio-in-cucina-al-contratto/secret.txt"),
+        t.path().join(bundle).join("secret.txt"),
     )
     .unwrap();
     let e = fails_with(t.path());
@@ -221,7 +196,7 @@ fn broken_link_and_link_loop() {
 
 #[test]
 fn hostile_yaml_is_refused_not_expanded() {
-    let t = demo_copy();
+    let t = fixture("story-ok");
     let mut y = String::from("- id: bomb\n  x0: &a0 [1,1,1,1,1,1,1,1,1,1]\n");
     for i in 1..14 {
         let p = i - 1;
@@ -234,7 +209,7 @@ fn hostile_yaml_is_refused_not_expanded() {
     assert!(!r.ok());
     assert!(rendered(&r).contains("data/events/bomb.yaml"));
 
-    let t = demo_copy();
+    let t = fixture("story-ok");
     let deep = format!(
         "- id: deep\n  kind: {}{}\n",
         "[".repeat(5000),
@@ -299,20 +274,14 @@ fn missing_interface_string_names_key_language_and_template() {
 
 #[test]
 fn template_syntax_error_points_at_the_template() {
-    let t = demo_copy();
-    edit(
-        t.path(),
-        "themes/default/templates/story.html",
-        "{% endblock content %}",
-        "{% endblok content %}",
-    );
-    let r = build(t.path());
-    assert!(!r.ok());
-    let all = rendered(&r);
+    // The fixture's page.html ends with `{% endblok content %}` on its line 12.
+    let t = fixture("template-syntax-error");
+    let e = fails_with(t.path());
     assert!(
-        all.contains("--> themes/default/templates/story.html:"),
-        "{all}"
+        e.contains("--> themes/default/templates/page.html:12:4"),
+        "{e}"
     );
+    assert!(e.contains("12 | {% endblok content %}"), "{e}");
 }
 
 #[test]
@@ -334,7 +303,7 @@ fn no_panic_on_garbage_front_matter() {
             })
             .collect()
     };
-    let t = demo_copy();
+    let t = fixture("story-ok");
     for (i, s) in samples.iter().enumerate() {
         write(
             t.path(),
@@ -349,7 +318,7 @@ fn no_panic_on_garbage_front_matter() {
 
 #[test]
 fn output_folder_may_not_hold_the_sources() {
-    let t = demo_copy();
+    let t = fixture("story-ok");
     let mut o = opts(t.path());
     o.output = Some(t.path().to_path_buf());
     let r = vetrina::build(&o);
@@ -363,15 +332,15 @@ fn output_folder_may_not_hold_the_sources() {
 
 #[test]
 fn slug_too_long_for_a_web_address() {
-    let t = demo_copy();
     // Past 255 bytes no file system could write the page; a build used to fail with the
     // system's "File name too long" and no hint of which page.
+    let t = fixture("story-ok");
     let long = "dal-tirocinio-in-cucina-al-contratto-".repeat(8) + "fine";
     edit(
         t.path(),
-        STORY,
-        "region: lombardia",
-        &format!("region: lombardia\nslug: {long}"),
+        FIXTURE_STORY,
+        "region: lazio",
+        &format!("region: lazio\nslug: {long}"),
     );
     let e = fails_with(t.path());
     assert!(
@@ -381,7 +350,7 @@ fn slug_too_long_for_a_web_address() {
         )),
         "{e}"
     );
-    assert!(e.contains(&format!("--> {STORY}:7:7")), "{e}");
+    assert!(e.contains(&format!("--> {FIXTURE_STORY}:7:7")), "{e}");
     assert!(
         e.contains("help: shorten it, for example to `dal-tirocinio-in-cucina-al-contratto-dal-tirocinio-in-cucina-al-contratto-dal`"),
         "{e}"
@@ -421,15 +390,9 @@ fn folder_name_too_long_for_a_web_address() {
 
 #[test]
 fn an_embedded_player_is_refused_where_it_is_written() {
-    let t = demo_copy();
     // A video player pasted into a story would make every reader's browser contact
     // another site (SPEC §4: no third-party requests).
-    edit(
-        t.path(),
-        STORY,
-        "## Dopo il tirocinio",
-        "<iframe src=\"https://video.example/embed/1\" title=\"Video\"></iframe>\n\n## Dopo il tirocinio",
-    );
+    let t = fixture("markdown-raw-html");
     let e = fails_with(t.path());
     assert!(
         e.starts_with(
@@ -437,8 +400,8 @@ fn an_embedded_player_is_refused_where_it_is_written() {
         ),
         "{e}"
     );
-    let line = line_of(t.path(), STORY, |l| l.starts_with("<iframe"));
-    assert!(e.contains(&format!("--> {STORY}:{line}:1")), "{e}");
+    let line = line_of(t.path(), FIXTURE_STORY, |l| l.starts_with("<iframe"));
+    assert!(e.contains(&format!("--> {FIXTURE_STORY}:{line}:1")), "{e}");
     assert!(e.contains("help: write it in Markdown"), "{e}");
 }
 

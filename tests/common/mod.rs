@@ -1,5 +1,6 @@
-//! Shared helpers of the end-to-end tests: copy the demo site (or a part of it) into a
-//! temporary folder, change a file, build, and read the output and the diagnostics.
+//! Shared helpers of the end-to-end tests: copy the demo site (or a part of it), or one of the
+//! small fixture sites of tests/fixtures/, into a temporary folder, change a file, build, and
+//! read the output and the diagnostics.
 #![allow(dead_code)]
 
 use std::fs;
@@ -24,6 +25,42 @@ pub fn demo_copy() -> tempfile::TempDir {
         copy(&demo_root().join(part), &t.path().join(part));
     }
     t
+}
+
+/// The fixture sites: small sites under tests/fixtures/, one feature or one mistake each.
+pub fn fixtures_root() -> PathBuf {
+    demo_root().join("tests/fixtures")
+}
+
+/// A copy of the fixture site `tests/fixtures/<name>` in a temporary folder, with the demo's
+/// theme as `themes/default`, so that a fixture holds only the files its case needs. A file
+/// the fixture has under `themes/default/` replaces the demo theme's file of that name (a
+/// fixture with a broken template carries just that template).
+pub fn fixture(name: &str) -> tempfile::TempDir {
+    let src = fixtures_root().join(name);
+    assert!(src.is_dir(), "no fixture {name} in tests/fixtures");
+    let t = tempfile::tempdir().unwrap();
+    copy(
+        &demo_root().join("themes/default"),
+        &t.path().join("themes/default"),
+    );
+    copy(&src, t.path());
+    t
+}
+
+/// The diagnostics of a report as [`rendered`] prints them, with the temporary folder's path
+/// replaced by `[site]`, so that the text is the same on every run (for snapshots).
+pub fn rendered_in(r: &Report, root: &Path) -> String {
+    let text = rendered(r);
+    let root = root.display().to_string();
+    let canonical = root_canonical(Path::new(&root));
+    text.replace(&canonical, "[site]").replace(&root, "[site]")
+}
+
+fn root_canonical(root: &Path) -> String {
+    fs::canonicalize(root)
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|_| root.display().to_string())
 }
 
 pub fn copy(src: &Path, dst: &Path) {
