@@ -114,9 +114,8 @@ struct Seen {
 /// if anything cannot be read: a stamp is never made of a part of the tree.
 ///
 /// Each folder is read, and each entry looked at, relative to its folder's open descriptor,
-/// on every core: a no-change rebuild looks at every file of the site and of its output
-/// (9,600 entries at 1,000 stories), and with whole paths the kernel's work was mostly the
-/// lookup of each path's folders again and again (perf: `__d_lookup_rcu` alone 13 %).
+/// on every core: a no-change rebuild looks at every file of the site and of its output, and
+/// with whole paths the kernel would look up each path's folders again and again.
 #[cfg(unix)]
 fn tree(root: &Path, follow: bool) -> Option<Vec<Seen>> {
     use rustix::fs::{Mode, OFlags};

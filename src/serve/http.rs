@@ -1,9 +1,9 @@
 //! The HTTP/1.1 of `vetrina serve`: one request per connection, and a limit on everything a
 //! client sends, so that no request can grow the server's memory or hold it for long.
 //!
-//! Why not tiny_http (which served until now): it reads the request line and every header
-//! line into a buffer that grows until the line ends, with no limit and no hook to impose
-//! one (`Server::from_listener` takes only its own listener types), so a 400 MB address was
+//! Why not tiny_http: it reads the request line and every header line into a buffer that
+//! grows until the line ends, with no limit and no hook to impose one
+//! (`Server::from_listener` takes only its own listener types), so a huge address would be
 //! held in memory whole. The preview needs GET and HEAD of files and one event stream: a
 //! small server whose every limit is in plain sight is simpler than a proxy in front of
 //! tiny_http, which would have to parse each request anyway.
