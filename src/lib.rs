@@ -28,6 +28,7 @@ use std::time::{Duration, Instant};
 
 pub use diag::{Diagnostic, Diagnostics, Severity};
 pub use jiff::civil::Date;
+pub use render::IndexError;
 
 /// What to build and how.
 #[derive(Debug, Clone)]
@@ -180,12 +181,12 @@ impl SearchJob {
     /// Indexes the pages and writes `search-index/`, leaving every other file alone. Returns the
     /// number of files written.
     pub fn run(self) -> Result<usize, String> {
-        self.index(&|| false)?.write()
+        self.index(&|| false).map_err(|e| e.to_string())?.write()
     }
 
     /// Indexes the pages (the slow part, which touches nothing on disk). `cancelled` is
-    /// asked between pages; when it answers true the work stops with an error.
-    pub fn index(self, cancelled: &(dyn Fn() -> bool + Sync)) -> Result<SearchFiles, String> {
+    /// asked between pages; when it answers true the work stops with `IndexError::Cancelled`.
+    pub fn index(self, cancelled: &(dyn Fn() -> bool + Sync)) -> Result<SearchFiles, IndexError> {
         let (files, _) = self.out.search_index(cancelled, true)?;
         Ok(SearchFiles {
             output: self.output,

@@ -367,10 +367,9 @@ fn rebuild(
                 }
                 let files = match job.index(&|| search_gen.load(Ordering::SeqCst) != mine) {
                     Ok(f) => f,
+                    Err(crate::IndexError::Cancelled) => return,
                     Err(e) => {
-                        if e != crate::render::CANCELLED {
-                            eprintln!("error: {e}");
-                        }
+                        eprintln!("error: {e}");
                         return;
                     }
                 };

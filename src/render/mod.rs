@@ -20,7 +20,7 @@ mod search;
 mod templates;
 mod views;
 
-pub use search::{CANCELLED, GeneratedFile, SEARCH_DIR, SearchStats};
+pub use search::{GeneratedFile, IndexError, SEARCH_DIR, SearchStats};
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -229,7 +229,7 @@ impl Output {
         &self,
         cancelled: &(dyn Fn() -> bool + Sync),
         background: bool,
-    ) -> Result<(Vec<GeneratedFile>, SearchStats), String> {
+    ) -> Result<(Vec<GeneratedFile>, SearchStats), IndexError> {
         if self.indexable.is_empty() {
             return Ok(Default::default());
         }
@@ -253,7 +253,7 @@ impl Output {
     pub fn search_index_from_files(
         &mut self,
         path_of: &(dyn Fn(&str) -> std::path::PathBuf + Sync),
-    ) -> Result<(Vec<GeneratedFile>, SearchStats), String> {
+    ) -> Result<(Vec<GeneratedFile>, SearchStats), IndexError> {
         let indexer = self.indexer.take();
         if self.indexable.is_empty() {
             return Ok(Default::default());

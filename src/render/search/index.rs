@@ -14,7 +14,7 @@ use rustc_hash::FxHashMap;
 use super::format::{self, DocEntry, DocFile, FETCH_LIMIT, PER_DOC, doc_file, file_name};
 use super::html::extract_with;
 use super::text::lower_case;
-use super::{CANCELLED, GeneratedFile, Page, RUNTIME, SEARCH_DIR, SearchStats};
+use super::{GeneratedFile, IndexError, Page, RUNTIME, SEARCH_DIR, SearchStats};
 use crate::plan::Route;
 use crate::render::PageSink;
 
@@ -171,12 +171,16 @@ impl Indexer {
         page_of: &(dyn Fn(&Route) -> Page<'p> + Sync),
         cancelled: &(dyn Fn() -> bool + Sync),
         background: bool,
-    ) -> Result<(Vec<GeneratedFile>, SearchStats), String> {
+    ) -> Result<(Vec<GeneratedFile>, SearchStats), IndexError> {
         // A fault here fails the build with a message, never a panic.
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             self.finish_inner(page_of, cancelled, background)
         }))
-        .unwrap_or_else(|_| Err("the search indexer stopped unexpectedly".into()))
+        .unwrap_or_else(|_| {
+            Err(IndexError::Failed(
+                "the search indexer stopped unexpectedly".into(),
+            ))
+        })
     }
 
     fn finish_inner<'p>(
@@ -184,7 +188,7 @@ impl Indexer {
         page_of: &(dyn Fn(&Route) -> Page<'p> + Sync),
         cancelled: &(dyn Fn() -> bool + Sync),
         background: bool,
-    ) -> Result<(Vec<GeneratedFile>, SearchStats), String> {
+    ) -> Result<(Vec<GeneratedFile>, SearchStats), IndexError> {
         use std::sync::atomic::Ordering;
         if background {
             lowest_priority();
@@ -195,9 +199,9 @@ impl Indexer {
         let missing: Vec<usize> = (0..self.pages.len())
             .filter(|&n| !self.added[n].load(Ordering::Relaxed))
             .collect();
-        let one = |&n: &usize| -> Result<(), String> {
+        let one = |&n: &usize| -> Result<(), IndexError> {
             if cancelled() {
-                return Err(CANCELLED.to_string());
+                return Err(IndexError::Cancelled);
             }
             let page = page_of(&self.pages[n].0);
             let html = page.read()?;

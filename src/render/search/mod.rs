@@ -52,18 +52,36 @@ pub(crate) enum Page<'a> {
 }
 
 impl Page<'_> {
-    fn read(&self) -> Result<Cow<'_, [u8]>, String> {
+    fn read(&self) -> Result<Cow<'_, [u8]>, IndexError> {
         match self {
             Page::Bytes(b) => Ok(Cow::Borrowed(b)),
             Page::File(p) => std::fs::read(p)
                 .map(Cow::Owned)
-                .map_err(|e| format!("cannot read {} back: {e}", p.display())),
+                .map_err(|e| IndexError::Failed(format!("cannot read {} back: {e}", p.display()))),
         }
     }
 }
 
-/// The error of an index given up because a newer build made it out of date.
-pub const CANCELLED: &str = "cancelled";
+/// Why no index was made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IndexError {
+    /// Given up because a newer build made it out of date (`cancelled` answered true): not
+    /// a fault, nothing to report.
+    Cancelled,
+    /// A fault: a page could not be read back, or the indexer stopped.
+    Failed(String),
+}
+
+impl std::fmt::Display for IndexError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            IndexError::Cancelled => f.write_str("cancelled"),
+            IndexError::Failed(why) => f.write_str(why),
+        }
+    }
+}
+
+impl std::error::Error for IndexError {}
 
 /// The folder of the search files in the output.
 pub const SEARCH_DIR: &str = "search-index";
@@ -110,7 +128,7 @@ pub(crate) fn index<'a>(
     pages: impl Iterator<Item = (&'a Route, Page<'a>)>,
     cancelled: &(dyn Fn() -> bool + Sync),
     background: bool,
-) -> Result<(Vec<GeneratedFile>, SearchStats), String> {
+) -> Result<(Vec<GeneratedFile>, SearchStats), IndexError> {
     let pages: Vec<(&Route, Page)> = pages.collect();
     let indexer = Indexer::new(pages.iter().map(|(r, _)| *r));
     let by_path: FxHashMap<&str, &Page> = pages.iter().map(|(r, p)| (r.path.as_str(), p)).collect();

@@ -328,5 +328,49 @@ fn a_cancelled_index_stops() {
         &|| true,
         false,
     );
-    assert_eq!(r.unwrap_err(), CANCELLED);
+    assert_eq!(r.unwrap_err(), IndexError::Cancelled);
+}
+
+#[test]
+fn cancelled_is_asked_between_pages_and_told_from_a_fault() {
+    // In the background the pages are read one after the other: a build that starts
+    // while the second page is being read stops the index before the third. (On a thread
+    // of its own: the background lowers its thread's priority.)
+    let routes: Vec<Route> = (0..3)
+        .map(|i| route(Kind::Page(format!("p{i}")), "it", &format!("/p{i}/"), false))
+        .collect();
+    let background = routes.clone();
+    let (r, asked) = std::thread::spawn(move || {
+        let asked = std::sync::atomic::AtomicUsize::new(0);
+        let r = index(
+            background
+                .iter()
+                .map(|r| page(r, "<main data-search-body>parola</main>")),
+            &|| asked.fetch_add(1, std::sync::atomic::Ordering::SeqCst) >= 2,
+            true,
+        );
+        (r.map(|_| ()), asked.into_inner())
+    })
+    .join()
+    .unwrap();
+    assert_eq!(r.unwrap_err(), IndexError::Cancelled);
+    assert_eq!(asked, 3);
+    // A page that cannot be read back is a fault, with the file named, not a cancellation.
+    let missing = std::path::Path::new("/nonexistent/vetrina/page.html");
+    let r = index(
+        [(&routes[0], Page::File(missing.into()))].into_iter(),
+        &|| false,
+        false,
+    );
+    match r.unwrap_err() {
+        IndexError::Failed(why) => {
+            assert!(
+                why.starts_with("cannot read /nonexistent/vetrina/page.html back: "),
+                "{why}"
+            )
+        }
+        IndexError::Cancelled => panic!("a missing page is not a cancellation"),
+    }
+    assert_eq!(IndexError::Cancelled.to_string(), "cancelled");
+    assert_eq!(IndexError::Failed("x".into()).to_string(), "x");
 }
