@@ -463,4 +463,37 @@ mod tests {
             assert_eq!(c.done(), plain(&parts, limit), "limit {limit}");
         }
     }
+
+    #[test]
+    fn french_and_arabic_words_fold_and_stem_as_one() {
+        // French: case and accents folded, so that a query typed without them finds the
+        // word; a ligature is a letter of its own (the browser's NFD leaves it too).
+        assert_eq!(fold("Été"), "ete");
+        assert_eq!(fold("Hôpital"), "hopital");
+        assert_eq!(fold("Ça"), "ca");
+        assert_eq!(fold("œuvre"), "œuvre");
+        // Arabic: vowel marks, the tatweel and the hamza on an alef left out, so that
+        // `العمل` finds `العَمَلُ` and `امل` finds `أمل`.
+        assert_eq!(fold("العَمَلُ"), "العمل");
+        assert_eq!(fold("العـــمل"), "العمل");
+        assert_eq!(fold("أمل"), "امل");
+        assert_eq!(fold("إلى"), "الى");
+        // Stems: the language's stemmer whatever the region; a word and its plural, an
+        // Arabic word with its article, a preposition or its vowel marks, are one.
+        let stem = |lang: &str, w: &str| {
+            let s = stemmer(lang).unwrap_or_else(|| panic!("no stemmer for {lang}"));
+            fold(&s.stem(&lower_case(w))).into_owned()
+        };
+        assert_eq!(stem("fr", "formations"), "format");
+        assert_eq!(stem("fr-BE", "Formations"), "format");
+        for w in ["بالعمل", "العمل", "العَمَلُ", "عمل"] {
+            assert_eq!(stem("ar", w), "عمل", "{w}");
+        }
+        // The stemmer is given the word with its accents, which it needs: why the index
+        // keeps each word's form as first written beside its folded one.
+        assert_eq!(stem("fr", "activités"), "activ");
+        assert_eq!(stem("fr", "activite"), "activit");
+        assert!(stemmer("nb_NO").is_some());
+        assert!(stemmer("xx").is_none());
+    }
 }
