@@ -30,12 +30,15 @@ impl SearchJob {
     /// Indexes the pages and writes `search-index/`, leaving every other file alone. Returns the
     /// number of files written.
     pub fn run(self) -> Result<usize, String> {
-        self.index(&|| false)?.write()
+        self.index(&|| false).map_err(|e| e.to_string())?.write()
     }
 
     /// Indexes the pages (the slow part, which touches nothing on disk). `cancelled` is
-    /// asked between pages; when it answers true the work stops with an error.
-    pub fn index(self, cancelled: &(dyn Fn() -> bool + Sync)) -> Result<SearchFiles, String> {
+    /// asked between pages; when it answers true the work stops with `IndexError::Cancelled`.
+    pub fn index(
+        self,
+        cancelled: &(dyn Fn() -> bool + Sync),
+    ) -> Result<SearchFiles, search::IndexError> {
         let files = if self.indexable.is_empty() {
             Vec::new()
         } else {

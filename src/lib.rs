@@ -40,6 +40,7 @@ pub use builder::{Builder, SearchFiles, SearchJob};
 pub use diag::{Diagnostic, Diagnostics, Severity};
 pub use jiff::civil::Date;
 pub use options::{BuildOptions, today_from_env};
+pub use render::IndexError;
 pub use report::{Report, TakenDownStory};
 
 use pipeline::Mode;

@@ -424,7 +424,7 @@ fn index_from_files(
     indexer: Option<search::Indexer>,
     indexable: &[Route],
     path_of: &(dyn Fn(&str) -> std::path::PathBuf + Sync),
-) -> Result<(Vec<render::GeneratedFile>, render::SearchStats), String> {
+) -> Result<(Vec<render::GeneratedFile>, render::SearchStats), search::IndexError> {
     if indexable.is_empty() {
         return Ok(Default::default());
     }

@@ -369,10 +369,9 @@ fn rebuild(
                 }
                 let files = match job.index(&|| search_gen.load(Ordering::SeqCst) != mine) {
                     Ok(f) => f,
+                    Err(crate::render::IndexError::Cancelled) => return,
                     Err(e) => {
-                        if e != crate::render::CANCELLED {
-                            eprintln!("error: {e}");
-                        }
+                        eprintln!("error: {e}");
                         return;
                     }
                 };

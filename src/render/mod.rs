@@ -24,7 +24,7 @@ mod views;
 
 use reuse::ReuseCounts;
 pub use reuse::{RenderCache, Reuse, site_prints};
-pub use search::{CANCELLED, GeneratedFile, SEARCH_DIR, SearchStats};
+pub use search::{GeneratedFile, IndexError, SEARCH_DIR, SearchStats};
 
 use std::sync::Arc;
 

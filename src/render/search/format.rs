@@ -1,0 +1,233 @@
+//! How the index is written: the files of one language made from the words gathered from
+//! its pages, their names, their order and their size. What is written here is what the
+//! browser's script (`search.js`) reads: a change to one is a change to the other. Nothing
+//! here reads a page or splits text into words.
+//!
+//! # The files, per language (`search-index/<lang>/`)
+//! - `index.json`: `{"v":1,"lang","pages","words":[[first word, file]…],
+//!   "stems":[[first stem, file]…],"docs":[file…],"per_doc":64}`. The only file whose name
+//!   does not change with its content.
+//! - `w.<hash>.json`: a run of the language's words in order, `[[word, stem]…]` (stem `""`
+//!   when it is the word itself). Words are lower case, without accents or vowel marks.
+//! - `s.<hash>.json`: a run of stems in order, `{"stem":[page, score, page, score…]}`,
+//!   the score BM25 (×100, rounded) with headings counted several times.
+//! - `d.<hash>.json`: `per_doc` pages in a row, `[[url, title]…]`, for the results' titles.
+//!   The excerpt is cut from the page itself, fetched when its result is shown (the page
+//!   the reader opens next is then in the browser's cache): the index holds no second copy
+//!   of the site's text. Only a page larger than [`FETCH_LIMIT`] (a hub listing thousands
+//!   of stories) comes with its text, `[url, title, text]`, cut at [`MAX_EXCERPT_TEXT`]
+//!   bytes, so that a phone never fetches a megabyte for three lines.
+//!
+//! Runs of words and stems are cut at about [`CHUNK_BYTES`] and sorted as JavaScript
+//! compares strings (UTF-16 code units), so that the browser finds a word's run by its
+//! first entry.
+
+use rustc_hash::FxHashMap;
+
+use super::index::{Gathered, Postings, Word};
+use super::text::{fold, stemmer};
+use super::{GeneratedFile, SEARCH_DIR};
+
+/// About how many bytes one file of words, stems or pages holds before a new one is begun.
+pub(super) const CHUNK_BYTES: usize = 48 * 1024;
+/// Pages per file of titles: a result list of ten fetches at most ten of them, of about
+/// 8 KB each.
+pub(super) const PER_DOC: usize = 64;
+/// A page of more bytes than this is not fetched for its excerpt: its text comes in its file
+/// of titles, cut at [`MAX_EXCERPT_TEXT`].
+pub(super) const FETCH_LIMIT: usize = 64 * 1024;
+/// At most this much of a large page's text is kept for its excerpt (every word of it is
+/// indexed).
+pub(super) const MAX_EXCERPT_TEXT: usize = 16 * 1024;
+/// BM25's parameters, the usual ones.
+const K1: f64 = 1.2;
+const B: f64 = 0.75;
+
+/// A page's entry in a file of titles: (page, `[url, title]` or `[url, title, text]`
+/// as JSON).
+pub(super) type DocEntry = (u32, Vec<u8>);
+
+/// A file of titles made while rendering: its number, its name, and its bytes,
+/// or none when the build's sink took them.
+pub(super) type DocFile = (u32, String, Option<Vec<u8>>);
+
+/// A language's index files, made from its words `gathered` from every page, with the
+/// files of titles `made` already (number, name, bytes or none when streamed); and the
+/// paths of those streamed.
+pub(super) fn files(
+    gathered: Gathered,
+    lang: &str,
+    made: Vec<DocFile>,
+) -> (Vec<GeneratedFile>, Vec<String>) {
+    let stemmer = stemmer(lang);
+    let n = gathered.lengths.len();
+    let mut lengths = vec![0u32; n];
+    for &(page, length) in &gathered.lengths {
+        if let Some(l) = lengths.get_mut(page as usize) {
+            *l = length;
+        }
+    }
+    let avg = (lengths.iter().map(|&l| l as f64).sum::<f64>() / n.max(1) as f64).max(1.0);
+    // Stem → pages with their weighted counts; word → stem.
+    let mut stems: FxHashMap<String, Postings> = FxHashMap::default();
+    let mut words: Vec<(Box<str>, String)> = Vec::with_capacity(gathered.words.len());
+    for Word {
+        folded,
+        original,
+        postings: pages,
+        ..
+    } in gathered.words
+    {
+        let stem = match &stemmer {
+            Some(s) => fold(&s.stem(&original)).into_owned(),
+            None => folded.to_string(),
+        };
+        let stem = if stem.chars().count() < 2 {
+            folded.to_string()
+        } else {
+            stem
+        };
+        stems.entry(stem.clone()).or_default().extend(pages);
+        words.push((folded, stem));
+    }
+    let mut stems: Vec<(String, Postings)> = stems.into_iter().collect();
+    stems.sort_unstable_by(|a, b| utf16_order(&a.0, &b.0));
+    words.sort_unstable_by(|a, b| utf16_order(&a.0, &b.0));
+
+    let dir = format!("{SEARCH_DIR}/{lang}");
+    let mut files = Vec::new();
+    let mut put = |prefix: &str, body: Vec<u8>| -> String {
+        let name = file_name(prefix, &body);
+        files.push((format!("{dir}/{name}"), body));
+        name
+    };
+
+    let word_runs = runs(words.iter().map(|(w, s)| {
+        let stem = if **w == **s { "" } else { s.as_str() };
+        let entry = serde_json::to_string(&(&**w, stem)).unwrap_or_default();
+        (w.to_string(), entry)
+    }));
+    let word_index: Vec<(String, String)> = word_runs
+        .into_iter()
+        .map(|(first, body)| (first, put("w", format!("[{body}]").into_bytes())))
+        .collect();
+
+    let stem_runs = runs(stems.into_iter().map(|(stem, mut pages)| {
+        // Words of one stem each bring their own pages: one entry per page.
+        pages.sort_unstable_by_key(|p| p.0);
+        pages.dedup_by(|b, a| {
+            if a.0 == b.0 {
+                a.1 += b.1;
+                true
+            } else {
+                false
+            }
+        });
+        let df = pages.len() as f64;
+        let idf = (1.0 + (n as f64 - df + 0.5) / (df + 0.5)).ln();
+        let mut entry = serde_json::to_string(&stem).unwrap_or_default();
+        entry.push_str(":[");
+        for (i, (page, count)) in pages.iter().enumerate() {
+            let tf = *count as f64;
+            let dl = lengths.get(*page as usize).copied().unwrap_or(0) as f64;
+            let score = idf * tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * dl / avg));
+            if i > 0 {
+                entry.push(',');
+            }
+            let score = (score * 100.0).round().max(1.0) as u32;
+            // Written with `itoa` rather than `write!`: there is one pair per page a stem
+            // is on, the most numerous piece of the index.
+            let mut digits = itoa::Buffer::new();
+            entry.push_str(digits.format(*page));
+            entry.push(',');
+            entry.push_str(digits.format(score));
+        }
+        entry.push(']');
+        (stem, entry)
+    }));
+    let stem_index: Vec<(String, String)> = stem_runs
+        .into_iter()
+        .map(|(first, body)| (first, put("s", format!("{{{body}}}").into_bytes())))
+        .collect();
+
+    // The pages' titles, `PER_DOC` pages a file, in page order: the files
+    // made while rendering, and the rest.
+    let mut names: Vec<String> = vec![String::new(); n.div_ceil(PER_DOC)];
+    let mut streamed = Vec::new();
+    for (group, name, bytes) in made {
+        match bytes {
+            Some(b) => {
+                put("d", b);
+            }
+            None => streamed.push(format!("{dir}/{name}")),
+        }
+        if let Some(slot) = names.get_mut(group as usize) {
+            *slot = name;
+        }
+    }
+    let mut docs = gathered.docs;
+    docs.sort_unstable_by_key(|d| d.0);
+    for run in docs.chunk_by_mut(|a, b| a.0 / PER_DOC as u32 == b.0 / PER_DOC as u32) {
+        let group = run[0].0 / PER_DOC as u32;
+        let name = put("d", doc_file(run));
+        if let Some(slot) = names.get_mut(group as usize) {
+            *slot = name;
+        }
+    }
+    let doc_files = names;
+
+    let meta = serde_json::json!({
+        "v": 1,
+        "lang": lang,
+        "pages": n,
+        "words": word_index,
+        "stems": stem_index,
+        "docs": doc_files,
+        "per_doc": PER_DOC,
+    });
+    files.push((format!("{dir}/index.json"), meta.to_string().into_bytes()));
+    for path in &streamed {
+        files.push((path.clone(), Vec::new()));
+    }
+    (files, streamed)
+}
+
+/// A file of titles: the entries of its pages, in page order.
+pub(super) fn doc_file(run: &mut [DocEntry]) -> Vec<u8> {
+    run.sort_unstable_by_key(|d| d.0);
+    let mut file = Vec::with_capacity(run.iter().map(|d| d.1.len() + 1).sum::<usize>() + 1);
+    for (i, (_, entry)) in run.iter().enumerate() {
+        file.push(if i == 0 { b'[' } else { b',' });
+        file.extend_from_slice(entry);
+    }
+    file.push(b']');
+    file
+}
+
+/// The name of a file of the index: its kind and a hash of its content.
+pub(super) fn file_name(prefix: &str, body: &[u8]) -> String {
+    let hash = blake3::hash(body).to_hex();
+    format!("{prefix}.{}.json", &hash[..12])
+}
+
+/// Entries (key, JSON) cut into runs of about `CHUNK_BYTES`: (first key, entries joined by
+/// commas).
+fn runs(entries: impl Iterator<Item = (String, String)>) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for (key, entry) in entries {
+        match out.last_mut() {
+            Some((_, body)) if body.len() < CHUNK_BYTES => {
+                body.push(',');
+                body.push_str(&entry);
+            }
+            _ => out.push((key, entry)),
+        }
+    }
+    out
+}
+
+/// The order of strings in JavaScript (UTF-16 code units), in which the browser looks the
+/// runs up.
+pub(super) fn utf16_order(a: &str, b: &str) -> std::cmp::Ordering {
+    a.encode_utf16().cmp(b.encode_utf16())
+}

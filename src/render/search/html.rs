@@ -1,0 +1,491 @@
+//! The scanner that reads a rendered page for the index: the element marked
+//! `data-search-body` less what is marked `data-search-ignore`, its title (the first `<h1>`),
+//! its headings (which weigh more) and its text, with the tags a minifier leaves out closed
+//! as a browser would. It is a scanner, not a parser: whatever the markup, it never fails
+//! and never panics. The words themselves are left to [`super::text`].
+
+use std::borrow::Cow;
+
+use super::format::MAX_EXCERPT_TEXT;
+use super::text::{Collapsed, words};
+
+/// Part of a line of text: no space is put where the element begins or ends.
+const INLINE: u8 = 1;
+/// No end tag.
+const VOID: u8 = 2;
+/// Content that is never text of the page.
+const SKIPPED: u8 = 4;
+/// A start tag that ends an open `<p>` (HTML's rule, for pages whose `</p>` the minifier
+/// left out).
+const ENDS_P: u8 = 8;
+
+/// What the extractor needs to know of an element, by its (lower-case) name.
+fn class(name: &str) -> u8 {
+    match name {
+        "a" | "abbr" | "b" | "bdi" | "bdo" | "cite" | "code" | "data" | "dfn" | "em" | "i"
+        | "kbd" | "mark" | "q" | "s" | "samp" | "small" | "span" | "strong" | "sub" | "sup"
+        | "time" | "u" | "var" => INLINE,
+        "area" | "base" | "br" | "col" | "embed" | "img" | "input" | "link" | "meta" | "source"
+        | "track" | "wbr" => VOID,
+        "hr" => VOID | ENDS_P,
+        "script" | "style" | "svg" | "template" | "noscript" | "textarea" | "math" | "iframe"
+        | "object" | "select" | "button" => SKIPPED,
+        "address" | "article" | "aside" | "blockquote" | "details" | "div" | "dl" | "fieldset"
+        | "figcaption" | "figure" | "footer" | "form" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6"
+        | "header" | "hgroup" | "main" | "menu" | "nav" | "ol" | "p" | "pre" | "section"
+        | "table" | "ul" => ENDS_P,
+        _ => 0,
+    }
+}
+
+/// Takes the indexed part of a rendered page apart: the element marked `data-search-body`
+/// (the whole `<body>` when there is none), less what is marked `data-search-ignore`.
+/// Tags the minifier left out (`</p>`, `</li>`, `</dd>` …) are closed as a browser would.
+///
+/// Each word is handed to `word` as it comes: (folded, as written, weight).
+/// Returns the title (the first `<h1>`) and, if `keep_text`, the rest of the text, white
+/// space collapsed, cut at [`MAX_EXCERPT_TEXT`] bytes. (The browser takes the same text
+/// from the page for an excerpt: see `textOf` in search.js.)
+pub(super) fn extract_with(
+    html: &str,
+    keep_text: bool,
+    mut word: impl FnMut(&str, &str, u32),
+) -> (String, String) {
+    let (start, end) = body_range(html);
+    let src = &html[start..end];
+    let mut title = Collapsed::new(usize::MAX);
+    let mut text = Collapsed::new(if keep_text { MAX_EXCERPT_TEXT } else { 0 });
+    // Open elements: (name, ignored, heading weight).
+    let mut open: Vec<(Cow<str>, bool, u32)> = Vec::new();
+    let mut ignoring = 0usize;
+    let mut in_title = false;
+    let mut title_done = false;
+    let weight =
+        |open: &[(Cow<str>, bool, u32)]| open.iter().rev().find(|e| e.2 > 0).map_or(1, |e| e.2);
+    let mut add_text =
+        |title: &mut Collapsed, text: &mut Collapsed, raw: &str, w: u32, in_title: bool| {
+            let decoded = decode(raw);
+            // The title is shown above the excerpt: the excerpt is cut from the rest.
+            if in_title {
+                title.push(&decoded);
+            } else {
+                text.push(&decoded);
+            }
+            words(&decoded, |folded, written| word(folded, written, w));
+        };
+    let mut i = 0;
+    let bytes = src.as_bytes();
+    while i < src.len() {
+        let Some(lt) = src[i..].find('<').map(|p| p + i) else {
+            if ignoring == 0 {
+                add_text(&mut title, &mut text, &src[i..], weight(&open), in_title);
+            }
+            break;
+        };
+        if lt > i && ignoring == 0 {
+            add_text(&mut title, &mut text, &src[i..lt], weight(&open), in_title);
+        }
+        let rest = &src[lt..];
+        if rest.starts_with("<!--") {
+            i = rest.find("-->").map_or(src.len(), |p| lt + p + 3);
+            continue;
+        }
+        if rest.starts_with("<!") || rest.starts_with("<?") {
+            i = rest.find('>').map_or(src.len(), |p| lt + p + 1);
+            continue;
+        }
+        let closing = rest.starts_with("</");
+        let name_start = lt + if closing { 2 } else { 1 };
+        let name_len = bytes[name_start..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'-')
+            .count();
+        if name_len == 0 {
+            // A lone `<` in text.
+            if ignoring == 0 {
+                add_text(&mut title, &mut text, "<", weight(&open), in_title);
+            }
+            i = lt + 1;
+            continue;
+        }
+        let raw_name = &src[name_start..name_start + name_len];
+        let name: Cow<str> = if raw_name.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(raw_name.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(raw_name)
+        };
+        let kind = class(&name);
+        let (tag_end, attrs) = tag_end(src, name_start + name_len);
+        i = tag_end;
+        if kind & INLINE == 0 {
+            text.space();
+        }
+        if closing {
+            if let Some(at) = open.iter().rposition(|e| e.0 == name) {
+                for e in open.drain(at..) {
+                    if e.1 {
+                        ignoring -= 1;
+                    }
+                    if e.0 == "h1" && in_title {
+                        in_title = false;
+                        title_done = true;
+                    }
+                }
+            }
+            continue;
+        }
+        // Implied end tags.
+        let implied: &[&str] = match &*name {
+            _ if kind & ENDS_P != 0 => &["p"],
+            "li" => &["li"],
+            "dt" | "dd" => &["dt", "dd"],
+            "tr" => &["tr", "td", "th"],
+            "td" | "th" => &["td", "th"],
+            "thead" | "tbody" | "tfoot" => &["thead", "tbody", "tfoot", "tr", "td", "th"],
+            "option" => &["option"],
+            _ => &[],
+        };
+        while let Some(top) = open.last() {
+            if !implied.contains(&&*top.0) {
+                break;
+            }
+            let e = open.pop().unwrap_or_default();
+            if e.1 {
+                ignoring -= 1;
+            }
+        }
+        let ignored = attrs.contains("data-search-ignore") && has_attr(attrs, "data-search-ignore");
+        if kind & VOID != 0 || attrs.ends_with('/') {
+            if name == "img"
+                && ignoring == 0
+                && !ignored
+                && let Some(alt) = attr(attrs, "alt")
+            {
+                add_text(
+                    &mut title,
+                    &mut text,
+                    &format!(" {alt} "),
+                    weight(&open),
+                    false,
+                );
+            }
+            continue;
+        }
+        if kind & SKIPPED != 0 {
+            let close = format!("</{name}");
+            i = find_ci(src, i, &close)
+                .and_then(|p| src[p..].find('>').map(|q| p + q + 1))
+                .unwrap_or(src.len());
+            continue;
+        }
+        let heading = match &*name {
+            "h1" => 7,
+            "h2" => 6,
+            "h3" => 5,
+            "h4" => 4,
+            "h5" => 3,
+            "h6" => 2,
+            _ => 0,
+        };
+        if name == "h1" && !title_done && ignoring == 0 && !ignored {
+            in_title = true;
+        }
+        if ignored {
+            ignoring += 1;
+        }
+        open.push((name, ignored, heading));
+    }
+    (title.done(), text.done())
+}
+
+/// Where the indexed element's content starts and ends in a page.
+fn body_range(html: &str) -> (usize, usize) {
+    let marked = html.find("data-search-body").and_then(|at| {
+        let open = html[..at].rfind('<')?;
+        let name: String = html[open + 1..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        let start = at + html[at..].find('>')? + 1;
+        let end = html.rfind(&format!("</{name}>"))?;
+        (end >= start).then_some((start, end))
+    });
+    marked.unwrap_or_else(|| {
+        let start = html
+            .find("<body")
+            .and_then(|b| html[b..].find('>').map(|e| b + e + 1))
+            .unwrap_or(0);
+        (start, html.rfind("</body>").unwrap_or(html.len()))
+    })
+}
+
+/// The end of a tag whose name ends at `from` (just past its `>`), and its attributes' text.
+fn tag_end(src: &str, from: usize) -> (usize, &str) {
+    let bytes = src.as_bytes();
+    let mut quote = 0u8;
+    let mut j = from;
+    while j < bytes.len() {
+        let b = bytes[j];
+        if quote != 0 {
+            if b == quote {
+                quote = 0;
+            }
+        } else if b == b'"' || b == b'\'' {
+            quote = b;
+        } else if b == b'>' {
+            return (j + 1, src[from..j].trim());
+        }
+        j += 1;
+    }
+    (src.len(), src[from..].trim())
+}
+
+/// Whether the attributes' text has the attribute `name` (not as part of another's value).
+fn has_attr(attrs: &str, name: &str) -> bool {
+    attr_values(attrs).any(|(n, _)| n.eq_ignore_ascii_case(name))
+}
+
+/// The value of the attribute `name`, entities decoded.
+fn attr(attrs: &str, name: &str) -> Option<String> {
+    attr_values(attrs)
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| decode(v).into_owned())
+}
+
+/// The attributes of a tag: (name, raw value).
+fn attr_values(attrs: &str) -> impl Iterator<Item = (&str, &str)> {
+    let mut rest = attrs;
+    std::iter::from_fn(move || {
+        rest = rest.trim_start_matches(|c: char| c.is_ascii_whitespace() || c == '/');
+        if rest.is_empty() {
+            return None;
+        }
+        let name_len = rest
+            .find(|c: char| c.is_ascii_whitespace() || c == '=' || c == '/')
+            .unwrap_or(rest.len());
+        let name = &rest[..name_len];
+        rest = rest[name_len..].trim_start();
+        let mut value = "";
+        if let Some(r) = rest.strip_prefix('=') {
+            let r = r.trim_start();
+            if let Some(q) = r.chars().next().filter(|c| *c == '"' || *c == '\'') {
+                let end = r[1..].find(q).map_or(r.len(), |e| e + 1);
+                value = &r[1..end];
+                rest = r.get(end + 1..).unwrap_or("");
+            } else {
+                let end = r.find(|c: char| c.is_ascii_whitespace()).unwrap_or(r.len());
+                value = &r[..end];
+                rest = &r[end..];
+            }
+        }
+        Some((name, value))
+    })
+}
+
+/// The first place at or after `from` where `needle` (ASCII) appears, in any case.
+fn find_ci(hay: &str, from: usize, needle: &str) -> Option<usize> {
+    let n = needle.len();
+    let h = hay.as_bytes();
+    (from..h.len().saturating_sub(n - 1))
+        .find(|&i| h[i..i + n].eq_ignore_ascii_case(needle.as_bytes()))
+}
+
+/// Text with its character references decoded: the ones a minifier or Markdown writes
+/// (`&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;`, `&nbsp;`, numeric), with or without `;`.
+fn decode(s: &str) -> Cow<'_, str> {
+    if !s.contains('&') {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let body = &rest[1..];
+        let (ch, used) = if let Some(num) = body.strip_prefix('#') {
+            let (digits, radix) = match num.strip_prefix(['x', 'X']) {
+                Some(h) => (h, 16),
+                None => (num, 10),
+            };
+            let len = digits
+                .bytes()
+                .take_while(|b| (*b as char).is_digit(radix))
+                .count();
+            let c = u32::from_str_radix(&digits[..len], radix)
+                .ok()
+                .and_then(char::from_u32);
+            let prefix = 2 + (num.len() - digits.len()) + len;
+            (c, prefix + usize::from(rest[prefix..].starts_with(';')))
+        } else {
+            let named = [
+                ("amp", '&'),
+                ("lt", '<'),
+                ("gt", '>'),
+                ("quot", '"'),
+                ("apos", '\''),
+                ("nbsp", '\u{a0}'),
+            ];
+            named
+                .iter()
+                .find(|(n, _)| body.starts_with(n))
+                .map_or((None, 0), |(n, c)| {
+                    let used = 1 + n.len();
+                    (Some(*c), used + usize::from(rest[used..].starts_with(';')))
+                })
+        };
+        match ch {
+            Some(c) if used > 1 => {
+                out.push(c);
+                rest = &rest[used..];
+            }
+            _ => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::text::lower_case;
+    use super::*;
+
+    /// What a page gives the index, as the tests look at it.
+    #[derive(Debug, Default, PartialEq)]
+    struct Extracted {
+        url: String,
+        title: String,
+        /// The indexed text but the title, spaces collapsed: what excerpts are cut from.
+        text: String,
+        /// (folded word, as first written in lower case when that differs, weighted count).
+        terms: Vec<(String, String, u32)>,
+    }
+
+    /// Takes the indexed part of a rendered page apart (see [`extract_with`]), for the tests.
+    fn extract(html: &str, url: &str) -> Extracted {
+        let mut terms: Vec<(String, String, u32)> = Vec::new();
+        let (title, text) = extract_with(html, true, |folded, written, w| {
+            let lower = lower_case(written);
+            match terms.iter_mut().find(|t| t.0 == folded) {
+                Some(t) => t.2 += w,
+                None => terms.push((
+                    folded.to_string(),
+                    if lower == folded {
+                        String::new()
+                    } else {
+                        lower.to_string()
+                    },
+                    w,
+                )),
+            }
+        });
+        Extracted {
+            url: url.to_string(),
+            title,
+            text,
+            terms,
+        }
+    }
+
+    /// A story page as the minifier leaves it: `</p>`, `</li>`, `</dd>` left out, attributes
+    /// unquoted.
+    const STORY: &str = "<!DOCTYPE html><html lang=it dir=ltr><head><meta charset=utf-8><title>Tirocinio – Vetrina</title></head><body><a href=#main>Salta</a><header><nav><a href=/>Home</a><a href=/storie/>Storie di lavoro</a></nav><div class=band><svg><title>Bandiera europea</title></svg><p>Cofinanziato dall'Unione europea</div></header><main id=main class=wrap data-search-body><p class=kicker>Storia<h1>Tirocinio in <em>Lombardia</em></h1><p>Un percorso di <em>inserimento</em> lavorativo a Brescia &amp; Bergamo.<p data-search-ignore><a href=feed.xml>Feed RSS</a><ul data-search-ignore><li>Calendario<li>Altro</ul><dl><dt>Stato<dd>concluso</dl><svg role=img><title>Grafico</title><text>4.776</text></svg><img alt=\"Una cucina\" src=a.jpg><h2 id=esiti>Esiti</h2><p>Contratto a tempo determinato; città di Brescia.</main><footer><p>Fondo Sociale Europeo Plus</footer></body></html>";
+
+    #[test]
+    fn a_page_gives_its_indexed_element_less_what_is_marked_ignored() {
+        let x = extract(STORY, "/storie/a/");
+        assert_eq!(x.title, "Tirocinio in Lombardia");
+        assert_eq!(
+            x.text,
+            "Storia Un percorso di inserimento lavorativo a Brescia & Bergamo. Stato concluso Una cucina Esiti Contratto a tempo determinato; città di Brescia."
+        );
+        let count = |w: &str| x.terms.iter().find(|t| t.0 == w).map(|t| t.2);
+        // Headings weigh more than the text; a word in both counts both.
+        assert_eq!(count("tirocinio"), Some(7));
+        assert_eq!(count("lombardia"), Some(7));
+        assert_eq!(count("esiti"), Some(6));
+        assert_eq!(count("brescia"), Some(2));
+        // Accents folded, the form as written kept for the stemmer.
+        let citta = x.terms.iter().find(|t| t.0 == "citta").unwrap();
+        assert_eq!(citta.1, "città");
+        assert_eq!(x.terms.iter().find(|t| t.0 == "esiti").unwrap().1, "");
+        for outside in [
+            "salta",
+            "home",
+            "cofinanziato",
+            "feed",
+            "calendario",
+            "grafico",
+            "fondo",
+            "bandiera",
+        ] {
+            assert_eq!(count(outside), None, "{outside} is indexed");
+        }
+        // One-letter words are not.
+        assert_eq!(count("a"), None);
+    }
+
+    #[test]
+    fn the_minified_and_the_written_page_give_the_same_index() {
+        let written = "<html lang=it><body><main data-search-body><h1>Titolo</h1><p>Primo paragrafo.</p><p data-search-ignore>Nascosto</p><ul><li>Uno</li><li>Due</li></ul><p>Ultimo</p></main></body></html>";
+        let minified = "<html lang=it><body><main data-search-body><h1>Titolo</h1><p>Primo paragrafo.<p data-search-ignore>Nascosto<ul><li>Uno<li>Due</ul><p>Ultimo</main>";
+        assert_eq!(extract(written, "/a/"), extract(minified, "/a/"));
+        assert!(!extract(minified, "/a/").text.contains("Nascosto"));
+    }
+
+    #[test]
+    fn odd_or_broken_markup_never_stops_the_index() {
+        let odd = [
+            "",
+            "<",
+            "</",
+            "<a",
+            "<a href='x",
+            "&",
+            "&#",
+            "&#x",
+            "&#x110000;",
+            "&amp",
+            "<!--",
+            "<!-- x",
+            "<!",
+            "<?x",
+            "<main data-search-body",
+            "<main data-search-body>",
+            "</main><main data-search-body>",
+            "<p>città<script>x",
+            "<svg><title>x",
+            "<h1>é</h1></h1></p></li>",
+            "<img alt=\"é",
+            "<img alt=é/>",
+            "<b>\u{640}\u{64b}</b>",
+            "<p data-search-ignore>x",
+            "<ul data-search-ignore><li>a</ul>b",
+            "<<<>>>",
+            "a<1b>c",
+            "<BODY><MAIN DATA-SEARCH-BODY><H1>T</H1></MAIN>",
+            "\u{10ffff}<p>\u{1f600}x",
+        ];
+        for html in odd {
+            let x = extract(html, "/x/");
+            assert!(x.text.len() <= html.len() * 3, "{html}");
+        }
+        // Where a tag is cut short, what follows is not text; where the element never ends,
+        // the rest of the page is in it.
+        assert_eq!(extract("<body><p>a<b", "/").text, "a");
+        assert_eq!(extract("<body><h1>Titolo", "/").title, "Titolo");
+    }
+
+    #[test]
+    fn character_references_are_decoded() {
+        assert_eq!(
+            decode("a &amp; b &lt;c&gt; &quot;d&quot; &#39;e&#x27; &amp"),
+            "a & b <c> \"d\" 'e' &"
+        );
+        assert_eq!(decode("R&D &unknown; 5 & 6"), "R&D &unknown; 5 & 6");
+        assert_eq!(decode("&#1;&#xZZ;"), "\u{1}&#xZZ;");
+    }
+}

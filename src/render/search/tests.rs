@@ -1,0 +1,376 @@
+//! Tests of the whole index: which pages go in, and what the files hold whatever the order
+//! the pages come in. The scanner's and the words' own tests are beside them.
+
+use rayon::prelude::*;
+
+use super::format::{CHUNK_BYTES, FETCH_LIMIT, MAX_EXCERPT_TEXT, utf16_order};
+use super::*;
+
+fn route(kind: Kind, lang: &str, path: &str, fallback: bool) -> Route {
+    Route {
+        kind,
+        lang: lang.into(),
+        path: path.into(),
+        fallback,
+    }
+}
+
+#[test]
+fn only_pages_with_their_own_text_are_indexed() {
+    let story = |lang: &str, path: &str, fallback| {
+        indexed(&route(Kind::Story("a".into()), lang, path, fallback))
+    };
+    assert!(story("it", "/storie/a/", false));
+    assert!(!story("fr", "/fr/recits/a/", true));
+    assert!(!indexed(&route(
+        Kind::StoryList(1),
+        "it",
+        "/storie/",
+        false
+    )));
+    assert!(!indexed(&route(Kind::Search, "it", "/cerca/", false)));
+}
+
+fn page<'a>(r: &'a Route, html: &'a str) -> (&'a Route, Page<'a>) {
+    (r, Page::Bytes(html.as_bytes()))
+}
+
+fn json(files: &[GeneratedFile], name: &str) -> serde_json::Value {
+    let f = files
+        .iter()
+        .find(|(n, _)| n == name)
+        .unwrap_or_else(|| panic!("no {name}"));
+    serde_json::from_slice(&f.1).unwrap()
+}
+
+/// Every entry of a language's runs of `key` (`words` or `stems`), merged.
+fn entries(files: &[GeneratedFile], lang: &str, key: &str) -> Vec<(String, serde_json::Value)> {
+    let meta = json(files, &format!("{SEARCH_DIR}/{lang}/index.json"));
+    let mut out = Vec::new();
+    for run in meta[key].as_array().unwrap() {
+        let body = json(
+            files,
+            &format!("{SEARCH_DIR}/{lang}/{}", run[1].as_str().unwrap()),
+        );
+        match body {
+            serde_json::Value::Array(a) => out.extend(
+                a.into_iter()
+                    .map(|e| (e[0].as_str().unwrap().to_string(), e[1].clone())),
+            ),
+            serde_json::Value::Object(o) => out.extend(o),
+            _ => panic!("{body}"),
+        }
+    }
+    out
+}
+
+#[test]
+fn a_page_that_is_not_utf8_is_indexed_around_the_bad_bytes() {
+    let a = route(Kind::Page("a".into()), "it", "/a/", false);
+    let html: &[u8] = b"<main data-search-body><h1>Titolo</h1><p>parola \xff\xfe buona</main>";
+    let (files, stats) = index([(&a, Page::Bytes(html))].into_iter(), &|| false, false).unwrap();
+    assert_eq!(stats.pages, [("it".into(), 1)]);
+    let words: Vec<String> = entries(&files, "it", "words")
+        .into_iter()
+        .map(|(w, _)| w)
+        .collect();
+    for w in ["titolo", "parola", "buona"] {
+        assert!(words.iter().any(|x| x == w), "{w} not in {words:?}");
+    }
+}
+
+#[test]
+fn words_of_one_stem_share_their_pages_and_headings_rank_higher() {
+    let a = route(Kind::Page("a".into()), "it", "/a/", false);
+    let b = route(Kind::Page("b".into()), "it", "/b/", false);
+    let c = route(Kind::Page("c".into()), "ar", "/ar/c/", false);
+    let (files, stats) = index(
+        [
+            page(
+                &a,
+                "<main data-search-body><h1>Lavoro in cucina</h1><p>Un contratto.</main>",
+            ),
+            page(
+                &b,
+                "<main data-search-body><h1>Corsi</h1><p>Lavori e lavoratrici, lavoro.</main>",
+            ),
+            page(&c, "<main data-search-body><h1>العمل</h1><p>بالعمل</main>"),
+        ]
+        .into_iter(),
+        &|| false,
+        false,
+    )
+    .unwrap();
+    assert_eq!(stats.pages, [("it".into(), 2), ("ar".into(), 1)]);
+    let words = entries(&files, "it", "words");
+    let stem_of = |w: &str| {
+        let s = &words.iter().find(|(x, _)| x == w).unwrap().1;
+        if s == "" {
+            w.to_string()
+        } else {
+            s.as_str().unwrap().to_string()
+        }
+    };
+    assert_eq!(stem_of("lavori"), stem_of("lavoro"));
+    let stems = entries(&files, "it", "stems");
+    let pages = &stems
+        .iter()
+        .find(|(s, _)| *s == stem_of("lavoro"))
+        .unwrap()
+        .1;
+    let pages: Vec<u64> = pages
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    // Page 0 has the word in its title, page 1 twice in its text: both are found, the
+    // title's first.
+    assert_eq!(pages.len(), 4, "{pages:?}");
+    assert_eq!((pages[0], pages[2]), (0, 1));
+    assert!(pages[1] > pages[3], "{pages:?}");
+    // Arabic: the article and the preposition are stemmed off, so both words are one.
+    let ar = entries(&files, "ar", "words");
+    let stems: Vec<String> = ar
+        .iter()
+        .map(|(w, s)| {
+            if s == "" {
+                w.clone()
+            } else {
+                s.as_str().unwrap().to_string()
+            }
+        })
+        .collect();
+    assert_eq!(stems.len(), 2);
+    assert_eq!(stems[0], stems[1], "{ar:?}");
+    // The script that reads the index is published with it.
+    assert!(
+        files
+            .iter()
+            .any(|(n, b)| n == "search-index/search.js" && b == RUNTIME.as_bytes())
+    );
+    let docs = json(&files, &format!("{SEARCH_DIR}/it/index.json"))["docs"].clone();
+    let first = json(
+        &files,
+        &format!("{SEARCH_DIR}/it/{}", docs[0].as_str().unwrap()),
+    );
+    // A page of ordinary size gives its address and title: its excerpt is cut from the
+    // page itself in the browser.
+    assert_eq!(first[0], serde_json::json!(["/a/", "Lavoro in cucina"]));
+}
+
+/// The index of one long page in `lang`: a title, then `n` words made by `word`.
+fn long_page(
+    lang: &str,
+    title: &str,
+    n: usize,
+    word: impl Fn(usize) -> String,
+) -> Vec<GeneratedFile> {
+    let mut html = format!("<main data-search-body><h1>{title}</h1><p>");
+    for i in 0..n {
+        html.push_str(&word(i));
+    }
+    let a = route(Kind::Page("a".into()), lang, "/a/", false);
+    index([page(&a, &html)].into_iter(), &|| false, false)
+        .unwrap()
+        .0
+}
+
+#[test]
+fn runs_are_cut_to_size_and_named_by_their_content() {
+    let files = long_page("xx", "Parole", 20_000, |i| format!("parola{i} "));
+    let meta = json(&files, "search-index/xx/index.json");
+    let runs = meta["words"].as_array().unwrap();
+    assert!(runs.len() > 3, "{}", runs.len());
+    let firsts: Vec<&str> = runs.iter().map(|r| r[0].as_str().unwrap()).collect();
+    let mut sorted = firsts.clone();
+    sorted.sort_by(|a, b| utf16_order(a, b));
+    assert_eq!(firsts, sorted);
+    for (name, bytes) in &files {
+        if let Some(f) = name.strip_prefix("search-index/xx/w.") {
+            assert!(bytes.len() < CHUNK_BYTES + 100, "{name}: {}", bytes.len());
+            let hash = blake3::hash(bytes).to_hex();
+            assert_eq!(f, format!("{}.json", &hash[..12]));
+        }
+    }
+    // No stemmer for an unknown language: each word is its own stem.
+    let words = entries(&files, "xx", "words");
+    assert!(words.iter().all(|(_, s)| s == ""));
+}
+
+#[test]
+fn a_long_page_is_indexed_whole_and_its_excerpt_text_kept_short() {
+    // 13 bytes a word: over FETCH_LIMIT, the page comes with its text.
+    let n = FETCH_LIMIT / 13 + 100;
+    let files = long_page("it", "Elenco", n, |i| format!("voce{i:05} è "));
+    let words = entries(&files, "it", "words");
+    assert!(words.iter().any(|(w, _)| *w == format!("voce{:05}", n - 1)));
+    let meta = json(&files, "search-index/it/index.json");
+    let docs = json(
+        &files,
+        &format!("search-index/it/{}", meta["docs"][0].as_str().unwrap()),
+    );
+    assert_eq!(docs[0][1], "Elenco");
+    let text = docs[0][2].as_str().unwrap();
+    assert!(text.len() <= MAX_EXCERPT_TEXT && text.len() > MAX_EXCERPT_TEXT - 8);
+    assert!(text.starts_with("voce00000 è voce00001"));
+    // Just under the limit, it does not.
+    let files = long_page("it", "Elenco", FETCH_LIMIT / 13 - 100, |i| {
+        format!("voce{i:05} è ")
+    });
+    let meta = json(&files, "search-index/it/index.json");
+    let docs = json(
+        &files,
+        &format!("search-index/it/{}", meta["docs"][0].as_str().unwrap()),
+    );
+    assert_eq!(docs[0], serde_json::json!(["/a/", "Elenco"]));
+}
+
+#[test]
+fn pages_added_in_any_order_from_any_thread_make_the_same_index() {
+    // 40 pages in two languages: words shared by many pages, words met first in a late
+    // page, and a word written with and without its accent on different pages (French
+    // "activité" stems to "activ", "activite" to "activit"), whose form given to the
+    // stemmer must be the first page's whatever the order.
+    // Enough pages for files of titles complete while rendering and others not.
+    const N: usize = 400;
+    let routes: Vec<Route> = (0..N)
+        .map(|i| {
+            let lang = if i % 3 == 0 { "fr" } else { "it" };
+            route(
+                Kind::Page(format!("p{i}")),
+                lang,
+                &format!("/{lang}/p{i}/"),
+                false,
+            )
+        })
+        .collect();
+    let html: Vec<String> = (0..N)
+        .map(|i| {
+            let word = if i % 2 == 0 { "Activité" } else { "activite" };
+            format!(
+                "<main data-search-body><h1>Pagina {i} {word}</h1><p>lavoro lavori{} parola{} comune<h2>Esito {}</h2></main>",
+                i % 7,
+                i * 13 % 40,
+                i % 5
+            )
+        })
+        .collect();
+    let pages: Vec<(&Route, Page)> = routes
+        .iter()
+        .zip(&html)
+        .map(|(r, h)| (r, Page::Bytes(h.as_bytes())))
+        .collect();
+    let (expected, _) = index(pages.into_iter(), &|| false, false).unwrap();
+
+    // The same pages, numbered in the same order, but added from back to front on the
+    // pool's threads, most of them before `finish` (the files of titles they
+    // complete handed to a sink as they are) and the rest by it.
+    let ix = Indexer::new(routes.iter());
+    let sunk: std::sync::Mutex<Vec<(String, Vec<u8>)>> = Default::default();
+    let sink = |path: &str, bytes: &[u8]| {
+        sunk.lock()
+            .unwrap()
+            .push((path.to_string(), bytes.to_vec()));
+        true
+    };
+    (0..N)
+        .rev()
+        .collect::<Vec<usize>>()
+        .par_iter()
+        .for_each(|&i| {
+            // The last pages are left to `finish`: their files are not complete.
+            if i < 340 {
+                ix.add(&routes[i], html[i].as_bytes(), Some(&sink));
+            }
+        });
+    // A page added twice is taken once.
+    ix.add(&routes[1], html[1].as_bytes(), Some(&sink));
+    let (got, stats) = ix
+        .finish(
+            &|r: &Route| {
+                let i = routes.iter().position(|x| x.path == r.path).unwrap();
+                Page::Bytes(html[i].as_bytes())
+            },
+            &|| false,
+            false,
+        )
+        .unwrap();
+    assert_eq!(stats.pages, [("fr".into(), 134), ("it".into(), 266)]);
+    // Files complete while rendering went to the sink, the others not.
+    let sunk = sunk.into_inner().unwrap();
+    let mut sunk_paths: Vec<&str> = sunk.iter().map(|f| f.0.as_str()).collect();
+    sunk_paths.sort();
+    let mut streamed: Vec<&str> = stats.streamed.iter().map(String::as_str).collect();
+    streamed.sort();
+    assert_eq!(sunk_paths, streamed);
+    assert!(!streamed.is_empty());
+    assert!(streamed.len() < expected.iter().filter(|f| f.0.contains("/d.")).count());
+    assert_eq!(got.len(), expected.len());
+    for ((n1, b1), (n2, b2)) in got.iter().zip(&expected) {
+        assert_eq!(n1, n2);
+        let b1 = match sunk.iter().find(|f| f.0 == *n1) {
+            Some(f) => {
+                assert!(b1.is_empty(), "{n1} streamed and kept");
+                &f.1
+            }
+            None => b1,
+        };
+        assert!(b1 == b2, "{n1} differs");
+    }
+}
+
+#[test]
+fn a_cancelled_index_stops() {
+    let a = route(Kind::Page("a".into()), "it", "/a/", false);
+    let r = index(
+        [page(&a, "<main data-search-body>x y</main>")].into_iter(),
+        &|| true,
+        false,
+    );
+    assert_eq!(r.unwrap_err(), IndexError::Cancelled);
+}
+
+#[test]
+fn cancelled_is_asked_between_pages_and_told_from_a_fault() {
+    // In the background the pages are read one after the other: a build that starts
+    // while the second page is being read stops the index before the third. (On a thread
+    // of its own: the background lowers its thread's priority.)
+    let routes: Vec<Route> = (0..3)
+        .map(|i| route(Kind::Page(format!("p{i}")), "it", &format!("/p{i}/"), false))
+        .collect();
+    let background = routes.clone();
+    let (r, asked) = std::thread::spawn(move || {
+        let asked = std::sync::atomic::AtomicUsize::new(0);
+        let r = index(
+            background
+                .iter()
+                .map(|r| page(r, "<main data-search-body>parola</main>")),
+            &|| asked.fetch_add(1, std::sync::atomic::Ordering::SeqCst) >= 2,
+            true,
+        );
+        (r.map(|_| ()), asked.into_inner())
+    })
+    .join()
+    .unwrap();
+    assert_eq!(r.unwrap_err(), IndexError::Cancelled);
+    assert_eq!(asked, 3);
+    // A page that cannot be read back is a fault, with the file named, not a cancellation.
+    let missing = std::path::Path::new("/nonexistent/vetrina/page.html");
+    let r = index(
+        [(&routes[0], Page::File(missing.into()))].into_iter(),
+        &|| false,
+        false,
+    );
+    match r.unwrap_err() {
+        IndexError::Failed(why) => {
+            assert!(
+                why.starts_with("cannot read /nonexistent/vetrina/page.html back: "),
+                "{why}"
+            )
+        }
+        IndexError::Cancelled => panic!("a missing page is not a cancellation"),
+    }
+    assert_eq!(IndexError::Cancelled.to_string(), "cancelled");
+    assert_eq!(IndexError::Failed("x".into()).to_string(), "x");
+}
