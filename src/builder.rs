@@ -9,8 +9,8 @@ use std::sync::Arc;
 use crate::options::BuildOptions;
 use crate::pipeline::{self, Memo, Mode};
 use crate::plan::Route;
-use crate::render::{self, search};
 use crate::report::Report;
+use crate::search;
 use crate::write;
 
 /// Builds the same site again and again (`vetrina serve`).
@@ -66,7 +66,7 @@ impl SearchJob {
 /// A search index ready to be written.
 pub struct SearchFiles {
     output: PathBuf,
-    files: Vec<render::GeneratedFile>,
+    files: Vec<search::GeneratedFile>,
 }
 
 impl SearchFiles {
@@ -83,7 +83,7 @@ impl SearchFiles {
         write::write_scoped(
             &self.output,
             &part,
-            write::Scope::Only(render::SEARCH_DIR),
+            write::Scope::Only(search::SEARCH_DIR),
             None,
         )
         .map(|s| s.written)

@@ -22,6 +22,7 @@ mod load;
 mod model;
 mod plan;
 mod render;
+mod search;
 mod stamp;
 mod write;
 
@@ -40,8 +41,8 @@ pub use builder::{Builder, SearchFiles, SearchJob};
 pub use diag::{Diagnostic, Diagnostics, Severity};
 pub use jiff::civil::Date;
 pub use options::{BuildOptions, today_from_env};
-pub use render::IndexError;
 pub use report::{Report, TakenDownStory};
+pub use search::IndexError;
 
 use pipeline::Mode;
 

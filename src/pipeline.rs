@@ -16,8 +16,9 @@ use crate::load::{self, Theme};
 use crate::model::{self, Site};
 use crate::options::{BuildOptions, today_from_env};
 use crate::plan::{self, Plan, Route};
-use crate::render::{self, PageSink, RenderContext, Reuse, search};
+use crate::render::{self, PageSink, RenderContext, Reuse};
 use crate::report::{Report, TakenDownStory};
+use crate::search;
 use crate::timings::Phases;
 use crate::{images, stamp, write};
 
@@ -157,7 +158,7 @@ pub(crate) fn run(
             let out = render::render(&stages.context(), reuse, None, diags);
             phases.done("render");
             if !diags.has_errors() {
-                let scope = write::Scope::Except(render::SEARCH_DIR);
+                let scope = write::Scope::Except(search::SEARCH_DIR);
                 match write::write_scoped(&opts.output_dir(), &out, scope, Some(&mut m.written)) {
                     Ok(s) => count_written(&mut report, s),
                     Err(e) => cannot_write(&mut report.diagnostics, &opts.output_dir(), e),
@@ -424,7 +425,7 @@ fn index_from_files(
     indexer: Option<search::Indexer>,
     indexable: &[Route],
     path_of: &(dyn Fn(&str) -> std::path::PathBuf + Sync),
-) -> Result<(Vec<render::GeneratedFile>, render::SearchStats), search::IndexError> {
+) -> Result<(Vec<search::GeneratedFile>, search::SearchStats), search::IndexError> {
     if indexable.is_empty() {
         return Ok(Default::default());
     }

@@ -369,7 +369,7 @@ fn rebuild(
                 }
                 let files = match job.index(&|| search_gen.load(Ordering::SeqCst) != mine) {
                     Ok(f) => f,
-                    Err(crate::render::IndexError::Cancelled) => return,
+                    Err(crate::search::IndexError::Cancelled) => return,
                     Err(e) => {
                         eprintln!("error: {e}");
                         return;

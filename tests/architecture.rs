@@ -28,11 +28,10 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("model", &["model"]),
     ("plan", &["plan"]),
     (
-        "images, write and the no-change record",
-        &["images", "write", "stamp"],
+        "images, write, search and the no-change record",
+        &["images", "write", "search", "stamp"],
     ),
     ("render", &["render"]),
-    ("search", &["search"]),
     ("the pipeline", &["pipeline"]),
     ("the builder of `vetrina serve`", &["builder"]),
     (

@@ -18,13 +18,11 @@ mod markdown_props;
 mod minify;
 mod reuse;
 mod script_json;
-pub(crate) mod search;
 mod templates;
 mod views;
 
 use reuse::ReuseCounts;
 pub use reuse::{RenderCache, Reuse, site_prints};
-pub use search::{GeneratedFile, IndexError, SEARCH_DIR, SearchStats};
 
 use std::sync::Arc;
 
@@ -56,11 +54,6 @@ pub trait PageSink: Sync {
     /// the bytes, so that they need not be kept.
     fn take(&self, route: &Route, file: &str, bytes: &[u8]) -> bool;
 }
-
-/// Takes a generated file (path in the output, bytes) as soon as it is made; returns whether
-/// it did, so that its bytes need not be kept (the search index's files of a build that
-/// streams its pages).
-pub type FileSink<'a> = dyn Fn(&str, &[u8]) -> bool + Sync + 'a;
 
 /// Renders every route of the plan, and the feeds, calendars, sitemap and copied files
 /// beside them. Template and Markdown problems are diagnostics.

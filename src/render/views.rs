@@ -487,13 +487,13 @@ fn search(
     ctx.insert("search_locale", &cx.lang.locale);
     ctx.insert(
         "search_bundle",
-        &cx.root_link(&format!("/{}/search.js", crate::render::SEARCH_DIR)),
+        &cx.root_link(&format!("/{}/search.js", crate::search::SEARCH_DIR)),
     );
     ctx.insert(
         "search_index",
         &cx.root_link(&format!(
             "/{}/{}/index.json",
-            crate::render::SEARCH_DIR,
+            crate::search::SEARCH_DIR,
             cx.lang.code
         )),
     );
@@ -972,7 +972,7 @@ fn common(cx: &Cx, route: &Route, title: &str, updated: Date, translated_in: &[S
             .map(|l| l.name.clone())
             .unwrap_or_default(),
         fallback_lang,
-        indexed: site.config.search.unwrap_or(true) && super::search::indexed(route),
+        indexed: site.config.search.unwrap_or(true) && crate::search::indexed(route),
     }
 }
 

@@ -14,9 +14,8 @@ use rustc_hash::FxHashMap;
 use super::format::{self, DocEntry, DocFile, FETCH_LIMIT, PER_DOC, doc_file, file_name};
 use super::html::extract_with;
 use super::text::lower_case;
-use super::{GeneratedFile, IndexError, Page, RUNTIME, SEARCH_DIR, SearchStats};
+use super::{FileSink, GeneratedFile, IndexError, Page, RUNTIME, SEARCH_DIR, SearchStats};
 use crate::plan::Route;
-use crate::render::FileSink as PageSink;
 
 /// A search index as it is gathered: pages are added from any thread, in any order (a build
 /// takes each page apart in the thread that rendered it, while its text is at hand), and
@@ -100,13 +99,13 @@ impl Indexer {
     /// was not added before); any other is left alone. A file of titles that the
     /// page completes is handed to `sink` at once, so that the texts of a large site are not
     /// all held until the end.
-    pub(crate) fn add(&self, route: &Route, html: &[u8], sink: Option<&PageSink>) {
+    pub(crate) fn add(&self, route: &Route, html: &[u8], sink: Option<&FileSink>) {
         if let Some(&n) = self.slot.get(&route.path) {
             self.add_slot(n, html, sink);
         }
     }
 
-    fn add_slot(&self, n: usize, html: &[u8], sink: Option<&PageSink>) {
+    fn add_slot(&self, n: usize, html: &[u8], sink: Option<&FileSink>) {
         use std::sync::atomic::Ordering;
         if self.added[n].swap(true, Ordering::Relaxed) {
             return;
@@ -139,7 +138,7 @@ impl Indexer {
 
     /// Keeps a page's entry until its file of `PER_DOC` pages is complete, then
     /// makes the file and hands it to `sink`.
-    fn pend(&self, lang: u32, page: u32, entry: Vec<u8>, sink: &PageSink) {
+    fn pend(&self, lang: u32, page: u32, entry: Vec<u8>, sink: &FileSink) {
         let group = page / PER_DOC as u32;
         let size = (self.counts[lang as usize] - group * PER_DOC as u32).min(PER_DOC as u32);
         let mut complete = {

@@ -39,6 +39,11 @@ use rustc_hash::FxHashMap;
 
 use crate::plan::{Kind, Route};
 
+/// Takes a generated file (path in the output, bytes) as soon as it is made; returns whether
+/// it did, so that its bytes need not be kept (the search index's files of a build that
+/// streams its pages).
+pub type FileSink<'a> = dyn Fn(&str, &[u8]) -> bool + Sync + 'a;
+
 pub(crate) use index::Indexer;
 
 /// A file of the index: (path in the output, bytes).
