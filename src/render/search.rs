@@ -68,7 +68,7 @@ impl Page<'_> {
 pub const CANCELLED: &str = "cancelled";
 
 /// The folder of the search files in the output.
-pub const SEARCH_DIR: &str = "search-index";
+pub use crate::plan::SEARCH_DIR;
 
 /// The script that reads the index in the browser, published as `search-index/search.js`.
 pub const RUNTIME: &str = include_str!("search.js");

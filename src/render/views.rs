@@ -17,7 +17,7 @@ use crate::model::regions::{REGIONS, Region};
 use crate::model::schema::*;
 use crate::model::yaml::{LangMap, RegionSel};
 use crate::model::{Doc, Entity, Event, Language, Site};
-use crate::plan::{Kind, Plan, Route, href, url_name};
+use crate::plan::{FileKind, Kind, PageKind, Plan, Route, Scope as FileScope, href, url_name};
 
 /// Read-only data shared by all routes of a build.
 pub struct Shared<'a> {
@@ -89,10 +89,10 @@ impl Cx<'_> {
         self.s.site.default_lang()
     }
     /// Link to the page `kind`/`key` in this language ("" if no such page).
-    fn link(&self, kind: &str, key: &str) -> String {
+    fn link(&self, kind: PageKind, key: &str) -> String {
         self.link_in(kind, key, self.l())
     }
-    fn link_in(&self, kind: &str, key: &str, lang: &str) -> String {
+    fn link_in(&self, kind: PageKind, key: &str, lang: &str) -> String {
         self.s
             .plan
             .path(kind, key, lang)
@@ -129,7 +129,7 @@ impl Cx<'_> {
         Some(RegionCard {
             key: r.key.to_string(),
             name: r.name(self.l()).to_string(),
-            href: self.link("region", r.key),
+            href: self.link(PageKind::Region, r.key),
         })
     }
     fn markdown<T>(
@@ -487,15 +487,19 @@ fn search(
     ctx.insert("search_locale", &cx.lang.locale);
     ctx.insert(
         "search_bundle",
-        &cx.root_link(&format!("/{}/search.js", crate::render::SEARCH_DIR)),
+        &cx.s
+            .plan
+            .file_path(FileKind::SearchScript, cx.l())
+            .map(|p| cx.root_link(&p))
+            .unwrap_or_default(),
     );
     ctx.insert(
         "search_index",
-        &cx.root_link(&format!(
-            "/{}/{}/index.json",
-            crate::render::SEARCH_DIR,
-            cx.lang.code
-        )),
+        &cx.s
+            .plan
+            .file_path(FileKind::SearchIndex, cx.l())
+            .map(|p| cx.root_link(&p))
+            .unwrap_or_default(),
     );
     (
         "search.html",
@@ -768,17 +772,17 @@ fn common(cx: &Cx, route: &Route, title: &str, updated: Date, translated_in: &[S
     let site = cx.site();
     let l = cx.l();
     let dl = cx.default_lang();
-    let kind = route.kind.name();
+    let kind = route.kind.page_kind();
     let key = route.kind.key();
     let same_page = |lang: &str| -> String {
         match &route.kind {
-            Kind::StoryList(_) => cx.link_in("stories", "", lang),
+            Kind::StoryList(_) => cx.link_in(PageKind::StoryList, "", lang),
             _ => cx.link_in(kind, key, lang),
         }
     };
     let abs = |lang: &str| -> Option<String> {
         let p = match &route.kind {
-            Kind::StoryList(_) => cx.s.plan.path("stories", "", lang),
+            Kind::StoryList(_) => cx.s.plan.path(PageKind::StoryList, "", lang),
             _ => cx.s.plan.path(kind, key, lang),
         }?;
         Some(format!("{}{}", site.base_url, p))
@@ -838,10 +842,12 @@ fn common(cx: &Cx, route: &Route, title: &str, updated: Date, translated_in: &[S
         ("search", "nav_search"),
     ]
     .iter()
-    .filter(|(k, _)| cx.s.plan.path(k, "", l).is_some())
+    .filter(|(k, _)| PageKind::from_name(k).is_some_and(|k| cx.s.plan.path(k, "", l).is_some()))
     .map(|(k, label)| Link {
         label: i18n(cx, label),
-        href: cx.link(k, ""),
+        href: PageKind::from_name(k)
+            .map(|k| cx.link(k, ""))
+            .unwrap_or_default(),
         current: *k == current,
     })
     .collect();
@@ -892,7 +898,7 @@ fn common(cx: &Cx, route: &Route, title: &str, updated: Date, translated_in: &[S
     let accessibility_href = if acc.contains("://") {
         acc.clone()
     } else {
-        cx.link("page", acc)
+        cx.link(PageKind::Page, acc)
     };
     let fallback_lang = if route.fallback {
         source_lang(cx, &route.kind)
@@ -930,10 +936,10 @@ fn common(cx: &Cx, route: &Route, title: &str, updated: Date, translated_in: &[S
         feed_href: cx
             .s
             .plan
-            .feed_path("all", "", l)
+            .file_path(FileKind::Feed(FileScope::All), l)
             .map(|p| cx.root_link(&p))
             .unwrap_or_default(),
-        home_href: cx.link("home", ""),
+        home_href: cx.link(PageKind::Home, ""),
         nav,
         langs,
         alternates,
@@ -960,7 +966,7 @@ fn common(cx: &Cx, route: &Route, title: &str, updated: Date, translated_in: &[S
         footer: Footer {
             funds,
             accessibility_href,
-            privacy_href: cx.link("page", &site.config.privacy_page.value),
+            privacy_href: cx.link(PageKind::Page, &site.config.privacy_page.value),
             feedback_email: site.config.feedback.email.value.clone(),
             feedback_href: site.config.feedback.url.as_ref().map(|u| u.value.clone()),
             updated_iso: updated.to_string(),
@@ -1058,7 +1064,7 @@ fn project_card(cx: &Cx, p: &Entity<ProjectFm>) -> ProjectCard {
     let (d, _) = p.doc(cx.l(), &cx.site().langs);
     ProjectCard {
         key: p.key.clone(),
-        href: cx.link("project", &p.key),
+        href: cx.link(PageKind::Project, &p.key),
         title: d.fm.title.clone(),
         acronym: d.fm.acronym.clone(),
         summary: d.fm.summary.value.clone(),
@@ -1252,14 +1258,14 @@ fn project(
         "calendar_href",
         &cx.s
             .plan
-            .calendar_path("project", key, cx.l())
+            .file_path(FileKind::Calendar(FileScope::Project(key)), cx.l())
             .map(|p| cx.root_link(&p)),
     );
     ctx.insert(
         "feed_href",
         &cx.s
             .plan
-            .feed_path("project", key, cx.l())
+            .file_path(FileKind::Feed(FileScope::Project(key)), cx.l())
             .map(|p| cx.root_link(&p)),
     );
     ctx.insert("project", &view);
@@ -1315,7 +1321,7 @@ fn story_card(cx: &Cx, s: &Entity<StoryFm>) -> StoryCard {
     let project = site.project(&d.fm.project.value);
     StoryCard {
         key: s.key.clone(),
-        href: cx.link("story", &s.key),
+        href: cx.link(PageKind::Story, &s.key),
         title: d.fm.title.clone(),
         date_iso: d.fm.date.to_string(),
         date_text: cx.date(d.fm.date),
@@ -1325,7 +1331,7 @@ fn story_card(cx: &Cx, s: &Entity<StoryFm>) -> StoryCard {
         project_title: project
             .map(|p| p.doc(cx.l(), &site.langs).0.fm.title.clone())
             .unwrap_or_default(),
-        project_href: cx.link("project", &d.fm.project.value),
+        project_href: cx.link(PageKind::Project, &d.fm.project.value),
         example: d.fm.example,
     }
 }
@@ -1345,21 +1351,27 @@ fn story_list(cx: &Cx, n: usize, ctx: &mut PageContext) -> PageParts {
     ctx.insert("page_number", &n);
     ctx.insert("story_total", &all.len());
     ctx.insert("page_count", &pages);
-    let prev = (n > 1).then(|| cx.link("stories", "")).map(|first| {
-        if n == 2 {
-            first
-        } else {
-            cx.root_link(&format!(
-                "{}{}/",
-                cx.s.plan.path("stories", "", cx.l()).unwrap_or("/"),
-                n - 1
-            ))
-        }
-    });
+    let prev = (n > 1)
+        .then(|| cx.link(PageKind::StoryList, ""))
+        .map(|first| {
+            if n == 2 {
+                first
+            } else {
+                cx.root_link(&format!(
+                    "{}{}/",
+                    cx.s.plan
+                        .path(PageKind::StoryList, "", cx.l())
+                        .unwrap_or("/"),
+                    n - 1
+                ))
+            }
+        });
     let next = (n < pages).then(|| {
         cx.root_link(&format!(
             "{}{}/",
-            cx.s.plan.path("stories", "", cx.l()).unwrap_or("/"),
+            cx.s.plan
+                .path(PageKind::StoryList, "", cx.l())
+                .unwrap_or("/"),
             n + 1
         ))
     });
@@ -1427,7 +1439,7 @@ fn news_card(cx: &Cx, n: &Entity<NewsFm>) -> NewsCard {
     let (d, _) = n.doc(cx.l(), &cx.site().langs);
     NewsCard {
         key: n.key.clone(),
-        href: cx.link("news", &n.key),
+        href: cx.link(PageKind::News, &n.key),
         title: d.fm.title.clone(),
         date_iso: d.fm.date.to_string(),
         date_text: cx.date(d.fm.date),
@@ -1466,7 +1478,7 @@ fn news(cx: &Cx, key: &str, ctx: &mut PageContext, diags: &mut Diagnostics) -> O
                 let pe = site.project(&p.value)?;
                 Some(Link {
                     label: pe.doc(cx.l(), &site.langs).0.fm.title.clone(),
-                    href: cx.link("project", &p.value),
+                    href: cx.link(PageKind::Project, &p.value),
                     current: false,
                 })
             })
@@ -1555,7 +1567,7 @@ fn event_card(cx: &Cx, e: &Event) -> EventCard {
     };
     EventCard {
         id: e.id().to_string(),
-        href: cx.link("event", e.id()),
+        href: cx.link(PageKind::Event, e.id()),
         title: cx.text(&e.data.title).to_string(),
         summary: e
             .data
@@ -1605,7 +1617,7 @@ fn event_list(cx: &Cx, ctx: &mut PageContext) -> PageParts {
         "calendar_href",
         &cx.s
             .plan
-            .calendar_path("all", "", cx.l())
+            .file_path(FileKind::Calendar(FileScope::All), cx.l())
             .map(|p| cx.root_link(&p)),
     );
     let upd = latest(site.events.iter().map(|e| e.data.updated)).max(content_date(site));
@@ -1686,7 +1698,7 @@ fn event(cx: &Cx, id: &str, ctx: &mut PageContext) -> Option<PageParts> {
                 let pe = site.project(&p.value)?;
                 Some(Link {
                     label: pe.doc(cx.l(), &site.langs).0.fm.title.clone(),
-                    href: cx.link("project", &p.value),
+                    href: cx.link(PageKind::Project, &p.value),
                     current: false,
                 })
             })
@@ -1701,7 +1713,7 @@ fn event(cx: &Cx, id: &str, ctx: &mut PageContext) -> Option<PageParts> {
         ics_href: cx
             .s
             .plan
-            .calendar_path("event", id, cx.l())
+            .file_path(FileKind::Calendar(FileScope::Event(id)), cx.l())
             .map(|p| cx.root_link(&p))
             .unwrap_or_default(),
         jsonld: event_jsonld(cx, e),
@@ -1786,7 +1798,7 @@ fn event_jsonld(cx: &Cx, e: &Event) -> String {
         "eventStatus": format!("https://schema.org/{status}"),
         "eventAttendanceMode": format!("https://schema.org/{mode}"),
         "inLanguage": lang,
-        "url": format!("{}{}", site.base_url, cx.s.plan.path("event", e.id(), cx.l()).unwrap_or("/")),
+        "url": format!("{}{}", site.base_url, cx.s.plan.path(PageKind::Event, e.id(), cx.l()).unwrap_or("/")),
     });
     if let Some(end) = e.end {
         v["endDate"] = json!(when(end));
@@ -1837,14 +1849,14 @@ fn region(cx: &Cx, key: &str, ctx: &mut PageContext) -> PageParts {
         "calendar_href",
         &cx.s
             .plan
-            .calendar_path("region", key, cx.l())
+            .file_path(FileKind::Calendar(FileScope::Region(key)), cx.l())
             .map(|p| cx.root_link(&p)),
     );
     ctx.insert(
         "feed_href",
         &cx.s
             .plan
-            .feed_path("region", key, cx.l())
+            .file_path(FileKind::Feed(FileScope::Region(key)), cx.l())
             .map(|p| cx.root_link(&p)),
     );
     region_figures(cx, key, ctx);
@@ -2009,7 +2021,7 @@ fn tiles_svg(cx: &Cx, fig: &MapFigure, highlight: Option<&str>, small: bool, id:
             T {
                 abbr: tile_abbr(&name),
                 name,
-                href: cx.link("region", r.key),
+                href: cx.link(PageKind::Region, r.key),
                 value,
                 text: value
                     .map(|v| cx.s.i18n.number(cx.l(), v))
@@ -2061,7 +2073,7 @@ fn region_map(cx: &Cx, ctx: &mut PageContext) {
         .iter()
         .map(|r| MapRow {
             name: r.name(cx.l()).to_string(),
-            href: cx.link("region", r.key),
+            href: cx.link(PageKind::Region, r.key),
             value: fig
                 .values
                 .get(r.key)
