@@ -188,8 +188,8 @@ fn url_error(page_kind: Option<PageKind>, kind: &str, key: &str, lang: &str) -> 
 ///
 /// Into a buffer the size of the last page this thread made from the same template, and
 /// without Tera's check of the whole page as UTF-8 (`render` makes a `String`): growing the
-/// buffer from Tera's estimate and checking 61 MB of pages were 5 to 9 % of the samples of a
-/// 1,000-story build (perf). The search index checks the part it reads (see `search`).
+/// buffer from Tera's estimate and checking every page again are a visible part of a large
+/// build. The search index checks the part it reads (see `search`).
 pub fn render(
     engine: &Engine,
     theme: &Theme,
