@@ -107,3 +107,51 @@ impl Feed {
         self.h.finalize()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn context(entries: &[(&'static str, tera::Value)]) -> PageContext {
+        let mut ctx = PageContext::default();
+        for (k, v) in entries {
+            ctx.insert(k, v);
+        }
+        ctx
+    }
+
+    #[test]
+    fn the_same_names_and_values_give_the_same_fingerprint_whatever_their_order() {
+        let a = context(&[("title", "Storia".into()), ("n", 3.into())]);
+        let b = context(&[("n", 3.into()), ("title", "Storia".into())]);
+        assert_eq!(a.fingerprint(), b.fingerprint());
+        // A value inserted again counts once, as its last value.
+        let c = context(&[("n", 1.into()), ("title", "Storia".into()), ("n", 3.into())]);
+        assert_eq!(a.fingerprint(), c.fingerprint());
+    }
+
+    #[test]
+    fn contexts_that_make_different_pages_have_different_fingerprints() {
+        let text = context(&[("x", "1".into())]);
+        let number = context(&[("x", 1.into())]);
+        let safe = context(&[("x", tera::Value::safe_string("1"))]);
+        let other_name = context(&[("y", "1".into())]);
+        // The same letters cut differently between a name and its value.
+        let split = context(&[("a", "bc".into())]);
+        let split_other = context(&[("ab", "c".into())]);
+        let prints = [
+            text.fingerprint(),
+            number.fingerprint(),
+            safe.fingerprint(),
+            other_name.fingerprint(),
+            split.fingerprint(),
+            split_other.fingerprint(),
+        ];
+        for (i, a) in prints.iter().enumerate() {
+            assert!(a.is_some());
+            for b in &prints[i + 1..] {
+                assert_ne!(a, b);
+            }
+        }
+    }
+}

@@ -70,7 +70,7 @@ impl Cx<'_> {
     /// (ending in `/` or `.html`, or in a name without a dot) are checked against the site's
     /// pages, and written relative to this page so that they work from disk and under any
     /// folder. Files (`/feed.xml`, a PDF) are left as written.
-    fn site_link(&self, url: &str, relative: bool) -> markdown::SiteLink {
+    pub(super) fn site_link(&self, url: &str, relative: bool) -> markdown::SiteLink {
         use markdown::SiteLink;
         let base = self.site().base_url.trim_end_matches('/');
         // The folder the site is published under, if any (`https://example.org/sito`): an

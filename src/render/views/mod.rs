@@ -21,6 +21,8 @@ mod project;
 mod region;
 mod search;
 mod story;
+#[cfg(test)]
+mod tests;
 
 use jiff::civil::Date;
 use serde::Serialize;
