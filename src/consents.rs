@@ -74,7 +74,7 @@ pub fn register(opts: &BuildOptions, within: Option<u32>) -> (Report, Option<Reg
                 e.addresses = site
                     .langs
                     .iter()
-                    .filter_map(|l| plan.path("story", &story.key, &l.code))
+                    .filter_map(|l| plan.path(crate::plan::PageKind::Story, &story.key, &l.code))
                     .map(|p| format!("{}{p}", site.base_url))
                     .collect();
             }

@@ -10,7 +10,7 @@ use crate::diag::Diagnostics;
 use crate::model::regions::REGIONS;
 use crate::model::{Entity, Site};
 
-/// What a route renders.
+/// What a route renders: a kind of page and the key of what it shows.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {
     Home,
@@ -30,24 +30,29 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// The kind of page, without its key.
+    pub fn page_kind(&self) -> PageKind {
+        match self {
+            Kind::Home => PageKind::Home,
+            Kind::ProjectList => PageKind::ProjectList,
+            Kind::Project(_) => PageKind::Project,
+            Kind::StoryList(_) => PageKind::StoryList,
+            Kind::Story(_) => PageKind::Story,
+            Kind::NewsList => PageKind::NewsList,
+            Kind::News(_) => PageKind::News,
+            Kind::Page(_) => PageKind::Page,
+            Kind::EventList => PageKind::EventList,
+            Kind::Event(_) => PageKind::Event,
+            Kind::RegionList => PageKind::RegionList,
+            Kind::Region(_) => PageKind::Region,
+            Kind::Search => PageKind::Search,
+            Kind::NotFound => PageKind::NotFound,
+        }
+    }
+
     /// The name used by the `url()` template function and in route tables.
     pub fn name(&self) -> &'static str {
-        match self {
-            Kind::Home => "home",
-            Kind::ProjectList => "projects",
-            Kind::Project(_) => "project",
-            Kind::StoryList(_) => "stories",
-            Kind::Story(_) => "story",
-            Kind::NewsList => "news-list",
-            Kind::News(_) => "news",
-            Kind::Page(_) => "page",
-            Kind::EventList => "events",
-            Kind::Event(_) => "event",
-            Kind::RegionList => "regions",
-            Kind::Region(_) => "region",
-            Kind::Search => "search",
-            Kind::NotFound => "404",
-        }
+        self.page_kind().name()
     }
 
     pub fn key(&self) -> &str {
@@ -62,6 +67,123 @@ impl Kind {
         }
     }
 }
+
+/// A kind of page without its key: what [`Plan::path`] is asked for. A misspelt kind is a
+/// compile error here; a name written in a template is read by [`PageKind::from_name`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PageKind {
+    Home,
+    ProjectList,
+    Project,
+    StoryList,
+    Story,
+    NewsList,
+    News,
+    Page,
+    EventList,
+    Event,
+    RegionList,
+    Region,
+    Search,
+    NotFound,
+}
+
+impl PageKind {
+    /// Every kind of page, in the order of their places in the plan's table of paths.
+    pub const ALL: [PageKind; 14] = [
+        PageKind::Home,
+        PageKind::ProjectList,
+        PageKind::Project,
+        PageKind::StoryList,
+        PageKind::Story,
+        PageKind::NewsList,
+        PageKind::News,
+        PageKind::Page,
+        PageKind::EventList,
+        PageKind::Event,
+        PageKind::RegionList,
+        PageKind::Region,
+        PageKind::Search,
+        PageKind::NotFound,
+    ];
+
+    /// The name templates write (`url(kind="project", …)`), also used in hashes and messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            PageKind::Home => "home",
+            PageKind::ProjectList => "projects",
+            PageKind::Project => "project",
+            PageKind::StoryList => "stories",
+            PageKind::Story => "story",
+            PageKind::NewsList => "news-list",
+            PageKind::News => "news",
+            PageKind::Page => "page",
+            PageKind::EventList => "events",
+            PageKind::Event => "event",
+            PageKind::RegionList => "regions",
+            PageKind::Region => "region",
+            PageKind::Search => "search",
+            PageKind::NotFound => "404",
+        }
+    }
+
+    /// The kind of page a name stands for: the one place where a name becomes a kind.
+    pub fn from_name(name: &str) -> Option<PageKind> {
+        PageKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// Its place in the plan's table of paths.
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// Whose entries a feed or a calendar holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope<'a> {
+    /// The whole site.
+    All,
+    /// What concerns the region of this key.
+    Region(&'a str),
+    /// What concerns the project of this key.
+    Project(&'a str),
+    /// The event of this id (calendars only).
+    Event(&'a str),
+}
+
+/// A published file that is not a page: made from the site like a page, its address made
+/// here like a page's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind<'a> {
+    /// An Atom feed (the site's, a region's or a project's), one per language.
+    Feed(Scope<'a>),
+    /// An iCalendar file (the site's, an event's, a region's or a project's), one per
+    /// language.
+    Calendar(Scope<'a>),
+    /// The sitemap, or, past the protocol's limit of addresses, the index of its parts.
+    Sitemap,
+    /// The `n`th part (from 1) of a sitemap too long for one file.
+    SitemapPart(usize),
+    /// robots.txt.
+    Robots,
+    /// The search index of a language (the file its script reads first).
+    SearchIndex,
+    /// The search script, one for all languages.
+    SearchScript,
+}
+
+/// A published file that is not a page, and the language it is in.
+#[derive(Debug, Clone)]
+pub struct FileRoute<'a> {
+    pub kind: FileKind<'a>,
+    pub lang: &'a str,
+    /// Its path from the site root: `/en/events/calendar.ics`.
+    pub path: String,
+}
+
+/// The folder of the search index (under the output folder): its script, and one folder
+/// of index files per language.
+pub const SEARCH_DIR: &str = "search-index";
 
 /// One page of the output.
 #[derive(Debug, Clone)]
@@ -96,8 +218,8 @@ pub fn file_of(path: &str) -> String {
 #[derive(Debug, Default)]
 pub struct Plan {
     pub routes: Vec<Route>,
-    /// Language → kind (by its place in [`KINDS`]) → key → path: looked up without making a
-    /// string (a page's context asks for 5 to 10 paths).
+    /// Language → kind (by its place in [`PageKind::ALL`]) → key → path: looked up without
+    /// making a string (a page's context asks for 5 to 10 paths).
     paths: rustc_hash::FxHashMap<String, Vec<rustc_hash::FxHashMap<String, String>>>,
     /// Where each bundle's files are published (section, key) → folder path.
     pub bundle_dirs: BTreeMap<(String, String), String>,
@@ -109,33 +231,86 @@ pub struct Plan {
 
 impl Plan {
     /// The root-relative path of `kind`/`key` in `lang`, if such a page exists.
-    pub fn path(&self, kind: &str, key: &str, lang: &str) -> Option<&str> {
+    pub fn path(&self, kind: PageKind, key: &str, lang: &str) -> Option<&str> {
         self.paths
             .get(lang)?
-            .get(kind_index(kind)?)?
+            .get(kind.index())?
             .get(key)
             .map(String::as_str)
     }
 
-    /// The path of an iCalendar file in `lang`: `what` is `all` (every event), `event`,
-    /// `region` or `project` (the events of `key`).
-    pub fn calendar_path(&self, what: &str, key: &str, lang: &str) -> Option<String> {
-        let name = self.calendar_names.get(lang)?;
-        match what {
-            "all" => Some(format!("{}{name}.ics", self.path("events", "", lang)?)),
-            "event" => Some(format!("{}{key}.ics", self.path("events", "", lang)?)),
-            "region" | "project" => Some(format!("{}{name}.ics", self.path(what, key, lang)?)),
-            _ => None,
+    /// The root-relative path of a published file that is not a page, in `lang` (the
+    /// sitemap, robots.txt and the search script have one for all languages), if the site
+    /// has it.
+    pub fn file_path(&self, file: FileKind<'_>, lang: &str) -> Option<String> {
+        match file {
+            FileKind::Calendar(scope) => {
+                let name = self.calendar_names.get(lang)?;
+                let events = || self.path(PageKind::EventList, "", lang);
+                match scope {
+                    Scope::All => Some(format!("{}{name}.ics", events()?)),
+                    Scope::Event(id) => Some(format!("{}{id}.ics", events()?)),
+                    Scope::Region(key) => Some(format!(
+                        "{}{name}.ics",
+                        self.path(PageKind::Region, key, lang)?
+                    )),
+                    Scope::Project(key) => Some(format!(
+                        "{}{name}.ics",
+                        self.path(PageKind::Project, key, lang)?
+                    )),
+                }
+            }
+            FileKind::Feed(scope) => {
+                let page = match scope {
+                    Scope::All => self.path(PageKind::Home, "", lang)?,
+                    Scope::Region(key) => self.path(PageKind::Region, key, lang)?,
+                    Scope::Project(key) => self.path(PageKind::Project, key, lang)?,
+                    Scope::Event(_) => return None,
+                };
+                Some(format!("{page}feed.xml"))
+            }
+            FileKind::Sitemap => Some("/sitemap.xml".to_string()),
+            FileKind::SitemapPart(n) => Some(format!("/sitemap-{n}.xml")),
+            FileKind::Robots => Some("/robots.txt".to_string()),
+            FileKind::SearchIndex => self
+                .path(PageKind::Search, "", lang)
+                .map(|_| format!("/{SEARCH_DIR}/{lang}/index.json")),
+            FileKind::SearchScript => Some(format!("/{SEARCH_DIR}/search.js")),
         }
     }
 
-    /// The path of an Atom feed in `lang`: `all` (the language's feed), `region` or `project`.
-    pub fn feed_path(&self, what: &str, key: &str, lang: &str) -> Option<String> {
-        match what {
-            "all" => Some(format!("{}feed.xml", self.path("home", "", lang)?)),
-            "region" | "project" => Some(format!("{}feed.xml", self.path(what, key, lang)?)),
-            _ => None,
+    /// The feeds and calendars of every language, each language's in this order: the
+    /// site's calendar, each event's, each region's, each project's; the site's feed, each
+    /// region's, each project's.
+    pub fn feeds_and_calendars(&self) -> Vec<FileRoute<'_>> {
+        let mut files = Vec::new();
+        let mut routes = self.routes.as_slice();
+        // The routes of a language are planned together.
+        while let Some(first) = routes.first() {
+            let lang = first.lang.as_str();
+            let n = routes.iter().take_while(|r| r.lang == lang).count();
+            let (of_lang, rest) = routes.split_at(n);
+            routes = rest;
+            let keys = |kind: PageKind| {
+                of_lang
+                    .iter()
+                    .filter(move |r| r.kind.page_kind() == kind)
+                    .map(|r| r.kind.key())
+            };
+            let scopes = std::iter::once(FileKind::Calendar(Scope::All))
+                .chain(keys(PageKind::Event).map(|k| FileKind::Calendar(Scope::Event(k))))
+                .chain(keys(PageKind::Region).map(|k| FileKind::Calendar(Scope::Region(k))))
+                .chain(keys(PageKind::Project).map(|k| FileKind::Calendar(Scope::Project(k))))
+                .chain([FileKind::Feed(Scope::All)])
+                .chain(keys(PageKind::Region).map(|k| FileKind::Feed(Scope::Region(k))))
+                .chain(keys(PageKind::Project).map(|k| FileKind::Feed(Scope::Project(k))));
+            for kind in scopes {
+                if let Some(path) = self.file_path(kind, lang) {
+                    files.push(FileRoute { kind, lang, path });
+                }
+            }
         }
+        files
     }
 
     /// The published folder of a bundle (for its pictures and files).
@@ -144,28 +319,6 @@ impl Plan {
             .get(&(section.to_string(), key.to_string()))
             .map(String::as_str)
     }
-}
-
-/// The kinds of page, by [`Kind::name`].
-const KINDS: [&str; 14] = [
-    "home",
-    "projects",
-    "project",
-    "stories",
-    "story",
-    "news-list",
-    "news",
-    "page",
-    "events",
-    "event",
-    "regions",
-    "region",
-    "search",
-    "404",
-];
-
-fn kind_index(kind: &str) -> Option<usize> {
-    KINDS.iter().position(|k| *k == kind)
 }
 
 pub fn prefix(site: &Site, lang: &str) -> String {
@@ -192,11 +345,9 @@ pub fn plan(site: &Site, diags: &mut Diagnostics) -> Plan {
         let pre = prefix(site, l);
         let s = &lang.sections;
         let add = |p: &mut Plan, kind: Kind, path: String, fallback: bool| {
-            if let Some(k) = kind_index(kind.name()) {
-                let by_kind = p.paths.entry(l.to_string()).or_default();
-                by_kind.resize_with(KINDS.len(), Default::default);
-                by_kind[k].insert(kind.key().to_string(), path.clone());
-            }
+            let by_kind = p.paths.entry(l.to_string()).or_default();
+            by_kind.resize_with(PageKind::ALL.len(), Default::default);
+            by_kind[kind.page_kind().index()].insert(kind.key().to_string(), path.clone());
             p.routes.push(Route {
                 kind,
                 lang: l.to_string(),
@@ -289,10 +440,10 @@ pub fn plan(site: &Site, diags: &mut Diagnostics) -> Plan {
         ("pages", site.pages.iter().map(|e| e.key.clone()).collect()),
     ] {
         let kind = match section {
-            "projects" => "project",
-            "stories" => "story",
-            "news" => "news",
-            _ => "page",
+            "projects" => PageKind::Project,
+            "stories" => PageKind::Story,
+            "news" => PageKind::News,
+            _ => PageKind::Page,
         };
         for key in list {
             if let Some(path) = p.path(kind, &key, &default).map(str::to_string) {

@@ -128,7 +128,7 @@ fn addresses(site: &Site, key: &str) -> Vec<String> {
     let plan = crate::plan::plan(site, &mut crate::diag::Diagnostics::new());
     site.langs
         .iter()
-        .filter_map(|l| plan.path("story", key, &l.code))
+        .filter_map(|l| plan.path(crate::plan::PageKind::Story, key, &l.code))
         .map(|p| format!("{}{p}", site.base_url))
         .collect()
 }

@@ -12,10 +12,13 @@ use std::fmt::Write;
 
 use jiff::civil::Date;
 
+use std::sync::Arc;
+
+use super::Bytes;
 use crate::model::Site;
 use crate::model::schema::{NewsFm, StoryFm};
 use crate::model::{Entity, Event};
-use crate::plan::{Kind, Plan};
+use crate::plan::{FileKind, Kind, PageKind, Plan, Scope, file_of};
 
 /// At most this many entries per feed: the newest.
 const FEED_ENTRIES: usize = 50;
@@ -75,19 +78,13 @@ struct Entry {
     lang: String,
 }
 
-/// What a feed covers.
-pub enum Scope<'a> {
-    All,
-    Region(&'a str),
-    Project(&'a str),
-}
-
 fn story_in(s: &Entity<StoryFm>, site: &Site, scope: &Scope) -> bool {
     let fm = &s.source(&site.langs).fm;
     match scope {
         Scope::All => true,
         Scope::Region(r) => fm.region.value == *r,
         Scope::Project(p) => fm.project.value == *p,
+        Scope::Event(_) => false,
     }
 }
 
@@ -97,6 +94,7 @@ fn news_in(n: &Entity<NewsFm>, site: &Site, scope: &Scope) -> bool {
         Scope::All => true,
         Scope::Region(r) => fm.regions.iter().any(|x| x.value == *r),
         Scope::Project(p) => fm.projects.iter().any(|x| x.value == *p),
+        Scope::Event(_) => false,
     }
 }
 
@@ -105,6 +103,7 @@ fn event_in(e: &Event, scope: &Scope) -> bool {
         Scope::All => true,
         Scope::Region(r) => e.data.regions.iter().any(|x| x.value == *r),
         Scope::Project(p) => e.data.projects.iter().any(|x| x.value == *p),
+        Scope::Event(id) => e.id() == *id,
     }
 }
 
@@ -122,14 +121,14 @@ pub fn atom(
     let base = &site.base_url;
     let dl = site.default_lang();
     let abs =
-        |kind: &str, key: &str| format!("{base}{}", plan.path(kind, key, lang).unwrap_or("/"));
+        |kind: PageKind, key: &str| format!("{base}{}", plan.path(kind, key, lang).unwrap_or("/"));
     let mut entries: Vec<Entry> = Vec::new();
     for s in site.stories.iter().filter(|s| story_in(s, site, scope)) {
         let (d, _) = s.doc(lang, &site.langs);
         entries.push(Entry {
             id: format!("tag:{host},{}:story/{}", d.fm.date.year(), s.key),
             title: d.fm.title.clone(),
-            url: abs("story", &s.key),
+            url: abs(PageKind::Story, &s.key),
             published: d.fm.date,
             updated: d.fm.updated.unwrap_or(d.fm.date),
             summary: d.fm.summary.clone(),
@@ -141,7 +140,7 @@ pub fn atom(
         entries.push(Entry {
             id: format!("tag:{host},{}:news/{}", d.fm.date.year(), n.key),
             title: d.fm.title.clone(),
-            url: abs("news", &n.key),
+            url: abs(PageKind::News, &n.key),
             published: d.fm.date,
             updated: d.fm.updated.unwrap_or(d.fm.date),
             summary: d.fm.summary.clone(),
@@ -154,7 +153,7 @@ pub fn atom(
         entries.push(Entry {
             id: format!("tag:{host},{}:event/{}", when.year(), e.id()),
             title: d.title.get(lang, dl).to_string(),
-            url: abs("event", e.id()),
+            url: abs(PageKind::Event, e.id()),
             published: d.updated.unwrap_or(when).min(when),
             updated: d.updated.unwrap_or(when),
             summary: d
@@ -187,6 +186,7 @@ pub fn atom(
         Scope::All => String::new(),
         Scope::Region(r) => format!("/region/{r}"),
         Scope::Project(p) => format!("/project/{p}"),
+        Scope::Event(id) => format!("/event/{id}"),
     };
     let mut o = String::new();
     let _ = writeln!(o, r#"<?xml version="1.0" encoding="utf-8"?>"#);
@@ -294,28 +294,36 @@ pub fn sitemap(site: &Site, plan: &Plan) -> Vec<(String, Vec<u8>)> {
             ends.push(text.len());
         }
     }
-    let mut files = sitemap_files(head, text, &ends, &host, SITEMAP_URLS);
+    let path = |file: FileKind| plan.file_path(file, dl).unwrap_or_default();
+    let mut files = sitemap_files(head, text, &ends, &host, SITEMAP_URLS, &path);
     files.push((
-        "robots.txt".to_string(),
-        format!("User-agent: *\nAllow: /\n\nSitemap: {base}/sitemap.xml\n").into_bytes(),
+        file_of(&path(FileKind::Robots)),
+        format!(
+            "User-agent: *\nAllow: /\n\nSitemap: {base}{}\n",
+            path(FileKind::Sitemap)
+        )
+        .into_bytes(),
     ));
     files
 }
 
 /// The sitemap's files: `text` (the head, then every entry, each ending where `ends` says)
 /// as one `sitemap.xml`, or, past `limit` entries, as files of `limit` entries listed by a
-/// `sitemap.xml` index (the protocol allows 50,000 addresses a file).
+/// `sitemap.xml` index (the protocol allows 50,000 addresses a file). `path` gives the
+/// files' root-relative paths (the plan's).
 fn sitemap_files(
     head: &str,
     mut text: String,
     ends: &[usize],
     host: &str,
     limit: usize,
+    path: &dyn Fn(FileKind) -> String,
 ) -> Vec<(String, Vec<u8>)> {
     let mut files = Vec::new();
+    let sitemap = path(FileKind::Sitemap);
     if ends.len() <= limit {
         text.push_str("</urlset>\n");
-        files.push(("sitemap.xml".to_string(), text.into_bytes()));
+        files.push((file_of(&sitemap), text.into_bytes()));
         return files;
     }
     let mut index = String::from(
@@ -323,17 +331,54 @@ fn sitemap_files(
     );
     let mut from = head.len();
     for (i, chunk) in ends.chunks(limit).enumerate() {
-        let name = format!("sitemap-{}.xml", i + 1);
-        let _ = writeln!(index, "  <sitemap><loc>{host}/{name}</loc></sitemap>");
+        let part = path(FileKind::SitemapPart(i + 1));
+        let _ = writeln!(index, "  <sitemap><loc>{host}{part}</loc></sitemap>");
         let to = chunk.last().copied().unwrap_or(from);
         files.push((
-            name,
+            file_of(&part),
             format!("{head}{}</urlset>\n", &text[from..to]).into_bytes(),
         ));
         from = to;
     }
     index.push_str("</sitemapindex>\n");
-    files.push(("sitemap.xml".to_string(), index.into_bytes()));
+    files.push((file_of(&sitemap), index.into_bytes()));
+    files
+}
+
+/// The Atom feeds of every language: the whole site, each region, each project, where the
+/// plan puts them.
+pub(crate) fn atom_feeds(site: &Site, plan: &Plan) -> Vec<(String, Bytes)> {
+    let dl = site.default_lang();
+    let mut files = Vec::new();
+    for file in plan.feeds_and_calendars() {
+        let FileKind::Feed(scope) = file.kind else {
+            continue;
+        };
+        let l = file.lang;
+        let site_name = site.config.title.get(l, dl);
+        let (page, title) = match scope {
+            Scope::All => (plan.path(PageKind::Home, "", l), site_name.to_string()),
+            Scope::Region(key) => (
+                plan.path(PageKind::Region, key, l),
+                match crate::model::regions::Region::get(key) {
+                    Some(r) => format!("{} — {site_name}", r.name(l)),
+                    None => continue,
+                },
+            ),
+            Scope::Project(key) => (
+                plan.path(PageKind::Project, key, l),
+                match site.project(key) {
+                    Some(p) => format!("{} — {site_name}", p.doc(l, &site.langs).0.fm.title),
+                    None => continue,
+                },
+            ),
+            Scope::Event(_) => continue,
+        };
+        if let Some(page) = page {
+            let bytes = atom(site, plan, l, &scope, &title, &file.path, page);
+            files.push((file_of(&file.path), Arc::new(bytes)));
+        }
+    }
     files
 }
 
@@ -350,12 +395,14 @@ mod tests {
             text.push_str(&format!("  <url><loc>https://x.org/{n}/</loc></url>\n"));
             ends.push(text.len());
         }
-        let one = sitemap_files(head, text.clone(), &ends, "https://x.org", 5);
+        let plan = Plan::default();
+        let path = |file: FileKind| plan.file_path(file, "it").unwrap_or_default();
+        let one = sitemap_files(head, text.clone(), &ends, "https://x.org", 5, &path);
         assert_eq!(one.len(), 1);
         assert_eq!(one[0].0, "sitemap.xml");
         assert!(String::from_utf8_lossy(&one[0].1).ends_with("/5/</loc></url>\n</urlset>\n"));
 
-        let files = sitemap_files(head, text, &ends, "https://x.org", 2);
+        let files = sitemap_files(head, text, &ends, "https://x.org", 2, &path);
         let names: Vec<&str> = files.iter().map(|f| f.0.as_str()).collect();
         assert_eq!(
             names,

@@ -7,12 +7,15 @@
 //! are folded at 75 octets without splitting a UTF-8 character; TEXT values are escaped.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use jiff::civil::DateTime;
 use jiff::tz::TimeZone;
 
-use crate::model::Event;
+use super::Bytes;
 use crate::model::schema::EventStatus;
+use crate::model::{Event, Site};
+use crate::plan::{FileKind, PageKind, Plan, Scope, file_of};
 
 /// What one event contributes to a calendar, already in the calendar's language.
 pub struct IcsEvent<'a> {
@@ -22,6 +25,99 @@ pub struct IcsEvent<'a> {
     pub location: String,
     /// Absolute URL of the event's page.
     pub url: String,
+}
+
+/// Every calendar of the site, in every language, where the plan puts them: all events,
+/// each event, each region's and each project's events.
+pub(crate) fn calendars(site: &Site, plan: &Plan) -> Vec<(String, Bytes)> {
+    let host = super::feeds::host(site);
+    let dl = site.default_lang();
+    let mut files = Vec::new();
+    for file in plan.feeds_and_calendars() {
+        let FileKind::Calendar(scope) = file.kind else {
+            continue;
+        };
+        let l = file.lang;
+        let site_name = site.config.title.get(l, dl);
+        let (name, events): (String, Vec<&Event>) = match scope {
+            Scope::All => (site_name.to_string(), site.events.iter().collect()),
+            Scope::Event(id) => {
+                let Some(e) = site.events.iter().find(|e| e.id() == id) else {
+                    continue;
+                };
+                (
+                    format!("{} — {}", e.data.title.get(l, dl), site_name),
+                    vec![e],
+                )
+            }
+            Scope::Region(key) => {
+                let Some(r) = crate::model::regions::Region::get(key) else {
+                    continue;
+                };
+                let evs = site
+                    .events
+                    .iter()
+                    .filter(|e| e.data.regions.iter().any(|x| x.value == r.key))
+                    .collect();
+                (format!("{} — {}", r.name(l), site_name), evs)
+            }
+            Scope::Project(key) => {
+                let Some(p) = site.project(key) else {
+                    continue;
+                };
+                let evs = site
+                    .events
+                    .iter()
+                    .filter(|e| e.data.projects.iter().any(|x| x.value == p.key))
+                    .collect();
+                let title = &p.doc(l, &site.langs).0.fm.title;
+                (format!("{title} — {site_name}"), evs)
+            }
+        };
+        let items: Vec<IcsEvent> = events
+            .into_iter()
+            .map(|e| calendar_item(site, plan, l, e))
+            .collect();
+        files.push((
+            file_of(&file.path),
+            Arc::new(calendar(&name, &host, l, &items)),
+        ));
+    }
+    files
+}
+
+/// An event as a calendar in `l` shows it.
+fn calendar_item<'e>(site: &Site, plan: &Plan, l: &str, e: &'e Event) -> IcsEvent<'e> {
+    let dl = site.default_lang();
+    let d = &e.data;
+    let location = match (&d.venue, &d.online) {
+        (Some(v), _) => [
+            Some(v.name.as_str()),
+            v.address.as_deref(),
+            v.city.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", "),
+        (None, Some(o)) => format!("Online: {}", o.platform),
+        (None, None) => String::new(),
+    };
+    IcsEvent {
+        event: e,
+        summary: d.title.get(l, dl).to_string(),
+        description: d
+            .summary
+            .as_ref()
+            .map(|s| s.get(l, dl).to_string())
+            .unwrap_or_default(),
+        location,
+        url: format!(
+            "{}{}",
+            site.base_url,
+            plan.path(PageKind::Event, e.id(), l).unwrap_or("/")
+        ),
+    }
 }
 
 /// A whole VCALENDAR.

@@ -19,7 +19,7 @@ use tera::{Context, ErrorKind, Kwargs, State, Tera};
 use super::i18n::I18n;
 use crate::diag::{Diagnostics, Pos, SourceText};
 use crate::load::Theme;
-use crate::plan::{Plan, href};
+use crate::plan::{PageKind, Plan, href};
 
 /// The theme's templates, compiled: as written, and minified when the site is.
 pub struct Engine {
@@ -114,10 +114,11 @@ pub fn engine(
             let key: Cow<str> = kw.get("key")?.unwrap_or_default();
             let lang = lang_of(&kw, state)?;
             let from = var(state, "page_path")?.unwrap_or_else(|| "/".into());
-            match plan.path(&kind, &key, &lang) {
+            let page_kind = PageKind::from_name(&kind);
+            match page_kind.and_then(|k| plan.path(k, &key, &lang)) {
                 Some(p) => Ok(href(&from, p)),
-                None => Err(tera::Error::message(format!(
-                    "url(): there is no page of kind `{kind}` with key `{key}` in language `{lang}`"
+                None => Err(tera::Error::message(url_error(
+                    page_kind, &kind, &key, &lang,
                 ))),
             }
         },
@@ -160,6 +161,27 @@ pub fn engine(
         written: tera,
         minified,
     })
+}
+
+/// Why `url()` found no page: no such page, or (`page_kind` is none) no such kind of page,
+/// with the kinds there are.
+fn url_error(page_kind: Option<PageKind>, kind: &str, key: &str, lang: &str) -> String {
+    let missing =
+        format!("url(): there is no page of kind `{kind}` with key `{key}` in language `{lang}`");
+    if page_kind.is_some() {
+        return missing;
+    }
+    let kinds: Vec<String> = PageKind::ALL
+        .iter()
+        .map(|k| format!("`{}`", k.name()))
+        .collect();
+    let hint = crate::diag::did_you_mean(kind, PageKind::ALL.iter().map(|k| k.name()))
+        .map(|s| format!(" Did you mean `{s}`?"))
+        .unwrap_or_default();
+    format!(
+        "{missing}: `{kind}` is not a kind of page (the kinds are {}).{hint}",
+        kinds.join(", ")
+    )
 }
 
 /// Renders a page, as bytes (UTF-8: Tera writes nothing but strings).

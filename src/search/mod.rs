@@ -37,6 +37,8 @@ use std::time::Duration;
 
 use rustc_hash::FxHashMap;
 
+/// The folder of the output that holds the index (an address of the plan).
+pub use crate::plan::SEARCH_DIR;
 use crate::plan::{Kind, Route};
 
 /// Takes a generated file (path in the output, bytes) as soon as it is made; returns whether
@@ -87,9 +89,6 @@ impl std::fmt::Display for IndexError {
 }
 
 impl std::error::Error for IndexError {}
-
-/// The folder of the search files in the output.
-pub const SEARCH_DIR: &str = "search-index";
 
 /// The script that reads the index in the browser (`search.js` beside this file), published
 /// as `search-index/search.js`.

@@ -1,0 +1,228 @@
+//! What views read from: the build's shared, read-only data ([`Shared`]), the per-route
+//! helper that knows the page's language and path and makes its links ([`Cx`]), the small
+//! view types several pages share, and the dates and strings every page asks for.
+//! Nothing here writes to the site or the plan.
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use super::story::sort_stories;
+use crate::images::{Pictures, picture_html};
+use crate::model::regions::Region;
+use crate::model::schema::{ImageFm, NewsFm, StoryFm};
+use crate::model::yaml::LangMap;
+use crate::model::{Entity, Language, Site};
+use crate::plan::{FileKind, PageKind, Plan, href, url_name};
+use crate::render::i18n::I18n;
+
+/// Read-only data shared by all routes of a build.
+pub struct Shared<'a> {
+    pub site: &'a Site,
+    pub plan: &'a Plan,
+    pub i18n: &'a I18n,
+    pub pictures: &'a Pictures,
+    /// Theme static files: name in the theme → published root path (fingerprinted).
+    pub statics: &'a rustc_hash::FxHashMap<String, String>,
+    /// Stories newest first, sorted once per build: every list, hub and sheet reuses it
+    /// (sorting per page made builds grow with the square of the number of stories).
+    pub(super) sorted_stories: Vec<&'a Entity<StoryFm>>,
+    /// Stories and news by key, found once per build: a search through the list for each
+    /// page made builds grow with the square of the number of entries.
+    pub(super) stories: rustc_hash::FxHashMap<&'a str, &'a Entity<StoryFm>>,
+    pub(super) news: rustc_hash::FxHashMap<&'a str, &'a Entity<NewsFm>>,
+    /// The path of every page, for checking the links written in the texts.
+    pub(super) page_paths: rustc_hash::FxHashSet<&'a str>,
+}
+
+impl<'a> Shared<'a> {
+    pub fn new(
+        site: &'a Site,
+        plan: &'a Plan,
+        i18n: &'a I18n,
+        pictures: &'a Pictures,
+        statics: &'a rustc_hash::FxHashMap<String, String>,
+    ) -> Self {
+        Shared {
+            site,
+            plan,
+            i18n,
+            pictures,
+            statics,
+            sorted_stories: sort_stories(site),
+            stories: site.stories.iter().map(|e| (e.key.as_str(), e)).collect(),
+            news: site.news.iter().map(|e| (e.key.as_str(), e)).collect(),
+            page_paths: plan.routes.iter().map(|r| r.path.as_str()).collect(),
+        }
+    }
+}
+
+/// Per-route helper: the language, the page's own path, and link making.
+pub(super) struct Cx<'a> {
+    pub(super) s: &'a Shared<'a>,
+    pub(super) lang: &'a Language,
+    pub(super) path: &'a str,
+}
+
+impl Cx<'_> {
+    pub(super) fn site(&self) -> &Site {
+        self.s.site
+    }
+    pub(super) fn l(&self) -> &str {
+        &self.lang.code
+    }
+    pub(super) fn default_lang(&self) -> &str {
+        self.s.site.default_lang()
+    }
+    /// Link to the page `kind`/`key` in this language ("" if no such page).
+    pub(super) fn link(&self, kind: PageKind, key: &str) -> String {
+        self.link_in(kind, key, self.l())
+    }
+    /// Link to the page `kind`/`key` in `lang` ("" if no such page).
+    pub(super) fn link_in(&self, kind: PageKind, key: &str, lang: &str) -> String {
+        self.s
+            .plan
+            .path(kind, key, lang)
+            .map(|p| href(self.path, p))
+            .unwrap_or_default()
+    }
+    /// Link to a root-relative path (a file the plan names, a static file).
+    pub(super) fn root_link(&self, to: &str) -> String {
+        href(self.path, to)
+    }
+    /// Link to a file that is not a page (a feed, a calendar, the search index) in this
+    /// language, if the site has it.
+    pub(super) fn file_link(&self, file: FileKind<'_>) -> Option<String> {
+        self.s
+            .plan
+            .file_path(file, self.l())
+            .map(|p| self.root_link(&p))
+    }
+    pub(super) fn date(&self, d: Date) -> String {
+        self.s.i18n.date(self.l(), d)
+    }
+    pub(super) fn text<'b>(&self, m: &'b LangMap) -> &'b str {
+        m.get(self.l(), self.default_lang())
+    }
+    pub(super) fn org(&self, key: &str) -> OrgView {
+        match self.site().orgs.get(key) {
+            Some(o) => OrgView {
+                key: key.to_string(),
+                name: o.name.clone(),
+                short: o.short.clone(),
+                website: o.website.as_ref().map(|w| w.value.clone()),
+                note: o.note.as_ref().map(|n| self.text(n).to_string()),
+            },
+            None => OrgView {
+                key: key.to_string(),
+                name: key.to_string(),
+                ..Default::default()
+            },
+        }
+    }
+    pub(super) fn region(&self, key: &str) -> Option<RegionCard> {
+        let r = Region::get(key)?;
+        Some(RegionCard {
+            key: r.key.to_string(),
+            name: r.name(self.l()).to_string(),
+            href: self.link(PageKind::Region, r.key),
+        })
+    }
+
+    pub(super) fn image(
+        &self,
+        section: &str,
+        key: &str,
+        img: &Option<serde_saphyr::Spanned<ImageFm>>,
+    ) -> Option<ImageView> {
+        let img = &img.as_ref()?.value;
+        let dir = self.s.plan.bundle_dir(section, key)?;
+        let alt = img
+            .alt
+            .as_ref()
+            .map(|a| a.value.clone())
+            .unwrap_or_default();
+        let link = |n: &str| href(self.path, &format!("{dir}{}", url_name(n)));
+        let picture = self.s.pictures.get(section, key, &img.src.value)?;
+        // The cover is at the top of the page: loaded at once, not lazily.
+        let html = picture_html(picture, &link, &alt, true);
+        let largest = picture.fallback().last()?;
+        Some(ImageView {
+            html,
+            src: format!(
+                "{}{}",
+                self.site().base_url,
+                format_args!("{dir}{}", url_name(&largest.file_name))
+            ),
+            alt,
+            caption: img.caption.clone(),
+        })
+    }
+}
+
+#[derive(Serialize, Default)]
+pub(super) struct OrgView {
+    pub(super) key: String,
+    pub(super) name: String,
+    pub(super) short: Option<String>,
+    pub(super) website: Option<String>,
+    pub(super) note: Option<String>,
+}
+
+#[derive(Serialize, Clone)]
+pub(super) struct RegionCard {
+    pub(super) key: String,
+    pub(super) name: String,
+    pub(super) href: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct ImageView {
+    /// The `<picture>` element with every size and format.
+    pub(super) html: String,
+    /// Absolute address of the largest fallback file (for link previews).
+    pub(super) src: String,
+    pub(super) alt: String,
+    pub(super) caption: Option<String>,
+}
+
+#[derive(Serialize)]
+pub(super) struct Link {
+    pub(super) label: String,
+    pub(super) href: String,
+    pub(super) current: bool,
+}
+
+pub(super) fn i18n(cx: &Cx, key: &str) -> String {
+    cx.s.i18n.get(cx.l(), key).unwrap_or(key).to_string()
+}
+
+pub(super) fn all_langs(site: &Site) -> Vec<String> {
+    site.langs.iter().map(|l| l.code.clone()).collect()
+}
+
+pub(super) fn latest(dates: impl Iterator<Item = Option<Date>>) -> Date {
+    dates
+        .flatten()
+        .max()
+        .unwrap_or(jiff::civil::date(2000, 1, 1))
+}
+
+/// The most recent date of any content: the "last updated" of pages that list everything.
+pub(super) fn content_date(site: &Site) -> Date {
+    let stories = site
+        .stories
+        .iter()
+        .flat_map(|e| e.docs.values())
+        .map(|d| Some(d.fm.updated.unwrap_or(d.fm.date)));
+    let news = site
+        .news
+        .iter()
+        .flat_map(|e| e.docs.values())
+        .map(|d| Some(d.fm.updated.unwrap_or(d.fm.date)));
+    let projects = site
+        .projects
+        .iter()
+        .flat_map(|e| e.docs.values())
+        .map(|d| d.fm.updated);
+    latest(stories.chain(news).chain(projects))
+}

@@ -1,0 +1,57 @@
+//! The search page: the form, where the index and its script are (from the plan), and the
+//! interface strings the script needs, as JSON. The index itself is made by `render::search`.
+
+use super::context::{Cx, all_langs, content_date, i18n};
+use super::{PageContext, PageParts};
+use crate::diag::Diagnostics;
+use crate::plan::FileKind;
+use crate::render::i18n::Entry;
+
+/// The search page: the form, where the index and its script are, and the interface strings its script
+/// needs (the plural forms of the result count among them), as JSON.
+pub(super) fn search_page(cx: &Cx, ctx: &mut PageContext, diags: &mut Diagnostics) -> PageParts {
+    let l = cx.l();
+    let mut strings = serde_json::Map::new();
+    for key in [
+        "search_loading",
+        "search_empty",
+        "search_none",
+        "search_results",
+    ] {
+        let value = match cx.s.i18n.entry(l, key) {
+            Some(Entry::Text(t)) => serde_json::Value::from(t.as_str()),
+            Some(Entry::Plural(forms)) => serde_json::Value::from(
+                forms
+                    .iter()
+                    .map(|(k, v)| (k.clone(), serde_json::Value::from(v.as_str())))
+                    .collect::<serde_json::Map<_, _>>(),
+            ),
+            None => {
+                diags.file_error(
+                    std::path::Path::new("themes/default/templates/search.html"),
+                    format!("missing interface string `{key}` for language `{l}`"),
+                    cx.s.i18n.missing_help(l, key),
+                );
+                continue;
+            }
+        };
+        strings.insert(key.to_string(), value);
+    }
+    let json = crate::render::script_json::to_script(&serde_json::Value::Object(strings));
+    ctx.insert("search_strings", &json);
+    ctx.insert("search_locale", &cx.lang.locale);
+    ctx.insert(
+        "search_bundle",
+        &cx.file_link(FileKind::SearchScript).unwrap_or_default(),
+    );
+    ctx.insert(
+        "search_index",
+        &cx.file_link(FileKind::SearchIndex).unwrap_or_default(),
+    );
+    (
+        "search.html",
+        i18n(cx, "search_title"),
+        content_date(cx.site()),
+        all_langs(cx.site()),
+    )
+}

@@ -1,0 +1,169 @@
+//! Story pages: one story (with its cover, shown in link previews only with consent for
+//! social networks), the paginated list of stories, and the story card other pages show.
+
+use serde::Serialize;
+
+use super::context::{Cx, ImageView, RegionCard, all_langs, i18n};
+use super::{PageContext, PageParts};
+use crate::diag::Diagnostics;
+use crate::model::schema::{Scope, StoryFm, StoryKind};
+use crate::model::{Entity, Site};
+use crate::plan::PageKind;
+
+#[derive(Serialize)]
+pub(super) struct StoryCard {
+    key: String,
+    href: String,
+    title: String,
+    date_iso: String,
+    date_text: String,
+    summary: String,
+    kind: &'static str,
+    region: Option<RegionCard>,
+    project_title: String,
+    project_href: String,
+    example: bool,
+}
+
+pub(super) fn sort_stories(site: &Site) -> Vec<&Entity<StoryFm>> {
+    let mut v: Vec<&Entity<StoryFm>> = site.stories.iter().collect();
+    v.sort_by(|a, b| {
+        let (da, db) = (a.source(&site.langs).fm.date, b.source(&site.langs).fm.date);
+        db.cmp(&da).then(a.key.cmp(&b.key))
+    });
+    v
+}
+
+fn story_kind_key(k: StoryKind) -> &'static str {
+    match k {
+        StoryKind::Participant => "kind_participant",
+        StoryKind::Host => "kind_host",
+        StoryKind::Operator => "kind_operator",
+        StoryKind::Partner => "kind_partner",
+    }
+}
+
+pub(super) fn story_card(cx: &Cx, s: &Entity<StoryFm>) -> StoryCard {
+    let site = cx.site();
+    let (d, _) = s.doc(cx.l(), &site.langs);
+    let project = site.project(&d.fm.project.value);
+    StoryCard {
+        key: s.key.clone(),
+        href: cx.link(PageKind::Story, &s.key),
+        title: d.fm.title.clone(),
+        date_iso: d.fm.date.to_string(),
+        date_text: cx.date(d.fm.date),
+        summary: d.fm.summary.clone(),
+        kind: story_kind_key(d.fm.kind.value),
+        region: cx.region(&d.fm.region.value),
+        project_title: project
+            .map(|p| p.doc(cx.l(), &site.langs).0.fm.title.clone())
+            .unwrap_or_default(),
+        project_href: cx.link(PageKind::Project, &d.fm.project.value),
+        example: d.fm.example,
+    }
+}
+
+pub(super) fn story_list(cx: &Cx, n: usize, ctx: &mut PageContext) -> PageParts {
+    let site = cx.site();
+    let per = site.config.stories_per_page.unwrap_or(12).max(1);
+    let all = &cx.s.sorted_stories;
+    let pages = all.len().div_ceil(per).max(1);
+    let cards: Vec<StoryCard> = all
+        .iter()
+        .skip((n - 1) * per)
+        .take(per)
+        .map(|s| story_card(cx, s))
+        .collect();
+    ctx.insert("stories", &cards);
+    ctx.insert("page_number", &n);
+    ctx.insert("story_total", &all.len());
+    ctx.insert("page_count", &pages);
+    let prev = (n > 1)
+        .then(|| cx.link(PageKind::StoryList, ""))
+        .map(|first| {
+            if n == 2 {
+                first
+            } else {
+                cx.root_link(&format!(
+                    "{}{}/",
+                    cx.s.plan
+                        .path(PageKind::StoryList, "", cx.l())
+                        .unwrap_or("/"),
+                    n - 1
+                ))
+            }
+        });
+    let next = (n < pages).then(|| {
+        cx.root_link(&format!(
+            "{}{}/",
+            cx.s.plan
+                .path(PageKind::StoryList, "", cx.l())
+                .unwrap_or("/"),
+            n + 1
+        ))
+    });
+    ctx.insert("prev_href", &prev);
+    ctx.insert("next_href", &next);
+    // Newest first: the first story's date is the latest (not a walk through every story
+    // on each of the list's pages).
+    let upd = all
+        .first()
+        .map_or(site.today, |s| s.source(&site.langs).fm.date);
+    (
+        "story-list.html",
+        i18n(cx, "nav_stories"),
+        upd,
+        all_langs(site),
+    )
+}
+
+#[derive(Serialize)]
+struct StoryView {
+    card: StoryCard,
+    html: String,
+    image: Option<ImageView>,
+    display_name: Option<String>,
+    themes: Vec<String>,
+}
+
+pub(super) fn story(
+    cx: &Cx,
+    key: &str,
+    ctx: &mut PageContext,
+    diags: &mut Diagnostics,
+) -> Option<PageParts> {
+    let site = cx.site();
+    let e = *cx.s.stories.get(key)?;
+    let (doc, _) = e.doc(cx.l(), &site.langs);
+    let view = StoryView {
+        card: story_card(cx, e),
+        html: cx.markdown("stories", e, doc, diags),
+        image: cx.image("stories", key, &doc.fm.image),
+        display_name: doc
+            .fm
+            .person
+            .as_ref()
+            .map(|p| p.value.display_name.value.clone()),
+        themes: doc.fm.themes.clone(),
+    };
+    ctx.insert("description", &view.card.summary);
+    // A participant's picture goes to social networks' previews only with consent for them.
+    let social = doc
+        .fm
+        .consent
+        .as_ref()
+        .is_none_or(|c| c.value.scope.contains(&Scope::Social));
+    if social && let Some(img) = &view.image {
+        ctx.insert("og_image", &img.src);
+    }
+    ctx.insert("story", &view);
+    ctx.insert("content_lang", &doc.lang);
+    let updated = doc.fm.updated.unwrap_or(doc.fm.date);
+    Some((
+        "story.html",
+        doc.fm.title.clone(),
+        updated,
+        e.docs.keys().cloned().collect(),
+    ))
+}
