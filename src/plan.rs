@@ -347,7 +347,11 @@ pub fn plan(site: &Site, diags: &mut Diagnostics) -> Plan {
         let add = |p: &mut Plan, kind: Kind, path: String, fallback: bool| {
             let by_kind = p.paths.entry(l.to_string()).or_default();
             by_kind.resize_with(PageKind::ALL.len(), Default::default);
-            by_kind[kind.page_kind().index()].insert(kind.key().to_string(), path.clone());
+            // The first path of a kind and key is its address: a list's first page, when
+            // the stories are shown over several.
+            by_kind[kind.page_kind().index()]
+                .entry(kind.key().to_string())
+                .or_insert_with(|| path.clone());
             p.routes.push(Route {
                 kind,
                 lang: l.to_string(),
@@ -468,16 +472,22 @@ fn check_collisions(p: &Plan, site: &Site, diags: &mut Diagnostics) {
             diags.file_error(
                 &file,
                 format!(
-                    "two pages would have the same address {}: the {} `{}` and the {} `{}`",
+                    "two pages would have the same address {}: {} and {}",
                     r.path,
-                    first.kind.name(),
-                    first.kind.key(),
-                    r.kind.name(),
-                    r.kind.key()
+                    described(&first.kind),
+                    described(&r.kind)
                 ),
                 "give one of them another `slug:` (pages cannot use the name of a section such as the projects or stories folder)",
             );
         }
+    }
+}
+
+/// A page in words, for a message: "the page `contatti`", "the projects page".
+fn described(kind: &Kind) -> String {
+    match kind.key() {
+        "" => format!("the {} page", kind.name()),
+        key => format!("the {} `{key}`", kind.name()),
     }
 }
 

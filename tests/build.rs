@@ -601,3 +601,48 @@ fn a_rebuild_renders_again_only_the_pages_whose_context_changed() {
     assert!(r.ok(), "{}", rendered(&r));
     assert_eq!(r.pages_kept, 0, "templates changed: nothing is taken");
 }
+
+/// The `<a>` tag of `html` whose attributes hold `rel="{rel}"`.
+fn link_with_rel<'h>(html: &'h str, rel: &str) -> Option<&'h str> {
+    let want = format!("rel=\"{rel}\"");
+    html.split("<a ")
+        .skip(1)
+        .map(|t| &t[..t.find('>').unwrap_or(t.len())])
+        .find(|t| t.contains(&want))
+}
+
+#[test]
+fn a_list_of_stories_over_several_pages_is_linked_from_its_first() {
+    let t = demo_copy();
+    let yaml = read(t.path(), "site.yaml").replace("stories_per_page: 12", "stories_per_page: 2");
+    std::fs::write(t.path().join("site.yaml"), yaml).unwrap();
+    let r = build(t.path());
+    assert!(r.ok(), "{}", rendered(&r));
+    let out = t.path().join("public");
+    for n in [
+        "storie/index.html",
+        "storie/2/index.html",
+        "storie/3/index.html",
+    ] {
+        assert!(out.join(n).is_file(), "{n}");
+    }
+    // The menu and every link to "the stories" reach the first page, not the last.
+    let home = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(
+        home.contains("href=\"storie/index.html\""),
+        "home links the first list page"
+    );
+    assert!(!home.contains("storie/3/"), "home links the last list page");
+    let second = std::fs::read_to_string(out.join("storie/2/index.html")).unwrap();
+    let prev = link_with_rel(&second, "prev").expect("a link to the previous page");
+    let next = link_with_rel(&second, "next").expect("a link to the next page");
+    assert!(prev.contains("href=\"../index.html\""), "{prev}");
+    assert!(next.contains("href=\"../3/index.html\""), "{next}");
+    let first = std::fs::read_to_string(out.join("storie/index.html")).unwrap();
+    assert!(link_with_rel(&first, "prev").is_none());
+    assert!(
+        link_with_rel(&first, "next")
+            .unwrap()
+            .contains("href=\"2/index.html\"")
+    );
+}
