@@ -154,17 +154,7 @@ pub(crate) fn run(
                 return finish(report);
             };
             let prints = prints.unwrap_or_else(|| render::site_prints(&stages.site, &m.render));
-            let reuse = Reuse::Memory(&mut m.render, prints);
-            let out = render::render(&stages.context(), reuse, None, diags);
-            phases.done("render");
-            if !diags.has_errors() {
-                let scope = write::Scope::Except(search::SEARCH_DIR);
-                match write::write_scoped(&opts.output_dir(), &out, scope, Some(&mut m.written)) {
-                    Ok(s) => count_written(&mut report, s),
-                    Err(e) => cannot_write(&mut report.diagnostics, &opts.output_dir(), e),
-                }
-                phases.done("write");
-            }
+            let out = write_pages(opts, &stages, m, prints, &mut report, &mut phases);
             Some(WrittenPages {
                 output: out,
                 indexable,
@@ -316,6 +306,32 @@ fn plan_site(
     m.plan = Some((meta, plan.clone(), d.clone()));
     diags.extend(d);
     plan
+}
+
+/// `vetrina serve`'s render and write: pages taken from the last build where they can be
+/// (`Reuse::Memory`), every file but the search index written at once; the index is left to
+/// a `SearchJob`.
+fn write_pages(
+    opts: &BuildOptions,
+    stages: &Rendering,
+    memo: &mut Memo,
+    prints: render::SitePrints,
+    report: &mut Report,
+    phases: &mut Phases,
+) -> write::Output {
+    let diags = &mut report.diagnostics;
+    let reuse = Reuse::Memory(&mut memo.render, prints);
+    let out = render::render(&stages.context(), reuse, None, diags);
+    phases.done("render");
+    if !diags.has_errors() {
+        let scope = write::Scope::Except(search::SEARCH_DIR);
+        match write::write_scoped(&opts.output_dir(), &out, scope, Some(&mut memo.written)) {
+            Ok(s) => count_written(report, s),
+            Err(e) => cannot_write(diags, &opts.output_dir(), e),
+        }
+        phases.done("write");
+    }
+    out
 }
 
 /// `vetrina build`'s render and write: each page is staged beside the output as soon as it

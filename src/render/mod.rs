@@ -22,7 +22,7 @@ mod templates;
 mod views;
 
 use reuse::ReuseCounts;
-pub use reuse::{RenderCache, Reuse, site_prints};
+pub use reuse::{RenderCache, Reuse, SitePrints, site_prints};
 
 use std::sync::Arc;
 
