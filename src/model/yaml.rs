@@ -56,7 +56,7 @@ pub fn parse<T: DeserializeOwned>(
                 None => (Pos::new(origin.first_line, 1, 1), e.to_string()),
             };
             let raw = strip_location_suffix(&raw);
-            let (message, help) = explain(raw, yaml.trim().is_empty());
+            let (message, help) = explain(original(&e), raw, yaml.trim().is_empty());
             diags.error(src, pos, message).help(help);
             None
         }
@@ -70,51 +70,79 @@ fn strip_location_suffix(raw: &str) -> &str {
     }
 }
 
-/// Rewords a parser or serde message for authors, with a concrete fix.
-fn explain(raw: &str, empty: bool) -> (String, String) {
-    if empty || raw.starts_with("unexpected end of input") {
+/// The error saphyr found, without the wrappers that carry a snippet or an alias's place.
+fn original(mut e: &serde_saphyr::Error) -> &serde_saphyr::Error {
+    while let serde_saphyr::Error::WithSnippet { error, .. }
+    | serde_saphyr::Error::AliasError { error, .. } = e
+    {
+        e = error;
+    }
+    e
+}
+
+/// "did you mean" among `expected`, or the list of them.
+fn names_help(name: &str, expected: &[&str], prefix: &str) -> String {
+    let list = || expected.join(", ");
+    match did_you_mean(name, expected.iter().copied()) {
+        Some(s) if prefix.is_empty() => format!("did you mean `{s}`?"),
+        Some(s) => format!("did you mean `{s}`? {prefix}{}", list()),
+        None if prefix.is_empty() => format!("the keys allowed here are: {}", list()),
+        None => format!("{}{}", prefix.to_lowercase(), list()),
+    }
+}
+
+/// Rewords what the parser found for authors, with a concrete fix: by the kind of error
+/// where saphyr tells it (`e`); by its text (`raw`, location removed) only for the
+/// free-form messages of other libraries (a date that jiff cannot read).
+fn explain(e: &serde_saphyr::Error, raw: &str, empty: bool) -> (String, String) {
+    use serde_saphyr::Error as E;
+    match e {
+        _ if empty => {}
+        E::SerdeUnknownField {
+            field, expected, ..
+        } => {
+            return (
+                format!("unknown key `{field}`"),
+                names_help(field, expected, ""),
+            );
+        }
+        E::SerdeUnknownVariant {
+            variant, expected, ..
+        } => {
+            return (
+                format!("`{variant}` is not an allowed value here"),
+                names_help(variant, expected, "The allowed values are: "),
+            );
+        }
+        E::SerdeMissingField { field, .. } => {
+            return (
+                format!("the required key `{field}` is missing"),
+                format!("add a line `{field}: …` (see the README for what it holds)"),
+            );
+        }
+        E::DuplicateMappingKey { key, .. } => {
+            let name = key.as_deref().unwrap_or("?");
+            return (
+                format!("the key `{name}` appears twice"),
+                "keep only one of them: the second would silently replace the first".into(),
+            );
+        }
+        E::Budget { .. }
+        | E::AliasReplayCounterOverflow { .. }
+        | E::AliasReplayLimitExceeded { .. }
+        | E::AliasExpansionLimitExceeded { .. }
+        | E::AliasReplayStackDepthExceeded { .. } => {
+            return (
+                "this YAML is too large or too deeply nested to be read safely".into(),
+                "simplify the file: avoid deep nesting and repeated anchors (&name / *name)".into(),
+            );
+        }
+        _ => {}
+    }
+    if empty || matches!(e, E::Eof { .. }) || raw.starts_with("unexpected end of input") {
         return (
             "the front matter or file has no fields".into(),
             "write the fields between the `---` lines, for example `title: \"…\"`".into(),
-        );
-    }
-    if let Some(rest) = raw.strip_prefix("unknown field `") {
-        let (name, expected) = split_expected(rest);
-        let help = match did_you_mean(name, expected.iter().map(String::as_str)) {
-            Some(s) => format!("did you mean `{s}`?"),
-            None => format!("the keys allowed here are: {}", expected.join(", ")),
-        };
-        return (format!("unknown key `{name}`"), help);
-    }
-    if let Some(rest) = raw.strip_prefix("unknown variant `") {
-        let (name, expected) = split_expected(rest);
-        let help = match did_you_mean(name, expected.iter().map(String::as_str)) {
-            Some(s) => format!(
-                "did you mean `{s}`? The allowed values are: {}",
-                expected.join(", ")
-            ),
-            None => format!("the allowed values are: {}", expected.join(", ")),
-        };
-        return (format!("`{name}` is not an allowed value here"), help);
-    }
-    if let Some(rest) = raw.strip_prefix("missing field `") {
-        let name = rest.split('`').next().unwrap_or(rest);
-        return (
-            format!("the required key `{name}` is missing"),
-            format!("add a line `{name}: …` (see the README for what it holds)"),
-        );
-    }
-    if let Some(rest) = raw.strip_prefix("duplicate mapping key: ") {
-        let name = rest.split(',').next().unwrap_or(rest);
-        return (
-            format!("the key `{name}` appears twice"),
-            "keep only one of them: the second would silently replace the first".into(),
-        );
-    }
-    if raw.contains("budget") || raw.contains("limit") && raw.contains("exceed") {
-        return (
-            "this YAML is too large or too deeply nested to be read safely".into(),
-            "simplify the file: avoid deep nesting and repeated anchors (&name / *name)".into(),
         );
     }
     let lower = raw.to_lowercase();
@@ -152,21 +180,6 @@ fn explain(raw: &str, empty: bool) -> (String, String) {
         "check the indentation (spaces, not tabs) and put text containing `: ` or `#` in quotes"
             .into(),
     )
-}
-
-fn split_expected(rest: &str) -> (&str, Vec<String>) {
-    let name = rest.split('`').next().unwrap_or(rest);
-    let expected = rest
-        .split_once("expected one of ")
-        .or_else(|| rest.split_once("expected "))
-        .map(|(_, list)| {
-            list.split(',')
-                .map(|s| s.trim().trim_matches('`').to_string())
-                .filter(|s| !s.is_empty())
-                .collect()
-        })
-        .unwrap_or_default();
-    (name, expected)
 }
 
 /// A text given per language: `{it: "…", en: "…"}`. A plain string counts for every language.
