@@ -289,15 +289,19 @@ fn read_model(opts: &BuildOptions) -> (Report, Option<model::Site>) {
     let today = opts
         .today
         .unwrap_or_else(|| today_from_env().unwrap_or(jiff::civil::date(2000, 1, 1)));
-    let mut sources = load::load(&opts.root, diags, None);
-    sources.theme = Default::default();
+    let sources = load::load(&opts.root, diags, None);
+    let config = model::config(&sources, diags);
+    // Not used by the reports, but its problems are reported as a build reports them.
+    if let Some(c) = &config {
+        load::theme(&opts.root, c.theme_name(), sources.config.as_ref(), diags);
+    }
     let mopts = model::ModelOptions {
         drafts: opts.drafts,
         base_url: opts.base_url.clone(),
         today,
         search: opts.search,
     };
-    let site = model::build(sources, &mopts, diags, None);
+    let site = config.and_then(|c| model::build(sources, c, &mopts, diags, None));
     (report, site)
 }
 
@@ -417,9 +421,14 @@ fn run(
         phases.done("unchanged");
         return (report, None);
     }
-    let mut sources = load::load(&opts.root, diags, memo.as_deref_mut().map(|m| &mut m.load));
+    let sources = load::load(&opts.root, diags, memo.as_deref_mut().map(|m| &mut m.load));
+    // site.yaml first: it names the theme.
+    let config = model::config(&sources, diags);
+    let theme = match &config {
+        Some(c) => load::theme(&opts.root, c.theme_name(), sources.config.as_ref(), diags),
+        None => load::Theme::default(),
+    };
     phases.done("load");
-    let theme = std::mem::take(&mut sources.theme);
     let mopts = model::ModelOptions {
         drafts: opts.drafts,
         base_url: opts.base_url.clone(),
@@ -427,7 +436,8 @@ fn run(
         search: opts.search,
     };
     let model_memo = memo.as_deref_mut().map(|m| &mut m.model);
-    let Some(site) = model::build(sources, &mopts, diags, model_memo) else {
+    let Some(site) = config.and_then(|c| model::build(sources, c, &mopts, diags, model_memo))
+    else {
         report.elapsed = started.elapsed();
         return (report, None);
     };
