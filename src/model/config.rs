@@ -20,6 +20,24 @@ pub fn config(src: &Sources, diags: &mut Diagnostics) -> Option<ConfigFile> {
     parse(cfg_src, &cfg_src.text, Origin::FILE, diags)
 }
 
+/// site.yaml's settings from its text alone, for a command that needs a few of them
+/// (`vetrina new`: the languages): the same typed parse as `config`; when it fails, the
+/// first problem found, as `line N: what; help`.
+pub(crate) fn config_from_text(text: &str) -> Result<ConfigFile, String> {
+    let src = SourceText::new("site.yaml", text);
+    let mut diags = Diagnostics::new();
+    parse(&src, text, Origin::FILE, &mut diags).ok_or_else(|| {
+        diags
+            .errors()
+            .next()
+            .map(|d| match &d.help {
+                Some(h) => format!("line {}: {}; {h}", d.pos.line, d.message),
+                None => format!("line {}: {}", d.pos.line, d.message),
+            })
+            .unwrap_or_else(|| "it cannot be read".to_string())
+    })
+}
+
 impl ConfigFile {
     /// The theme's name as site.yaml gives it (`default` when it gives none). Not yet checked:
     /// `load::theme` refuses anything but a plain folder name of themes/.

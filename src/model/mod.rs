@@ -33,6 +33,7 @@ use crate::weburl::Schemes;
 use schema::*;
 use yaml::{Origin, parse};
 
+pub(crate) use config::config_from_text;
 use config::{base_url, config_addresses, languages, web_address};
 pub use config::{check_langmap, config};
 pub use event::Event;
