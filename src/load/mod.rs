@@ -564,7 +564,7 @@ pub fn rel_path(root: &Path, path: &Path) -> PathBuf {
 }
 
 /// Splits `---` front matter from the Markdown body.
-fn split_front_matter(
+pub(crate) fn split_front_matter(
     src: SourceText,
     section: &str,
     key: &str,
@@ -744,6 +744,40 @@ mod tests {
         let expected = single();
         assert!(expected.iter().any(|p| p.starts_with('!')), "{expected:?}");
         assert_eq!(walked(walk_sorted(&c, true, 2)), expected);
+    }
+
+    #[test]
+    fn a_themes_templates_and_static_files_are_read_only_from_inside_the_site() {
+        let t = tempfile::tempdir().unwrap();
+        let (site, outside) = (t.path().join("site"), t.path().join("outside"));
+        let theme = site.join("themes/t");
+        std::fs::create_dir_all(&theme).unwrap();
+        std::fs::create_dir_all(outside.join("templates")).unwrap();
+        std::fs::write(outside.join("templates/base.html"), "<html>").unwrap();
+        std::fs::create_dir_all(outside.join("static")).unwrap();
+        std::fs::write(outside.join("static/style.css"), "p {}").unwrap();
+        for dir in ["templates", "static"] {
+            std::os::unix::fs::symlink(outside.join(dir), theme.join(dir)).unwrap();
+        }
+        let mut d = Diagnostics::new();
+        let read = super::theme(&site, "t", None, &mut d);
+        assert!(read.templates.is_empty() && read.statics.is_empty());
+        let all: Vec<String> = d.sorted().iter().map(|x| x.render(false)).collect();
+        assert_eq!(all.len(), 2, "{all:#?}");
+        for (e, dir) in all.iter().zip(["static", "templates"]) {
+            assert!(
+                e.contains(&format!("themes/t/{dir}"))
+                    && e.contains("a link to something outside the site folder"),
+                "{e}"
+            );
+        }
+        // The theme's folder itself a link out of the site.
+        std::fs::remove_dir_all(&theme).unwrap();
+        std::os::unix::fs::symlink(&outside, &theme).unwrap();
+        let mut d = Diagnostics::new();
+        let read = super::theme(&site, "t", None, &mut d);
+        assert!(read.templates.is_empty() && read.statics.is_empty());
+        assert_eq!(d.len(), 1);
     }
 
     fn split(text: &str) -> (Option<ContentFile>, Diagnostics) {

@@ -243,3 +243,63 @@ pub fn check_langmap(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::config_from_text;
+    use crate::model::testing::{SITE_YAML, TODAY, build_site, files, lines};
+
+    #[test]
+    fn a_misspelt_key_of_site_yaml_gets_a_did_you_mean_at_its_line() {
+        let yaml = SITE_YAML.replace("privacy_page:", "privacy_pgae:");
+        let (site, d) = build_site(&files(&[("site.yaml", yaml.as_str())]), TODAY);
+        assert!(site.is_none());
+        assert_eq!(
+            lines(&d),
+            ["site.yaml:8: unknown key `privacy_pgae` | did you mean `privacy_page`?"]
+        );
+        // `vetrina new` reads site.yaml with the same parser, and says the same.
+        let Err(e) = config_from_text(&yaml) else {
+            panic!("a misspelt key must be refused")
+        };
+        assert_eq!(
+            e,
+            "line 8: unknown key `privacy_pgae`; did you mean `privacy_page`?"
+        );
+    }
+
+    #[test]
+    fn the_theme_name_comes_from_the_parsed_settings() {
+        let c = config_from_text(SITE_YAML).unwrap();
+        assert_eq!(c.theme_name(), "default");
+        let c = config_from_text(&format!("{SITE_YAML}theme: \"sobrio\"  # ours\n")).unwrap();
+        assert_eq!(c.theme_name(), "sobrio");
+        let c = config_from_text(&format!("{SITE_YAML}theme: \"\"\n")).unwrap();
+        assert_eq!(c.theme_name(), "default");
+    }
+
+    #[test]
+    fn languages_must_be_codes_listed_once_and_texts_in_them() {
+        let yaml = SITE_YAML
+            .replace("title: {it: \"Prova\"}", "title: {it: \"Prova\", de: \"Probe\"}")
+            .replace(
+                "    name: Italiano\n",
+                "    name: Italiano\n  - code: it\n    name: Ancora\n  - code: English\n    name: English\n",
+            );
+        let (_, d) = build_site(&files(&[("site.yaml", yaml.as_str())]), TODAY);
+        let d = lines(&d);
+        assert_eq!(d.len(), 3, "{d:?}");
+        assert!(
+            d[0].starts_with("site.yaml:1: `de` is not one of the site's languages |"),
+            "{d:?}"
+        );
+        assert!(
+            d[1].starts_with("site.yaml:6: the language `it` is listed twice |"),
+            "{d:?}"
+        );
+        assert!(
+            d[2].starts_with("site.yaml:8: `English` is not a language code |"),
+            "{d:?}"
+        );
+    }
+}

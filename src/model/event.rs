@@ -195,3 +195,47 @@ fn event(f: &SourceText, mut e: EventFile, diags: &mut Diagnostics) -> Option<Ev
         tz,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::model::testing::{TODAY, build_site, files, lines};
+
+    #[test]
+    fn an_event_id_used_twice_and_an_event_nowhere_are_errors() {
+        let calendar = r#"- id: incontro
+  kind: seminar
+  title: {it: "Incontro"}
+  start: 2026-03-02T10:00
+  status: scheduled
+  projects: [alfa]
+  venue: {name: "Sala", city: "Roma"}
+- id: incontro
+  kind: seminar
+  title: {it: "Di nuovo"}
+  start: 2026-03-03T10:00
+  status: scheduled
+  online: {platform: "Video"}
+- id: altrove
+  kind: webinar
+  title: {it: "Altrove"}
+  start: 2026-03-04
+  status: scheduled
+"#;
+        let (site, d) = build_site(&files(&[("data/events/alfa.yaml", calendar)]), TODAY);
+        let d = lines(&d);
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert!(
+            d[0].starts_with("data/events/alfa.yaml:8: the event id `incontro` is used twice |"),
+            "{d:?}"
+        );
+        assert!(
+            d[1].starts_with(
+                "data/events/alfa.yaml:14: the event `altrove` has no venue and is not online |"
+            ),
+            "{d:?}"
+        );
+        let site = site.unwrap();
+        assert_eq!(site.events.len(), 1);
+        assert_eq!(site.events[0].id(), "incontro");
+    }
+}

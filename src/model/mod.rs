@@ -19,6 +19,8 @@ mod refs;
 pub mod regions;
 pub mod schema;
 mod site;
+#[cfg(test)]
+mod testing;
 pub mod yaml;
 
 use std::collections::BTreeMap;

@@ -318,3 +318,59 @@ fn check_slug(slug: Option<&Spanned<String>>, src: &SourceText, diags: &mut Diag
             .help(bad.help());
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::model::testing::{STORY, STORY_PATH, TODAY, build_site, files, lines};
+
+    #[test]
+    fn an_unknown_project_is_an_error_with_did_you_mean_at_its_line() {
+        let story = STORY.replace("project: alfa", "project: alfs");
+        let (_, d) = build_site(&files(&[(STORY_PATH, story.as_str())]), TODAY);
+        assert_eq!(
+            lines(&d),
+            [format!(
+                "{STORY_PATH}:5: unknown project `alfs` | did you mean `alfa`? (projects are the folders of content/projects)"
+            )]
+        );
+        // Nothing close: the known projects are listed instead.
+        let story = STORY.replace("project: alfa", "project: zeta-sud");
+        let (_, d) = build_site(&files(&[(STORY_PATH, story.as_str())]), TODAY);
+        assert_eq!(
+            lines(&d),
+            [format!(
+                "{STORY_PATH}:5: unknown project `zeta-sud` | known projects: alfa (projects are the folders of content/projects)"
+            )]
+        );
+    }
+
+    #[test]
+    fn unknown_regions_funds_and_pages_are_named_where_they_are_written() {
+        let story = STORY.replace("region: lazio", "region: lazzio");
+        let yaml = crate::model::testing::SITE_YAML
+            .replace("funds: []", "funds: [fami]")
+            .replace("privacy_page: privacy", "privacy_page: privaci");
+        let (_, d) = build_site(
+            &files(&[(STORY_PATH, story.as_str()), ("site.yaml", yaml.as_str())]),
+            TODAY,
+        );
+        let d = lines(&d);
+        assert_eq!(d.len(), 3, "{d:?}");
+        assert!(
+            d.contains(&format!(
+                "{STORY_PATH}:6: unknown region `lazzio` | did you mean `lazio`? (regions are written with their Italian key, like lombardia or valle-d-aosta)"
+            )),
+            "{d:?}"
+        );
+        assert!(
+            d.contains(&"site.yaml:6: unknown fund `fami` | none of the funds is defined yet (funds are defined in data/funds.yaml)".to_string()),
+            "{d:?}"
+        );
+        assert!(
+            d.iter()
+                .any(|l| l
+                    .starts_with("site.yaml:8: unknown page `privaci` | did you mean `privacy`?")),
+            "{d:?}"
+        );
+    }
+}
