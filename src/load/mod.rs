@@ -265,7 +265,7 @@ fn exists(path: &Path) -> bool {
 /// Reads the theme `name` (site.yaml's `theme`, as `model::config` read it: load never
 /// interprets site.yaml itself). `config` is site.yaml's text, to point at the `theme:` line
 /// when the name is not a plain folder name of themes/ or names no theme there.
-pub fn theme(
+pub(crate) fn theme(
     root: &Path,
     name: &str,
     config: Option<&SourceText>,

@@ -15,7 +15,7 @@ use crate::weburl::{self, Schemes};
 /// site.yaml parsed into its settings, or `None` (with the problems reported) when the site
 /// has none or it cannot be read. Read before the rest of the model: its `theme` names the
 /// theme that `load::theme` reads.
-pub fn config(src: &Sources, diags: &mut Diagnostics) -> Option<ConfigFile> {
+pub(crate) fn config(src: &Sources, diags: &mut Diagnostics) -> Option<ConfigFile> {
     let cfg_src = src.config.as_ref()?;
     parse(cfg_src, &cfg_src.text, Origin::FILE, diags)
 }
@@ -41,7 +41,7 @@ pub(crate) fn config_from_text(text: &str) -> Result<ConfigFile, String> {
 impl ConfigFile {
     /// The theme's name as site.yaml gives it (`default` when it gives none). Not yet checked:
     /// `load::theme` refuses anything but a plain folder name of themes/.
-    pub fn theme_name(&self) -> &str {
+    pub(crate) fn theme_name(&self) -> &str {
         self.theme
             .as_deref()
             .filter(|n| !n.is_empty())

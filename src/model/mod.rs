@@ -35,9 +35,9 @@ use crate::weburl::Schemes;
 use schema::*;
 use yaml::{Origin, parse};
 
-pub(crate) use config::config_from_text;
+pub use config::check_langmap;
 use config::{base_url, config_addresses, languages, web_address};
-pub use config::{check_langmap, config};
+pub(crate) use config::{config, config_from_text};
 pub use event::Event;
 pub use site::{Doc, Entity, Language, Site, TakenDown};
 

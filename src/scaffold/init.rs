@@ -203,7 +203,7 @@ mod tests {
             .collect();
         assert!(
             missing.is_empty(),
-            "files of themes/default missing from DEFAULT_THEME in src/scaffold.rs: {missing:?}"
+            "files of themes/default missing from DEFAULT_THEME in src/scaffold/init.rs: {missing:?}"
         );
         let gone: Vec<&&str> = embedded
             .iter()
