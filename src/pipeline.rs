@@ -247,11 +247,17 @@ fn load_and_model(
     diags: &mut Diagnostics,
     phases: &mut Phases,
 ) -> Option<(Site, Theme)> {
-    let mut sources = load::load(&opts.root, diags, memo.as_deref_mut().map(|m| &mut m.load));
+    let sources = load::load(&opts.root, diags, memo.as_deref_mut().map(|m| &mut m.load));
+    // site.yaml first: it names the theme.
+    let config = model::config(&sources, diags);
+    let theme = match &config {
+        Some(c) => load::theme(&opts.root, c.theme_name(), sources.config.as_ref(), diags),
+        None => Theme::default(),
+    };
     phases.done("load");
-    let theme = std::mem::take(&mut sources.theme);
     let site = model::build(
         sources,
+        config?,
         &model_options(opts, today),
         diags,
         memo.map(|m| &mut m.model),
@@ -503,9 +509,14 @@ pub(crate) fn read_model(opts: &BuildOptions) -> (Report, Option<Site>) {
     let today = opts
         .today
         .unwrap_or_else(|| today_from_env().unwrap_or(jiff::civil::date(2000, 1, 1)));
-    let mut sources = load::load(&opts.root, diags, None);
-    sources.theme = Default::default();
-    let site = model::build(sources, &model_options(opts, today), diags, None);
+    let sources = load::load(&opts.root, diags, None);
+    let config = model::config(&sources, diags);
+    // Not used by the reports, but its problems are reported as a build reports them.
+    if let Some(c) = &config {
+        load::theme(&opts.root, c.theme_name(), sources.config.as_ref(), diags);
+    }
+    let site =
+        config.and_then(|c| model::build(sources, c, &model_options(opts, today), diags, None));
     (report, site)
 }
 

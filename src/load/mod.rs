@@ -5,6 +5,9 @@
 //! unreadable, empty, oversized and non-UTF-8 files and control characters are reported as
 //! diagnostics. It splits Markdown files into front matter and body and interprets nothing
 //! else: that is `model`'s job.
+//!
+//! The theme is read in a second step (`theme`), once `model::config` has read its name from
+//! site.yaml: load never imports `model`.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -37,7 +40,6 @@ pub struct Sources {
     pub events: Vec<SourceText>,
     pub indicators: Vec<SourceText>,
     pub i18n_overrides: Vec<SourceText>,
-    pub theme: Theme,
 }
 
 /// The files of the theme in use.
@@ -170,8 +172,6 @@ pub fn load(root: &Path, diags: &mut Diagnostics, mut memo: Option<&mut Memo>) -
         return s;
     }
 
-    s.theme = load_theme(&site, s.config.as_ref(), diags);
-
     let data = root.join("data");
     for (name, slot) in [
         ("funds.yaml", &mut s.funds),
@@ -262,19 +262,24 @@ fn exists(path: &Path) -> bool {
     path.symlink_metadata().is_ok()
 }
 
-/// The theme named by `theme:` in site.yaml (`default` when absent). The name is read from the
-/// raw text because the typed config is only built by `model`.
-fn load_theme(site: &SiteRoot, config: Option<&SourceText>, diags: &mut Diagnostics) -> Theme {
-    let root = site.given;
-    let name = config
-        .and_then(|c| {
-            c.text.lines().find_map(|l| {
-                l.strip_prefix("theme:")
-                    .map(|v| v.trim().trim_matches(['"', '\'']).to_string())
-            })
-        })
-        .filter(|n| !n.is_empty())
-        .unwrap_or_else(|| "default".to_string());
+/// Reads the theme `name` (site.yaml's `theme`, as `model::config` read it: load never
+/// interprets site.yaml itself). `config` is site.yaml's text, to point at the `theme:` line
+/// when the name is not a plain folder name of themes/ or names no theme there.
+pub(crate) fn theme(
+    root: &Path,
+    name: &str,
+    config: Option<&SourceText>,
+    diags: &mut Diagnostics,
+) -> Theme {
+    let Ok(canonical) = root.canonicalize() else {
+        // `load` has reported that the site folder cannot be opened.
+        return Theme::default();
+    };
+    let site = SiteRoot {
+        given: root,
+        canonical,
+    };
+    let name = name.to_string();
     let mut theme = Theme {
         name: name.clone(),
         ..Default::default()
@@ -334,7 +339,7 @@ fn load_theme(site: &SiteRoot, config: Option<&SourceText>, diags: &mut Diagnost
             }
         }
     }
-    theme.i18n = read_yaml_dir(site, &dir.join("i18n"), diags);
+    theme.i18n = read_yaml_dir(&site, &dir.join("i18n"), diags);
     let sdir = dir.join("static");
     if exists(&sdir) {
         for e in site.files(&sdir, usize::MAX, diags) {
@@ -349,7 +354,6 @@ fn load_theme(site: &SiteRoot, config: Option<&SourceText>, diags: &mut Diagnost
     theme
 }
 
-/// (path, section, key, language) of a Markdown file.
 /// `style.css` → `style.<8 hex digits of its blake3 hash>.css`; other files keep their name.
 fn fingerprinted(rel: &str, path: &Path) -> String {
     let hashed = rel.ends_with(".css") || rel.ends_with(".js");
@@ -365,6 +369,7 @@ fn fingerprinted(rel: &str, path: &Path) -> String {
     }
 }
 
+/// (path, section, key, language) of a Markdown file.
 type FoundFile = (PathBuf, String, String, String);
 
 /// Every entry under `dir`, as `WalkDir::new(dir).follow_links(links).sort_by_file_name()`
@@ -559,7 +564,7 @@ pub fn rel_path(root: &Path, path: &Path) -> PathBuf {
 }
 
 /// Splits `---` front matter from the Markdown body.
-fn split_front_matter(
+pub(crate) fn split_front_matter(
     src: SourceText,
     section: &str,
     key: &str,
@@ -739,6 +744,40 @@ mod tests {
         let expected = single();
         assert!(expected.iter().any(|p| p.starts_with('!')), "{expected:?}");
         assert_eq!(walked(walk_sorted(&c, true, 2)), expected);
+    }
+
+    #[test]
+    fn a_themes_templates_and_static_files_are_read_only_from_inside_the_site() {
+        let t = tempfile::tempdir().unwrap();
+        let (site, outside) = (t.path().join("site"), t.path().join("outside"));
+        let theme = site.join("themes/t");
+        std::fs::create_dir_all(&theme).unwrap();
+        std::fs::create_dir_all(outside.join("templates")).unwrap();
+        std::fs::write(outside.join("templates/base.html"), "<html>").unwrap();
+        std::fs::create_dir_all(outside.join("static")).unwrap();
+        std::fs::write(outside.join("static/style.css"), "p {}").unwrap();
+        for dir in ["templates", "static"] {
+            std::os::unix::fs::symlink(outside.join(dir), theme.join(dir)).unwrap();
+        }
+        let mut d = Diagnostics::new();
+        let read = super::theme(&site, "t", None, &mut d);
+        assert!(read.templates.is_empty() && read.statics.is_empty());
+        let all: Vec<String> = d.sorted().iter().map(|x| x.render(false)).collect();
+        assert_eq!(all.len(), 2, "{all:#?}");
+        for (e, dir) in all.iter().zip(["static", "templates"]) {
+            assert!(
+                e.contains(&format!("themes/t/{dir}"))
+                    && e.contains("a link to something outside the site folder"),
+                "{e}"
+            );
+        }
+        // The theme's folder itself a link out of the site.
+        std::fs::remove_dir_all(&theme).unwrap();
+        std::os::unix::fs::symlink(&outside, &theme).unwrap();
+        let mut d = Diagnostics::new();
+        let read = super::theme(&site, "t", None, &mut d);
+        assert!(read.templates.is_empty() && read.statics.is_empty());
+        assert_eq!(d.len(), 1);
     }
 
     fn split(text: &str) -> (Option<ContentFile>, Diagnostics) {

@@ -269,3 +269,170 @@ fn check_alt(img: &Spanned<ImageFm>, src: &SourceText, diags: &mut Diagnostics) 
         Some(_) => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::model::testing::{STORY, STORY_PATH, TODAY, build_site, files, lines};
+
+    /// The test story with its consent block ending in `extra` lines (indented by two).
+    fn story_with_consent(extra: &str) -> String {
+        STORY.replace("  scope: [web]\n", &format!("  scope: [web]\n{extra}"))
+    }
+
+    fn build_story(story: &str) -> (Option<crate::model::Site>, Vec<String>) {
+        let (site, d) = build_site(&files(&[(STORY_PATH, story)]), TODAY);
+        (site, lines(&d))
+    }
+
+    #[test]
+    fn a_consent_ending_within_the_warning_period_warns_at_its_line_and_keeps_the_story() {
+        let (site, d) = build_story(&story_with_consent("  expires: 2026-01-31\n"));
+        let site = site.unwrap();
+        assert_eq!(site.stories.len(), 1);
+        assert!(site.taken_down.is_empty());
+        assert_eq!(
+            d,
+            [format!(
+                "{STORY_PATH}:17: the consent for story `dal-tirocinio-al-lavoro` expires on 2026-01-31 (in 30 days) | renew the consent and update `expires`, or the story will be taken down on 2026-02-01"
+            )]
+        );
+        // Ending today is still within the period, and said so.
+        let (_, d) = build_story(&story_with_consent("  expires: 2026-01-01\n"));
+        assert!(d[0].contains("expires on 2026-01-01 (today)"), "{d:?}");
+    }
+
+    #[test]
+    fn the_warning_period_is_sixty_days_unless_site_yaml_says_otherwise() {
+        let later = story_with_consent("  expires: 2026-04-01\n"); // 90 days ahead
+        let (_, d) = build_story(&later);
+        assert_eq!(d, Vec::<String>::new());
+        let yaml = format!(
+            "{}privacy: {{expiry_warning_days: 120}}\n",
+            crate::model::testing::SITE_YAML
+        );
+        let (_, d) = build_site(
+            &files(&[(STORY_PATH, later.as_str()), ("site.yaml", yaml.as_str())]),
+            TODAY,
+        );
+        let d = lines(&d);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].contains("expires on 2026-04-01 (in 90 days)"), "{d:?}");
+    }
+
+    #[test]
+    fn an_expired_consent_takes_the_story_down_with_a_warning_not_an_error() {
+        let (site, d) = build_story(&story_with_consent("  expires: 2025-12-31\n"));
+        let site = site.unwrap();
+        assert!(site.stories.is_empty(), "the story must not be published");
+        assert_eq!(site.taken_down.len(), 1);
+        let t = &site.taken_down[0];
+        assert_eq!(t.key, "dal-tirocinio-al-lavoro");
+        assert_eq!(t.reason, "consent expired on 2025-12-31");
+        assert_eq!(t.slugs, ["dal-tirocinio-al-lavoro"]);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(
+            d[0].starts_with(&format!(
+                "{STORY_PATH}:17: story `dal-tirocinio-al-lavoro` taken down: consent expired on 2025-12-31 |"
+            )),
+            "{d:?}"
+        );
+    }
+
+    #[test]
+    fn a_withdrawn_consent_takes_the_story_down_even_before_it_expires() {
+        let story = story_with_consent("  expires: 2030-01-01\n  withdrawn: true\n");
+        let (site, d) = build_story(&story);
+        let site = site.unwrap();
+        assert!(site.stories.is_empty());
+        assert_eq!(site.taken_down[0].reason, "consent was withdrawn");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(
+            d[0].contains(":18: story `dal-tirocinio-al-lavoro` taken down: consent was withdrawn"),
+            "{d:?}"
+        );
+        // `withdrawn: false` publishes it.
+        let (site, d) = build_story(&story_with_consent("  withdrawn: false\n"));
+        assert_eq!(site.unwrap().stories.len(), 1);
+        assert_eq!(d, Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_story_about_a_person_without_consent_is_an_error() {
+        let start = STORY.find("consent:").unwrap();
+        let end = STORY.find("---\n\nTesto").unwrap();
+        let no_consent = format!("{}{}", &STORY[..start], &STORY[end..]);
+        let (_, d) = build_story(&no_consent);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(
+            d[0].starts_with(&format!(
+                "{STORY_PATH}:8: this story has a `person` block but no `consent` block |"
+            )),
+            "{d:?}"
+        );
+        // A story about no one in particular (a host's) needs none.
+        let host = no_consent
+            .replace("kind: participant", "kind: host")
+            .replace(
+                "person:\n  display_name: \"Amina\"\n  identifiability: pseudonym\n  minor: false\n",
+                "",
+            );
+        let (site, d) = build_story(&host);
+        assert_eq!(d, Vec::<String>::new());
+        assert_eq!(site.unwrap().stories.len(), 1);
+    }
+
+    #[test]
+    fn a_consent_without_web_in_its_scope_is_an_error_unless_it_has_ended() {
+        let social = STORY.replace("scope: [web]", "scope: [social, print]");
+        let (_, d) = build_story(&social);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(
+            d[0].contains(":16: the consent does not cover publication on the website"),
+            "{d:?}"
+        );
+        // Ended: taken down, and no error stops the build that removes it.
+        let ended = social.replace(
+            "  given_by: self\n",
+            "  given_by: self\n  withdrawn: true\n",
+        );
+        let (site, d) = build_story(&ended);
+        assert_eq!(site.unwrap().taken_down.len(), 1);
+        assert!(d.iter().all(|l| l.contains("taken down")), "{d:?}");
+    }
+
+    #[test]
+    fn a_minor_is_never_named_and_consents_through_a_parent() {
+        let minor = STORY
+            .replace("identifiability: pseudonym", "identifiability: first-name")
+            .replace("minor: false", "minor: true");
+        let (_, d) = build_story(&minor);
+        let errors: Vec<&String> = d.iter().collect();
+        assert_eq!(errors.len(), 2, "{d:?}");
+        assert!(
+            errors[0].contains(":10: a minor must not be shown by name"),
+            "{d:?}"
+        );
+        assert!(
+            errors[1].contains(":15: consent for a minor must be given by a parent or guardian"),
+            "{d:?}"
+        );
+        let fixed = minor
+            .replace("identifiability: first-name", "identifiability: pseudonym")
+            .replace("given_by: self", "given_by: guardian");
+        assert_eq!(build_story(&fixed).1, Vec::<String>::new());
+    }
+
+    #[test]
+    fn the_persons_name_never_goes_into_the_web_address() {
+        let named = STORY.replace(
+            "date: 2025-06-01\n",
+            "date: 2025-06-01\nslug: la-storia-di-amina\n",
+        );
+        let (_, d) = build_story(&named);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(
+            d[0].contains(":4: the web address `la-storia-di-amina` contains the person's name"),
+            "{d:?}"
+        );
+    }
+}

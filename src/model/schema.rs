@@ -27,10 +27,9 @@ pub struct ConfigFile {
     /// The address the site is published at; checked by `weburl::check_base_url`.
     pub base_url: Spanned<String>,
     pub languages: Vec<LanguageFile>,
-    /// Read from the raw text by `load` (the theme's files are loaded before the typed
-    /// config exists); declared here so that the key is known.
+    /// The folder of themes/ whose templates, strings and static files the site uses
+    /// (`default` when absent): see `ConfigFile::theme_name`, read before `load::theme`.
     #[serde(default)]
-    #[allow(dead_code)]
     pub theme: Option<String>,
     /// The funds named in the EU band and footer of every page.
     pub funds: Vec<Key>,

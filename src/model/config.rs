@@ -1,0 +1,305 @@
+//! site.yaml: its settings read with the same typed parser as every other file (`config`,
+//! the first step of the model, whose `theme` tells `load` which theme to read), then its
+//! languages, addresses and per-language texts checked. Nothing here touches the disk.
+
+use serde_saphyr::Spanned;
+
+use super::regions;
+use super::schema::{ConfigFile, Direction};
+use super::site::{Language, Sections};
+use super::yaml::{LangMap, Origin, parse};
+use crate::diag::{Diagnostics, Pos, SourceText, unknown_help};
+use crate::load::Sources;
+use crate::weburl::{self, Schemes};
+
+/// site.yaml parsed into its settings, or `None` (with the problems reported) when the site
+/// has none or it cannot be read. Read before the rest of the model: its `theme` names the
+/// theme that `load::theme` reads.
+pub(crate) fn config(src: &Sources, diags: &mut Diagnostics) -> Option<ConfigFile> {
+    let cfg_src = src.config.as_ref()?;
+    parse(cfg_src, &cfg_src.text, Origin::FILE, diags)
+}
+
+/// site.yaml's settings from its text alone, for a command that needs a few of them
+/// (`vetrina new`: the languages): the same typed parse as `config`; when it fails, the
+/// first problem found, as `line N: what; help`.
+pub(crate) fn config_from_text(text: &str) -> Result<ConfigFile, String> {
+    let src = SourceText::new("site.yaml", text);
+    let mut diags = Diagnostics::new();
+    parse(&src, text, Origin::FILE, &mut diags).ok_or_else(|| {
+        diags
+            .errors()
+            .next()
+            .map(|d| match &d.help {
+                Some(h) => format!("line {}: {}; {h}", d.pos.line, d.message),
+                None => format!("line {}: {}", d.pos.line, d.message),
+            })
+            .unwrap_or_else(|| "it cannot be read".to_string())
+    })
+}
+
+impl ConfigFile {
+    /// The theme's name as site.yaml gives it (`default` when it gives none). Not yet checked:
+    /// `load::theme` refuses anything but a plain folder name of themes/.
+    pub(crate) fn theme_name(&self) -> &str {
+        self.theme
+            .as_deref()
+            .filter(|n| !n.is_empty())
+            .unwrap_or("default")
+    }
+}
+
+pub(super) fn languages(
+    config: &ConfigFile,
+    src: &SourceText,
+    diags: &mut Diagnostics,
+) -> Vec<Language> {
+    let mut out: Vec<Language> = Vec::new();
+    if config.languages.is_empty() {
+        let pos = src.find_key(1, "languages:").unwrap_or(Pos::new(1, 1, 1));
+        diags.error(src, pos, "the site has no languages").help(
+            "list at least one language, for example `languages: [{code: it, name: Italiano}]`",
+        );
+    }
+    for l in &config.languages {
+        let code = &l.code.value;
+        let valid = (2..=3).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_lowercase());
+        if !valid {
+            diags
+                .error(src, Origin::FILE.pos_of(&l.code), format!("`{code}` is not a language code"))
+                .help("use the two-letter ISO 639-1 code of the language, in lower case: it, en, fr, ar, ur, bn, ti…");
+            continue;
+        }
+        if out.iter().any(|o| &o.code == code) {
+            diags
+                .error(
+                    src,
+                    Origin::FILE.pos_of(&l.code),
+                    format!("the language `{code}` is listed twice"),
+                )
+                .help("keep one entry per language");
+            continue;
+        }
+        let english = Sections::english();
+        let s = l.sections.clone();
+        let pick = |v: Option<String>, d: String| v.filter(|x| !x.is_empty()).unwrap_or(d);
+        let sections = match s {
+            Some(s) => Sections {
+                projects: pick(s.projects, english.projects),
+                stories: pick(s.stories, english.stories),
+                news: pick(s.news, english.news),
+                events: pick(s.events, english.events),
+                regions: pick(s.regions, english.regions),
+                calendar: pick(s.calendar, english.calendar),
+                search: pick(s.search, english.search),
+            },
+            None => english,
+        };
+        for seg in [
+            &sections.projects,
+            &sections.stories,
+            &sections.news,
+            &sections.events,
+            &sections.regions,
+            &sections.calendar,
+            &sections.search,
+        ] {
+            if let Err(bad) = regions::check_segment(seg) {
+                let pos = src
+                    .find_key(l.code.referenced.line() as usize, seg)
+                    .unwrap_or(Origin::FILE.pos_of(&l.code));
+                diags.error(src, pos, bad.message("", seg)).help(bad.help());
+            }
+        }
+        out.push(Language {
+            code: code.clone(),
+            name: l.name.clone(),
+            dir: l.dir.unwrap_or(Direction::Ltr),
+            locale: l.locale.clone().unwrap_or_else(|| code.clone()),
+            sections,
+        });
+    }
+    out
+}
+
+/// Checks the web address in `field` (SPEC §7, Safety) and puts in its place the form that is
+/// published: the one the URL parser writes back, so that what was checked is what readers'
+/// browsers follow. A refused address is reported at its place and removed.
+pub(super) fn web_address(
+    field: &mut Option<Spanned<String>>,
+    schemes: Schemes,
+    src: &SourceText,
+    o: Origin,
+    diags: &mut Diagnostics,
+) {
+    let Some(f) = field else { return };
+    match weburl::check_url(&f.value, schemes) {
+        Ok(url) => f.value = String::from(url),
+        Err(p) => {
+            diags.error(src, o.pos_of(f), p.message()).help(p.help());
+            *field = None;
+        }
+    }
+}
+
+/// The addresses of site.yaml other than `base_url`: the accessibility statement (when it is
+/// not a page key), the feedback email and the feedback address.
+pub(super) fn config_addresses(config: &mut ConfigFile, src: &SourceText, diags: &mut Diagnostics) {
+    let o = Origin::FILE;
+    let acc = &mut config.accessibility_statement;
+    // A page key is one word (letters, digits, dashes); anything else is meant as an
+    // address (checked against the pages in `validate_refs`).
+    if !is_page_key(&acc.value) {
+        match weburl::check_url(&acc.value, Schemes::Web) {
+            Ok(url) => acc.value = String::from(url),
+            Err(p) => {
+                diags.error(src, o.pos_of(acc), p.message()).help(format!(
+                    "{} (or the key of a page of this site, like `accessibility`)",
+                    p.help()
+                ));
+                // Nothing is linked: an empty key is no page.
+                acc.value.clear();
+            }
+        }
+    }
+    let email = &mut config.feedback.email;
+    match weburl::check_email(&email.value) {
+        Ok(e) => email.value = e,
+        Err(p) => {
+            diags
+                .error(src, o.pos_of(email), p.message())
+                .help(p.help());
+            email.value.clear();
+        }
+    }
+    web_address(&mut config.feedback.url, Schemes::WebOrMail, src, o, diags);
+}
+
+pub(super) fn is_page_key(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+}
+
+/// The site's address: `--base-url` when given, else site.yaml's `base_url`; both must be
+/// absolute `http(s)` addresses (SPEC §7). site.yaml's is checked even when the option
+/// replaces it, so that `check` finds it wrong before a build without the option does.
+pub(super) fn base_url(
+    option: Option<&str>,
+    config: &ConfigFile,
+    src: &SourceText,
+    diags: &mut Diagnostics,
+) -> String {
+    let from_file = match weburl::check_base_url(&config.base_url.value) {
+        Ok(b) => b,
+        Err(p) => {
+            diags
+                .error(src, Origin::FILE.pos_of(&config.base_url), p.message())
+                .help(p.help());
+            String::new()
+        }
+    };
+    match option {
+        None => from_file,
+        Some(raw) => match weburl::check_base_url(raw) {
+            Ok(b) => b,
+            Err(p) => {
+                diags.file_error(
+                    std::path::Path::new("--base-url"),
+                    format!(
+                        "the address given with --base-url is not usable: {}",
+                        p.message()
+                    ),
+                    p.help(),
+                );
+                String::new()
+            }
+        },
+    }
+}
+
+/// Reports language keys of a per-language text that are not site languages.
+pub fn check_langmap(
+    m: &LangMap,
+    field: &str,
+    src: &SourceText,
+    from_line: usize,
+    langs: &[&str],
+    diags: &mut Diagnostics,
+) {
+    for k in m.langs() {
+        if !langs.contains(&k) {
+            let pos = src
+                .find_key(from_line, &format!("{k}:"))
+                .or_else(|| src.find_key(from_line, &format!("{field}:")))
+                .unwrap_or(Pos::new(from_line, 1, 1));
+            diags
+                .error(
+                    src,
+                    pos,
+                    format!("`{k}` is not one of the site's languages"),
+                )
+                .help(unknown_help("languages", k, langs.iter().copied()));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::config_from_text;
+    use crate::model::testing::{SITE_YAML, TODAY, build_site, files, lines};
+
+    #[test]
+    fn a_misspelt_key_of_site_yaml_gets_a_did_you_mean_at_its_line() {
+        let yaml = SITE_YAML.replace("privacy_page:", "privacy_pgae:");
+        let (site, d) = build_site(&files(&[("site.yaml", yaml.as_str())]), TODAY);
+        assert!(site.is_none());
+        assert_eq!(
+            lines(&d),
+            ["site.yaml:8: unknown key `privacy_pgae` | did you mean `privacy_page`?"]
+        );
+        // `vetrina new` reads site.yaml with the same parser, and says the same.
+        let Err(e) = config_from_text(&yaml) else {
+            panic!("a misspelt key must be refused")
+        };
+        assert_eq!(
+            e,
+            "line 8: unknown key `privacy_pgae`; did you mean `privacy_page`?"
+        );
+    }
+
+    #[test]
+    fn the_theme_name_comes_from_the_parsed_settings() {
+        let c = config_from_text(SITE_YAML).unwrap();
+        assert_eq!(c.theme_name(), "default");
+        let c = config_from_text(&format!("{SITE_YAML}theme: \"sobrio\"  # ours\n")).unwrap();
+        assert_eq!(c.theme_name(), "sobrio");
+        let c = config_from_text(&format!("{SITE_YAML}theme: \"\"\n")).unwrap();
+        assert_eq!(c.theme_name(), "default");
+    }
+
+    #[test]
+    fn languages_must_be_codes_listed_once_and_texts_in_them() {
+        let yaml = SITE_YAML
+            .replace("title: {it: \"Prova\"}", "title: {it: \"Prova\", de: \"Probe\"}")
+            .replace(
+                "    name: Italiano\n",
+                "    name: Italiano\n  - code: it\n    name: Ancora\n  - code: English\n    name: English\n",
+            );
+        let (_, d) = build_site(&files(&[("site.yaml", yaml.as_str())]), TODAY);
+        let d = lines(&d);
+        assert_eq!(d.len(), 3, "{d:?}");
+        assert!(
+            d[0].starts_with("site.yaml:1: `de` is not one of the site's languages |"),
+            "{d:?}"
+        );
+        assert!(
+            d[1].starts_with("site.yaml:6: the language `it` is listed twice |"),
+            "{d:?}"
+        );
+        assert!(
+            d[2].starts_with("site.yaml:8: `English` is not a language code |"),
+            "{d:?}"
+        );
+    }
+}
