@@ -206,7 +206,8 @@ pub(super) fn site() -> Site {
         search: None,
     };
     let mut diags = Diagnostics::new();
-    let site = crate::model::build(sources, &opts, &mut diags, None);
+    let config = crate::model::config(&sources, &mut diags).expect("site.yaml reads");
+    let site = crate::model::build(sources, config, &opts, &mut diags, None);
     assert!(!diags.has_errors(), "{diags:?}");
     site.expect("a site")
 }
