@@ -2,7 +2,12 @@
 //!
 //! All sorting, grouping, formatting and URL building happen here in Rust and reach the
 //! templates as plain data (the "views" below); templates only lay it out. Routes render in
-//! parallel over a shared, read-only `Site`. Nothing here touches the disk.
+//! parallel over a shared, read-only `Site`.
+//!
+//! One entry point, `render`: what it reads is a `RenderContext`, what it may take from
+//! earlier builds is a `Reuse` (see `reuse`), and a `PageSink` may take each page as it is
+//! made. It writes nothing: the result is the write stage's `Output`. The only file it reads
+//! is a page the last build published, when the ledger vouches for it.
 
 pub mod chart;
 mod copies;
@@ -21,7 +26,6 @@ mod script_json;
 mod templates;
 mod views;
 
-use reuse::ReuseCounts;
 pub use reuse::{RenderCache, Reuse, SitePrints, site_prints};
 
 use std::sync::Arc;
@@ -34,7 +38,7 @@ use crate::load::Theme;
 use crate::model::Site;
 use crate::plan::{Plan, Route};
 use crate::write::{Bytes, Output};
-use reuse::{Page, RecordedPage};
+use reuse::{Page, RecordedPage, ReuseCounts};
 
 /// What a render reads: the site, its addresses, the theme and the processed pictures.
 /// (mdBook's `RenderContext`.)

@@ -82,7 +82,8 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, String> {
             ));
         }
     }
-    let today = crate::options::today_from_env().unwrap_or_else(|_| jiff::ZonedDateTime::now().date());
+    let today =
+        crate::options::today_from_env().unwrap_or_else(|_| jiff::ZonedDateTime::now().date());
     let files = site_files(today);
     fs::create_dir_all(dir).map_err(|e| format!("cannot create the folder {shown}: {e}"))?;
     let mut written = Vec::new();
