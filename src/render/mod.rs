@@ -24,6 +24,8 @@ mod minify;
 mod reuse;
 mod script_json;
 mod templates;
+#[cfg(test)]
+mod tests;
 mod views;
 
 pub use reuse::{RenderCache, Reuse, SitePrints, site_prints};

@@ -22,7 +22,7 @@ mod region;
 mod search;
 mod story;
 #[cfg(test)]
-mod tests;
+pub(super) mod tests;
 
 use jiff::civil::Date;
 use serde::Serialize;

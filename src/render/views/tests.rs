@@ -78,7 +78,7 @@ const EVENTS: &str = r#"
 "#;
 
 /// The interface strings the views and the test templates read, in both languages.
-fn strings(lang: &str) -> String {
+pub(in crate::render) fn strings(lang: &str) -> String {
     let keys = [
         "nav_projects",
         "nav_stories",
@@ -230,16 +230,16 @@ pub(super) fn i18n(site: &Site) -> I18n {
 }
 
 /// Everything a view reads, built once per test.
-pub(super) struct Fixture {
-    pub(super) site: Site,
-    pub(super) plan: Plan,
-    pub(super) i18n: I18n,
-    pub(super) pictures: Pictures,
-    pub(super) statics: rustc_hash::FxHashMap<String, String>,
+pub(in crate::render) struct Fixture {
+    pub(in crate::render) site: Site,
+    pub(in crate::render) plan: Plan,
+    pub(in crate::render) i18n: I18n,
+    pub(in crate::render) pictures: Pictures,
+    pub(in crate::render) statics: rustc_hash::FxHashMap<String, String>,
 }
 
 impl Fixture {
-    pub(super) fn new() -> Self {
+    pub(in crate::render) fn new() -> Self {
         let site = site();
         let mut diags = Diagnostics::new();
         let plan = crate::plan::plan(&site, &mut diags);
