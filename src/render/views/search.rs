@@ -1,5 +1,5 @@
 //! The search page: the form, where the index and its script are (from the plan), and the
-//! interface strings the script needs, as JSON. The index itself is made by `render::search`.
+//! interface strings the script needs, as JSON. The index itself is made by `search`.
 
 use super::context::{Cx, all_langs, content_date, i18n};
 use super::{PageContext, PageParts};
@@ -27,8 +27,10 @@ pub(super) fn search_page(cx: &Cx, ctx: &mut PageContext, diags: &mut Diagnostic
                     .collect::<serde_json::Map<_, _>>(),
             ),
             None => {
+                // The template that asks for it, in the site's own theme.
+                let theme = cx.site().config.theme_name();
                 diags.file_error(
-                    std::path::Path::new("themes/default/templates/search.html"),
+                    std::path::Path::new(&format!("themes/{theme}/templates/search.html")),
                     format!("missing interface string `{key}` for language `{l}`"),
                     cx.s.i18n.missing_help(l, key),
                 );
