@@ -1,10 +1,17 @@
 //! The demo site end to end: it builds and checks clean, has the pages of SPEC §4 in every
 //! language, the facts the issue names, and a failed build never touches the last output.
+//! The tests of one behaviour of a build (failed builds, output replaced, drafts) start from
+//! the small `story-ok` fixture site (tests/fixtures/) rather than the demo.
 
 mod common;
 
 use common::*;
 use std::fs;
+
+/// The story's page in the output of the `story-ok` fixture site.
+const FIXTURE_STORY_PAGE: &str = "storie/un-percorso-di-esempio/index.html";
+/// A news item a test adds to the fixture site.
+const NEWS: &str = "content/news/una-notizia/index.it.md";
 
 #[test]
 fn demo_site_checks_clean() {
@@ -172,14 +179,15 @@ fn translations_fallback_and_alternates() {
 
 #[test]
 fn a_failed_build_leaves_the_previous_output_byte_for_byte() {
-    let t = demo_copy();
+    let t = fixture("story-ok");
     assert!(build(t.path()).ok());
     let out = t.path().join("public");
     let before = tree(&out);
+    assert!(out.join(FIXTURE_STORY_PAGE).is_file());
     edit(
         t.path(),
-        "content/projects/puoi/index.it.md",
-        "status: concluded",
+        "content/projects/progetto-esempio/index.it.md",
+        "status: ongoing",
         "status: finished",
     );
     write(
@@ -211,15 +219,16 @@ fn staging_folders(dir: &std::path::Path) -> Vec<std::ffi::OsString> {
 fn a_build_that_fails_while_rendering_leaves_the_output_as_it_was() {
     // Pages are staged beside the output as they are rendered; when a later page fails,
     // what was staged is thrown away and the published site is not touched.
-    let t = demo_copy();
+    let t = fixture("story-ok");
     assert!(build(t.path()).ok());
     let out = t.path().join("public");
     let before = tree(&out);
+    assert!(out.join(FIXTURE_STORY_PAGE).is_file());
     edit(
         t.path(),
-        "content/news/puoi-duemila-nuovi-percorsi/index.it.md",
-        "title: \"PUOI",
-        "title: \"Aggiornato — PUOI",
+        "content/projects/progetto-esempio/index.it.md",
+        "title: \"Progetto",
+        "title: \"Aggiornato — Progetto",
     );
     edit(
         t.path(),
@@ -253,16 +262,22 @@ fn a_build_that_fails_while_rendering_leaves_the_output_as_it_was() {
 
 #[test]
 fn a_successful_build_replaces_the_output_completely() {
-    let t = demo_copy();
+    let t = fixture("story-ok");
+    write(
+        t.path(),
+        NEWS,
+        "---\ntitle: Una notizia\ndate: 2026-01-01\nsummary: x\n---\nTesto\n",
+    );
     assert!(build(t.path()).ok());
     let out = t.path().join("public");
+    assert!(out.join("notizie/una-notizia/index.html").is_file());
     fs::write(out.join("stale.html"), "old").unwrap();
-    let news = t.path().join("content/news/puoi-duemila-nuovi-percorsi");
-    fs::remove_dir_all(&news).unwrap();
+    fs::remove_dir_all(t.path().join("content/news/una-notizia")).unwrap();
     let r = build(t.path());
     assert!(r.ok(), "{}", rendered(&r));
     assert!(!out.join("stale.html").exists());
-    assert!(!out.join("notizie/puoi-duemila-nuovi-percorsi").exists());
+    assert!(!out.join("notizie/una-notizia").exists());
+    assert!(out.join(FIXTURE_STORY_PAGE).is_file());
     // The result is exactly what a fresh build produces.
     let fresh = tempfile::tempdir().unwrap();
     let mut o = opts(t.path());
@@ -312,13 +327,14 @@ fn builds_are_deterministic() {
 
 #[test]
 fn drafts_are_left_out_unless_asked_for() {
-    let t = demo_copy();
+    let t = fixture("story-ok");
     write(
         t.path(),
         "content/news/bozza/index.it.md",
         "---\ntitle: Bozza\ndate: 2026-01-01\nsummary: x\ndraft: true\n---\nTesto\n",
     );
     assert!(build(t.path()).ok());
+    assert!(t.path().join("public").join(FIXTURE_STORY_PAGE).is_file());
     assert!(!t.path().join("public/notizie/bozza").exists());
     let mut o = opts(t.path());
     o.drafts = true;
@@ -613,9 +629,32 @@ fn link_with_rel<'h>(html: &'h str, rel: &str) -> Option<&'h str> {
 
 #[test]
 fn a_list_of_stories_over_several_pages_is_linked_from_its_first() {
-    let t = demo_copy();
-    let yaml = read(t.path(), "site.yaml").replace("stories_per_page: 12", "stories_per_page: 2");
-    std::fs::write(t.path().join("site.yaml"), yaml).unwrap();
+    // The fixture's story and four more like it, two a page: three pages.
+    let t = fixture("story-ok");
+    let story = read(
+        t.path(),
+        "content/stories/un-percorso-di-esempio/index.it.md",
+    );
+    for n in 2..=5 {
+        let other = story
+            .replace(
+                "\"Un percorso di esempio\"",
+                &format!("\"Percorso numero {n}\""),
+            )
+            .replace("ESEMPIO-0001", &format!("ESEMPIO-000{n}"));
+        assert_ne!(other, story);
+        write(
+            t.path(),
+            &format!("content/stories/percorso-{n}/index.it.md"),
+            &other,
+        );
+    }
+    edit(
+        t.path(),
+        "site.yaml",
+        "privacy_page:",
+        "stories_per_page: 2\nprivacy_page:",
+    );
     let r = build(t.path());
     assert!(r.ok(), "{}", rendered(&r));
     let out = t.path().join("public");

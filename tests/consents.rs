@@ -11,9 +11,14 @@ use std::path::Path;
 const SLUG: &str = "dal-tirocinio-in-cucina-al-contratto";
 const STORY: &str = "content/stories/dal-tirocinio-in-cucina-al-contratto/index.it.md";
 const STORY_EN: &str = "content/stories/dal-tirocinio-in-cucina-al-contratto/index.en.md";
-const SOCIAL: &str = "italiano-e-competenze-al-centro-per-l-impiego";
-const EXPIRING: &str = "content/stories/il-mediatore-allo-sportello/index.it.md";
-const EXPIRING_EN: &str = "content/stories/il-mediatore-allo-sportello/index.en.md";
+/// The fixture site in Italian and English (tests/fixtures/two-languages): one story, whose
+/// consent covers the web and ends on 2028-02-20.
+const FIXTURE: &str = "two-languages";
+const FX_SLUG: &str = "un-percorso-di-esempio";
+const FX_STORY: &str = "content/stories/un-percorso-di-esempio/index.it.md";
+/// A second story written by a test, beside the fixture's.
+const LATER: &str = "un-altro-percorso";
+const FX_STORY_EN: &str = "content/stories/un-percorso-di-esempio/index.en.md";
 
 fn assert_absent_everywhere(out: &Path, needles: &[&str]) {
     for (path, bytes) in tree(out) {
@@ -28,15 +33,15 @@ fn assert_absent_everywhere(out: &Path, needles: &[&str]) {
 
 #[test]
 fn a_consent_without_web_in_scope_is_refused_in_every_language() {
-    let t = demo_copy();
-    for f in [STORY, STORY_EN] {
+    let t = fixture(FIXTURE);
+    for f in [FX_STORY, FX_STORY_EN] {
         edit(t.path(), f, "scope: [web]", "scope: [print]");
     }
     let r = build(t.path());
     assert!(!r.ok());
     let errors: Vec<String> = r.diagnostics.errors().map(|d| d.render(false)).collect();
     assert_eq!(errors.len(), 2, "{errors:#?}");
-    for f in [STORY_EN, STORY] {
+    for f in [FX_STORY_EN, FX_STORY] {
         let line = line_of(t.path(), f, |l| l.trim_start().starts_with("scope:"));
         let e = errors
             .iter()
@@ -55,8 +60,18 @@ fn a_consent_without_web_in_scope_is_refused_in_every_language() {
 
 #[test]
 fn without_social_in_scope_the_share_picture_is_the_sites() {
-    let t = demo_copy();
-    let page = format!("storie/{SOCIAL}/index.html");
+    // The fixture story with a cover, in two languages, its consent first covering social
+    // media too.
+    let t = fixture("story-with-pictures");
+    for lang in ["it", "en"] {
+        edit(
+            t.path(),
+            &format!("content/stories/{FX_SLUG}/index.{lang}.md"),
+            "scope: [web]",
+            "scope: [web, social]",
+        );
+    }
+    let page = format!("storie/{FX_SLUG}/index.html");
     let og = |html: &str| {
         html.lines()
             .find(|l| l.contains("property=\"og:image\""))
@@ -69,14 +84,14 @@ fn without_social_in_scope_the_share_picture_is_the_sites() {
     for lang in ["it", "en"] {
         edit(
             t.path(),
-            &format!("content/stories/{SOCIAL}/index.{lang}.md"),
+            &format!("content/stories/{FX_SLUG}/index.{lang}.md"),
             "scope: [web, social]",
             "scope: [web]",
         );
     }
     let r = build(t.path());
     assert!(r.ok(), "{}", rendered(&r));
-    for p in [page, format!("en/stories/{SOCIAL}/index.html")] {
+    for p in [page, format!("en/stories/{FX_SLUG}/index.html")] {
         let line = og(&read(&t.path().join("public"), &p));
         assert!(line.contains("share.png"), "{p}: {line}");
         assert!(!line.contains("cover"), "{p}: {line}");
@@ -85,13 +100,32 @@ fn without_social_in_scope_the_share_picture_is_the_sites() {
 
 #[test]
 fn a_consent_expiring_soon_is_warned_about_at_its_expires_line() {
-    let t = demo_copy();
+    // The fixture's story, in two languages, with a consent that ends 27 days after the
+    // build date; a second story whose consent ends later.
+    let t = fixture(FIXTURE);
+    for f in [FX_STORY, FX_STORY_EN] {
+        edit(t.path(), f, "expires: 2028-02-20", "expires: 2028-01-28");
+    }
+    let later = read(t.path(), FX_STORY)
+        .replace("expires: 2028-01-28", "expires: 2028-04-20")
+        .replace("ESEMPIO-0001", "ESEMPIO-0002")
+        .replace("\"Karim\"", "\"Amina\"")
+        .replace(
+            "title: \"Un percorso di esempio\"",
+            "title: \"Un altro percorso\"",
+        );
+    assert!(later.contains("expires: 2028-04-20") && later.contains("ESEMPIO-0002"));
+    write(
+        t.path(),
+        &format!("content/stories/{LATER}/index.it.md"),
+        &later,
+    );
     let mut o = opts(t.path());
     o.today = Some("2028-01-01".parse().unwrap());
     let r = vetrina::check(&o);
     assert!(r.ok(), "{}", rendered(&r));
     let w: Vec<String> = r.diagnostics.warnings().map(|d| d.render(false)).collect();
-    for f in [EXPIRING, EXPIRING_EN] {
+    for f in [FX_STORY, FX_STORY_EN] {
         let line = line_of(t.path(), f, |l| l.trim_start().starts_with("expires:"));
         let found = w
             .iter()
@@ -99,7 +133,7 @@ fn a_consent_expiring_soon_is_warned_about_at_its_expires_line() {
             .unwrap_or_else(|| panic!("no warning at {f}:{line}: {w:#?}"));
         assert!(
             found.contains(
-                "warning: the consent for story `il-mediatore-allo-sportello` expires on 2028-01-28 (in 27 days)"
+                "warning: the consent for story `un-percorso-di-esempio` expires on 2028-01-28 (in 27 days)"
             ),
             "{found}"
         );
@@ -108,8 +142,9 @@ fn a_consent_expiring_soon_is_warned_about_at_its_expires_line() {
             "{found}"
         );
     }
-    // The other consents end later than the default 60 days.
-    assert!(w.iter().all(|w| !w.contains(SLUG)), "{w:#?}");
+    // The other consent ends later than the default 60 days.
+    assert_eq!(w.len(), 2, "{w:#?}");
+    assert!(w.iter().all(|w| !w.contains(LATER)), "{w:#?}");
     // A shorter warning period in site.yaml: no warning 27 days ahead.
     let yaml = read(t.path(), "site.yaml");
     write(
@@ -228,7 +263,7 @@ fn the_register_lists_every_story_about_a_person_in_csv_json_and_text() {
 
 #[test]
 fn the_consents_command_exits_zero_and_prints_csv() {
-    let t = demo_copy();
+    let t = fixture(FIXTURE);
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_vetrina"))
         .args([
             "consents",
@@ -244,7 +279,13 @@ fn the_consents_command_exits_zero_and_prints_csv() {
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.starts_with("\u{feff}slug,title,"), "{text}");
-    assert_eq!(parse_csv(text.trim_start_matches('\u{feff}')).len(), 7);
+    let rows = parse_csv(text.trim_start_matches('\u{feff}'));
+    assert_eq!(
+        rows.len(),
+        2,
+        "the header and the fixture's one story: {rows:#?}"
+    );
+    assert_eq!(rows[1][0], FX_SLUG);
 }
 
 /// The lines of `after` that are not in `before`, and the other way round.
@@ -334,49 +375,48 @@ fn takedown_changes_only_the_consent_lines_and_the_next_build_removes_the_story(
 
 #[test]
 fn takedown_refuses_what_it_cannot_do_safely() {
-    let t = demo_copy();
+    let t = fixture(FIXTURE);
     let o = opts(t.path());
     let today: vetrina::Date = "2026-11-26".parse().unwrap();
-    let e = vetrina::takedown::takedown(&o, "dal-tirocinio-in-cucina", None, today)
+    let e = vetrina::takedown::takedown(&o, "un-percorso", None, today)
         .1
         .map(|_| ())
         .unwrap_err();
-    assert!(
-        e.contains("there is no story `dal-tirocinio-in-cucina`"),
-        "{e}"
-    );
-    assert!(e.contains(&format!("did you mean `{SLUG}`?")), "{e}");
+    assert!(e.contains("there is no story `un-percorso`"), "{e}");
+    assert!(e.contains(&format!("did you mean `{FX_SLUG}`?")), "{e}");
 
-    let en = read(t.path(), STORY_EN);
+    let en = read(t.path(), FX_STORY_EN);
     let start = en.find("consent:\n").unwrap();
     let end = en[start..].find("example:").unwrap() + start;
     let flow = format!(
-        "{}consent: {{reference: \"ESEMPIO-PUOI-LOM-01\", date: 2022-04-20, given_by: self, scope: [web], expires: 2028-04-20}}\n{}",
+        "{}consent: {{reference: \"ESEMPIO-0001\", date: 2025-02-20, given_by: self, scope: [web], expires: 2028-02-20}}\n{}",
         &en[..start],
         &en[end..]
     );
-    write(t.path(), STORY_EN, &flow);
-    let it = read(t.path(), STORY);
-    let e = vetrina::takedown::takedown(&o, SLUG, None, today)
+    write(t.path(), FX_STORY_EN, &flow);
+    let it = read(t.path(), FX_STORY);
+    let e = vetrina::takedown::takedown(&o, FX_SLUG, None, today)
         .1
         .map(|_| ())
         .unwrap_err();
     assert!(e.contains("written on one line"), "{e}");
     assert!(e.contains("nothing was changed"), "{e}");
-    assert_eq!(read(t.path(), STORY), it, "no file changed");
-    assert_eq!(read(t.path(), STORY_EN), flow);
+    assert_eq!(read(t.path(), FX_STORY), it, "no file changed");
+    assert_eq!(read(t.path(), FX_STORY_EN), flow);
 }
 
 #[test]
 fn a_withdrawn_consent_without_web_is_taken_down_not_refused() {
     // The takedown must not be held up by an error about a scope that no longer matters.
-    let t = demo_copy();
-    for f in [STORY, STORY_EN] {
+    let t = fixture(FIXTURE);
+    for f in [FX_STORY, FX_STORY_EN] {
         edit(t.path(), f, "scope: [web]", "scope: [print]");
         edit(t.path(), f, "withdrawn: false", "withdrawn: true");
     }
     let r = build_own_cache(t.path());
     assert!(r.ok(), "{}", rendered(&r));
     assert_eq!(r.taken_down.len(), 1);
-    assert_absent_everywhere(&t.path().join("public"), &[SLUG, "Moussa"]);
+    let out = t.path().join("public");
+    assert!(out.join("index.html").is_file() && out.join("en/index.html").is_file());
+    assert_absent_everywhere(&out, &[FX_SLUG, "Karim"]);
 }

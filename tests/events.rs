@@ -1,6 +1,8 @@
 //! Events: validation, the event list around the build date, event pages with JSON-LD, and
 //! the RFC 5545 calendars (time zones, daylight-saving edges, whole-day and multi-day events,
-//! cancellation, folding, determinism).
+//! cancellation, folding, determinism). The demo's calendars are checked as a whole; the
+//! other tests start from the small fixture sites of tests/fixtures/ with the events they
+//! need written in.
 
 mod common;
 
@@ -124,7 +126,8 @@ const EXTRA: &str = r#"
 
 #[test]
 fn daylight_saving_edges_multi_day_and_cancelled_events() {
-    let t = demo_copy();
+    // The fixture site in Italian and English, with these events as its only calendar.
+    let t = fixture("two-languages");
     write(t.path(), "data/events/extra.yaml", EXTRA);
     let r = build(t.path());
     assert!(r.ok(), "{}", rendered(&r));
@@ -193,7 +196,7 @@ fn daylight_saving_edges_multi_day_and_cancelled_events() {
 
 #[test]
 fn a_time_skipped_by_the_clocks_is_refused() {
-    let t = demo_copy();
+    let t = fixture("story-ok");
     write(
         t.path(),
         "data/events/gap.yaml",
@@ -209,7 +212,7 @@ fn a_time_skipped_by_the_clocks_is_refused() {
 
 #[test]
 fn event_validation() {
-    let t = demo_copy();
+    let t = fixture("story-ok");
     write(
         t.path(),
         "data/events/bad.yaml",
@@ -221,20 +224,26 @@ fn event_validation() {
         "{e}"
     );
 
-    let t = demo_copy();
+    // Two calendars of the fixture site that give one id to two events.
+    let t = fixture("story-ok");
+    write(
+        t.path(),
+        "data/events/progetto-esempio.yaml",
+        "- id: incontro-di-esempio\n  kind: seminar\n  title: {it: \"Incontro di esempio\"}\n  start: 2026-12-10T10:00\n  venue: {name: \"Sala\", city: \"Roma\"}\n",
+    );
     write(
         t.path(),
         "data/events/dup.yaml",
-        "- id: focus-group-puglia-2020\n  kind: seminar\n  title: {it: \"Doppio\"}\n  start: 2021-05-02\n  venue: {name: \"Sala\"}\n",
+        "- id: incontro-di-esempio\n  kind: seminar\n  title: {it: \"Doppio\"}\n  start: 2021-05-02\n  venue: {name: \"Sala\"}\n",
     );
     let e = one_error(&build(t.path()));
     assert!(
-        e.contains("the event id `focus-group-puglia-2020` is used twice")
-            && e.contains("data/events/puoi.yaml"),
+        e.contains("the event id `incontro-di-esempio` is used twice")
+            && e.contains("data/events/progetto-esempio.yaml"),
         "{e}"
     );
 
-    let t = demo_copy();
+    let t = fixture("story-ok");
     write(
         t.path(),
         "data/events/st.yaml",
@@ -247,32 +256,57 @@ fn event_validation() {
     );
 }
 
+/// Four events of four years, for the event list: one in 2020, the others from July 2021 on.
+const YEARS: &str = r#"- id: incontro-luglio-2021
+  kind: seminar
+  title: {it: "Incontro di luglio"}
+  start: 2021-07-13T14:30
+  venue: {name: "Sala", city: "Milano"}
+- id: convegno-2022
+  kind: conference
+  title: {it: "Convegno finale"}
+  start: 2022-05-10
+  venue: {name: "Centro congressi", city: "Roma"}
+- id: incontro-2023
+  kind: workshop
+  title: {it: "Incontro di marzo"}
+  start: 2023-03-28
+  venue: {name: "Aula", city: "Foggia"}
+- id: incontro-novembre-2020
+  kind: seminar
+  title: {it: "Incontro di novembre"}
+  start: 2020-11-24T14:00
+  venue: {name: "Sala", city: "Bari"}
+"#;
+
 #[test]
 fn event_list_is_relative_to_the_build_date() {
-    let t = demo_copy();
+    let t = fixture("story-ok");
+    write(t.path(), "data/events/anni.yaml", YEARS);
     let mut o = opts(t.path());
     o.today = Some("2021-07-01".parse::<Date>().unwrap());
-    assert!(vetrina::build(&o).ok());
+    let r = vetrina::build(&o);
+    assert!(r.ok(), "{}", rendered(&r));
     let list = read(&t.path().join("public"), "eventi/index.html");
     let upcoming_at = list.find("events-upcoming").unwrap();
     let past_at = list.find("events-past").unwrap();
     let pos = |s: &str| list.find(s).unwrap_or_else(|| panic!("{s} not listed"));
-    let (lomb, parti, foggia, puglia) = (
-        pos("Regione Lombardia"),
-        pos("convegno-finale-parti-2022/"),
-        pos("incontro-foggia-2023/"),
-        pos("Regione Puglia"),
+    let (july, final_, march, november) = (
+        pos("Incontro di luglio"),
+        pos("convegno-2022/"),
+        pos("incontro-2023/"),
+        pos("Incontro di novembre"),
     );
     assert!(
-        upcoming_at < lomb && lomb < parti && parti < foggia && foggia < past_at,
+        upcoming_at < july && july < final_ && final_ < march && march < past_at,
         "upcoming, soonest first"
     );
-    assert!(past_at < puglia, "the 2020 focus group is past");
+    assert!(past_at < november, "the 2020 event is past");
     assert!(list.contains(r#"<h3 id="year-2020">2020</h3>"#));
 
     // With the real build date of the tests, everything is past, grouped by year, newest first.
-    let t = demo_copy();
-    assert!(build(t.path()).ok());
+    let r = build(t.path());
+    assert!(r.ok(), "{}", rendered(&r));
     let list = read(&t.path().join("public"), "eventi/index.html");
     let y = |s: &str| list.find(&format!(r#"<h3 id="year-{s}">"#)).unwrap();
     assert!(y("2023") < y("2022") && y("2022") < y("2021") && y("2021") < y("2020"));

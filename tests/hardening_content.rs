@@ -2,6 +2,8 @@
 //! a file nobody linked, or make the build read outside the site folder. Each test is one of
 //! the reproduced attacks of the hardening issue, with variants of its class: the build refuses
 //! it naming the file (and line), and a refused build leaves the previous output as it was.
+//! Each starts from the small `story-ok` fixture site (tests/fixtures/), so that the demo's
+//! content can change without touching these tests.
 
 mod common;
 
@@ -10,8 +12,10 @@ use std::fs;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-const DIR: &str = "content/stories/dal-tirocinio-in-cucina-al-contratto";
-const STORY: &str = "content/stories/dal-tirocinio-in-cucina-al-contratto/index.it.md";
+const DIR: &str = "content/stories/un-percorso-di-esempio";
+const STORY: &str = "content/stories/un-percorso-di-esempio/index.it.md";
+/// The story's page in the output.
+const PAGE: &str = "public/storie/un-percorso-di-esempio/index.html";
 
 /// Appends `text` to the Italian text of the story; returns the line number of its first line.
 fn append(root: &Path, text: &str) -> usize {
@@ -44,11 +48,16 @@ fn refused(root: &Path) -> Vec<String> {
     errors(&r)
 }
 
-/// A copy of the demo site, built once, so that refused builds can be compared with it.
+/// A copy of the clean fixture site, built once, so that refused builds can be compared with
+/// it (its story's page is there, so the output is not empty).
 fn built_copy() -> tempfile::TempDir {
-    let t = demo_copy();
+    let t = fixture("story-ok");
     let r = build(t.path());
     assert!(r.ok(), "{}", rendered(&r));
+    assert!(
+        t.path().join(PAGE).is_file(),
+        "the story's page was not written"
+    );
     t
 }
 
@@ -80,14 +89,11 @@ fn heading_attributes_are_refused_at_their_line() {
         );
     }
     // A plain id is still a heading's anchor.
-    let t = demo_copy();
+    let t = fixture("story-ok");
     append(t.path(), "## Orari di apertura {#orari}\n");
     let r = build(t.path());
     assert!(r.ok(), "{}", rendered(&r));
-    let page = read(
-        t.path(),
-        "public/storie/dal-tirocinio-in-cucina-al-contratto/index.html",
-    );
+    let page = read(t.path(), PAGE);
     assert!(page.contains(r#"<h2 id="orari">"#), "no plain id");
 }
 
@@ -103,12 +109,13 @@ fn comments_and_tags_are_read_as_browsers_read_them() {
         "<svg><script>alert(7)</script></svg>",
         "<!-- <script>alert(8)</script>",
     ] {
-        let t = demo_copy();
+        let t = fixture("story-ok");
         let line = append(t.path(), &format!("{payload}\n"));
         let r = build(t.path());
         let errs = errors(&r);
         if r.ok() {
             // Not HTML to Markdown (`<b/on…>` is text there): published as text, inert.
+            assert!(t.path().join(PAGE).is_file(), "{payload}: no story page");
             let found = active_content_in(&t.path().join("public"));
             assert!(found.is_empty(), "{payload}: {found:#?}");
             continue;
@@ -123,24 +130,21 @@ fn comments_and_tags_are_read_as_browsers_read_them() {
     }
     // Allowed tags and comments: the tags published as the tokenizer reads them, the comment
     // left out.
-    let t = demo_copy();
+    let t = fixture("story-ok");
     append(
         t.path(),
         "CO<SUB>2</SUB> <!-- nota interna: da verificare -->\n",
     );
     let r = build(t.path());
     assert!(r.ok(), "{}", rendered(&r));
-    let page = read(
-        t.path(),
-        "public/storie/dal-tirocinio-in-cucina-al-contratto/index.html",
-    );
+    let page = read(t.path(), PAGE);
     assert!(page.contains("CO<sub>2</sub>"));
     assert!(files_with(&t.path().join("public"), "da verificare").is_empty());
 }
 
 #[test]
 fn only_linked_files_of_allowed_types_are_published() {
-    let t = demo_copy();
+    let t = fixture("story-ok");
     let d = t.path().join(DIR);
     fs::write(d.join("pagina.html"), "<script>alert('pagina')</script>").unwrap();
     fs::write(
@@ -207,7 +211,7 @@ fn only_linked_files_of_allowed_types_are_published() {
         errs[2]
     );
 
-    let t = demo_copy();
+    let t = fixture("story-ok");
     let d = t.path().join(DIR);
     fs::write(d.join("Relazione finale.PDF"), "%PDF-1.4 relazione").unwrap();
     fs::write(d.join("dati.txt"), "dati aperti").unwrap();
@@ -218,8 +222,8 @@ fn only_linked_files_of_allowed_types_are_published() {
     edit(
         t.path(),
         "site.yaml",
-        "stories_per_page:",
-        "documents: [pdf, txt]\nstories_per_page:",
+        "privacy_page:",
+        "documents: [pdf, txt]\nprivacy_page:",
     );
     let r = build(t.path());
     assert!(r.ok(), "{}", rendered(&r));
@@ -237,19 +241,17 @@ fn only_linked_files_of_allowed_types_are_published() {
         ),
         "{warnings:#?}"
     );
-    let dir = t
-        .path()
-        .join("public/storie/dal-tirocinio-in-cucina-al-contratto");
+    let dir = t.path().join("public/storie/un-percorso-di-esempio");
     assert!(dir.join("Relazione finale.PDF").is_file());
     assert!(dir.join("dati.txt").is_file());
 
     // Types that run script cannot be allowed.
-    let t = demo_copy();
+    let t = fixture("story-ok");
     edit(
         t.path(),
         "site.yaml",
-        "stories_per_page:",
-        "documents: [pdf, svg, docxx]\nstories_per_page:",
+        "privacy_page:",
+        "documents: [pdf, svg, docxx]\nprivacy_page:",
     );
     let r = build(t.path());
     let errs = errors(&r);
@@ -268,10 +270,10 @@ fn only_linked_files_of_allowed_types_are_published() {
 
 #[test]
 fn pictures_from_elsewhere_are_refused_however_written() {
-    let t = demo_copy();
+    let t = fixture("story-ok");
     let line = append(
         t.path(),
-        "![x](http:evil.example/pixel)\n\n![y](https:host/path.jpg)\n\n![z](//evil.example/a.jpg)\n\n![w](<\\\\evil.example\\a.jpg>)\n\n![v](HTTPS://EVIL.EXAMPLE/a.jpg)\n\n![u](/themes/x.png)\n\n![t](../dalla-comunita-alla-serra/detail.jpg)\n",
+        "![x](http:evil.example/pixel)\n\n![y](https:host/path.jpg)\n\n![z](//evil.example/a.jpg)\n\n![w](<\\\\evil.example\\a.jpg>)\n\n![v](HTTPS://EVIL.EXAMPLE/a.jpg)\n\n![u](/themes/x.png)\n\n![t](../un-altro-percorso/detail.jpg)\n",
     );
     let r = build(t.path());
     let errs = errors(&r);
@@ -286,7 +288,7 @@ fn pictures_from_elsewhere_are_refused_however_written() {
 
 #[test]
 fn links_that_run_code_are_refused_however_written() {
-    let t = demo_copy();
+    let t = fixture("story-ok");
     let line = append(
         t.path(),
         "[a](JaVaScRiPt:alert(1))\n\n[b](java&#x09;script:alert(2))\n\n[c](<javascript&colon;alert(3)>)\n\n[d](vbscript:x)\n\n[e](data:text/html,<script>alert(5)</script>)\n\n[f](file:///etc/passwd)\n\n<javascript:alert(7)>\n\n[g][rif]\n\n[rif]: javascript:alert(8)\n",
@@ -347,7 +349,7 @@ fn files_outside_the_site_are_never_read() {
             "themes/default/static/passwd.css",
         ),
         (
-            "content/stories/dal-tirocinio-in-cucina-al-contratto/extra.jpg",
+            "content/stories/un-percorso-di-esempio/extra.jpg",
             "/etc/passwd",
             "extra.jpg",
         ),
@@ -377,7 +379,7 @@ fn files_outside_the_site_are_never_read() {
     let t = built_copy();
     let outside = tempfile::tempdir().unwrap();
     fs::write(outside.path().join("x.yaml"), "- id: fuori\n").unwrap();
-    fs::remove_dir_all(t.path().join("data/events")).unwrap();
+    assert!(!t.path().join("data/events").exists());
     symlink(outside.path(), t.path().join("data/events")).unwrap();
     let errs = refused(t.path());
     assert!(
@@ -388,6 +390,7 @@ fn files_outside_the_site_are_never_read() {
 
     // A pipe where a calendar should be: refused without waiting for a writer.
     let t = built_copy();
+    fs::create_dir_all(t.path().join("data/events")).unwrap();
     let fifo = t.path().join("data/events/pipe.yaml");
     let made = std::process::Command::new("mkfifo").arg(&fifo).status();
     if made.is_ok_and(|s| s.success()) {
@@ -405,7 +408,7 @@ fn files_outside_the_site_are_never_read() {
 #[test]
 fn the_theme_is_a_folder_of_themes_never_a_path() {
     for name in ["../../x", "/etc", "default/../../content", "..", "def ault"] {
-        let t = demo_copy();
+        let t = fixture("story-ok");
         edit(
             t.path(),
             "site.yaml",
@@ -430,12 +433,12 @@ fn control_characters_in_texts_are_refused_at_their_place() {
         ('\u{7f}', "007F"),
         ('\u{85}', "0085"),
     ] {
-        let t = demo_copy();
+        let t = fixture("story-ok");
         edit(
             t.path(),
             STORY,
-            "title: \"Dal tirocinio",
-            &format!("title: \"Dal{c}[31m tirocinio"),
+            "title: \"Un percorso",
+            &format!("title: \"Un {c}[31mpercorso"),
         );
         let r = build(t.path());
         let e = one_error(&r);
@@ -445,15 +448,13 @@ fn control_characters_in_texts_are_refused_at_their_place() {
             "{e}"
         );
     }
-    let t = demo_copy();
-    let events = "data/events/puoi.yaml";
-    let text = read(t.path(), events);
-    let (first, rest) = text.split_once('\n').unwrap();
-    fs::write(
-        t.path().join(events),
-        format!("{first}\n# nota\u{1b}[2J\n{rest}"),
-    )
-    .unwrap();
+    let t = fixture("story-ok");
+    let events = "data/events/progetto-esempio.yaml";
+    write(
+        t.path(),
+        events,
+        "# Un calendario di esempio.\n# nota\u{1b}[2J\n- id: incontro-di-esempio\n  kind: seminar\n  title: {it: \"Incontro di esempio\"}\n  start: 2026-12-10T10:00\n  venue: {name: \"Sala\", city: \"Roma\"}\n  regions: [lazio]\n  projects: [progetto-esempio]\n",
+    );
     let e = one_error(&build(t.path()));
     assert!(e.contains(&format!("{events}:2:7")), "{e}");
 }
@@ -469,20 +470,20 @@ fn vetrina_new_reads_and_writes_only_inside_the_site() {
         title: "Una storia nuova".into(),
         lang: None,
         region: Some("lazio".into()),
-        project: Some("puoi".into()),
+        project: Some("progetto-esempio".into()),
         today: test_date(),
     };
     // A sections folder linked out of the site: nothing is written there.
-    let t = demo_copy();
+    let t = fixture("story-ok");
     let outside = tempfile::tempdir().unwrap();
-    fs::remove_dir_all(t.path().join("content/news")).unwrap();
+    assert!(!t.path().join("content/news").exists());
     symlink(outside.path(), t.path().join("content/news")).unwrap();
     let e = new_content(&opts(t.path(), NewKind::News)).unwrap_err();
     assert!(e.contains("outside the site"), "{e}");
     assert_eq!(fs::read_dir(outside.path()).unwrap().count(), 0);
 
     // site.yaml linked to a file elsewhere is not read.
-    let t = demo_copy();
+    let t = fixture("story-ok");
     fs::remove_file(t.path().join("site.yaml")).unwrap();
     symlink("/etc/passwd", t.path().join("site.yaml")).unwrap();
     let e = new_content(&opts(t.path(), NewKind::Story)).unwrap_err();

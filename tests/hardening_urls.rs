@@ -2,7 +2,8 @@
 //! address in front matter, data files, site.yaml and `--base-url` is checked as a browser
 //! reads it, and refused with its file, line and column unless it is `http(s)` (or `mailto`
 //! where an email makes sense); JSON-LD leaves no markup in the page; calendars, feeds and the
-//! sitemap carry no control characters whatever the sources hold.
+//! sitemap carry no control characters whatever the sources hold. Each test starts from the
+//! small `two-languages` fixture site (tests/fixtures/), not from the demo.
 
 mod common;
 
@@ -10,7 +11,9 @@ use common::*;
 use std::path::Path;
 
 const EVENTS: &str = "data/events/hardening.yaml";
-const PROJECT: &str = "content/projects/puoi/index.it.md";
+const PROJECT: &str = "content/projects/progetto-esempio/index.it.md";
+/// The fixture site of these tests: Italian and English, one project, one organisation.
+const SITE: &str = "two-languages";
 
 /// A calendar with one event whose last line is `extra` (a key of the event).
 fn event_with(root: &Path, extra: &str) {
@@ -48,7 +51,7 @@ const HOW_WEB: &str = "help: other kinds of address can run code or open files i
 
 #[test]
 fn javascript_registration_is_an_error_at_its_value() {
-    let t = demo_copy();
+    let t = fixture(SITE);
     event_with(t.path(), "  registration: \"javascript:alert(1)\"");
     let e = fails_with(t.path());
     assert!(
@@ -116,14 +119,14 @@ fn the_variants_a_reviewer_would_try_are_refused() {
         ),
     ];
     for (yaml, message) in cases {
-        let t = demo_copy();
+        let t = fixture(SITE);
         event_with(t.path(), &format!("  registration: {yaml}"));
         let e = fails_with(t.path());
         assert!(e.starts_with(&format!("error: {message}")), "{yaml}: {e}");
         assert!(e.contains(&format!("--> {EVENTS}:7:17")), "{yaml}: {e}");
     }
     // Too long: no published address needs 2,000 characters.
-    let t = demo_copy();
+    let t = fixture(SITE);
     let long = format!("https://iscrizioni.example.org/{}", "a".repeat(2000));
     event_with(t.path(), &format!("  registration: \"{long}\""));
     let e = fails_with(t.path());
@@ -135,14 +138,14 @@ fn the_variants_a_reviewer_would_try_are_refused() {
 
 #[test]
 fn a_missing_scheme_gets_the_address_to_write() {
-    let t = demo_copy();
+    let t = fixture(SITE);
     event_with(t.path(), "  registration: iscrizioni.example.org/modulo");
     let e = fails_with(t.path());
     assert!(
         e.contains("help: write the full address starting with https://, like https://iscrizioni.example.org/modulo"),
         "{e}"
     );
-    let t = demo_copy();
+    let t = fixture(SITE);
     event_with(t.path(), "  registration: \"//evil.example/x\"");
     let e = fails_with(t.path());
     assert!(
@@ -155,7 +158,7 @@ fn a_missing_scheme_gets_the_address_to_write() {
 
 #[test]
 fn online_meeting_links_are_web_pages_only() {
-    let t = demo_copy();
+    let t = fixture(SITE);
     write(
         t.path(),
         EVENTS,
@@ -185,12 +188,12 @@ fn online_meeting_links_are_web_pages_only() {
 
 #[test]
 fn project_and_organisation_websites_are_checked() {
-    let t = demo_copy();
+    let t = fixture(SITE);
     edit(
         t.path(),
         PROJECT,
-        "status: concluded\n",
-        "status: concluded\nwebsite: \"javascript:alert(document.cookie)\"\n",
+        "status: ongoing\n",
+        "status: ongoing\nwebsite: \"javascript:alert(document.cookie)\"\n",
     );
     let line = line_of(t.path(), PROJECT, |l| l.starts_with("website:"));
     let e = fails_with(t.path());
@@ -200,13 +203,13 @@ fn project_and_organisation_websites_are_checked() {
     );
     assert!(e.contains(&format!("--> {PROJECT}:{line}:10")), "{e}");
 
-    let t = demo_copy();
+    let t = fixture(SITE);
     let orgs = "data/organisations.yaml";
     edit(
         t.path(),
         orgs,
-        "  kind: public-body\n",
-        "  kind: public-body\n  website: \"data:text/html,<script>alert(1)</script>\"\n",
+        "  kind: association\n",
+        "  kind: association\n  website: \"data:text/html,<script>alert(1)</script>\"\n",
     );
     let line = line_of(t.path(), orgs, |l| l.starts_with("  website:"));
     let e = fails_with(t.path());
@@ -216,11 +219,11 @@ fn project_and_organisation_websites_are_checked() {
 
 #[test]
 fn addresses_in_site_yaml_are_checked() {
-    let t = demo_copy();
+    let t = fixture(SITE);
     edit(
         t.path(),
         "site.yaml",
-        "accessibility_statement: accessibility",
+        "accessibility_statement: \"https://accessibility.example.org/statement\"",
         "accessibility_statement: \"javascript:alert(1)\"",
     );
     let line = line_of(t.path(), "site.yaml", |l| {
@@ -234,29 +237,34 @@ fn addresses_in_site_yaml_are_checked() {
         "{e}"
     );
 
-    let t = demo_copy();
+    let t = fixture(SITE);
+    write(
+        t.path(),
+        "content/pages/accessibility/index.it.md",
+        "---\ntitle: \"Dichiarazione di accessibilità (esempio)\"\n---\n\nUna dichiarazione di esempio.\n",
+    );
     edit(
         t.path(),
         "site.yaml",
-        "accessibility_statement: accessibility",
+        "accessibility_statement: \"https://accessibility.example.org/statement\"",
         "accessibility_statement: accessibilty",
     );
     let e = fails_with(t.path());
     assert!(e.starts_with("error: unknown page `accessibilty`"), "{e}");
     assert!(e.contains("did you mean `accessibility`?"), "{e}");
 
-    let t = demo_copy();
+    let t = fixture(SITE);
     edit(
         t.path(),
         "site.yaml",
-        "  email: \"accessibilita@vetrina.example.org\"",
-        "  email: \"mailto:accessibilita@vetrina.example.org\"\n  url: \"vbscript:msgbox(1)\"",
+        "feedback: {email: \"redazione@fixture.example.org\"}",
+        "feedback: {email: \"mailto:redazione@fixture.example.org\", url: \"vbscript:msgbox(1)\"}",
     );
     let r = build(t.path());
     assert!(!r.ok());
     let all = rendered(&r);
     assert!(
-        all.contains("error: `mailto:accessibilita@vetrina.example.org` is not an email address"),
+        all.contains("error: `mailto:redazione@fixture.example.org` is not an email address"),
         "{all}"
     );
     assert!(
@@ -309,11 +317,11 @@ fn base_url_in_site_yaml_must_be_an_absolute_web_address() {
         ),
     ];
     for (yaml, message) in cases {
-        let t = demo_copy();
+        let t = fixture(SITE);
         edit(
             t.path(),
             "site.yaml",
-            "base_url: \"https://vetrina.example.org\"",
+            "base_url: \"https://fixture.example.org\"",
             &format!("base_url: {yaml}"),
         );
         let line = line_of(t.path(), "site.yaml", |l| l.starts_with("base_url:"));
@@ -324,11 +332,11 @@ fn base_url_in_site_yaml_must_be_an_absolute_web_address() {
             "{yaml}: {e}"
         );
     }
-    let t = demo_copy();
+    let t = fixture(SITE);
     edit(
         t.path(),
         "site.yaml",
-        "base_url: \"https://vetrina.example.org\"",
+        "base_url: \"https://fixture.example.org\"",
         "base_url: vetrina.example.org",
     );
     let e = fails_with(t.path());
@@ -370,7 +378,7 @@ fn base_url_option_must_be_an_absolute_web_address() {
         ),
     ];
     for (raw, message) in cases {
-        let t = demo_copy();
+        let t = fixture(SITE);
         let mut o = opts(t.path());
         o.base_url = Some(raw.to_string());
         let r = vetrina::build(&o);
@@ -398,16 +406,16 @@ fn texts(out: &Path) -> Vec<(String, String)> {
 
 #[test]
 fn addresses_are_published_as_the_parser_writes_them() {
-    let t = demo_copy();
+    let t = fixture(SITE);
     event_with(
         t.path(),
-        "  registration: \"http:iscrizioni.example.org/Modulo?a=1&b=<2>\"\n  organiser: anpal-servizi\n  online: {platform: \"Jitsi\", url: \"HTTPS://Meet.Example.ORG/stanza\"}",
+        "  registration: \"http:iscrizioni.example.org/Modulo?a=1&b=<2>\"\n  organiser: ente-esempio\n  online: {platform: \"Jitsi\", url: \"HTTPS://Meet.Example.ORG/stanza\"}",
     );
     edit(
         t.path(),
         PROJECT,
-        "status: concluded\n",
-        "status: concluded\nwebsite: \"https://www.città.example/puoi\"\n",
+        "status: ongoing\n",
+        "status: ongoing\nwebsite: \"https://www.città.example/puoi\"\n",
     );
     let mut o = opts(t.path());
     o.base_url = Some("https://Staging.Example.org/anteprima/".into());
@@ -423,7 +431,7 @@ fn addresses_are_published_as_the_parser_writes_them() {
         page.contains("href=\"https://meet.example.org/stanza\""),
         "{page}"
     );
-    let sheet = read(&out, "progetti/puoi/index.html");
+    let sheet = read(&out, "progetti/progetto-esempio/index.html");
     assert!(
         sheet.contains("href=\"https://www.xn--citt-3na.example/puoi\""),
         "{sheet}"
@@ -462,7 +470,7 @@ const HOSTILE: &str = r#"- id: prova-ostile
   start: 2022-05-10T10:00
   venue: {name: "Sala\u0007", address: "Via Roma 1\u001b", city: "Roma"}
   regions: [lazio]
-  projects: [puoi]
+  projects: [progetto-esempio]
 "#;
 
 fn is_banned(c: char) -> bool {
@@ -472,7 +480,7 @@ fn is_banned(c: char) -> bool {
 #[test]
 fn hostile_text_leaves_no_markup_in_json_ld_and_no_control_characters_in_calendars_feeds_and_sitemap()
  {
-    let t = demo_copy();
+    let t = fixture(SITE);
     write(t.path(), EVENTS, HOSTILE);
     let r = build(t.path());
     assert!(r.ok(), "{}", rendered(&r));

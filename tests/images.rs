@@ -1,12 +1,17 @@
 //! Pictures: re-encoded without metadata, turned upright, resized, with srcset markup, and
-//! processed once across builds.
+//! processed once across builds. The tests start from the small `story-with-pictures` fixture
+//! site (tests/fixtures/): one story in Italian and English with a cover and a picture in
+//! its text.
 
 mod common;
 
 use common::*;
 use std::fs;
 
-const BUNDLE: &str = "content/stories/dal-tirocinio-in-cucina-al-contratto";
+const SITE: &str = "story-with-pictures";
+const BUNDLE: &str = "content/stories/un-percorso-di-esempio";
+/// The story's folder in the output, in Italian.
+const OUT_DIR: &str = "storie/un-percorso-di-esempio";
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len()).any(|w| w == needle)
@@ -15,7 +20,7 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 /// A story whose cover is a JPEG carrying EXIF with a camera name, an orientation and a GPS
 /// position (tests/fixtures/gps-exif.jpg, 640×480 stored, shown rotated by 90°).
 fn site_with_gps_picture() -> tempfile::TempDir {
-    let t = demo_copy();
+    let t = fixture(SITE);
     let src = demo_root().join("tests/fixtures/gps-exif.jpg");
     let bytes = fs::read(&src).unwrap();
     assert!(
@@ -78,7 +83,7 @@ fn pictures_are_upright_resized_and_marked_up() {
     let t = site_with_gps_picture();
     assert!(build(t.path()).ok());
     let out = t.path().join("public");
-    let dir = out.join("storie/dal-tirocinio-in-cucina-al-contratto");
+    let dir = out.join(OUT_DIR);
     // Stored 640×480 with "rotate 90°": published 480 wide and 640 high, never enlarged.
     let names: Vec<String> = fs::read_dir(&dir)
         .unwrap()
@@ -95,10 +100,7 @@ fn pictures_are_upright_resized_and_marked_up() {
             .any(|n| n.contains("-960.") || n.contains("-1440.")),
         "{names:?}"
     );
-    let html = read(
-        &out,
-        "storie/dal-tirocinio-in-cucina-al-contratto/index.html",
-    );
+    let html = read(&out, &format!("{OUT_DIR}/index.html"));
     assert!(
         html.contains(r#"width="480" height="640""#),
         "orientation applied"
@@ -115,7 +117,7 @@ fn pictures_are_upright_resized_and_marked_up() {
 
 #[test]
 fn each_picture_is_processed_once_across_builds() {
-    let t = demo_copy();
+    let t = fixture(SITE);
     let cache = tempfile::tempdir().unwrap();
     let build = |root: &std::path::Path| {
         let mut o = opts(root);
@@ -123,23 +125,24 @@ fn each_picture_is_processed_once_across_builds() {
         vetrina::build(&o)
     };
     let r = build(t.path());
-    assert_eq!((r.images_processed, r.images_reused), (8, 0));
+    // The fixture's two pictures: the cover and the one in the text.
+    assert_eq!((r.images_processed, r.images_reused), (2, 0));
     // A text change makes a real rebuild (not "nothing changed"); the pictures come from
     // the cache.
     edit(
         t.path(),
-        "content/stories/dalla-comunita-alla-serra/index.it.md",
+        &format!("{BUNDLE}/index.it.md"),
         "\n\n",
         "\n\nUna frase nuova.\n\n",
     );
     let r = build(t.path());
     assert!(!r.nothing_changed);
-    assert_eq!((r.images_processed, r.images_reused), (0, 8));
+    assert_eq!((r.images_processed, r.images_reused), (0, 2));
 }
 
 #[test]
 fn a_corrupt_picture_is_named() {
-    let t = demo_copy();
+    let t = fixture(SITE);
     fs::write(
         t.path().join(BUNDLE).join("cover.jpg"),
         b"\xff\xd8\xff\xe0garbage",
@@ -157,7 +160,7 @@ fn a_corrupt_picture_is_named() {
 
 #[test]
 fn a_missing_cover_is_an_error_with_did_you_mean() {
-    let t = demo_copy();
+    let t = fixture(SITE);
     edit(
         t.path(),
         &format!("{BUNDLE}/index.it.md"),
@@ -185,7 +188,7 @@ fn attr_values<'h>(html: &'h str, attr: &str) -> Vec<&'h str> {
 
 #[test]
 fn pictures_named_with_spaces_commas_and_accents_have_working_addresses() {
-    let t = demo_copy();
+    let t = fixture(SITE);
     let b = t.path().join(BUNDLE);
     fs::copy(b.join("cover.jpg"), b.join("foto città, 1.jpg")).unwrap();
     fs::copy(b.join("detail.jpg"), b.join("in cucina (2).jpg")).unwrap();
@@ -208,7 +211,7 @@ fn pictures_named_with_spaces_commas_and_accents_have_working_addresses() {
     assert!(r.ok(), "{}", rendered(&r));
     let out = t.path().join("public");
     for page in ["storie", "en/stories"] {
-        let page = format!("{page}/dal-tirocinio-in-cucina-al-contratto");
+        let page = format!("{page}/un-percorso-di-esempio");
         let html = read(&out, &format!("{page}/index.html"));
         assert!(
             html.contains("foto%20citt%C3%A0%2C%201-480.jpg 480w"),
