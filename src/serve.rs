@@ -204,7 +204,7 @@ pub fn start(opts: ServeOptions, log: Logger) -> Result<Handle, String> {
         .map_err(|e| format!("cannot watch the site's files: {e}"))?;
     // Events name absolute paths.
     let root = fs::canonicalize(&opts.build.root).unwrap_or_else(|_| opts.build.root.clone());
-    for part in ["content", "data", "themes"] {
+    for part in crate::load::SOURCE_FOLDERS {
         let p = root.join(part);
         if p.is_dir() {
             watcher
@@ -253,7 +253,7 @@ fn is_source(root: &Path, path: &Path) -> bool {
         .next()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .unwrap_or_default();
-    matches!(first.as_str(), "content" | "data" | "themes") || rel == Path::new("site.yaml")
+    crate::load::SOURCE_FOLDERS.contains(&first.as_str()) || rel == Path::new("site.yaml")
 }
 
 fn watch_loop(

@@ -2,8 +2,8 @@
 //! wrote, and when nothing has changed since, it does nothing.
 //!
 //! "Nothing changed" means all of: the same Vetrina executable, the same options (output,
-//! base URL, drafts, build date, minify), the same source files (every file of `content/`,
-//! `data/`, `themes/` and `site.yaml`, by path, size and modification time), and an output
+//! base URL, drafts, build date, minify), the same source files (every file of
+//! `load::SOURCE_FOLDERS` and `site.yaml`, by path, size and modification time), and an output
 //! folder holding exactly the files the last build left there, each with the size and
 //! modification time it had then. Any difference, or any doubt (no record, an unreadable
 //! file), means a full build. A build that reported warnings is never skipped, so that its
@@ -61,7 +61,7 @@ pub fn inputs(
     let root = &opts.root;
     let (len, time) = file_key(&root.join("site.yaml"))?;
     h.update(format!("{}|site.yaml|{len}|{time}|", root.display()).as_bytes());
-    for part in ["content", "data", "themes"] {
+    for part in crate::load::SOURCE_FOLDERS {
         let dir = root.join(part);
         if !dir.exists() {
             continue;

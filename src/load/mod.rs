@@ -324,34 +324,90 @@ pub(crate) fn theme(
     if !site.check(&dir, diags) {
         return theme;
     }
-    let tdir = dir.join("templates");
-    if exists(&tdir) {
-        for e in site.files(&tdir, usize::MAX, diags) {
-            let Ok(rel) = e.path().strip_prefix(&tdir) else {
-                continue;
-            };
-            let name = rel.to_string_lossy().replace('\\', "/");
-            if name.starts_with('.') || name.contains("/.") {
-                continue;
-            }
-            if let Some(src) = read_text(root, e.path(), diags) {
-                theme.templates.push((name, src));
-            }
+    theme.templates = read_templates(&site, &dir.join("templates"), diags);
+    theme.i18n = read_yaml_dir(&site, &dir.join("i18n"), diags);
+    theme.statics = read_statics(&site, &dir.join("static"), diags);
+    // The site's own `templates/`, `i18n/` and `static/` override the theme's files of the
+    // same name (Zola's and Hugo's convention): an agency changes one template without
+    // copying the theme. What is read from there carries its own path, so a problem in it
+    // names the site's file, not the theme's.
+    for (name, src) in read_templates(&site, &root.join("templates"), diags) {
+        match theme.templates.iter_mut().find(|(n, _)| *n == name) {
+            Some(slot) => slot.1 = src,
+            None => theme.templates.push((name, src)),
         }
     }
-    theme.i18n = read_yaml_dir(&site, &dir.join("i18n"), diags);
-    let sdir = dir.join("static");
-    if exists(&sdir) {
-        for e in site.files(&sdir, usize::MAX, diags) {
-            let Ok(rel) = e.path().strip_prefix(&sdir) else {
-                continue;
-            };
-            let rel = rel.to_string_lossy().replace('\\', "/");
-            let published = fingerprinted(&rel, e.path());
-            theme.statics.push((rel, published, e.path().to_path_buf()));
+    for src in read_yaml_dir(&site, &root.join("i18n"), diags) {
+        let name = src.path.file_name().map(|n| n.to_os_string());
+        match theme
+            .i18n
+            .iter_mut()
+            .find(|t| t.path.file_name().map(|n| n.to_os_string()) == name)
+        {
+            Some(slot) => *slot = src,
+            None => theme.i18n.push(src),
+        }
+    }
+    for file in read_statics(&site, &root.join("static"), diags) {
+        match theme.statics.iter_mut().find(|(rel, _, _)| *rel == file.0) {
+            Some(slot) => *slot = file,
+            None => theme.statics.push(file),
         }
     }
     theme
+}
+
+/// The folders of a site whose files a build reads (beside `site.yaml`): what the no-change
+/// check looks at and `vetrina serve` watches.
+pub(crate) const SOURCE_FOLDERS: [&str; 6] =
+    ["content", "data", "themes", "templates", "i18n", "static"];
+
+/// The templates under `dir` (a theme's or the site's `templates/`), by their name there
+/// (`partials/footer.html`).
+fn read_templates(
+    site: &SiteRoot,
+    dir: &Path,
+    diags: &mut Diagnostics,
+) -> Vec<(String, SourceText)> {
+    let mut out = Vec::new();
+    if !exists(dir) {
+        return out;
+    }
+    for e in site.files(dir, usize::MAX, diags) {
+        let Ok(rel) = e.path().strip_prefix(dir) else {
+            continue;
+        };
+        let name = rel.to_string_lossy().replace('\\', "/");
+        if name.starts_with('.') || name.contains("/.") {
+            continue;
+        }
+        if let Some(src) = read_text(site.given, e.path(), diags) {
+            out.push((name, src));
+        }
+    }
+    out
+}
+
+/// The static files under `dir` (a theme's or the site's `static/`): (name there, name as
+/// published, file).
+fn read_statics(
+    site: &SiteRoot,
+    dir: &Path,
+    diags: &mut Diagnostics,
+) -> Vec<(String, String, PathBuf)> {
+    let mut out = Vec::new();
+    if !exists(dir) {
+        return out;
+    }
+    for e in site.files(dir, usize::MAX, diags) {
+        let Ok(rel) = e.path().strip_prefix(dir) else {
+            continue;
+        };
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        let published = fingerprinted(&rel, e.path());
+        out.push((rel, published, e.path().to_path_buf()));
+    }
+    out
 }
 
 /// `style.css` → `style.<8 hex digits of its blake3 hash>.css`; other files keep their name.
