@@ -204,12 +204,14 @@ pub fn start(opts: ServeOptions, log: Logger) -> Result<Handle, String> {
         .map_err(|e| format!("cannot watch the site's files: {e}"))?;
     // Events name absolute paths.
     let root = fs::canonicalize(&opts.build.root).unwrap_or_else(|_| opts.build.root.clone());
+    let mut watched = Vec::new();
     for part in crate::load::SOURCE_FOLDERS {
         let p = root.join(part);
         if p.is_dir() {
             watcher
                 .watch(&p, RecursiveMode::Recursive)
                 .map_err(|e| format!("cannot watch {}: {e}", p.display()))?;
+            watched.push(part);
         }
     }
     watcher
@@ -218,8 +220,16 @@ pub fn start(opts: ServeOptions, log: Logger) -> Result<Handle, String> {
     {
         let state = state.clone();
         threads.push(std::thread::spawn(move || {
-            let _watcher = watcher; // lives as long as this loop
-            watch_loop(&root, &rx, &builder, &state, &search_gen, &log);
+            let mut folders = Folders { watcher, watched };
+            watch_loop(
+                &root,
+                &rx,
+                &mut folders,
+                &builder,
+                &state,
+                &search_gen,
+                &log,
+            );
         }));
     }
     Ok(Handle {
@@ -256,9 +266,35 @@ fn is_source(root: &Path, path: &Path) -> bool {
     crate::load::SOURCE_FOLDERS.contains(&first.as_str()) || rel == Path::new("site.yaml")
 }
 
+/// The watcher of the site's source folders, and which of them it watches.
+struct Folders {
+    watcher: notify::RecommendedWatcher,
+    watched: Vec<&'static str>,
+}
+
+impl Folders {
+    /// Watches the source folders made since `vetrina serve` started (a first override in
+    /// `templates/`, say); returns whether there was one.
+    fn watch_new(&mut self, root: &Path) -> bool {
+        let mut added = false;
+        for part in crate::load::SOURCE_FOLDERS {
+            let dir = root.join(part);
+            if !self.watched.contains(&part)
+                && dir.is_dir()
+                && self.watcher.watch(&dir, RecursiveMode::Recursive).is_ok()
+            {
+                self.watched.push(part);
+                added = true;
+            }
+        }
+        added
+    }
+}
+
 fn watch_loop(
     root: &Path,
     rx: &mpsc::Receiver<notify::Result<notify::Event>>,
+    folders: &mut Folders,
     builder: &Arc<Mutex<Builder>>,
     state: &Arc<State>,
     search_gen: &Arc<AtomicU64>,
@@ -301,6 +337,11 @@ fn watch_loop(
         }
         if state.stop.load(Ordering::SeqCst) {
             return;
+        }
+        // Files written into a new folder before it was watched sent no event: all is read
+        // again.
+        if folders.watch_new(root) {
+            changed = None;
         }
         builder
             .lock()

@@ -436,3 +436,35 @@ fn unchanged_pages_are_taken_from_the_previous_build() {
     assert!(r.ok());
     assert_eq!(b.pages_reused(), total);
 }
+
+#[test]
+fn a_first_override_of_the_theme_is_watched_and_served() {
+    // `templates/` does not exist when the preview starts.
+    let t = fixture("story-ok");
+    let h = serve(t.path());
+    let mut events = Events::open(h.addr);
+    let footer = read(t.path(), "themes/default/templates/partials/footer.html");
+    let with = |text: &str| {
+        footer.replace(
+            "<footer class=\"site-footer\">",
+            &format!("<footer class=\"site-footer\"><p>{text}</p>"),
+        )
+    };
+    write(
+        t.path(),
+        "templates/partials/footer.html",
+        &with("Sede di prova"),
+    );
+    events.expect("reload");
+    assert!(get(h.addr, "/").body.contains("Sede di prova"));
+    // Later edits inside the new folder are seen too.
+    write(
+        t.path(),
+        "templates/partials/footer.html",
+        &with("Sede nuova"),
+    );
+    events.expect("reload");
+    let home = get(h.addr, "/").body;
+    assert!(home.contains("Sede nuova") && !home.contains("Sede di prova"));
+    h.stop();
+}
