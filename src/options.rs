@@ -25,6 +25,9 @@ pub struct BuildOptions {
     pub minify: Option<bool>,
     /// Overrides `search` of site.yaml (`vetrina build --no-search`).
     pub search: Option<bool>,
+    /// The CMS at /admin/ saves through `vetrina serve`'s own local backend (`/api/v1`)
+    /// instead of the git host of site.yaml's `cms:` block.
+    pub cms_local_backend: bool,
 }
 
 impl BuildOptions {
@@ -38,6 +41,7 @@ impl BuildOptions {
             cache_dir: None,
             minify: None,
             search: None,
+            cms_local_backend: false,
         }
     }
 

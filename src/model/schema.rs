@@ -7,10 +7,11 @@
 use std::collections::BTreeMap;
 
 use jiff::civil::Date;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
-use super::yaml::{LangMap, RegionSel};
+use super::yaml::{DateText, LangMap, RegionSel};
 
 pub type Key = Spanned<String>;
 
@@ -125,7 +126,7 @@ pub struct SectionNames {
 
 // ---------------------------------------------------------------- content
 
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ProjectStatus {
     Planned,
@@ -134,24 +135,28 @@ pub enum ProjectStatus {
     Mainstreamed,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProjectFm {
     pub title: String,
     #[serde(default)]
     pub acronym: Option<String>,
+    #[schemars(with = "String")]
     pub summary: Spanned<String>,
     pub status: ProjectStatus,
     #[serde(default)]
     pub period: Option<Period>,
     #[serde(default)]
+    #[schemars(with = "Vec<String>", extend("x-vetrina-ref" = "fund"))]
     pub funds: Vec<Key>,
     #[serde(default)]
     pub codes: Option<Codes>,
     #[serde(default)]
+    #[schemars(with = "Option<String>", extend("x-vetrina-ref" = "organisation"))]
     pub lead: Option<Key>,
     #[serde(default)]
     pub partners: Vec<Partner>,
+    #[schemars(with = "RegionSel")]
     pub regions: Spanned<RegionSel>,
     #[serde(default)]
     pub target_groups: Vec<String>,
@@ -160,27 +165,33 @@ pub struct ProjectFm {
     #[serde(default)]
     pub unit_cost: Option<UnitCost>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub website: Option<Spanned<String>>,
     #[serde(default)]
+    #[schemars(with = "Option<DateText>")]
     pub updated: Option<Date>,
     #[serde(default)]
+    #[schemars(with = "Option<DateText>")]
     pub verified: Option<Date>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub slug: Option<Key>,
     #[serde(default)]
     pub draft: bool,
 }
 
-#[derive(Debug, Deserialize, Serialize, Clone)]
+#[derive(Debug, Deserialize, JsonSchema, Serialize, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct Period {
     #[serde(default)]
+    #[schemars(with = "Option<DateText>")]
     pub start: Option<Date>,
     #[serde(default)]
+    #[schemars(with = "Option<DateText>")]
     pub end: Option<Date>,
 }
 
-#[derive(Debug, Deserialize, Serialize, Clone)]
+#[derive(Debug, Deserialize, JsonSchema, Serialize, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct Codes {
     #[serde(default)]
@@ -189,7 +200,7 @@ pub struct Codes {
     pub cup: Option<String>,
 }
 
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
     Lead,
@@ -217,14 +228,15 @@ impl Role {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Partner {
+    #[schemars(with = "String", extend("x-vetrina-ref" = "organisation"))]
     pub org: Key,
     pub role: Role,
 }
 
-#[derive(Debug, Deserialize, Serialize, Clone)]
+#[derive(Debug, Deserialize, JsonSchema, Serialize, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct UnitCost {
     pub amount: f64,
@@ -233,7 +245,7 @@ pub struct UnitCost {
     pub label: Option<String>,
 }
 
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum StoryKind {
     Participant,
@@ -242,7 +254,7 @@ pub enum StoryKind {
     Partner,
 }
 
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq, Serialize, Default)]
 #[serde(rename_all = "kebab-case")]
 pub enum Faces {
     #[default]
@@ -251,19 +263,22 @@ pub enum Faces {
     Blurred,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ImageFm {
+    #[schemars(with = "String", extend("x-vetrina-widget" = "image"))]
     pub src: Spanned<String>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub alt: Option<Spanned<String>>,
     #[serde(default)]
+    #[schemars(with = "Option<Faces>")]
     pub faces: Option<Spanned<Faces>>,
     #[serde(default)]
     pub caption: Option<String>,
 }
 
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Identifiability {
     Named,
@@ -272,16 +287,19 @@ pub enum Identifiability {
     Anonymous,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PersonFm {
+    #[schemars(with = "String")]
     pub display_name: Spanned<String>,
+    #[schemars(with = "Identifiability")]
     pub identifiability: Spanned<Identifiability>,
     #[serde(default)]
+    #[schemars(with = "Option<bool>")]
     pub minor: Option<Spanned<bool>>,
 }
 
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum GivenBy {
     #[serde(rename = "self")]
@@ -290,7 +308,7 @@ pub enum GivenBy {
     Guardian,
 }
 
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord)]
+#[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord)]
 #[serde(rename_all = "kebab-case")]
 pub enum Scope {
     Web,
@@ -298,88 +316,110 @@ pub enum Scope {
     Print,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[allow(dead_code)] // reference and date: required on record, never published
 pub struct ConsentFm {
     pub reference: String,
+    #[schemars(with = "DateText")]
     pub date: Date,
+    #[schemars(with = "GivenBy")]
     pub given_by: Spanned<GivenBy>,
     pub scope: Vec<Scope>,
     #[serde(default)]
+    #[schemars(with = "Option<DateText>")]
     pub expires: Option<Spanned<Date>>,
     #[serde(default)]
+    #[schemars(with = "Option<bool>")]
     pub withdrawn: Option<Spanned<bool>>,
     /// The day the withdrawal was recorded (`vetrina takedown` writes it).
     #[serde(default)]
+    #[schemars(with = "Option<DateText>")]
     pub withdrawn_on: Option<Date>,
     /// Why the consent was withdrawn, for the register; never published.
     #[serde(default)]
     pub withdrawal_reason: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StoryFm {
     pub title: String,
+    #[schemars(with = "DateText")]
     pub date: Date,
+    #[schemars(with = "StoryKind")]
     pub kind: Spanned<StoryKind>,
+    #[schemars(with = "String", extend("x-vetrina-ref" = "project"))]
     pub project: Key,
+    #[schemars(with = "String", extend("x-vetrina-ref" = "region"))]
     pub region: Key,
     #[serde(default)]
     pub themes: Vec<String>,
     pub summary: String,
     #[serde(default)]
+    #[schemars(with = "Option<ImageFm>")]
     pub image: Option<Spanned<ImageFm>>,
     #[serde(default)]
+    #[schemars(with = "Option<PersonFm>")]
     pub person: Option<Spanned<PersonFm>>,
     #[serde(default)]
+    #[schemars(with = "Option<ConsentFm>")]
     pub consent: Option<Spanned<ConsentFm>>,
     #[serde(default)]
     pub example: bool,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub slug: Option<Key>,
     #[serde(default)]
+    #[schemars(with = "Option<DateText>")]
     pub updated: Option<Date>,
     #[serde(default)]
     pub draft: bool,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewsFm {
     pub title: String,
+    #[schemars(with = "DateText")]
     pub date: Date,
     pub summary: String,
     #[serde(default)]
+    #[schemars(with = "Vec<String>", extend("x-vetrina-ref" = "region"))]
     pub regions: Vec<Key>,
     #[serde(default)]
+    #[schemars(with = "Vec<String>", extend("x-vetrina-ref" = "project"))]
     pub projects: Vec<Key>,
     #[serde(default)]
+    #[schemars(with = "Option<ImageFm>")]
     pub image: Option<Spanned<ImageFm>>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub slug: Option<Key>,
     #[serde(default)]
+    #[schemars(with = "Option<DateText>")]
     pub updated: Option<Date>,
     #[serde(default)]
     pub draft: bool,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PageFm {
     pub title: String,
     #[serde(default)]
     pub summary: Option<String>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub slug: Option<Key>,
     #[serde(default)]
+    #[schemars(with = "Option<DateText>")]
     pub updated: Option<Date>,
     #[serde(default)]
     pub draft: bool,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HomeFm {
     pub title: String,
@@ -390,7 +430,7 @@ pub struct HomeFm {
 
 // ---------------------------------------------------------------- data
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FundFile {
     pub name: LangMap,
@@ -402,7 +442,7 @@ pub struct FundFile {
     pub authorities: Vec<Partner>,
 }
 
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum OrgKind {
     PublicBody,
@@ -414,7 +454,7 @@ pub enum OrgKind {
     Foundation,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OrgFile {
     pub name: String,
@@ -423,12 +463,13 @@ pub struct OrgFile {
     #[allow(dead_code)] // validated now; structured data (JSON-LD) will use it
     pub kind: OrgKind,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub website: Option<Spanned<String>>,
     #[serde(default)]
     pub note: Option<LangMap>,
 }
 
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum EventKind {
     FocusGroup,
@@ -439,7 +480,7 @@ pub enum EventKind {
     Meeting,
 }
 
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq, Serialize, Default)]
 #[serde(rename_all = "kebab-case")]
 pub enum EventStatus {
     #[default]
@@ -449,37 +490,46 @@ pub enum EventStatus {
     MovedOnline,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EventFile {
+    #[schemars(with = "String")]
     pub id: Key,
     pub kind: EventKind,
     pub title: LangMap,
     #[serde(default)]
     pub summary: Option<LangMap>,
+    #[schemars(with = "String", extend("x-vetrina-widget" = "datetime"))]
     pub start: Spanned<String>,
     #[serde(default)]
+    #[schemars(with = "Option<String>", extend("x-vetrina-widget" = "datetime"))]
     pub end: Option<Spanned<String>>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub timezone: Option<Spanned<String>>,
     #[serde(default)]
     pub status: EventStatus,
     #[serde(default)]
+    #[schemars(with = "Vec<String>", extend("x-vetrina-ref" = "region"))]
     pub regions: Vec<Key>,
     #[serde(default)]
+    #[schemars(with = "Vec<String>", extend("x-vetrina-ref" = "project"))]
     pub projects: Vec<Key>,
     #[serde(default)]
     pub venue: Option<Venue>,
     #[serde(default)]
     pub online: Option<Online>,
     #[serde(default)]
+    #[schemars(with = "Option<String>", extend("x-vetrina-ref" = "organisation"))]
     pub organiser: Option<Key>,
     #[serde(default)]
     pub programme: Vec<Session>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub registration: Option<Spanned<String>>,
     /// When the event's details were last changed: the calendars' DTSTAMP.
     #[serde(default)]
+    #[schemars(with = "Option<DateText>")]
     pub updated: Option<Date>,
     /// Raise by one each time the date, time or place of an announced event changes, so that
     /// calendar apps replace their copy (iCalendar SEQUENCE).
@@ -487,7 +537,7 @@ pub struct EventFile {
     pub sequence: u32,
 }
 
-#[derive(Debug, Deserialize, Serialize, Clone)]
+#[derive(Debug, Deserialize, JsonSchema, Serialize, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct Venue {
     pub name: String,
@@ -497,36 +547,41 @@ pub struct Venue {
     pub city: Option<String>,
 }
 
-#[derive(Debug, Deserialize, Serialize, Clone)]
+#[derive(Debug, Deserialize, JsonSchema, Serialize, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct Online {
     pub platform: String,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub url: Option<Spanned<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Session {
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub time: Option<Spanned<String>>,
     pub title: LangMap,
     #[serde(default)]
     pub speakers: Vec<Speaker>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Speaker {
     pub role: LangMap,
     #[serde(default)]
+    #[schemars(with = "Option<String>", extend("x-vetrina-ref" = "organisation"))]
     pub org: Option<Key>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IndicatorFile {
+    #[schemars(with = "String", extend("x-vetrina-ref" = "project"))]
     pub project: Key,
+    #[schemars(with = "DateText")]
     pub as_of: Date,
     pub source: LangMap,
     #[serde(default)]
@@ -534,7 +589,7 @@ pub struct IndicatorFile {
     pub figures: Vec<FigureFile>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FigureFile {
     pub id: String,

@@ -5,9 +5,11 @@
 //! "did you mean" for misspelt keys and values. saphyr's default budget refuses alias bombs,
 //! deep nesting and huge documents.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_saphyr::{Location, Spanned};
@@ -239,6 +241,40 @@ impl<'de> Deserialize<'de> for LangMap {
     }
 }
 
+/// The JSON Schema of a `LangMap`: one text per language. The CMS's forms (src/admin/) show
+/// a field per language of the site.
+impl JsonSchema for LangMap {
+    fn schema_name() -> Cow<'static, str> {
+        "LangMap".into()
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "object",
+            "additionalProperties": {"type": "string"},
+            "x-vetrina-widget": "lang-map"
+        })
+    }
+}
+
+/// A date as authors write it (`2021-06-10`): how `jiff::civil::Date` reads, for the JSON
+/// Schema of the front matter (`#[schemars(with = "DateText")]`).
+pub struct DateText;
+
+impl JsonSchema for DateText {
+    fn schema_name() -> Cow<'static, str> {
+        "Date".into()
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({"type": "string", "format": "date"})
+    }
+}
+
 /// The regions a project or news item concerns: `all` (national) or a list of region keys.
 #[derive(Debug, Clone)]
 pub enum RegionSel {
@@ -249,6 +285,22 @@ pub enum RegionSel {
 impl Default for RegionSel {
     fn default() -> Self {
         RegionSel::Some(Vec::new())
+    }
+}
+
+/// `all` or a list of regions: in the CMS, a choice among the regions and "all".
+impl JsonSchema for RegionSel {
+    fn schema_name() -> Cow<'static, str> {
+        "RegionSel".into()
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "anyOf": [{"const": "all"}, {"type": "array", "items": {"type": "string"}}],
+            "x-vetrina-ref": "region-or-all"
+        })
     }
 }
 
