@@ -37,6 +37,7 @@ fn main() -> ExitCode {
                 cache_dir: None,
                 minify: None,
                 search: no_search.then_some(false),
+                cms_local_backend: false,
             };
             let report = vetrina::build(&opts);
             print::diagnostics(&report, styled);
