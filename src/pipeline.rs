@@ -142,6 +142,7 @@ pub(crate) fn run(
         theme,
         pictures,
         minify,
+        cms_local_backend: opts.cms_local_backend,
     };
     let written = match mode {
         Mode::Check => {
@@ -193,6 +194,7 @@ struct Rendering {
     theme: Theme,
     pictures: Pictures,
     minify: bool,
+    cms_local_backend: bool,
 }
 
 impl Rendering {
@@ -203,6 +205,7 @@ impl Rendering {
             theme: &self.theme,
             pictures: &self.pictures,
             minify: self.minify,
+            cms_local_backend: self.cms_local_backend,
         }
     }
 }

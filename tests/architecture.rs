@@ -28,8 +28,8 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("model", &["model"]),
     ("plan", &["plan"]),
     (
-        "images, write, search and the no-change record",
-        &["images", "write", "search", "stamp"],
+        "images, write, search, the no-change record and the CMS admin",
+        &["admin", "images", "write", "search", "stamp"],
     ),
     ("render", &["render"]),
     ("the pipeline", &["pipeline"]),
@@ -43,7 +43,6 @@ const LAYERS: &[(&str, &[&str])] = &[
             "takedown",
             "translations",
             "opendata",
-            "admin",
         ],
     ),
 ];

@@ -5,7 +5,7 @@
 use serde_saphyr::Spanned;
 
 use super::regions;
-use super::schema::{ConfigFile, Direction};
+use super::schema::{CmsBackend, ConfigFile, Direction};
 use super::site::{Language, Sections};
 use super::yaml::{LangMap, Origin, parse};
 use crate::diag::{Diagnostics, Pos, SourceText, unknown_help};
@@ -173,6 +173,59 @@ pub(super) fn config_addresses(config: &mut ConfigFile, src: &SourceText, diags:
         }
     }
     web_address(&mut config.feedback.url, Schemes::WebOrMail, src, o, diags);
+    if let Some(cms) = &mut config.cms {
+        cms_backend(&mut cms.backend, src, diags);
+    }
+}
+
+/// The CMS's backend block: addresses parsed as browsers parse them, every other value a plain
+/// name (what each may hold is said in the error). The block is copied into the admin's
+/// configuration, so nothing else may pass.
+fn cms_backend(b: &mut CmsBackend, src: &SourceText, diags: &mut Diagnostics) {
+    let o = Origin::FILE;
+    web_address(&mut b.api_root, Schemes::Web, src, o, diags);
+    web_address(&mut b.base_url, Schemes::Web, src, o, diags);
+    let name_chars = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+    let path_of_names = |v: &str| {
+        !v.is_empty()
+            && v.split('/')
+                .all(|seg| !seg.is_empty() && seg != ".." && seg.chars().all(name_chars))
+    };
+    let repo_ok = path_of_names(&b.repo.value) && b.repo.value.contains('/');
+    if !repo_ok {
+        diags
+            .error(src, o.pos_of(&b.repo), format!("`{}` is not a repository", b.repo.value))
+            .help("write the repository as the git host shows it: `group/site` (letters, digits, `-`, `_`, `.`)");
+    }
+    let mut plain = |field: &Option<Spanned<String>>, ok: &dyn Fn(&str) -> bool, what: &str| {
+        if let Some(f) = field
+            && !ok(&f.value)
+        {
+            diags
+                .error(src, o.pos_of(f), format!("`{}` is not {what}", f.value))
+                .help(format!("write {what}"));
+        }
+    };
+    plain(
+        &b.branch,
+        &path_of_names,
+        "a branch name (letters, digits, `-`, `_`, `.`, `/`)",
+    );
+    plain(
+        &b.auth_endpoint,
+        &path_of_names,
+        "a path such as `oauth/authorize`",
+    );
+    plain(
+        &b.app_id,
+        &|v: &str| !v.is_empty() && v.chars().all(name_chars),
+        "an application id (letters, digits, `-`, `_`, `.`)",
+    );
+    plain(
+        &b.auth_type,
+        &|v: &str| v == "pkce" || v == "implicit",
+        "`pkce` or `implicit`",
+    );
 }
 
 pub(super) fn is_page_key(s: &str) -> bool {

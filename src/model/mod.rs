@@ -20,7 +20,7 @@ pub mod regions;
 pub mod schema;
 mod site;
 #[cfg(test)]
-mod testing;
+pub(crate) mod testing;
 pub mod yaml;
 
 use std::collections::BTreeMap;

@@ -62,6 +62,53 @@ pub struct ConfigFile {
     /// How the build looks after consents (`privacy: {expiry_warning_days: 60}`).
     #[serde(default)]
     pub privacy: Option<PrivacyConfig>,
+    /// The editing admin at /admin/ (Decap CMS) and where it saves: see `src/admin/`.
+    #[serde(default)]
+    pub cms: Option<CmsConfig>,
+}
+
+/// `cms:` of site.yaml: Decap CMS's backend block, e.g.
+/// `{backend: {name: gitlab, repo: group/site, branch: main}}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CmsConfig {
+    pub backend: CmsBackend,
+}
+
+/// The git hosts the admin can save to, as Decap CMS names them.
+#[derive(Debug, Deserialize, Serialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum CmsBackendName {
+    Gitlab,
+    Github,
+    Gitea,
+}
+
+/// The keys of Decap's backend block that Vetrina passes on (an allowlist: each is checked).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CmsBackend {
+    pub name: CmsBackendName,
+    /// `group/site`: the repository of the site on the git host.
+    pub repo: Spanned<String>,
+    /// The branch the admin saves to (`main` when absent).
+    #[serde(default)]
+    pub branch: Option<Spanned<String>>,
+    /// The git host's API, for a self-hosted GitLab or Gitea (`https://git.example.org/api/v4`).
+    #[serde(default)]
+    pub api_root: Option<Spanned<String>>,
+    /// The address of the OAuth server that signs staff in (GitLab: the GitLab instance).
+    #[serde(default)]
+    pub base_url: Option<Spanned<String>>,
+    /// The OAuth path on `base_url` (GitLab: `oauth/authorize`).
+    #[serde(default)]
+    pub auth_endpoint: Option<Spanned<String>>,
+    /// `pkce` (GitLab and Gitea, no server of your own needed) or `implicit`.
+    #[serde(default)]
+    pub auth_type: Option<Spanned<String>>,
+    /// The OAuth application's id on the git host.
+    #[serde(default)]
+    pub app_id: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -268,8 +315,10 @@ pub enum Faces {
 pub struct ImageFm {
     #[schemars(with = "String", extend("x-vetrina-widget" = "image"))]
     pub src: Spanned<String>,
+    /// Required by the privacy and accessibility rules (`model::privacy`), which say so at
+    /// the picture's line: optional only for the parser.
     #[serde(default)]
-    #[schemars(with = "Option<String>")]
+    #[schemars(with = "Option<String>", extend("x-vetrina-required" = true))]
     pub alt: Option<Spanned<String>>,
     #[serde(default)]
     #[schemars(with = "Option<Faces>")]
@@ -308,7 +357,9 @@ pub enum GivenBy {
     Guardian,
 }
 
-#[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord)]
+#[derive(
+    Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Scope {
     Web,

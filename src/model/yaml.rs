@@ -326,7 +326,14 @@ impl<'de> Deserialize<'de> for RegionSel {
                 while let Some(x) = s.next_element::<Spanned<String>>()? {
                     v.push(x);
                 }
-                Ok(RegionSel::Some(v))
+                // `[all]`: what the CMS's choice of regions writes for a national project.
+                match v.as_slice() {
+                    [only] if only.value == "all" => Ok(RegionSel::All),
+                    _ if v.iter().any(|x| x.value == "all") => Err(de::Error::custom(
+                        "`all` stands alone: write `regions: all` for every region, or list the regions",
+                    )),
+                    _ => Ok(RegionSel::Some(v)),
+                }
             }
         }
         d.deserialize_any(V)
@@ -375,6 +382,10 @@ mod tests {
             RegionSel::All => panic!("expected a list"),
         }
         assert!(errs("title: a\nregions: lazio\n")[0].contains("[lazio]"));
+        // The CMS writes a national project's choice as a list of one.
+        let t: T = parse(&src, "title: a\nregions: [all]\n", Origin::FILE, &mut d).unwrap();
+        assert!(matches!(t.regions, RegionSel::All));
+        assert!(errs("title: a\nregions: [all, lazio]\n")[0].contains("stands alone"));
     }
 
     #[test]

@@ -34,6 +34,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::admin;
 use crate::diag::Diagnostics;
 use crate::images::Pictures;
 use crate::load::Theme;
@@ -51,6 +52,8 @@ pub struct RenderContext<'a> {
     pub pictures: &'a Pictures,
     /// Whether the templates are minified (and so every page).
     pub minify: bool,
+    /// The CMS admin saves through `vetrina serve` (see `admin::files`).
+    pub cms_local_backend: bool,
 }
 
 /// Takes each page as soon as it is rendered: the staging folder and the search index of a
@@ -79,6 +82,7 @@ pub fn render(
         theme,
         pictures,
         minify,
+        cms_local_backend,
         ..
     } = *cx;
     let plan = &cx.plan;
@@ -237,6 +241,11 @@ pub fn render(
     reuse.record(plan, &extras, recorded, counts, diags);
     out.files.extend(extras);
     out.copies = copies::copies(site, plan, theme, pictures);
+    out.files.extend(
+        admin::files(site, cms_local_backend)
+            .into_iter()
+            .map(|(path, bytes)| (path, Arc::new(bytes))),
+    );
     out.files.sort_by(|a, b| a.0.cmp(&b.0));
     out.files.dedup_by(|a, b| a.0 == b.0);
     out

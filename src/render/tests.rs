@@ -69,6 +69,7 @@ fn context<'a>(fx: &'a Fixture, theme: &'a Theme) -> RenderContext<'a> {
         theme,
         pictures: &fx.pictures,
         minify: false,
+        cms_local_backend: false,
     }
 }
 
