@@ -103,13 +103,32 @@ fn main() -> ExitCode {
                 Err(e) => fail(e),
             }
         }
-        Command::Init { dir } => match vetrina::scaffold::init(&dir) {
-            Ok(files) => {
-                print::site_created(&dir, files.len());
-                ExitCode::SUCCESS
+        Command::Init {
+            dir,
+            pipelines: true,
+        } => {
+            let dir = dir.unwrap_or_else(|| ".".into());
+            match vetrina::scaffold::init_pipelines(&dir) {
+                Ok(files) => {
+                    print::pipelines_added(&dir, &files);
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(e),
             }
-            Err(e) => fail(e),
-        },
+        }
+        Command::Init {
+            dir,
+            pipelines: false,
+        } => {
+            let dir = dir.unwrap_or_else(|| ".".into());
+            match vetrina::scaffold::init(&dir) {
+                Ok(files) => {
+                    print::site_created(&dir, &files);
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(e),
+            }
+        }
         Command::Translations { root, format } => {
             let (report, t) = vetrina::translations(&BuildOptions::new(root));
             print::diagnostics(&report, styled);
