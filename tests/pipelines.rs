@@ -154,7 +154,10 @@ fn github_workflow_checks_pull_requests_and_publishes_main_and_daily() {
     assert_eq!(&fields[2..], ["*", "*", "*"], "daily: {crons:?}");
 
     assert_eq!(wf["env"]["VETRINA_VERSION"], VETRINA_VERSION);
-    assert_eq!(wf["env"]["VETRINA_GIT"], "${{ vars.VETRINA_GIT }}");
+    assert_eq!(
+        wf["env"]["VETRINA_GIT"],
+        "${{ secrets.VETRINA_GIT || vars.VETRINA_GIT }}"
+    );
     assert_eq!(wf["permissions"]["contents"], "read");
     assert_eq!(wf["concurrency"]["group"], "pages");
     assert_eq!(wf["concurrency"]["cancel-in-progress"], false);
