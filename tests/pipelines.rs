@@ -159,8 +159,6 @@ fn github_workflow_checks_pull_requests_and_publishes_main_and_daily() {
         "${{ secrets.VETRINA_GIT || vars.VETRINA_GIT }}"
     );
     assert_eq!(wf["permissions"]["contents"], "read");
-    assert_eq!(wf["concurrency"]["group"], "pages");
-    assert_eq!(wf["concurrency"]["cancel-in-progress"], false);
 
     let jobs = wf["jobs"].as_object().expect("jobs");
     for (name, job) in jobs {
@@ -221,6 +219,12 @@ fn github_workflow_checks_pull_requests_and_publishes_main_and_daily() {
     assert_eq!(deploy["permissions"]["pages"], "write");
     assert_eq!(deploy["permissions"]["id-token"], "write");
     assert_eq!(deploy["environment"]["name"], "github-pages");
+    assert_eq!(deploy["concurrency"]["group"], "pages");
+    assert_eq!(deploy["concurrency"]["cancel-in-progress"], false);
+    assert!(
+        wf.get("concurrency").is_none(),
+        "pull requests' checks are in no publishing queue"
+    );
     assert_eq!(uses("deploy"), ["actions/deploy-pages"]);
 
     for job in ["check", "build"] {
