@@ -103,31 +103,14 @@ fn main() -> ExitCode {
                 Err(e) => fail(e),
             }
         }
-        Command::Init {
-            dir,
-            pipelines: true,
-        } => {
+        Command::Init { dir, pipelines } => {
             let dir = dir.unwrap_or_else(|| ".".into());
-            match vetrina::scaffold::init_pipelines(&dir) {
-                Ok(files) => {
-                    print::pipelines_added(&dir, &files);
-                    ExitCode::SUCCESS
-                }
-                Err(e) => fail(e),
-            }
-        }
-        Command::Init {
-            dir,
-            pipelines: false,
-        } => {
-            let dir = dir.unwrap_or_else(|| ".".into());
-            match vetrina::scaffold::init(&dir) {
-                Ok(files) => {
-                    print::site_created(&dir, &files);
-                    ExitCode::SUCCESS
-                }
-                Err(e) => fail(e),
-            }
+            let done = if pipelines {
+                vetrina::scaffold::init_pipelines(&dir).map(|f| print::pipelines_added(&dir, &f))
+            } else {
+                vetrina::scaffold::init(&dir).map(|f| print::site_created(&dir, &f))
+            };
+            done.map_or_else(fail, |()| ExitCode::SUCCESS)
         }
         Command::Translations { root, format } => {
             let (report, t) = vetrina::translations(&BuildOptions::new(root));
