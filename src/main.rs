@@ -104,13 +104,15 @@ fn main() -> ExitCode {
                 Err(e) => fail(e),
             }
         }
-        Command::Init { dir } => match vetrina::scaffold::init(&dir) {
-            Ok(files) => {
-                print::site_created(&dir, files.len());
-                ExitCode::SUCCESS
-            }
-            Err(e) => fail(e),
-        },
+        Command::Init { dir, pipelines } => {
+            let dir = dir.unwrap_or_else(|| ".".into());
+            let done = if pipelines {
+                vetrina::scaffold::init_pipelines(&dir).map(|f| print::pipelines_added(&dir, &f))
+            } else {
+                vetrina::scaffold::init(&dir).map(|f| print::site_created(&dir, &f))
+            };
+            done.map_or_else(fail, |()| ExitCode::SUCCESS)
+        }
         Command::Translations { root, format } => {
             let (report, t) = vetrina::translations(&BuildOptions::new(root));
             print::diagnostics(&report, styled);

@@ -104,11 +104,22 @@ pub(crate) enum Command {
         project: Option<String>,
     },
     /// Create a small new site in DIR (one language, one project, one story, one event and
-    /// the default theme) that builds as it is.
+    /// the default theme) that builds as it is, with the files that publish it from GitLab
+    /// or GitHub.
+    ///
+    /// The publishing files (.gitlab-ci.yml and .github/workflows/publish.yml) check every
+    /// merge request, publish the main branch, and rebuild the site every day so that a
+    /// story whose consent expired is taken down. `vetrina init --pipelines` adds just
+    /// these two files to an existing site.
     Init {
-        /// The folder to create (it must not exist, or be empty)
-        #[arg(value_name = "DIR")]
-        dir: PathBuf,
+        /// The folder to create (it must not exist, or be empty); with --pipelines, the
+        /// existing site's folder [default: .]
+        #[arg(value_name = "DIR", required_unless_present = "pipelines")]
+        dir: Option<PathBuf>,
+        /// Only add the publishing files to an existing site; a file already there is never
+        /// replaced
+        #[arg(long)]
+        pipelines: bool,
     },
     /// Show which pages are translated into each language, which are missing, and which are
     /// outdated because the original changed after the translation.

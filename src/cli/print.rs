@@ -4,7 +4,7 @@
 //! library's commands nor decides the exit status.
 
 use std::fmt::Display;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use vetrina::consents::Register;
@@ -133,12 +133,37 @@ pub(crate) fn created(file: &Path, todo: &[String]) {
     }
 }
 
-/// What `vetrina init` created in `dir`, and what to do next.
-pub(crate) fn site_created(dir: &Path, files: usize) {
+/// What `vetrina init` created in `dir` (`files`, relative to it), and what to do next.
+pub(crate) fn site_created(dir: &Path, files: &[PathBuf]) {
     eprintln!(
-        "Created a new site in {} ({files} files). Next:\n  cd {}\n  vetrina serve",
+        "Created a new site in {} ({} files). Next:\n  cd {}\n  vetrina serve",
         dir.display(),
+        files.len(),
         dir.display()
+    );
+    let written = |rel: &str| files.iter().any(|f| f == Path::new(rel));
+    eprintln!(
+        "To publish it, put the folder in a GitLab or GitHub repository: these files check every merge request, publish the main branch, and rebuild the site every day (see \"Publish your site\" in Vetrina's README):"
+    );
+    for (rel, host) in vetrina::scaffold::PIPELINE_FILES {
+        if written(rel) {
+            eprintln!("  {rel:<31} {host}");
+        } else {
+            eprintln!("  {rel:<31} {host} (the folder's own, kept as it was)");
+        }
+    }
+}
+
+/// What `vetrina init --pipelines` added to the site in `dir`.
+pub(crate) fn pipelines_added(dir: &Path, files: &[PathBuf]) {
+    eprintln!("Added to the site in {}:", dir.display());
+    for (rel, host) in vetrina::scaffold::PIPELINE_FILES {
+        if files.iter().any(|f| f == Path::new(rel)) {
+            eprintln!("  {rel:<31} {host}");
+        }
+    }
+    eprintln!(
+        "Commit them, and see \"Publish your site\" in Vetrina's README for the rest (the daily schedule on GitLab, the Pages setting on GitHub)."
     );
 }
 

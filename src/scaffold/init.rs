@@ -1,6 +1,8 @@
 //! `vetrina init`: a small new site that builds and checks clean. Its files are the starter
-//! files of `src/scaffold/starter/` (embedded with `include_str!`; `{today}` and `{event_day}`
-//! filled in) and the default theme (embedded with `include_bytes!`). Nothing is overwritten.
+//! files of `src/scaffold/starter/` (embedded with `include_str!`; `{today}`, `{event_day}`,
+//! `{vetrina_version}` and `{rust_version}` filled in) and the default theme (embedded with
+//! `include_bytes!`), with the publishing pipelines for GitLab and GitHub, which
+//! `vetrina init --pipelines` also adds to an existing site. Nothing is ever overwritten.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -89,8 +91,9 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, String> {
     let mut written = Vec::new();
     for (rel, bytes) in files {
         let path = dir.join(&rel);
-        if rel == ".gitignore" && path.exists() {
-            continue; // the folder's own, kept as it is
+        if rel.starts_with('.') && path.exists() {
+            // The folder's own `.gitignore`, `.gitlab-ci.yml` or `.github/`: kept as it is.
+            continue;
         }
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)
@@ -142,6 +145,75 @@ const STARTER: &[(&str, &str)] = &[
     ),
 ];
 
+/// The publishing pipelines (path in the site, text): for GitLab Pages and for GitHub Pages,
+/// each checking merge requests, publishing the main branch and rebuilding daily. Kept in
+/// `starter/` without their leading dot, so that neither GitLab nor an editor takes them for
+/// Vetrina's own. `{vetrina_version}` and `{rust_version}` are filled in by `fill`.
+const PIPELINES: &[(&str, &str)] = &[
+    (PIPELINE_FILES[0].0, include_str!("starter/gitlab-ci.yml")),
+    (
+        PIPELINE_FILES[1].0,
+        include_str!("starter/github/workflows/publish.yml"),
+    ),
+];
+
+/// The publishing pipelines' files in a site, each with where it publishes.
+pub const PIPELINE_FILES: [(&str, &str); 2] = [
+    (".gitlab-ci.yml", "GitLab Pages"),
+    (".github/workflows/publish.yml", "GitHub Pages"),
+];
+
+/// The version of Vetrina that the pipelines install: the one writing them.
+pub const VETRINA_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The Rust version of the pipelines' build image: the oldest that builds Vetrina (the
+/// `rust-version` of its Cargo.toml).
+pub const RUST_VERSION: &str = env!("CARGO_PKG_RUST_VERSION");
+
+/// Fills in the marks of a starter file.
+fn fill(text: &str, today: &str, event_day: &str) -> String {
+    text.replace("{today}", today)
+        .replace("{event_day}", event_day)
+        .replace("{vetrina_version}", VETRINA_VERSION)
+        .replace("{rust_version}", RUST_VERSION)
+}
+
+/// Writes the publishing pipelines (`.gitlab-ci.yml` and `.github/workflows/publish.yml`)
+/// into the existing site in `dir`. Both are written, or neither: if either file is already
+/// there, nothing is written and the error names it. Returns the files written, relative to
+/// `dir`.
+pub fn init_pipelines(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let shown = dir.display();
+    if !dir.join("site.yaml").is_file() {
+        return Err(format!(
+            "no site.yaml in {shown}: `vetrina init --pipelines` adds the publishing files to an existing site; give the site's folder (the one that holds site.yaml), or create a new site with `vetrina init DIR`"
+        ));
+    }
+    let present: Vec<&str> = PIPELINES
+        .iter()
+        .map(|(rel, _)| *rel)
+        .filter(|rel| dir.join(rel).symlink_metadata().is_ok())
+        .collect();
+    if !present.is_empty() {
+        return Err(format!(
+            "{shown} already has {}: nothing was written, so that no file of yours is replaced; to take Vetrina's version, rename or move yours away, run the command again, then copy over what you need from yours",
+            present.join(" and ")
+        ));
+    }
+    let mut written = Vec::new();
+    for (rel, text) in PIPELINES {
+        let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create the folder {}: {e}", parent.display()))?;
+        }
+        write_new(&path, fill(text, "", "").as_bytes())
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        written.push(PathBuf::from(rel));
+    }
+    Ok(written)
+}
+
 /// The files of a new site, in the order they are written.
 fn site_files(today: Date) -> Vec<(String, Vec<u8>)> {
     // An upcoming example event, four weeks ahead, on a weekday.
@@ -160,10 +232,9 @@ fn site_files(today: Date) -> Vec<(String, Vec<u8>)> {
     let (today, event_day) = (today.to_string(), event_day.to_string());
     let mut files: Vec<(String, Vec<u8>)> = STARTER
         .iter()
+        .chain(PIPELINES)
         .map(|(path, text)| {
-            let text = text
-                .replace("{today}", &today)
-                .replace("{event_day}", &event_day);
+            let text = fill(text, &today, &event_day);
             (path.to_string(), text.into_bytes())
         })
         .collect();
@@ -234,10 +305,11 @@ mod tests {
             }
         }
         let site = |asset: &str| match asset {
-            "gitignore" => ".gitignore".to_string(),
+            "gitignore" | "gitlab-ci.yml" => format!(".{asset}"),
+            a if a.starts_with("github/") => format!(".{a}"),
             a => a.to_string(),
         };
-        let listed: Vec<&str> = STARTER.iter().map(|(p, _)| *p).collect();
+        let listed: Vec<&str> = STARTER.iter().chain(PIPELINES).map(|(p, _)| *p).collect();
         let mut want: Vec<String> = on_disk.iter().map(|a| site(a)).collect();
         want.sort();
         let mut got: Vec<String> = listed.iter().map(|p| p.to_string()).collect();
@@ -252,7 +324,9 @@ mod tests {
             let text = fs::read_to_string(dir.join(asset)).unwrap();
             let want = text
                 .replace("{today}", "2026-11-25")
-                .replace("{event_day}", "2026-12-23");
+                .replace("{event_day}", "2026-12-23")
+                .replace("{vetrina_version}", VETRINA_VERSION)
+                .replace("{rust_version}", RUST_VERSION);
             let (_, bytes) = files.iter().find(|(p, _)| *p == site(asset)).unwrap();
             assert_eq!(String::from_utf8_lossy(bytes), want, "{asset}");
         }
@@ -280,7 +354,14 @@ mod tests {
         assert!(String::from_utf8_lossy(events).contains("start: 2026-12-28T10:00"));
         assert!(!files.iter().any(|(_, b)| {
             let t = String::from_utf8_lossy(b);
-            t.contains("{today}") || t.contains("{event_day}")
+            [
+                "{today}",
+                "{event_day}",
+                "{vetrina_version}",
+                "{rust_version}",
+            ]
+            .iter()
+            .any(|mark| t.contains(mark))
         }));
     }
 }

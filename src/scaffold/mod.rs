@@ -14,7 +14,8 @@
 //!   writes the text and removes the `#TODO `.
 //!
 //! `init` creates a small site that builds and checks clean, with the default theme, which is
-//! embedded in the binary (`DEFAULT_THEME`).
+//! embedded in the binary (`DEFAULT_THEME`), and the publishing pipelines for GitLab and
+//! GitHub, which `init_pipelines` also adds to an existing site.
 //!
 //! Nothing here ever overwrites a file: new files are created with `create_new`, and a
 //! calendar is only ever appended to, so its existing text stays byte for byte as it was.
@@ -33,7 +34,9 @@ use std::fs;
 use std::io::Write;
 use std::path::Path;
 
-pub use init::{DEFAULT_THEME, init};
+pub use init::{
+    DEFAULT_THEME, PIPELINE_FILES, RUST_VERSION, VETRINA_VERSION, init, init_pipelines,
+};
 pub use new::{NewKind, NewOptions, new_content};
 
 fn rel_parent(rel: &Path) -> String {
