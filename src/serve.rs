@@ -32,9 +32,11 @@ use std::sync::atomic::AtomicUsize;
 
 use notify::{RecursiveMode, Watcher};
 
+mod cms_api;
 mod hosts;
 mod http;
 mod paths;
+pub use cms_api::MAX_API_BODY;
 use hosts::refusal;
 pub use http::{MAX_BODY, MAX_HEADER_BYTES, MAX_REQUEST_LINE};
 use http::{Parsed, Request};
@@ -66,6 +68,8 @@ pub struct ServeOptions {
 /// What every request handler and the rebuild loop share.
 struct State {
     output: PathBuf,
+    /// The site folder, which the web editor's back end (`cms_api`) reads and writes.
+    site: PathBuf,
     /// The `--bind` address, which the Host header may name besides loopback names.
     bind: String,
     /// The output folder, resolved, for the containment check.
@@ -156,7 +160,8 @@ impl Handle {
 pub type Logger = Arc<dyn Fn(&Report, Option<usize>, Duration) + Send + Sync>;
 
 /// Builds the site, starts serving and watching. Returns once the server listens.
-pub fn start(opts: ServeOptions, log: Logger) -> Result<Handle, String> {
+pub fn start(mut opts: ServeOptions, log: Logger) -> Result<Handle, String> {
+    opts.build.cms_local_backend = true; // the admin saves through `cms_api`
     let output = opts.build.output_dir();
     // Serving a folder that is not Vetrina's would publish its files on the network: the
     // same rules as for a build, before anything listens.
@@ -178,6 +183,7 @@ pub fn start(opts: ServeOptions, log: Logger) -> Result<Handle, String> {
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let state = Arc::new(State {
         output: output.clone(),
+        site: opts.build.root.clone(),
         bind: opts.bind.clone(),
         output_real: Mutex::new(None),
         error: Mutex::new(String::new()),
@@ -479,7 +485,9 @@ fn connection(stream: TcpStream, state: &Arc<State>) {
             let _ = http::respond_text(&mut w, status, text);
         }
         Parsed::Request(req) => {
-            if let Some((status, text)) = refusal(&req, &state.bind) {
+            if cms_api::is_api(&req) {
+                cms_api::serve(&req, &stream, &state.site, &state.bind);
+            } else if let Some((status, text)) = refusal(&req, &state.bind) {
                 let _ = http::respond_text(&mut w, status, text);
             } else if handle(&req, &stream, state) == Served::Streamed {
                 return;
@@ -596,6 +604,7 @@ pub fn mime(path: &Path) -> &'static str {
         Some("xml") => "application/xml; charset=utf-8",
         Some("ics") => "text/calendar; charset=utf-8",
         Some("txt") => "text/plain; charset=utf-8",
+        Some("yml" | "yaml") => "text/yaml; charset=utf-8",
         Some("svg") => "image/svg+xml",
         Some("png") => "image/png",
         Some("jpg" | "jpeg") => "image/jpeg",
@@ -620,7 +629,7 @@ fn send_file(w: &mut impl Write, file: &Path, status: u16, head_only: bool) {
         }
     };
     let ty = mime(file);
-    let body = if ty.starts_with("text/html") {
+    let body = if ty.starts_with("text/html") && !cms_api::is_admin(file) {
         inject(bytes)
     } else {
         bytes

@@ -308,7 +308,9 @@ pub enum GivenBy {
     Guardian,
 }
 
-#[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord)]
+#[derive(
+    Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Scope {
     Web,
