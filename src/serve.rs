@@ -68,8 +68,8 @@ pub struct ServeOptions {
 /// What every request handler and the rebuild loop share.
 struct State {
     output: PathBuf,
-    /// The site folder, which the web editor's back end (`cms_api`) reads and writes.
-    site: PathBuf,
+    /// The web editor's back end, which reads and writes the site folder.
+    cms: cms_api::Backend,
     /// The `--bind` address, which the Host header may name besides loopback names.
     bind: String,
     /// The output folder, resolved, for the containment check.
@@ -183,7 +183,7 @@ pub fn start(mut opts: ServeOptions, log: Logger) -> Result<Handle, String> {
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let state = Arc::new(State {
         output: output.clone(),
-        site: opts.build.root.clone(),
+        cms: cms_api::Backend::new(opts.build.root.clone()),
         bind: opts.bind.clone(),
         output_real: Mutex::new(None),
         error: Mutex::new(String::new()),
@@ -486,7 +486,7 @@ fn connection(stream: TcpStream, state: &Arc<State>) {
         }
         Parsed::Request(req) => {
             if cms_api::is_api(&req) {
-                cms_api::serve(&req, &stream, &state.site, &state.bind);
+                state.cms.serve(&req, &stream, &state.bind);
             } else if let Some((status, text)) = refusal(&req, &state.bind) {
                 let _ = http::respond_text(&mut w, status, text);
             } else if handle(&req, &stream, state) == Served::Streamed {

@@ -16,7 +16,8 @@ mod rules;
 
 use std::fs;
 use std::net::TcpStream;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use base64::Engine;
@@ -73,9 +74,29 @@ pub(super) fn is_admin(file: &Path) -> bool {
     })
 }
 
-/// Answers one request to the back end, for the site folder `site`.
-pub(super) fn serve(req: &Request, stream: &TcpStream, site: &Path, bind: &str) {
-    let (status, body) = match answer(req, stream, site, bind) {
+/// The back end of one server: the site folder it edits, and one request at a time (a body
+/// may hold 64 MB, and writes of one save are not interleaved with another's).
+pub(super) struct Backend {
+    site: PathBuf,
+    busy: Mutex<()>,
+}
+
+impl Backend {
+    pub(super) fn new(site: PathBuf) -> Backend {
+        Backend {
+            site,
+            busy: Mutex::new(()),
+        }
+    }
+
+    /// Answers one request to the back end.
+    pub(super) fn serve(&self, req: &Request, stream: &TcpStream, bind: &str) {
+        serve(req, stream, &self.site, bind, &self.busy);
+    }
+}
+
+fn serve(req: &Request, stream: &TcpStream, site: &Path, bind: &str, busy: &Mutex<()>) {
+    let (status, body) = match answer(req, stream, site, bind, busy) {
         Ok(v) => (200, v),
         Err(r) => (r.status, json!({ "error": r.message })),
     };
@@ -94,8 +115,9 @@ pub(super) fn serve(req: &Request, stream: &TcpStream, site: &Path, bind: &str) 
     );
 }
 
-fn answer(req: &Request, stream: &TcpStream, site: &Path, bind: &str) -> Answer {
+fn answer(req: &Request, stream: &TcpStream, site: &Path, bind: &str, busy: &Mutex<()>) -> Answer {
     allowed(req, stream, bind)?;
+    let _one_at_a_time = busy.lock().unwrap_or_else(|e| e.into_inner());
     let body = http::read_body(stream, req, MAX_API_BODY, BODY_TIME).map_err(body_refused)?;
     let request: Value = serde_json::from_slice(&body).map_err(|e| {
         Refusal::new(

@@ -213,16 +213,6 @@ pub(super) fn folder(rel: &str) -> Result<SitePath, Refusal> {
     }
 }
 
-/// How many names of an allowed path form the folder that the editor's area starts at
-/// (`content`, `data/events`, `static/media`, `data` for the two data files): missing
-/// folders are made only below `data/`'s or the area's own folder.
-fn area_depth(path: &SitePath) -> usize {
-    match path.names.first().map(String::as_str) {
-        Some("content") => 0,
-        _ => 1,
-    }
-}
-
 /// What is at a path of the site, looked at without following a link.
 #[derive(Debug, PartialEq, Eq)]
 pub(super) enum Found {
@@ -284,10 +274,11 @@ pub(super) fn locate(root: &Path, path: &SitePath) -> Result<Found, Refusal> {
     Ok(Found::Folder(at))
 }
 
-/// The place on disk to write the file `path` to: its missing folders are made (one at a
-/// time, each checked as in [`locate`]), and what is already there must be a file.
+/// The place on disk to write the file `path` (which passed [`file`]) to: its missing
+/// folders are made (one at a time, each checked as in [`locate`]: they are all inside the
+/// editor's folders, `static/media/` of a site without `static/` say), and what is already
+/// there must be a file.
 pub(super) fn place_for_writing(root: &Path, path: &SitePath) -> Result<PathBuf, Refusal> {
-    let area = area_depth(path);
     for depth in 1..path.names.len() {
         let folder = SitePath {
             names: path.names[..depth].to_vec(),
@@ -300,18 +291,9 @@ pub(super) fn place_for_writing(root: &Path, path: &SitePath) -> Result<PathBuf,
                     format!("«{}» è un file, non una cartella.", folder.rel()),
                 ));
             }
-            Found::Missing if depth > area => {
+            Found::Missing => {
                 let dir = root.join(folder.names.join("/"));
                 fs::create_dir(&dir).map_err(|e| io_failed(&folder.rel(), &e))?;
-            }
-            Found::Missing => {
-                return Err(Refusal::new(
-                    404,
-                    format!(
-                        "La cartella «{}» non esiste nel sito: controlla di aver avviato vetrina serve nella cartella giusta.",
-                        folder.rel()
-                    ),
-                ));
             }
         }
     }
@@ -470,18 +452,16 @@ mod tests {
     }
 
     #[test]
-    fn folders_are_made_only_inside_the_areas() {
+    fn missing_folders_are_made() {
         let t = tempfile::tempdir().unwrap();
         let root = fs::canonicalize(t.path()).unwrap();
         let (p, _) = file("content/stories/new/index.it.md").unwrap();
         let place = place_for_writing(&root, &p).unwrap();
         assert_eq!(place, root.join("content/stories/new/index.it.md"));
         assert!(root.join("content/stories/new").is_dir());
-        // data/ itself is not made: the site has one, or this is not a site.
-        let (p, _) = file("data/events/x.yaml").unwrap();
-        assert_eq!(place_for_writing(&root, &p).unwrap_err().status, 404);
-        fs::create_dir(root.join("data")).unwrap();
+        let (p, _) = file("static/media/2026/x.pdf").unwrap();
         assert!(place_for_writing(&root, &p).is_ok());
+        assert!(root.join("static/media/2026").is_dir());
         // A folder where a file is expected, a file where a folder is.
         let p = SitePath {
             names: vec!["content".into(), "stories".into(), "new".into()],
