@@ -89,37 +89,40 @@ impl Backend {
         }
     }
 
-    /// Answers one request to the back end.
+    /// Answers one request to the back end (`bind`: the server's `--bind` address, which
+    /// the Host header may name).
     pub(super) fn serve(&self, req: &Request, stream: &TcpStream, bind: &str) {
-        serve(req, stream, &self.site, bind, &self.busy);
+        let (status, body) = match self.answer(req, stream, bind) {
+            Ok(v) => (200, v),
+            Err(r) => (r.status, json!({ "error": r.message })),
+        };
+        let bytes = serde_json::to_vec(&body).unwrap_or_else(|_| b"null".to_vec());
+        let mut w = stream;
+        let _ = http::respond(
+            &mut w,
+            status,
+            &[
+                ("Content-Type", "application/json; charset=utf-8"),
+                ("Cache-Control", "no-store"),
+                ("X-Content-Type-Options", "nosniff"),
+            ],
+            &bytes,
+            false,
+        );
+    }
+
+    fn answer(&self, req: &Request, stream: &TcpStream, bind: &str) -> Answer {
+        allowed(req, stream, bind)?;
+        let _one_at_a_time = self.busy.lock().unwrap_or_else(|e| e.into_inner());
+        let body = http::read_body(stream, req, MAX_API_BODY, BODY_TIME).map_err(body_refused)?;
+        let root = fs::canonicalize(&self.site).map_err(|e| rules::io_failed(".", &e))?;
+        action(&root, &body)
     }
 }
 
-fn serve(req: &Request, stream: &TcpStream, site: &Path, bind: &str, busy: &Mutex<()>) {
-    let (status, body) = match answer(req, stream, site, bind, busy) {
-        Ok(v) => (200, v),
-        Err(r) => (r.status, json!({ "error": r.message })),
-    };
-    let bytes = serde_json::to_vec(&body).unwrap_or_else(|_| b"null".to_vec());
-    let mut w = stream;
-    let _ = http::respond(
-        &mut w,
-        status,
-        &[
-            ("Content-Type", "application/json; charset=utf-8"),
-            ("Cache-Control", "no-store"),
-            ("X-Content-Type-Options", "nosniff"),
-        ],
-        &bytes,
-        false,
-    );
-}
-
-fn answer(req: &Request, stream: &TcpStream, site: &Path, bind: &str, busy: &Mutex<()>) -> Answer {
-    allowed(req, stream, bind)?;
-    let _one_at_a_time = busy.lock().unwrap_or_else(|e| e.into_inner());
-    let body = http::read_body(stream, req, MAX_API_BODY, BODY_TIME).map_err(body_refused)?;
-    let request: Value = serde_json::from_slice(&body).map_err(|e| {
+/// Does what a request's body asks, in the (canonical) site folder `root`.
+fn action(root: &Path, body: &[u8]) -> Answer {
+    let request: Value = serde_json::from_slice(body).map_err(|e| {
         Refusal::new(
             400,
             format!("La richiesta non è JSON valido ({e}): ricarica la pagina dell'editor."),
@@ -130,8 +133,6 @@ fn answer(req: &Request, stream: &TcpStream, site: &Path, bind: &str, busy: &Mut
         .and_then(Value::as_str)
         .ok_or_else(|| Refusal::new(422, "La richiesta non dice quale azione compiere."))?;
     let params = request.get("params").unwrap_or(&Value::Null);
-    let root = fs::canonicalize(site).map_err(|e| rules::io_failed(".", &e))?;
-    let root = root.as_path();
     match action {
         "info" => Ok(json!({
             "repo": root.file_name().map(|n| n.to_string_lossy()).unwrap_or_default(),
