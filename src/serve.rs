@@ -2,8 +2,8 @@
 //! the sources, rebuild what a change affects, and reload open pages.
 //!
 //! - The files served are the ones `vetrina build` writes (the same bytes on disk); in
-//!   responses, HTML pages get one extra `<script>` that listens for rebuilds (Server-Sent
-//!   Events on `/__vetrina/events`) and shows build errors over the page.
+//!   responses, HTML pages but the editor's (`/admin/`) get a `<script>` that listens for
+//!   rebuilds (Server-Sent Events on `/__vetrina/events`) and shows build errors over them.
 //! - A rebuild takes unchanged pages from the previous build (`Builder`) and writes only
 //!   files that changed; the search index follows in the background and is written when
 //!   ready, unless a newer build has started.
@@ -17,6 +17,7 @@
 //!   address, `localhost`, or the `--bind` address): a web page elsewhere cannot read the
 //!   preview through a host name that it points at 127.0.0.1 (DNS rebinding).
 //! - Requests are read within limits (`http`): a hostile client cannot grow the server.
+//! - `POST /api/v1` is the web editor's back end (`cms_api`), which saves the site's sources.
 
 use std::fs;
 use std::io::{self, Write};
