@@ -308,9 +308,7 @@ pub enum GivenBy {
     Guardian,
 }
 
-#[derive(
-    Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord,
-)]
+#[derive(Debug, Deserialize, JsonSchema, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord)]
 #[serde(rename_all = "kebab-case")]
 pub enum Scope {
     Web,
