@@ -2,8 +2,8 @@
 //! the sources, rebuild what a change affects, and reload open pages.
 //!
 //! - The files served are the ones `vetrina build` writes (the same bytes on disk); in
-//!   responses, HTML pages get one extra `<script>` that listens for rebuilds (Server-Sent
-//!   Events on `/__vetrina/events`) and shows build errors over the page.
+//!   responses, HTML pages but the editor's (`/admin/`) get a `<script>` that listens for
+//!   rebuilds (Server-Sent Events on `/__vetrina/events`) and shows build errors over them.
 //! - A rebuild takes unchanged pages from the previous build (`Builder`) and writes only
 //!   files that changed; the search index follows in the background and is written when
 //!   ready, unless a newer build has started.
@@ -17,6 +17,7 @@
 //!   address, `localhost`, or the `--bind` address): a web page elsewhere cannot read the
 //!   preview through a host name that it points at 127.0.0.1 (DNS rebinding).
 //! - Requests are read within limits (`http`): a hostile client cannot grow the server.
+//! - `POST /api/v1` is the web editor's back end (`cms_api`), which saves the site's sources.
 
 use std::fs;
 use std::io::{self, Write};
@@ -32,9 +33,11 @@ use std::sync::atomic::AtomicUsize;
 
 use notify::{RecursiveMode, Watcher};
 
+mod cms_api;
 mod hosts;
 mod http;
 mod paths;
+pub use cms_api::MAX_API_BODY;
 use hosts::refusal;
 pub use http::{MAX_BODY, MAX_HEADER_BYTES, MAX_REQUEST_LINE};
 use http::{Parsed, Request};
@@ -66,6 +69,8 @@ pub struct ServeOptions {
 /// What every request handler and the rebuild loop share.
 struct State {
     output: PathBuf,
+    /// The web editor's back end, which reads and writes the site folder.
+    cms: cms_api::Backend,
     /// The `--bind` address, which the Host header may name besides loopback names.
     bind: String,
     /// The output folder, resolved, for the containment check.
@@ -156,7 +161,8 @@ impl Handle {
 pub type Logger = Arc<dyn Fn(&Report, Option<usize>, Duration) + Send + Sync>;
 
 /// Builds the site, starts serving and watching. Returns once the server listens.
-pub fn start(opts: ServeOptions, log: Logger) -> Result<Handle, String> {
+pub fn start(mut opts: ServeOptions, log: Logger) -> Result<Handle, String> {
+    opts.build.cms_local_backend = true; // the admin saves through `cms_api`
     let output = opts.build.output_dir();
     // Serving a folder that is not Vetrina's would publish its files on the network: the
     // same rules as for a build, before anything listens.
@@ -178,6 +184,7 @@ pub fn start(opts: ServeOptions, log: Logger) -> Result<Handle, String> {
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let state = Arc::new(State {
         output: output.clone(),
+        cms: cms_api::Backend::new(opts.build.root.clone()),
         bind: opts.bind.clone(),
         output_real: Mutex::new(None),
         error: Mutex::new(String::new()),
@@ -479,7 +486,9 @@ fn connection(stream: TcpStream, state: &Arc<State>) {
             let _ = http::respond_text(&mut w, status, text);
         }
         Parsed::Request(req) => {
-            if let Some((status, text)) = refusal(&req, &state.bind) {
+            if cms_api::is_api(&req) {
+                state.cms.serve(&req, &stream, &state.bind);
+            } else if let Some((status, text)) = refusal(&req, &state.bind) {
                 let _ = http::respond_text(&mut w, status, text);
             } else if handle(&req, &stream, state) == Served::Streamed {
                 return;
@@ -596,6 +605,7 @@ pub fn mime(path: &Path) -> &'static str {
         Some("xml") => "application/xml; charset=utf-8",
         Some("ics") => "text/calendar; charset=utf-8",
         Some("txt") => "text/plain; charset=utf-8",
+        Some("yml" | "yaml") => "text/yaml; charset=utf-8",
         Some("svg") => "image/svg+xml",
         Some("png") => "image/png",
         Some("jpg" | "jpeg") => "image/jpeg",
@@ -620,7 +630,7 @@ fn send_file(w: &mut impl Write, file: &Path, status: u16, head_only: bool) {
         }
     };
     let ty = mime(file);
-    let body = if ty.starts_with("text/html") {
+    let body = if ty.starts_with("text/html") && !cms_api::is_admin(file) {
         inject(bytes)
     } else {
         bytes

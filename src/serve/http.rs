@@ -22,8 +22,9 @@ pub const MAX_REQUEST_LINE: usize = 8 * 1024;
 pub const MAX_HEADER_BYTES: usize = 32 * 1024;
 /// The most header lines; more gets 431.
 pub const MAX_HEADERS: usize = 100;
-/// The largest request body accepted; larger gets 413. Nothing is uploaded today; a local
-/// back end for the web editor (SPEC §9) would receive texts and pictures of a few MB.
+/// The largest request body announced to any address but the web editor's back end
+/// (`cms_api`, which has its own limit and reads its body); larger gets 413. Nothing else is
+/// uploaded.
 pub const MAX_BODY: u64 = 16 * 1024 * 1024;
 /// How long a client may take to send its request line and headers, all together (a client
 /// that sends a byte now and then cannot hold a connection longer).
@@ -33,7 +34,8 @@ pub const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
 const DRAIN_BYTES: u64 = 4 * 1024 * 1024;
 const DRAIN_TIME: Duration = Duration::from_secs(2);
 
-/// A request line and its headers (the body, if any, is never read).
+/// A request line and its headers. The body is read only by the route that wants one
+/// (`read_body`): `rest` holds what of it came with the head.
 #[derive(Debug)]
 pub struct Request {
     pub method: String,
@@ -42,6 +44,8 @@ pub struct Request {
     /// HTTP/1.1 (else 1.0).
     pub http11: bool,
     pub headers: Vec<(String, String)>,
+    /// The bytes read after the end of the head (the start of a body).
+    pub rest: Vec<u8>,
 }
 
 impl Request {
@@ -86,7 +90,65 @@ impl Read for Deadline<'_> {
 /// `time`.
 pub fn read_request_within(stream: &TcpStream, time: Duration) -> Parsed {
     let until = Instant::now() + time;
-    read_request(&mut io::BufReader::new(Deadline { stream, until }))
+    let mut r = io::BufReader::new(Deadline { stream, until });
+    let mut parsed = read_request(&mut r);
+    // What the reader took from the connection beyond the head belongs to the body.
+    if let Parsed::Request(req) = &mut parsed {
+        req.rest.extend_from_slice(r.buffer());
+    }
+    parsed
+}
+
+/// Why a request body is not read.
+#[derive(Debug, PartialEq, Eq)]
+pub enum BodyRefusal {
+    /// No Content-Length, or a Transfer-Encoding (chunked bodies are not read): 411.
+    LengthRequired,
+    /// A Content-Length that is not one plain number: 400.
+    BadLength,
+    /// Larger than allowed: 413, refused before any of it is read.
+    TooLarge,
+    /// The client stopped sending, or did not send it all in time.
+    Incomplete,
+}
+
+/// Reads the body of `req` (announced with Content-Length, at most `max` bytes) from the
+/// connection, all of it within `time`. Memory grows with what arrives, not with what the
+/// client announces.
+pub fn read_body(
+    stream: &TcpStream,
+    req: &Request,
+    max: u64,
+    time: Duration,
+) -> Result<Vec<u8>, BodyRefusal> {
+    if req.headers_named("transfer-encoding").next().is_some() {
+        return Err(BodyRefusal::LengthRequired);
+    }
+    let mut lengths = req.headers_named("content-length");
+    let length = match (lengths.next(), lengths.next()) {
+        (None, _) => return Err(BodyRefusal::LengthRequired),
+        // Digits only: Rust's parser would take a leading `+`.
+        (Some(l), None) if !l.is_empty() && l.bytes().all(|b| b.is_ascii_digit()) => {
+            l.parse::<u64>().map_err(|_| BodyRefusal::TooLarge)?
+        }
+        _ => return Err(BodyRefusal::BadLength),
+    };
+    if length > max {
+        return Err(BodyRefusal::TooLarge);
+    }
+    let mut body = req.rest.clone();
+    body.truncate(usize::try_from(length).map_err(|_| BodyRefusal::TooLarge)?);
+    let left = length - body.len() as u64;
+    let until = Instant::now() + time;
+    Deadline { stream, until }
+        .take(left)
+        .read_to_end(&mut body)
+        .map_err(|_| BodyRefusal::Incomplete)?;
+    if body.len() as u64 == length {
+        Ok(body)
+    } else {
+        Err(BodyRefusal::Incomplete)
+    }
 }
 
 /// Reads the request line and headers, within the limits above.
@@ -187,6 +249,7 @@ fn read_request_inner(r: &mut impl BufRead) -> io::Result<Parsed> {
                         };
                         req.headers.push((h.name.to_string(), value.to_string()));
                     }
+                    req.rest = head[line_end + n..].to_vec();
                     return Ok(Parsed::Request(req));
                 }
                 // A head that does not end within MAX_HEAD bytes has header lines beyond
@@ -225,6 +288,7 @@ fn parse_request_line(line: &[u8]) -> Option<Request> {
         target: target.to_string(),
         http11: version == 1,
         headers: Vec::new(),
+        rest: Vec::new(),
     })
 }
 
@@ -236,10 +300,15 @@ fn reason(status: u16) -> &'static str {
         403 => "Forbidden",
         404 => "Not Found",
         405 => "Method Not Allowed",
+        409 => "Conflict",
+        411 => "Length Required",
         413 => "Content Too Large",
         414 => "URI Too Long",
+        415 => "Unsupported Media Type",
         421 => "Misdirected Request",
+        422 => "Unprocessable Content",
         431 => "Request Header Fields Too Large",
+        500 => "Internal Server Error",
         503 => "Service Unavailable",
         _ => "",
     }
@@ -490,6 +559,80 @@ mod tests {
         assert!(started.elapsed() < Duration::from_millis(1500));
         drop(conn);
         client.join().unwrap();
+    }
+
+    /// The body `raw` sends after its head, as `read_body` reads it (with `max`).
+    fn body_of(raw: &'static [u8], max: u64) -> Result<Vec<u8>, BodyRefusal> {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let client = std::thread::spawn(move || {
+            let mut s = TcpStream::connect(addr).unwrap();
+            s.write_all(raw).unwrap();
+            // Sends nothing more, and waits for the server to be done.
+            let _ = s.read(&mut [0u8; 1]);
+        });
+        let (conn, _) = listener.accept().unwrap();
+        let Parsed::Request(req) = read_request_within(&conn, Duration::from_secs(5)) else {
+            panic!("not read");
+        };
+        let body = read_body(&conn, &req, max, Duration::from_millis(500));
+        drop(conn);
+        client.join().unwrap();
+        body
+    }
+
+    #[test]
+    fn a_body_is_read_whole_with_its_length_and_within_its_limit() {
+        let ok = body_of(
+            b"POST /api/v1 HTTP/1.1\r\nContent-Length: 11\r\n\r\nhello world",
+            11,
+        );
+        assert_eq!(ok.as_deref(), Ok(&b"hello world"[..]));
+        // Pipelined bytes after the body are not part of it.
+        let ok = body_of(
+            b"POST / HTTP/1.1\r\nContent-Length: 2\r\n\r\nokGET / HTTP/1.1",
+            9,
+        );
+        assert_eq!(ok.as_deref(), Ok(&b"ok"[..]));
+        for (raw, why) in [
+            (
+                &b"POST / HTTP/1.1\r\nContent-Length: 12\r\n\r\nhello world!"[..],
+                BodyRefusal::TooLarge,
+            ),
+            (b"POST / HTTP/1.1\r\n\r\nhello", BodyRefusal::LengthRequired),
+            (
+                b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+                BodyRefusal::LengthRequired,
+            ),
+            (
+                b"POST / HTTP/1.1\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\nhello",
+                BodyRefusal::LengthRequired,
+            ),
+            (
+                b"POST / HTTP/1.1\r\nContent-Length: +5\r\n\r\nhello",
+                BodyRefusal::BadLength,
+            ),
+            (
+                b"POST / HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nhello",
+                BodyRefusal::BadLength,
+            ),
+            (
+                b"POST / HTTP/1.1\r\nContent-Length: 99999999999999999999999\r\n\r\n",
+                BodyRefusal::TooLarge,
+            ),
+            // Announced, not sent: given up when the time is over.
+            (
+                b"POST / HTTP/1.1\r\nContent-Length: 10\r\n\r\nhello",
+                BodyRefusal::Incomplete,
+            ),
+        ] {
+            assert_eq!(
+                body_of(raw, 11),
+                Err(why),
+                "{}",
+                String::from_utf8_lossy(raw)
+            );
+        }
     }
 
     #[test]
