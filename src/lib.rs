@@ -17,6 +17,7 @@ mod timings;
 mod weburl;
 
 // The stages, in the order the data flows.
+mod admin;
 mod images;
 mod load;
 mod model;

@@ -29,7 +29,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("plan", &["plan"]),
     (
         "images, write, search and the no-change record",
-        &["images", "write", "search", "stamp"],
+        &["images", "write", "search", "stamp", "admin"],
     ),
     ("render", &["render"]),
     ("the pipeline", &["pipeline"]),
@@ -43,7 +43,6 @@ const LAYERS: &[(&str, &[&str])] = &[
             "takedown",
             "translations",
             "opendata",
-            "admin",
         ],
     ),
 ];
