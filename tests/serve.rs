@@ -384,6 +384,8 @@ fn after_any_edits_the_output_is_a_fresh_full_build() {
     let fresh_out = tempfile::tempdir().unwrap();
     let mut o = opts(t.path());
     o.output = Some(fresh_out.path().join("public"));
+    // The admin under serve saves to the folder itself (its local back end).
+    o.cms_local_backend = true;
     let r = vetrina::build(&o);
     assert!(r.ok(), "{}", rendered(&r));
     let full = tree(&fresh_out.path().join("public"));

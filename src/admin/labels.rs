@@ -105,7 +105,7 @@ pub(crate) static LABELS: &[Label] = &[
     h(
         "StoryFm",
         "slug",
-        "Indirizzo della pagina (facoltativo)",
+        "Indirizzo della pagina",
         "Solo lettere minuscole, cifre e trattini. Mai il nome di una persona.",
     ),
     h(
@@ -305,7 +305,7 @@ pub(crate) static LABELS: &[Label] = &[
     h(
         "ProjectFm",
         "slug",
-        "Indirizzo della pagina (facoltativo)",
+        "Indirizzo della pagina",
         "Solo lettere minuscole, cifre e trattini.",
     ),
     h(
@@ -363,7 +363,7 @@ pub(crate) static LABELS: &[Label] = &[
     h(
         "NewsFm",
         "slug",
-        "Indirizzo della pagina (facoltativo)",
+        "Indirizzo della pagina",
         "Solo lettere minuscole, cifre e trattini.",
     ),
     l("NewsFm", "updated", "Aggiornata il"),
@@ -383,7 +383,7 @@ pub(crate) static LABELS: &[Label] = &[
     h(
         "PageFm",
         "slug",
-        "Indirizzo della pagina (facoltativo)",
+        "Indirizzo della pagina",
         "Solo lettere minuscole, cifre e trattini.",
     ),
     l("PageFm", "updated", "Aggiornata il"),

@@ -59,7 +59,9 @@ pub(crate) fn files(site: &Site, local_backend: bool) -> Vec<(String, Vec<u8>)> 
 /// that lets the page reach only the site itself and the git host it saves to.
 fn index_html(site: &Site, backend: &CmsBackend, local_backend: bool) -> String {
     let title = site.config.title.get("it", site.default_lang());
-    let mut connect = vec!["'self'".to_string()];
+    // blob: the pictures chosen in the form are read back from the browser's memory to be
+    // saved.
+    let mut connect = vec!["'self'".to_string(), "blob:".to_string()];
     if !local_backend {
         connect.extend(backend_origins(backend));
     }

@@ -322,7 +322,7 @@ fn the_admin_is_published_only_with_cms_and_never_indexed() {
         .expect("admin/index.html");
     assert!(page.contains(r#"<meta name="robots" content="noindex, nofollow">"#));
     assert!(
-        page.contains("connect-src 'self' https://gitlab.com;"),
+        page.contains("connect-src 'self' blob: https://gitlab.com;"),
         "{page}"
     );
     assert!(

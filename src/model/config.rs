@@ -5,7 +5,7 @@
 use serde_saphyr::Spanned;
 
 use super::regions;
-use super::schema::{CmsBackend, ConfigFile, Direction};
+use super::schema::{CmsBackend, CmsBackendName, ConfigFile, Direction};
 use super::site::{Language, Sections};
 use super::yaml::{LangMap, Origin, parse};
 use crate::diag::{Diagnostics, Pos, SourceText, unknown_help};
@@ -191,6 +191,17 @@ fn cms_backend(b: &mut CmsBackend, src: &SourceText, diags: &mut Diagnostics) {
             && v.split('/')
                 .all(|seg| !seg.is_empty() && seg != ".." && seg.chars().all(name_chars))
     };
+    if b.name == CmsBackendName::Gitea && (b.api_root.is_none() || b.base_url.is_none()) {
+        diags
+            .error(
+                src,
+                o.pos_of(&b.repo),
+                "a Gitea backend needs the address of its server",
+            )
+            .help(
+                "add `api_root: https://<your Gitea>/api/v1` and `base_url: https://<your Gitea>`",
+            );
+    }
     let repo_ok = path_of_names(&b.repo.value) && b.repo.value.contains('/');
     if !repo_ok {
         diags
