@@ -215,7 +215,7 @@ fn events(event_fields: Vec<Value>) -> Value {
         "create": true,
         "identifier_field": "file_name",
         "slug": "{{file_name}}",
-        "summary": "{{slug}}",
+        "summary": "{{filename}}",
         "editor": {"preview": false},
         "fields": [
             {

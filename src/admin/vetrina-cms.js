@@ -30,13 +30,68 @@
     return jsyaml.dump(withoutEmpty(value) || [], YAML_OPTIONS);
   }
 
+  // The configuration, once read (see `configPromise`): the order of the form's fields is
+  // the order of the keys written, as an author writes them.
+  var loadedConfig = null;
+
+  // `value` with the keys of its maps in the order of `fields` (others after, as they were).
+  function ordered(value, fields) {
+    if (Array.isArray(value)) {
+      return value.map(function (item) {
+        return ordered(item, fields);
+      });
+    }
+    if (value === null || typeof value !== 'object' || !fields) return value;
+    var out = {};
+    fields.forEach(function (f) {
+      if (Object.prototype.hasOwnProperty.call(value, f.name)) {
+        out[f.name] = ordered(value[f.name], f.fields);
+      }
+    });
+    Object.keys(value).forEach(function (k) {
+      if (!Object.prototype.hasOwnProperty.call(out, k)) out[k] = value[k];
+    });
+    return out;
+  }
+
+  // The fields of the items of list `listName` in a collection (or one of its files).
+  function itemFields(collectionName, listName, sample) {
+    var c = ((loadedConfig && loadedConfig.collections) || []).filter(function (c) {
+      return c.name === collectionName;
+    })[0];
+    if (!c) return null;
+    var candidates = (c.files || [c]).map(function (holder) {
+      var list = (holder.fields || []).filter(function (f) {
+        return f.name === listName;
+      })[0];
+      return (list && list.fields) || [];
+    });
+    // The file whose form knows most of the keys of the first item.
+    var keys = Object.keys(sample || {});
+    var best = null;
+    var bestScore = -1;
+    candidates.forEach(function (fields) {
+      var score = keys.filter(function (k) {
+        return fields.some(function (f) {
+          return f.name === k;
+        });
+      }).length;
+      if (score > bestScore) {
+        best = fields;
+        bestScore = score;
+      }
+    });
+    return best;
+  }
+
   CMS.registerCustomFormat('vetrina-list-file', 'yaml', {
     fromFile: function (text) {
       var events = readYaml(text);
       return { events: Array.isArray(events) ? events : [] };
     },
     toFile: function (data) {
-      return writeYaml(data.events || []);
+      var events = data.events || [];
+      return writeYaml(ordered(events, itemFields('events', 'events', events[0])));
     },
   });
 
@@ -49,9 +104,11 @@
       return { items: items };
     },
     toFile: function (data) {
+      var items = data.items || [];
+      var fields = itemFields('data', 'items', items[0]);
       var map = {};
-      (data.items || []).forEach(function (item) {
-        var record = Object.assign({}, item);
+      items.forEach(function (item) {
+        var record = ordered(item, fields);
         delete record.key;
         map[item.key] = record;
       });
@@ -123,7 +180,11 @@
     .then(function (r) {
       return r.text();
     })
-    .then(readYaml);
+    .then(readYaml)
+    .then(function (config) {
+      loadedConfig = config;
+      return config;
+    });
 
   function fieldsOf(config, collectionName, fileName) {
     var c = (config.collections || []).filter(function (c) {

@@ -90,6 +90,7 @@ const bundle = path.join(site, 'content/stories', slug);
 const picture = path.join(ROOT, 'content/stories/dal-tirocinio-in-cucina-al-contratto/cover.jpg');
 
 let browser;
+let page;
 try {
   check(await waitFor(async () => (await status(`${base}/admin/`)).code === 200, 120000, 'serve'),
     'vetrina serve publishes /admin/');
@@ -103,13 +104,15 @@ try {
     executablePath: '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
   });
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'it-IT' });
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'it-IT' });
   const outside = [];
   const errors = [];
   page.on('request', (r) => {
     const u = r.url();
     if (!u.startsWith(base) && !u.startsWith('data:') && !u.startsWith('blob:')) outside.push(u);
   });
+  // A page left with changes asks before leaving: the test has saved what it meant to.
+  page.on('dialog', (d) => d.accept());
   page.on('console', (m) => {
     if (m.type() === 'error' && /Content Security Policy/.test(m.text())) errors.push(m.text());
   });
@@ -226,7 +229,8 @@ try {
   // written back as a list that the build reads as before.
   const calendar = path.join(site, 'data/events/puoi.yaml');
   const before = fs.readFileSync(calendar, 'utf8');
-  await page.goto(`${base}/admin/#/collections/events/entries/puoi`);
+  await page.goto(`${base}/admin/#/collections/events`);
+  await page.getByText('puoi', { exact: true }).first().click({ timeout: 30000 });
   await page.getByText('focus-group-puglia-2020').first().waitFor({ timeout: 30000 });
   check(true, 'the event calendar data/events/puoi.yaml opens as a list of events');
   await f('file_name').fill('puoi');
@@ -235,6 +239,7 @@ try {
   check(await waitFor(async () => (await toastText()).includes('Voce salvata'), 15000, 'calendar saved'),
     'the calendar is saved');
   const after = fs.readFileSync(calendar, 'utf8');
+  fs.writeFileSync(path.join(SHOTS, 'calendar-as-saved.yaml'), after);
   const ids = (t) => (t.match(/^- id: .*$/gm) || []).join('\n');
   check(after !== before && /^- id: focus-group-puglia-2020$/m.test(after) && ids(after) === ids(before)
     && /^  start: 2020-11-24T14:00$/m.test(after),
@@ -242,7 +247,8 @@ try {
   const calendarChecked = vetrinaCheck();
   check(calendarChecked.code === 0, `vetrina check passes on the calendar the admin wrote${calendarChecked.code ? `:\n${calendarChecked.out}` : ''}`);
   // The organisations (a map of keys) open as a list of records with their keys.
-  await page.goto(`${base}/admin/#/collections/data/entries/organisations`);
+  await page.goto(`${base}/admin/#/collections/data`);
+  await page.getByText('Organizzazioni', { exact: true }).first().click({ timeout: 30000 });
   await page.getByText('anpal-servizi').first().waitFor({ timeout: 30000 });
   check(true, 'data/organisations.yaml opens as a list of organisations by key');
 
@@ -278,6 +284,7 @@ try {
 } catch (e) {
   failures.push(`the test stopped: ${e.message}`);
   console.log(e);
+  if (page) await page.screenshot({ path: path.join(SHOTS, 'failure.png') }).catch(() => {});
 } finally {
   if (browser) await browser.close();
   serve.kill();
