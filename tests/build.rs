@@ -28,6 +28,21 @@ fn demo_site_pages_and_facts() {
     let r = build(t.path());
     assert!(r.ok(), "{}", rendered(&r));
     let out = t.path().join("public");
+    // The demo sets `cms:`: the admin is published, and nothing else of the site (sitemap,
+    // feeds, calendars, search index, pages) points at it.
+    for p in ["admin/index.html", "admin/config.yml", "admin/decap-cms.js"] {
+        assert!(out.join(p).is_file(), "{p}");
+    }
+    for (path, bytes) in tree(&out) {
+        if !path.starts_with("admin") {
+            let text = String::from_utf8_lossy(&bytes);
+            assert!(
+                !text.contains("/admin/") && !text.contains("admin/index"),
+                "{}",
+                path.display()
+            );
+        }
+    }
     for p in [
         "index.html",
         "404.html",
