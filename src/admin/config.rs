@@ -114,14 +114,16 @@ pub(crate) fn config(site: &Site, local_backend: bool) -> Value {
 
 /// Decap's backend block: the git host of site.yaml, or `vetrina serve`'s own local backend.
 fn backend(site: &Site, local_backend: bool) -> Value {
-    let Some(cms) = &site.config.cms else {
-        return json!({});
-    };
-    let b = &cms.backend;
-    let branch = b.branch.as_ref().map_or("main", |s| s.value.as_str());
+    let backend = site.config.cms.as_ref().map(|c| &c.backend);
+    let branch = backend
+        .and_then(|b| b.branch.as_ref())
+        .map_or("main", |s| s.value.as_str());
     if local_backend {
         return json!({"name": "proxy", "proxy_url": "/api/v1", "branch": branch});
     }
+    let Some(b) = backend else {
+        return json!({});
+    };
     let name = match b.name {
         CmsBackendName::Gitlab => "gitlab",
         CmsBackendName::Github => "github",

@@ -1,4 +1,5 @@
-//! The editing admin at `/admin/` (Decap CMS), published when site.yaml has `cms:`: the CMS
+//! The editing admin at `/admin/` (Decap CMS), published when site.yaml has `cms:` (and always
+//! under `vetrina serve`, which saves to the site folder itself): the CMS
 //! vendored from its npm package (`vendored`), its configuration generated from the model's
 //! schema (`config`, `fields`, `labels`), and Vetrina's own script beside it
 //! (`vetrina-cms.js`: the formats of data files, the checks Decap cannot express).
@@ -27,14 +28,16 @@ const BEFORE_SCRIPT: &str = "window.CMS_MANUAL_INIT = true;\n";
 /// The files of `/admin/` (path in the output, bytes), or none when site.yaml has no `cms:`.
 /// `local_backend`: the admin saves through `vetrina serve` (`/api/v1`) instead of the git
 /// host.
+/// Under `vetrina serve` the admin is there even without `cms:`: it saves to the folder.
 pub(crate) fn files(site: &Site, local_backend: bool) -> Vec<(String, Vec<u8>)> {
-    let Some(cms) = &site.config.cms else {
+    let backend = site.config.cms.as_ref().map(|c| &c.backend);
+    if backend.is_none() && !local_backend {
         return Vec::new();
-    };
+    }
     let mut files = vec![
         (
             format!("{ADMIN_DIR}/index.html"),
-            index_html(site, &cms.backend, local_backend).into_bytes(),
+            index_html(site, backend, local_backend).into_bytes(),
         ),
         (
             format!("{ADMIN_DIR}/config.yml"),
@@ -57,13 +60,13 @@ pub(crate) fn files(site: &Site, local_backend: bool) -> Vec<(String, Vec<u8>)> 
 
 /// The admin's page: Decap's bundle and Vetrina's script, under a Content-Security-Policy
 /// that lets the page reach only the site itself and the git host it saves to.
-fn index_html(site: &Site, backend: &CmsBackend, local_backend: bool) -> String {
+fn index_html(site: &Site, backend: Option<&CmsBackend>, local_backend: bool) -> String {
     let title = site.config.title.get("it", site.default_lang());
     // blob: the pictures chosen in the form are read back from the browser's memory to be
     // saved.
     let mut connect = vec!["'self'".to_string(), "blob:".to_string()];
-    if !local_backend {
-        connect.extend(backend_origins(backend));
+    if !local_backend && let Some(b) = backend {
+        connect.extend(backend_origins(b));
     }
     // Decap compiles its configuration's schema with `new Function` (Ajv), and its styles are
     // injected at run time (emotion): hence 'unsafe-eval' and inline styles, on this page only.

@@ -338,6 +338,10 @@ fn the_admin_is_published_only_with_cms_and_never_indexed() {
 
     let plain = build_site(&files(&[]), TODAY).0.expect("site");
     assert!(super::files(&plain, false).is_empty());
+    // Under serve, the admin saves to the folder: no `cms:` needed.
+    let local = super::files(&plain, true);
+    assert!(local.iter().any(|(p, _)| p == "admin/config.yml"));
+    assert_eq!(config(&plain, true)["backend"]["name"], "proxy");
 }
 
 #[test]
