@@ -107,6 +107,8 @@ function discover(pub) {
     sections[lang] = [];
     for (const name of subdirs(path.join(pub, lang))) {
       if (lang === '' && langDirs.has(name)) continue;
+      // The CMS's editing page is no page of the site (tests/browser/cms.mjs checks it).
+      if (lang === '' && name === 'admin') continue;
       const rel = lang ? `${lang}/${name}` : name;
       if (!isFile(path.join(pub, rel, 'index.html'))) continue;
       const details = detailPages(pub, rel);
