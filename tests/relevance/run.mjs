@@ -223,6 +223,13 @@ for (const name of sites.keys()) {
     if (l.length) md.push(totalRow(`${name} ${lang}`, l));
   }
 }
+const both = rows.filter((r) => r.p);
+if (both.length) {
+  const better = (a, b) => both.filter((r) => r[a].hit && !r[b].hit).length;
+  const vb = better('v', 'p');
+  const pb = better('p', 'v');
+  md.push('', `Head to head on hit@3: Vetrina better on ${vb}, Pagefind better on ${pb}, even on ${both.length - vb - pb}.`);
+}
 md.push('', '## By kind', '', head, rule);
 for (const kind of [...new Set(rows.map((r) => r.kind))]) md.push(totalRow(kind, rows.filter((r) => r.kind === kind)));
 md.push('', '## Queries', '');
