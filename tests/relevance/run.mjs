@@ -23,6 +23,7 @@ import { startServer, HOST } from '../conformance/static_server.mjs';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const QUERY_TIMEOUT = 20000;
+const SETTLE = 3000;
 
 function die(msg) {
   console.error(`relevance: ${msg}`);
@@ -81,21 +82,32 @@ function norm(u) {
 
 async function vetrinaSearch(page, q) {
   const input = page.locator('#search-q');
+  await page.evaluate(() => { window.__settled = null; });
   await input.fill('');
   await input.pressSequentially(q);
   await input.press('Enter');
-  const handle = await page.waitForFunction((query) => {
+  // Done when the status line is set (not "loading") and either says there is nothing, or
+  // the list shows results; a status that stays set with no list for SETTLE ms also counts as
+  // no results (a wording of the search page this harness does not know).
+  const handle = await page.waitForFunction(([query, settle]) => {
     const strings = JSON.parse(document.getElementById('search-strings').textContent);
     const status = document.getElementById('search-status').textContent;
     const list = document.getElementById('search-results');
     const unavailable = document.getElementById('search-unavailable');
     if (!status && unavailable && !unavailable.hidden) return { error: 'search unavailable' };
-    if (!status || status === strings.search_loading) return false;
+    if (!status || status === strings.search_loading) {
+      window.__settled = null;
+      return false;
+    }
+    if (!list.hidden && list.children.length) {
+      // The first link of each result: its page (a sub-result's #heading is dropped later).
+      return { urls: [...list.children].map((li) => li.querySelector('a[href]')).filter(Boolean).map((a) => a.getAttribute('href')) };
+    }
     const none = strings.search_none.split('{n}').join(new Intl.NumberFormat(document.documentElement.lang).format(0)).split('{query}').join(query.trim());
     if (status === none) return { urls: [] };
-    if (list.hidden || !list.children.length) return false;
-    return { urls: [...list.querySelectorAll('li h2 a')].map((a) => a.getAttribute('href')) };
-  }, q, { timeout: QUERY_TIMEOUT });
+    if (!window.__settled || window.__settled.status !== status) window.__settled = { status, since: Date.now() };
+    return Date.now() - window.__settled.since > settle ? { urls: [] } : false;
+  }, [q, SETTLE], { timeout: QUERY_TIMEOUT, polling: 50 });
   return handle.jsonValue();
 }
 
