@@ -77,7 +77,10 @@ done
 NOTE="Sites: the demo site and a corpus of $STORIES generated stories (\`bench/gen_corpus.py --n $STORIES --seed 1\`, which holds the demo site too), built by Vetrina $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '?') with \`minify: false\` (Pagefind indexes no page of the minified output) and \`--now $NOW\`; Pagefind $(node -p "require('$HERE/node_modules/pagefind/package.json').version") run on the same folders (the whole \`<body>\` of every page: the pages carry no \`data-pagefind-body\`)."
 t=$(now)
 set +e
-node "$HERE/run.mjs" --site "demo=$WORK/demo" --site "corpus=$WORK/corpus" --note "$NOTE" "${STRICT[@]}"
+SKIP=()
+# The corpus queries name stories of the 1,000-story corpus; a smaller one lacks some of them.
+[ "$STORIES" -ge 1000 ] || SKIP=(--skip-missing)
+node "$HERE/run.mjs" --site "demo=$WORK/demo" --site "corpus=$WORK/corpus" --note "$NOTE" "${STRICT[@]}" "${SKIP[@]}"
 rc=$?
 set -e
 say "queries ran in $(since "$t") s; whole run $(since "$T_ALL") s"
