@@ -5,7 +5,7 @@
 #                                           index both with Pagefind, run every query
 #   bash tests/relevance/run.sh --strict    exit 1 if any query fails (default: report only)
 #
-# Env: VETRINA_BIN      the vetrina binary (default: target/debug/vetrina, built if missing)
+# Env: VETRINA_BIN      the vetrina binary (default: `cargo build`, then target/debug/vetrina)
 #      RELEVANCE_STORIES stories in the generated corpus (default 1000)
 #      RELEVANCE_DIR    work folder for the sites and their outputs (default /tmp/vetrina-relevance)
 #      RELEVANCE_NOW    build date (default 2026-11-25)
@@ -21,7 +21,7 @@ STRICT=()
 for a in "$@"; do
     case "$a" in
         --strict) STRICT=(--strict) ;;
-        -h|--help) sed -n '2,16p' "$HERE/run.sh" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,15p' "$HERE/run.sh" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "run.sh: unknown argument: $a" >&2; exit 2 ;;
     esac
 done
@@ -35,7 +35,7 @@ since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 T_ALL=$(now)
 
 VETRINA="${VETRINA_BIN:-${CARGO_TARGET_DIR:-$ROOT/target}/debug/vetrina}"
-if [ -z "${VETRINA_BIN:-}" ] && [ ! -x "$VETRINA" ]; then
+if [ -z "${VETRINA_BIN:-}" ]; then
     say "building vetrina (cargo build)"
     (cd "$ROOT" && cargo build --quiet)
 fi
