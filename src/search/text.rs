@@ -1,8 +1,9 @@
 //! Words as the index and the browser see them: a text split into words (letters, digits
 //! and their marks), folded (lower case, accents, Arabic vowel marks and the tatweel left
-//! out) and stemmed with the language's Snowball stemmer; and a page's text gathered with its
-//! white space collapsed, for excerpts. The browser's script folds a query by the same
-//! rules: a change here is a change there. Nothing here knows of HTML or of the files.
+//! out, Arabic ة written ه and ى written ي) and stemmed with the language's Snowball
+//! stemmer; and a page's text gathered with its white space collapsed, for excerpts. The
+//! browser's script folds a query by the same rules: a change here is a change there.
+//! Nothing here knows of HTML or of the files.
 
 use std::borrow::Cow;
 
@@ -11,6 +12,14 @@ use unicode_normalization::char::is_combining_mark;
 
 /// Words longer than this are not indexed (addresses, codes): nobody types them.
 const MAX_WORD: usize = 40;
+
+/// The languages whose Snowball stemmer the browser has too (`stemmers/<lang>.js`, published
+/// as `search-index/stem/<lang>.js`), so that a query word is stemmed as the site's words
+/// were. In any other language the browser finds a word's stem through the words on the site.
+/// English is not among them: no JavaScript stemmer published on npm runs the Snowball
+/// English of `pagefind_stem` (`@orama/stemmers`' is Porter's first algorithm, and
+/// `snowball-stemmers`' an older Snowball English: `added` → `ad`, not `add`).
+pub(crate) const BROWSER_STEMMERS: [&str; 3] = ["ar", "fr", "it"];
 
 /// The Snowball stemmer of a language, where there is one.
 pub(super) fn stemmer(lang: &str) -> Option<Stemmer> {
@@ -86,6 +95,13 @@ pub(super) fn fold(word: &str) -> Cow<'_, str> {
 fn fold_char(c: char, lower: &mut String, folded: &mut String) {
     for l in c.to_lowercase() {
         lower.push(l);
+        // Arabic letters written one for the other: teh marbuta as heh, alef maksura as
+        // yeh (the browser's `fold` does the same).
+        let l = match l {
+            '\u{629}' => '\u{647}',
+            '\u{649}' => '\u{64A}',
+            l => l,
+        };
         if l.is_ascii() {
             folded.push(l);
         } else {
@@ -477,7 +493,10 @@ mod tests {
         assert_eq!(fold("العَمَلُ"), "العمل");
         assert_eq!(fold("العـــمل"), "العمل");
         assert_eq!(fold("أمل"), "امل");
-        assert_eq!(fold("إلى"), "الى");
+        assert_eq!(fold("إلى"), "الي");
+        // Teh marbuta and heh, alef maksura and yeh, are one: `الموحده` finds `الموحّدة`.
+        assert_eq!(fold("الموحّدة"), fold("الموحده"));
+        assert_eq!(fold("آمِنة"), "امنه");
         // Stems: the language's stemmer whatever the region; a word and its plural, an
         // Arabic word with its article, a preposition or its vowel marks, are one.
         let stem = |lang: &str, w: &str| {

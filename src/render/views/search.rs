@@ -17,6 +17,8 @@ pub(super) fn search_page(cx: &Cx, ctx: &mut PageContext, diags: &mut Diagnostic
         "search_empty",
         "search_none",
         "search_results",
+        "search_dropped",
+        "search_corrected",
     ] {
         let value = match cx.s.i18n.entry(l, key) {
             Some(Entry::Text(t)) => serde_json::Value::from(t.as_str()),
@@ -44,7 +46,9 @@ pub(super) fn search_page(cx: &Cx, ctx: &mut PageContext, diags: &mut Diagnostic
     ctx.insert("search_locale", &cx.lang.locale);
     ctx.insert(
         "search_bundle",
-        &cx.file_link(FileKind::SearchScript).unwrap_or_default(),
+        &cx.file_link(FileKind::SearchScript)
+            .map(|l| format!("{l}?v={}", crate::search::runtime_version()))
+            .unwrap_or_default(),
     );
     ctx.insert(
         "search_index",
