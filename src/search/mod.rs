@@ -26,6 +26,9 @@
 //! that finds nothing finds the words one edit away; a word that still finds nothing is left
 //! out and named. Pages with more of the words rank first, then those whose title holds more
 //! of them, then by BM25, then the newest (each page's date is its first `<time datetime>`).
+//! Chinese, Japanese, Thai, Lao, Khmer and Burmese, written without spaces, are cut into
+//! words with ICU's dictionaries (ICU4X here, `Intl.Segmenter` in the browser): two ICU
+//! versions may cut a rare compound differently, and its parts are then found one by one.
 //! Runs are cut at about [`format::CHUNK_BYTES`], so a query fetches a few small files,
 //! never the whole index; their names carry a hash of their content, and `index.json`
 //! (which names them) is asked afresh, so that a browser never mixes two deploys' files.

@@ -27,6 +27,10 @@
 const FOLD = /[\p{M}\u0640]/gu;
 const ARABIC = /[\u0629\u0649]/g;
 const WORD = /[\p{L}\p{N}\p{M}]+/gu;
+/* Scripts written without spaces between words: cut into words by the browser's ICU, as
+ * the build cut them by ICU4X's (src/search/text.rs, `segmented`). */
+const SEGMENTED = /[\u0E00-\u0EFF\u1000-\u109F\u1780-\u17FF\u2E80-\u9FFF\uF900-\uFAFF\uFF66-\uFF9F\u{20000}-\u{3FFFF}]/u;
+let segmenter = null;
 const EXACT_WEIGHT = 1;
 const STEM_WEIGHT = 0.85;
 const PREFIX_WEIGHT = 0.6;
@@ -67,12 +71,29 @@ export function fold(word) {
   return word.toLowerCase().replace(ARABIC, (c) => (c === "\u0629" ? "\u0647" : "\u064A")).normalize("NFD").replace(FOLD, "");
 }
 
+/* The words of a text: { w, at, end }, a run of Chinese, Japanese, Thai… cut into words. */
+function tokens(text) {
+  const out = [];
+  WORD.lastIndex = 0;
+  for (let t; (t = WORD.exec(text)); ) {
+    if (SEGMENTED.test(t[0]) && typeof Intl.Segmenter === "function") {
+      segmenter = segmenter || new Intl.Segmenter(undefined, { granularity: "word" });
+      for (const s of segmenter.segment(t[0])) {
+        if (s.isWordLike) out.push({ w: s.segment, at: t.index + s.index, end: t.index + s.index + s.segment.length, one: SEGMENTED.test(s.segment) });
+      }
+    } else {
+      out.push({ w: t[0], at: t.index, end: t.index + t[0].length });
+    }
+  }
+  return out;
+}
+
 /* The query's words: [folded, lower case as typed (what the stemmer is given)]. */
 function terms(text) {
   const seen = new Map();
-  for (const w of text.match(WORD) || []) {
+  for (const { w, one } of tokens(text)) {
     const f = fold(w);
-    if ([...f].length >= 2 && !seen.has(f)) seen.set(f, w.toLowerCase());
+    if (([...f].length >= 2 || (one && f)) && !seen.has(f)) seen.set(f, w.toLowerCase());
   }
   return [...seen];
 }
@@ -265,31 +286,28 @@ function matcher(index, queryTerms, hits) {
 }
 
 function excerpt(text, hit) {
-  const tokens = [];
-  WORD.lastIndex = 0;
-  for (let t; (t = WORD.exec(text)); ) tokens.push({ at: t.index, end: t.index + t[0].length, w: t[0] });
-  const marks = tokens.map((t) => hit(t.w));
+  const words = tokens(text);
+  const marks = words.map((t) => hit(t.w));
   let first = marks.indexOf(true);
   if (first < 0) first = 0;
   const from = Math.max(0, first - Math.floor(EXCERPT_WORDS / 3));
-  const to = Math.min(tokens.length, from + EXCERPT_WORDS);
-  if (!tokens.length) return escape(text.slice(0, 200));
+  const to = Math.min(words.length, from + EXCERPT_WORDS);
+  if (!words.length) return escape(text.slice(0, 200));
   let out = from > 0 ? "… " : "";
-  let at = tokens[from].at;
+  let at = words[from].at;
   for (let i = from; i < to; i++) {
-    out += escape(text.slice(at, tokens[i].at));
-    const word = escape(text.slice(tokens[i].at, tokens[i].end));
+    out += escape(text.slice(at, words[i].at));
+    const word = escape(text.slice(words[i].at, words[i].end));
     out += marks[i] ? `<mark>${word}</mark>` : word;
-    at = tokens[i].end;
+    at = words[i].end;
   }
-  if (to < tokens.length) out += " …";
+  if (to < words.length) out += " …";
   else out += escape(text.slice(at));
   return out;
 }
 
 function hasHit(text, hit) {
-  for (const w of text.match(WORD) || []) if (hit(w)) return true;
-  return false;
+  return tokens(text).some((t) => hit(t.w));
 }
 
 /* The text the build indexed, from a page: its element marked data-search-body less what

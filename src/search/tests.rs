@@ -493,3 +493,33 @@ fn each_page_s_date_and_the_browser_s_stemmer_are_in_the_index() {
     assert!(super::browser_stemmer("en").is_none());
     assert!(super::browser_stemmer("fr-BE").is_some());
 }
+
+#[test]
+fn japanese_and_thai_pages_are_indexed_word_by_word() {
+    let ja = route(Kind::Page("a".into()), "ja", "/ja/a/", false);
+    let th = route(Kind::Page("a".into()), "th", "/th/a/", false);
+    let (files, _) = index(
+        [
+            page(
+                &ja,
+                "<main data-search-body><h1>こんにちは世界</h1><p>世界の仕事</main>",
+            ),
+            page(&th, "<main data-search-body><h1>ทุกสองสัปดาห์</h1></main>"),
+        ]
+        .into_iter(),
+        &|| false,
+        false,
+    )
+    .unwrap();
+    let words: Vec<String> = entries(&files, "ja", "words")
+        .into_iter()
+        .map(|(w, _)| w)
+        .collect();
+    assert!(words.contains(&"世界".to_string()), "{words:?}");
+    assert!(words.contains(&"仕事".to_string()), "{words:?}");
+    let words: Vec<String> = entries(&files, "th", "words")
+        .into_iter()
+        .map(|(w, _)| w)
+        .collect();
+    assert!(words.contains(&"สอง".to_string()), "{words:?}");
+}

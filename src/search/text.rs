@@ -219,9 +219,48 @@ pub(super) fn words(text: &str, mut each: impl FnMut(&str, &str)) {
             i += text[i..].chars().next().map_or(1, char::len_utf8);
             continue;
         }
-        if i - start <= MAX_WORD * 4 && (2..=MAX_WORD).contains(&chars) {
-            each(&folded, &text[start..i]);
+        let run = &text[start..i];
+        if chars > 1 && segmented(run) {
+            segment(run, &mut each);
+        } else if i - start <= MAX_WORD * 4 && (2..=MAX_WORD).contains(&chars) {
+            each(&folded, run);
         }
+    }
+}
+
+/// Whether a run of word characters is written without spaces between its words (Chinese,
+/// Japanese, Thai, Lao, Khmer, Burmese), so that it must be cut into words by a dictionary.
+pub(super) fn segmented(run: &str) -> bool {
+    run.chars().any(|c| {
+        matches!(c,
+            '\u{E00}'..='\u{EFF}'           // Thai, Lao
+            | '\u{1000}'..='\u{109F}'       // Burmese
+            | '\u{1780}'..='\u{17FF}'       // Khmer
+            | '\u{2E80}'..='\u{9FFF}'       // CJK radicals, kana, ideographs
+            | '\u{F900}'..='\u{FAFF}'
+            | '\u{FF66}'..='\u{FF9F}'       // half-width katakana
+            | '\u{20000}'..='\u{3FFFF}')
+    })
+}
+
+/// A run written without spaces cut into words with ICU's dictionaries (the browser cuts a
+/// query with `Intl.Segmenter`, ICU's too): each word handed to `each`, folded, whatever
+/// its length (one Chinese character is a word).
+fn segment(run: &str, each: &mut impl FnMut(&str, &str)) {
+    use icu_segmenter::WordSegmenter;
+    use icu_segmenter::options::WordBreakInvariantOptions;
+    let segmenter = WordSegmenter::new_dictionary(WordBreakInvariantOptions::default());
+    let mut from = 0;
+    for to in segmenter.segment_str(run) {
+        if to > from {
+            let word = &run[from..to];
+            let folded = fold(word);
+            let n = folded.chars().count();
+            if (1..=MAX_WORD).contains(&n) && (n > 1 || segmented(word)) {
+                each(&folded, word);
+            }
+        }
+        from = to;
     }
 }
 
@@ -478,6 +517,25 @@ mod tests {
             }
             assert_eq!(c.done(), plain(&parts, limit), "limit {limit}");
         }
+    }
+
+    #[test]
+    fn chinese_japanese_and_thai_are_cut_into_words() {
+        let cut = |text: &str| {
+            let mut got = Vec::new();
+            words(text, |f, _| got.push(f.to_string()));
+            got
+        };
+        assert_eq!(cut("こんにちは世界"), ["こんにちは", "世界"]);
+        // Thai's vowel marks are folded out, as Arabic's are (the browser does the same).
+        assert_eq!(cut("ทุกสองสัปดาห์"), [fold("ทุก"), fold("สอง"), fold("สัปดาห์")]);
+        // Words of other scripts around them as before; none dropped for its length.
+        assert_eq!(
+            cut("Vetrina 中华人民共和国成立 città"),
+            ["vetrina", "中华", "人民", "共和国", "成立", "citta"]
+        );
+        let long = "我们".repeat(40);
+        assert_eq!(cut(&long).len(), 40);
     }
 
     #[test]
