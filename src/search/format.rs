@@ -4,18 +4,23 @@
 //! here reads a page or splits text into words.
 //!
 //! # The files, per language (`search-index/<lang>/`)
-//! - `index.json`: `{"v":1,"lang","pages","words":[[first word, file]…],
-//!   "stems":[[first stem, file]…],"docs":[file…],"per_doc":64}`. The only file whose name
-//!   does not change with its content.
+//! - `index.json`: `{"v":2,"lang","pages","words":[[first word, file]…],
+//!   "stems":[[first stem, file]…],"docs":[file…],"per_doc":64,"dates":[yyyymmdd…]}`, a
+//!   date per page (0 for none: the ties of the ranking go to the newest), and the
+//!   browser's stemmer for the language (`"../stem/<lang>.<hash>.js"`, or null). The only file
+//!   whose name does not change with its content.
 //! - `w.<hash>.json`: a run of the language's words in order, `[[word, stem]…]` (stem `""`
 //!   when it is the word itself). Words are lower case, without accents or vowel marks.
 //! - `s.<hash>.json`: a run of stems in order, `{"stem":[page, score, page, score…]}`,
-//!   the score BM25 (×100, rounded) with headings counted several times.
-//! - `d.<hash>.json`: `per_doc` pages in a row, `[[url, title]…]`, for the results' titles.
-//!   The excerpt is cut from the page itself, fetched when its result is shown (the page
-//!   the reader opens next is then in the browser's cache): the index holds no second copy
-//!   of the site's text. Only a page larger than [`FETCH_LIMIT`] (a hub listing thousands
-//!   of stories) comes with its text, `[url, title, text]`, cut at [`MAX_EXCERPT_TEXT`]
+//!   the score BM25 with headings counted several times, written with [`DIGITS`]
+//!   significant digits (not rounded to whole numbers: at a thousand pages most would tie),
+//!   negative when the stem is in the page's title (its `<h1>`), which ranks first.
+//! - `d.<hash>.json`: `per_doc` pages in a row, `[[url, title, text]…]`, for the results'
+//!   titles and excerpts: the text is the page's first [`SHORT_TEXT`] bytes, enough for an
+//!   excerpt when a word searched for is in it; otherwise the page itself is fetched when
+//!   its result is shown (the one the reader opens next is then in the browser's cache).
+//!   A page larger than [`FETCH_LIMIT`] (a hub listing thousands of stories) is never
+//!   fetched: it comes as `[url, title, text, 1]`, the text cut at [`MAX_EXCERPT_TEXT`]
 //!   bytes, so that a phone never fetches a megabyte for three lines.
 //!
 //! Runs of words and stems are cut at about [`CHUNK_BYTES`] and sorted as JavaScript
@@ -24,7 +29,8 @@
 
 use rustc_hash::FxHashMap;
 
-use super::index::{Gathered, Postings, Word};
+use super::html::TITLE;
+use super::index::{Gathered, Postings, Word, add_weights};
 use super::text::{fold, stemmer};
 use super::{GeneratedFile, SEARCH_DIR};
 
@@ -39,6 +45,10 @@ pub(super) const FETCH_LIMIT: usize = 64 * 1024;
 /// At most this much of a large page's text is kept for its excerpt (every word of it is
 /// indexed).
 pub(super) const MAX_EXCERPT_TEXT: usize = 16 * 1024;
+/// How much of a page's text its entry in a file of titles holds, for an excerpt.
+pub(super) const SHORT_TEXT: usize = 240;
+/// Significant digits of a score: enough to tell pages apart, few enough to stay small.
+const DIGITS: i32 = 3;
 /// BM25's parameters, the usual ones.
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
@@ -117,7 +127,7 @@ pub(super) fn files(
         pages.sort_unstable_by_key(|p| p.0);
         pages.dedup_by(|b, a| {
             if a.0 == b.0 {
-                a.1 += b.1;
+                a.1 = add_weights(a.1, b.1);
                 true
             } else {
                 false
@@ -128,19 +138,21 @@ pub(super) fn files(
         let mut entry = serde_json::to_string(&stem).unwrap_or_default();
         entry.push_str(":[");
         for (i, (page, count)) in pages.iter().enumerate() {
-            let tf = *count as f64;
+            let tf = (*count & !TITLE) as f64;
             let dl = lengths.get(*page as usize).copied().unwrap_or(0) as f64;
             let score = idf * tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * dl / avg));
             if i > 0 {
                 entry.push(',');
             }
-            let score = (score * 100.0).round().max(1.0) as u32;
             // Written with `itoa` rather than `write!`: there is one pair per page a stem
             // is on, the most numerous piece of the index.
             let mut digits = itoa::Buffer::new();
             entry.push_str(digits.format(*page));
             entry.push(',');
-            entry.push_str(digits.format(score));
+            if count & TITLE != 0 {
+                entry.push('-');
+            }
+            push_score(&mut entry, score);
         }
         entry.push(']');
         (stem, entry)
@@ -176,20 +188,58 @@ pub(super) fn files(
     }
     let doc_files = names;
 
+    let mut dates = vec![0u32; n];
+    for &(page, date) in &gathered.dates {
+        if let Some(d) = dates.get_mut(page as usize) {
+            *d = date;
+        }
+    }
     let meta = serde_json::json!({
-        "v": 1,
+        "v": 2,
         "lang": lang,
         "pages": n,
         "words": word_index,
         "stems": stem_index,
         "docs": doc_files,
         "per_doc": PER_DOC,
+        "dates": dates,
+        "stemmer": super::browser_stemmer(lang).map(|(path, _)| format!("../{path}")),
     });
     files.push((format!("{dir}/index.json"), meta.to_string().into_bytes()));
     for path in &streamed {
         files.push((path.clone(), Vec::new()));
     }
     (files, streamed)
+}
+
+/// A score (positive) written with [`DIGITS`] significant digits, without a needless
+/// zero or point: `12.3`, `0.0457`, `1230`; never 0 (a page with the word has a score).
+pub(super) fn push_score(out: &mut String, score: f64) {
+    use std::fmt::Write;
+    let score = if score.is_finite() {
+        score.max(1e-4)
+    } else {
+        1e-4
+    };
+    let magnitude = score.log10().floor() as i32;
+    let decimals = (DIGITS - 1 - magnitude).max(0) as usize;
+    let start = out.len();
+    let _ = write!(out, "{score:.decimals$}");
+    if out[start..].contains('.') {
+        while out.ends_with('0') {
+            out.pop();
+        }
+        if out.ends_with('.') {
+            out.pop();
+        }
+    }
+    if magnitude >= DIGITS {
+        // Past the significant digits, zeros: 12345 → 12300.
+        let keep = (out.len() - start).saturating_sub((magnitude + 1 - DIGITS) as usize);
+        let zeros = out.len() - start - keep;
+        out.truncate(start + keep);
+        out.extend(std::iter::repeat_n('0', zeros));
+    }
 }
 
 /// A file of titles: the entries of its pages, in page order.

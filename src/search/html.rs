@@ -19,6 +19,9 @@ const SKIPPED: u8 = 4;
 /// left out).
 const ENDS_P: u8 = 8;
 
+/// Set in a word's weight when the word is in the page's title (its first `<h1>`).
+pub(super) const TITLE: u32 = 1 << 31;
+
 /// What the extractor needs to know of an element, by its (lower-case) name.
 fn class(name: &str) -> u8 {
     match name {
@@ -42,19 +45,22 @@ fn class(name: &str) -> u8 {
 /// (the whole `<body>` when there is none), less what is marked `data-search-ignore`.
 /// Tags the minifier left out (`</p>`, `</li>`, `</dd>` …) are closed as a browser would.
 ///
-/// Each word is handed to `word` as it comes: (folded, as written, weight).
-/// Returns the title (the first `<h1>`) and, if `keep_text`, the rest of the text, white
-/// space collapsed, cut at [`MAX_EXCERPT_TEXT`] bytes. (The browser takes the same text
-/// from the page for an excerpt: see `textOf` in search.js.)
+/// Each word is handed to `word` as it comes: (folded, as written, weight), the weight with
+/// [`TITLE`] set for a word of the title.
+/// Returns the title (the first `<h1>`), the rest of the text, white space collapsed, cut
+/// at `keep_text` bytes (the browser takes the same text from the page for an excerpt: see
+/// `textOf` in search.js), and the page's date: that of its first `<time datetime>` not
+/// ignored, as `yyyymmdd` (0 when it has none).
 pub(super) fn extract_with(
     html: &str,
-    keep_text: bool,
+    keep_text: usize,
     mut word: impl FnMut(&str, &str, u32),
-) -> (String, String) {
+) -> (String, String, u32) {
     let (start, end) = body_range(html);
     let src = &html[start..end];
     let mut title = Collapsed::new(usize::MAX);
-    let mut text = Collapsed::new(if keep_text { MAX_EXCERPT_TEXT } else { 0 });
+    let mut text = Collapsed::new(keep_text.min(MAX_EXCERPT_TEXT));
+    let mut date = 0u32;
     // Open elements: (name, ignored, heading weight).
     let mut open: Vec<(Cow<str>, bool, u32)> = Vec::new();
     let mut ignoring = 0usize;
@@ -71,6 +77,7 @@ pub(super) fn extract_with(
             } else {
                 text.push(&decoded);
             }
+            let w = if in_title { w | TITLE } else { w };
             words(&decoded, |folded, written| word(folded, written, w));
         };
     let mut i = 0;
@@ -155,6 +162,14 @@ pub(super) fn extract_with(
             }
         }
         let ignored = attrs.contains("data-search-ignore") && has_attr(attrs, "data-search-ignore");
+        if name == "time"
+            && date == 0
+            && ignoring == 0
+            && !ignored
+            && let Some(d) = attr(attrs, "datetime")
+        {
+            date = day(&d);
+        }
         if kind & VOID != 0 || attrs.ends_with('/') {
             if name == "img"
                 && ignoring == 0
@@ -195,7 +210,21 @@ pub(super) fn extract_with(
         }
         open.push((name, ignored, heading));
     }
-    (title.done(), text.done())
+    (title.done(), text.done(), date)
+}
+
+/// A `datetime` value's day as `yyyymmdd` (`2022-05-12T10:00` → 20220512), or 0.
+fn day(value: &str) -> u32 {
+    let digits: String = value
+        .trim()
+        .chars()
+        .take(10)
+        .filter(char::is_ascii_digit)
+        .collect();
+    match digits.len() {
+        8 => digits.parse().unwrap_or(0),
+        _ => 0,
+    }
 }
 
 /// Where the indexed element's content starts and ends in a page.
@@ -367,7 +396,8 @@ mod tests {
     /// Takes the indexed part of a rendered page apart (see [`extract_with`]), for the tests.
     fn extract(html: &str, url: &str) -> Extracted {
         let mut terms: Vec<(String, String, u32)> = Vec::new();
-        let (title, text) = extract_with(html, true, |folded, written, w| {
+        let (title, text, _) = extract_with(html, usize::MAX, |folded, written, w| {
+            let w = w & !TITLE;
             let lower = lower_case(written);
             match terms.iter_mut().find(|t| t.0 == folded) {
                 Some(t) => t.2 += w,

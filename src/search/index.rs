@@ -11,8 +11,11 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use super::format::{self, DocEntry, DocFile, FETCH_LIMIT, PER_DOC, doc_file, file_name};
-use super::html::extract_with;
+use super::format::{
+    self, DocEntry, DocFile, FETCH_LIMIT, MAX_EXCERPT_TEXT, PER_DOC, SHORT_TEXT, doc_file,
+    file_name,
+};
+use super::html::{TITLE, extract_with};
 use super::text::lower_case;
 use super::{FileSink, GeneratedFile, IndexError, Page, RUNTIME, SEARCH_DIR, SearchStats};
 use crate::plan::Route;
@@ -261,6 +264,11 @@ impl Indexer {
                 format!("{SEARCH_DIR}/search.js"),
                 RUNTIME.as_bytes().to_vec(),
             );
+            for lang in &self.langs {
+                if let Some((path, js)) = super::browser_stemmer(lang) {
+                    files.insert(format!("{SEARCH_DIR}/{path}"), js.as_bytes().to_vec());
+                }
+            }
         }
         stats.elapsed = started.elapsed() + Duration::from_nanos(rendering / threads.max(1) as u64);
         Ok((files.into_iter().collect(), stats))
@@ -278,7 +286,8 @@ struct LangParts {
     made: Vec<DocFile>,
 }
 
-/// (page, weighted count) of every page a word or a stem is on.
+/// (page, weighted count) of every page a word or a stem is on, the count with [`TITLE`]
+/// set when the word is in the page's title.
 pub(super) type Postings = Vec<(u32, u32)>;
 
 /// A word of a table: folded, the form it was first met in (lower case, accents kept:
@@ -303,17 +312,27 @@ pub(super) struct Gathered {
     pub(super) lengths: Vec<(u32, u32)>,
     /// (page, its entry in a file of titles) of every page.
     pub(super) docs: Vec<DocEntry>,
+    /// (page, its date as `yyyymmdd`, 0 when it has none) of every page.
+    pub(super) dates: Vec<(u32, u32)>,
+}
+
+/// Two weighted counts of a word (or stem) on a page added: the counts summed, [`TITLE`]
+/// kept when either has it.
+pub(super) fn add_weights(a: u32, b: u32) -> u32 {
+    ((a & !TITLE).saturating_add(b & !TITLE) & !TITLE) | ((a | b) & TITLE)
 }
 
 impl Gathered {
     /// Takes page number `page` apart into the table.
-    /// Returns the page's entry in a file of titles as JSON: `[url, title]`, and its text
-    /// for a page larger than [`FETCH_LIMIT`].
+    /// Returns the page's entry in a file of titles as JSON: `[url, title, text]`, the
+    /// text's first [`SHORT_TEXT`] bytes; for a page larger than [`FETCH_LIMIT`],
+    /// `[url, title, text, 1]` with up to [`MAX_EXCERPT_TEXT`] bytes of it.
     fn add_page(&mut self, page: u32, html: &str, url: &str) -> Vec<u8> {
         let mut length = 0u32;
-        let keep_text = html.len() > FETCH_LIMIT;
-        let (title, text) = extract_with(html, keep_text, |folded, written, w| {
-            length += w;
+        let large = html.len() > FETCH_LIMIT;
+        let keep = if large { MAX_EXCERPT_TEXT } else { SHORT_TEXT };
+        let (title, text, date) = extract_with(html, keep, |folded, written, w| {
+            length += w & !TITLE;
             let id = match self.ids.get(folded) {
                 Some(&id) => id,
                 None => {
@@ -337,7 +356,7 @@ impl Gathered {
             };
             let word = &mut self.words[id as usize];
             match word.postings.last_mut() {
-                Some((p, count)) if *p == page => *count += w,
+                Some((p, count)) if *p == page => *count = add_weights(*count, w),
                 _ => {
                     word.postings.push((page, w));
                     // Pages come in any order: the form kept is the one met first in
@@ -350,11 +369,12 @@ impl Gathered {
             }
         });
         self.lengths.push((page, length));
+        self.dates.push((page, date));
         let mut entry = Vec::with_capacity(text.len() + title.len() + url.len() + 16);
-        let _ = if keep_text {
-            serde_json::to_writer(&mut entry, &(url, &title, &text))
+        let _ = if large {
+            serde_json::to_writer(&mut entry, &(url, &title, &text, 1))
         } else {
-            serde_json::to_writer(&mut entry, &(url, &title))
+            serde_json::to_writer(&mut entry, &(url, &title, &text))
         };
         entry
     }
@@ -383,6 +403,7 @@ impl Gathered {
             }
         }
         self.lengths.extend(other.lengths);
+        self.dates.extend(other.dates);
         self.docs.extend(other.docs);
     }
 }

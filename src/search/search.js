@@ -5,18 +5,37 @@
  *   const s = await import(".../search-index/search.js");
  *   await s.options({ baseUrl: "/", index: ".../search-index/it/index.json" });
  *   const found = await s.search("tirocinio Brescia");
- *   found.results.length;                      // every page holding all the words
- *   const d = await found.results[0].data();   // { url, meta: { title }, excerpt }
+ *   found.results.length;                      // every page holding one of the words
+ *   found.dropped;                             // words typed that match nothing
+ *   found.corrected;                           // [typed, word of the site] one edit apart
+ *   const d = await found.results[0].data();   // { url, meta: { title, date }, excerpt }
  *
- * The excerpt is the page's own text, escaped, with <mark> around the words found: the
- * page is fetched for it (the one the reader opens next is then in the browser's cache),
- * unless the index gives its text (a page too large to fetch for three lines).
- * Words are compared as the build folded them: lower case, no accents, no vowel marks. A
- * query word finds the pages of the stem of the same word in the index (so "lavori" finds
- * "lavoro") and, with less weight, of the words it begins (so "lavor" finds both). */
+ * Words are compared as the build folded them: lower case, no accents, no vowel marks,
+ * Arabic ة as ه and ى as ي. A query word finds, by weight: the pages of the same word's stem
+ * when the word is on the site (so "lavori" finds "lavoro"); the pages of its stem by the
+ * language's Snowball stemmer (stem/<lang>.js, the algorithm the index used) when it is not
+ * (so "competenza" finds "competenze"); the pages of the words it begins (so "lavor" finds
+ * both); and, for a word of five letters or more that finds nothing, the words of the site
+ * one edit away ("tirocino" → "tirocinio"). A word that finds nothing is left out and named
+ * in `dropped`. Pages with more of the words come first, then those whose title holds more
+ * of them, then by score (BM25), then the newest.
+ *
+ * The excerpt is text of the page, escaped, with <mark> around the words found and the
+ * words of their stems (never inside another word): from the short text the index holds
+ * when a word is in it, else from the page itself, fetched when its result is shown (the
+ * one the reader opens next is then in the browser's cache). */
 const FOLD = /[\p{M}\u0640]/gu;
+const ARABIC = /[\u0629\u0649]/g;
 const WORD = /[\p{L}\p{N}\p{M}]+/gu;
+/* Scripts written without spaces between words: cut into words by the browser's ICU, as
+ * the build cut them by ICU4X's (src/search/text.rs, `segmented`). */
+const SEGMENTED = /[\u0E00-\u0EFF\u1000-\u109F\u1780-\u17FF\u2E80-\u9FFF\uF900-\uFAFF\uFF66-\uFF9F\u{20000}-\u{3FFFF}]/u;
+let segmenter = null;
+const EXACT_WEIGHT = 1;
+const STEM_WEIGHT = 0.85;
 const PREFIX_WEIGHT = 0.6;
+const TYPO_WEIGHT = 0.5;
+const TYPO_MIN = 5;
 const MAX_PREFIX_WORDS = 100;
 const MAX_RUNS = 6;
 const EXCERPT_WORDS = 30;
@@ -32,9 +51,13 @@ let meta = null;
 const files = new Map();
 const texts = new Map();
 
-function get(url) {
+/* A file of the index. Their names change with their content (but index.json's, fetched
+ * afresh once per page: `no-cache` makes the browser ask whether it changed), so a browser
+ * never mixes the files of two deploys; a file gone (a deploy since index.json was read)
+ * makes `search` read index.json again. */
+function get(url, fresh) {
   if (!files.has(url)) {
-    const p = fetch(url).then((r) => {
+    const p = fetch(url, fresh ? { cache: "no-cache" } : {}).then((r) => {
       if (!r.ok) throw new Error(`${r.status} ${url}`);
       return r.json();
     });
@@ -45,14 +68,32 @@ function get(url) {
 }
 
 export function fold(word) {
-  return word.toLowerCase().normalize("NFD").replace(FOLD, "");
+  return word.toLowerCase().replace(ARABIC, (c) => (c === "\u0629" ? "\u0647" : "\u064A")).normalize("NFD").replace(FOLD, "");
 }
 
+/* The words of a text: { w, at, end }, a run of Chinese, Japanese, Thai… cut into words. */
+function tokens(text) {
+  const out = [];
+  WORD.lastIndex = 0;
+  for (let t; (t = WORD.exec(text)); ) {
+    if (SEGMENTED.test(t[0]) && typeof Intl.Segmenter === "function") {
+      segmenter = segmenter || new Intl.Segmenter(undefined, { granularity: "word" });
+      for (const s of segmenter.segment(t[0])) {
+        if (s.isWordLike) out.push({ w: s.segment, at: t.index + s.index, end: t.index + s.index + s.segment.length, one: SEGMENTED.test(s.segment) });
+      }
+    } else {
+      out.push({ w: t[0], at: t.index, end: t.index + t[0].length });
+    }
+  }
+  return out;
+}
+
+/* The query's words: [folded, lower case as typed (what the stemmer is given)]. */
 function terms(text) {
-  const seen = new Set();
-  for (const w of text.match(WORD) || []) {
+  const seen = new Map();
+  for (const { w, one } of tokens(text)) {
     const f = fold(w);
-    if ([...f].length >= 2) seen.add(f);
+    if (([...f].length >= 2 || (one && f)) && !seen.has(f)) seen.set(f, w.toLowerCase());
   }
   return [...seen];
 }
@@ -68,10 +109,48 @@ export async function options(o) {
 function loadMeta() {
   if (!meta) {
     const url = indexUrl || new URL(`${document.documentElement.lang}/index.json`, import.meta.url).href;
-    meta = get(url).then((m) => ({ m, dir: new URL("./", url) }));
+    meta = get(url, true).then(async (m) => {
+      const dir = new URL("./", url);
+      // The language's stemmer, where the browser has one; without it, a word's stem is
+      // found through the words of the site.
+      let stem = null;
+      if (m.stemmer) {
+        stem = await import(new URL(m.stemmer, dir).href).then((s) => s.stemmer, () => null);
+      }
+      return { m, dir, url, stem };
+    });
     meta.catch(() => { meta = null; });
   }
   return meta;
+}
+
+/* The stem the index would give a word typed (lower case), folded; null without a stemmer. */
+function stemOf(index, typed) {
+  if (!index.stem) return null;
+  let s;
+  try {
+    s = fold(index.stem(typed));
+  } catch {
+    return null;
+  }
+  return [...s].length >= 2 ? s : fold(typed);
+}
+
+/* Whether two words are one edit apart (a letter added, left out, changed, or two
+ * swapped). */
+function oneEdit(a, b) {
+  a = [...a];
+  b = [...b];
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (i === a.length && i === b.length) return false;
+  const rest = (x, y) => x.slice(y).join("");
+  if (a.length === b.length) {
+    if (rest(a, i + 1) === rest(b, i + 1)) return true;
+    return a[i] === b[i + 1] && a[i + 1] === b[i] && rest(a, i + 2) === rest(b, i + 2);
+  }
+  return a.length > b.length ? rest(a, i + 1) === rest(b, i) : rest(a, i) === rest(b, i + 1);
 }
 
 /* The index of the last run whose first key is at or before `key`. */
@@ -102,76 +181,133 @@ function runsFrom(runs, prefix) {
   return out.map((i) => runs[i][1]);
 }
 
-async function pagesOf(index, term) {
+/* The pages of the stems `wanted` (stem → weight): page → { score, title }. */
+async function pagesOfStems(index, wanted) {
   const { m, dir } = index;
-  const wordFiles = runsFrom(m.words, term);
-  const [wordRuns, stemRun] = await Promise.all([
-    Promise.all(wordFiles.map((f) => get(new URL(f, dir).href))),
-    m.stems.length ? get(new URL(m.stems[runOf(m.stems, term)][1], dir).href) : {},
-  ]);
-  const wanted = new Map();
-  const words = new Set([term]);
-  if (Object.prototype.hasOwnProperty.call(stemRun, term)) wanted.set(term, 1);
-  let prefixed = 0;
-  for (const run of wordRuns) {
-    for (const [w, s] of run) {
-      if (!w.startsWith(term)) continue;
-      const exact = w === term;
-      if (!exact && ++prefixed > MAX_PREFIX_WORDS) continue;
-      const stem = s || w;
-      const weight = exact ? 1 : PREFIX_WEIGHT;
-      if ((wanted.get(stem) || 0) < weight) wanted.set(stem, weight);
-      words.add(w);
-    }
-  }
   const byFile = new Map();
   for (const stem of wanted.keys()) {
+    if (!m.stems.length) break;
     const f = m.stems[runOf(m.stems, stem)][1];
     if (!byFile.has(f)) byFile.set(f, []);
     byFile.get(f).push(stem);
   }
   const pages = new Map();
+  const found = new Set();
   await Promise.all([...byFile].map(async ([f, stems]) => {
     const run = await get(new URL(f, dir).href);
     for (const stem of stems) {
+      if (!Object.prototype.hasOwnProperty.call(run, stem)) continue;
+      found.add(stem);
       const list = run[stem];
-      if (!list) continue;
       const weight = wanted.get(stem);
       for (let i = 0; i + 1 < list.length; i += 2) {
-        const score = list[i + 1] * weight;
-        if ((pages.get(list[i]) || 0) < score) pages.set(list[i], score);
+        // A negative score: the stem is in the page's title.
+        const score = Math.abs(list[i + 1]) * weight;
+        const title = list[i + 1] < 0;
+        const had = pages.get(list[i]);
+        if (!had || had.score < score) pages.set(list[i], { score, title: title || (had ? had.title : false) });
+        else if (title) had.title = true;
       }
     }
   }));
-  return { pages, words };
+  return { pages, found };
+}
+
+/* What one query word finds: its pages, the words of the site it matched, their stems,
+ * and the word of the site it was taken for when it matched only one edit away. */
+async function pagesOf(index, term, typed) {
+  const { m, dir } = index;
+  const wordRuns = await Promise.all(runsFrom(m.words, term).map((f) => get(new URL(f, dir).href)));
+  const wanted = new Map();
+  const want = (stem, weight) => {
+    if ((wanted.get(stem) || 0) < weight) wanted.set(stem, weight);
+  };
+  const words = new Set([term]);
+  let exact = false;
+  let prefixed = 0;
+  for (const run of wordRuns) {
+    for (const [w, s] of run) {
+      if (!w.startsWith(term)) continue;
+      if (w === term) {
+        exact = true;
+        want(s || w, EXACT_WEIGHT);
+      } else if (++prefixed > MAX_PREFIX_WORDS) {
+        continue;
+      } else {
+        want(s || w, PREFIX_WEIGHT);
+      }
+      words.add(w);
+    }
+  }
+  if (!exact) {
+    // Not on the site: the pages of its stem (the word itself may be a stem).
+    want(term, STEM_WEIGHT);
+    const stem = stemOf(index, typed);
+    if (stem) want(stem, STEM_WEIGHT);
+  }
+  let { pages, found } = await pagesOfStems(index, wanted);
+  let corrected = null;
+  if (!pages.size && [...term].length >= TYPO_MIN) {
+    // Nothing: the words of the site one edit away, among those of the same first two
+    // letters.
+    const near = new Map();
+    const start = [...term].slice(0, 2).join("");
+    const runs = await Promise.all(runsFrom(m.words, start).map((f) => get(new URL(f, dir).href)));
+    for (const run of runs) {
+      for (const [w, s] of run) {
+        if (w.startsWith(start) && oneEdit(term, w)) {
+          near.set(s || w, TYPO_WEIGHT);
+          words.add(w);
+          if (!corrected) corrected = w;
+        }
+      }
+    }
+    if (near.size) ({ pages, found } = await pagesOfStems(index, near));
+  }
+  return { term, pages, words, stems: found, corrected };
 }
 
 function escape(s) {
   return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 }
 
-function excerpt(text, queryTerms, found) {
-  const tokens = [];
-  WORD.lastIndex = 0;
-  for (let t; (t = WORD.exec(text)); ) tokens.push({ at: t.index, end: t.index + t[0].length, f: fold(t[0]) });
-  const hit = (f) => found.has(f) || queryTerms.some((q) => f.startsWith(q) || (q.length >= 3 && f.includes(q)));
-  const marks = tokens.map((t) => hit(t.f));
+/* Whether a word of a page's text is one found: the same word as one matched, a word of
+ * the same stem, or a word that a query word begins (never a query word inside another
+ * word: "ora" does not mark "lavoratori"). */
+function matcher(index, queryTerms, hits) {
+  const stems = [...hits.stems];
+  return (word) => {
+    const f = fold(word);
+    if (hits.words.has(f) || queryTerms.some((q) => f.startsWith(q))) return true;
+    if (index.stem) return hits.stems.has(stemOf(index, word.toLowerCase()));
+    // No stemmer here: a word that begins with a stem found (of four letters or more).
+    return stems.some((s) => s.length >= 4 && f.startsWith(s));
+  };
+}
+
+function excerpt(text, hit) {
+  const words = tokens(text);
+  const marks = words.map((t) => hit(t.w));
   let first = marks.indexOf(true);
   if (first < 0) first = 0;
   const from = Math.max(0, first - Math.floor(EXCERPT_WORDS / 3));
-  const to = Math.min(tokens.length, from + EXCERPT_WORDS);
-  if (!tokens.length) return escape(text.slice(0, 200));
+  const to = Math.min(words.length, from + EXCERPT_WORDS);
+  if (!words.length) return escape(text.slice(0, 200));
   let out = from > 0 ? "… " : "";
-  let at = tokens[from].at;
+  let at = words[from].at;
   for (let i = from; i < to; i++) {
-    out += escape(text.slice(at, tokens[i].at));
-    const word = escape(text.slice(tokens[i].at, tokens[i].end));
+    out += escape(text.slice(at, words[i].at));
+    const word = escape(text.slice(words[i].at, words[i].end));
     out += marks[i] ? `<mark>${word}</mark>` : word;
-    at = tokens[i].end;
+    at = words[i].end;
   }
-  if (to < tokens.length) out += " …";
+  if (to < words.length) out += " …";
   else out += escape(text.slice(at));
   return out;
+}
+
+function hasHit(text, hit) {
+  return tokens(text).some((t) => hit(t.w));
 }
 
 /* The text the build indexed, from a page: its element marked data-search-body less what
@@ -221,46 +357,73 @@ function pageText(url) {
   return texts.get(url);
 }
 
-async function pageData(index, page, queryTerms, found) {
+async function pageData(index, page, hit) {
   const { m, dir } = index;
   const run = await get(new URL(m.docs[Math.floor(page / m.per_doc)], dir).href);
-  const [path, title, given] = run[page % m.per_doc];
+  const [path, title, given, whole] = run[page % m.per_doc];
   const url = baseUrl.replace(/\/$/, "") + path;
-  // A page that cannot be had now (offline) is still a result, with its title alone.
-  const text = given !== undefined ? given : await pageText(url).catch(() => "");
+  // The text the index gives, when a word found is in it (or it is all there is: a page
+  // too large to fetch); else the page's. A page that cannot be had now (offline) is
+  // still a result, with what the index gives.
+  let text = given || "";
+  if (!whole && !hasHit(text, hit)) text = await pageText(url).catch(() => text);
+  const day = m.dates ? m.dates[page] : 0;
   return {
     url,
-    meta: { title },
-    excerpt: text ? excerpt(text, queryTerms, found) : "",
+    meta: { title, date: day ? `${String(day).slice(0, 4)}-${String(day).slice(4, 6)}-${String(day).slice(6, 8)}` : null },
+    excerpt: text ? excerpt(text, hit) : "",
+  };
+}
+
+async function run(query) {
+  const index = await loadMeta();
+  const queryTerms = terms(query || "");
+  if (!queryTerms.length) return { results: [], dropped: [], corrected: [] };
+  const each = await Promise.all(queryTerms.map(([t, typed]) => pagesOf(index, t, typed)));
+  const hits = { words: new Set(), stems: new Set() };
+  const pages = new Map();
+  const dropped = [];
+  const corrected = [];
+  for (const found of each) {
+    if (!found.pages.size) {
+      dropped.push(found.term);
+      continue;
+    }
+    if (found.corrected) corrected.push([found.term, found.corrected]);
+    found.words.forEach((w) => hits.words.add(w));
+    found.stems.forEach((s) => hits.stems.add(s));
+    for (const [p, { score, title }] of found.pages) {
+      const r = pages.get(p) || { n: 0, t: 0, score: 0 };
+      r.n += 1;
+      r.t += title ? 1 : 0;
+      r.score += score;
+      pages.set(p, r);
+    }
+  }
+  const dates = index.m.dates || [];
+  // More words first, then more of them in the title, then the score, then the newest.
+  const ranked = [...pages].sort((a, b) => b[1].n - a[1].n || b[1].t - a[1].t || b[1].score - a[1].score
+    || (dates[b[0]] || 0) - (dates[a[0]] || 0) || a[0] - b[0]);
+  const hit = matcher(index, queryTerms.map(([t]) => t), hits);
+  return {
+    results: ranked.map(([page, r]) => ({
+      id: page,
+      score: r.score,
+      words: r.n,
+      data: () => pageData(index, page, hit),
+    })),
+    dropped,
+    corrected,
   };
 }
 
 export async function search(query) {
-  const index = await loadMeta();
-  const queryTerms = terms(query || "");
-  if (!queryTerms.length) return { results: [] };
-  const each = await Promise.all(queryTerms.map((t) => pagesOf(index, t)));
-  let scores = null;
-  const found = new Set();
-  for (const { pages, words } of each) {
-    words.forEach((w) => found.add(w));
-    if (!scores) {
-      scores = pages;
-      continue;
-    }
-    const both = new Map();
-    for (const [p, s] of scores) {
-      const o = pages.get(p);
-      if (o !== undefined) both.set(p, s + o);
-    }
-    scores = both;
+  try {
+    return await run(query);
+  } catch (e) {
+    // A file gone: a deploy since index.json was read. Read it again, once.
+    meta = null;
+    files.clear();
+    return run(query);
   }
-  const ranked = [...scores].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-  return {
-    results: ranked.map(([page, score]) => ({
-      id: page,
-      score,
-      data: () => pageData(index, page, queryTerms, found),
-    })),
-  };
 }

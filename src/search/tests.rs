@@ -118,17 +118,19 @@ fn words_of_one_stem_share_their_pages_and_headings_rank_higher() {
         .find(|(s, _)| *s == stem_of("lavoro"))
         .unwrap()
         .1;
-    let pages: Vec<u64> = pages
+    let pages: Vec<f64> = pages
         .as_array()
         .unwrap()
         .iter()
-        .map(|v| v.as_u64().unwrap())
+        .map(|v| v.as_f64().unwrap())
         .collect();
-    // Page 0 has the word in its title, page 1 twice in its text: both are found, the
-    // title's first.
+    // Page 0 has the word in its title (a negative score says so), page 1 twice in its
+    // text: both are found, the title's first; scores are not rounded to whole numbers.
     assert_eq!(pages.len(), 4, "{pages:?}");
-    assert_eq!((pages[0], pages[2]), (0, 1));
-    assert!(pages[1] > pages[3], "{pages:?}");
+    assert_eq!((pages[0], pages[2]), (0.0, 1.0));
+    assert!(pages[1] < 0.0 && pages[3] > 0.0, "{pages:?}");
+    assert!(-pages[1] > pages[3], "{pages:?}");
+    assert!(pages[3].fract() != 0.0, "{pages:?}");
     // Arabic: the article and the preposition are stemmed off, so both words are one.
     let ar = entries(&files, "ar", "words");
     let stems: Vec<String> = ar
@@ -154,9 +156,12 @@ fn words_of_one_stem_share_their_pages_and_headings_rank_higher() {
         &files,
         &format!("{SEARCH_DIR}/it/{}", docs[0].as_str().unwrap()),
     );
-    // A page of ordinary size gives its address and title: its excerpt is cut from the
-    // page itself in the browser.
-    assert_eq!(first[0], serde_json::json!(["/a/", "Lavoro in cucina"]));
+    // A page of ordinary size gives its address, title and the beginning of its text: an
+    // excerpt when a word found is in it, else cut from the page itself in the browser.
+    assert_eq!(
+        first[0],
+        serde_json::json!(["/a/", "Lavoro in cucina", "Un contratto."])
+    );
 }
 
 /// The index of one long page in `lang`: a title, then `n` words made by `word`.
@@ -211,10 +216,10 @@ fn a_long_page_is_indexed_whole_and_its_excerpt_text_kept_short() {
         &format!("search-index/it/{}", meta["docs"][0].as_str().unwrap()),
     );
     assert_eq!(docs[0][1], "Elenco");
+    assert_eq!(docs[0][3], 1, "the whole text the browser gets");
     let text = docs[0][2].as_str().unwrap();
     assert!(text.len() <= MAX_EXCERPT_TEXT && text.len() > MAX_EXCERPT_TEXT - 8);
     assert!(text.starts_with("voce00000 è voce00001"));
-    // Just under the limit, it does not.
     let files = long_page("it", "Elenco", FETCH_LIMIT / 13 - 100, |i| {
         format!("voce{i:05} è ")
     });
@@ -223,7 +228,11 @@ fn a_long_page_is_indexed_whole_and_its_excerpt_text_kept_short() {
         &files,
         &format!("search-index/it/{}", meta["docs"][0].as_str().unwrap()),
     );
-    assert_eq!(docs[0], serde_json::json!(["/a/", "Elenco"]));
+    // Just under the limit, it comes with its first `SHORT_TEXT` bytes only.
+    assert_eq!(docs[0][0], "/a/");
+    assert_eq!(docs[0][1], "Elenco");
+    assert!(docs[0][2].as_str().unwrap().len() <= super::format::SHORT_TEXT);
+    assert_eq!(docs[0].as_array().unwrap().len(), 3);
 }
 
 #[test]
@@ -373,4 +382,144 @@ fn cancelled_is_asked_between_pages_and_told_from_a_fault() {
     }
     assert_eq!(IndexError::Cancelled.to_string(), "cancelled");
     assert_eq!(IndexError::Failed("x".into()).to_string(), "x");
+}
+
+/// The browser's stemmers (src/search/stemmers, JavaScript) stem every word of the demo
+/// site's content as the index's (`pagefind_stem`) do: see tests/conformance/stemmers.mjs.
+/// Skipped where node is not installed.
+#[test]
+fn browser_stemmers_agree_with_the_index_s() {
+    use std::collections::{BTreeMap, BTreeSet};
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut words_of: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    let mut stack = vec![root.join("content")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let Some(lang) = super::text::BROWSER_STEMMERS
+                .iter()
+                .find(|l| name.ends_with(&format!(".{l}.md")))
+            else {
+                continue;
+            };
+            let text = std::fs::read_to_string(&path).unwrap();
+            let set = words_of.entry(lang).or_default();
+            super::text::words(&text, |_, written| {
+                set.insert(super::text::lower_case(written).into_owned());
+            });
+        }
+    }
+    assert_eq!(words_of.len(), 3, "the demo has content in it, fr, ar");
+    let pairs: BTreeMap<&str, Vec<(String, String)>> = words_of
+        .into_iter()
+        .map(|(lang, words)| {
+            let s = super::text::stemmer(lang).unwrap();
+            let list = words
+                .into_iter()
+                .map(|w| {
+                    let stem = s.stem(&w).into_owned();
+                    (w, stem)
+                })
+                .collect();
+            (lang, list)
+        })
+        .collect();
+    let file = std::env::temp_dir().join(format!("vetrina-stems-{}.json", std::process::id()));
+    std::fs::write(&file, serde_json::to_vec(&pairs).unwrap()).unwrap();
+    let run = std::process::Command::new("node")
+        .arg(root.join("tests/conformance/stemmers.mjs"))
+        .arg(&file)
+        .output();
+    let _ = std::fs::remove_file(&file);
+    let Ok(out) = run else {
+        eprintln!("node not found: the browser's stemmers were not compared");
+        return;
+    };
+    let report = String::from_utf8_lossy(&out.stdout);
+    eprintln!("{report}");
+    assert!(out.status.success(), "the stemmers differ:\n{report}");
+}
+
+#[test]
+fn scores_keep_three_significant_digits() {
+    let score = |x: f64| {
+        let mut s = String::new();
+        super::format::push_score(&mut s, x);
+        s
+    };
+    assert_eq!(score(1.23456), "1.23");
+    assert_eq!(score(12.3456), "12.3");
+    assert_eq!(score(0.0456789), "0.0457");
+    assert_eq!(score(2.0), "2");
+    assert_eq!(score(12345.6), "12300");
+    assert_eq!(score(0.0), "0.0001");
+    assert_eq!(score(f64::NAN), "0.0001");
+}
+
+#[test]
+fn each_page_s_date_and_the_browser_s_stemmer_are_in_the_index() {
+    let a = route(Kind::Story("a".into()), "it", "/a/", false);
+    let b = route(Kind::Project("b".into()), "it", "/b/", false);
+    let (files, _) = index(
+        [
+            page(
+                &a,
+                "<main data-search-body><h1>Tirocinio</h1><p data-search-ignore><time datetime=\"2020-01-01\">x</time><p><time datetime=\"2022-05-12T10:00\">12 maggio</time> tirocinio</main>",
+            ),
+            page(&b, "<main data-search-body><h1>Scheda</h1><p>tirocinio</main>"),
+        ]
+        .into_iter(),
+        &|| false,
+        false,
+    )
+    .unwrap();
+    let meta = json(&files, "search-index/it/index.json");
+    assert_eq!(meta["v"], 2);
+    assert_eq!(meta["dates"], serde_json::json!([20220512, 0]));
+    let stemmer = meta["stemmer"].as_str().unwrap();
+    assert!(stemmer.starts_with("../stem/it.") && stemmer.ends_with(".js"));
+    let published = format!("search-index/{}", &stemmer[3..]);
+    assert!(
+        files
+            .iter()
+            .any(|(n, b)| *n == published && b.starts_with(b"function"))
+    );
+    // English has no stemmer in the browser: the index says so.
+    assert!(super::browser_stemmer("en").is_none());
+    assert!(super::browser_stemmer("fr-BE").is_some());
+}
+
+#[test]
+fn japanese_and_thai_pages_are_indexed_word_by_word() {
+    let ja = route(Kind::Page("a".into()), "ja", "/ja/a/", false);
+    let th = route(Kind::Page("a".into()), "th", "/th/a/", false);
+    let (files, _) = index(
+        [
+            page(
+                &ja,
+                "<main data-search-body><h1>こんにちは世界</h1><p>世界の仕事</main>",
+            ),
+            page(&th, "<main data-search-body><h1>ทุกสองสัปดาห์</h1></main>"),
+        ]
+        .into_iter(),
+        &|| false,
+        false,
+    )
+    .unwrap();
+    let words: Vec<String> = entries(&files, "ja", "words")
+        .into_iter()
+        .map(|(w, _)| w)
+        .collect();
+    assert!(words.contains(&"世界".to_string()), "{words:?}");
+    assert!(words.contains(&"仕事".to_string()), "{words:?}");
+    let words: Vec<String> = entries(&files, "th", "words")
+        .into_iter()
+        .map(|(w, _)| w)
+        .collect();
+    assert!(words.contains(&"สอง".to_string()), "{words:?}");
 }

@@ -1,8 +1,9 @@
 //! Words as the index and the browser see them: a text split into words (letters, digits
 //! and their marks), folded (lower case, accents, Arabic vowel marks and the tatweel left
-//! out) and stemmed with the language's Snowball stemmer; and a page's text gathered with its
-//! white space collapsed, for excerpts. The browser's script folds a query by the same
-//! rules: a change here is a change there. Nothing here knows of HTML or of the files.
+//! out, Arabic ة written ه and ى written ي) and stemmed with the language's Snowball
+//! stemmer; and a page's text gathered with its white space collapsed, for excerpts. The
+//! browser's script folds a query by the same rules: a change here is a change there.
+//! Nothing here knows of HTML or of the files.
 
 use std::borrow::Cow;
 
@@ -11,6 +12,14 @@ use unicode_normalization::char::is_combining_mark;
 
 /// Words longer than this are not indexed (addresses, codes): nobody types them.
 const MAX_WORD: usize = 40;
+
+/// The languages whose Snowball stemmer the browser has too (`stemmers/<lang>.js`, published
+/// as `search-index/stem/<lang>.js`), so that a query word is stemmed as the site's words
+/// were. In any other language the browser finds a word's stem through the words on the site.
+/// English is not among them: no JavaScript stemmer published on npm runs the Snowball
+/// English of `pagefind_stem` (`@orama/stemmers`' is Porter's first algorithm, and
+/// `snowball-stemmers`' an older Snowball English: `added` → `ad`, not `add`).
+pub(crate) const BROWSER_STEMMERS: [&str; 3] = ["ar", "fr", "it"];
 
 /// The Snowball stemmer of a language, where there is one.
 pub(super) fn stemmer(lang: &str) -> Option<Stemmer> {
@@ -86,6 +95,13 @@ pub(super) fn fold(word: &str) -> Cow<'_, str> {
 fn fold_char(c: char, lower: &mut String, folded: &mut String) {
     for l in c.to_lowercase() {
         lower.push(l);
+        // Arabic letters written one for the other: teh marbuta as heh, alef maksura as
+        // yeh (the browser's `fold` does the same).
+        let l = match l {
+            '\u{629}' => '\u{647}',
+            '\u{649}' => '\u{64A}',
+            l => l,
+        };
         if l.is_ascii() {
             folded.push(l);
         } else {
@@ -203,9 +219,48 @@ pub(super) fn words(text: &str, mut each: impl FnMut(&str, &str)) {
             i += text[i..].chars().next().map_or(1, char::len_utf8);
             continue;
         }
-        if i - start <= MAX_WORD * 4 && (2..=MAX_WORD).contains(&chars) {
-            each(&folded, &text[start..i]);
+        let run = &text[start..i];
+        if chars > 1 && segmented(run) {
+            segment(run, &mut each);
+        } else if i - start <= MAX_WORD * 4 && (2..=MAX_WORD).contains(&chars) {
+            each(&folded, run);
         }
+    }
+}
+
+/// Whether a run of word characters is written without spaces between its words (Chinese,
+/// Japanese, Thai, Lao, Khmer, Burmese), so that it must be cut into words by a dictionary.
+pub(super) fn segmented(run: &str) -> bool {
+    run.chars().any(|c| {
+        matches!(c,
+            '\u{E00}'..='\u{EFF}'           // Thai, Lao
+            | '\u{1000}'..='\u{109F}'       // Burmese
+            | '\u{1780}'..='\u{17FF}'       // Khmer
+            | '\u{2E80}'..='\u{9FFF}'       // CJK radicals, kana, ideographs
+            | '\u{F900}'..='\u{FAFF}'
+            | '\u{FF66}'..='\u{FF9F}'       // half-width katakana
+            | '\u{20000}'..='\u{3FFFF}')
+    })
+}
+
+/// A run written without spaces cut into words with ICU's dictionaries (the browser cuts a
+/// query with `Intl.Segmenter`, ICU's too): each word handed to `each`, folded, whatever
+/// its length (one Chinese character is a word).
+fn segment(run: &str, each: &mut impl FnMut(&str, &str)) {
+    use icu_segmenter::WordSegmenter;
+    use icu_segmenter::options::WordBreakInvariantOptions;
+    let segmenter = WordSegmenter::new_dictionary(WordBreakInvariantOptions::default());
+    let mut from = 0;
+    for to in segmenter.segment_str(run) {
+        if to > from {
+            let word = &run[from..to];
+            let folded = fold(word);
+            let n = folded.chars().count();
+            if (1..=MAX_WORD).contains(&n) && (n > 1 || segmented(word)) {
+                each(&folded, word);
+            }
+        }
+        from = to;
     }
 }
 
@@ -465,6 +520,25 @@ mod tests {
     }
 
     #[test]
+    fn chinese_japanese_and_thai_are_cut_into_words() {
+        let cut = |text: &str| {
+            let mut got = Vec::new();
+            words(text, |f, _| got.push(f.to_string()));
+            got
+        };
+        assert_eq!(cut("こんにちは世界"), ["こんにちは", "世界"]);
+        // Thai's vowel marks are folded out, as Arabic's are (the browser does the same).
+        assert_eq!(cut("ทุกสองสัปดาห์"), [fold("ทุก"), fold("สอง"), fold("สัปดาห์")]);
+        // Words of other scripts around them as before; none dropped for its length.
+        assert_eq!(
+            cut("Vetrina 中华人民共和国成立 città"),
+            ["vetrina", "中华", "人民", "共和国", "成立", "citta"]
+        );
+        let long = "我们".repeat(40);
+        assert_eq!(cut(&long).len(), 40);
+    }
+
+    #[test]
     fn french_and_arabic_words_fold_and_stem_as_one() {
         // French: case and accents folded, so that a query typed without them finds the
         // word; a ligature is a letter of its own (the browser's NFD leaves it too).
@@ -477,7 +551,10 @@ mod tests {
         assert_eq!(fold("العَمَلُ"), "العمل");
         assert_eq!(fold("العـــمل"), "العمل");
         assert_eq!(fold("أمل"), "امل");
-        assert_eq!(fold("إلى"), "الى");
+        assert_eq!(fold("إلى"), "الي");
+        // Teh marbuta and heh, alef maksura and yeh, are one: `الموحده` finds `الموحّدة`.
+        assert_eq!(fold("الموحّدة"), fold("الموحده"));
+        assert_eq!(fold("آمِنة"), "امنه");
         // Stems: the language's stemmer whatever the region; a word and its plural, an
         // Arabic word with its article, a preposition or its vowel marks, are one.
         let stem = |lang: &str, w: &str| {

@@ -39,12 +39,21 @@ pub(super) fn search_page(cx: &Cx, ctx: &mut PageContext, diags: &mut Diagnostic
         };
         strings.insert(key.to_string(), value);
     }
+    // Notes added later (words left out, words corrected): a theme of its own without them
+    // still builds, its search page without the notes.
+    for key in ["search_dropped", "search_corrected"] {
+        if let Some(Entry::Text(t)) = cx.s.i18n.entry(l, key) {
+            strings.insert(key.to_string(), serde_json::Value::from(t.as_str()));
+        }
+    }
     let json = crate::render::script_json::to_script(&serde_json::Value::Object(strings));
     ctx.insert("search_strings", &json);
     ctx.insert("search_locale", &cx.lang.locale);
     ctx.insert(
         "search_bundle",
-        &cx.file_link(FileKind::SearchScript).unwrap_or_default(),
+        &cx.file_link(FileKind::SearchScript)
+            .map(|l| format!("{l}?v={}", crate::search::runtime_version()))
+            .unwrap_or_default(),
     );
     ctx.insert(
         "search_index",

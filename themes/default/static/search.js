@@ -2,7 +2,9 @@
  *
  * Loads the search index published with the site (one per language: the form's data-index
  * names this page's, data-bundle the script that reads it), runs the query given in the
- * form or in ?q=, and lists the results with their excerpts. The result count is announced through a status region; "show more" moves
+ * form or in ?q=, and lists the results with their excerpts. The result count is announced
+ * through a status region, with the words left out (found nowhere) and those taken for a
+ * word of the site one letter apart; "show more" moves
  * the focus to the first new result. Interface strings come from the site's i18n, embedded
  * as JSON in the page. Without JavaScript, or opened from disk, the page says that search
  * needs a web server and JavaScript. */
@@ -103,7 +105,16 @@
     }).then(function (found) {
       if (run !== current) return;
       results = found.results;
-      status.textContent = countText(results.length, query);
+      // Words that matched nothing are left out, and named; words taken for a word of the
+      // site one letter apart are named too.
+      var notes = [countText(results.length, query)];
+      if (found.dropped && found.dropped.length && strings.search_dropped) {
+        notes.push(strings.search_dropped.split("{words}").join(found.dropped.join(", ")));
+      }
+      if (found.corrected && found.corrected.length && strings.search_corrected) {
+        notes.push(strings.search_corrected.split("{words}").join(found.corrected.map(function (c) { return c[1]; }).join(", ")));
+      }
+      status.textContent = notes.join(" ");
       return showMore(false);
     }).catch(function () {
       status.textContent = "";
