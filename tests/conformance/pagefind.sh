@@ -185,10 +185,11 @@ mapped_extra = sum(len(set(p) - set(vetrina.get(l, {}))) for l, p in runs["mappe
 if mapped_extra:
     print(f"note: Pagefind (mapped) indexes {mapped_extra} page(s) Vetrina's index does not")
 
-# The text after each data-search-ignore element, read as a streaming tool reads it: an
-# element ends at its own end tag only. Its first words are looked for in Pagefind's text of
-# the page with everything but letters and digits taken out: Pagefind puts no space between
-# some elements (`<dt>Quando</dt><dd>28 marzo` is its "Quando28 marzo").
+# The text after each data-search-ignore element, where a browser ends the element (Pagefind,
+# a streaming reader, ends it only at its own end tag: without one, it hides what follows).
+# Its first words are looked for in Pagefind's text of the page with everything but letters
+# and digits taken out: Pagefind puts no space between some elements
+# (`<dt>Quando</dt><dd>28 marzo` is its "Quando28 marzo").
 AFTER_WORDS = 8
 
 def words(text):
