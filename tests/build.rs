@@ -476,6 +476,7 @@ fn pages_of_the_minified_templates_are_the_pages_of_the_templates_as_written() {
     let cfg = {
         let mut c = minify_html::Cfg::new();
         c.keep_html_and_head_opening_tags = true;
+        c.keep_closing_tags = true; // as src/render/minify.rs: for streaming readers
         c.minify_css = true;
         c.minify_js = true;
         c

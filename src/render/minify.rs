@@ -2,8 +2,8 @@
 //!
 //! minify-html takes a template with its Tera syntax held aside: each `{{ … }}`, `{% … %}`,
 //! `{# … #}` and `{% raw %}` block is replaced by a marker the minifier keeps as it is, the
-//! template is minified like a page (white space, optional tags and quotes, entities,
-//! inline CSS and JavaScript), and the markers are put back. Every page then comes out of
+//! template is minified like a page (white space, optional quotes, entities, inline CSS
+//! and JavaScript; end tags are kept, see [`cfg`]), and the markers are put back. Every page then comes out of
 //! the templates minified: at 1,000 stories in four languages, minifying each page took a
 //! third of the build (issue 10), for pages a few per cent smaller than these.
 //!
@@ -35,11 +35,18 @@ const TAG_CLOSE: char = '\u{E003}';
 
 /// The settings pages were minified with: spec-compliant output only (what the Nu Html
 /// Checker accepts), the `<html>` and `<head>` tags kept because they carry `lang` and `dir`.
+///
+/// Every end tag the template writes is kept (`</head>`, `</p>`, `</li>`, `</body>`…), though
+/// HTML lets most of them be left out. Browsers infer them; streaming tools do not: a
+/// rewriter such as lol_html (what Pagefind and many link checkers parse with) applies no
+/// tree-construction rules, so without `</head>` it never sees a `<body>` element, and a
+/// `<p data-search-ignore>` whose `</p>` is inferred stays open to the end of the page.
 pub fn cfg() -> Cfg {
     let mut cfg = Cfg::new();
     cfg.minify_css = true;
     cfg.minify_js = true;
     cfg.keep_html_and_head_opening_tags = true;
+    cfg.keep_closing_tags = true;
     cfg
 }
 
@@ -657,6 +664,17 @@ mod tests {
         // Included where more follows, a `<li>` left open would swallow it.
         assert!(min("<li>\n  {{ x }}\n</li>\n").contains("</li>"));
         assert!(min("<p>{{ x }}</p>").ends_with("</p>"));
+    }
+
+    #[test]
+    fn every_end_tag_written_is_kept() {
+        // HTML lets all of these be left out; streaming readers need them.
+        assert_eq!(
+            min(
+                "<html lang=\"{{ l }}\">\n<head>\n  <title>{{ t }}</title>\n</head>\n<body>\n<p data-search-ignore>{{ a }}</p>\n<p>b</p>\n<ul>\n  <li>c</li>\n  <li>d</li>\n</ul>\n<dl><dt>e</dt><dd>f</dd></dl>\n<table><tbody><tr><td>g</td></tr></tbody></table>\n</body>\n</html>\n"
+            ),
+            "<html lang=\"{{ l }}\"><head><title>{{ t }}</title></head><body><p data-search-ignore>{{ a }}</p><p>b</p><ul><li>c</li><li>d</li></ul><dl><dt>e</dt><dd>f</dd></dl><table><tbody><tr><td>g</td></tr></tbody></table></body></html> "
+        );
     }
 
     #[test]
