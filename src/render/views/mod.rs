@@ -6,13 +6,14 @@
 //! disk.
 //!
 //! [`page`] picks the view of a route's kind; each kind of page has its file (`project`,
-//! `story`, `news`, `event`, `region`, `search`, `home`), `chrome` adds the frame every page
-//! shares, `context` holds what views read from, `links` checks the links written in texts,
+//! `story`, `news`, `event`, `region`, `search`, `home`), `filters` gives the story and
+//! event lists their filters, `chrome` adds the frame every page shares, `context` holds what views read from, `links` checks the links written in texts,
 //! and `fingerprint` hashes a finished context.
 
 mod chrome;
 mod context;
 mod event;
+mod filters;
 mod fingerprint;
 mod home;
 mod links;
@@ -34,6 +35,7 @@ use chrome::common;
 pub use context::Shared;
 use context::{Cx, all_langs, content_date, i18n};
 use event::{event, event_list};
+pub(crate) use filters::story_cards_files;
 use home::home;
 use news::{news, news_list, plain_page};
 use project::{project, project_list};
@@ -91,12 +93,12 @@ pub fn page(s: &Shared, route: &Route, diags: &mut Diagnostics) -> Option<(Strin
         Kind::Home => home(&cx, &mut ctx, diags),
         Kind::ProjectList => project_list(&cx, &mut ctx),
         Kind::Project(key) => project(&cx, key, &mut ctx, diags)?,
-        Kind::StoryList(n) => story_list(&cx, *n, &mut ctx),
+        Kind::StoryList(n) => story_list(&cx, *n, &mut ctx, diags),
         Kind::Story(key) => story(&cx, key, &mut ctx, diags)?,
         Kind::NewsList => news_list(&cx, &mut ctx),
         Kind::News(key) => news(&cx, key, &mut ctx, diags)?,
         Kind::Page(key) => plain_page(&cx, key, &mut ctx, diags)?,
-        Kind::EventList => event_list(&cx, &mut ctx),
+        Kind::EventList => event_list(&cx, &mut ctx, diags),
         Kind::Event(id) => event(&cx, id, &mut ctx)?,
         Kind::RegionList => region_list(&cx, &mut ctx),
         Kind::Region(key) => region(&cx, key, &mut ctx),
