@@ -169,14 +169,18 @@
       return;
     }
     if (!state.length) {
+      lists[0].removeAttribute("aria-busy");
       filterAll(state, []);
       announce(initialCount);
       return;
     }
+    lists[0].setAttribute("aria-busy", "true");
     load().then(function (entries) {
       if (mine !== run) return;
+      lists[0].removeAttribute("aria-busy");
       announce(countText(filterAll(chosen(), entries)));
     }, function () {
+      lists[0].removeAttribute("aria-busy");
       // Without the file the filters cannot be honest about the whole list: the list stays
       // as it came, as without JavaScript.
       selects.forEach(function (s) { s.value = ""; });
