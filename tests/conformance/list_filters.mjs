@@ -210,7 +210,7 @@ for (const italian of ['/storie/', '/eventi/']) {
 }
 // A story list shown over several pages: its second page filters the whole list.
 if (fs.existsSync(path.join(pub, 'storie/2/index.html'))) await checkList('/storie/2/', 'stories page 2');
-else console.log('note the story list has one page: the JSON of all cards is not used (see list_filters in tests/build.rs)');
+else console.log('note the story list has one page: the JSON of all cards is not used (tests/list_filters.rs checks the JSON of a list over several pages)');
 
 await browser.close();
 server.close();
