@@ -44,7 +44,7 @@ pub(super) fn choices<'k>(
 ) -> Filters {
     let site = cx.site();
     let by_label = |mut v: Vec<Choice>| {
-        v.sort_by(|a, b| a.label.to_lowercase().cmp(&b.label.to_lowercase()));
+        v.sort_by_cached_key(|c| c.label.to_lowercase());
         v
     };
     let regions: BTreeSet<&str> = regions.collect();
