@@ -9,7 +9,6 @@ use serde::Serialize;
 use super::context::{Cx, Link, OrgView, RegionCard, all_langs, content_date, i18n, latest};
 use super::filters;
 use super::{PageContext, PageParts};
-use crate::diag::Diagnostics;
 use crate::model::Event;
 use crate::model::schema::{EventStatus, Online, Venue};
 use crate::plan::{FileKind, PageKind, Scope};
@@ -122,7 +121,7 @@ fn is_upcoming(cx: &Cx, e: &Event) -> bool {
     e.end.unwrap_or(e.start) >= cx.site().today.to_datetime(jiff::civil::Time::midnight())
 }
 
-pub(super) fn event_list(cx: &Cx, ctx: &mut PageContext, diags: &mut Diagnostics) -> PageParts {
+pub(super) fn event_list(cx: &Cx, ctx: &mut PageContext) -> PageParts {
     let site = cx.site();
     let upcoming: Vec<EventCard> = site
         .events
@@ -155,7 +154,7 @@ pub(super) fn event_list(cx: &Cx, ctx: &mut PageContext, diags: &mut Diagnostics
             .flat_map(|e| e.data.projects.iter().map(|k| k.value.as_str())),
         site.events.iter().map(|e| e.start.year()),
     );
-    filters::insert(cx, &filters, "events_count", "event-list.html", ctx, diags);
+    filters::insert(cx, &filters, "events_count", ctx);
     ctx.insert("event_total", &site.events.len());
     ctx.insert("upcoming", &upcoming);
     ctx.insert("past", &past);

@@ -11,7 +11,6 @@ use serde::Serialize;
 use super::context::Cx;
 use super::story::story_card;
 use super::{PageContext, Shared};
-use crate::diag::Diagnostics;
 use crate::model::Language;
 use crate::model::regions::Region;
 use crate::plan::{FileKind, file_of};
@@ -85,15 +84,9 @@ pub(super) fn choices<'k>(
 }
 
 /// Puts the filters and the strings of the list script (`count_key`: the plural string of
-/// the count it announces) into a list page's context.
-pub(super) fn insert(
-    cx: &Cx,
-    filters: &Filters,
-    count_key: &str,
-    template: &str,
-    ctx: &mut PageContext,
-    diags: &mut Diagnostics,
-) {
+/// the count it announces) into a list page's context. A string the language lacks is left
+/// out here: the list's template asks for the same strings, and reports them with its line.
+pub(super) fn insert(cx: &Cx, filters: &Filters, count_key: &str, ctx: &mut PageContext) {
     let l = cx.l();
     let mut strings = serde_json::Map::new();
     for (name, key) in [("count", count_key), ("example", "example_badge")] {
@@ -105,15 +98,7 @@ pub(super) fn insert(
                     .map(|(k, v)| (k.clone(), serde_json::Value::from(v.as_str())))
                     .collect::<serde_json::Map<_, _>>(),
             ),
-            None => {
-                let theme = cx.site().config.theme_name();
-                diags.file_error(
-                    std::path::Path::new(&format!("themes/{theme}/templates/{template}")),
-                    format!("missing interface string `{key}` for language `{l}`"),
-                    cx.s.i18n.missing_help(l, key),
-                );
-                continue;
-            }
+            None => continue,
         };
         strings.insert(name.to_string(), value);
     }

@@ -73,12 +73,7 @@ pub(super) fn story_card(cx: &Cx, s: &Entity<StoryFm>) -> StoryCard {
     }
 }
 
-pub(super) fn story_list(
-    cx: &Cx,
-    n: usize,
-    ctx: &mut PageContext,
-    diags: &mut Diagnostics,
-) -> PageParts {
+pub(super) fn story_list(cx: &Cx, n: usize, ctx: &mut PageContext) -> PageParts {
     let site = cx.site();
     let per = site.config.stories_per_page.unwrap_or(12).max(1);
     let all = &cx.s.sorted_stories;
@@ -130,7 +125,7 @@ pub(super) fn story_list(
     if pages > 1 {
         filters.cards = cx.file_link(FileKind::StoryCards);
     }
-    filters::insert(cx, &filters, "stories_count", "story-list.html", ctx, diags);
+    filters::insert(cx, &filters, "stories_count", ctx);
     // Newest first: the first story's date is the latest (not a walk through every story
     // on each of the list's pages).
     let upd = all

@@ -32,7 +32,7 @@
   var run = 0;
 
   function countText(n) {
-    var forms = strings.count;
+    var forms = strings.count || "{n}";
     var text = typeof forms === "string" ? forms : forms[plural.select(n)] || forms.other;
     return text.split("{n}").join(numbers.format(n));
   }
