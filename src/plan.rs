@@ -170,6 +170,9 @@ pub enum FileKind<'a> {
     SearchIndex,
     /// The search script, one for all languages.
     SearchScript,
+    /// Every story card of a language's story list with its region, project and year, for
+    /// the list's filters when the list is shown over several pages: beside the list.
+    StoryCards,
 }
 
 /// A published file that is not a page, and the language it is in.
@@ -276,6 +279,9 @@ impl Plan {
                 .path(PageKind::Search, "", lang)
                 .map(|_| format!("/{SEARCH_DIR}/{lang}/index.json")),
             FileKind::SearchScript => Some(format!("/{SEARCH_DIR}/search.js")),
+            FileKind::StoryCards => self
+                .path(PageKind::StoryList, "", lang)
+                .map(|list| format!("{list}cards.json")),
         }
     }
 

@@ -170,6 +170,11 @@ pub fn render(
                     .into_iter()
                     .map(|(p, b)| (p, Arc::new(b))),
             );
+            x.extend(
+                views::story_cards_files(&views)
+                    .into_iter()
+                    .map(|(p, b)| (p, Arc::new(b))),
+            );
             x
         })
     };

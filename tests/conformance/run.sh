@@ -130,6 +130,16 @@ else
 fi
 TIMES+=("search: $(( $(now) - t0 ))s")
 
+# ------------------------------------------------- a3. the list filters
+section "conformance a3: the story and event list filters (Chromium)"
+t0=$(now)
+if node "$HERE/list_filters.mjs" --public "$PUBLIC"; then
+    :
+else
+    FAILED+=("list-filters")
+fi
+TIMES+=("list-filters: $(( $(now) - t0 ))s")
+
 # ------------------------------------------------------------ b. vnu
 section "conformance b: Nu Html Checker (HTML and CSS)"
 t0=$(now)

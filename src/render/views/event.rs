@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::context::{Cx, Link, OrgView, RegionCard, all_langs, content_date, i18n, latest};
+use super::filters;
 use super::{PageContext, PageParts};
 use crate::model::Event;
 use crate::model::schema::{EventStatus, Online, Venue};
@@ -23,6 +24,13 @@ pub(super) struct EventCard {
     status: &'static str,
     place: String,
     online: bool,
+    /// The facets the list filters read (the card's `data-` attributes): the keys of its
+    /// regions and of its projects, space-separated, its year, and whether it is still to
+    /// come (`upcoming`) or over (`past`).
+    regions: String,
+    projects: String,
+    year: i16,
+    period: &'static str,
 }
 
 #[derive(Serialize)]
@@ -90,24 +98,39 @@ pub(super) fn event_card(cx: &Cx, e: &Event) -> EventCard {
         status: status_event_key(e.data.status),
         place,
         online: e.data.venue.is_none(),
+        regions: keys(&e.data.regions),
+        projects: keys(&e.data.projects),
+        year: e.start.year(),
+        period: if is_upcoming(cx, e) {
+            "upcoming"
+        } else {
+            "past"
+        },
     }
+}
+
+fn keys(keys: &[crate::model::schema::Key]) -> String {
+    keys.iter()
+        .map(|k| k.value.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Whether the event has not ended before the build's day: the list shows it as upcoming.
+fn is_upcoming(cx: &Cx, e: &Event) -> bool {
+    e.end.unwrap_or(e.start) >= cx.site().today.to_datetime(jiff::civil::Time::midnight())
 }
 
 pub(super) fn event_list(cx: &Cx, ctx: &mut PageContext) -> PageParts {
     let site = cx.site();
-    let today = site.today.to_datetime(jiff::civil::Time::midnight());
     let upcoming: Vec<EventCard> = site
         .events
         .iter()
-        .filter(|e| e.end.unwrap_or(e.start) >= today)
+        .filter(|e| is_upcoming(cx, e))
         .map(|e| event_card(cx, e))
         .collect();
     let mut by_year: BTreeMap<i16, Vec<&Event>> = BTreeMap::new();
-    for e in site
-        .events
-        .iter()
-        .filter(|e| e.end.unwrap_or(e.start) < today)
-    {
+    for e in site.events.iter().filter(|e| !is_upcoming(cx, e)) {
         by_year.entry(e.start.year()).or_default().push(e);
     }
     let past: Vec<YearGroup> = by_year
@@ -121,6 +144,18 @@ pub(super) fn event_list(cx: &Cx, ctx: &mut PageContext) -> PageParts {
             }
         })
         .collect();
+    let filters = filters::choices(
+        cx,
+        site.events
+            .iter()
+            .flat_map(|e| e.data.regions.iter().map(|k| k.value.as_str())),
+        site.events
+            .iter()
+            .flat_map(|e| e.data.projects.iter().map(|k| k.value.as_str())),
+        site.events.iter().map(|e| e.start.year()),
+    );
+    filters::insert(cx, &filters, "events_count", ctx);
+    ctx.insert("event_total", &site.events.len());
     ctx.insert("upcoming", &upcoming);
     ctx.insert("past", &past);
     ctx.insert(

@@ -6,13 +6,14 @@
 //! disk.
 //!
 //! [`page`] picks the view of a route's kind; each kind of page has its file (`project`,
-//! `story`, `news`, `event`, `region`, `search`, `home`), `chrome` adds the frame every page
-//! shares, `context` holds what views read from, `links` checks the links written in texts,
+//! `story`, `news`, `event`, `region`, `search`, `home`), `filters` gives the story and
+//! event lists their filters, `chrome` adds the frame every page shares, `context` holds what views read from, `links` checks the links written in texts,
 //! and `fingerprint` hashes a finished context.
 
 mod chrome;
 mod context;
 mod event;
+mod filters;
 mod fingerprint;
 mod home;
 mod links;
@@ -34,6 +35,7 @@ use chrome::common;
 pub use context::Shared;
 use context::{Cx, all_langs, content_date, i18n};
 use event::{event, event_list};
+pub(crate) use filters::story_cards_files;
 use home::home;
 use news::{news, news_list, plain_page};
 use project::{project, project_list};

@@ -4,25 +4,31 @@
 use serde::Serialize;
 
 use super::context::{Cx, ImageView, RegionCard, all_langs, i18n};
+use super::filters;
 use super::{PageContext, PageParts};
 use crate::diag::Diagnostics;
 use crate::model::schema::{Scope, StoryFm, StoryKind};
 use crate::model::{Entity, Site};
-use crate::plan::PageKind;
+use crate::plan::{FileKind, PageKind};
 
 #[derive(Serialize)]
 pub(super) struct StoryCard {
     key: String,
-    href: String,
-    title: String,
-    date_iso: String,
-    date_text: String,
-    summary: String,
-    kind: &'static str,
-    region: Option<RegionCard>,
-    project_title: String,
+    pub(super) href: String,
+    pub(super) title: String,
+    pub(super) date_iso: String,
+    pub(super) date_text: String,
+    pub(super) summary: String,
+    pub(super) kind: &'static str,
+    pub(super) region: Option<RegionCard>,
+    pub(super) project_title: String,
     project_href: String,
-    example: bool,
+    pub(super) example: bool,
+    /// The facets the list filters read (the card's `data-` attributes): the region's and
+    /// the project's keys, and the year.
+    pub(super) region_key: String,
+    pub(super) project: String,
+    pub(super) year: i16,
 }
 
 pub(super) fn sort_stories(site: &Site) -> Vec<&Entity<StoryFm>> {
@@ -61,6 +67,9 @@ pub(super) fn story_card(cx: &Cx, s: &Entity<StoryFm>) -> StoryCard {
             .unwrap_or_default(),
         project_href: cx.link(PageKind::Project, &d.fm.project.value),
         example: d.fm.example,
+        region_key: d.fm.region.value.clone(),
+        project: d.fm.project.value.clone(),
+        year: d.fm.date.year(),
     }
 }
 
@@ -105,6 +114,18 @@ pub(super) fn story_list(cx: &Cx, n: usize, ctx: &mut PageContext) -> PageParts 
     });
     ctx.insert("prev_href", &prev);
     ctx.insert("next_href", &next);
+    // The filters offer what the whole list holds, not only this page.
+    let docs = || all.iter().map(|s| s.doc(cx.l(), &site.langs).0);
+    let mut filters = filters::choices(
+        cx,
+        docs().map(|d| d.fm.region.value.as_str()),
+        docs().map(|d| d.fm.project.value.as_str()),
+        docs().map(|d| d.fm.date.year()),
+    );
+    if pages > 1 {
+        filters.cards = cx.file_link(FileKind::StoryCards);
+    }
+    filters::insert(cx, &filters, "stories_count", ctx);
     // Newest first: the first story's date is the latest (not a walk through every story
     // on each of the list's pages).
     let upd = all

@@ -99,12 +99,15 @@ pub(in crate::render) fn strings(lang: &str) -> String {
         "search_loading",
         "search_empty",
         "search_none",
+        "example_badge",
     ];
     let mut s: String = keys
         .iter()
         .map(|k| format!("{k}: \"{k} ({lang})\"\n"))
         .collect();
     s.push_str("search_results: {one: \"{n} result\", other: \"{n} results\"}\n");
+    s.push_str("stories_count: {one: \"{n} story\", other: \"{n} stories\"}\n");
+    s.push_str("events_count: {one: \"{n} event\", other: \"{n} events\"}\n");
     s
 }
 
