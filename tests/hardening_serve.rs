@@ -3,56 +3,15 @@
 //! read within limits (414, 431, 413), answered at once, with the server's memory unchanged.
 
 mod common;
+use common::http::{Reply, send, serve};
 use common::*;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use vetrina::serve::{Handle, MAX_BODY, MAX_HEADER_BYTES, MAX_REQUEST_LINE, ServeOptions, start};
-
-fn serve(root: &Path) -> Handle {
-    let opts = ServeOptions {
-        build: opts(root),
-        bind: "127.0.0.1".into(),
-        port: 0,
-    };
-    start(opts, Arc::new(|_, _, _| {})).expect("the server starts")
-}
-
-struct Reply {
-    status: u16,
-    head: String,
-    body: String,
-}
-
-/// Sends `raw` as it is (from another thread, so that a large request cannot block the
-/// answer) and reads the whole answer.
-fn send(addr: SocketAddr, raw: Vec<u8>) -> Reply {
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
-    let mut w = s.try_clone().unwrap();
-    let writer = std::thread::spawn(move || {
-        // The server may stop reading (and close) before all is sent: that is the point.
-        let _ = w.write_all(&raw);
-    });
-    let mut bytes = Vec::new();
-    let _ = s.read_to_end(&mut bytes);
-    let _ = writer.join();
-    let text = String::from_utf8_lossy(&bytes).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    Reply {
-        status: head
-            .split(' ')
-            .nth(1)
-            .and_then(|c| c.parse().ok())
-            .unwrap_or(0),
-        head: head.to_ascii_lowercase(),
-        body: body.to_string(),
-    }
-}
+use vetrina::serve::{MAX_BODY, MAX_HEADER_BYTES, MAX_REQUEST_LINE, ServeOptions, start};
 
 fn get(addr: SocketAddr, path: &str) -> Reply {
     send(

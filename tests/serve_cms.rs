@@ -5,58 +5,17 @@
 //! another form, or for files outside the editor's folders are refused and write nothing.
 
 mod common;
+use common::http::{Reply, send, serve};
 use common::*;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
-use std::sync::Arc;
 use std::time::Duration;
 
 use base64::Engine;
 use serde_json::{Value, json};
-use vetrina::serve::{Handle, MAX_API_BODY, ServeOptions, start};
-
-fn serve(root: &Path) -> Handle {
-    let opts = ServeOptions {
-        build: opts(root),
-        bind: "127.0.0.1".into(),
-        port: 0,
-    };
-    start(opts, Arc::new(|_, _, _| {})).expect("the server starts")
-}
-
-struct Reply {
-    status: u16,
-    head: String,
-    json: Value,
-    body: String,
-}
-
-/// Sends `raw` as it is and reads the whole answer.
-fn send(addr: SocketAddr, raw: Vec<u8>) -> Reply {
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-    let mut w = s.try_clone().unwrap();
-    let writer = std::thread::spawn(move || {
-        let _ = w.write_all(&raw);
-    });
-    let mut bytes = Vec::new();
-    let _ = s.read_to_end(&mut bytes);
-    let _ = writer.join();
-    let text = String::from_utf8_lossy(&bytes).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    Reply {
-        status: head
-            .split(' ')
-            .nth(1)
-            .and_then(|c| c.parse().ok())
-            .unwrap_or(0),
-        head: head.to_ascii_lowercase(),
-        json: serde_json::from_str(body).unwrap_or(Value::Null),
-        body: body.to_string(),
-    }
-}
+use vetrina::serve::MAX_API_BODY;
 
 /// A POST to the back end with the given header lines and body.
 fn post(addr: SocketAddr, headers: &[String], body: &[u8]) -> Reply {

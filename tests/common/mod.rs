@@ -3,6 +3,8 @@
 //! read the output and the diagnostics.
 #![allow(dead_code)]
 
+pub mod http;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
