@@ -4,9 +4,10 @@
 //! output is byte-for-byte a fresh full build.
 
 mod common;
+use common::http::Events;
 use common::*;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
 use std::sync::Arc;
@@ -56,74 +57,6 @@ fn request(addr: SocketAddr, method: &str, path: &str) -> Reply {
 
 fn get(addr: SocketAddr, path: &str) -> Reply {
     request(addr, "GET", path)
-}
-
-/// An open event stream: the events (name, data) as they come.
-struct Events {
-    lines: BufReader<TcpStream>,
-}
-
-impl Events {
-    fn open(addr: SocketAddr) -> Events {
-        let mut s = TcpStream::connect(addr).unwrap();
-        s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
-        write!(
-            s,
-            "GET /__vetrina/events HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n"
-        )
-        .unwrap();
-        let mut lines = BufReader::new(s);
-        let mut line = String::new();
-        // Status line and headers.
-        loop {
-            line.clear();
-            lines.read_line(&mut line).unwrap();
-            if line == "\r\n" || line.is_empty() {
-                break;
-            }
-        }
-        Events { lines }
-    }
-
-    /// The next named event, skipping comments.
-    fn next(&mut self) -> (String, String) {
-        let mut event = String::new();
-        let mut data = Vec::new();
-        loop {
-            let mut line = String::new();
-            let n = self.lines.read_line(&mut line).expect("an event in time");
-            assert!(n > 0, "the event stream closed");
-            let line = line.trim_end_matches(['\r', '\n']);
-            if line.is_empty() {
-                if !event.is_empty() {
-                    return (event, data.join("\n"));
-                }
-                continue;
-            }
-            if let Some(e) = line.strip_prefix("event: ") {
-                event = e.to_string();
-            } else if let Some(d) = line.strip_prefix("data:") {
-                data.push(d.strip_prefix(' ').unwrap_or(d).to_string());
-            }
-        }
-    }
-
-    fn expect(&mut self, name: &str) -> String {
-        let (e, d) = self.next();
-        assert_eq!(e, name, "expected a `{name}` event, got `{e}`: {d}");
-        d
-    }
-}
-
-fn wait_settled(h: &Handle) {
-    let t = Instant::now();
-    while !h.search_settled() {
-        assert!(
-            t.elapsed() < Duration::from_secs(60),
-            "search never settled"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
 }
 
 const PUOI: &str = "content/projects/puoi/index.it.md";
@@ -469,4 +402,15 @@ fn a_first_override_of_the_theme_is_watched_and_served() {
     let home = get(h.addr, "/").body;
     assert!(home.contains("Sede nuova") && !home.contains("Sede di prova"));
     h.stop();
+}
+
+fn wait_settled(h: &Handle) {
+    let t = Instant::now();
+    while !h.search_settled() {
+        assert!(
+            t.elapsed() < Duration::from_secs(60),
+            "search never settled"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }

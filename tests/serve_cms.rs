@@ -5,13 +5,11 @@
 //! another form, or for files outside the editor's folders are refused and write nothing.
 
 mod common;
-use common::http::{Reply, send, serve};
+use common::http::{Events, Reply, send, serve};
 use common::*;
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::net::SocketAddr;
 use std::path::Path;
-use std::time::Duration;
 
 use base64::Engine;
 use serde_json::{Value, json};
@@ -54,50 +52,6 @@ fn get(addr: SocketAddr, path: &str) -> Reply {
         addr,
         format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").into_bytes(),
     )
-}
-
-/// An open live-reload event stream, as a preview tab holds it.
-struct Events {
-    lines: BufReader<TcpStream>,
-}
-
-impl Events {
-    fn open(addr: SocketAddr) -> Events {
-        let mut s = TcpStream::connect(addr).unwrap();
-        s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
-        write!(
-            s,
-            "GET /__vetrina/events HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n"
-        )
-        .unwrap();
-        let mut lines = BufReader::new(s);
-        let mut line = String::new();
-        loop {
-            line.clear();
-            lines.read_line(&mut line).unwrap();
-            if line == "\r\n" || line.is_empty() {
-                break;
-            }
-        }
-        Events { lines }
-    }
-
-    /// The name of the next event, comments skipped.
-    fn next(&mut self) -> String {
-        let mut event = String::new();
-        loop {
-            let mut line = String::new();
-            let n = self.lines.read_line(&mut line).expect("an event in time");
-            assert!(n > 0, "the event stream closed");
-            let line = line.trim_end_matches(['\r', '\n']);
-            if line.is_empty() && !event.is_empty() {
-                return event;
-            }
-            if let Some(e) = line.strip_prefix("event: ") {
-                event = e.to_string();
-            }
-        }
-    }
 }
 
 /// A small photo-like JPEG.
@@ -232,7 +186,7 @@ fn the_editor_reads_and_saves_the_site_and_the_preview_follows() {
     );
     // The preview tab is told to reload, once the new story is built.
     loop {
-        let ev = events.next();
+        let (ev, _) = events.next();
         assert_ne!(ev, "build-error", "the saved story does not build");
         if ev == "reload" && h.builds() > builds {
             break;

@@ -1,6 +1,6 @@
 //! Talking to a running `vetrina serve` as a client would, byte for byte (the serve tests).
 
-use std::io::{Read, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
 use std::sync::Arc;
@@ -54,5 +54,62 @@ pub fn send(addr: SocketAddr, raw: Vec<u8>) -> Reply {
         head: head.to_ascii_lowercase(),
         json: serde_json::from_str(body).unwrap_or(Value::Null),
         body: body.to_string(),
+    }
+}
+
+/// An open event stream: the events (name, data) as they come.
+pub struct Events {
+    lines: BufReader<TcpStream>,
+}
+
+impl Events {
+    pub fn open(addr: SocketAddr) -> Events {
+        let mut s = TcpStream::connect(addr).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+        write!(
+            s,
+            "GET /__vetrina/events HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n"
+        )
+        .unwrap();
+        let mut lines = BufReader::new(s);
+        let mut line = String::new();
+        // Status line and headers.
+        loop {
+            line.clear();
+            lines.read_line(&mut line).unwrap();
+            if line == "\r\n" || line.is_empty() {
+                break;
+            }
+        }
+        Events { lines }
+    }
+
+    /// The next named event, skipping comments.
+    pub fn next(&mut self) -> (String, String) {
+        let mut event = String::new();
+        let mut data = Vec::new();
+        loop {
+            let mut line = String::new();
+            let n = self.lines.read_line(&mut line).expect("an event in time");
+            assert!(n > 0, "the event stream closed");
+            let line = line.trim_end_matches(['\r', '\n']);
+            if line.is_empty() {
+                if !event.is_empty() {
+                    return (event, data.join("\n"));
+                }
+                continue;
+            }
+            if let Some(e) = line.strip_prefix("event: ") {
+                event = e.to_string();
+            } else if let Some(d) = line.strip_prefix("data:") {
+                data.push(d.strip_prefix(' ').unwrap_or(d).to_string());
+            }
+        }
+    }
+
+    pub fn expect(&mut self, name: &str) -> String {
+        let (e, d) = self.next();
+        assert_eq!(e, name, "expected a `{name}` event, got `{e}`: {d}");
+        d
     }
 }
