@@ -115,7 +115,7 @@ function loadMeta() {
       // found through the words of the site.
       let stem = null;
       if (m.stemmer) {
-        stem = await import(new URL(m.stemmer, dir).href).then((s) => s.stemmer, () => null);
+        stem = await import(new URL(m.stemmer, dir).href).then((s) => s.stemmer ?? s.stem, () => null);
       }
       return { m, dir, url, stem };
     });

@@ -16,10 +16,9 @@ const MAX_WORD: usize = 40;
 /// The languages whose Snowball stemmer the browser has too (`stemmers/<lang>.js`, published
 /// as `search-index/stem/<lang>.js`), so that a query word is stemmed as the site's words
 /// were. In any other language the browser finds a word's stem through the words on the site.
-/// English is not among them: no JavaScript stemmer published on npm runs the Snowball
-/// English of `pagefind_stem` (`@orama/stemmers`' is Porter's first algorithm, and
-/// `snowball-stemmers`' an older Snowball English: `added` → `ad`, not `add`).
-pub(crate) const BROWSER_STEMMERS: [&str; 3] = ["ar", "fr", "it"];
+/// The English one is Porter2 as first published, a few words apart from the later Snowball
+/// English of `pagefind_stem` (see `stemmers/README.md`).
+pub(crate) const BROWSER_STEMMERS: [&str; 4] = ["ar", "en", "fr", "it"];
 
 /// The Snowball stemmer of a language, where there is one.
 pub(super) fn stemmer(lang: &str) -> Option<Stemmer> {

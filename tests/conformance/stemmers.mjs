@@ -12,11 +12,20 @@ import { dirname, join } from "node:path";
 const here = dirname(fileURLToPath(import.meta.url));
 const pairs = JSON.parse(readFileSync(process.argv[2], "utf8"));
 // Differences known and explained in src/search/stemmers/README.md: [lang, word].
-const KNOWN = new Set(["fr française"]);
+const KNOWN = new Set([
+  "fr française",
+  "en added",
+  "en adding",
+  "en emergency",
+  "en evening",
+  "en internal",
+  "en international",
+]);
 let bad = 0;
 for (const [lang, list] of Object.entries(pairs)) {
   const file = join(here, "..", "..", "src", "search", "stemmers", `${lang}.js`);
-  const { stemmer } = await import(pathToFileURL(file).href);
+  const mod = await import(pathToFileURL(file).href);
+  const stemmer = mod.stemmer ?? mod.stem;
   let same = 0;
   for (const [word, stem] of list) {
     const js = stemmer(word);
