@@ -368,3 +368,105 @@ fn a_one_story_edit_changes_only_its_language_and_the_index_is_deterministic() {
         tree(&fresh_out.path().join("site/search-index"))
     );
 }
+
+/// What each indexed page of the demo says of itself for the search page's filters, as the
+/// index holds it, and the choices the search page offers: a story is in one section,
+/// region and project; a project sheet names itself; a region hub its region; the search
+/// page offers every section, the twenty regions and every project.
+#[test]
+fn the_index_holds_each_page_s_section_regions_and_projects_for_the_filters() {
+    let t = demo_copy();
+    let r = vetrina::build(&opts(t.path()));
+    assert!(r.ok(), "{}", rendered(&r));
+    let out = t.path().join("public");
+    let projects: Vec<String> = fs::read_dir(t.path().join("content/projects"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(projects.len() >= 4);
+    let dir = out.join("search-index/it");
+    let json = |name: &str| -> serde_json::Value {
+        serde_json::from_str(&fs::read_to_string(dir.join(name)).unwrap()).unwrap()
+    };
+    let meta = json("index.json");
+    let f = &meta["facets"];
+    let names = |k: &str| -> Vec<String> {
+        f[k].as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect()
+    };
+    let (sections, regions, project_keys) = (names("section"), names("region"), names("project"));
+    assert_eq!(
+        sections,
+        ["events", "news", "pages", "projects", "regions", "stories"]
+    );
+    assert_eq!(regions.len(), 20, "every region has its hub");
+    let mut sorted = projects.clone();
+    sorted.sort();
+    assert_eq!(project_keys, sorted);
+    let index = read_index(&out, "it");
+    let mut seen = 0;
+    for (page, (url, title)) in index.pages.iter().enumerate() {
+        let set = &f["sets"][f["pages"][page].as_u64().unwrap() as usize];
+        let section = &sections[set[0].as_i64().unwrap() as usize];
+        let of = |i: usize, list: &[String]| -> Vec<String> {
+            set[i]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|n| list[n.as_u64().unwrap() as usize].clone())
+                .collect()
+        };
+        let (rs, ps) = (of(1, &regions), of(2, &project_keys));
+        // The page says so in its own <main>.
+        let html =
+            fs::read_to_string(out.join(url.trim_start_matches('/')).join("index.html")).unwrap();
+        let main = &html[html.find("<main").unwrap()..];
+        let main = &main[..main.find('>').unwrap()];
+        assert!(
+            main.contains(&format!("data-search-section=\"{section}\"")),
+            "{url}: {main}"
+        );
+        if url.starts_with("/storie/") {
+            assert_eq!(
+                (section.as_str(), rs.len(), ps.len()),
+                ("stories", 1, 1),
+                "{url}"
+            );
+            seen += 1;
+        } else if let Some(key) = url.strip_prefix("/progetti/") {
+            assert_eq!(section, "projects", "{url}");
+            assert_eq!(ps, [key.trim_end_matches('/')], "{url}");
+            assert!(!rs.is_empty(), "{url} ({title}) names no region");
+            seen += 1;
+        } else if let Some(key) = url.strip_prefix("/regioni/") {
+            assert_eq!(
+                (section.as_str(), rs),
+                ("regions", vec![key.trim_end_matches('/').to_string()])
+            );
+            seen += 1;
+        }
+    }
+    assert!(seen >= 20 + 4 + 3, "{seen} pages checked");
+
+    // The search page: every section, region and project as a choice, and the order.
+    let html = fs::read_to_string(out.join("cerca/index.html")).unwrap();
+    for id in [
+        "search-section",
+        "search-region",
+        "search-project",
+        "search-year",
+        "search-sort",
+    ] {
+        assert!(html.contains(&format!("id=\"{id}\"")), "{id}");
+    }
+    for key in sections.iter().chain(&regions).chain(&project_keys) {
+        assert!(html.contains(&format!("<option value=\"{key}\">")), "{key}");
+    }
+    assert!(html.contains("name=\"regione\"") && html.contains("name=\"progetto\""));
+    assert!(html.contains("name=\"ordine\"") && html.contains("<option value=\"date\">"));
+}

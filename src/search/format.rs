@@ -4,9 +4,10 @@
 //! here reads a page or splits text into words.
 //!
 //! # The files, per language (`search-index/<lang>/`)
-//! - `index.json`: `{"v":2,"lang","pages","words":[[first word, file]…],
+//! - `index.json`: `{"v":3,"lang","pages","words":[[first word, file]…],
 //!   "stems":[[first stem, file]…],"docs":[file…],"per_doc":64,"dates":[yyyymmdd…]}`, a
-//!   date per page (0 for none: the ties of the ranking go to the newest), and the
+//!   date per page (0 for none: the ties of the ranking go to the newest), the pages'
+//!   facets for the search page's filters (`"facets"`: see [`super::facets`]), and the
 //!   browser's stemmer for the language (`"../stem/<lang>.<hash>.js"`, or null). The only file
 //!   whose name does not change with its content.
 //! - `w.<hash>.json`: a run of the language's words in order, `[[word, stem]…]` (stem `""`
@@ -20,8 +21,10 @@
 //!   excerpt when a word searched for is in it; otherwise the page itself is fetched when
 //!   its result is shown (the one the reader opens next is then in the browser's cache).
 //!   A page larger than [`FETCH_LIMIT`] (a hub listing thousands of stories) is never
-//!   fetched: it comes as `[url, title, text, 1]`, the text cut at [`MAX_EXCERPT_TEXT`]
-//!   bytes, so that a phone never fetches a megabyte for three lines.
+//!   fetched: it comes as `[url, title, text, 1, headings]`, the text cut at
+//!   [`MAX_EXCERPT_TEXT`] bytes with the headings that have an id in it (`[[where, id,
+//!   heading]…]`, where in UTF-16 code units), so that a phone never fetches a megabyte for
+//!   three lines and the result still links to the heading nearest its match.
 //!
 //! Runs of words and stems are cut at about [`CHUNK_BYTES`] and sorted as JavaScript
 //! compares strings (UTF-16 code units), so that the browser finds a word's run by its
@@ -195,7 +198,7 @@ pub(super) fn files(
         }
     }
     let meta = serde_json::json!({
-        "v": 2,
+        "v": 3,
         "lang": lang,
         "pages": n,
         "words": word_index,
@@ -203,6 +206,7 @@ pub(super) fn files(
         "docs": doc_files,
         "per_doc": PER_DOC,
         "dates": dates,
+        "facets": super::facets::table(&gathered.facets, n),
         "stemmer": super::browser_stemmer(lang).map(|(path, _)| format!("../{path}")),
     });
     files.push((format!("{dir}/index.json"), meta.to_string().into_bytes()));

@@ -6,6 +6,7 @@
 
 use std::borrow::Cow;
 
+use super::facets::Facets;
 use super::format::MAX_EXCERPT_TEXT;
 use super::text::{Collapsed, words};
 
@@ -21,6 +22,31 @@ const ENDS_P: u8 = 8;
 
 /// Set in a word's weight when the word is in the page's title (its first `<h1>`).
 pub(super) const TITLE: u32 = 1 << 31;
+
+/// What a page gives besides its words.
+#[derive(Debug, Default)]
+pub(super) struct PageText {
+    /// The first `<h1>`'s text.
+    pub(super) title: String,
+    /// The rest of the text, white space collapsed, cut at the length asked for.
+    pub(super) text: String,
+    /// Its first `<time datetime>` not ignored, as `yyyymmdd` (0 when it has none).
+    pub(super) date: u32,
+    /// What the indexed element's attributes say of the page.
+    pub(super) facets: Facets,
+    /// The headings with an `id` that begin within the text kept: (where in `text`, in
+    /// bytes, the id, the heading's text), so that a result can link to the one nearest
+    /// its match.
+    pub(super) headings: Vec<(usize, String, String)>,
+}
+
+/// A heading being read: where it begins in the text, its id, its text so far, its name.
+struct OpenHeading<'a> {
+    at: usize,
+    id: String,
+    text: Collapsed,
+    name: Cow<'a, str>,
+}
 
 /// What the extractor needs to know of an element, by its (lower-case) name.
 fn class(name: &str) -> u8 {
@@ -47,17 +73,19 @@ fn class(name: &str) -> u8 {
 ///
 /// Each word is handed to `word` as it comes: (folded, as written, weight), the weight with
 /// [`TITLE`] set for a word of the title.
-/// Returns the title (the first `<h1>`), the rest of the text, white space collapsed, cut
-/// at `keep_text` bytes (the browser takes the same text from the page for an excerpt: see
-/// `textOf` in search.js), and the page's date: that of its first `<time datetime>` not
-/// ignored, as `yyyymmdd` (0 when it has none).
+/// Returns the title, the rest of the text cut at `keep_text` bytes (the browser takes the
+/// same text from the page for an excerpt: see `textOf` in search.js), the date, the facets
+/// and the headings (see [`PageText`]).
 pub(super) fn extract_with(
     html: &str,
     keep_text: usize,
     mut word: impl FnMut(&str, &str, u32),
-) -> (String, String, u32) {
-    let (start, end) = body_range(html);
+) -> PageText {
+    let (start, end, body_attrs) = body_range(html);
+    let facets = Facets::from_attributes(|name| attr(body_attrs, name));
     let src = &html[start..end];
+    let mut headings: Vec<(usize, String, String)> = Vec::new();
+    let mut heading: Option<OpenHeading> = None;
     let mut title = Collapsed::new(usize::MAX);
     let mut text = Collapsed::new(keep_text.min(MAX_EXCERPT_TEXT));
     let mut date = 0u32;
@@ -68,29 +96,50 @@ pub(super) fn extract_with(
     let mut title_done = false;
     let weight =
         |open: &[(Cow<str>, bool, u32)]| open.iter().rev().find(|e| e.2 > 0).map_or(1, |e| e.2);
-    let mut add_text =
-        |title: &mut Collapsed, text: &mut Collapsed, raw: &str, w: u32, in_title: bool| {
-            let decoded = decode(raw);
-            // The title is shown above the excerpt: the excerpt is cut from the rest.
-            if in_title {
-                title.push(&decoded);
-            } else {
-                text.push(&decoded);
+    let mut add_text = |title: &mut Collapsed,
+                        text: &mut Collapsed,
+                        heading: &mut Option<OpenHeading>,
+                        raw: &str,
+                        w: u32,
+                        in_title: bool| {
+        let decoded = decode(raw);
+        // The title is shown above the excerpt: the excerpt is cut from the rest.
+        if in_title {
+            title.push(&decoded);
+        } else {
+            text.push(&decoded);
+            if let Some(h) = heading.as_mut() {
+                h.text.push(&decoded);
             }
-            let w = if in_title { w | TITLE } else { w };
-            words(&decoded, |folded, written| word(folded, written, w));
-        };
+        }
+        let w = if in_title { w | TITLE } else { w };
+        words(&decoded, |folded, written| word(folded, written, w));
+    };
     let mut i = 0;
     let bytes = src.as_bytes();
     while i < src.len() {
         let Some(lt) = src[i..].find('<').map(|p| p + i) else {
             if ignoring == 0 {
-                add_text(&mut title, &mut text, &src[i..], weight(&open), in_title);
+                add_text(
+                    &mut title,
+                    &mut text,
+                    &mut heading,
+                    &src[i..],
+                    weight(&open),
+                    in_title,
+                );
             }
             break;
         };
         if lt > i && ignoring == 0 {
-            add_text(&mut title, &mut text, &src[i..lt], weight(&open), in_title);
+            add_text(
+                &mut title,
+                &mut text,
+                &mut heading,
+                &src[i..lt],
+                weight(&open),
+                in_title,
+            );
         }
         let rest = &src[lt..];
         if rest.starts_with("<!--") {
@@ -110,7 +159,14 @@ pub(super) fn extract_with(
         if name_len == 0 {
             // A lone `<` in text.
             if ignoring == 0 {
-                add_text(&mut title, &mut text, "<", weight(&open), in_title);
+                add_text(
+                    &mut title,
+                    &mut text,
+                    &mut heading,
+                    "<",
+                    weight(&open),
+                    in_title,
+                );
             }
             i = lt + 1;
             continue;
@@ -136,6 +192,9 @@ pub(super) fn extract_with(
                     if e.0 == "h1" && in_title {
                         in_title = false;
                         title_done = true;
+                    }
+                    if heading.as_ref().is_some_and(|h| h.name == e.0) {
+                        finish(heading.take(), &mut headings);
                     }
                 }
             }
@@ -179,6 +238,7 @@ pub(super) fn extract_with(
                 add_text(
                     &mut title,
                     &mut text,
+                    &mut heading,
                     &format!(" {alt} "),
                     weight(&open),
                     false,
@@ -193,24 +253,65 @@ pub(super) fn extract_with(
                 .unwrap_or(src.len());
             continue;
         }
-        let heading = match &*name {
-            "h1" => 7,
-            "h2" => 6,
-            "h3" => 5,
+        let heading_level = match &*name {
+            "h1" => 1,
+            "h2" => 2,
+            "h3" => 3,
             "h4" => 4,
-            "h5" => 3,
-            "h6" => 2,
+            "h5" => 5,
+            "h6" => 6,
             _ => 0,
+        };
+        // Headings weigh more, the higher the more.
+        let heading_weight = if heading_level > 0 {
+            8 - heading_level
+        } else {
+            0
         };
         if name == "h1" && !title_done && ignoring == 0 && !ignored {
             in_title = true;
         }
+        if heading_level > 1
+            && heading_level < 7
+            && ignoring == 0
+            && !ignored
+            && heading.is_none()
+            && let Some(id) = attr(attrs, "id").filter(|id| !id.is_empty())
+            && let Some(at) = text.next_at()
+        {
+            heading = Some(OpenHeading {
+                at,
+                id,
+                text: Collapsed::new(MAX_HEADING),
+                name: name.clone(),
+            });
+        }
         if ignored {
             ignoring += 1;
         }
-        open.push((name, ignored, heading));
+        open.push((name, ignored, heading_weight));
     }
-    (title.done(), text.done(), date)
+    finish(heading, &mut headings);
+    PageText {
+        title: title.done(),
+        text: text.done(),
+        date,
+        facets,
+        headings,
+    }
+}
+
+/// The longest heading text kept for a result's link to it.
+const MAX_HEADING: usize = 200;
+
+/// Keeps a heading read to its end, when it has text.
+fn finish(heading: Option<OpenHeading>, into: &mut Vec<(usize, String, String)>) {
+    if let Some(h) = heading {
+        let text = h.text.done();
+        if !text.is_empty() {
+            into.push((h.at, h.id, text));
+        }
+    }
 }
 
 /// A `datetime` value's day as `yyyymmdd` (`2022-05-12T10:00` → 20220512), or 0.
@@ -227,24 +328,26 @@ fn day(value: &str) -> u32 {
     }
 }
 
-/// Where the indexed element's content starts and ends in a page.
-fn body_range(html: &str) -> (usize, usize) {
+/// Where the indexed element's content starts and ends in a page, and the attributes of
+/// its start tag (none for the `<body>` taken when no element is marked).
+fn body_range(html: &str) -> (usize, usize, &str) {
     let marked = html.find("data-search-body").and_then(|at| {
         let open = html[..at].rfind('<')?;
-        let name: String = html[open + 1..]
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect();
-        let start = at + html[at..].find('>')? + 1;
+        let name_len = html[open + 1..]
+            .bytes()
+            .take_while(u8::is_ascii_alphanumeric)
+            .count();
+        let name = &html[open + 1..open + 1 + name_len];
+        let (start, attrs) = tag_end(html, open + 1 + name_len);
         let end = html.rfind(&format!("</{name}>"))?;
-        (end >= start).then_some((start, end))
+        (end >= start).then_some((start, end, attrs))
     });
     marked.unwrap_or_else(|| {
         let start = html
             .find("<body")
             .and_then(|b| html[b..].find('>').map(|e| b + e + 1))
             .unwrap_or(0);
-        (start, html.rfind("</body>").unwrap_or(html.len()))
+        (start, html.rfind("</body>").unwrap_or(html.len()), "")
     })
 }
 
@@ -396,7 +499,7 @@ mod tests {
     /// Takes the indexed part of a rendered page apart (see [`extract_with`]), for the tests.
     fn extract(html: &str, url: &str) -> Extracted {
         let mut terms: Vec<(String, String, u32)> = Vec::new();
-        let (title, text, _) = extract_with(html, usize::MAX, |folded, written, w| {
+        let PageText { title, text, .. } = extract_with(html, usize::MAX, |folded, written, w| {
             let w = w & !TITLE;
             let lower = lower_case(written);
             match terms.iter_mut().find(|t| t.0 == folded) {
@@ -517,5 +620,25 @@ mod tests {
         );
         assert_eq!(decode("R&D &unknown; 5 & 6"), "R&D &unknown; 5 & 6");
         assert_eq!(decode("&#1;&#xZZ;"), "\u{1}&#xZZ;");
+    }
+
+    #[test]
+    fn headings_with_an_id_are_found_where_they_begin() {
+        let html = "<main data-search-body data-search-section=\"news\"><h1>T</h1><p>uno due<h2 id=a>Prima <b>parte</b></h2><p>tre<h3 id=\"\">vuoto</h3><h4 id=b>   </h4><div data-search-ignore><h2 id=c>No</h2></div><h2 id=\"d&amp;e\">Seconda</h2></main>";
+        let p = extract_with(html, usize::MAX, |_, _, _| {});
+        let found: Vec<(usize, &str, &str)> = p
+            .headings
+            .iter()
+            .map(|(at, id, t)| (*at, id.as_str(), t.as_str()))
+            .collect();
+        assert_eq!(p.text, "uno due Prima parte tre vuoto Seconda");
+        assert_eq!(found, vec![(8, "a", "Prima parte"), (30, "d&e", "Seconda")]);
+        assert_eq!(p.facets.section.as_deref(), Some("news"));
+        // Nothing kept past the text kept.
+        let p = extract_with(html, 10, |_, _, _| {});
+        assert_eq!(
+            p.headings,
+            vec![(8, "a".to_string(), "Prima parte".to_string())]
+        );
     }
 }

@@ -11,11 +11,12 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
+use super::facets::Facets;
 use super::format::{
     self, DocEntry, DocFile, FETCH_LIMIT, MAX_EXCERPT_TEXT, PER_DOC, SHORT_TEXT, doc_file,
     file_name,
 };
-use super::html::{TITLE, extract_with};
+use super::html::{PageText, TITLE, extract_with};
 use super::text::lower_case;
 use super::{FileSink, GeneratedFile, IndexError, Page, RUNTIME, SEARCH_DIR, SearchStats};
 use crate::plan::Route;
@@ -314,6 +315,8 @@ pub(super) struct Gathered {
     pub(super) docs: Vec<DocEntry>,
     /// (page, its date as `yyyymmdd`, 0 when it has none) of every page.
     pub(super) dates: Vec<(u32, u32)>,
+    /// (page, what it says of itself) of every page that says something.
+    pub(super) facets: Vec<(u32, Facets)>,
 }
 
 /// Two weighted counts of a word (or stem) on a page added: the counts summed, [`TITLE`]
@@ -326,12 +329,21 @@ impl Gathered {
     /// Takes page number `page` apart into the table.
     /// Returns the page's entry in a file of titles as JSON: `[url, title, text]`, the
     /// text's first [`SHORT_TEXT`] bytes; for a page larger than [`FETCH_LIMIT`],
-    /// `[url, title, text, 1]` with up to [`MAX_EXCERPT_TEXT`] bytes of it.
+    /// `[url, title, text, 1, headings]` with up to [`MAX_EXCERPT_TEXT`] bytes of it and its
+    /// headings with an id in that text, `[[where, id, text]…]` (where: in UTF-16 code
+    /// units, as the browser counts), so that its result can link to the heading nearest the
+    /// match without fetching the page.
     fn add_page(&mut self, page: u32, html: &str, url: &str) -> Vec<u8> {
         let mut length = 0u32;
         let large = html.len() > FETCH_LIMIT;
         let keep = if large { MAX_EXCERPT_TEXT } else { SHORT_TEXT };
-        let (title, text, date) = extract_with(html, keep, |folded, written, w| {
+        let PageText {
+            title,
+            text,
+            date,
+            facets,
+            headings,
+        } = extract_with(html, keep, |folded, written, w| {
             length += w & !TITLE;
             let id = match self.ids.get(folded) {
                 Some(&id) => id,
@@ -370,9 +382,19 @@ impl Gathered {
         });
         self.lengths.push((page, length));
         self.dates.push((page, date));
+        if facets != Facets::default() {
+            self.facets.push((page, facets));
+        }
         let mut entry = Vec::with_capacity(text.len() + title.len() + url.len() + 16);
         let _ = if large {
-            serde_json::to_writer(&mut entry, &(url, &title, &text, 1))
+            let headings: Vec<(usize, &str, &str)> = headings
+                .iter()
+                .map(|(at, id, h)| {
+                    let at = text.get(..*at).map_or(0, |t| t.encode_utf16().count());
+                    (at, id.as_str(), h.as_str())
+                })
+                .collect();
+            serde_json::to_writer(&mut entry, &(url, &title, &text, 1, headings))
         } else {
             serde_json::to_writer(&mut entry, &(url, &title, &text))
         };
@@ -404,6 +426,7 @@ impl Gathered {
         }
         self.lengths.extend(other.lengths);
         self.dates.extend(other.dates);
+        self.facets.extend(other.facets);
         self.docs.extend(other.docs);
     }
 }

@@ -37,6 +37,7 @@
 //! module reads rendered pages only (never the model) and writes nothing to disk: the files
 //! are handed back, or to the build's sink as they are made.
 
+mod facets;
 mod format;
 mod html;
 mod index;

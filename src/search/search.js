@@ -8,7 +8,8 @@
  *   found.results.length;                      // every page holding one of the words
  *   found.dropped;                             // words typed that match nothing
  *   found.corrected;                           // [typed, word of the site] one edit apart
- *   const d = await found.results[0].data();   // { url, meta: { title, date }, excerpt }
+ *   found.results[0].facets;                   // { section, regions, projects, year }
+ *   const d = await found.results[0].data();   // { url, meta: { title, date }, excerpt, sub }
  *
  * Words are compared as the build folded them: lower case, no accents, no vowel marks,
  * Arabic ة as ه and ى as ي. A query word finds, by weight: the pages of the same word's stem
@@ -23,7 +24,13 @@
  * The excerpt is text of the page, escaped, with <mark> around the words found and the
  * words of their stems (never inside another word): from the short text the index holds
  * when a word is in it, else from the page itself, fetched when its result is shown (the
- * one the reader opens next is then in the browser's cache). */
+ * one the reader opens next is then in the browser's cache). When that word comes under a
+ * heading with an id, `sub` links to it ({ url: page#id, title }), so that a long page's
+ * result leads to the part that matched.
+ *
+ * Each result carries what its page says of itself (see src/search/facets.rs), so that the
+ * search page can filter the results by section, region, project and year, and sort them
+ * by date (`date`, yyyymmdd, 0 for none). */
 const FOLD = /[\p{M}\u0640]/gu;
 const ARABIC = /[\u0629\u0649]/g;
 const WORD = /[\p{L}\p{N}\p{M}]+/gu;
@@ -43,6 +50,7 @@ const EXCERPT_WORDS = 30;
 /* Elements whose text is not the page's (as the build skips them), and those whose text
  * runs on with the text around them: any other begins and ends a run of text. */
 const SKIPPED = new Set(["SCRIPT", "STYLE", "SVG", "TEMPLATE", "NOSCRIPT", "TEXTAREA", "MATH", "IFRAME", "OBJECT", "SELECT", "BUTTON"]);
+const HEADING = /^H[2-6]$/;
 const INLINE = new Set(["A", "ABBR", "B", "BDI", "BDO", "CITE", "CODE", "DATA", "DFN", "EM", "I", "KBD", "MARK", "Q", "S", "SAMP", "SMALL", "SPAN", "STRONG", "SUB", "SUP", "TIME", "U", "VAR"]);
 
 let baseUrl = "/";
@@ -285,25 +293,28 @@ function matcher(index, queryTerms, hits) {
   };
 }
 
+/* The excerpt of a text around its first word found, escaped, with <mark>s: { html, at },
+ * `at` where in the text that word is (-1 when none is). */
 function excerpt(text, hit) {
   const words = tokens(text);
   const marks = words.map((t) => hit(t.w));
-  let first = marks.indexOf(true);
-  if (first < 0) first = 0;
+  const found = marks.indexOf(true);
+  const first = found < 0 ? 0 : found;
   const from = Math.max(0, first - Math.floor(EXCERPT_WORDS / 3));
   const to = Math.min(words.length, from + EXCERPT_WORDS);
-  if (!words.length) return escape(text.slice(0, 200));
+  const at = found < 0 ? -1 : words[found].at;
+  if (!words.length) return { html: escape(text.slice(0, 200)), at };
   let out = from > 0 ? "… " : "";
-  let at = words[from].at;
+  let last = words[from].at;
   for (let i = from; i < to; i++) {
-    out += escape(text.slice(at, words[i].at));
+    out += escape(text.slice(last, words[i].at));
     const word = escape(text.slice(words[i].at, words[i].end));
     out += marks[i] ? `<mark>${word}</mark>` : word;
-    at = words[i].end;
+    last = words[i].end;
   }
   if (to < words.length) out += " …";
-  else out += escape(text.slice(at));
-  return out;
+  else out += escape(text.slice(last));
+  return { html: out, at };
 }
 
 function hasHit(text, hit) {
@@ -312,14 +323,29 @@ function hasHit(text, hit) {
 
 /* The text the build indexed, from a page: its element marked data-search-body less what
  * is marked data-search-ignore and less its first <h1> (the result's title), with the
- * pictures' alternative texts. */
-export function textOf(doc) {
-  const parts = [];
+ * pictures' alternative texts, white space collapsed; and its headings with an id,
+ * { at, id, title }, `at` where the heading begins in the text. */
+export function textAndHeadings(doc) {
+  let out = "";
+  let space = false;
+  const add = (s) => {
+    for (const piece of s.split(/(\s+)/)) {
+      if (!piece) continue;
+      if (/^\s+$/.test(piece)) {
+        space = true;
+        continue;
+      }
+      if (space && out) out += " ";
+      space = false;
+      out += piece;
+    }
+  };
+  const headings = [];
   let title = true;
   const walk = (node) => {
     for (let n = node.firstChild; n; n = n.nextSibling) {
       if (n.nodeType === Node.TEXT_NODE) {
-        parts.push(n.data);
+        add(n.data);
         continue;
       }
       if (n.nodeType !== Node.ELEMENT_NODE || n.hasAttribute("data-search-ignore")) continue;
@@ -330,19 +356,29 @@ export function textOf(doc) {
         continue;
       }
       if (tag === "IMG") {
-        parts.push(` ${n.getAttribute("alt") || ""} `);
+        add(` ${n.getAttribute("alt") || ""} `);
         continue;
       }
       const block = !INLINE.has(tag);
-      if (block) parts.push(" ");
+      if (block) space = true;
+      if (HEADING.test(tag) && n.id) {
+        const text = n.textContent.replace(/\s+/g, " ").trim();
+        if (text) headings.push({ at: out.length + (space && out ? 1 : 0), id: n.id, title: text });
+      }
       walk(n);
-      if (block) parts.push(" ");
+      if (block) space = true;
     }
   };
   walk(doc.querySelector("[data-search-body]") || doc.body);
-  return parts.join("").replace(/\s+/g, " ").trim();
+  return { text: out, headings };
 }
 
+/* The text the build indexed, from a page (see textAndHeadings). */
+export function textOf(doc) {
+  return textAndHeadings(doc).text;
+}
+
+/* A page's text and headings, fetched once. */
 function pageText(url) {
   if (!texts.has(url)) {
     const p = fetch(url)
@@ -350,28 +386,63 @@ function pageText(url) {
         if (!r.ok) throw new Error(`${r.status} ${url}`);
         return r.text();
       })
-      .then((html) => textOf(new DOMParser().parseFromString(html, "text/html")));
+      .then((html) => textAndHeadings(new DOMParser().parseFromString(html, "text/html")));
     p.catch(() => texts.delete(url));
     texts.set(url, p);
   }
   return texts.get(url);
 }
 
+/* The heading a match at `at` of a page's text falls under: the last that begins before
+ * it; none when the match comes before every heading. */
+function headingOf(headings, at) {
+  let found = null;
+  for (const h of headings || []) {
+    if (h.at > at) break;
+    found = h;
+  }
+  return found;
+}
+
 async function pageData(index, page, hit) {
   const { m, dir } = index;
   const run = await get(new URL(m.docs[Math.floor(page / m.per_doc)], dir).href);
-  const [path, title, given, whole] = run[page % m.per_doc];
+  const [path, title, given, whole, marks] = run[page % m.per_doc];
   const url = baseUrl.replace(/\/$/, "") + path;
   // The text the index gives, when a word found is in it (or it is all there is: a page
-  // too large to fetch); else the page's. A page that cannot be had now (offline) is
-  // still a result, with what the index gives.
+  // too large to fetch, given with its headings); else the page's. A page that cannot be
+  // had now (offline) is still a result, with what the index gives.
   let text = given || "";
-  if (!whole && !hasHit(text, hit)) text = await pageText(url).catch(() => text);
+  let headings = whole && Array.isArray(marks) ? marks.map(([at, id, t]) => ({ at, id, title: t })) : [];
+  if (!whole && !hasHit(text, hit)) {
+    ({ text, headings } = await pageText(url).catch(() => ({ text, headings })));
+  }
   const day = m.dates ? m.dates[page] : 0;
+  const cut = text ? excerpt(text, hit) : { html: "", at: -1 };
+  // A match under a heading: the result links there too.
+  const h = cut.at >= 0 ? headingOf(headings, cut.at) : null;
   return {
     url,
     meta: { title, date: day ? `${String(day).slice(0, 4)}-${String(day).slice(4, 6)}-${String(day).slice(6, 8)}` : null },
-    excerpt: text ? excerpt(text, hit) : "",
+    excerpt: cut.html,
+    sub: h ? { url: `${url}#${encodeURIComponent(h.id)}`, title: h.title } : null,
+  };
+}
+
+/* What a page says of itself, for the filters: its section, the keys of its regions and
+ * projects, and its year (from its date). */
+function facetsOf(m, page) {
+  const day = m.dates ? m.dates[page] : 0;
+  const year = day ? String(day).slice(0, 4) : null;
+  const f = m.facets;
+  const set = f && f.sets && f.pages ? f.sets[f.pages[page]] : null;
+  if (!set) return { section: null, regions: [], projects: [], year };
+  const [s, r, p] = set;
+  return {
+    section: s >= 0 ? f.section[s] : null,
+    regions: r.map((i) => f.region[i]),
+    projects: p.map((i) => f.project[i]),
+    year,
   };
 }
 
@@ -410,6 +481,8 @@ async function run(query) {
       id: page,
       score: r.score,
       words: r.n,
+      date: dates[page] || 0,
+      facets: facetsOf(index.m, page),
       data: () => pageData(index, page, hit),
     })),
     dropped,

@@ -479,7 +479,7 @@ fn each_page_s_date_and_the_browser_s_stemmer_are_in_the_index() {
     )
     .unwrap();
     let meta = json(&files, "search-index/it/index.json");
-    assert_eq!(meta["v"], 2);
+    assert_eq!(meta["v"], 3);
     assert_eq!(meta["dates"], serde_json::json!([20220512, 0]));
     let stemmer = meta["stemmer"].as_str().unwrap();
     assert!(stemmer.starts_with("../stem/it.") && stemmer.ends_with(".js"));
@@ -528,4 +528,91 @@ fn japanese_and_thai_pages_are_indexed_word_by_word() {
         .map(|(w, _)| w)
         .collect();
     assert!(words.contains(&"สอง".to_string()), "{words:?}");
+}
+
+#[test]
+fn what_pages_say_of_themselves_reaches_the_index_for_the_filters() {
+    let a = route(Kind::Story("a".into()), "it", "/a/", false);
+    let b = route(Kind::Region("puglia".into()), "it", "/b/", false);
+    let c = route(Kind::Page("c".into()), "it", "/c/", false);
+    let d = route(Kind::Story("d".into()), "it", "/d/", false);
+    let (files, _) = index(
+        [
+            page(
+                &a,
+                r#"<main data-search-body data-search-section="stories" data-search-regions="puglia" data-search-projects="puoi"><h1>Tirocinio</h1><p>lavoro</main>"#,
+            ),
+            page(
+                &b,
+                r#"<main data-search-section=regions data-search-body data-search-regions="puglia" data-search-projects="puoi parti"><h1>Puglia</h1><p>lavoro</main>"#,
+            ),
+            // A theme that says nothing, and one that writes what is not a key.
+            page(&c, "<main data-search-body><h1>Chi siamo</h1><p>lavoro</main>"),
+            page(
+                &d,
+                r#"<main data-search-body data-search-section="stories" data-search-regions="Puglia &lt;b&gt; puglia"><h1>Serra</h1><p>lavoro</main>"#,
+            ),
+        ]
+        .into_iter(),
+        &|| false,
+        false,
+    )
+    .unwrap();
+    let meta = json(&files, "search-index/it/index.json");
+    let f = &meta["facets"];
+    assert_eq!(f["section"], serde_json::json!(["regions", "stories"]));
+    assert_eq!(f["region"], serde_json::json!(["puglia"]));
+    assert_eq!(f["project"], serde_json::json!(["parti", "puoi"]));
+    // Pages are numbered by address; each names its set, the page that says nothing the
+    // empty one.
+    let urls: Vec<String> = (0..4)
+        .map(|p| {
+            let docs = json(
+                &files,
+                &format!("search-index/it/{}", meta["docs"][0].as_str().unwrap()),
+            );
+            docs[p][0].as_str().unwrap().to_string()
+        })
+        .collect();
+    let set_of = |url: &str| {
+        let p = urls.iter().position(|u| u == url).unwrap();
+        f["sets"][f["pages"][p].as_u64().unwrap() as usize].clone()
+    };
+    assert_eq!(set_of("/a/"), serde_json::json!([1, [0], [1]]));
+    assert_eq!(set_of("/b/"), serde_json::json!([0, [0], [0, 1]]));
+    assert_eq!(set_of("/c/"), serde_json::json!([-1, [], []]));
+    assert_eq!(set_of("/d/"), serde_json::json!([1, [0], []]));
+}
+
+#[test]
+fn a_large_page_s_entry_names_its_headings_where_the_browser_counts() {
+    // Past FETCH_LIMIT the browser never fetches the page: the headings within the text
+    // it is given come with it, where each begins in UTF-16 code units ("è" is one, two
+    // bytes).
+    let mut html = String::from("<main data-search-body><h1>Elenco</h1><p>città è qui");
+    html.push_str("<h2 id=\"progetti\">Progetti <em>attivi</em></h2><p>uno");
+    html.push_str("<h3>Senza id</h3><div data-search-ignore><h2 id=\"nascosto\">x</h2></div>");
+    html.push_str("<h2 id=\"storie\">Storie</h2>");
+    while html.len() <= FETCH_LIMIT + 10 {
+        html.push_str("<p>voce lunga di un elenco ");
+    }
+    html.push_str("<h2 id=\"oltre\">Oltre il testo tenuto</h2></main>");
+    let r = route(Kind::Region("a".into()), "it", "/a/", false);
+    let (files, _) = index([page(&r, &html)].into_iter(), &|| false, false).unwrap();
+    let meta = json(&files, "search-index/it/index.json");
+    let docs = json(
+        &files,
+        &format!("search-index/it/{}", meta["docs"][0].as_str().unwrap()),
+    );
+    let entry = &docs[0];
+    assert_eq!(entry[3], 1);
+    let text = entry[2].as_str().unwrap();
+    let at = |needle: &str| text[..text.find(needle).unwrap()].encode_utf16().count();
+    assert_eq!(
+        entry[4],
+        serde_json::json!([
+            [at("Progetti attivi"), "progetti", "Progetti attivi"],
+            [at("Storie"), "storie", "Storie"]
+        ])
+    );
 }

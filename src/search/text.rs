@@ -387,6 +387,13 @@ impl Collapsed {
         self.space = true;
     }
 
+    /// Where the next piece will begin (after the space a new block puts before it), or
+    /// none once nothing more fits.
+    pub(super) fn next_at(&self) -> Option<usize> {
+        let at = self.text.len() + usize::from(self.space && !self.text.is_empty());
+        (at < self.limit).then_some(at)
+    }
+
     pub(super) fn done(self) -> String {
         self.text
     }

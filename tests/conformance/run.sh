@@ -140,6 +140,16 @@ else
 fi
 TIMES+=("list-filters: $(( $(now) - t0 ))s")
 
+# ------------------------------------------------- a5. the search page
+section "conformance a5: the search page's filters, order and heading links (Chromium)"
+t0=$(now)
+if node "$HERE/search_page.mjs" --public "$PUBLIC"; then
+    :
+else
+    FAILED+=("search-page")
+fi
+TIMES+=("search-page: $(( $(now) - t0 ))s")
+
 # ------------------------------------------------------------ b. vnu
 section "conformance b: Nu Html Checker (HTML and CSS)"
 t0=$(now)

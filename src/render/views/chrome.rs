@@ -6,6 +6,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use super::context::{Cx, Link, i18n};
+use super::search_facets::{SearchFacets, search_facets};
 use crate::model::schema::Direction;
 use crate::plan::{FileKind, Kind, PageKind, Route, Scope};
 
@@ -77,6 +78,8 @@ pub(super) struct Common {
     fallback_lang_name: String,
     /// Whether the page's text goes into the search index (`data-search-body`).
     indexed: bool,
+    /// What an indexed page says of itself for the search page's filters.
+    search_facets: Option<SearchFacets>,
 }
 
 pub(super) fn common(
@@ -87,6 +90,7 @@ pub(super) fn common(
     translated_in: &[String],
 ) -> Common {
     let site = cx.site();
+    let indexed = site.config.search.unwrap_or(true) && crate::search::indexed(route);
     let l = cx.l();
     let dl = cx.default_lang();
     let kind = route.kind.page_kind();
@@ -253,7 +257,12 @@ pub(super) fn common(
             .map(|l| l.name.clone())
             .unwrap_or_default(),
         fallback_lang,
-        indexed: site.config.search.unwrap_or(true) && crate::search::indexed(route),
+        indexed,
+        search_facets: if indexed {
+            search_facets(cx, &route.kind)
+        } else {
+            None
+        },
     }
 }
 

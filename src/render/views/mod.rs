@@ -7,8 +7,9 @@
 //!
 //! [`page`] picks the view of a route's kind; each kind of page has its file (`project`,
 //! `story`, `news`, `event`, `region`, `search`, `home`), `filters` gives the story and
-//! event lists their filters, `chrome` adds the frame every page shares, `context` holds what views read from, `links` checks the links written in texts,
-//! and `fingerprint` hashes a finished context.
+//! event lists their filters, `chrome` adds the frame every page shares (with `search_facets`, what an indexed page says
+//! of itself for the search page's filters), `context` holds what views read from, `links`
+//! checks the links written in texts, and `fingerprint` hashes a finished context.
 
 mod chrome;
 mod context;
@@ -21,6 +22,7 @@ mod news;
 mod project;
 mod region;
 mod search;
+mod search_facets;
 mod story;
 #[cfg(test)]
 pub(super) mod tests;
