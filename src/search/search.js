@@ -18,8 +18,9 @@
  * (so "competenza" finds "competenze"); the pages of the words it begins (so "lavor" finds
  * both); and, for a word of five letters or more that finds nothing, the words of the site
  * one edit away ("tirocino" → "tirocinio"). A word that finds nothing is left out and named
- * in `dropped`. Pages with more of the words come first, then those whose title holds more
- * of them, then by score (BM25), then the newest.
+ * in `dropped`. Pages with more of the words come first, then the page the query names (a
+ * project's sheet for its key, a region's hub), then those whose title holds more of them,
+ * then by score (BM25), then the newest.
  *
  * The excerpt is text of the page, escaped, with <mark> around the words found and the
  * words of their stems (never inside another word): from the short text the index holds
@@ -256,14 +257,18 @@ async function pagesOf(index, term, typed) {
   let { pages, found } = await pagesOfStems(index, wanted);
   let corrected = null;
   if (!pages.size && [...term].length >= TYPO_MIN) {
-    // Nothing: the words of the site one edit away, among those of the same first two
-    // letters.
+    // Nothing: the words of the site one edit away, among those that begin as the word
+    // does, or as it would with its first two letters swapped ("itrocinio") or its first
+    // letter left out ("ttirocinio"): a word's runs are found by its beginning, and
+    // reading every run for a typo in the first letter would cost a phone too much.
     const near = new Map();
-    const start = [...term].slice(0, 2).join("");
-    const runs = await Promise.all(runsFrom(m.words, start).map((f) => get(new URL(f, dir).href)));
+    const c = [...term];
+    const starts = [...new Set([c[0] + c[1], c[1] + c[0], c[1] + c[2]])];
+    const runs = await Promise.all([...new Set(starts.flatMap((st) => runsFrom(m.words, st)))]
+      .map((f) => get(new URL(f, dir).href)));
     for (const run of runs) {
       for (const [w, s] of run) {
-        if (w.startsWith(start) && oneEdit(term, w)) {
+        if (starts.some((st) => w.startsWith(st)) && oneEdit(term, w)) {
           near.set(s || w, TYPO_WEIGHT);
           words.add(w);
           if (!corrected) corrected = w;
@@ -446,6 +451,25 @@ function facetsOf(m, page) {
   };
 }
 
+/* Whether a page is the one the query names: a project sheet or a region hub whose key's
+ * words (`prima-il-lavoro`, `puglia`) are all words of the query. 1 or 0. */
+function subjects(m, queryTerms) {
+  const f = m.facets;
+  if (!f || !f.sets) return () => 0;
+  const words = new Set(queryTerms);
+  // Short words of a key ("il", "d") need not be typed.
+  const keys = (list) => list.map((k) => k.split(/[-_]/).every((w) => w.length < 3 || words.has(fold(w))));
+  const project = keys(f.project);
+  const region = keys(f.region);
+  const sets = f.sets.map(([s, r, p]) => {
+    const section = s >= 0 ? f.section[s] : null;
+    if (section === "projects" && p.length === 1) return project[p[0]] ? 1 : 0;
+    if (section === "regions" && r.length === 1) return region[r[0]] ? 1 : 0;
+    return 0;
+  });
+  return (page) => sets[f.pages[page]] || 0;
+}
+
 async function run(query) {
   const index = await loadMeta();
   const queryTerms = terms(query || "");
@@ -472,9 +496,12 @@ async function run(query) {
     }
   }
   const dates = index.m.dates || [];
-  // More words first, then more of them in the title, then the score, then the newest.
-  const ranked = [...pages].sort((a, b) => b[1].n - a[1].n || b[1].t - a[1].t || b[1].score - a[1].score
-    || (dates[b[0]] || 0) - (dates[a[0]] || 0) || a[0] - b[0]);
+  const named = subjects(index.m, queryTerms.map(([t]) => t));
+  // More words first, then the page the query names (a project's sheet or a region's hub:
+  // "PUOI", "progetto PUOI", "Puglia"), then more of the words in the title, then the
+  // score, then the newest.
+  const ranked = [...pages].sort((a, b) => b[1].n - a[1].n || named(b[0]) - named(a[0]) || b[1].t - a[1].t
+    || b[1].score - a[1].score || (dates[b[0]] || 0) - (dates[a[0]] || 0) || a[0] - b[0]);
   const hit = matcher(index, queryTerms.map(([t]) => t), hits);
   return {
     results: ranked.map(([page, r]) => ({

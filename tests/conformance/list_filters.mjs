@@ -82,6 +82,7 @@ async function seen(page) {
       query: location.search,
       form: visible(document.querySelector('form[data-list-filters]')),
       pager: visible(document.querySelector('nav.pagination')),
+      heading: document.querySelector('h1').innerText.trim(),
     };
   });
 }
@@ -150,6 +151,7 @@ async function checkList(url, label) {
     await other.context().close();
     if (paged) {
       check(!both.pager, `${label}: the page links show while a filter is on`);
+      check(!/\d\s*$/.test(both.heading) || !/\d\s*$/.test(all.heading), `${label}: the heading still gives the page's number while the whole list is filtered: ${both.heading}`);
       for (const c of both.cards) {
         const r = await page.request.get(c.href);
         check(r.ok(), `${label}: the card link ${c.href} answers ${r.status()}`);
@@ -184,6 +186,7 @@ async function checkList(url, label) {
   check(JSON.stringify(back.cards) === JSON.stringify(all.cards) && back.status === all.status,
     `${label}: "show all" does not bring the list back`);
   check(back.pager === all.pager, `${label}: "show all" does not bring the page links back`);
+  check(back.heading === all.heading, `${label}: "show all" does not bring the heading back: ${back.heading}`);
   await page.context().close();
   // Without JavaScript: no form, the list whole.
   const plain = await newPage(false);

@@ -204,6 +204,56 @@ for (const [lang, q, stem] of [['it', 'competenza', 'competenz'], ['it', 'migran
   if (!l.top.some((d) => /<mark>lavoro<\/mark>/i.test(d.excerpt))) fail('it "lavori": no excerpt marks "lavoro"');
   console.log(`it "ora": ${r.n} results, no mark inside a word; "lavori" marks "lavoro"`);
 }
+// 9. A deploy while the page is open: index.json names new files and the old are gone
+//    (here: every file of the language's index served under a new name, the old names
+//    answering 404). A page that read index.json before the deploy asks for an old file,
+//    reads index.json again, once, and answers as before.
+{
+  const fresh = await browser.newPage();
+  fresh.on('pageerror', (e) => fail(`script error: ${e.message}`));
+  await fresh.goto(`${origin}/404.html`);
+  const ask = (q) => fresh.evaluate(async (q) => {
+    const found = await engine.search(q);
+    const top = await Promise.all(found.results.slice(0, 3).map((r) => r.data()));
+    return { n: found.results.length, top: top.map((d) => d.url) };
+  }, q);
+  await fresh.evaluate(async () => {
+    window.engine = await import('/search-index/search.js');
+    await engine.options({ baseUrl: '/', index: '/search-index/it/index.json' });
+    await engine.search('');
+  });
+  const expected = await query('it', 'falegnameria');
+  let deployed = true;
+  const asked = [];
+  await fresh.route(/\/search-index\/it\//, async (route) => {
+    const url = new URL(route.request().url());
+    const name = url.pathname.split('/').pop();
+    asked.push(name);
+    if (!deployed) return route.continue();
+    if (name === 'index.json') {
+      const meta = await (await route.fetch()).json();
+      const renamed = (f) => `new-${f}`;
+      meta.words = meta.words.map(([w, f]) => [w, renamed(f)]);
+      meta.stems = meta.stems.map(([w, f]) => [w, renamed(f)]);
+      meta.docs = meta.docs.map(renamed);
+      return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(meta) });
+    }
+    if (name.startsWith('new-')) {
+      const resp = await route.fetch({ url: new URL(url.pathname.replace(/new-([^/]+)$/, '$1'), origin).href });
+      return route.fulfill({ response: resp });
+    }
+    return route.fulfill({ status: 404, body: 'gone' });
+  });
+  const after = await ask('falegnameria');
+  deployed = false;
+  await fresh.close();
+  if (after.n !== expected.n || after.top[0] !== expected.top[0]?.url) fail(`a deploy while the page was open: "falegnameria" gave ${after.n} results (${after.top[0]}), not ${expected.n}`);
+  const old = asked.filter((n) => !n.startsWith('new-') && n !== 'index.json');
+  if (!old.length || asked.filter((n) => n === 'index.json').length !== 1 || !asked.some((n) => n.startsWith('new-'))) {
+    fail(`a deploy while the page was open: not one old file, index.json once, then the new files (${asked.join(' ')})`);
+  }
+  console.log(`a deploy while the page was open: ${asked.join(' → ')}; "falegnameria" ${after.n} result(s) as before`);
+}
 
 await browser.close();
 server.close();

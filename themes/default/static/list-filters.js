@@ -28,6 +28,9 @@
   var cardsAttr = form.getAttribute("data-cards");
   var cardsUrl = cardsAttr ? new URL(cardsAttr, document.baseURI) : null;
   var pager = document.querySelector("nav.pagination");
+  // "— Page 2" in the heading: while a filter shows the matching cards of the whole list,
+  // the page's number no longer says what is shown.
+  var pageNumber = document.querySelector("h1 [data-page-number]");
   var loading = null;
   var run = 0;
 
@@ -134,6 +137,7 @@
     if (own) own.hidden = state.length > 0;
     list.querySelectorAll(":scope > p").forEach(function (p) { p.hidden = state.length > 0; });
     if (pager) pager.hidden = state.length > 0;
+    if (pageNumber) pageNumber.hidden = state.length > 0;
     if (!state.length) return null;
     var ul = document.createElement("ul");
     ul.className = "cards";
