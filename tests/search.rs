@@ -207,8 +207,20 @@ fn read_index(out: &std::path::Path, lang: &str) -> ReadIndex {
     }
     for run in meta["stems"].as_array().unwrap() {
         for (stem, list) in json(run[1].as_str().unwrap()).as_object().unwrap() {
-            let pages = list.as_array().unwrap().iter().step_by(2);
-            let pages = pages.map(|p| p.as_u64().unwrap() as usize).collect();
+            // [page, score…], or ["f", page, score, words…] for a stem of several words.
+            let list = list.as_array().unwrap();
+            let pages: Vec<usize> = if list.first().is_some_and(|f| f == "f") {
+                list[1..]
+                    .iter()
+                    .step_by(3)
+                    .map(|p| p.as_u64().unwrap() as usize)
+                    .collect()
+            } else {
+                list.iter()
+                    .step_by(2)
+                    .map(|p| p.as_u64().unwrap() as usize)
+                    .collect()
+            };
             index.postings.insert(stem.clone(), pages);
         }
     }

@@ -11,11 +11,15 @@
 //!   browser's stemmer for the language (`"../stem/<lang>.<hash>.js"`, or null). The only file
 //!   whose name does not change with its content.
 //! - `w.<hash>.json`: a run of the language's words in order, `[[word, stem]…]` (stem `""`
-//!   when it is the word itself). Words are lower case, without accents or vowel marks.
+//!   when it is the word itself), `[word, stem, i]` for the `i`-th word of a stem of
+//!   several words. Words are lower case, without accents or vowel marks.
 //! - `s.<hash>.json`: a run of stems in order, `{"stem":[page, score, page, score…]}`,
 //!   the score BM25 with headings counted several times, written with [`DIGITS`]
 //!   significant digits (not rounded to whole numbers: at a thousand pages most would tie),
-//!   negative when the stem is in the page's title (its `<h1>`), which ranks first.
+//!   negative when the stem is in the page's title (its `<h1>`), which ranks first. A stem
+//!   of several words: `["f", page, score, words…]`, `words` a bit per word of the stem the
+//!   page holds (bit `i` for the `i`-th, up to [`MAX_FORMS`]), so that the very word
+//!   searched for ranks above its other words.
 //! - `d.<hash>.json`: `per_doc` pages in a row, `[[url, title, text]…]`, for the results'
 //!   titles and excerpts: the text is the page's first [`SHORT_TEXT`] bytes, enough for an
 //!   excerpt when a word searched for is in it; otherwise the page itself is fetched when
@@ -50,6 +54,9 @@ pub(super) const FETCH_LIMIT: usize = 64 * 1024;
 pub(super) const MAX_EXCERPT_TEXT: usize = 16 * 1024;
 /// How much of a page's text its entry in a file of titles holds, for an excerpt.
 pub(super) const SHORT_TEXT: usize = 240;
+/// The words of one stem that a page can say it holds (bits of a number the browser reads
+/// as a 32-bit integer); a stem's further words count as its other words.
+const MAX_FORMS: usize = 31;
 /// Significant digits of a score: enough to tell pages apart, few enough to stay small.
 const DIGITS: i32 = 3;
 /// BM25's parameters, the usual ones.
@@ -81,8 +88,8 @@ pub(super) fn files(
         }
     }
     let avg = (lengths.iter().map(|&l| l as f64).sum::<f64>() / n.max(1) as f64).max(1.0);
-    // Stem → pages with their weighted counts; word → stem.
-    let mut stems: FxHashMap<String, Postings> = FxHashMap::default();
+    // Stem → its words, and the pages of each; word → stem.
+    let mut stems: FxHashMap<String, Vec<(Box<str>, Postings)>> = FxHashMap::default();
     let mut words: Vec<(Box<str>, String)> = Vec::with_capacity(gathered.words.len());
     for Word {
         folded,
@@ -100,10 +107,28 @@ pub(super) fn files(
         } else {
             stem
         };
-        stems.entry(stem.clone()).or_default().extend(pages);
+        stems
+            .entry(stem.clone())
+            .or_default()
+            .push((folded.clone(), pages));
         words.push((folded, stem));
     }
-    let mut stems: Vec<(String, Postings)> = stems.into_iter().collect();
+    // A stem of several words numbers them (in order), so that a page can say which of
+    // them it holds: a word searched for ranks the pages with that very word above those
+    // with another word of its stem.
+    let mut form_of: FxHashMap<Box<str>, usize> = FxHashMap::default();
+    let mut stems: Vec<(String, Vec<(Box<str>, Postings)>)> = stems
+        .into_iter()
+        .map(|(stem, mut forms)| {
+            forms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+            if forms.len() > 1 {
+                for (i, (w, _)) in forms.iter().enumerate().take(MAX_FORMS) {
+                    form_of.insert(w.clone(), i);
+                }
+            }
+            (stem, forms)
+        })
+        .collect();
     stems.sort_unstable_by(|a, b| utf16_order(&a.0, &b.0));
     words.sort_unstable_by(|a, b| utf16_order(&a.0, &b.0));
 
@@ -117,7 +142,11 @@ pub(super) fn files(
 
     let word_runs = runs(words.iter().map(|(w, s)| {
         let stem = if **w == **s { "" } else { s.as_str() };
-        let entry = serde_json::to_string(&(&**w, stem)).unwrap_or_default();
+        let entry = match form_of.get(w) {
+            Some(i) => serde_json::to_string(&(&**w, stem, i)),
+            None => serde_json::to_string(&(&**w, stem)),
+        }
+        .unwrap_or_default();
         (w.to_string(), entry)
     }));
     let word_index: Vec<(String, String)> = word_runs
@@ -125,12 +154,25 @@ pub(super) fn files(
         .map(|(first, body)| (first, put("w", format!("[{body}]").into_bytes())))
         .collect();
 
-    let stem_runs = runs(stems.into_iter().map(|(stem, mut pages)| {
-        // Words of one stem each bring their own pages: one entry per page.
+    let stem_runs = runs(stems.into_iter().map(|(stem, forms)| {
+        // Each word of the stem brings its own pages: one entry per page, with the words of
+        // the stem it holds (a bit each).
+        let several = forms.len() > 1;
+        let mut pages: Vec<(u32, u32, u32)> = forms
+            .into_iter()
+            .enumerate()
+            .flat_map(|(i, (_, pages))| {
+                let bit = if i < MAX_FORMS { 1u32 << i } else { 0 };
+                pages
+                    .into_iter()
+                    .map(move |(page, count)| (page, count, bit))
+            })
+            .collect();
         pages.sort_unstable_by_key(|p| p.0);
         pages.dedup_by(|b, a| {
             if a.0 == b.0 {
                 a.1 = add_weights(a.1, b.1);
+                a.2 |= b.2;
                 true
             } else {
                 false
@@ -139,15 +181,15 @@ pub(super) fn files(
         let df = pages.len() as f64;
         let idf = (1.0 + (n as f64 - df + 0.5) / (df + 0.5)).ln();
         let mut entry = serde_json::to_string(&stem).unwrap_or_default();
-        entry.push_str(":[");
-        for (i, (page, count)) in pages.iter().enumerate() {
+        entry.push_str(if several { ":[\"f\"," } else { ":[" });
+        for (i, (page, count, forms)) in pages.iter().enumerate() {
             let tf = (*count & !TITLE) as f64;
             let dl = lengths.get(*page as usize).copied().unwrap_or(0) as f64;
             let score = idf * tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * dl / avg));
             if i > 0 {
                 entry.push(',');
             }
-            // Written with `itoa` rather than `write!`: there is one pair per page a stem
+            // Written with `itoa` rather than `write!`: there is one entry per page a stem
             // is on, the most numerous piece of the index.
             let mut digits = itoa::Buffer::new();
             entry.push_str(digits.format(*page));
@@ -156,6 +198,10 @@ pub(super) fn files(
                 entry.push('-');
             }
             push_score(&mut entry, score);
+            if several {
+                entry.push(',');
+                entry.push_str(digits.format(*forms));
+            }
         }
         entry.push(']');
         (stem, entry)

@@ -12,8 +12,9 @@
  *   const d = await found.results[0].data();   // { url, meta: { title, date }, excerpt, sub }
  *
  * Words are compared as the build folded them: lower case, no accents, no vowel marks,
- * Arabic ة as ه and ى as ي. A query word finds, by weight: the pages of the same word's stem
- * when the word is on the site (so "lavori" finds "lavoro"); the pages of its stem by the
+ * Arabic ة as ه and ى as ي. A query word finds, by weight: the pages of the word itself when
+ * it is on the site, and a little lower the pages of its stem's other words (so "lavori"
+ * finds "lavoro"); the pages of its stem by the
  * language's Snowball stemmer (stem/<lang>.js, the algorithm the index used) when it is not
  * (so "competenza" finds "competenze"); the pages of the words it begins (so "lavor" finds
  * both); and, for a word of five letters or more that finds nothing, the words of the site
@@ -190,8 +191,10 @@ function runsFrom(runs, prefix) {
   return out.map((i) => runs[i][1]);
 }
 
-/* The pages of the stems `wanted` (stem → weight): page → { score, title }. */
-async function pagesOfStems(index, wanted) {
+/* The pages of the stems `wanted` (stem → weight): page → { score, title }. `exact` (stem →
+ * the number of the word searched for among its stem's words) lowers a page that holds
+ * only other words of that stem to a stem's weight. */
+async function pagesOfStems(index, wanted, exact) {
   const { m, dir } = index;
   const byFile = new Map();
   for (const stem of wanted.keys()) {
@@ -208,8 +211,13 @@ async function pagesOfStems(index, wanted) {
       if (!Object.prototype.hasOwnProperty.call(run, stem)) continue;
       found.add(stem);
       const list = run[stem];
-      const weight = wanted.get(stem);
-      for (let i = 0; i + 1 < list.length; i += 2) {
+      // ["f", page, score, words…] for a stem of several words.
+      const several = list[0] === "f";
+      const step = several ? 3 : 2;
+      const bit = several && exact && exact.has(stem) ? 1 << exact.get(stem) : 0;
+      for (let i = several ? 1 : 0; i + 1 < list.length; i += step) {
+        let weight = wanted.get(stem);
+        if (bit && !(list[i + 2] & bit)) weight = Math.min(weight, STEM_WEIGHT);
         // A negative score: the stem is in the page's title.
         const score = Math.abs(list[i + 1]) * weight;
         const title = list[i + 1] < 0;
@@ -233,13 +241,15 @@ async function pagesOf(index, term, typed) {
   };
   const words = new Set([term]);
   let exact = false;
+  const forms = new Map();
   let prefixed = 0;
   for (const run of wordRuns) {
-    for (const [w, s] of run) {
+    for (const [w, s, form] of run) {
       if (!w.startsWith(term)) continue;
       if (w === term) {
         exact = true;
         want(s || w, EXACT_WEIGHT);
+        if (typeof form === "number" && form < 31) forms.set(s || w, form);
       } else if (++prefixed > MAX_PREFIX_WORDS) {
         continue;
       } else {
@@ -254,7 +264,7 @@ async function pagesOf(index, term, typed) {
     const stem = stemOf(index, typed);
     if (stem) want(stem, STEM_WEIGHT);
   }
-  let { pages, found } = await pagesOfStems(index, wanted);
+  let { pages, found } = await pagesOfStems(index, wanted, forms);
   let corrected = null;
   if (!pages.size && [...term].length >= TYPO_MIN) {
     // Nothing: the words of the site one edit away, among those that begin as the word

@@ -64,6 +64,22 @@ fn entries(files: &[GeneratedFile], lang: &str, key: &str) -> Vec<(String, serde
     out
 }
 
+/// A word's whole entry in the language's runs of words (`[word, stem]` or `[word, stem,
+/// its number among its stem's words]`).
+fn entries_raw(files: &[GeneratedFile], lang: &str, word: &str) -> serde_json::Value {
+    let meta = json(files, &format!("{SEARCH_DIR}/{lang}/index.json"));
+    for run in meta["words"].as_array().unwrap() {
+        let body = json(
+            files,
+            &format!("{SEARCH_DIR}/{lang}/{}", run[1].as_str().unwrap()),
+        );
+        if let Some(e) = body.as_array().unwrap().iter().find(|e| e[0] == word) {
+            return e.clone();
+        }
+    }
+    panic!("no {word}")
+}
+
 #[test]
 fn a_page_that_is_not_utf8_is_indexed_around_the_bad_bytes() {
     let a = route(Kind::Page("a".into()), "it", "/a/", false);
@@ -118,19 +134,25 @@ fn words_of_one_stem_share_their_pages_and_headings_rank_higher() {
         .find(|(s, _)| *s == stem_of("lavoro"))
         .unwrap()
         .1;
-    let pages: Vec<f64> = pages
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_f64().unwrap())
-        .collect();
+    // A stem of several words ("lavori", "lavoro"): ["f", page, score, words…].
+    let list = pages.as_array().unwrap();
+    assert_eq!(list[0], "f", "{list:?}");
+    let pages: Vec<f64> = list[1..].iter().map(|v| v.as_f64().unwrap()).collect();
     // Page 0 has the word in its title (a negative score says so), page 1 twice in its
     // text: both are found, the title's first; scores are not rounded to whole numbers.
-    assert_eq!(pages.len(), 4, "{pages:?}");
-    assert_eq!((pages[0], pages[2]), (0.0, 1.0));
-    assert!(pages[1] < 0.0 && pages[3] > 0.0, "{pages:?}");
-    assert!(-pages[1] > pages[3], "{pages:?}");
-    assert!(pages[3].fract() != 0.0, "{pages:?}");
+    assert_eq!(pages.len(), 6, "{pages:?}");
+    assert_eq!((pages[0], pages[3]), (0.0, 1.0));
+    assert!(pages[1] < 0.0 && pages[4] > 0.0, "{pages:?}");
+    assert!(-pages[1] > pages[4], "{pages:?}");
+    assert!(pages[4].fract() != 0.0, "{pages:?}");
+    // Which of the stem's words each page holds, numbered as the words say: page 0 only
+    // "lavoro", page 1 both (and "lavoratrici", of the same stem).
+    let form = |w: &str| entries_raw(&files, "it", w)[2].as_u64().unwrap() as u32;
+    let (lavori, lavoro) = (form("lavori"), form("lavoro"));
+    assert_ne!(lavori, lavoro);
+    assert_eq!(pages[2] as u32, 1 << lavoro);
+    let both = (1 << lavoro) | (1 << lavori);
+    assert_eq!(pages[5] as u32 & both, both);
     // Arabic: the article and the preposition are stemmed off, so both words are one.
     let ar = entries(&files, "ar", "words");
     let stems: Vec<String> = ar
