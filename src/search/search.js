@@ -12,16 +12,19 @@
  *   const d = await found.results[0].data();   // { url, meta: { title, date }, excerpt, sub }
  *
  * Words are compared as the build folded them: lower case, no accents, no vowel marks,
- * Arabic ة as ه and ى as ي. A query word finds, by weight: the pages of the word itself when
- * it is on the site, and a little lower the pages of its stem's other words (so "lavori"
- * finds "lavoro"); the pages of its stem by the
- * language's Snowball stemmer (stem/<lang>.js, the algorithm the index used) when it is not
- * (so "competenza" finds "competenze"); the pages of the words it begins (so "lavor" finds
- * both); and, for a word of five letters or more that finds nothing, the words of the site
- * one edit away ("tirocino" → "tirocinio"). A word that finds nothing is left out and named
- * in `dropped`. Pages with more of the words come first, then the page the query names (a
- * project's sheet for its key, a region's hub), then those whose title holds more of them,
- * then by score (BM25), then the newest.
+ * Arabic ة as ه and ى as ي. A query word finds, by weight:
+ *   - when it is on the site, the pages of the word itself, and a little lower those of
+ *     its stem's other words ("lavori" finds "lavoro");
+ *   - when it is not, the pages of its stem by the language's Snowball stemmer
+ *     (stem/<lang>.js, the algorithm the index used: "competenza" finds "competenze");
+ *   - the pages of the words it begins ("lavor" finds both), or, when neither it nor its
+ *     stem is on the site, of the words its stem begins ("carpenters" finds "carpentry");
+ *   - for a word of five letters or more that finds nothing, the words of the site one
+ *     edit away ("tirocino" → "tirocinio").
+ * A word that finds nothing is left out and named in `dropped`. Pages with more of the
+ * words come first, then the page the query names (a project's sheet for its key, a
+ * region's hub), then those whose title holds more of them, then by score (BM25), then the
+ * newest.
  *
  * The excerpt is text of the page, escaped, with <mark> around the words found and the
  * words of their stems (never inside another word): from the short text the index holds
@@ -265,6 +268,22 @@ async function pagesOf(index, term, typed) {
     if (stem) want(stem, STEM_WEIGHT);
   }
   let { pages, found } = await pagesOfStems(index, wanted, forms);
+  const stem = exact ? null : stemOf(index, typed);
+  if (!pages.size && stem && [...stem].length >= 4 && stem !== term) {
+    // Neither the word nor its stem on the site: the words that begin with its stem
+    // ("carpenters", stem "carpent", finds "carpentry").
+    const near = new Map();
+    const runs = await Promise.all(runsFrom(m.words, stem).map((f) => get(new URL(f, dir).href)));
+    for (const run of runs) {
+      for (const [w, s] of run) {
+        if (w.startsWith(stem) && near.size < MAX_PREFIX_WORDS) {
+          near.set(s || w, PREFIX_WEIGHT);
+          words.add(w);
+        }
+      }
+    }
+    if (near.size) ({ pages, found } = await pagesOfStems(index, near));
+  }
   let corrected = null;
   if (!pages.size && [...term].length >= TYPO_MIN) {
     // Nothing: the words of the site one edit away, among those that begin as the word
