@@ -81,8 +81,8 @@ if [ "$WANT_PAGEFIND" = 1 ]; then
     fi
 fi
 
-say "building Vetrina (cargo build --release)"
-(cd "$ROOT" && cargo build --release --quiet) || die "cargo build --release failed"
+say "building Vetrina (cargo build --profile dist)"
+(cd "$ROOT" && cargo build --profile dist --quiet) || die "cargo build --profile dist failed"
 # The revision of the binary measured, taken when it is built (sources edited during the
 # run do not change it).
 REV=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
@@ -91,7 +91,7 @@ if [ -n "$(git -C "$ROOT" status --porcelain -- src Cargo.toml Cargo.lock 2>/dev
 fi
 TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 case "$TARGET_DIR" in /*) ;; *) TARGET_DIR="$ROOT/$TARGET_DIR" ;; esac
-VETRINA="$TARGET_DIR/release/vetrina"
+VETRINA="$TARGET_DIR/dist/vetrina"
 [ -x "$VETRINA" ] || die "no binary at $VETRINA"
 
 mkdir -p "$WORK"
@@ -377,7 +377,7 @@ report() {
     echo "| memory | $MEM |"
     echo "| kernel | $KERNEL |"
     echo "| load average (1, 5, 15 min) at the start, at the end | $LOAD_START; $(cut -d' ' -f1-3 /proc/loadavg) |"
-    echo "| Vetrina | git $REV, $RUSTC, \`cargo build --release\` |"
+    echo "| Vetrina | git $REV, $RUSTC, \`cargo build --profile dist\` (fat LTO, one codegen unit) |"
     echo "| Hugo | $HUGO_VERSION |"
     echo
     if [ "$BUSY" = 1 ]; then
