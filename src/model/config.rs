@@ -448,4 +448,51 @@ mod tests {
             "{d:?}"
         );
     }
+
+    #[test]
+    fn open_data_keys_and_the_licence_are_checked_with_a_did_you_mean() {
+        let with = |block: &str| {
+            let yaml = format!("{SITE_YAML}open_data:\n{block}");
+            let (site, d) = build_site(&files(&[("site.yaml", yaml.as_str())]), TODAY);
+            (site, lines(&d))
+        };
+        let (site, d) = with("  licnce: CC-BY-4.0\n");
+        assert!(site.is_none());
+        assert_eq!(
+            d,
+            ["site.yaml:12: unknown key `licnce` | did you mean `licence`?"]
+        );
+        let (_, d) = with("  licence: CC-BY-4\n");
+        assert_eq!(
+            d,
+            ["site.yaml:12: `CC-BY-4` is not a licence Vetrina knows | did you mean `CC-BY-4.0`?"]
+        );
+        let (_, d) = with("  licence: cc by sa 4.0\n");
+        assert_eq!(
+            d,
+            [
+                "site.yaml:12: `cc by sa 4.0` is not a licence Vetrina knows | did you mean `CC-BY-SA-4.0`?"
+            ]
+        );
+        let (_, d) = with("  licence: MIT\n");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(
+            d[0].starts_with("site.yaml:12: `MIT` is not a licence Vetrina knows | write the SPDX id of an open licence (CC-BY-4.0, CC-BY-SA-4.0, CC0-1.0, ODbL-1.0, ODC-By-1.0, PDDL-1.0), or"),
+            "{d:?}"
+        );
+        let (_, d) = with("  licence: \"javascript:alert(1)\"\n");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].starts_with("site.yaml:12: "), "{d:?}");
+        let (_, d) =
+            with("  licence: \"https://example.org/licenza\"\n  publisher_id: \"r lazio\"\n");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(
+            d[0].starts_with("site.yaml:13: `r lazio` is not an identifier |"),
+            "{d:?}"
+        );
+        let (site, d) = with("  licence: ODbL-1.0\n  publisher_id: r_lazio\n");
+        assert_eq!(d, Vec::<String>::new());
+        let od = site.unwrap().config.open_data.unwrap();
+        assert_eq!(od.licence.unwrap().value, "ODbL-1.0");
+    }
 }
