@@ -47,18 +47,35 @@ struct LicenceView {
     href: String,
 }
 
-/// An interface string the page needs, reported when the theme lacks it.
-fn text(cx: &Cx, key: &str, diags: &mut Diagnostics) -> String {
-    let l = cx.l();
-    if cx.s.i18n.get(l, key).is_none() {
-        let theme = cx.site().config.theme_name();
-        diags.file_error(
-            std::path::Path::new(&format!("themes/{theme}/i18n/{l}.yaml")),
-            format!("missing interface string `{key}` for language `{l}`"),
-            cx.s.i18n.missing_help(l, key),
-        );
+/// An interface string the page needs; a missing one is noted in `missing` (reported once
+/// for the page, see [`report_missing`]) and shown as its key.
+fn text(cx: &Cx, key: &str, missing: &mut Vec<String>) -> String {
+    if cx.s.i18n.get(cx.l(), key).is_none() {
+        missing.push(key.to_string());
     }
     i18n(cx, key)
+}
+
+/// One error for all the strings the page lacks: a language without them lacks the whole
+/// block of the theme's i18n files, and sixty errors would say one thing.
+fn report_missing(cx: &Cx, missing: &[String], diags: &mut Diagnostics) {
+    let Some(first) = missing.first() else {
+        return;
+    };
+    let l = cx.l();
+    let theme = cx.site().config.theme_name();
+    let mut help = cx.s.i18n.missing_help(l, first);
+    if missing.len() > 1 {
+        help.push_str(&format!(
+            "; {} more strings of the data page are missing too (the `opendata_*` block at the end of the English file)",
+            missing.len() - 1
+        ));
+    }
+    diags.file_error(
+        std::path::Path::new(&format!("themes/{theme}/i18n/{l}.yaml")),
+        format!("missing interface string `{first}` for language `{l}`"),
+        help,
+    );
 }
 
 /// A column name as the files write it: `title_*` becomes one name per language.
@@ -70,6 +87,7 @@ fn expand(name: &str, langs: &[String]) -> Vec<String> {
 }
 
 pub(super) fn data_page(cx: &Cx, ctx: &mut PageContext, diags: &mut Diagnostics) -> PageParts {
+    let mut missing = Vec::new();
     let site = cx.site();
     let langs = all_langs(site);
     let file_href = |name: &str| cx.file_link(FileKind::OpenData(name)).unwrap_or_default();
@@ -78,8 +96,8 @@ pub(super) fn data_page(cx: &Cx, ctx: &mut PageContext, diags: &mut Diagnostics)
         let changed = opendata::modified(site, d.id);
         datasets.push(DatasetView {
             id: d.id,
-            title: text(cx, &d.title_key(), diags),
-            description: text(cx, &d.description_key(), diags),
+            title: text(cx, &d.title_key(), &mut missing),
+            description: text(cx, &d.description_key(), &mut missing),
             files: d
                 .files
                 .iter()
@@ -95,7 +113,7 @@ pub(super) fn data_page(cx: &Cx, ctx: &mut PageContext, diags: &mut Diagnostics)
                 .iter()
                 .map(|c| ColumnView {
                     names: c.names.iter().flat_map(|n| expand(n, &langs)).collect(),
-                    description: text(cx, c.text, diags),
+                    description: text(cx, c.text, &mut missing),
                 })
                 .collect(),
             json_only: d.files.iter().all(|(_, f)| *f == Format::Json),
@@ -108,8 +126,8 @@ pub(super) fn data_page(cx: &Cx, ctx: &mut PageContext, diags: &mut Diagnostics)
         name: lic.name().to_string(),
         href: lic.url().to_string(),
     };
-    let title = text(cx, "opendata_title", diags);
-    let description = text(cx, "opendata_catalog_description", diags);
+    let title = text(cx, "opendata_title", &mut missing);
+    let description = text(cx, "opendata_catalog_description", &mut missing);
     let canonical = format!("{}{}", site.base_url, cx.path);
     let jsonld = json!({
         "@context": "https://schema.org",
@@ -144,5 +162,8 @@ pub(super) fn data_page(cx: &Cx, ctx: &mut PageContext, diags: &mut Diagnostics)
     ctx.insert("list_separator", LIST_SEPARATOR);
     ctx.insert("jsonld", &crate::render::script_json::to_script(&jsonld));
     ctx.insert("description", &description);
+    missing.sort();
+    missing.dedup();
+    report_missing(cx, &missing, diags);
     ("data.html", title, opendata::catalog_modified(site), langs)
 }
