@@ -72,7 +72,8 @@ fn report_missing(cx: &Cx, missing: &[String], diags: &mut Diagnostics) {
         ));
     }
     diags.file_error(
-        std::path::Path::new(&format!("themes/{theme}/i18n/{l}.yaml")),
+        // The template that shows them, in the site's own theme (as the search page does).
+        std::path::Path::new(&format!("themes/{theme}/templates/data.html")),
         format!("missing interface string `{first}` for language `{l}`"),
         help,
     );
