@@ -21,6 +21,7 @@ mod admin;
 mod images;
 mod load;
 mod model;
+mod opendata;
 mod plan;
 mod render;
 mod search;

@@ -26,6 +26,8 @@ pub enum Kind {
     RegionList,
     Region(String),
     Search,
+    /// The page describing the files of `/opendata/`.
+    Data,
     NotFound,
 }
 
@@ -46,6 +48,7 @@ impl Kind {
             Kind::RegionList => PageKind::RegionList,
             Kind::Region(_) => PageKind::Region,
             Kind::Search => PageKind::Search,
+            Kind::Data => PageKind::Data,
             Kind::NotFound => PageKind::NotFound,
         }
     }
@@ -85,12 +88,13 @@ pub enum PageKind {
     RegionList,
     Region,
     Search,
+    Data,
     NotFound,
 }
 
 impl PageKind {
     /// Every kind of page, in the order of their places in the plan's table of paths.
-    pub const ALL: [PageKind; 14] = [
+    pub const ALL: [PageKind; 15] = [
         PageKind::Home,
         PageKind::ProjectList,
         PageKind::Project,
@@ -104,6 +108,7 @@ impl PageKind {
         PageKind::RegionList,
         PageKind::Region,
         PageKind::Search,
+        PageKind::Data,
         PageKind::NotFound,
     ];
 
@@ -123,6 +128,7 @@ impl PageKind {
             PageKind::RegionList => "regions",
             PageKind::Region => "region",
             PageKind::Search => "search",
+            PageKind::Data => "data",
             PageKind::NotFound => "404",
         }
     }
@@ -173,6 +179,8 @@ pub enum FileKind<'a> {
     /// Every story card of a language's story list with its region, project and year, for
     /// the list's filters when the list is shown over several pages: beside the list.
     StoryCards,
+    /// A file of the open data (`projects.csv`, `catalog.jsonld`), one for all languages.
+    OpenData(&'a str),
 }
 
 /// A published file that is not a page, and the language it is in.
@@ -187,6 +195,10 @@ pub struct FileRoute<'a> {
 /// The folder of the search index (under the output folder): its script, and one folder
 /// of index files per language.
 pub const SEARCH_DIR: &str = "search-index";
+
+/// The folder of the open data (under the output folder): the data files and their
+/// catalogue.
+pub const OPENDATA_DIR: &str = "opendata";
 
 /// One page of the output.
 #[derive(Debug, Clone)]
@@ -282,6 +294,7 @@ impl Plan {
             FileKind::StoryCards => self
                 .path(PageKind::StoryList, "", lang)
                 .map(|list| format!("{list}cards.json")),
+            FileKind::OpenData(name) => Some(format!("/{OPENDATA_DIR}/{name}")),
         }
     }
 
@@ -427,6 +440,7 @@ pub fn plan(site: &Site, diags: &mut Diagnostics) -> Plan {
         if site.config.search.unwrap_or(true) {
             add(&mut p, Kind::Search, format!("{pre}/{}/", s.search), false);
         }
+        add(&mut p, Kind::Data, format!("{pre}/{}/", s.data), false);
         for e in &site.pages {
             let slug = slug_of(e, l, site, |fm| fm.slug.as_ref().map(|s| s.value.as_str()));
             let path = format!("{pre}/{slug}/");

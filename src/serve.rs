@@ -36,11 +36,13 @@ use notify::{RecursiveMode, Watcher};
 mod cms_api;
 mod hosts;
 mod http;
+mod mime;
 mod paths;
 pub use cms_api::MAX_API_BODY;
 use hosts::refusal;
 pub use http::{MAX_BODY, MAX_HEADER_BYTES, MAX_REQUEST_LINE};
 use http::{Parsed, Request};
+pub use mime::mime;
 use paths::{Resolved, resolve};
 
 use crate::builder::Builder;
@@ -590,35 +592,6 @@ fn not_found(w: &mut impl Write, root: &Path, path: &str, head_only: bool) {
         b"not found\n",
         head_only,
     );
-}
-
-pub fn mime(path: &Path) -> &'static str {
-    match path
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .as_deref()
-    {
-        Some("html") => "text/html; charset=utf-8",
-        Some("css") => "text/css; charset=utf-8",
-        Some("js" | "mjs") => "text/javascript; charset=utf-8",
-        Some("json") => "application/json",
-        Some("xml") => "application/xml; charset=utf-8",
-        Some("ics") => "text/calendar; charset=utf-8",
-        Some("txt") => "text/plain; charset=utf-8",
-        Some("yml" | "yaml") => "text/yaml; charset=utf-8",
-        Some("svg") => "image/svg+xml",
-        Some("png") => "image/png",
-        Some("jpg" | "jpeg") => "image/jpeg",
-        Some("webp") => "image/webp",
-        Some("gif") => "image/gif",
-        Some("avif") => "image/avif",
-        Some("ico") => "image/x-icon",
-        Some("pdf") => "application/pdf",
-        Some("woff2") => "font/woff2",
-        Some("woff") => "font/woff",
-        Some("wasm") => "application/wasm",
-        _ => "application/octet-stream",
-    }
 }
 
 fn send_file(w: &mut impl Write, file: &Path, status: u16, head_only: bool) {

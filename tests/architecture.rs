@@ -28,22 +28,15 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("model", &["model"]),
     ("plan", &["plan"]),
     (
-        "images, write, search, the no-change record and the CMS admin",
-        &["admin", "images", "write", "search", "stamp"],
+        "images, write, search, the no-change record, the CMS admin and the open data",
+        &["admin", "images", "write", "search", "stamp", "opendata"],
     ),
     ("render", &["render"]),
     ("the pipeline", &["pipeline"]),
     ("the builder of `vetrina serve`", &["builder"]),
     (
         "commands",
-        &[
-            "consents",
-            "scaffold",
-            "serve",
-            "takedown",
-            "translations",
-            "opendata",
-        ],
+        &["consents", "scaffold", "serve", "takedown", "translations"],
     ),
 ];
 

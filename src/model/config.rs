@@ -4,8 +4,9 @@
 
 use serde_saphyr::Spanned;
 
+use super::licences::{DEFAULT_LICENCE, LICENCES, Licence};
 use super::regions;
-use super::schema::{CmsBackend, CmsBackendName, ConfigFile, Direction};
+use super::schema::{CmsBackend, CmsBackendName, ConfigFile, Direction, OpenDataConfig};
 use super::site::{Language, Sections};
 use super::yaml::{LangMap, Origin, parse};
 use crate::diag::{Diagnostics, Pos, SourceText, unknown_help};
@@ -92,6 +93,7 @@ pub(super) fn languages(
                 regions: pick(s.regions, english.regions),
                 calendar: pick(s.calendar, english.calendar),
                 search: pick(s.search, english.search),
+                data: pick(s.data, english.data),
             },
             None => english,
         };
@@ -103,6 +105,7 @@ pub(super) fn languages(
             &sections.regions,
             &sections.calendar,
             &sections.search,
+            &sections.data,
         ] {
             if let Err(bad) = regions::check_segment(seg) {
                 let pos = src
@@ -176,6 +179,85 @@ pub(super) fn config_addresses(config: &mut ConfigFile, src: &SourceText, diags:
     if let Some(cms) = &mut config.cms {
         cms_backend(&mut cms.backend, src, diags);
     }
+    if let Some(od) = &mut config.open_data {
+        open_data(od, src, diags);
+    }
+}
+
+/// `open_data:`: the licence is an SPDX id of the licences Vetrina knows, or the address of
+/// another licence (parsed as browsers parse it, and published in that form); the
+/// publisher's identifier is one plain word. A refused value is reported and left out.
+fn open_data(od: &mut OpenDataConfig, src: &SourceText, diags: &mut Diagnostics) {
+    let o = Origin::FILE;
+    if let Some(l) = &mut od.licence {
+        let v = l.value.trim();
+        if Licence::by_id(v).is_some() {
+            l.value = v.to_string();
+        } else if v.contains(':') || v.contains('/') {
+            match weburl::check_url(v, Schemes::Web) {
+                Ok(url) => l.value = String::from(url),
+                Err(p) => {
+                    diags.error(src, o.pos_of(l), p.message()).help(format!(
+                        "{} (or the SPDX id of an open licence, like `{DEFAULT_LICENCE}`)",
+                        p.help()
+                    ));
+                    od.licence = None;
+                }
+            }
+        } else {
+            let ids = LICENCES.iter().map(|l| l.id);
+            let help = match did_you_mean_licence(v) {
+                Some(id) => format!("did you mean `{id}`?"),
+                None => format!(
+                    "write the SPDX id of an open licence ({}), or the web address of the licence",
+                    ids.collect::<Vec<_>>().join(", ")
+                ),
+            };
+            diags
+                .error(
+                    src,
+                    o.pos_of(l),
+                    format!("`{v}` is not a licence Vetrina knows"),
+                )
+                .help(help);
+            od.licence = None;
+        }
+    }
+    if let Some(id) = &od.publisher_id {
+        let ok = !id.value.is_empty()
+            && id.value.len() <= 100
+            && id
+                .value
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | ':' | '/'));
+        if !ok {
+            diags
+                .error(
+                    src,
+                    o.pos_of(id),
+                    format!("`{}` is not an identifier", id.value),
+                )
+                .help("write the publisher's code in the Indice PA (like `r_lazio`), or another identifier of letters, digits, `-`, `_`, `.`, `:`, `/`");
+            od.publisher_id = None;
+        }
+    }
+}
+
+/// The licence id closest to `v`, ignoring case and separators (`cc by 4.0`, `CC-BY-4`).
+fn did_you_mean_licence(v: &str) -> Option<&'static str> {
+    let plain = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let want = plain(v);
+    LICENCES
+        .iter()
+        .map(|l| (l.id, strsim::jaro_winkler(&want, &plain(l.id))))
+        .filter(|(_, score)| *score >= 0.85)
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(id, _)| id)
 }
 
 /// The CMS's backend block: addresses parsed as browsers parse them, every other value a plain
@@ -365,5 +447,52 @@ mod tests {
             d[2].starts_with("site.yaml:8: `English` is not a language code |"),
             "{d:?}"
         );
+    }
+
+    #[test]
+    fn open_data_keys_and_the_licence_are_checked_with_a_did_you_mean() {
+        let with = |block: &str| {
+            let yaml = format!("{SITE_YAML}open_data:\n{block}");
+            let (site, d) = build_site(&files(&[("site.yaml", yaml.as_str())]), TODAY);
+            (site, lines(&d))
+        };
+        let (site, d) = with("  licnce: CC-BY-4.0\n");
+        assert!(site.is_none());
+        assert_eq!(
+            d,
+            ["site.yaml:12: unknown key `licnce` | did you mean `licence`?"]
+        );
+        let (_, d) = with("  licence: CC-BY-4\n");
+        assert_eq!(
+            d,
+            ["site.yaml:12: `CC-BY-4` is not a licence Vetrina knows | did you mean `CC-BY-4.0`?"]
+        );
+        let (_, d) = with("  licence: cc by sa 4.0\n");
+        assert_eq!(
+            d,
+            [
+                "site.yaml:12: `cc by sa 4.0` is not a licence Vetrina knows | did you mean `CC-BY-SA-4.0`?"
+            ]
+        );
+        let (_, d) = with("  licence: MIT\n");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(
+            d[0].starts_with("site.yaml:12: `MIT` is not a licence Vetrina knows | write the SPDX id of an open licence (CC-BY-4.0, CC-BY-SA-4.0, CC0-1.0, ODbL-1.0, ODC-By-1.0, PDDL-1.0), or"),
+            "{d:?}"
+        );
+        let (_, d) = with("  licence: \"javascript:alert(1)\"\n");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].starts_with("site.yaml:12: "), "{d:?}");
+        let (_, d) =
+            with("  licence: \"https://example.org/licenza\"\n  publisher_id: \"r lazio\"\n");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(
+            d[0].starts_with("site.yaml:13: `r lazio` is not an identifier |"),
+            "{d:?}"
+        );
+        let (site, d) = with("  licence: ODbL-1.0\n  publisher_id: r_lazio\n");
+        assert_eq!(d, Vec::<String>::new());
+        let od = site.unwrap().config.open_data.unwrap();
+        assert_eq!(od.licence.unwrap().value, "ODbL-1.0");
     }
 }

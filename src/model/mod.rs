@@ -14,6 +14,7 @@
 pub mod bundle;
 mod config;
 mod event;
+pub(crate) mod licences;
 pub mod privacy;
 mod refs;
 pub mod regions;

@@ -65,6 +65,24 @@ pub struct ConfigFile {
     /// The editing admin at /admin/ (Decap CMS) and where it saves: see `src/admin/`.
     #[serde(default)]
     pub cms: Option<CmsConfig>,
+    /// The files of `/opendata/` and their catalogue (`open_data: {licence: CC-BY-4.0}`):
+    /// see `src/opendata/`.
+    #[serde(default)]
+    pub open_data: Option<OpenDataConfig>,
+}
+
+/// `open_data:` of site.yaml. Both keys are checked by `model::config` (`open_data`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpenDataConfig {
+    /// The licence of the published data: an SPDX id of `model::licences::LICENCES`, or the
+    /// web address of another licence. CC-BY-4.0 when absent.
+    #[serde(default)]
+    pub licence: Option<Spanned<String>>,
+    /// The publisher's identifier in the catalogue (for an Italian public body, its code in
+    /// the Indice PA); the site's address when absent.
+    #[serde(default)]
+    pub publisher_id: Option<Spanned<String>>,
 }
 
 /// `cms:` of site.yaml: Decap CMS's backend block, e.g.
@@ -169,6 +187,8 @@ pub struct SectionNames {
     pub regions: Option<String>,
     pub calendar: Option<String>,
     pub search: Option<String>,
+    /// The open-data page: `dati`, `data`, `donnees`.
+    pub data: Option<String>,
 }
 
 // ---------------------------------------------------------------- content

@@ -35,6 +35,8 @@ pub struct Sections {
     pub calendar: String,
     /// The search page: `cerca`, `search`.
     pub search: String,
+    /// The page describing the open data: `dati`, `data`.
+    pub data: String,
 }
 
 impl Sections {
@@ -48,6 +50,7 @@ impl Sections {
             regions: "regions".into(),
             calendar: "calendar".into(),
             search: "search".into(),
+            data: "data".into(),
         }
     }
 }

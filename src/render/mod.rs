@@ -39,6 +39,7 @@ use crate::diag::Diagnostics;
 use crate::images::Pictures;
 use crate::load::Theme;
 use crate::model::Site;
+use crate::opendata;
 use crate::plan::{Plan, Route};
 use crate::write::{Bytes, Output};
 use reuse::{Page, RecordedPage, ReuseCounts};
@@ -172,6 +173,12 @@ pub fn render(
             );
             x.extend(
                 views::story_cards_files(&views)
+                    .into_iter()
+                    .map(|(p, b)| (p, Arc::new(b))),
+            );
+            let texts = |l: &str, k: &str| i18n.get(l, k).map(str::to_string);
+            x.extend(
+                opendata::files(site, plan, &texts)
                     .into_iter()
                     .map(|(p, b)| (p, Arc::new(b))),
             );

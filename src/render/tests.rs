@@ -11,6 +11,7 @@ use crate::diag::SourceText;
 fn theme() -> Theme {
     let names = [
         "404",
+        "data",
         "event-list",
         "event",
         "home",

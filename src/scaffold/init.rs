@@ -31,6 +31,7 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = theme_files![
     "static/style.css",
     "templates/404.html",
     "templates/base.html",
+    "templates/data.html",
     "templates/event-list.html",
     "templates/event.html",
     "templates/home.html",

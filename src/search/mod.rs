@@ -2,7 +2,7 @@
 //! script published with it (`search-index/search.js`), with no server.
 //!
 //! Only pages that carry content of their own are indexed: project sheets, stories, news,
-//! pages, events and region hubs, in the languages they are written in. Pages that show
+//! pages, the open data page, events and region hubs, in the languages they are written in. Pages that show
 //! another language's text (fallbacks) are left out, and so are lists, the home page and the
 //! 404 page. Stories taken down for consent never reach the renderer, so never the index.
 //!
@@ -157,6 +157,7 @@ pub(crate) fn indexed(route: &Route) -> bool {
                 | Kind::Story(_)
                 | Kind::News(_)
                 | Kind::Page(_)
+                | Kind::Data
                 | Kind::Event(_)
                 | Kind::Region(_)
         )

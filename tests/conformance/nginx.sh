@@ -85,6 +85,10 @@ expect "$css" Content-Type '^text/css'
 [ -z "$js" ] || expect "$js" Cache-Control 'immutable'
 expect "$ics" Content-Type '^text/calendar; charset=utf-8$'
 expect "$ics" Cache-Control '^no-cache$'
+if [ -f "$public/opendata/projects.csv" ]; then
+    expect /opendata/projects.csv Content-Type '^text/csv; charset=utf-8$'
+    expect /opendata/catalog.jsonld Content-Type '^application/ld\+json; charset=utf-8$'
+fi
 expect /sitemap.xml Content-Type 'xml'
 [ "$(status "$base/.vetrina-output")" = 404 ] || finding ".vetrina-output is served"
 [ "$(status "$base/no-such-page/")" = 404 ] || finding "a missing page is not a 404"

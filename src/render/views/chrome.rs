@@ -48,6 +48,8 @@ struct Footer {
     privacy_href: String,
     feedback_email: String,
     feedback_href: Option<String>,
+    /// The open-data page of the language.
+    data_href: String,
     updated_iso: String,
     updated_text: String,
 }
@@ -248,6 +250,7 @@ pub(super) fn common(
             privacy_href: cx.link(PageKind::Page, &site.config.privacy_page.value),
             feedback_email: site.config.feedback.email.value.clone(),
             feedback_href: site.config.feedback.url.as_ref().map(|u| u.value.clone()),
+            data_href: cx.link(PageKind::Data, ""),
             updated_iso: updated.to_string(),
             updated_text: cx.date(updated),
         },

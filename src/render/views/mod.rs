@@ -6,13 +6,15 @@
 //! disk.
 //!
 //! [`page`] picks the view of a route's kind; each kind of page has its file (`project`,
-//! `story`, `news`, `event`, `region`, `search`, `home`), `filters` gives the story and
-//! event lists their filters, `chrome` adds the frame every page shares (with `search_facets`, what an indexed page says
-//! of itself for the search page's filters), `context` holds what views read from, `links`
-//! checks the links written in texts, and `fingerprint` hashes a finished context.
+//! `story`, `news`, `event`, `region`, `search`, `data`, `home`), `filters` gives the story
+//! and event lists their filters, `chrome` adds the frame every page shares (with
+//! `search_facets`, what an indexed page says of itself for the search page's filters),
+//! `context` holds what views read from, `links` checks the links written in texts, and
+//! `fingerprint` hashes a finished context.
 
 mod chrome;
 mod context;
+mod data;
 mod event;
 mod filters;
 mod fingerprint;
@@ -36,6 +38,7 @@ use crate::plan::{Kind, Route};
 use chrome::common;
 pub use context::Shared;
 use context::{Cx, all_langs, content_date, i18n};
+use data::data_page;
 use event::{event, event_list};
 pub(crate) use filters::story_cards_files;
 use home::home;
@@ -105,6 +108,7 @@ pub fn page(s: &Shared, route: &Route, diags: &mut Diagnostics) -> Option<(Strin
         Kind::RegionList => region_list(&cx, &mut ctx),
         Kind::Region(key) => region(&cx, key, &mut ctx),
         Kind::Search => search_page(&cx, &mut ctx, diags),
+        Kind::Data => data_page(&cx, &mut ctx, diags),
         Kind::NotFound => (
             "404.html",
             i18n(&cx, "not_found_title"),

@@ -69,7 +69,8 @@ pub(super) fn search_facets(cx: &Cx, kind: &Kind) -> Option<SearchFacets> {
                 join(&mut projects.map(|p| p.key.as_str())),
             )
         }
-        Kind::Page(_) => ("pages", String::new(), String::new()),
+        // The open data page is a page among the others.
+        Kind::Page(_) | Kind::Data => ("pages", String::new(), String::new()),
         _ => return None,
     };
     Some(SearchFacets {

@@ -105,6 +105,20 @@ pub(in crate::render) fn strings(lang: &str) -> String {
         .iter()
         .map(|k| format!("{k}: \"{k} ({lang})\"\n"))
         .collect();
+    // The data page's: each data set's title and description, each column's.
+    let mut opendata = vec![
+        "opendata_title".to_string(),
+        "opendata_catalog_description".to_string(),
+    ];
+    for d in &crate::opendata::DATASETS {
+        opendata.extend([d.title_key(), d.description_key()]);
+        opendata.extend(d.columns.iter().map(|c| c.text.to_string()));
+    }
+    opendata.sort();
+    opendata.dedup();
+    for k in opendata {
+        s.push_str(&format!("{k}: \"{k} ({lang})\"\n"));
+    }
     s.push_str("search_results: {one: \"{n} result\", other: \"{n} results\"}\n");
     s.push_str("stories_count: {one: \"{n} story\", other: \"{n} stories\"}\n");
     s.push_str("events_count: {one: \"{n} event\", other: \"{n} events\"}\n");
@@ -681,4 +695,47 @@ mod templates {
             "{text}"
         );
     }
+}
+
+#[test]
+fn the_data_page_lists_each_data_set_its_files_and_its_columns_per_language() {
+    let fx = Fixture::new();
+    let (template, ctx, diags) = fx.page(Kind::Data, "en");
+    assert!(diags.is_empty(), "{diags:?}");
+    assert_eq!(template, "data.html");
+    let datasets = value(&ctx, "datasets");
+    assert_eq!(
+        strs(&datasets, "id"),
+        ["projects", "events", "indicators", "organisations"]
+    );
+    let projects = &datasets[0];
+    assert_eq!(projects["title"], "opendata_projects_title (en)");
+    assert_eq!(
+        strs(&projects["files"], "href"),
+        [
+            "../../opendata/projects.csv",
+            "../../opendata/projects.json"
+        ]
+    );
+    assert_eq!(
+        strs(&projects["files"], "media_type"),
+        ["text/csv", "application/json"]
+    );
+    // A column given per language is named once per language of the site.
+    assert_eq!(
+        projects["columns"][1]["names"],
+        serde_json::json!(["title_it", "title_en"])
+    );
+    assert_eq!(datasets[3]["json_only"], true);
+    assert_eq!(
+        value(&ctx, "licence")["href"],
+        "https://creativecommons.org/licenses/by/4.0/"
+    );
+    let ld: serde_json::Value =
+        serde_json::from_str(value(&ctx, "jsonld").as_str().unwrap()).unwrap();
+    assert_eq!(ld["dataset"][0]["@type"], "Dataset");
+    assert_eq!(
+        ld["dataset"][0]["distribution"][0]["contentUrl"],
+        format!("{}/opendata/projects.csv", fx.site.base_url)
+    );
 }
