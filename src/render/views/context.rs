@@ -7,7 +7,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use super::story::sort_stories;
-use crate::images::{Pictures, picture_html};
+use crate::images::{Pictures, Placement, picture_html};
 use crate::model::regions::Region;
 use crate::model::schema::{ImageFm, NewsFm, StoryFm};
 use crate::model::yaml::LangMap;
@@ -144,7 +144,7 @@ impl Cx<'_> {
         let link = |n: &str| href(self.path, &format!("{dir}{}", url_name(n)));
         let picture = self.s.pictures.get(section, key, &img.src.value)?;
         // The cover is at the top of the page: loaded at once, not lazily.
-        let html = picture_html(picture, &link, &alt, true);
+        let html = picture_html(picture, &link, &alt, Placement::Cover);
         let largest = picture.fallback().last()?;
         Some(ImageView {
             html,
