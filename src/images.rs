@@ -24,9 +24,6 @@ use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
 use std::sync::{Condvar, Mutex};
 
-use image::codecs::jpeg::JpegEncoder;
-use image::codecs::png::PngEncoder;
-use image::codecs::webp::WebPEncoder;
 use image::imageops::FilterType;
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageError, ImageReader, Limits};
@@ -39,13 +36,18 @@ use crate::load::Asset;
 use crate::picture_kind::{EXPORT_SMALLER, SAVE_AS, damaged, extension, unsupported};
 pub use crate::picture_kind::{Kind, Problem, SNIFF_LEN, classify, is_raster};
 
+mod encode;
+mod markup;
+use encode::encode;
+pub use markup::{PictureParts, Placement, picture_html};
+
 /// Target widths in CSS pixels; an image is never enlarged.
 pub const WIDTHS: [u32; 3] = [480, 960, 1440];
-const JPEG_QUALITY: u8 = 80;
 /// Changing how images are made or which pictures are accepted must change this, so that old
 /// cache entries are not reused. v3: entries made before pictures were checked for being
 /// complete may hold a cut-off photo filled with grey; they must be made (and refused) again.
-const SETTINGS: &str = "v3;jpeg80;webp-lossless-if-smaller;480,960,1440;box-to-2x;catmull-rom";
+/// v4: WebP is lossy (libwebp) for opaque pictures.
+const SETTINGS: &str = "v4;jpeg80;webp-lossy80-m4-libwebp-sys-0.9,lossless-with-alpha,if-smaller;480,960,1440;box-to-2x;catmull-rom";
 
 /// The largest picture file read. A photo exported for the web is a few MB, a camera's JPEG
 /// 5-20 MB; beyond this the file is not meant for a website, and reading it would hold that
@@ -503,9 +505,10 @@ fn one(
             resized = base.resize_exact(w, hgt, FilterType::CatmullRom);
             &resized
         };
-        // The image crate encodes WebP losslessly only: smaller than JPEG for drawings and
-        // flat colours, much larger for photographs. A WebP is kept only where it is smaller
-        // (and where it can be made at all: WebP stops at 16,383 px a side).
+        // WebP beside the fallback, for the browsers that take it (nearly all): kept only
+        // where it is smaller, which a lossy WebP nearly always is, and where it can be made
+        // at all (WebP stops at 16,383 px a side). Made here once; later builds take the
+        // files from the cache.
         let main = encode(variant, fallback)?;
         let mut keep = vec![(fallback, main)];
         if let Ok(webp) = encode(variant, Format::Webp)
@@ -712,36 +715,6 @@ fn jpeg_reaches_its_end(b: &[u8]) -> bool {
     }
 }
 
-/// Encodes pixels only: the encoders write no metadata, which is what strips EXIF and GPS.
-fn encode(img: &DynamicImage, format: Format) -> Result<Vec<u8>, Problem> {
-    let mut buf = Vec::new();
-    let r = match (format, img) {
-        (Format::Jpeg, DynamicImage::ImageRgb8(rgb)) => {
-            rgb.write_with_encoder(JpegEncoder::new_with_quality(&mut buf, JPEG_QUALITY))
-        }
-        (Format::Jpeg, _) => img
-            .to_rgb8()
-            .write_with_encoder(JpegEncoder::new_with_quality(&mut buf, JPEG_QUALITY)),
-        (Format::Png, _) => img.to_rgba8().write_with_encoder(PngEncoder::new(&mut buf)),
-        (Format::Webp, _) => {
-            if img.color().has_alpha() {
-                img.to_rgba8()
-                    .write_with_encoder(WebPEncoder::new_lossless(&mut buf))
-            } else {
-                img.to_rgb8()
-                    .write_with_encoder(WebPEncoder::new_lossless(&mut buf))
-            }
-        }
-    };
-    r.map_err(|e| {
-        Problem::new(
-            format!("this picture cannot be re-encoded: {e}"),
-            format!("{SAVE_AS}, and link that file instead"),
-        )
-    })?;
-    Ok(buf)
-}
-
 /// The cache entry's index: one line per variant, written last so that an interrupted run
 /// leaves an entry that is simply redone.
 fn write_meta(dir: &Path, stem: &str, p: &Picture) -> std::io::Result<()> {
@@ -787,48 +760,6 @@ fn read_meta(dir: &Path, stem: &str) -> Option<Picture> {
         height,
         variants,
     })
-}
-
-/// `<picture>` markup for a processed image; `eager` for a picture at the top of the page.
-pub fn picture_html(p: &Picture, href: &dyn Fn(&str) -> String, alt: &str, eager: bool) -> String {
-    let srcset = |it: &mut dyn Iterator<Item = &Variant>| -> String {
-        it.map(|v| format!("{} {}w", href(&v.file_name), v.width))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let sizes = "(min-width: 75rem) 72rem, 100vw";
-    let fallback: Vec<&Variant> = p.fallback().collect();
-    // The default source: the variant closest to 960 px, a good size for most screens.
-    let default = fallback
-        .iter()
-        .min_by_key(|v| (v.width as i64 - 960).abs())
-        .copied();
-    let largest = fallback.last().copied();
-    let (Some(default), Some(largest)) = (default, largest) else {
-        return String::new();
-    };
-    let loading = if eager { "" } else { " loading=\"lazy\"" };
-    let webp = srcset(&mut p.webp());
-    let source = if webp.is_empty() {
-        String::new()
-    } else {
-        format!("<source type=\"image/webp\" srcset=\"{webp}\" sizes=\"{sizes}\">")
-    };
-    format!(
-        "<picture>{source}<img src=\"{}\" srcset=\"{}\" sizes=\"{sizes}\" width=\"{}\" height=\"{}\" alt=\"{}\"{loading} decoding=\"async\"></picture>",
-        href(&default.file_name),
-        srcset(&mut fallback.iter().copied()),
-        largest.width,
-        largest.height,
-        attr(alt),
-    )
-}
-
-fn attr(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 /// Deletes the processed copies (in the image cache) of the pictures of stories taken down.

@@ -244,3 +244,66 @@ fn pictures_named_with_spaces_commas_and_accents_have_working_addresses() {
         }
     }
 }
+
+#[test]
+fn every_demo_picture_has_a_webp_smaller_than_its_jpeg_made_once() {
+    let t = demo_copy();
+    let cache = tempfile::tempdir().unwrap();
+    let build = |root: &std::path::Path| {
+        let mut o = opts(root);
+        o.cache_dir = Some(cache.path().to_path_buf());
+        vetrina::build(&o)
+    };
+    let r = build(t.path());
+    assert!(r.ok(), "{}", rendered(&r));
+    assert_eq!((r.images_processed, r.images_reused), (8, 0));
+    let out = t.path().join("public");
+    let files = tree(&out);
+    let (mut jpeg, mut webp, mut pairs) = (0, 0, 0);
+    for (path, bytes) in &files {
+        let p = path.to_string_lossy();
+        let Some(stem) = p.strip_suffix(".jpg") else {
+            continue;
+        };
+        let w = fs::read(out.join(format!("{stem}.webp")))
+            .unwrap_or_else(|_| panic!("no WebP beside {p}"));
+        assert!(
+            w.len() < bytes.len(),
+            "{p}: WebP {} ≥ JPEG {}",
+            w.len(),
+            bytes.len()
+        );
+        assert!(
+            w.starts_with(b"RIFF") && &w[8..16] == b"WEBPVP8 ",
+            "{p}: lossy, nothing else"
+        );
+        jpeg += bytes.len();
+        webp += w.len();
+        pairs += 1;
+    }
+    assert_eq!(pairs, 8 * 3, "eight pictures, three sizes each");
+    assert!(
+        webp * 10 <= jpeg * 7,
+        "WebP {webp} bytes, JPEG {jpeg}: not 30 % less"
+    );
+    // A second build takes every picture from the cache, WebP included, byte for byte.
+    edit(
+        t.path(),
+        "content/stories/il-mediatore-allo-sportello/index.it.md",
+        "\n\n",
+        "\n\nUna frase nuova.\n\n",
+    );
+    let r = build(t.path());
+    assert!(!r.nothing_changed);
+    assert_eq!((r.images_processed, r.images_reused), (0, 8));
+    for (path, bytes) in &files {
+        if path.extension().is_some_and(|e| e == "webp") {
+            assert_eq!(
+                &fs::read(out.join(path)).unwrap(),
+                bytes,
+                "{}",
+                path.display()
+            );
+        }
+    }
+}

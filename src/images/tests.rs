@@ -42,7 +42,12 @@ fn resizes_without_enlarging_and_reuses_the_cache() {
     );
     let again = process(t.path(), t.path(), &assets, true, &mut d, None);
     assert_eq!((again.processed, again.reused), (0, 2));
-    let html = picture_html(b, &|n| format!("/storie/k/{n}"), "A \"kitchen\"", false);
+    let html = picture_html(
+        b,
+        &|n| format!("/storie/k/{n}"),
+        "A \"kitchen\"",
+        Placement::InText,
+    );
     assert!(html.contains(r#"srcset="/storie/k/big-480.webp 480w, /storie/k/big-960.webp 960w, /storie/k/big-1200.webp 1200w""#), "{html}");
     assert!(
         html.contains(r#"src="/storie/k/big-960.jpg""#)
@@ -294,4 +299,115 @@ fn the_budget_is_shared_and_always_granted() {
         assert_eq!(waiting.join().unwrap(), 60);
     });
     assert_eq!(estimate(0, 100_000, 100_000, u64::MAX / 8), WORK_BUDGET);
+}
+
+/// A picture with the detail of a photo: gradients and a little deterministic noise.
+fn photo(w: u32, h: u32) -> DynamicImage {
+    let mut seed = 0x2545_F491_4F6C_DD1Du64;
+    DynamicImage::ImageRgb8(image::RgbImage::from_fn(w, h, |x, y| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let n = (seed % 24) as u32;
+        image::Rgb([
+            ((x * 255 / w + n) % 256) as u8,
+            ((y * 255 / h + n) % 256) as u8,
+            (((x + y) / 4 + n) % 256) as u8,
+        ])
+    }))
+}
+
+/// The four-character codes of a RIFF file's chunks (a WebP's `VP8 `, `VP8L`, `EXIF`, …).
+fn riff_chunks(b: &[u8]) -> Vec<String> {
+    assert_eq!((&b[..4], &b[8..12]), (&b"RIFF"[..], &b"WEBP"[..]));
+    let mut at = 12;
+    let mut out = Vec::new();
+    while at + 8 <= b.len() {
+        out.push(String::from_utf8_lossy(&b[at..at + 4]).into_owned());
+        let len = u32::from_le_bytes([b[at + 4], b[at + 5], b[at + 6], b[at + 7]]) as usize;
+        at += 8 + len + len % 2;
+    }
+    out
+}
+
+#[test]
+fn a_photo_gets_a_lossy_webp_smaller_than_its_jpeg_made_once_and_alike_every_time() {
+    let t = tempfile::tempdir().unwrap();
+    let assets = vec![asset(
+        t.path(),
+        "foto.jpg",
+        &photo(1000, 700),
+        ImageFormat::Png,
+    )];
+    let mut d = Diagnostics::new();
+    let p = process(t.path(), t.path(), &assets, true, &mut d, None);
+    assert!(d.is_empty());
+    assert_eq!((p.processed, p.reused), (1, 0));
+    let pic = p.get("stories", "k", "foto.jpg").unwrap();
+    let webp: Vec<&Variant> = pic.webp().collect();
+    let jpeg: Vec<&Variant> = pic.fallback().collect();
+    assert_eq!(webp.len(), jpeg.len(), "a WebP beside every JPEG");
+    let mut first = Vec::new();
+    for (w, j) in webp.iter().zip(&jpeg) {
+        assert_eq!((w.width, w.height), (j.width, j.height));
+        let (wb, jb) = (fs::read(&w.cached).unwrap(), fs::read(&j.cached).unwrap());
+        assert!(
+            wb.len() * 10 < jb.len() * 7,
+            "{}: WebP {} bytes, JPEG {}",
+            w.file_name,
+            wb.len(),
+            jb.len()
+        );
+        // Lossy (VP8), and nothing but the picture: no EXIF, XMP or ICC chunk.
+        assert_eq!(riff_chunks(&wb), ["VP8 "], "{}", w.file_name);
+        first.push(wb);
+    }
+    // A second build reuses the cache; a fresh cache makes the very same bytes.
+    let again = process(t.path(), t.path(), &assets, true, &mut d, None);
+    assert_eq!((again.processed, again.reused), (0, 1));
+    let fresh = tempfile::tempdir().unwrap();
+    let remade = process(t.path(), fresh.path(), &assets, true, &mut d, None);
+    assert_eq!(remade.processed, 1);
+    let remade: Vec<Vec<u8>> = remade
+        .get("stories", "k", "foto.jpg")
+        .unwrap()
+        .webp()
+        .map(|v| fs::read(&v.cached).unwrap())
+        .collect();
+    assert_eq!(remade, first, "the encoder's output is deterministic");
+}
+
+#[test]
+fn a_card_picture_is_lazy_with_card_sizes_and_a_cover_is_not() {
+    let t = tempfile::tempdir().unwrap();
+    let assets = vec![asset(
+        t.path(),
+        "c.jpg",
+        &photo(1200, 800),
+        ImageFormat::Png,
+    )];
+    let mut d = Diagnostics::new();
+    let p = process(t.path(), t.path(), &assets, true, &mut d, None);
+    let pic = p.get("stories", "k", "c.jpg").unwrap();
+    let href = |n: &str| format!("../k/{n}");
+    let card = PictureParts::new(pic, &href, "Un tavolo", Placement::Card).unwrap();
+    assert_eq!(
+        card.webp,
+        "../k/c-480.webp 480w, ../k/c-960.webp 960w, ../k/c-1200.webp 1200w"
+    );
+    assert_eq!(
+        card.srcset,
+        "../k/c-480.jpg 480w, ../k/c-960.jpg 960w, ../k/c-1200.jpg 1200w"
+    );
+    assert_eq!((card.width, card.height, card.lazy), (1200, 800, true));
+    let html = card.html();
+    assert!(
+        html.starts_with("<picture><source type=\"image/webp\" srcset=\"../k/c-480.webp 480w"),
+        "{html}"
+    );
+    assert!(html.contains("sizes=\"(min-width: 75rem) 22rem,"), "{html}");
+    assert!(html.ends_with("width=\"1200\" height=\"800\" alt=\"Un tavolo\" loading=\"lazy\" decoding=\"async\"></picture>"), "{html}");
+    let cover = picture_html(pic, &href, "Un tavolo", Placement::Cover);
+    assert!(cover.contains("<source type=\"image/webp\""), "{cover}");
+    assert!(!cover.contains("loading="), "{cover}");
 }

@@ -4,7 +4,9 @@
 // to those whose data- attributes match and announces their count in the role=status
 // paragraph; the choice is in the address and a reload keeps it; "show all" brings the list
 // back. When the story list is shown over several pages, the filtered list on page 2 is
-// the whole list's matching cards (from the JSON beside the list), with working links. The
+// the whole list's matching cards (from the JSON beside the list), with working links and
+// the same picture markup as the cards the pages carry (a WebP source, the JPEG fallback,
+// sizes, width and height, the alt text, lazy loading). A card's picture is shown in WebP. The
 // pages are served with the site's strict CSP (script-src 'self'); nothing may be fetched
 // from another host, and no script error may occur.
 //
@@ -63,6 +65,28 @@ async function seen(page) {
   await page.waitForFunction(() => !document.querySelector('[data-filter-list][aria-busy]'));
   return page.evaluate(() => {
     const visible = (el) => !!el && el.getClientRects().length > 0;
+    // A srcset with every address made absolute, so that cards of different pages (and
+    // those the script builds from the JSON) compare.
+    const abs = (set) => set && set.split(', ').map((c) => {
+      const at = c.lastIndexOf(' ');
+      return new URL(c.slice(0, at), document.baseURI).href + c.slice(at);
+    }).join(', ');
+    const pictureOf = (li) => {
+      const p = li.querySelector('picture');
+      if (!p) return null;
+      const source = p.querySelector('source');
+      const img = p.querySelector('img');
+      return {
+        card: [...li.children].map((e) => e.tagName).join(' '),
+        parts: [...p.children].map((e) => e.tagName).join(' '),
+        type: source && source.type, webp: source && abs(source.getAttribute('srcset')),
+        webpSizes: source && source.getAttribute('sizes'),
+        srcset: abs(img.getAttribute('srcset')), sizes: img.getAttribute('sizes'),
+        src: new URL(img.getAttribute('src'), document.baseURI).href,
+        width: img.getAttribute('width'), height: img.getAttribute('height'), alt: img.alt,
+        loading: img.getAttribute('loading'), decoding: img.getAttribute('decoding'),
+      };
+    };
     const cards = [...document.querySelectorAll('[data-filter-list] li.card')].filter(visible);
     // The count the status must say for the visible cards, in the language's plural form.
     const strings = JSON.parse(document.getElementById('list-filter-strings').textContent);
@@ -75,7 +99,7 @@ async function seen(page) {
         title: li.querySelector('.card__title').textContent.trim(),
         href: li.querySelector('a').href,
         region: li.dataset.region, project: li.dataset.project, year: li.dataset.year,
-        period: li.dataset.period,
+        period: li.dataset.period, picture: pictureOf(li),
       })),
       status: document.getElementById('list-count').textContent.trim(),
       role: document.getElementById('list-count').getAttribute('role'),
@@ -109,6 +133,32 @@ async function checkList(url, label) {
     return (await (await fetch(u)).json());
   }) : null;
   if (paged) check(whole.length > all.cards.length, `${label}: the JSON holds ${whole.length} cards, the page ${all.cards.length}`);
+  // The cards as the pages of the list carry them (without JavaScript), by link: what the
+  // script's cards must look like.
+  const own = new Map();
+  if (paged) {
+    const plain = await newPage(false);
+    let next = origin + url.replace(/[0-9]+\/$/, '');
+    while (next) {
+      await plain.goto(next);
+      for (const c of (await seen(plain)).cards) own.set(c.href, c.picture);
+      next = await plain.$eval('nav.pagination', (n) => n.querySelector('a[rel=next]')?.href || null).catch(() => null);
+    }
+    await plain.context().close();
+  }
+  // A card's picture, once near the screen, is the WebP (the browser takes the source).
+  const pictured = all.cards.findIndex((c) => c.picture);
+  if (pictured >= 0) {
+    const img = page.locator('[data-filter-list] li.card').nth(pictured).locator('img');
+    await img.scrollIntoViewIfNeeded();
+    await page.waitForFunction((el) => el.complete && el.currentSrc, await img.elementHandle());
+    const current = await img.evaluate((el) => el.currentSrc);
+    check(current.endsWith('.webp'), `${label}: a card's picture shows ${current}, not the WebP`);
+    check(all.cards.filter((c) => c.picture).every((c) => c.picture.card === 'H3 PICTURE P P' &&
+      c.picture.parts === 'SOURCE IMG' && c.picture.type === 'image/webp' && c.picture.loading === 'lazy' &&
+      c.picture.width && c.picture.height && c.picture.alt), `${label}: a card's picture lacks a part`);
+    await page.evaluate(() => window.scrollTo(0, 0));
+  }
   for (const f of facets) {
     check(!!f.label, `${label}: the ${f.facet} filter has no label`);
     check(f.values.length > 0, `${label}: the ${f.facet} filter offers nothing`);
@@ -155,6 +205,8 @@ async function checkList(url, label) {
       for (const c of both.cards) {
         const r = await page.request.get(c.href);
         check(r.ok(), `${label}: the card link ${c.href} answers ${r.status()}`);
+        check(own.has(c.href) && JSON.stringify(own.get(c.href)) === JSON.stringify(c.picture),
+          `${label}: the card of ${c.href} built from the JSON has another picture than the list's: ${JSON.stringify(c.picture)} / ${JSON.stringify(own.get(c.href))}`);
       }
     }
   }

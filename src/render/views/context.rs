@@ -7,7 +7,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use super::story::sort_stories;
-use crate::images::{Pictures, picture_html};
+use crate::images::{Picture, PictureParts, Pictures, Placement, picture_html};
 use crate::model::regions::Region;
 use crate::model::schema::{ImageFm, NewsFm, StoryFm};
 use crate::model::yaml::LangMap;
@@ -128,23 +128,40 @@ impl Cx<'_> {
         })
     }
 
+    /// The processed picture of an entry's `image:` and its address maker, with the author's
+    /// alt text.
+    fn picture_of<'b>(
+        &'b self,
+        section: &str,
+        key: &str,
+        img: &'b Option<serde_saphyr::Spanned<ImageFm>>,
+    ) -> Option<(
+        &'b ImageFm,
+        &'b Picture,
+        impl Fn(&str) -> String + 'b,
+        &'b str,
+    )> {
+        let img = &img.as_ref()?.value;
+        let dir = self.s.plan.bundle_dir(section, key)?;
+        let picture = self.s.pictures.get(section, key, &img.src.value)?;
+        let link = move |n: &str| href(self.path, &format!("{dir}{}", url_name(n)));
+        Some((img, picture, link, dir))
+    }
+
     pub(super) fn image(
         &self,
         section: &str,
         key: &str,
         img: &Option<serde_saphyr::Spanned<ImageFm>>,
     ) -> Option<ImageView> {
-        let img = &img.as_ref()?.value;
-        let dir = self.s.plan.bundle_dir(section, key)?;
+        let (img, picture, link, dir) = self.picture_of(section, key, img)?;
         let alt = img
             .alt
             .as_ref()
             .map(|a| a.value.clone())
             .unwrap_or_default();
-        let link = |n: &str| href(self.path, &format!("{dir}{}", url_name(n)));
-        let picture = self.s.pictures.get(section, key, &img.src.value)?;
         // The cover is at the top of the page: loaded at once, not lazily.
-        let html = picture_html(picture, &link, &alt, true);
+        let html = picture_html(picture, &link, &alt, Placement::Cover);
         let largest = picture.fallback().last()?;
         Some(ImageView {
             html,
@@ -157,6 +174,32 @@ impl Cx<'_> {
             caption: img.caption.clone(),
         })
     }
+
+    /// The picture of a story or news card: lazy, in the card's box, with the author's alt
+    /// text (required by the model). Whether the card may show it is the caller's to decide.
+    pub(super) fn card_picture(
+        &self,
+        section: &str,
+        key: &str,
+        img: &Option<serde_saphyr::Spanned<ImageFm>>,
+    ) -> Option<CardPicture> {
+        let (img, picture, link, _) = self.picture_of(section, key, img)?;
+        let alt = img.alt.as_ref().map_or("", |a| a.value.as_str());
+        let parts = PictureParts::new(picture, &link, alt, Placement::Card)?;
+        Some(CardPicture {
+            html: parts.html(),
+            parts,
+        })
+    }
+}
+
+/// A card's picture: its markup for the templates, and its parts for the list script, which
+/// rebuilds the same element from the JSON of the cards.
+#[derive(Serialize)]
+pub(super) struct CardPicture {
+    pub(super) html: String,
+    #[serde(skip)]
+    pub(super) parts: PictureParts,
 }
 
 #[derive(Serialize, Default)]

@@ -11,6 +11,7 @@ use serde::Serialize;
 use super::context::Cx;
 use super::story::story_card;
 use super::{PageContext, Shared};
+use crate::images::PictureParts;
 use crate::model::Language;
 use crate::model::regions::Region;
 use crate::plan::{FileKind, file_of};
@@ -125,6 +126,8 @@ struct CardEntry {
     region: String,
     project: String,
     year: i16,
+    /// The card's picture, its addresses relative to the JSON file (null without one).
+    picture: Option<PictureParts>,
 }
 
 /// The JSON of every story card of each language whose story list is shown over several
@@ -170,6 +173,7 @@ fn cards_json(s: &Shared, lang: &Language, path: &str) -> Vec<u8> {
                 region: c.region_key,
                 project: c.project,
                 year: c.year,
+                picture: c.picture.map(|p| p.parts),
             }
         })
         .collect();

@@ -3,7 +3,7 @@
 //! pages (a missing page is reported with the nearest address, a story taken down as such).
 
 use crate::diag::Diagnostics;
-use crate::images::picture_html;
+use crate::images::{Placement, picture_html};
 use crate::model::{Doc, Entity};
 use crate::plan::{href, url_name};
 use crate::render::markdown::{self, MdInput};
@@ -45,7 +45,7 @@ impl Cx<'_> {
         let asset_href = |n: &str| href(self.path, &format!("{dir}{}", url_name(n)));
         let picture = |n: &str, alt: &str| -> Option<String> {
             let p = self.s.pictures.get(section, &e.key, n)?;
-            Some(picture_html(p, &asset_href, alt, false))
+            Some(picture_html(p, &asset_href, alt, Placement::InText))
         };
         // Relative links are checked in the text's own language only: a page shown in
         // another language's place (no translation yet) has other addresses around it.

@@ -4,7 +4,7 @@
 use jiff::civil::Date;
 use serde::Serialize;
 
-use super::context::{Cx, ImageView, Link, RegionCard, all_langs, content_date, i18n};
+use super::context::{CardPicture, Cx, ImageView, Link, RegionCard, all_langs, content_date, i18n};
 use super::{PageContext, PageParts};
 use crate::diag::Diagnostics;
 use crate::model::Entity;
@@ -19,6 +19,8 @@ pub(super) struct NewsCard {
     date_iso: String,
     date_text: String,
     summary: String,
+    /// The news item's picture, if it has one.
+    picture: Option<CardPicture>,
 }
 
 pub(super) fn news_card(cx: &Cx, n: &Entity<NewsFm>) -> NewsCard {
@@ -30,6 +32,7 @@ pub(super) fn news_card(cx: &Cx, n: &Entity<NewsFm>) -> NewsCard {
         date_iso: d.fm.date.to_string(),
         date_text: cx.date(d.fm.date),
         summary: d.fm.summary.clone(),
+        picture: cx.card_picture("news", &n.key, &d.fm.image),
     }
 }
 

@@ -1,9 +1,10 @@
 //! Story pages: one story (with its cover, shown in link previews only with consent for
-//! social networks), the paginated list of stories, and the story card other pages show.
+//! social networks), the paginated list of stories, and the story card other pages show,
+//! with the story's picture where the consent lets the website show it.
 
 use serde::Serialize;
 
-use super::context::{Cx, ImageView, RegionCard, all_langs, i18n};
+use super::context::{CardPicture, Cx, ImageView, RegionCard, all_langs, i18n};
 use super::filters;
 use super::{PageContext, PageParts};
 use crate::diag::Diagnostics;
@@ -29,6 +30,8 @@ pub(super) struct StoryCard {
     pub(super) region_key: String,
     pub(super) project: String,
     pub(super) year: i16,
+    /// The story's picture, if it has one that the website may show.
+    pub(super) picture: Option<CardPicture>,
 }
 
 pub(super) fn sort_stories(site: &Site) -> Vec<&Entity<StoryFm>> {
@@ -47,6 +50,17 @@ fn story_kind_key(k: StoryKind) -> &'static str {
         StoryKind::Operator => "kind_operator",
         StoryKind::Partner => "kind_partner",
     }
+}
+
+/// Whether the website may show this text's picture of a story (SPEC §6): a story about a
+/// person shows it only where the consent covers the web. The model refuses to publish a
+/// story whose consent does not, so this holds for every story here; the story page and its
+/// cards ask it all the same, so that no card shows what the page would not. (A taken-down
+/// story is not in the `Site` at all.)
+pub(super) fn picture_on_web(fm: &StoryFm) -> bool {
+    fm.consent
+        .as_ref()
+        .is_none_or(|c| c.value.scope.contains(&Scope::Web))
 }
 
 pub(super) fn story_card(cx: &Cx, s: &Entity<StoryFm>) -> StoryCard {
@@ -70,6 +84,9 @@ pub(super) fn story_card(cx: &Cx, s: &Entity<StoryFm>) -> StoryCard {
         region_key: d.fm.region.value.clone(),
         project: d.fm.project.value.clone(),
         year: d.fm.date.year(),
+        picture: picture_on_web(&d.fm)
+            .then(|| cx.card_picture("stories", &s.key, &d.fm.image))
+            .flatten(),
     }
 }
 
@@ -160,7 +177,9 @@ pub(super) fn story(
     let view = StoryView {
         card: story_card(cx, e),
         html: cx.markdown("stories", e, doc, diags),
-        image: cx.image("stories", key, &doc.fm.image),
+        image: picture_on_web(&doc.fm)
+            .then(|| cx.image("stories", key, &doc.fm.image))
+            .flatten(),
         display_name: doc
             .fm
             .person

@@ -6,7 +6,8 @@
  * by spaces). When the page holds the whole list, the cards that do not match are hidden.
  * When the list is shown over several pages (the form's data-cards names a JSON of every
  * card of the list, written beside it by the build), the matching cards of the whole list
- * are built from that file in place of the page's own, and the page links are hidden while
+ * are built from that file in place of the page's own (with their pictures, in the same
+ * markup as the page's cards), and the page links are hidden while
  * a filter is on. The count is announced in the list's status (#list-count), and the choice
  * is kept in the address (?regione=puglia&progetto=puoi), read back when the page opens, so
  * that it can be shared. If the file cannot be read, the form hides again and the list stays
@@ -92,6 +93,39 @@
     return shown;
   }
 
+  // A srcset written relative to the JSON file, made absolute ("a-480.webp 480w, …").
+  function absoluteSet(set) {
+    return set.split(", ").map(function (candidate) {
+      var at = candidate.lastIndexOf(" ");
+      return new URL(candidate.slice(0, at), cardsUrl).href + candidate.slice(at);
+    }).join(", ");
+  }
+
+  // The card's picture, the element the page's own cards carry (see images/markup.rs).
+  // Lazy before any address is set, so that a card filtered in loads its picture only
+  // when it comes near the screen.
+  function picture(p) {
+    var el = document.createElement("picture");
+    if (p.webp) {
+      var source = document.createElement("source");
+      source.type = "image/webp";
+      source.setAttribute("srcset", absoluteSet(p.webp));
+      source.setAttribute("sizes", p.sizes);
+      el.appendChild(source);
+    }
+    var img = document.createElement("img");
+    if (p.lazy) img.loading = "lazy";
+    img.decoding = "async";
+    img.width = p.width;
+    img.height = p.height;
+    img.alt = p.alt;
+    el.appendChild(img);
+    img.setAttribute("srcset", absoluteSet(p.srcset));
+    img.setAttribute("sizes", p.sizes);
+    img.src = new URL(p.src, cardsUrl).href;
+    return el;
+  }
+
   function card(entry) {
     var li = document.createElement("li");
     li.className = "card";
@@ -122,6 +156,7 @@
     summary.className = "card__summary";
     summary.textContent = entry.summary;
     li.appendChild(h);
+    if (entry.picture) li.appendChild(picture(entry.picture));
     li.appendChild(meta);
     li.appendChild(summary);
     return li;
