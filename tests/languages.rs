@@ -236,6 +236,11 @@ fn news_known_only_to_the_month() {
         // The list's "last updated" is the newest item's month, not an invented day.
         assert!(!html.contains(r#"<time datetime="2023-11-01">"#), "{page}");
     }
+    // An untranslated item on the Arabic list keeps its language and reads left to right.
+    let ar = read(&out, "ar/news/index.html");
+    assert!(ar.contains(r#"<h3 class="card__title" lang="it" dir="ltr">"#));
+    assert!(ar.contains(r#"<p class="card__summary" lang="it" dir="ltr">"#));
+    assert!(!read(&out, "en/news/index.html").contains(r#"class="card__title" lang="#));
     let news = read(
         &out,
         "notizie/incontro-a-foggia-sui-migranti-vulnerabili/index.html",

@@ -8,6 +8,7 @@ use super::{PageContext, PageParts};
 use crate::diag::Diagnostics;
 use crate::model::Entity;
 use crate::model::dates::FactDate;
+use crate::model::schema::Direction;
 use crate::model::schema::NewsFm;
 use crate::plan::PageKind;
 
@@ -19,11 +20,24 @@ pub(super) struct NewsCard {
     date_iso: String,
     date_text: String,
     summary: String,
+    /// The language and direction of the title and summary when they are not in the page's
+    /// language (an untranslated item on an Arabic page reads left to right, as Italian).
+    text_lang: Option<String>,
+    text_dir: Option<&'static str>,
 }
 
 pub(super) fn news_card(cx: &Cx, n: &Entity<NewsFm>) -> NewsCard {
     let (d, _) = n.doc(cx.l(), &cx.site().langs);
+    let foreign = (d.lang != cx.l()).then(|| d.lang.clone());
+    let text_dir = foreign
+        .as_ref()
+        .map(|l| match cx.site().lang(l).map(|x| x.dir) {
+            Some(Direction::Rtl) => "rtl",
+            _ => "ltr",
+        });
     NewsCard {
+        text_lang: foreign,
+        text_dir,
         key: n.key.clone(),
         href: cx.link(PageKind::News, &n.key),
         title: d.fm.title.clone(),
