@@ -97,11 +97,11 @@ fn demo_site_pages_and_facts() {
 
     let ev = read(&out, "eventi/focus-group-lombardia-2021/index.html");
     assert!(
-        ev.contains("13 luglio 2021, 14:30–17:00 (Europe/Rome)"),
-        "event time in Italian"
+        ev.contains("13 luglio 2021 alle ore 14:30–17:00 (Europe/Rome)"),
+        "event time in Italian, as CLDR writes a time range"
     );
     let ev_en = read(&out, "en/events/focus-group-lombardia-2021/index.html");
-    assert!(ev_en.contains("13 July 2021, 14:30–17:00 (Europe/Rome)"));
+    assert!(ev_en.contains("13 July 2021 at 14:30\u{2009}–\u{2009}17:00 (Europe/Rome)"));
     let foggia = read(&out, "eventi/incontro-foggia-2023/index.html");
     assert!(
         foggia.contains("28 marzo 2023") && !foggia.contains("28 marzo 2023,"),

@@ -469,3 +469,48 @@ fn a_link_to_a_page_the_site_does_not_have() {
         "{html}"
     );
 }
+
+/// A news date may be a month (`2023-03`) or a day; a month or day without its two digits,
+/// or a month that does not exist, is refused at its line with the two forms to write.
+#[test]
+fn news_date_neither_a_day_nor_a_month() {
+    const NEWS: &str = "content/news/puoi-risultati-a-giugno-2023/index.it.md";
+    for (bad, why) in [
+        ("2023-13", "months go from 01 to 12"),
+        ("2023-3", "months and days take two digits"),
+    ] {
+        let t = demo_copy();
+        edit(t.path(), NEWS, "date: 2023-11\n", &format!("date: {bad}\n"));
+        let e = fails_with(t.path());
+        assert!(
+            e.contains(&format!("`{bad}` is not a valid day or month: {why}")),
+            "{e}"
+        );
+        assert!(e.contains(&format!("--> {NEWS}:3:7")), "{e}");
+        assert!(
+            e.contains("help: write the day as YYYY-MM-DD (for example 2023-03-28) or, when only the month is known, the month as YYYY-MM (for example 2023-03)"),
+            "{e}"
+        );
+    }
+    // In a calendar, the same forms, at the event's line.
+    let t = demo_copy();
+    edit(
+        t.path(),
+        "data/events/puoi.yaml",
+        "start: 2023-03-28\n",
+        "start: 2023-3\n",
+    );
+    let e = fails_with(t.path());
+    assert!(
+        e.contains("`2023-3` is not a valid day or month: months and days take two digits"),
+        "{e}"
+    );
+    let line = line_of(t.path(), "data/events/puoi.yaml", |l| {
+        l.contains("start: 2023-3")
+    });
+    assert!(
+        e.contains(&format!("--> data/events/puoi.yaml:{line}:")),
+        "{e}"
+    );
+    assert!(e.contains("or YYYY-MM when only the month is"), "{e}");
+}

@@ -177,7 +177,8 @@ fn daylight_saving_edges_multi_day_and_cancelled_events() {
     }
     assert!(three.contains("\r\n "), "the long summary is folded");
     let page = read(&out, "eventi/three-days/index.html");
-    assert!(page.contains("10 maggio 2022 – 12 maggio 2022"));
+    // Two days joined by CLDR's range fallback for Italian (thin spaces around the dash).
+    assert!(page.contains("10 maggio 2022\u{2009}–\u{2009}12 maggio 2022"));
 
     let cancelled = read(&out, "eventi/annullato.ics");
     assert!(cancelled.contains("STATUS:CANCELLED\r\n"));
@@ -310,4 +311,29 @@ fn event_list_is_relative_to_the_build_date() {
     let list = read(&t.path().join("public"), "eventi/index.html");
     let y = |s: &str| list.find(&format!(r#"<h3 id="year-{s}">"#)).unwrap();
     assert!(y("2023") < y("2022") && y("2022") < y("2021") && y("2021") < y("2020"));
+}
+
+/// An event known only to the month: the month on its page and cards, `datetime="2023-03"`,
+/// and the month's first day in its calendar (RFC 5545 has no month-only date).
+#[test]
+fn an_event_known_only_to_the_month() {
+    let t = demo_copy();
+    edit(
+        t.path(),
+        "data/events/puoi.yaml",
+        "start: 2023-03-28\n",
+        "start: 2023-03\n",
+    );
+    let r = build(t.path());
+    assert!(r.ok(), "{}", rendered(&r));
+    let out = t.path().join("public");
+    let it = read(&out, "eventi/incontro-foggia-2023/index.html");
+    assert!(
+        it.contains(r#"<time datetime="2023-03">marzo 2023</time>"#),
+        "{it}"
+    );
+    let ar = read(&out, "ar/events/incontro-foggia-2023/index.html");
+    assert!(ar.contains("<time datetime=\"2023-03\">مارس \u{2066}2023\u{2069}</time>"));
+    let ics = read(&out, "eventi/incontro-foggia-2023.ics");
+    assert!(ics.contains("DTSTART;VALUE=DATE:20230301\r\n"), "{ics}");
 }

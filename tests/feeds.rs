@@ -16,8 +16,8 @@ fn atom_feeds_per_language_region_and_project() {
     ));
     assert!(it.contains(r#"<link rel="self" type="application/atom+xml" href="https://vetrina.example.org/feed.xml"/>"#));
     assert!(
-        it.contains("<updated>2023-11-30T00:00:00Z</updated>"),
-        "the newest entry's date, not the clock"
+        it.contains("<updated>2023-11-01T00:00:00Z</updated>"),
+        "the newest entry's date (a news item of November 2023: the month's first day), not the clock"
     );
     assert_eq!(
         it.matches("<entry").count(),

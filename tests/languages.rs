@@ -27,19 +27,46 @@ fn four_trees_with_their_direction_dates_and_alternates() {
             "fr/evenements/focus-group-lombardia-2021/index.html",
             "13 juillet 2021",
         ),
-        (
-            "ar/events/focus-group-lombardia-2021/index.html",
-            "13 يوليو 2021",
-        ),
+        ("ar/events/focus-group-lombardia-2021/index.html", "يوليو"),
     ];
     for (page, date) in dates {
         let html = read(&out, page);
         assert!(html.contains(date), "{page} should read {date}");
         assert!(
-            html.contains("14:30–17:00 (Europe/Rome)"),
-            "{page}: 24-hour time with the zone"
+            html.contains(r#"<time datetime="2021-07-13T14:30:00+02:00">"#),
+            "{page}: the local time with its offset"
         );
     }
+    // The time and its range in CLDR's words and patterns for each language; in Arabic every
+    // number isolated (LRI … PDI), the zone too.
+    for (page, when) in [
+        (
+            "eventi/focus-group-lombardia-2021/index.html",
+            "13 luglio 2021 alle ore 14:30–17:00 (Europe/Rome)",
+        ),
+        (
+            "en/events/focus-group-lombardia-2021/index.html",
+            "13 July 2021 at 14:30\u{2009}–\u{2009}17:00 (Europe/Rome)",
+        ),
+        (
+            "fr/evenements/focus-group-lombardia-2021/index.html",
+            "13 juillet 2021 à 14:30\u{2009}–\u{2009}17:00 (Europe/Rome)",
+        ),
+        (
+            "ar/events/focus-group-lombardia-2021/index.html",
+            "\u{2066}13\u{2069} يوليو \u{2066}2021\u{2069} في \u{2066}2:30\u{2069}–\u{2066}5:00\u{2069} م (\u{2066}Europe/Rome\u{2069})",
+        ),
+    ] {
+        assert!(read(&out, page).contains(when), "{page} should read {when}");
+    }
+    // Roles and organisations: the language's own comma; lists: CLDR's "and" list.
+    let ar = read(&out, "ar/events/focus-group-lombardia-2021/index.html");
+    assert!(ar.contains("<li>إدارة الجلسة، <bdi>ANPAL Servizi S.p.A.</bdi>"));
+    assert!(!ar.contains(", <bdi>"));
+    assert!(ar.contains("</a> و<a href=\"../../projects/faro/index.html\">"));
+    let it = read(&out, "eventi/focus-group-lombardia-2021/index.html");
+    assert!(it.contains("<li>Conduzione, <bdi>ANPAL Servizi S.p.A.</bdi>"));
+    assert!(it.contains("</a> e <a href=\"../../progetti/parti/index.html\">"));
 
     let puoi = read(&out, "progetti/puoi/index.html");
     for (lang, path) in [
@@ -183,4 +210,43 @@ fn translation_report_has_three_states() {
     assert!(report.totals["fr"].missing >= 6);
     let json = serde_json::to_value(&report).unwrap();
     assert_eq!(json["pages"].as_array().unwrap().len(), report.pages.len());
+}
+
+/// A news item known only to the month says the month in every language, sorts at the
+/// month's start, and gives feeds a valid date (the month's first day).
+#[test]
+fn news_known_only_to_the_month() {
+    let t = demo_copy();
+    assert!(build(t.path()).ok());
+    let out = t.path().join("public");
+    for (page, month) in [
+        ("notizie/index.html", "marzo 2023"),
+        ("en/news/index.html", "March 2023"),
+        ("fr/actualites/index.html", "mars 2023"),
+        ("ar/news/index.html", "مارس 2023"),
+    ] {
+        let html = read(&out, page);
+        let march = format!(r#"<time datetime="2023-03">{month}</time>"#);
+        assert!(html.contains(&march), "{page}: {march}");
+        // November 2023 (a month), then March 2023 (a month), then 30 June 2022 (a day).
+        let nov = html.find(r#"<time datetime="2023-11">"#).unwrap();
+        let mar = html.find(&march).unwrap();
+        let jun = html.find(r#"<time datetime="2022-06-30">"#).unwrap();
+        assert!(nov < mar && mar < jun, "{page}: newest first");
+        // The list's "last updated" is the newest item's month, not an invented day.
+        assert!(!html.contains(r#"<time datetime="2023-11-01">"#), "{page}");
+    }
+    // An untranslated item on the Arabic list keeps its language and reads left to right.
+    let ar = read(&out, "ar/news/index.html");
+    assert!(ar.contains(r#"<h3 class="card__title" lang="it" dir="ltr">"#));
+    assert!(ar.contains(r#"<p class="card__summary" lang="it" dir="ltr">"#));
+    assert!(!read(&out, "en/news/index.html").contains(r#"class="card__title" lang="#));
+    let news = read(
+        &out,
+        "notizie/incontro-a-foggia-sui-migranti-vulnerabili/index.html",
+    );
+    assert!(news.contains(r#"<time datetime="2023-03">marzo 2023</time>"#));
+    let feed = read(&out, "feed.xml");
+    assert!(feed.contains("<published>2023-03-01T00:00:00Z</published>"));
+    assert!(feed.contains("<published>2023-11-01T00:00:00Z</published>"));
 }

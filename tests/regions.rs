@@ -162,3 +162,59 @@ fn per_region_figures_without_a_source_are_marked_illustrative() {
         "{e}"
     );
 }
+
+/// A hub shows the figures an indicator file gives for its region; a project whose file
+/// gives national totals only is named, in every language, with its totals marked as
+/// national, never as the region's.
+#[test]
+fn a_hub_shows_its_regional_figures_and_says_when_a_project_has_national_totals_only() {
+    let t = demo_copy();
+    assert!(build(t.path()).ok());
+    let out = t.path().join("public");
+    for (page, notice, total) in [
+        (
+            "regioni/lombardia/index.html",
+            "PUOI comunica solo totali nazionali: non ci sono dati per Lombardia.",
+            "Percorsi avviati: 4.776 percorsi (totale nazionale)",
+        ),
+        (
+            "en/regions/lombardy/index.html",
+            "PUOI reports national totals only: there are no figures for Lombardy.",
+            "Paths started: 4,776 paths (national total)",
+        ),
+        (
+            "fr/regions/lombardie/index.html",
+            "PUOI ne communique que des totaux nationaux\u{a0}: aucun chiffre",
+            "Parcours engagés\u{a0}: 4\u{202f}776 parcours (total national)",
+        ),
+        (
+            "ar/regions/lombardy/index.html",
+            "لا يقدّم مشروع PUOI إلا أرقامًا إجمالية على المستوى الوطني، ولا تتوفر أرقام خاصة بإقليم لومبارديا.",
+            "المسارات التي انطلقت: 4,776 مسارًا (المجموع الوطني)",
+        ),
+    ] {
+        let html = read(&out, page);
+        assert!(html.contains(notice), "{page}: {notice}");
+        assert!(html.contains(total), "{page}: {total}");
+        assert!(!html.contains("bar-chart"), "{page}: no regional chart");
+    }
+
+    // A published regional value: the hub shows it as the region's, and no longer says
+    // national totals only.
+    let t = demo_copy();
+    edit(
+        t.path(),
+        "data/indicators/puoi.yaml",
+        "    total: 4776\n",
+        "    total: 4776\n    regions: {lombardia: 900}\n",
+    );
+    let r = build(t.path());
+    assert!(r.ok(), "{}", rendered(&r));
+    let out = t.path().join("public");
+    let hub = read(&out, "regioni/lombardia/index.html");
+    assert!(hub.contains("<td>900 percorsi</td>"), "the regional value");
+    assert!(hub.contains(r#"class="bar-chart""#));
+    assert!(!hub.contains("solo totali nazionali"));
+    let en = read(&out, "en/regions/lombardy/index.html");
+    assert!(en.contains("<td>900 paths</td>") && !en.contains("national totals only"));
+}

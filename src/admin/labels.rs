@@ -335,7 +335,12 @@ pub(crate) static LABELS: &[Label] = &[
     ),
     // ------------------------------------------------------------------ news and pages
     l("NewsFm", "title", "Titolo"),
-    h("NewsFm", "date", "Data", "Il giorno della notizia."),
+    h(
+        "NewsFm",
+        "date",
+        "Data",
+        "Il giorno della notizia (AAAA-MM-GG), o il solo mese (AAAA-MM) se il giorno non è noto.",
+    ),
     h(
         "NewsFm",
         "summary",

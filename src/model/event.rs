@@ -5,10 +5,11 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use jiff::civil::{Date, DateTime};
+use jiff::civil::DateTime;
 use serde_saphyr::Spanned;
 
 use super::config::web_address;
+use super::dates::FactDate;
 use super::schema::EventFile;
 use super::yaml::{Origin, parse};
 use crate::diag::{Diagnostics, SourceText, unknown_help};
@@ -23,6 +24,9 @@ pub struct Event {
     pub end: Option<DateTime>,
     /// Only a date was given: the time is unknown, and it is shown as a whole-day event.
     pub all_day: bool,
+    /// Only the month was given (`2023-03`): `start` (and `end`) is the month's first day,
+    /// and pages show the month alone.
+    pub month_only: bool,
     pub timezone: String,
     pub tz: jiff::tz::TimeZone,
 }
@@ -36,6 +40,36 @@ impl Event {
     /// its first occurrence (RFC 5545 §3.3.5); times that do not exist were refused by `model`.
     pub fn zoned(&self, dt: DateTime) -> Option<jiff::ZonedDateTime> {
         dt.to_zoned_datetime(self.tz.clone()).ok()
+    }
+
+    /// The last moment the event may still be on: its end (or start), or for an event known
+    /// only to the month, the last day of that month.
+    pub fn until(&self) -> DateTime {
+        let last = self.end.unwrap_or(self.start);
+        if self.month_only {
+            last.date()
+                .last_of_month()
+                .to_datetime(jiff::civil::Time::midnight())
+        } else {
+            last
+        }
+    }
+
+    /// The start as a day or a month, for the pages that show events known only to the month.
+    pub fn start_date(&self) -> FactDate {
+        self.fact_date(self.start)
+    }
+
+    pub fn end_date(&self) -> Option<FactDate> {
+        self.end.map(|e| self.fact_date(e))
+    }
+
+    fn fact_date(&self, dt: DateTime) -> FactDate {
+        if self.month_only {
+            FactDate::month_of(dt.date())
+        } else {
+            FactDate::day(dt.date())
+        }
     }
 }
 
@@ -81,11 +115,12 @@ fn event(f: &SourceText, mut e: EventFile, diags: &mut Diagnostics) -> Option<Ev
     if let Some(online) = &mut e.online {
         web_address(&mut online.url, Schemes::Web, f, o, diags);
     }
-    let parse_time = |s: &Spanned<String>, diags: &mut Diagnostics| -> Option<(DateTime, bool)> {
+    // What was given: a time (0), a day (1) or only the month (2).
+    let parse_time = |s: &Spanned<String>, diags: &mut Diagnostics| -> Option<(DateTime, u8)> {
         let v = s.value.trim();
         if v.contains('T') {
             match v.parse::<DateTime>() {
-                Ok(dt) => Some((dt, false)),
+                Ok(dt) => Some((dt, 0)),
                 Err(err) => {
                     diags
                         .error(f, o.pos_of(s), format!("`{v}` is not a valid date and time ({err})"))
@@ -94,12 +129,15 @@ fn event(f: &SourceText, mut e: EventFile, diags: &mut Diagnostics) -> Option<Ev
                 }
             }
         } else {
-            match v.parse::<Date>() {
-                Ok(d) => Some((d.to_datetime(jiff::civil::Time::midnight()), true)),
+            match FactDate::parse(v) {
+                Ok(d) => Some((
+                    d.first_day().to_datetime(jiff::civil::Time::midnight()),
+                    if d.is_month_only() { 2 } else { 1 },
+                )),
                 Err(err) => {
                     diags
-                        .error(f, o.pos_of(s), format!("`{v}` is not a valid date ({err})"))
-                        .help("write YYYY-MM-DD when the time is not known, or YYYY-MM-DDTHH:MM, for example 2021-07-13T14:30");
+                        .error(f, o.pos_of(s), err)
+                        .help("write YYYY-MM-DDTHH:MM when the time is known (for example 2021-07-13T14:30), YYYY-MM-DD when only the day is, or YYYY-MM when only the month is (for example 2023-03)");
                     None
                 }
             }
@@ -131,20 +169,22 @@ fn event(f: &SourceText, mut e: EventFile, diags: &mut Diagnostics) -> Option<Ev
                 names.iter().map(String::as_str),
             ));
     }
-    let (start, all_day) = start?;
+    let (start, precision) = start?;
+    let all_day = precision > 0;
+    let month_only = precision == 2;
     let end = match end {
         None => None,
         Some(None) => return None,
-        Some(Some((end, end_all_day))) => {
-            if end_all_day != all_day {
+        Some(Some((end, end_precision))) => {
+            if end_precision != precision {
                 let s = e.end.as_ref().map(|s| o.pos_of(s)).unwrap_or_default();
                 diags
                     .error(
                         f,
                         s,
-                        "the start and the end must both have a time, or both be dates only",
+                        "the start and the end must both have a time, both be days only, or both be months only",
                     )
-                    .help("write both as YYYY-MM-DDTHH:MM, or both as YYYY-MM-DD");
+                    .help("write both as YYYY-MM-DDTHH:MM, both as YYYY-MM-DD, or both as YYYY-MM");
                 return None;
             }
             if end < start {
@@ -191,6 +231,7 @@ fn event(f: &SourceText, mut e: EventFile, diags: &mut Diagnostics) -> Option<Ev
         start,
         end,
         all_day,
+        month_only,
         timezone,
         tz,
     })

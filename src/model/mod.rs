@@ -13,6 +13,7 @@
 
 pub mod bundle;
 mod config;
+pub mod dates;
 mod event;
 pub(crate) mod licences;
 pub mod privacy;

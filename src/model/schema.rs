@@ -11,6 +11,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
+use super::dates::FactDate;
 use super::yaml::{DateText, LangMap, RegionSel};
 
 pub type Key = Spanned<String>;
@@ -452,8 +453,8 @@ pub struct StoryFm {
 #[serde(deny_unknown_fields)]
 pub struct NewsFm {
     pub title: String,
-    #[schemars(with = "DateText")]
-    pub date: Date,
+    /// The day, or the month when the day is not known (`2023-03`).
+    pub date: FactDate,
     pub summary: String,
     #[serde(default)]
     #[schemars(with = "Vec<String>", extend("x-vetrina-ref" = "region"))]

@@ -147,6 +147,9 @@ fn explain(e: &serde_saphyr::Error, raw: &str, empty: bool) -> (String, String) 
             "write the fields between the `---` lines, for example `title: \"…\"`".into(),
         );
     }
+    if raw.contains(super::dates::NOT_A_DAY_OR_MONTH) {
+        return (raw.to_string(), super::dates::DAY_OR_MONTH_HELP.into());
+    }
     let lower = raw.to_lowercase();
     if lower.contains("month")
         || lower.contains("day")

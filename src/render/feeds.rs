@@ -141,8 +141,9 @@ pub fn atom(
             id: format!("tag:{host},{}:news/{}", d.fm.date.year(), n.key),
             title: d.fm.title.clone(),
             url: abs(PageKind::News, &n.key),
-            published: d.fm.date,
-            updated: d.fm.updated.unwrap_or(d.fm.date),
+            // A news item known only to the month: the month's first day (RFC 3339).
+            published: d.fm.date.first_day(),
+            updated: d.fm.updated.unwrap_or(d.fm.date.first_day()),
             summary: d.fm.summary.clone(),
             lang: d.lang.clone(),
         });

@@ -2,16 +2,14 @@
 //!
 //! Strings come from the theme's `i18n/<lang>.yaml`, overridden key by key by the site's
 //! `data/i18n/<lang>.yaml`. Dates are written with CLDR data through ICU4X ("13 luglio 2021",
-//! "13 July 2021", Arabic month names): no hand-written month tables. Plural forms follow
-//! CLDR's rules per language (Arabic has six), through ICU4X's plural rules.
+//! "13 July 2021", Arabic month names; times, ranges and lists in `dates`): no hand-written
+//! month tables. Plural forms follow CLDR's rules per language (Arabic has six), through
+//! ICU4X's plural rules.
 
 use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
 
-use icu_calendar::{Date as IcuDate, Gregorian};
-use icu_datetime::FixedCalendarDateTimeFormatter;
-use icu_datetime::fieldsets::YMD;
 use icu_decimal::DecimalFormatter;
 use icu_decimal::input::Decimal;
 use icu_locale_core::Locale;
@@ -19,7 +17,9 @@ use icu_plurals::{PluralCategory, PluralRules};
 use jiff::civil::Date;
 use serde::Deserialize;
 
+use super::dates::{DateFormats, Precision};
 use crate::diag::{Diagnostics, Pos, SourceText, unknown_help};
+use crate::model::dates::FactDate;
 use crate::model::yaml::{Origin, parse};
 
 /// One interface string: a text, or one text per CLDR plural category
@@ -36,7 +36,7 @@ pub struct I18n {
     plurals: FxHashMap<String, PluralRules>,
     /// Open Graph locale per language (`it_IT`, `en_GB`, `ar_EG`), CLDR's likely region.
     og_locales: FxHashMap<String, String>,
-    dates: FxHashMap<String, FixedCalendarDateTimeFormatter<Gregorian, YMD>>,
+    dates: FxHashMap<String, DateFormats>,
     numbers: FxHashMap<String, DecimalFormatter>,
 }
 
@@ -87,7 +87,7 @@ impl I18n {
                 .parse()
                 .or_else(|_| l.parse())
                 .unwrap_or(Locale::UNKNOWN);
-            if let Ok(f) = FixedCalendarDateTimeFormatter::try_new((&locale).into(), YMD::long()) {
+            if let Some(f) = DateFormats::new(&locale) {
                 dates.insert(l.to_string(), f);
             }
             let mut id = locale.id.clone();
@@ -183,10 +183,46 @@ impl I18n {
 
     /// The date written the way `lang` writes it, for example "13 luglio 2021".
     pub fn date(&self, lang: &str, d: Date) -> String {
-        let icu = IcuDate::try_new_gregorian(d.year() as i32, d.month() as u8, d.day() as u8);
-        match (self.dates.get(lang), icu) {
-            (Some(f), Ok(icu)) => f.format(&icu).to_string(),
-            _ => d.to_string(),
+        match self.dates.get(lang) {
+            Some(f) => f.day(d),
+            None => d.to_string(),
+        }
+    }
+
+    /// A day, or a month when only the month is known: "28 marzo 2023", "marzo 2023".
+    pub fn fact_date(&self, lang: &str, d: FactDate) -> String {
+        match self.dates.get(lang) {
+            Some(f) => f.fact_date(d),
+            None => d.iso(),
+        }
+    }
+
+    /// When an event takes place, as CLDR writes it in `lang` (see `render::dates`).
+    pub(crate) fn event_when(
+        &self,
+        lang: &str,
+        start: jiff::civil::DateTime,
+        end: Option<jiff::civil::DateTime>,
+        precision: Precision,
+        rtl: bool,
+    ) -> String {
+        match self.dates.get(lang) {
+            Some(f) => f.event_when(start, end, precision, rtl),
+            None => start.to_string(),
+        }
+    }
+
+    /// What CLDR's "and" list of `lang` puts before, between and after `n` items (see
+    /// `DateFormats::and_list_glue`).
+    pub fn and_list_glue(&self, lang: &str, n: usize) -> Vec<String> {
+        match self.dates.get(lang) {
+            Some(f) => f.and_list_glue(n),
+            None => {
+                let mut g = vec![", ".to_string(); n + 1];
+                g[0].clear();
+                g[n].clear();
+                g
+            }
         }
     }
 }

@@ -11,6 +11,7 @@
 
 pub mod chart;
 mod copies;
+mod dates;
 mod feeds;
 pub mod i18n;
 pub mod ics;

@@ -9,7 +9,8 @@
 //     statement band (.eu-band) comes before <main> in document order;
 //   - fails on any request to a host other than 127.0.0.1, on cookies, on
 //     uncaught script errors and on local sub-resources that fail to load.
-// Then takes full-page screenshots (Italian and Arabic home and first story).
+// Then takes full-page screenshots (Italian and Arabic home and first story, and every
+// Arabic page type at 390 px).
 //
 // Usage: node axe.mjs --public DIR [--artifacts DIR] [--summary FILE]
 // Exit status: 0 clean, 1 findings, 2 usage or setup error.
@@ -307,6 +308,28 @@ async function screenshots(page, state, disc, pub, artifacts) {
   }
 
   const saved = [];
+  // Every Arabic page type at a phone's width (390 px): the home page, each section's list,
+  // its first two detail pages (an event with its programme among them) and the 404 page.
+  if (disc.sections.ar) {
+    const arShots = [{ name: 'ar-390-home', url: '/ar/' }];
+    for (const sec of disc.sections.ar) {
+      arShots.push({ name: `ar-390-${sec.name}`, url: `/${sec.rel}/` });
+      sec.details.slice(0, 2).forEach((d, i) => arShots.push({ name: `ar-390-${sec.name}-${i + 1}`, url: d }));
+    }
+    arShots.push({ name: 'ar-390-404', url: `/ar${MISSING_URL}` });
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const s of arShots) {
+      const file = path.join(artifacts, `${s.name}.png`);
+      try {
+        await page.goto(state.origin + s.url, { waitUntil: 'load', timeout: 30000 });
+        await page.waitForLoadState('networkidle', { timeout: 5000 }).catch(() => {});
+        await page.screenshot({ path: file, fullPage: true });
+        saved.push(file);
+      } catch (e) {
+        warn(`screenshot ${s.name} at 390px failed: ${e.message.split('\n')[0]}`);
+      }
+    }
+  }
   for (const s of shots) {
     for (const vp of VIEWPORTS) {
       const file = path.join(artifacts, `${s.name}-${vp.name}.png`);

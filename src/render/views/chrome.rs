@@ -2,11 +2,11 @@
 //! the language links (with the translations a page has, and the language a fallback page
 //! shows), hreflang alternates, the main navigation, the EU band and the footer.
 
-use jiff::civil::Date;
 use serde::Serialize;
 
 use super::context::{Cx, Link, i18n};
 use super::search_facets::{SearchFacets, search_facets};
+use crate::model::dates::FactDate;
 use crate::model::schema::Direction;
 use crate::plan::{FileKind, Kind, PageKind, Route, Scope};
 
@@ -88,7 +88,7 @@ pub(super) fn common(
     cx: &Cx,
     route: &Route,
     title: &str,
-    updated: Date,
+    updated: FactDate,
     translated_in: &[String],
 ) -> Common {
     let site = cx.site();
@@ -251,8 +251,8 @@ pub(super) fn common(
             feedback_email: site.config.feedback.email.value.clone(),
             feedback_href: site.config.feedback.url.as_ref().map(|u| u.value.clone()),
             data_href: cx.link(PageKind::Data, ""),
-            updated_iso: updated.to_string(),
-            updated_text: cx.date(updated),
+            updated_iso: updated.iso(),
+            updated_text: cx.fact_date(updated),
         },
         fallback: route.fallback,
         fallback_lang_name: site

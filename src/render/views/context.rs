@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::story::sort_stories;
 use crate::images::{Picture, PictureParts, Pictures, Placement, picture_html};
+use crate::model::dates::FactDate;
 use crate::model::regions::Region;
 use crate::model::schema::{ImageFm, NewsFm, StoryFm};
 use crate::model::yaml::LangMap;
@@ -99,6 +100,10 @@ impl Cx<'_> {
     }
     pub(super) fn date(&self, d: Date) -> String {
         self.s.i18n.date(self.l(), d)
+    }
+    /// A day, or the month alone when only the month is known.
+    pub(super) fn fact_date(&self, d: FactDate) -> String {
+        self.s.i18n.fact_date(self.l(), d)
     }
     pub(super) fn text<'b>(&self, m: &'b LangMap) -> &'b str {
         m.get(self.l(), self.default_lang())
@@ -228,6 +233,28 @@ pub(super) struct ImageView {
     pub(super) caption: Option<String>,
 }
 
+/// An item of a list the template writes itself (links), with what CLDR's "and" list pattern
+/// of the page's language puts after it: "PUOI, FARO e PARTI", "PUOI وFARO وPARTI".
+#[derive(Serialize)]
+pub(super) struct Listed<T> {
+    #[serde(flatten)]
+    pub(super) item: T,
+    pub(super) after: String,
+}
+
+impl Cx<'_> {
+    /// The items with the glue of the language's "and" list. CLDR's and-lists put nothing
+    /// before the first item, so the glue before it is dropped.
+    pub(super) fn and_list<T>(&self, items: Vec<T>) -> Vec<Listed<T>> {
+        let glue = self.s.i18n.and_list_glue(self.l(), items.len());
+        items
+            .into_iter()
+            .zip(glue.into_iter().skip(1))
+            .map(|(item, after)| Listed { item, after })
+            .collect()
+    }
+}
+
 #[derive(Serialize)]
 pub(super) struct Link {
     pub(super) label: String,
@@ -261,7 +288,7 @@ pub(super) fn content_date(site: &Site) -> Date {
         .news
         .iter()
         .flat_map(|e| e.docs.values())
-        .map(|d| Some(d.fm.updated.unwrap_or(d.fm.date)));
+        .map(|d| Some(d.fm.updated.unwrap_or(d.fm.date.first_day())));
     let projects = site
         .projects
         .iter()

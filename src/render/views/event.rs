@@ -6,12 +6,15 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::context::{Cx, Link, OrgView, RegionCard, all_langs, content_date, i18n, latest};
+use super::context::{
+    Cx, Link, Listed, OrgView, RegionCard, all_langs, content_date, i18n, latest,
+};
 use super::filters;
 use super::{PageContext, PageParts};
 use crate::model::Event;
-use crate::model::schema::{EventStatus, Online, Venue};
+use crate::model::schema::{Direction, EventStatus, Online, Venue};
 use crate::plan::{FileKind, PageKind, Scope};
+use crate::render::dates::Precision;
 
 #[derive(Serialize)]
 pub(super) struct EventCard {
@@ -48,29 +51,35 @@ fn status_event_key(s: EventStatus) -> &'static str {
     }
 }
 
-/// "13 luglio 2021, 14:30–17:00 (Europe/Rome)", or the date alone when no time is known.
+/// "13 luglio 2021 alle ore 14:30–17:00 (Europe/Rome)", in CLDR's words for the language
+/// (`render::dates`), or the day or month alone when no time is known. The zone's name is
+/// isolated on a right-to-left page, as the numbers are.
 fn event_when(cx: &Cx, e: &Event) -> String {
-    let sd = cx.date(e.start.date());
+    let precision = if e.month_only {
+        Precision::Month
+    } else if e.all_day {
+        Precision::Day
+    } else {
+        Precision::Time
+    };
+    let rtl = cx.lang.dir == Direction::Rtl;
+    let when = cx.s.i18n.event_when(cx.l(), e.start, e.end, precision, rtl);
+    match precision {
+        Precision::Time if rtl => format!("{when} (\u{2066}{}\u{2069})", e.timezone),
+        Precision::Time => format!("{when} ({})", e.timezone),
+        _ => when,
+    }
+}
+
+/// The start for `<time datetime>`: the local date and time with its UTC offset
+/// (`2021-07-13T14:30:00+02:00`), or the day, or the month, when that is all that is known.
+fn datetime_attr(e: &Event) -> String {
     if e.all_day {
-        return match e.end {
-            Some(end) if end.date() != e.start.date() => format!("{sd} – {}", cx.date(end.date())),
-            _ => sd,
-        };
+        return e.start_date().iso();
     }
-    let hm = |t: jiff::civil::DateTime| format!("{:02}:{:02}", t.hour(), t.minute());
-    match e.end {
-        Some(end) if end.date() == e.start.date() => {
-            format!("{sd}, {}–{} ({})", hm(e.start), hm(end), e.timezone)
-        }
-        Some(end) => format!(
-            "{sd} {} – {} {} ({})",
-            hm(e.start),
-            cx.date(end.date()),
-            hm(end),
-            e.timezone
-        ),
-        None => format!("{sd}, {} ({})", hm(e.start), e.timezone),
-    }
+    e.zoned(e.start)
+        .map(|z| z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string())
+        .unwrap_or_else(|| e.start.date().to_string())
 }
 
 pub(super) fn event_card(cx: &Cx, e: &Event) -> EventCard {
@@ -93,7 +102,7 @@ pub(super) fn event_card(cx: &Cx, e: &Event) -> EventCard {
             .as_ref()
             .map(|s| cx.text(s).to_string())
             .unwrap_or_default(),
-        date_iso: e.start.date().to_string(),
+        date_iso: datetime_attr(e),
         when: event_when(cx, e),
         status: status_event_key(e.data.status),
         place,
@@ -117,8 +126,8 @@ fn keys(keys: &[crate::model::schema::Key]) -> String {
 }
 
 /// Whether the event has not ended before the build's day: the list shows it as upcoming.
-fn is_upcoming(cx: &Cx, e: &Event) -> bool {
-    e.end.unwrap_or(e.start) >= cx.site().today.to_datetime(jiff::civil::Time::midnight())
+pub(super) fn is_upcoming(cx: &Cx, e: &Event) -> bool {
+    e.until() >= cx.site().today.to_datetime(jiff::civil::Time::midnight())
 }
 
 pub(super) fn event_list(cx: &Cx, ctx: &mut PageContext) -> PageParts {
@@ -192,8 +201,8 @@ struct EventView {
     online: Option<Online>,
     organiser: Option<OrgView>,
     programme: Vec<SessionView>,
-    projects: Vec<Link>,
-    regions: Vec<RegionCard>,
+    projects: Vec<Listed<Link>>,
+    regions: Vec<Listed<RegionCard>>,
     registration: Option<String>,
     time_known: bool,
     ics_href: String,
@@ -233,23 +242,25 @@ pub(super) fn event(cx: &Cx, id: &str, ctx: &mut PageContext) -> Option<PagePart
                     .collect(),
             })
             .collect(),
-        projects: d
-            .projects
-            .iter()
-            .filter_map(|p| {
-                let pe = site.project(&p.value)?;
-                Some(Link {
-                    label: pe.doc(cx.l(), &site.langs).0.fm.title.clone(),
-                    href: cx.link(PageKind::Project, &p.value),
-                    current: false,
+        projects: cx.and_list(
+            d.projects
+                .iter()
+                .filter_map(|p| {
+                    let pe = site.project(&p.value)?;
+                    Some(Link {
+                        label: pe.doc(cx.l(), &site.langs).0.fm.title.clone(),
+                        href: cx.link(PageKind::Project, &p.value),
+                        current: false,
+                    })
                 })
-            })
-            .collect(),
-        regions: d
-            .regions
-            .iter()
-            .filter_map(|r| cx.region(&r.value))
-            .collect(),
+                .collect(),
+        ),
+        regions: cx.and_list(
+            d.regions
+                .iter()
+                .filter_map(|r| cx.region(&r.value))
+                .collect(),
+        ),
         registration: d.registration.as_ref().map(|r| r.value.clone()),
         time_known: !e.all_day,
         ics_href: cx

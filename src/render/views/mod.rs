@@ -34,6 +34,7 @@ use serde::Serialize;
 use tera::Context;
 
 use crate::diag::Diagnostics;
+use crate::model::dates::FactDate;
 use crate::plan::{Kind, Route};
 use chrome::common;
 pub use context::Shared;
@@ -120,6 +121,11 @@ pub fn page(s: &Shared, route: &Route, diags: &mut Diagnostics) -> Option<(Strin
         .get("description")
         .and_then(|v| v.as_str().map(str::to_string))
         .filter(|d| !d.is_empty());
+    // A page dated by a news item known only to the month says the month, not a day.
+    let updated = match ctx.get("updated_month_only").and_then(|v| v.as_bool()) {
+        Some(true) => FactDate::month_of(updated),
+        _ => FactDate::day(updated),
+    };
     let mut common = common(&cx, route, &title, updated, &translated_in);
     if let Some(d) = description {
         common.description = d;

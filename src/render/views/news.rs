@@ -1,13 +1,16 @@
 //! News pages and plain pages, the two kinds of page that are mostly a text: one news item,
 //! the list of news, the news card other pages show, and a plain page (`content/pages`).
 
-use jiff::civil::Date;
 use serde::Serialize;
 
-use super::context::{CardPicture, Cx, ImageView, Link, RegionCard, all_langs, content_date, i18n};
+use super::context::{
+    CardPicture, Cx, ImageView, Link, Listed, RegionCard, all_langs, content_date, i18n,
+};
 use super::{PageContext, PageParts};
 use crate::diag::Diagnostics;
 use crate::model::Entity;
+use crate::model::dates::FactDate;
+use crate::model::schema::Direction;
 use crate::model::schema::NewsFm;
 use crate::plan::PageKind;
 
@@ -21,16 +24,29 @@ pub(super) struct NewsCard {
     summary: String,
     /// The news item's picture, if it has one.
     picture: Option<CardPicture>,
+    /// The language and direction of the title and summary when they are not in the page's
+    /// language (an untranslated item on an Arabic page reads left to right, as Italian).
+    text_lang: Option<String>,
+    text_dir: Option<&'static str>,
 }
 
 pub(super) fn news_card(cx: &Cx, n: &Entity<NewsFm>) -> NewsCard {
     let (d, _) = n.doc(cx.l(), &cx.site().langs);
+    let foreign = (d.lang != cx.l()).then(|| d.lang.clone());
+    let text_dir = foreign
+        .as_ref()
+        .map(|l| match cx.site().lang(l).map(|x| x.dir) {
+            Some(Direction::Rtl) => "rtl",
+            _ => "ltr",
+        });
     NewsCard {
+        text_lang: foreign,
+        text_dir,
         key: n.key.clone(),
         href: cx.link(PageKind::News, &n.key),
         title: d.fm.title.clone(),
-        date_iso: d.fm.date.to_string(),
-        date_text: cx.date(d.fm.date),
+        date_iso: d.fm.date.iso(),
+        date_text: cx.fact_date(d.fm.date),
         summary: d.fm.summary.clone(),
         picture: cx.card_picture("news", &n.key, &d.fm.image),
     }
@@ -41,8 +57,8 @@ struct NewsView {
     card: NewsCard,
     html: String,
     image: Option<ImageView>,
-    regions: Vec<RegionCard>,
-    projects: Vec<Link>,
+    regions: Vec<Listed<RegionCard>>,
+    projects: Vec<Listed<Link>>,
 }
 
 pub(super) fn news(
@@ -58,25 +74,27 @@ pub(super) fn news(
         card: news_card(cx, e),
         html: cx.markdown("news", e, doc, diags),
         image: cx.image("news", key, &doc.fm.image),
-        regions: doc
-            .fm
-            .regions
-            .iter()
-            .filter_map(|r| cx.region(&r.value))
-            .collect(),
-        projects: doc
-            .fm
-            .projects
-            .iter()
-            .filter_map(|p| {
-                let pe = site.project(&p.value)?;
-                Some(Link {
-                    label: pe.doc(cx.l(), &site.langs).0.fm.title.clone(),
-                    href: cx.link(PageKind::Project, &p.value),
-                    current: false,
+        regions: cx.and_list(
+            doc.fm
+                .regions
+                .iter()
+                .filter_map(|r| cx.region(&r.value))
+                .collect(),
+        ),
+        projects: cx.and_list(
+            doc.fm
+                .projects
+                .iter()
+                .filter_map(|p| {
+                    let pe = site.project(&p.value)?;
+                    Some(Link {
+                        label: pe.doc(cx.l(), &site.langs).0.fm.title.clone(),
+                        href: cx.link(PageKind::Project, &p.value),
+                        current: false,
+                    })
                 })
-            })
-            .collect(),
+                .collect(),
+        ),
     };
     ctx.insert("description", &view.card.summary);
     if let Some(img) = &view.image {
@@ -84,7 +102,10 @@ pub(super) fn news(
     }
     ctx.insert("news", &view);
     ctx.insert("content_lang", &doc.lang);
-    let updated = doc.fm.updated.unwrap_or(doc.fm.date);
+    let updated = doc.fm.updated.unwrap_or(doc.fm.date.first_day());
+    if doc.fm.updated.is_none() && doc.fm.date.is_month_only() {
+        ctx.insert("updated_month_only", &true);
+    }
     Some((
         "news.html",
         doc.fm.title.clone(),
@@ -119,7 +140,8 @@ pub(super) fn plain_page(
 /// The list of news, newest first.
 pub(super) fn news_list(cx: &Cx, ctx: &mut PageContext) -> PageParts {
     let site = cx.site();
-    let mut items: Vec<(&Entity<NewsFm>, Date)> = site
+    // A news item known only to the month sorts at the month's start.
+    let mut items: Vec<(&Entity<NewsFm>, FactDate)> = site
         .news
         .iter()
         .map(|n| (n, n.source(&site.langs).fm.date))
@@ -127,6 +149,9 @@ pub(super) fn news_list(cx: &Cx, ctx: &mut PageContext) -> PageParts {
     items.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.key.cmp(&b.0.key)));
     let cards: Vec<NewsCard> = items.iter().map(|(n, _)| news_card(cx, n)).collect();
     ctx.insert("news", &cards);
-    let upd = items.first().map(|x| x.1).unwrap_or(site.today);
+    let upd = items.first().map(|x| x.1.first_day()).unwrap_or(site.today);
+    if items.first().is_some_and(|x| x.1.is_month_only()) {
+        ctx.insert("updated_month_only", &true);
+    }
     ("news-list.html", i18n(cx, "nav_news"), upd, all_langs(site))
 }

@@ -66,7 +66,7 @@ pub(super) fn region(cx: &Cx, key: &str, ctx: &mut PageContext) -> PageParts {
         .events
         .iter()
         .filter(|e| e.data.regions.iter().any(|x| x.value == key))
-        .partition(|e| e.end.unwrap_or(e.start) >= today);
+        .partition(|e| e.until() >= today);
     let up: Vec<EventCard> = upcoming.into_iter().map(|e| event_card(cx, e)).collect();
     let pa: Vec<EventCard> = past.into_iter().rev().map(|e| event_card(cx, e)).collect();
     ctx.insert("upcoming", &up);
@@ -341,11 +341,75 @@ fn region_figures(cx: &Cx, key: &str, ctx: &mut PageContext) {
     };
     ctx.insert("region_chart", &chart);
     ctx.insert("region_figures", &rows);
+    ctx.insert("national_only", &national_only(cx, key));
     let fig = map_figure(cx);
     ctx.insert(
         "mini_map",
         &tiles_svg(cx, &fig, Some(key), true, "region-map"),
     );
+}
+
+/// A project active in the region whose indicator file gives national totals only.
+#[derive(Serialize)]
+struct NationalOnly {
+    project: String,
+    href: String,
+    /// "PUOI reports national totals only: no figure for Lombardy."
+    notice: String,
+    totals: Vec<NationalTotal>,
+    as_of: String,
+    source: String,
+}
+
+#[derive(Serialize)]
+struct NationalTotal {
+    label: String,
+    value: String,
+    unit: String,
+}
+
+/// The projects active in the region (its own and the national ones) whose indicators have
+/// no value for any region: the hub says plainly that their figures are national totals,
+/// and shows those totals as such, never as the region's.
+fn national_only(cx: &Cx, key: &str) -> Vec<NationalOnly> {
+    let site = cx.site();
+    let region = Region::get(key).map(|r| r.name(cx.l())).unwrap_or(key);
+    region_projects(site, key)
+        .into_iter()
+        .filter_map(|p| {
+            let ind = site.indicators.iter().find(|i| i.project.value == p.key)?;
+            if ind.figures.iter().any(|f| !f.regions.is_empty()) {
+                return None;
+            }
+            let fm = &p.doc(cx.l(), &site.langs).0.fm;
+            let title = fm.acronym.clone().unwrap_or_else(|| fm.title.clone());
+            let notice = i18n(cx, "region_national_only")
+                .replace("{project}", &title)
+                .replace("{region}", region);
+            Some(NationalOnly {
+                href: cx.link(PageKind::Project, &p.key),
+                project: title,
+                notice,
+                totals: ind
+                    .figures
+                    .iter()
+                    .filter_map(|f| {
+                        Some(NationalTotal {
+                            label: cx.text(&f.label).to_string(),
+                            value: cx.s.i18n.number(cx.l(), f.total?),
+                            unit: f
+                                .unit
+                                .as_ref()
+                                .map(|u| cx.text(u).to_string())
+                                .unwrap_or_default(),
+                        })
+                    })
+                    .collect(),
+                as_of: cx.date(ind.as_of),
+                source: cx.text(&ind.source).to_string(),
+            })
+        })
+        .collect()
 }
 
 /// The list of regions, with the map of Italy shaded by the site's chosen figure.
