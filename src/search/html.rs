@@ -314,16 +314,15 @@ fn finish(heading: Option<OpenHeading>, into: &mut Vec<(usize, String, String)>)
     }
 }
 
-/// A `datetime` value's day as `yyyymmdd` (`2022-05-12T10:00` → 20220512), or 0.
+/// A `datetime` value's day as `yyyymmdd` (`2022-05-12T10:00` → 20220512), a month as
+/// `yyyymm00` (`2023-03` → 20230300: a news item known only to its month sorts before
+/// that month's days, and the browser shows it as a month), or 0.
 fn day(value: &str) -> u32 {
-    let digits: String = value
-        .trim()
-        .chars()
-        .take(10)
-        .filter(char::is_ascii_digit)
-        .collect();
+    let value = value.trim();
+    let digits: String = value.chars().take(10).filter(char::is_ascii_digit).collect();
     match digits.len() {
         8 => digits.parse().unwrap_or(0),
+        6 if value.len() == 7 => digits.parse::<u32>().map_or(0, |m| m * 100),
         _ => 0,
     }
 }
@@ -640,5 +639,15 @@ mod tests {
             p.headings,
             vec![(8, "a".to_string(), "Prima parte".to_string())]
         );
+    }
+
+    #[test]
+    fn a_day_or_a_month_is_a_date_of_the_page() {
+        assert_eq!(super::day("2022-05-12T10:00:00+02:00"), 20220512);
+        assert_eq!(super::day("2022-05-12"), 20220512);
+        assert_eq!(super::day("2023-03"), 20230300);
+        for not in ["2023", "P2D", "10:00", "2023-03-1", ""] {
+            assert_eq!(super::day(not), 0, "{not}");
+        }
     }
 }

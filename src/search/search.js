@@ -457,7 +457,8 @@ async function pageData(index, page, hit) {
   const h = cut.at >= 0 ? headingOf(headings, cut.at) : null;
   return {
     url,
-    meta: { title, date: day ? `${String(day).slice(0, 4)}-${String(day).slice(4, 6)}-${String(day).slice(6, 8)}` : null },
+    // yyyymmdd, or yyyymm00 for a page dated by its month only.
+    meta: { title, date: day ? `${String(day).slice(0, 4)}-${String(day).slice(4, 6)}${day % 100 ? `-${String(day).slice(6, 8)}` : ""}` : null },
     excerpt: cut.html,
     sub: h ? { url: `${url}#${encodeURIComponent(h.id)}`, title: h.title } : null,
   };

@@ -36,6 +36,7 @@
   var plural = new Intl.PluralRules(locale);
   var numbers = new Intl.NumberFormat(locale);
   var dates = new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "UTC" });
+  var months = new Intl.DateTimeFormat(locale, { year: "numeric", month: "long", timeZone: "UTC" });
   var PAGE = 10;
   // The sections whose pages carry a date of their own (a project sheet's or a region
   // hub's first date is only one of many on it): shown with the result, and the order
@@ -78,9 +79,12 @@
     return fill(text, { n: n, query: query });
   }
 
+  // A date as yyyymmdd, or yyyymm00 for a page dated by its month only ("marzo 2023").
   function dateText(day) {
     var s = String(day);
-    return dates.format(new Date(Date.UTC(+s.slice(0, 4), +s.slice(4, 6) - 1, +s.slice(6, 8))));
+    var d = +s.slice(6, 8);
+    var date = new Date(Date.UTC(+s.slice(0, 4), +s.slice(4, 6) - 1, d || 1));
+    return d ? dates.format(date) : months.format(date);
   }
 
   function item(r, data) {
@@ -96,7 +100,7 @@
       d.className = "search__date";
       var t = document.createElement("time");
       var s = String(r.date);
-      t.dateTime = s.slice(0, 4) + "-" + s.slice(4, 6) + "-" + s.slice(6, 8);
+      t.dateTime = s.slice(0, 4) + "-" + s.slice(4, 6) + (s.slice(6, 8) === "00" ? "" : "-" + s.slice(6, 8));
       t.textContent = dateText(r.date);
       d.appendChild(t);
       li.appendChild(d);
