@@ -265,30 +265,45 @@ pub(super) fn files(
 /// A score (positive) written with [`DIGITS`] significant digits, without a needless
 /// zero or point: `12.3`, `0.0457`, `1230`; never 0 (a page with the word has a score).
 pub(super) fn push_score(out: &mut String, score: f64) {
-    use std::fmt::Write;
     let score = if score.is_finite() {
         score.max(1e-4)
     } else {
         1e-4
     };
+    // The score as DIGITS digits and a power of ten (12.3456 → 123 and 1 decimal), in
+    // integers: formatting a float to a number of decimals is several times slower, and
+    // there is one score per page a stem is on.
     let magnitude = score.log10().floor() as i32;
-    let decimals = (DIGITS - 1 - magnitude).max(0) as usize;
-    let start = out.len();
-    let _ = write!(out, "{score:.decimals$}");
-    if out[start..].contains('.') {
-        while out.ends_with('0') {
-            out.pop();
-        }
-        if out.ends_with('.') {
-            out.pop();
-        }
+    let mut decimals = DIGITS - 1 - magnitude;
+    let mut digits = (score * 10f64.powi(decimals)).round() as u64;
+    let limit = 10u64.pow(DIGITS as u32);
+    if digits >= limit {
+        // 9.996 rounds to 10.0: one digit fewer after the point.
+        digits /= 10;
+        decimals -= 1;
     }
-    if magnitude >= DIGITS {
+    while decimals > 0 && digits % 10 == 0 {
+        digits /= 10;
+        decimals -= 1;
+    }
+    let mut buffer = itoa::Buffer::new();
+    let text = buffer.format(digits);
+    if decimals <= 0 {
         // Past the significant digits, zeros: 12345 → 12300.
-        let keep = (out.len() - start).saturating_sub((magnitude + 1 - DIGITS) as usize);
-        let zeros = out.len() - start - keep;
-        out.truncate(start + keep);
-        out.extend(std::iter::repeat_n('0', zeros));
+        out.push_str(text);
+        out.extend(std::iter::repeat_n('0', (-decimals) as usize));
+        return;
+    }
+    let decimals = decimals as usize;
+    if text.len() > decimals {
+        let point = text.len() - decimals;
+        out.push_str(&text[..point]);
+        out.push('.');
+        out.push_str(&text[point..]);
+    } else {
+        out.push_str("0.");
+        out.extend(std::iter::repeat_n('0', decimals - text.len()));
+        out.push_str(text);
     }
 }
 

@@ -479,6 +479,20 @@ fn scores_keep_three_significant_digits() {
     assert_eq!(score(0.0456789), "0.0457");
     assert_eq!(score(2.0), "2");
     assert_eq!(score(12345.6), "12300");
+    assert_eq!(score(123.456), "123");
+    assert_eq!(score(1234.5), "1230");
+    assert_eq!(score(9.996), "10");
+    assert_eq!(score(0.99999), "1");
+    assert_eq!(score(0.1), "0.1");
+    assert_eq!(score(0.00012345), "0.000123");
+    assert_eq!(score(3.0e7), "30000000");
+    // As many digits as before, whatever the score.
+    for i in 1..2000 {
+        let x = i as f64 * 0.0371;
+        let s = score(x);
+        let back: f64 = s.parse().unwrap();
+        assert!((back - x).abs() <= x * 5e-3, "{x} → {s}");
+    }
     assert_eq!(score(0.0), "0.0001");
     assert_eq!(score(f64::NAN), "0.0001");
 }
