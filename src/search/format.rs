@@ -63,6 +63,9 @@ const DIGITS: i32 = 3;
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
 
+/// The words of one stem, each with its pages.
+type Forms = Vec<(Box<str>, Postings)>;
+
 /// A page's entry in a file of titles: (page, `[url, title]` or `[url, title, text]`
 /// as JSON).
 pub(super) type DocEntry = (u32, Vec<u8>);
@@ -89,7 +92,7 @@ pub(super) fn files(
     }
     let avg = (lengths.iter().map(|&l| l as f64).sum::<f64>() / n.max(1) as f64).max(1.0);
     // Stem → its words, and the pages of each; word → stem.
-    let mut stems: FxHashMap<String, Vec<(Box<str>, Postings)>> = FxHashMap::default();
+    let mut stems: FxHashMap<String, Forms> = FxHashMap::default();
     let mut words: Vec<(Box<str>, String)> = Vec::with_capacity(gathered.words.len());
     for Word {
         folded,
@@ -117,7 +120,7 @@ pub(super) fn files(
     // them it holds: a word searched for ranks the pages with that very word above those
     // with another word of its stem.
     let mut form_of: FxHashMap<Box<str>, usize> = FxHashMap::default();
-    let mut stems: Vec<(String, Vec<(Box<str>, Postings)>)> = stems
+    let mut stems: Vec<(String, Forms)> = stems
         .into_iter()
         .map(|(stem, mut forms)| {
             forms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
@@ -282,7 +285,7 @@ pub(super) fn push_score(out: &mut String, score: f64) {
         digits /= 10;
         decimals -= 1;
     }
-    while decimals > 0 && digits % 10 == 0 {
+    while decimals > 0 && digits.is_multiple_of(10) {
         digits /= 10;
         decimals -= 1;
     }

@@ -319,7 +319,11 @@ fn finish(heading: Option<OpenHeading>, into: &mut Vec<(usize, String, String)>)
 /// that month's days, and the browser shows it as a month), or 0.
 fn day(value: &str) -> u32 {
     let value = value.trim();
-    let digits: String = value.chars().take(10).filter(char::is_ascii_digit).collect();
+    let digits: String = value
+        .chars()
+        .take(10)
+        .filter(char::is_ascii_digit)
+        .collect();
     match digits.len() {
         8 => digits.parse().unwrap_or(0),
         6 if value.len() == 7 => digits.parse::<u32>().map_or(0, |m| m * 100),
