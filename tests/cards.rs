@@ -315,5 +315,41 @@ fn the_json_of_the_cards_carries_each_picture_for_the_list_script() {
             assert_eq!(img.attr("sizes"), p["sizes"].as_str());
             assert_eq!(img.attr("alt"), p["alt"].as_str());
         }
+        // On the Italian list every card is in the list's language.
+        assert!(c["lang"].is_null() && c["dir"].is_null(), "{c}");
     }
+    // On the English list the stories written only in Italian keep their language, on the
+    // page's cards and in the JSON the script rebuilds them from (WCAG 3.1.2).
+    let json: serde_json::Value =
+        serde_json::from_str(&read(&out, "en/stories/cards.json")).unwrap();
+    let page = Html::parse_document(&read(&out, "en/stories/index.html"));
+    let mut italian = 0;
+    for c in json.as_array().unwrap() {
+        let href = c["href"].as_str().unwrap();
+        // percorso-2 and percorso-3 are written in Italian only.
+        let only_italian = href.starts_with("percorso-");
+        assert_eq!(c["lang"].as_str(), only_italian.then_some("it"), "{c}");
+        assert_eq!(c["dir"].as_str(), only_italian.then_some("ltr"), "{c}");
+        let slug = href.split('/').next().unwrap();
+        for card in cards_of(&page, slug) {
+            for part in [".card__title", ".card__summary"] {
+                let el = card.select(&sel(part)).next().unwrap().value();
+                assert_eq!(
+                    el.attr("lang"),
+                    only_italian.then_some("it"),
+                    "{slug} {part}"
+                );
+                assert_eq!(
+                    el.attr("dir"),
+                    only_italian.then_some("ltr"),
+                    "{slug} {part}"
+                );
+            }
+            italian += usize::from(only_italian);
+        }
+    }
+    assert!(
+        italian >= 1,
+        "no untranslated card on the English list's first page"
+    );
 }

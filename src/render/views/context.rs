@@ -243,6 +243,20 @@ pub(super) struct Listed<T> {
 }
 
 impl Cx<'_> {
+    /// The language and direction of a text written in `text_lang`, when that is not the
+    /// page's language (an untranslated story or news item on an Arabic list reads left to
+    /// right, as Italian): what its element's `lang` and `dir` say. None on the page's own.
+    pub(super) fn foreign_text(&self, text_lang: &str) -> (Option<String>, Option<&'static str>) {
+        if text_lang == self.l() {
+            return (None, None);
+        }
+        let dir = match self.site().lang(text_lang).map(|x| x.dir) {
+            Some(crate::model::schema::Direction::Rtl) => "rtl",
+            _ => "ltr",
+        };
+        (Some(text_lang.to_string()), Some(dir))
+    }
+
     /// The items with the glue of the language's "and" list. CLDR's and-lists put nothing
     /// before the first item, so the glue before it is dropped.
     pub(super) fn and_list<T>(&self, items: Vec<T>) -> Vec<Listed<T>> {

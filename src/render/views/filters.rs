@@ -128,6 +128,10 @@ struct CardEntry {
     year: i16,
     /// The card's picture, its addresses relative to the JSON file (null without one).
     picture: Option<PictureParts>,
+    /// The language and direction of the title and summary when they are not the list's
+    /// (null on the list's own).
+    lang: Option<String>,
+    dir: Option<&'static str>,
 }
 
 /// The JSON of every story card of each language whose story list is shown over several
@@ -174,6 +178,8 @@ fn cards_json(s: &Shared, lang: &Language, path: &str) -> Vec<u8> {
                 project: c.project,
                 year: c.year,
                 picture: c.picture.map(|p| p.parts),
+                lang: c.text_lang,
+                dir: c.text_dir,
             }
         })
         .collect();

@@ -10,7 +10,6 @@ use super::{PageContext, PageParts};
 use crate::diag::Diagnostics;
 use crate::model::Entity;
 use crate::model::dates::FactDate;
-use crate::model::schema::Direction;
 use crate::model::schema::NewsFm;
 use crate::plan::PageKind;
 
@@ -32,15 +31,9 @@ pub(super) struct NewsCard {
 
 pub(super) fn news_card(cx: &Cx, n: &Entity<NewsFm>) -> NewsCard {
     let (d, _) = n.doc(cx.l(), &cx.site().langs);
-    let foreign = (d.lang != cx.l()).then(|| d.lang.clone());
-    let text_dir = foreign
-        .as_ref()
-        .map(|l| match cx.site().lang(l).map(|x| x.dir) {
-            Some(Direction::Rtl) => "rtl",
-            _ => "ltr",
-        });
+    let (text_lang, text_dir) = cx.foreign_text(&d.lang);
     NewsCard {
-        text_lang: foreign,
+        text_lang,
         text_dir,
         key: n.key.clone(),
         href: cx.link(PageKind::News, &n.key),

@@ -32,6 +32,10 @@ pub(super) struct StoryCard {
     pub(super) year: i16,
     /// The story's picture, if it has one that the website may show.
     pub(super) picture: Option<CardPicture>,
+    /// The language and direction of the title and summary when they are not in the page's
+    /// language (an untranslated story on an Arabic list).
+    pub(super) text_lang: Option<String>,
+    pub(super) text_dir: Option<&'static str>,
 }
 
 pub(super) fn sort_stories(site: &Site) -> Vec<&Entity<StoryFm>> {
@@ -67,7 +71,10 @@ pub(super) fn story_card(cx: &Cx, s: &Entity<StoryFm>) -> StoryCard {
     let site = cx.site();
     let (d, _) = s.doc(cx.l(), &site.langs);
     let project = site.project(&d.fm.project.value);
+    let (text_lang, text_dir) = cx.foreign_text(&d.lang);
     StoryCard {
+        text_lang,
+        text_dir,
         key: s.key.clone(),
         href: cx.link(PageKind::Story, &s.key),
         title: d.fm.title.clone(),

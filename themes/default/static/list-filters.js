@@ -155,6 +155,13 @@
     var summary = document.createElement("p");
     summary.className = "card__summary";
     summary.textContent = entry.summary;
+    // An untranslated story: its text keeps its own language and direction.
+    if (entry.lang) {
+      [h, summary].forEach(function (el) {
+        el.setAttribute("lang", entry.lang);
+        el.setAttribute("dir", entry.dir || "ltr");
+      });
+    }
     li.appendChild(h);
     if (entry.picture) li.appendChild(picture(entry.picture));
     li.appendChild(meta);
