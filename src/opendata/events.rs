@@ -8,7 +8,7 @@ use jiff::civil::DateTime;
 use serde_json::{Value, json};
 
 use super::tables::{Table, list, per_lang_names};
-use super::{Column, Dataset, Format, json_bytes, page_urls, per_lang};
+use super::{Column, Dataset, Format, json_bytes, page_urls, per_lang, text_or_null};
 use crate::model::{Event, Site};
 use crate::plan::{FileKind, PageKind, Plan, Scope};
 
@@ -193,28 +193,21 @@ pub(super) fn files(site: &Site, plan: &Plan) -> (Vec<u8>, Vec<u8>) {
         row.extend(calendars.iter().map(|(_, u)| u.clone()));
         table.push(row);
 
-        let opt = |s: &str| {
-            if s.is_empty() {
-                Value::Null
-            } else {
-                Value::from(s)
-            }
-        };
         records.push(json!({
             "id": e.id(),
             "kind": kind,
             "title": per_lang(titles.into_iter().filter(|(_, t)| !t.is_empty())),
             "start": start,
-            "end": opt(&end),
+            "end": text_or_null(&end),
             "timezone": e.timezone,
             "all_day": e.all_day,
             "status": status,
             "regions": regions,
             "projects": projects,
-            "organiser": opt(&organiser),
+            "organiser": text_or_null(&organiser),
             "venue": venue.map(|v| json!({"name": v.name, "address": v.address, "city": v.city})),
-            "online": online.map(|o| json!({"platform": o.platform, "url": opt(&online_url)})),
-            "registration": opt(&registration),
+            "online": online.map(|o| json!({"platform": o.platform, "url": text_or_null(&online_url)})),
+            "registration": text_or_null(&registration),
             "pages": per_lang(pages),
             "calendars": per_lang(calendars),
         }));

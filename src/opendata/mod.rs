@@ -248,6 +248,16 @@ fn per_lang(values: impl IntoIterator<Item = (String, String)>) -> serde_json::V
     )
 }
 
+/// A text cell of a record for the JSON files: null when it is empty (the CSV cell is
+/// empty).
+fn text_or_null(s: &str) -> serde_json::Value {
+    if s.is_empty() {
+        serde_json::Value::Null
+    } else {
+        serde_json::Value::from(s)
+    }
+}
+
 /// JSON as the files hold it: indented, ending with a line break.
 fn json_bytes(value: &serde_json::Value) -> Vec<u8> {
     let mut out = serde_json::to_vec_pretty(value).unwrap_or_else(|_| b"null".to_vec());

@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use super::tables::{Table, list, per_lang_names};
-use super::{Column, Dataset, Format, json_bytes, number, page_urls, per_lang};
+use super::{Column, Dataset, Format, json_bytes, number, page_urls, per_lang, text_or_null};
 use crate::model::Site;
 use crate::model::yaml::RegionSel;
 use crate::plan::{PageKind, Plan};
@@ -176,27 +176,20 @@ pub(super) fn files(site: &Site, plan: &Plan) -> (Vec<u8>, Vec<u8>) {
         row.extend(pages.iter().map(|(_, u)| u.clone()));
         table.push(row);
 
-        let opt = |s: &str| {
-            if s.is_empty() {
-                Value::Null
-            } else {
-                Value::from(s)
-            }
-        };
         records.push(json!({
             "key": e.key,
             "title": per_lang(titles.into_iter().filter(|(_, t)| !t.is_empty())),
             "acronym": fm.acronym,
             "status": status,
-            "period": {"start": opt(&start), "end": opt(&end)},
+            "period": {"start": text_or_null(&start), "end": text_or_null(&end)},
             "funds": funds,
-            "codes": {"prog": opt(&prog), "cup": opt(&cup)},
-            "lead": opt(&lead),
+            "codes": {"prog": text_or_null(&prog), "cup": text_or_null(&cup)},
+            "lead": text_or_null(&lead),
             "partners": partners.iter().map(|(o, r)| json!({"org": o, "role": r})).collect::<Vec<_>>(),
             "regions": regions,
             "unit_cost": cost.map(|c| json!({"amount": c.amount, "currency": c.currency, "label": c.label})),
-            "website": opt(&website),
-            "updated": opt(&updated),
+            "website": text_or_null(&website),
+            "updated": text_or_null(&updated),
             "pages": per_lang(pages),
         }));
     }

@@ -257,6 +257,26 @@ impl Cx<'_> {
         (Some(text_lang.to_string()), Some(dir))
     }
 
+    /// Links to the sheets of these projects, titled in the page's language (keys of no
+    /// project left out), joined as the language's "and" list.
+    pub(super) fn project_links<'k>(
+        &self,
+        keys: impl Iterator<Item = &'k str>,
+    ) -> Vec<Listed<Link>> {
+        let site = self.site();
+        self.and_list(
+            keys.filter_map(|key| {
+                let p = site.project(key)?;
+                Some(Link {
+                    label: p.doc(self.l(), &site.langs).0.fm.title.clone(),
+                    href: self.link(PageKind::Project, key),
+                    current: false,
+                })
+            })
+            .collect(),
+        )
+    }
+
     /// The items with the glue of the language's "and" list. CLDR's and-lists put nothing
     /// before the first item, so the glue before it is dropped.
     pub(super) fn and_list<T>(&self, items: Vec<T>) -> Vec<Listed<T>> {

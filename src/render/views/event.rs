@@ -242,19 +242,7 @@ pub(super) fn event(cx: &Cx, id: &str, ctx: &mut PageContext) -> Option<PagePart
                     .collect(),
             })
             .collect(),
-        projects: cx.and_list(
-            d.projects
-                .iter()
-                .filter_map(|p| {
-                    let pe = site.project(&p.value)?;
-                    Some(Link {
-                        label: pe.doc(cx.l(), &site.langs).0.fm.title.clone(),
-                        href: cx.link(PageKind::Project, &p.value),
-                        current: false,
-                    })
-                })
-                .collect(),
-        ),
+        projects: cx.project_links(d.projects.iter().map(|p| p.value.as_str())),
         regions: cx.and_list(
             d.regions
                 .iter()

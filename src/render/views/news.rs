@@ -74,20 +74,7 @@ pub(super) fn news(
                 .filter_map(|r| cx.region(&r.value))
                 .collect(),
         ),
-        projects: cx.and_list(
-            doc.fm
-                .projects
-                .iter()
-                .filter_map(|p| {
-                    let pe = site.project(&p.value)?;
-                    Some(Link {
-                        label: pe.doc(cx.l(), &site.langs).0.fm.title.clone(),
-                        href: cx.link(PageKind::Project, &p.value),
-                        current: false,
-                    })
-                })
-                .collect(),
-        ),
+        projects: cx.project_links(doc.fm.projects.iter().map(|p| p.value.as_str())),
     };
     ctx.insert("description", &view.card.summary);
     if let Some(img) = &view.image {
