@@ -14,7 +14,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { HOST, startServer } from './static_server.mjs';
+import { HOST, sameSiteWithCsp, startServer } from './static_server.mjs';
 
 const args = process.argv.slice(2);
 const pub = path.resolve(args[args.indexOf('--public') + 1] || 'public');
@@ -37,19 +37,7 @@ const browser = await chromium.launch({
 
 async function newPage(javaScriptEnabled = true) {
   const context = await browser.newContext({ javaScriptEnabled });
-  await context.route(() => true, async (route) => {
-    const url = route.request().url();
-    if (!url.startsWith(origin)) {
-      fail(`a request left the site: ${url}`);
-      return route.abort('blockedbyclient');
-    }
-    try {
-      const resp = await route.fetch();
-      await route.fulfill({ response: resp, headers: { ...resp.headers(), 'content-security-policy': CSP } });
-    } catch {
-      // The page was closed while the request was on its way.
-    }
-  });
+  await sameSiteWithCsp(context, origin, CSP, fail);
   const page = await context.newPage();
   page.on('pageerror', (e) => fail(`script error on ${page.url()}: ${e.message}`));
   page.on('console', (m) => {

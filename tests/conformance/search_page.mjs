@@ -14,7 +14,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { HOST, startServer } from './static_server.mjs';
+import { HOST, sameSiteWithCsp, startServer } from './static_server.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -39,19 +39,7 @@ const browser = await chromium.launch({
     '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'],
 });
 const context = await browser.newContext();
-await context.route(() => true, async (route) => {
-  const url = route.request().url();
-  if (!url.startsWith(origin)) {
-    fail(`a request left the site: ${url}`);
-    return route.abort('blockedbyclient');
-  }
-  try {
-    const resp = await route.fetch();
-    await route.fulfill({ response: resp, headers: { ...resp.headers(), 'content-security-policy': CSP } });
-  } catch {
-    // The page was closed while the request was on its way.
-  }
-});
+await sameSiteWithCsp(context, origin, CSP, fail);
 const page = await context.newPage();
 const axeContext = await browser.newContext({ bypassCSP: true });
 page.on('pageerror', (e) => fail(`script error: ${e.message}`));

@@ -82,3 +82,21 @@ export function startServer(root) {
   });
 }
 
+// Makes every page of a Playwright browser context answer from `origin` only, with the
+// Content-Security-Policy `csp` (as the README's server block sends it): a request to any
+// other host is reported through `fail` and refused.
+export async function sameSiteWithCsp(context, origin, csp, fail) {
+  await context.route(() => true, async (route) => {
+    const url = route.request().url();
+    if (!url.startsWith(origin)) {
+      fail(`a request left the site: ${url}`);
+      return route.abort('blockedbyclient');
+    }
+    try {
+      const resp = await route.fetch();
+      await route.fulfill({ response: resp, headers: { ...resp.headers(), 'content-security-policy': csp } });
+    } catch {
+      // The page was closed while the request was on its way.
+    }
+  });
+}
