@@ -31,6 +31,22 @@ pub enum Entry {
     Plural(BTreeMap<String, String>),
 }
 
+impl Entry {
+    /// The string as a page's script reads it: a text, or an object of one text per plural
+    /// category.
+    pub fn to_json(&self) -> serde_json::Value {
+        match self {
+            Entry::Text(t) => serde_json::Value::from(t.as_str()),
+            Entry::Plural(forms) => serde_json::Value::from(
+                forms
+                    .iter()
+                    .map(|(k, v)| (k.clone(), serde_json::Value::from(v.as_str())))
+                    .collect::<serde_json::Map<_, _>>(),
+            ),
+        }
+    }
+}
+
 pub struct I18n {
     strings: FxHashMap<String, BTreeMap<String, Entry>>,
     plurals: FxHashMap<String, PluralRules>,

@@ -15,7 +15,6 @@ use crate::images::PictureParts;
 use crate::model::Language;
 use crate::model::regions::Region;
 use crate::plan::{FileKind, file_of};
-use crate::render::i18n::Entry;
 
 /// One choice of a filter: the value in the address (a key, a year) and its label.
 #[derive(Serialize, Debug, PartialEq, Eq)]
@@ -92,13 +91,7 @@ pub(super) fn insert(cx: &Cx, filters: &Filters, count_key: &str, ctx: &mut Page
     let mut strings = serde_json::Map::new();
     for (name, key) in [("count", count_key), ("example", "example_badge")] {
         let value = match cx.s.i18n.entry(l, key) {
-            Some(Entry::Text(t)) => serde_json::Value::from(t.as_str()),
-            Some(Entry::Plural(forms)) => serde_json::Value::from(
-                forms
-                    .iter()
-                    .map(|(k, v)| (k.clone(), serde_json::Value::from(v.as_str())))
-                    .collect::<serde_json::Map<_, _>>(),
-            ),
+            Some(entry) => entry.to_json(),
             None => continue,
         };
         strings.insert(name.to_string(), value);

@@ -62,13 +62,7 @@ pub(super) fn search_page(cx: &Cx, ctx: &mut PageContext, diags: &mut Diagnostic
         "search_results",
     ] {
         let value = match cx.s.i18n.entry(l, key) {
-            Some(Entry::Text(t)) => serde_json::Value::from(t.as_str()),
-            Some(Entry::Plural(forms)) => serde_json::Value::from(
-                forms
-                    .iter()
-                    .map(|(k, v)| (k.clone(), serde_json::Value::from(v.as_str())))
-                    .collect::<serde_json::Map<_, _>>(),
-            ),
+            Some(entry) => entry.to_json(),
             None => {
                 // The template that asks for it, in the site's own theme.
                 let theme = cx.site().config.theme_name();
