@@ -153,4 +153,14 @@ impl Site {
     pub fn project(&self, key: &str) -> Option<&Entity<ProjectFm>> {
         self.projects.iter().find(|p| p.key == key)
     }
+
+    /// The site's host name (`vetrina.example.org`), for calendar UIDs, feed tag URIs and
+    /// the open data's publisher.
+    pub fn host(&self) -> &str {
+        let rest = self
+            .base_url
+            .split_once("://")
+            .map_or(self.base_url.as_str(), |(_, r)| r);
+        rest.split('/').next().unwrap_or(rest)
+    }
 }

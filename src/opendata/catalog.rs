@@ -46,17 +46,6 @@ const FREQUENCY_IRREGULAR: &str =
 const ITALY: &str = "http://publications.europa.eu/resource/authority/country/ITA";
 const MEDIA_TYPES: &str = "https://www.iana.org/assignments/media-types";
 
-/// The site's host name (`vetrina.example.org`).
-fn host(site: &Site) -> &str {
-    site.base_url
-        .split("://")
-        .nth(1)
-        .unwrap_or(&site.base_url)
-        .split('/')
-        .next()
-        .unwrap_or_default()
-}
-
 /// Texts of `key` in every language of the site that has one, tagged with their language.
 fn tagged(site: &Site, texts: &Texts, key: &str, with: impl Fn(&str, String) -> String) -> Value {
     Value::Array(
@@ -104,7 +93,7 @@ pub(super) fn catalog(site: &Site, plan: &Plan, texts: &Texts, sizes: &[(&str, u
     };
     let id_prefix = publisher_id
         .clone()
-        .unwrap_or_else(|| host(site).to_string());
+        .unwrap_or_else(|| site.host().to_string());
 
     let mut graph: Vec<Value> = Vec::new();
     graph.push(json!({

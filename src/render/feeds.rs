@@ -56,18 +56,6 @@ fn rfc3339(d: Date) -> String {
     format!("{d}T00:00:00Z")
 }
 
-/// The site's host name, for calendar UIDs and feed tag URIs.
-pub fn host(site: &Site) -> String {
-    site.base_url
-        .split("://")
-        .nth(1)
-        .unwrap_or(&site.base_url)
-        .split('/')
-        .next()
-        .unwrap_or("localhost")
-        .to_string()
-}
-
 struct Entry {
     id: String,
     title: String,
@@ -117,7 +105,7 @@ pub fn atom(
     self_path: &str,
     page_path: &str,
 ) -> Vec<u8> {
-    let host = host(site);
+    let host = site.host();
     let base = &site.base_url;
     let dl = site.default_lang();
     let abs =

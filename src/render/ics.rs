@@ -30,7 +30,7 @@ pub struct IcsEvent<'a> {
 /// Every calendar of the site, in every language, where the plan puts them: all events,
 /// each event, each region's and each project's events.
 pub(crate) fn calendars(site: &Site, plan: &Plan) -> Vec<(String, Bytes)> {
-    let host = super::feeds::host(site);
+    let host = site.host();
     let dl = site.default_lang();
     let mut files = Vec::new();
     for file in plan.feeds_and_calendars() {
@@ -80,7 +80,7 @@ pub(crate) fn calendars(site: &Site, plan: &Plan) -> Vec<(String, Bytes)> {
             .collect();
         files.push((
             file_of(&file.path),
-            Arc::new(calendar(&name, &host, l, &items)),
+            Arc::new(calendar(&name, host, l, &items)),
         ));
     }
     files
