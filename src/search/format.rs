@@ -83,6 +83,7 @@ pub(super) fn files(
     made: Vec<DocFile>,
 ) -> (Vec<GeneratedFile>, Vec<String>) {
     let stemmer = stemmer(lang);
+    let (gathered_words, gathered) = gathered.into_words();
     let n = gathered.lengths.len();
     let mut lengths = vec![0u32; n];
     for &(page, length) in &gathered.lengths {
@@ -93,13 +94,13 @@ pub(super) fn files(
     let avg = (lengths.iter().map(|&l| l as f64).sum::<f64>() / n.max(1) as f64).max(1.0);
     // Stem → its words, and the pages of each; word → stem.
     let mut stems: FxHashMap<String, Forms> = FxHashMap::default();
-    let mut words: Vec<(Box<str>, String)> = Vec::with_capacity(gathered.words.len());
+    let mut words: Vec<(Box<str>, String)> = Vec::with_capacity(gathered_words.len());
     for Word {
         folded,
         original,
         postings: pages,
         ..
-    } in gathered.words
+    } in gathered_words
     {
         let stem = match &stemmer {
             Some(s) => fold(&s.stem(&original)).into_owned(),
@@ -267,18 +268,42 @@ pub(super) fn files(
 
 /// A score (positive) written with [`DIGITS`] significant digits, without a needless
 /// zero or point: `12.3`, `0.0457`, `1230`; never 0 (a page with the word has a score).
+/// The least power of ten of a score written (scores below are written as 1e-4).
+const MIN_MAGNITUDE: i32 = -4;
+
+/// 1e-4 to 1e22 (the largest power of ten a float holds exactly).
+const POWERS_OF_TEN: [f64; 27] = [
+    1e-4, 1e-3, 1e-2, 1e-1, 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
+    1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
 pub(super) fn push_score(out: &mut String, score: f64) {
     let score = if score.is_finite() {
-        score.max(1e-4)
+        score.clamp(1e-4, 1e22)
     } else {
         1e-4
     };
     // The score as DIGITS digits and a power of ten (12.3456 → 123 and 1 decimal), in
     // integers: formatting a float to a number of decimals is several times slower, and
     // there is one score per page a stem is on.
-    let magnitude = score.log10().floor() as i32;
+    // 10^k for -4 ≤ k ≤ 22.
+    let ten_to = |k: i32| POWERS_OF_TEN[(k - MIN_MAGNITUDE) as usize];
+    // Its power of ten, found by comparison from 1 (most scores are between 0.1 and 100)
+    // rather than with `log10`, several times slower.
+    let mut magnitude = 0;
+    while magnitude < 22 && score >= ten_to(magnitude + 1) {
+        magnitude += 1;
+    }
+    while magnitude > MIN_MAGNITUDE && score < ten_to(magnitude) {
+        magnitude -= 1;
+    }
     let mut decimals = DIGITS - 1 - magnitude;
-    let mut digits = (score * 10f64.powi(decimals)).round() as u64;
+    let scaled = if decimals >= 0 {
+        score * ten_to(decimals)
+    } else {
+        score / ten_to(-decimals)
+    };
+    let mut digits = scaled.round() as u64;
     let limit = 10u64.pow(DIGITS as u32);
     if digits >= limit {
         // 9.996 rounds to 10.0: one digit fewer after the point.

@@ -40,6 +40,10 @@ pub(crate) struct Indexer {
     /// The tables being filled, one set per thread of the pool (and a last one for threads
     /// outside it), one table per language: a thread only ever waits for its own.
     parts: Vec<std::sync::Mutex<Vec<Gathered>>>,
+    /// Pages waiting to be taken apart, one queue per set of tables.
+    queues: Vec<std::sync::Mutex<Queue>>,
+    /// How many bytes of pages a queue holds before they are taken apart.
+    batch_bytes: usize,
     /// Pages per language.
     counts: Vec<u32>,
     /// Per language, the entries of files of `PER_DOC` pages not complete yet, by the
@@ -78,10 +82,12 @@ impl Indexer {
             pages.push((route.clone(), l as u32, counts[l]));
             counts[l] += 1;
         }
-        let parts = (0..=rayon::current_num_threads())
+        let parts: Vec<_> = (0..=rayon::current_num_threads())
             .map(|_| std::sync::Mutex::new((0..langs.len()).map(|_| Gathered::default()).collect()))
             .collect();
         Indexer {
+            queues: parts.iter().map(|_| Default::default()).collect(),
+            batch_bytes: BATCH_BYTES,
             busy: Default::default(),
             added: pages.iter().map(|_| Default::default()).collect(),
             pending: langs.iter().map(|_| Default::default()).collect(),
@@ -94,6 +100,13 @@ impl Indexer {
         }
     }
 
+    /// The same index, its pages taken apart `bytes` at a time (tests of small pages).
+    #[cfg(test)]
+    pub(crate) fn with_batches_of(mut self, bytes: usize) -> Self {
+        self.batch_bytes = bytes;
+        self
+    }
+
     /// How many pages the index holds.
     pub(crate) fn len(&self) -> usize {
         self.pages.len()
@@ -103,17 +116,58 @@ impl Indexer {
     /// was not added before); any other is left alone. A file of titles that the
     /// page completes is handed to `sink` at once, so that the texts of a large site are not
     /// all held until the end.
+    ///
+    /// Pages are taken apart a batch at a time (about [`BATCH_BYTES`] of them per thread):
+    /// between two pages, rendering pushes the index's tables out of the processor's
+    /// caches, and a batch finds them there again (it halves the time the index takes).
     pub(crate) fn add(&self, route: &Route, html: &[u8], sink: Option<&FileSink>) {
-        if let Some(&n) = self.slot.get(&route.path) {
-            self.add_slot(n, html, sink);
-        }
-    }
-
-    fn add_slot(&self, n: usize, html: &[u8], sink: Option<&FileSink>) {
         use std::sync::atomic::Ordering;
+        let Some(&n) = self.slot.get(&route.path) else {
+            return;
+        };
         if self.added[n].swap(true, Ordering::Relaxed) {
             return;
         }
+        let started = Instant::now();
+        let batch = {
+            let mut queue = self.queues[self.part()]
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            queue.bytes += html.len();
+            queue.pages.push((n, html.to_vec()));
+            if queue.bytes < self.batch_bytes {
+                self.busy
+                    .fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);
+                return;
+            }
+            queue.bytes = 0;
+            std::mem::take(&mut queue.pages)
+        };
+        self.busy
+            .fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);
+        for (n, html) in batch {
+            self.take_apart(n, &html, sink);
+        }
+    }
+
+    /// The set of tables (and queue) of the calling thread.
+    fn part(&self) -> usize {
+        rayon::current_thread_index()
+            .unwrap_or(self.parts.len() - 1)
+            .min(self.parts.len() - 1)
+    }
+
+    /// Adds page `n`, not added before (and marks it added).
+    fn add_slot(&self, n: usize, html: &[u8], sink: Option<&FileSink>) {
+        use std::sync::atomic::Ordering;
+        if !self.added[n].swap(true, Ordering::Relaxed) {
+            self.take_apart(n, html, sink);
+        }
+    }
+
+    /// Takes page `n` apart into the calling thread's tables.
+    fn take_apart(&self, n: usize, html: &[u8], sink: Option<&FileSink>) {
+        use std::sync::atomic::Ordering;
         // Checked as UTF-8 here, with SIMD (Tera's pages come unchecked, and pages read
         // back from disk could be anything); a page that is not is read as the browser
         // would, with U+FFFD for what is not.
@@ -122,11 +176,10 @@ impl Indexer {
             Err(_) => String::from_utf8_lossy(html),
         };
         let (route, lang, page) = &self.pages[n];
-        let part = rayon::current_thread_index()
-            .unwrap_or(self.parts.len() - 1)
-            .min(self.parts.len() - 1);
         let started = Instant::now();
-        let mut tables = self.parts[part].lock().unwrap_or_else(|e| e.into_inner());
+        let mut tables = self.parts[self.part()]
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
         let table = &mut tables[*lang as usize];
         let entry = table.add_page(*page, &html, &route.path);
         match sink {
@@ -134,7 +187,7 @@ impl Indexer {
                 drop(tables);
                 self.pend(*lang, *page, entry, sink);
             }
-            None => table.docs.push((*page, entry)),
+            None => table.pages.docs.push((*page, entry)),
         }
         self.busy
             .fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);
@@ -199,6 +252,20 @@ impl Indexer {
         let started = Instant::now();
         // The time of the pages taken apart while rendering, before this call.
         let rendering = self.busy.load(Ordering::Relaxed);
+        // The pages of the last batches, then those never added.
+        let queued: Vec<(usize, Vec<u8>)> = (self.queues.iter())
+            .flat_map(|q| std::mem::take(&mut q.lock().unwrap_or_else(|e| e.into_inner()).pages))
+            .collect();
+        if background {
+            queued
+                .iter()
+                .for_each(|(n, html)| self.take_apart(*n, html, None));
+        } else {
+            queued
+                .par_iter()
+                .for_each(|(n, html)| self.take_apart(*n, html, None));
+        }
+        drop(queued);
         let missing: Vec<usize> = (0..self.pages.len())
             .filter(|&n| !self.added[n].load(Ordering::Relaxed))
             .collect();
@@ -244,7 +311,7 @@ impl Indexer {
             for table in parts.tables {
                 g.join(table);
             }
-            g.docs.extend(parts.pending);
+            g.pages.docs.extend(parts.pending);
             format::files(g, lang, parts.made)
         };
         let per_lang: Vec<(Vec<GeneratedFile>, Vec<String>)> = if background {
@@ -276,6 +343,16 @@ impl Indexer {
     }
 }
 
+/// About how many bytes of pages a thread takes apart at a time (see `Indexer::add`).
+const BATCH_BYTES: usize = 1 << 20;
+
+/// Pages waiting to be taken apart, with their bytes' total.
+#[derive(Default)]
+struct Queue {
+    pages: Vec<(usize, Vec<u8>)>,
+    bytes: usize,
+}
+
 /// What `finish` joins into one language's index.
 #[derive(Default)]
 struct LangParts {
@@ -303,20 +380,67 @@ pub(super) struct Word {
 
 /// A language's words as they are gathered, from pages in any order: each word once, the
 /// pages it is on.
+///
+/// Every word of every page passes through here, the index's hottest loop: a word met
+/// again on the same page costs one probe of a table whose entries hold the word's state
+/// for the page being read (`Hot`), and a word's count on a page reaches its postings only
+/// once the page is done, through `met` (appended in order, spread out in `settle`), so
+/// that the loop seldom touches memory far from the table.
 #[derive(Default)]
 pub(super) struct Gathered {
-    /// Folded word → its number.
-    ids: FxHashMap<Box<str>, u32>,
-    /// By number.
-    pub(super) words: Vec<Word>,
-    /// (page, weighted length) of every page.
-    pub(super) lengths: Vec<(u32, u32)>,
-    /// (page, its entry in a file of titles) of every page.
-    pub(super) docs: Vec<DocEntry>,
-    /// (page, its date as `yyyymmdd`, 0 when it has none) of every page.
-    pub(super) dates: Vec<(u32, u32)>,
-    /// (page, what it says of itself) of every page that says something.
-    pub(super) facets: Vec<(u32, Facets)>,
+    /// Folded words of up to 16 bytes (most), as the number their bytes make, zero-padded:
+    /// compared as one integer. A folded word holds no zero byte, so no two share a key.
+    short: FxHashMap<u128, Hot>,
+    /// Longer folded words.
+    long: FxHashMap<Box<str>, Hot>,
+    /// By number. Their postings are complete only after `settle`.
+    words: Vec<Word>,
+    /// (word, page, weighted count) of pages done, not yet in the words' postings.
+    met: Vec<(u32, u32, u32)>,
+    /// What it says of each page, beside its words.
+    pub(super) pages: GatheredPages,
+}
+
+/// A word's number, and its count on the last page it was met on (not in its postings yet).
+#[derive(Clone, Copy)]
+struct Hot {
+    id: u32,
+    /// The page, or `NO_PAGE` once its count is in `met`.
+    page: u32,
+    weight: u32,
+    /// The first page the word is on (in page order), as in its `Word`.
+    first: u32,
+}
+
+const NO_PAGE: u32 = u32::MAX;
+
+/// `met` is spread into the postings when it holds this many counts, so that it stays small.
+const MET_LIMIT: usize = 1 << 20;
+
+/// The key of a folded word of up to 16 bytes in `Gathered::short`: its bytes as a
+/// little-endian number, zero-padded. Read with overlapping loads rather than copied into
+/// a buffer, which would stall the read that follows (this runs once per word of the site).
+fn short_key(folded: &str) -> Option<u128> {
+    let b = folded.as_bytes();
+    let n = b.len();
+    let u64_at = |at: usize| u64::from_le_bytes(b[at..at + 8].try_into().unwrap_or_default());
+    let u32_at = |at: usize| {
+        u64::from(u32::from_le_bytes(
+            b[at..at + 4].try_into().unwrap_or_default(),
+        ))
+    };
+    // Bytes beyond the first 4 (or 8) come from a load ending at the last byte, shifted
+    // to drop the bytes both loads hold.
+    let (low, high) = match n {
+        0..=3 => (
+            b.iter().rev().fold(0u64, |k, &x| (k << 8) | u64::from(x)),
+            0,
+        ),
+        4..=8 => (u32_at(0) | ((u32_at(n - 4) >> (8 * (8 - n))) << 32), 0),
+        9..=16 => (u64_at(0), u64_at(n - 8) >> (8 * (16 - n))),
+        _ => return None,
+    };
+    Some(u128::from(low) | (u128::from(high) << 64))
 }
 
 /// Two weighted counts of a word (or stem) on a page added: the counts summed, [`TITLE`]
@@ -345,45 +469,13 @@ impl Gathered {
             headings,
         } = extract_with(html, keep, |folded, written, w| {
             length += w & !TITLE;
-            let id = match self.ids.get(folded) {
-                Some(&id) => id,
-                None => {
-                    let id = self.words.len() as u32;
-                    let folded: Box<str> = folded.into();
-                    self.ids.insert(folded.clone(), id);
-                    let lower = lower_case(written);
-                    let original = if *lower == *folded {
-                        folded.clone()
-                    } else {
-                        lower.into()
-                    };
-                    self.words.push(Word {
-                        folded,
-                        original,
-                        first: page,
-                        postings: Vec::new(),
-                    });
-                    id
-                }
-            };
-            let word = &mut self.words[id as usize];
-            match word.postings.last_mut() {
-                Some((p, count)) if *p == page => *count = add_weights(*count, w),
-                _ => {
-                    word.postings.push((page, w));
-                    // Pages come in any order: the form kept is the one met first in
-                    // page order.
-                    if page < word.first {
-                        word.first = page;
-                        word.original = lower_case(written).into();
-                    }
-                }
-            }
+            self.meet(page, folded, written, w);
         });
-        self.lengths.push((page, length));
-        self.dates.push((page, date));
+        self.flush_met_if_large();
+        self.pages.lengths.push((page, length));
+        self.pages.dates.push((page, date));
         if facets != Facets::default() {
-            self.facets.push((page, facets));
+            self.pages.facets.push((page, facets));
         }
         let mut entry = Vec::with_capacity(text.len() + title.len() + url.len() + 16);
         let _ = if large {
@@ -401,34 +493,160 @@ impl Gathered {
         entry
     }
 
+    /// Word `folded` (as `written`) met on `page` with weighted count `w`.
+    #[inline]
+    fn meet(&mut self, page: u32, folded: &str, written: &str, w: u32) {
+        let hot = match short_key(folded) {
+            Some(key) => self.short.get_mut(&key),
+            None => self.long.get_mut(folded),
+        };
+        let Some(hot) = hot else {
+            let id = self.words.len() as u32;
+            let folded: Box<str> = folded.into();
+            let lower = lower_case(written);
+            let original = if *lower == *folded {
+                folded.clone()
+            } else {
+                lower.into()
+            };
+            let hot = Hot {
+                id,
+                page,
+                weight: w,
+                first: page,
+            };
+            match short_key(&folded) {
+                Some(key) => self.short.insert(key, hot),
+                None => self.long.insert(folded.clone(), hot),
+            };
+            self.words.push(Word {
+                folded,
+                original,
+                first: page,
+                postings: Vec::new(),
+            });
+            return;
+        };
+        if hot.page == page {
+            hot.weight = add_weights(hot.weight, w);
+            return;
+        }
+        if hot.page != NO_PAGE {
+            self.met.push((hot.id, hot.page, hot.weight));
+        }
+        hot.page = page;
+        hot.weight = w;
+        // Pages come in any order: the form kept is the one met first in page order.
+        if page < hot.first {
+            hot.first = page;
+            let word = &mut self.words[hot.id as usize];
+            word.first = page;
+            word.original = lower_case(written).into();
+        }
+    }
+
+    fn flush_met_if_large(&mut self) {
+        if self.met.len() >= MET_LIMIT {
+            self.spread_met();
+        }
+    }
+
+    /// Puts the counts of `met` into the words' postings.
+    fn spread_met(&mut self) {
+        let mut extra = vec![0u32; self.words.len()];
+        for &(id, _, _) in &self.met {
+            extra[id as usize] += 1;
+        }
+        for (word, n) in self.words.iter_mut().zip(extra) {
+            word.postings.reserve(n as usize);
+        }
+        for (id, page, weight) in self.met.drain(..) {
+            self.words[id as usize].postings.push((page, weight));
+        }
+    }
+
+    /// Puts every count still held into the words' postings: after it, each word's
+    /// postings are complete.
+    fn settle(&mut self) {
+        for hot in self.short.values_mut().chain(self.long.values_mut()) {
+            if hot.page != NO_PAGE {
+                self.met.push((hot.id, hot.page, hot.weight));
+                hot.page = NO_PAGE;
+            }
+        }
+        self.spread_met();
+    }
+
+    /// The words with their complete postings, by number.
+    pub(super) fn into_words(mut self) -> (Vec<Word>, GatheredPages) {
+        self.settle();
+        (self.words, self.pages)
+    }
+
     /// Adds another table's pages (pages of the same language, none of them in this one).
-    fn join(&mut self, other: Gathered) {
-        if self.lengths.is_empty() && self.docs.is_empty() {
+    fn join(&mut self, mut other: Gathered) {
+        if self.pages.lengths.is_empty() && self.pages.docs.is_empty() {
             *self = other;
             return;
         }
+        self.settle();
+        other.settle();
         for w in other.words {
-            match self.ids.get(&w.folded) {
-                Some(&id) => {
+            let mine = match short_key(&w.folded) {
+                Some(key) => self.short.get(&key),
+                None => self.long.get(&w.folded),
+            };
+            match mine {
+                Some(hot) => {
+                    let id = hot.id;
                     let mine = &mut self.words[id as usize];
                     mine.postings.extend(w.postings);
                     if w.first < mine.first {
                         mine.first = w.first;
                         mine.original = w.original;
                     }
+                    let first = mine.first;
+                    if let Some(hot) = match short_key(&w.folded) {
+                        Some(key) => self.short.get_mut(&key),
+                        None => self.long.get_mut(&w.folded),
+                    } {
+                        hot.first = first;
+                    }
                 }
                 None => {
-                    let id = self.words.len() as u32;
-                    self.ids.insert(w.folded.clone(), id);
+                    let hot = Hot {
+                        id: self.words.len() as u32,
+                        page: NO_PAGE,
+                        weight: 0,
+                        first: w.first,
+                    };
+                    match short_key(&w.folded) {
+                        Some(key) => self.short.insert(key, hot),
+                        None => self.long.insert(w.folded.clone(), hot),
+                    };
                     self.words.push(w);
                 }
             }
         }
-        self.lengths.extend(other.lengths);
-        self.dates.extend(other.dates);
-        self.facets.extend(other.facets);
-        self.docs.extend(other.docs);
+        let (mine, theirs) = (&mut self.pages, other.pages);
+        mine.lengths.extend(theirs.lengths);
+        mine.dates.extend(theirs.dates);
+        mine.facets.extend(theirs.facets);
+        mine.docs.extend(theirs.docs);
     }
+}
+
+/// What a language's index says of each page, beside its words.
+#[derive(Default)]
+pub(super) struct GatheredPages {
+    /// (page, weighted length) of every page.
+    pub(super) lengths: Vec<(u32, u32)>,
+    /// (page, its entry in a file of titles) of every page.
+    pub(super) docs: Vec<DocEntry>,
+    /// (page, its date as `yyyymmdd`, 0 when it has none) of every page.
+    pub(super) dates: Vec<(u32, u32)>,
+    /// (page, what it says of itself) of every page that says something.
+    pub(super) facets: Vec<(u32, Facets)>,
 }
 
 /// In `vetrina serve` the index is built in the background: its thread runs only when the
@@ -446,5 +664,40 @@ fn lowest_priority() {
     #[cfg(not(target_os = "linux"))]
     {
         let _ = thread_priority::set_current_thread_priority(thread_priority::ThreadPriority::Min);
+    }
+}
+
+#[cfg(test)]
+mod key_tests {
+    #[test]
+    fn a_short_key_is_the_words_bytes_zero_padded() {
+        let words = [
+            "",
+            "a",
+            "ab",
+            "abc",
+            "abcd",
+            "abcde",
+            "lavoro",
+            "abcdefg",
+            "abcdefgh",
+            "abcdefghi",
+            "tirocinio",
+            "mediatrice",
+            "abcdefghijklmno",
+            "abcdefghijklmnop",
+            "الموحدة",
+            "città",
+        ];
+        for w in words {
+            let mut padded = [0u8; 16];
+            padded[..w.len()].copy_from_slice(w.as_bytes());
+            assert_eq!(
+                super::short_key(w),
+                Some(u128::from_le_bytes(padded)),
+                "{w}"
+            );
+        }
+        assert_eq!(super::short_key("abcdefghijklmnopq"), None);
     }
 }

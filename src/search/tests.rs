@@ -296,8 +296,9 @@ fn pages_added_in_any_order_from_any_thread_make_the_same_index() {
 
     // The same pages, numbered in the same order, but added from back to front on the
     // pool's threads, most of them before `finish` (the files of titles they
-    // complete handed to a sink as they are) and the rest by it.
-    let ix = Indexer::new(routes.iter());
+    // complete handed to a sink as they are) and the rest by it. Small batches, so that
+    // some pages are taken apart while rendering and others wait in a batch for `finish`.
+    let ix = Indexer::new(routes.iter()).with_batches_of(4096);
     let sunk: std::sync::Mutex<Vec<(String, Vec<u8>)>> = Default::default();
     let sink = |path: &str, bytes: &[u8]| {
         sunk.lock()

@@ -142,6 +142,27 @@ fn fold_table() -> &'static [Folding] {
     })
 }
 
+/// Of an ASCII letter or digit: `LOWER` for a lower-case letter or a digit, `UPPER` for an
+/// upper-case letter; 0 for anything else. One look-up per byte of the words' hot loop.
+const ASCII_CLASS: [u8; 128] = {
+    let mut class = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        class[b] = if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            LOWER
+        } else if c.is_ascii_uppercase() {
+            UPPER
+        } else {
+            0
+        };
+        b += 1;
+    }
+    class
+};
+const LOWER: u8 = 1;
+const UPPER: u8 = 2;
+
 /// The words of a text: (folded, as written), each at least two characters. The same as
 /// [`fold`] on each word, without an allocation per word; the lower case of the word as
 /// written, which only a word new to the index needs, is left to [`lower_case`].
@@ -153,13 +174,19 @@ pub(super) fn words(text: &str, mut each: impl FnMut(&str, &str)) {
     while i < bytes.len() {
         let b = bytes[i];
         if b < 0x80 {
-            if !b.is_ascii_alphanumeric() {
+            if ASCII_CLASS[b as usize] == 0 {
                 i += 1;
                 continue;
             }
             // A word of ASCII letters and digits only, most words: no folding but case.
             let start = i;
-            while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+            let mut classes = 0;
+            while let Some(&b) = bytes.get(i) {
+                let class = ASCII_CLASS[usize::from(b & 0x7f)];
+                if b >= 0x80 || class == 0 {
+                    break;
+                }
+                classes |= class;
                 i += 1;
             }
             if i == bytes.len() || bytes[i] < 0x80 || !starts_word_char(text, i, table) {
@@ -167,10 +194,7 @@ pub(super) fn words(text: &str, mut each: impl FnMut(&str, &str)) {
                 if !(2..=MAX_WORD).contains(&word.len()) {
                     continue;
                 }
-                if word
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-                {
+                if classes & UPPER == 0 {
                     each(word, word);
                 } else {
                     folded.clear();
