@@ -3,6 +3,8 @@
 //! view types several pages share, and the dates and strings every page asks for.
 //! Nothing here writes to the site or the plan.
 
+use std::collections::BTreeSet;
+
 use jiff::civil::Date;
 use serde::Serialize;
 
@@ -33,6 +35,31 @@ pub struct Shared<'a> {
     pub(super) news: rustc_hash::FxHashMap<&'a str, &'a Entity<NewsFm>>,
     /// The path of every page, for checking the links written in the texts.
     pub(super) page_paths: rustc_hash::FxHashSet<&'a str>,
+    /// What the story list's filters offer in each language, gathered once per build: the
+    /// list has a page per dozen stories, and a walk through every story for each of them
+    /// made builds grow with the square of the number of stories.
+    pub(super) story_filters: rustc_hash::FxHashMap<&'a str, StoryFilterKeys<'a>>,
+}
+
+/// The regions, projects and years of the stories as a language shows them.
+#[derive(Default)]
+pub(super) struct StoryFilterKeys<'a> {
+    pub(super) regions: BTreeSet<&'a str>,
+    pub(super) projects: BTreeSet<&'a str>,
+    pub(super) years: BTreeSet<i16>,
+}
+
+impl<'a> StoryFilterKeys<'a> {
+    fn of(site: &'a Site, lang: &str) -> Self {
+        let mut keys = StoryFilterKeys::default();
+        for story in &site.stories {
+            let fm = &story.doc(lang, &site.langs).0.fm;
+            keys.regions.insert(fm.region.value.as_str());
+            keys.projects.insert(fm.project.value.as_str());
+            keys.years.insert(fm.date.year());
+        }
+        keys
+    }
 }
 
 impl<'a> Shared<'a> {
@@ -53,6 +80,9 @@ impl<'a> Shared<'a> {
             stories: site.stories.iter().map(|e| (e.key.as_str(), e)).collect(),
             news: site.news.iter().map(|e| (e.key.as_str(), e)).collect(),
             page_paths: plan.routes.iter().map(|r| r.path.as_str()).collect(),
+            story_filters: (site.langs.iter())
+                .map(|l| (l.code.as_str(), StoryFilterKeys::of(site, &l.code)))
+                .collect(),
         }
     }
 }

@@ -139,12 +139,12 @@ pub(super) fn story_list(cx: &Cx, n: usize, ctx: &mut PageContext) -> PageParts 
     ctx.insert("prev_href", &prev);
     ctx.insert("next_href", &next);
     // The filters offer what the whole list holds, not only this page.
-    let docs = || all.iter().map(|s| s.doc(cx.l(), &site.langs).0);
+    let keys = cx.s.story_filters.get(cx.l());
     let mut filters = filters::choices(
         cx,
-        docs().map(|d| d.fm.region.value.as_str()),
-        docs().map(|d| d.fm.project.value.as_str()),
-        docs().map(|d| d.fm.date.year()),
+        keys.into_iter().flat_map(|k| k.regions.iter().copied()),
+        keys.into_iter().flat_map(|k| k.projects.iter().copied()),
+        keys.into_iter().flat_map(|k| k.years.iter().copied()),
     );
     if pages > 1 {
         filters.cards = cx.file_link(FileKind::StoryCards);
