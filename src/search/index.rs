@@ -389,11 +389,8 @@ pub(super) struct Word {
 /// that the loop seldom touches memory far from the table.
 #[derive(Default)]
 pub(super) struct Gathered {
-    /// Folded words of up to 16 bytes (most), as the number their bytes make, zero-padded:
-    /// compared as one integer. A folded word holds no zero byte, so no two share a key.
-    short: FxHashMap<u128, Hot>,
-    /// Longer folded words.
-    long: FxHashMap<Box<str>, Hot>,
+    /// Folded word → its number and its count on the page being read.
+    table: WordTable,
     /// By number. Their postings are complete only after `settle`.
     words: Vec<Word>,
     /// (word, page, weighted count) of pages done, not yet in the words' postings.
@@ -418,8 +415,38 @@ const NO_PAGE: u32 = u32::MAX;
 /// `met` is spread into the postings when it holds this many counts, so that it stays small.
 const MET_LIMIT: usize = 1 << 20;
 
-/// The key of a folded word of up to 16 bytes in `Gathered::short`: its bytes as a
-/// little-endian number, zero-padded. Read with overlapping loads rather than copied into
+/// Folded words and their `Hot` state: the words of up to 16 bytes (most) keyed by the
+/// number their bytes make (compared as one integer), the longer ones by their text.
+#[derive(Default)]
+struct WordTable {
+    short: FxHashMap<u128, Hot>,
+    long: FxHashMap<Box<str>, Hot>,
+}
+
+impl WordTable {
+    #[inline]
+    fn get_mut(&mut self, folded: &str) -> Option<&mut Hot> {
+        match short_key(folded) {
+            Some(key) => self.short.get_mut(&key),
+            None => self.long.get_mut(folded),
+        }
+    }
+
+    fn insert(&mut self, folded: &str, hot: Hot) {
+        match short_key(folded) {
+            Some(key) => self.short.insert(key, hot),
+            None => self.long.insert(folded.into(), hot),
+        };
+    }
+
+    fn values_mut(&mut self) -> impl Iterator<Item = &mut Hot> {
+        self.short.values_mut().chain(self.long.values_mut())
+    }
+}
+
+/// The key of a folded word of up to 16 bytes in `WordTable::short`: its bytes as a
+/// little-endian number, zero-padded (a folded word holds no zero byte, so no two words
+/// share a key). Read with overlapping loads rather than copied into
 /// a buffer, which would stall the read that follows (this runs once per word of the site).
 fn short_key(folded: &str) -> Option<u128> {
     let b = folded.as_bytes();
@@ -497,11 +524,7 @@ impl Gathered {
     /// Word `folded` (as `written`) met on `page` with weighted count `w`.
     #[inline]
     fn meet(&mut self, page: u32, folded: &str, written: &str, w: u32) {
-        let hot = match short_key(folded) {
-            Some(key) => self.short.get_mut(&key),
-            None => self.long.get_mut(folded),
-        };
-        let Some(hot) = hot else {
+        let Some(hot) = self.table.get_mut(folded) else {
             let id = self.words.len() as u32;
             let folded: Box<str> = folded.into();
             let lower = lower_case(written);
@@ -516,10 +539,7 @@ impl Gathered {
                 weight: w,
                 first: page,
             };
-            match short_key(&folded) {
-                Some(key) => self.short.insert(key, hot),
-                None => self.long.insert(folded.clone(), hot),
-            };
+            self.table.insert(&folded, hot);
             self.words.push(Word {
                 folded,
                 original,
@@ -569,7 +589,7 @@ impl Gathered {
     /// Puts every count still held into the words' postings: after it, each word's
     /// postings are complete.
     fn settle(&mut self) {
-        for hot in self.short.values_mut().chain(self.long.values_mut()) {
+        for hot in self.table.values_mut() {
             if hot.page != NO_PAGE {
                 self.met.push((hot.id, hot.page, hot.weight));
                 hot.page = NO_PAGE;
@@ -593,26 +613,15 @@ impl Gathered {
         self.settle();
         other.settle();
         for w in other.words {
-            let mine = match short_key(&w.folded) {
-                Some(key) => self.short.get(&key),
-                None => self.long.get(&w.folded),
-            };
-            match mine {
+            match self.table.get_mut(&w.folded) {
                 Some(hot) => {
-                    let id = hot.id;
-                    let mine = &mut self.words[id as usize];
+                    let mine = &mut self.words[hot.id as usize];
                     mine.postings.extend(w.postings);
                     if w.first < mine.first {
                         mine.first = w.first;
                         mine.original = w.original;
                     }
-                    let first = mine.first;
-                    if let Some(hot) = match short_key(&w.folded) {
-                        Some(key) => self.short.get_mut(&key),
-                        None => self.long.get_mut(&w.folded),
-                    } {
-                        hot.first = first;
-                    }
+                    hot.first = mine.first;
                 }
                 None => {
                     let hot = Hot {
@@ -621,10 +630,7 @@ impl Gathered {
                         weight: 0,
                         first: w.first,
                     };
-                    match short_key(&w.folded) {
-                        Some(key) => self.short.insert(key, hot),
-                        None => self.long.insert(w.folded.clone(), hot),
-                    };
+                    self.table.insert(&w.folded, hot);
                     self.words.push(w);
                 }
             }
