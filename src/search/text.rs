@@ -122,6 +122,9 @@ struct Folding {
     /// [`fold_char`]'s folded form, and how many characters it has.
     folded: Box<str>,
     folded_chars: u8,
+    /// The folded form when it is one character (most: the letter itself, or without its
+    /// accent), pushed without copying a string.
+    single: Option<char>,
 }
 
 fn fold_table() -> &'static [Folding] {
@@ -132,10 +135,13 @@ fn fold_table() -> &'static [Folding] {
                 let c = char::from_u32(u).unwrap_or(' ');
                 let (mut lower, mut folded) = (String::new(), String::new());
                 fold_char(c, &mut lower, &mut folded);
+                let mut chars = folded.chars();
+                let single = chars.next().filter(|_| chars.next().is_none());
                 Folding {
                     word: word_char(c),
                     folded_chars: folded.chars().count() as u8,
                     folded: folded.into(),
+                    single,
                 }
             })
             .collect()
@@ -210,6 +216,9 @@ pub(super) fn words(text: &str, mut each: impl FnMut(&str, &str)) {
         let start = i;
         folded.clear();
         let mut chars = 0usize;
+        // Whether it has a character of three bytes or more: only those may be of a script
+        // written without spaces (`segmented`).
+        let mut wide = false;
         while i < bytes.len() {
             let b = bytes[i];
             if b < 0x80 {
@@ -223,10 +232,14 @@ pub(super) fn words(text: &str, mut each: impl FnMut(&str, &str)) {
                 if !f.word {
                     break;
                 }
-                folded.push_str(&f.folded);
+                match f.single {
+                    Some(c) => folded.push(c),
+                    None => folded.push_str(&f.folded),
+                }
                 chars += f.folded_chars as usize;
                 i += 2;
             } else {
+                wide = true;
                 let c = text[i..].chars().next().unwrap_or(' ');
                 if !word_char(c) {
                     break;
@@ -243,7 +256,7 @@ pub(super) fn words(text: &str, mut each: impl FnMut(&str, &str)) {
             continue;
         }
         let run = &text[start..i];
-        if chars > 1 && segmented(run) {
+        if wide && chars > 1 && segmented(run) {
             segment(run, &mut each);
         } else if i - start <= MAX_WORD * 4 && (2..=MAX_WORD).contains(&chars) {
             each(&folded, run);
