@@ -266,8 +266,6 @@ pub(super) fn files(
     (files, streamed)
 }
 
-/// A score (positive) written with [`DIGITS`] significant digits, without a needless
-/// zero or point: `12.3`, `0.0457`, `1230`; never 0 (a page with the word has a score).
 /// The least power of ten of a score written (scores below are written as 1e-4).
 const MIN_MAGNITUDE: i32 = -4;
 
@@ -277,6 +275,8 @@ const POWERS_OF_TEN: [f64; 27] = [
     1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 ];
 
+/// A score (positive) written with [`DIGITS`] significant digits, without a needless
+/// zero or point: `12.3`, `0.0457`, `1230`; never 0 (a page with the word has a score).
 pub(super) fn push_score(out: &mut String, score: f64) {
     let score = if score.is_finite() {
         score.clamp(1e-4, 1e22)
