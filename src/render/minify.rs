@@ -1,30 +1,26 @@
 //! Minifying the theme's templates once, instead of every page they render.
 //!
-//! minify-html takes a template with its Tera syntax held aside: each `{{ … }}`, `{% … %}`,
+//! A template is minified with its Tera syntax held aside: each `{{ … }}`, `{% … %}`,
 //! `{# … #}` and `{% raw %}` block is replaced by a marker the minifier keeps as it is, the
-//! template is minified like a page (white space, optional quotes, entities, inline CSS
-//! and JavaScript; end tags are kept, see [`cfg`]), and the markers are put back. Every page then comes out of
+//! template is minified like a page ([`super::html_min`]: white space, optional quotes,
+//! comments; every end tag kept), and the markers are put back. Every page then comes out of
 //! the templates minified: at 1,000 stories in four languages, minifying each page took a
 //! third of the build (issue 10), for pages a few per cent smaller than these.
 //!
 //! What the template's Tera syntax stands for is unknown until a page is rendered, so:
 //! - a marker is text to the minifier: it never drops the white space beside it that a
-//!   value may need (`{{ a }} {{ b }}`), nor an end tag before it (`</li>{% endfor %}`);
+//!   value may need (`{{ a }} {{ b }}`);
 //! - a marker in an attribute's value carries a `'`, which keeps the value in quotes (a value
 //!   rendered with a space in it stays one value);
 //! - a start tag with Tera syntax between its attributes (`<p{% if x %} lang="…"{% endif %}>`)
 //!   is kept as written but for its name;
-//! - a marker is added at the end of every template, so that no end tag is left out as the
-//!   last thing of a partial that is included where more content follows;
-//! - CSS and JavaScript are not minified in a template that puts values in them.
+//! - a marker is added at the end of every template, so that the template's last text is
+//!   never taken for the end of a page.
 //!
 //! The result is checked: every marker must come out once, and the Tera tags (`{% %}`,
-//! comments, raw blocks) in their order (attributes may be sorted, and values move with
-//! them). A template that fails the check, or whose syntax the scan cannot follow (a tag
-//! name or a comment made by Tera, an unclosed tag), is used as written: correct, only not
-//! minified.
-
-use minify_html::Cfg;
+//! comments, raw blocks) in their order. A template that fails the check, or whose syntax
+//! the scan cannot follow (a tag name or a comment made by Tera, an unclosed tag), is used
+//! as written: correct, only not minified.
 
 /// Text and attribute-value markers: `\u{E000}` number `'` `\u{E001}`.
 const TEXT_OPEN: char = '\u{E000}';
@@ -32,23 +28,6 @@ const TEXT_CLOSE: char = '\u{E001}';
 /// Markers standing for a start tag's attributes: `\u{E002}` number `\u{E003}`.
 const TAG_OPEN: char = '\u{E002}';
 const TAG_CLOSE: char = '\u{E003}';
-
-/// The settings pages were minified with: spec-compliant output only (what the Nu Html
-/// Checker accepts), the `<html>` and `<head>` tags kept because they carry `lang` and `dir`.
-///
-/// Every end tag the template writes is kept (`</head>`, `</p>`, `</li>`, `</body>`…), though
-/// HTML lets most of them be left out. Browsers infer them; streaming tools do not: a
-/// rewriter such as lol_html (what Pagefind and many link checkers parse with) applies no
-/// tree-construction rules, so without `</head>` it never sees a `<body>` element, and a
-/// `<p data-search-ignore>` whose `</p>` is inferred stays open to the end of the page.
-pub fn cfg() -> Cfg {
-    let mut cfg = Cfg::new();
-    cfg.minify_css = true;
-    cfg.minify_js = true;
-    cfg.keep_html_and_head_opening_tags = true;
-    cfg.keep_closing_tags = true;
-    cfg
-}
 
 /// A piece of a template's source.
 #[derive(Debug, PartialEq)]
@@ -71,13 +50,7 @@ pub fn template(src: &str) -> Option<String> {
         return None;
     }
     let masked = mask(&pieces)?;
-    let mut cfg = cfg();
-    if masked.values_in_code {
-        cfg.minify_css = false;
-        cfg.minify_js = false;
-    }
-    let out = minify_html::minify(masked.text.as_bytes(), &cfg);
-    let out = String::from_utf8(out).ok()?;
+    let out = super::html_min::minify(&masked.text)?;
     unmask(&out, &pieces, &masked.tags)
 }
 
@@ -176,8 +149,6 @@ struct Masked {
     /// For each tag marker: the attributes' source it stands for (from the end of the name
     /// to the `>`, Tera syntax as written) and the numbers of the pieces of Tera syntax in it.
     tags: Vec<(String, Vec<usize>)>,
-    /// A value is put inside `<script>`, `<style>` or a `style` attribute.
-    values_in_code: bool,
 }
 
 /// Where the scan of the HTML is.
@@ -207,8 +178,6 @@ struct OpenTag {
     src: String,
     /// The pieces of Tera syntax in it.
     pieces: Vec<usize>,
-    /// The attribute being read.
-    attr: String,
 }
 
 /// The template with its Tera syntax replaced by markers.
@@ -216,7 +185,6 @@ fn mask(pieces: &[Piece]) -> Option<Masked> {
     let mut m = Masked {
         text: String::new(),
         tags: Vec::new(),
-        values_in_code: false,
     };
     let mut at = At::Text;
     let mut tag = OpenTag::default();
@@ -228,17 +196,10 @@ fn mask(pieces: &[Piece]) -> Option<Masked> {
             Piece::Value(_) | Piece::Tag(_) => {
                 m.text.push_str(&format!("{TEXT_OPEN}{n}'{TEXT_CLOSE}"));
                 match at {
-                    At::Text => {
-                        if matches!(raw_text.as_deref(), Some("script" | "style")) {
-                            m.values_in_code = true;
-                        }
-                    }
+                    At::Text => {}
                     At::Quoted(_) | At::Tag | At::Unquoted => {
-                        match at {
-                            At::Quoted(_) => {
-                                m.values_in_code |= tag.attr.eq_ignore_ascii_case("style")
-                            }
-                            _ => tag.dirty = true,
+                        if !matches!(at, At::Quoted(_)) {
+                            tag.dirty = true;
                         }
                         tag.src.push_str(piece_text(piece));
                         tag.pieces.push(n);
@@ -352,20 +313,12 @@ fn mask(pieces: &[Piece]) -> Option<Masked> {
                         {
                             at = At::Unquoted;
                         }
-                    } else if b.is_ascii_whitespace() || b == b'/' {
-                        // `name = "value"`: the name is kept over the spaces.
-                        if !html[i..].trim_start().starts_with('=') {
-                            tag.attr.clear();
-                        }
-                    } else {
-                        tag.attr.push(b as char);
                     }
                     push_char(&mut tag.src, html, i);
                 }
                 At::Quoted(q) => {
                     if b == q {
                         at = At::Tag;
-                        tag.attr.clear();
                     }
                     push_char(&mut tag.src, html, i);
                 }
@@ -376,7 +329,6 @@ fn mask(pieces: &[Piece]) -> Option<Masked> {
                     }
                     if b.is_ascii_whitespace() {
                         at = At::Tag;
-                        tag.attr.clear();
                     }
                     push_char(&mut tag.src, html, i);
                 }
@@ -622,7 +574,7 @@ mod tests {
             min(
                 "<ul class=\"cards\">\n  {% for s in list %}\n  <li>\n    <a href=\"{{ s.href }}\">{{ s.title }}</a>\n  </li>\n{% endfor %}\n</ul>\n"
             ),
-            "<ul class=cards>{% for s in list %} <li><a href=\"{{ s.href }}\">{{ s.title }}</a></li> {% endfor %}</ul> "
+            "<ul class=cards>{% for s in list %}<li><a href=\"{{ s.href }}\">{{ s.title }}</a></li>{% endfor %}</ul>"
         );
         // Two values side by side keep the space between them.
         assert_eq!(
@@ -673,7 +625,7 @@ mod tests {
             min(
                 "<html lang=\"{{ l }}\">\n<head>\n  <title>{{ t }}</title>\n</head>\n<body>\n<p data-search-ignore>{{ a }}</p>\n<p>b</p>\n<ul>\n  <li>c</li>\n  <li>d</li>\n</ul>\n<dl><dt>e</dt><dd>f</dd></dl>\n<table><tbody><tr><td>g</td></tr></tbody></table>\n</body>\n</html>\n"
             ),
-            "<html lang=\"{{ l }}\"><head><title>{{ t }}</title></head><body><p data-search-ignore>{{ a }}</p><p>b</p><ul><li>c</li><li>d</li></ul><dl><dt>e</dt><dd>f</dd></dl><table><tbody><tr><td>g</td></tr></tbody></table></body></html> "
+            "<html lang=\"{{ l }}\"><head><title>{{ t }}</title></head><body><p data-search-ignore>{{ a }}</p><p>b</p><ul><li>c</li><li>d</li></ul><dl><dt>e</dt><dd>f</dd></dl><table><tbody><tr><td>g</td></tr></tbody></table></body></html>"
         );
     }
 
@@ -681,20 +633,18 @@ mod tests {
     fn raw_blocks_and_comments_of_tera_are_kept_whole() {
         assert_eq!(
             min("<pre>{% raw %}{{ not a value }}{% endraw %}</pre>\n{# a note #}\n<p>x</p>"),
-            "<pre>{% raw %}{{ not a value }}{% endraw %}</pre> {# a note #} <p>x</p>"
+            "<pre>{% raw %}{{ not a value }}{% endraw %}</pre>{# a note #}<p>x</p>"
         );
     }
 
     #[test]
-    fn values_in_scripts_and_styles_are_left_unminified_there() {
+    fn scripts_and_styles_are_written_as_they_are() {
         let m = min("<script>\n  var  x = {{ v | safe }};\n</script><p>  a  </p>");
-        assert!(m.contains("var  x = {{ v | safe }};"), "{m}");
-        assert!(m.contains("<p>a"), "{m}");
+        assert_eq!(m, "<script>\n  var  x = {{ v | safe }};\n</script><p>a</p>");
         let m = min("<p style=\"color:  {{ c }}\">a</p>");
-        assert!(m.contains("color:  {{ c }}"), "{m}");
-        // Without values, inline CSS and JavaScript are minified as on pages.
-        let m = min("<style>\n  p  {  color :  red ; }\n</style><p>{{ x }}</p>");
-        assert!(m.contains("<style>p{color:red}</style>"), "{m}");
+        assert_eq!(m, "<p style=\"color:  {{ c }}\">a</p>");
+        let m = min("<style>\n  p {  color: red; }\n</style><p>{{ x }}</p>");
+        assert_eq!(m, "<style>\n  p {  color: red; }\n</style><p>{{ x }}</p>");
     }
 
     #[test]

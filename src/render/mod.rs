@@ -13,6 +13,7 @@ pub mod chart;
 mod copies;
 mod dates;
 mod feeds;
+mod html_min;
 pub mod i18n;
 pub mod ics;
 pub mod inline_html;

@@ -10,8 +10,9 @@
 #      RELEVANCE_DIR    work folder for the sites and their outputs (default /tmp/vetrina-relevance)
 #      RELEVANCE_NOW    build date (default 2026-11-25)
 #
-# Both sites are built from copies with `minify: false` in site.yaml: Pagefind indexes no
-# page of the minified output (minify-html omits </head>, issue 30 point 9). Vetrina's index
+# Both sites are built from copies with `minify: false` in site.yaml, as when the set was
+# made: the minifier of the time left out </head>, and Pagefind indexed no page (issue 30
+# point 9; tests/conformance/pagefind.sh now checks the minified output). Vetrina's index
 # does not depend on minification; the queries run against both engines on the same pages.
 set -euo pipefail
 
