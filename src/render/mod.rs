@@ -120,13 +120,14 @@ pub fn render(
         let Some((template, context)) = views::page(&views, route, &mut d) else {
             return Page::Failed(d);
         };
-        if let Some(page) = decisions.same_context(route, context.context()) {
-            return page;
-        }
-        let fingerprint = decisions
-            .wants_fingerprint()
+        let fingerprint = (decisions.wants_fingerprint() || decisions.keeps_fingerprints())
             .then(|| context.fingerprint())
             .flatten();
+        if let Some(fp) = &fingerprint
+            && let Some(page) = decisions.same_context(route, fp)
+        {
+            return page;
+        }
         if let Some(fp) = &fingerprint
             && d.is_empty()
             && let Some(page) = decisions.on_disk(route, fp, sink.is_none())
@@ -141,7 +142,7 @@ pub fn render(
         // Recorded for the next build only when nothing was reported: a page with a
         // warning is rendered every time, so that the warning is too.
         let entry = fingerprint
-            .filter(|_| d.is_empty())
+            .filter(|_| d.is_empty() && decisions.wants_fingerprint())
             .map(|context| ledger::Entry {
                 context,
                 bytes: blake3::hash(&bytes),
@@ -156,7 +157,7 @@ pub fn render(
         };
         Page::Rendered {
             bytes,
-            context: decisions.keeps_contexts().then(|| context.into_context()),
+            fingerprint: fingerprint.filter(|_| decisions.keeps_fingerprints()),
             diags: d,
             entry,
             streamed,
@@ -219,7 +220,7 @@ pub fn render(
                     route,
                     RecordedPage {
                         bytes: b.clone(),
-                        context: None,
+                        fingerprint: None,
                         diags: Diagnostics::new(),
                         entry: Some(entry),
                     },
@@ -228,7 +229,7 @@ pub fn render(
             }
             Page::Rendered {
                 bytes,
-                context,
+                fingerprint,
                 diags: d,
                 entry,
                 streamed,
@@ -241,7 +242,7 @@ pub fn render(
                     route,
                     RecordedPage {
                         bytes: bytes.clone(),
-                        context,
+                        fingerprint,
                         diags: d.clone(),
                         entry,
                     },

@@ -7,8 +7,9 @@
 //!   own page in every language (a missing translation shows the original). No other page
 //!   reads a body, so the others are taken without building their context.
 //! - **Same context** (`vetrina serve`): every page's template context is built, and a page
-//!   whose context is equal to last time's, under the same templates, strings and addresses
-//!   (`globals_hash`), keeps its bytes from memory.
+//!   whose context has the fingerprint of last time's, under the same templates, strings and
+//!   addresses (`globals_hash`), keeps its bytes from memory. Only the fingerprint is kept,
+//!   not the context.
 //! - **Ledger** (`vetrina build`): a page whose context fingerprint is the one the last
 //!   build recorded, and whose published file still holds those bytes, is taken from the
 //!   output folder (see `ledger`).
@@ -61,7 +62,8 @@ pub struct RenderCache {
 }
 
 struct CachedPage {
-    context: tera::Context,
+    /// The fingerprint of the template context the page was made from.
+    fingerprint: blake3::Hash,
     bytes: Bytes,
     /// What building this page reported (warnings), repeated when it is reused.
     diags: Diagnostics,
@@ -81,8 +83,8 @@ pub(super) enum Page {
     /// Rendered now.
     Rendered {
         bytes: Bytes,
-        /// Kept for the next build of `vetrina serve`.
-        context: Option<tera::Context>,
+        /// The fingerprint of its context, kept for the next build of `vetrina serve`.
+        fingerprint: Option<blake3::Hash>,
         diags: Diagnostics,
         /// Recorded for the next `vetrina build`.
         entry: Option<ledger::Entry>,
@@ -109,7 +111,7 @@ pub(super) struct Decisions<'a> {
     /// The extras of the last build, when only bodies changed.
     extras: Option<&'a [(String, Bytes)]>,
     ledger: Option<&'a Ledger>,
-    keep_contexts: bool,
+    keep_fingerprints: bool,
 }
 
 impl Reuse<'_> {
@@ -212,7 +214,7 @@ impl Reuse<'_> {
                         .map(|_| c.extras.as_slice()),
                     changed_bodies,
                     ledger: None,
-                    keep_contexts: true,
+                    keep_fingerprints: true,
                 }
             }
         }
@@ -256,11 +258,11 @@ impl Reuse<'_> {
                     c.pages.retain(|p, _| live.contains(p.as_str()));
                 }
                 for (route, p) in results {
-                    if let Some(context) = p.context {
+                    if let Some(fingerprint) = p.fingerprint {
                         c.pages.insert(
                             route.path.clone(),
                             CachedPage {
-                                context,
+                                fingerprint,
                                 bytes: p.bytes,
                                 diags: p.diags,
                             },
@@ -275,7 +277,7 @@ impl Reuse<'_> {
 /// What a rendered page leaves for the next build.
 pub(super) struct RecordedPage {
     pub bytes: Bytes,
-    pub context: Option<tera::Context>,
+    pub fingerprint: Option<blake3::Hash>,
     pub diags: Diagnostics,
     pub entry: Option<ledger::Entry>,
 }
@@ -287,7 +289,7 @@ impl<'a> Decisions<'a> {
             changed_bodies: None,
             extras: None,
             ledger: None,
-            keep_contexts: false,
+            keep_fingerprints: false,
         }
     }
 
@@ -300,10 +302,11 @@ impl<'a> Decisions<'a> {
         (!shows_changed).then(|| Page::Reused(cached.bytes.clone(), cached.diags.clone()))
     }
 
-    /// Same context: the last build's page for `route`, if it was made from `context`.
-    pub(super) fn same_context(&self, route: &Route, context: &tera::Context) -> Option<Page> {
+    /// Same context: the last build's page for `route`, if it was made from a context with
+    /// this `fingerprint`.
+    pub(super) fn same_context(&self, route: &Route, fingerprint: &blake3::Hash) -> Option<Page> {
         let cached = self.previous?.get(&route.path)?;
-        (cached.context == *context)
+        (cached.fingerprint == *fingerprint)
             .then(|| Page::SameContext(cached.bytes.clone(), cached.diags.clone()))
     }
 
@@ -312,9 +315,9 @@ impl<'a> Decisions<'a> {
         self.ledger.is_some()
     }
 
-    /// Whether the contexts of rendered pages are kept for the next build.
-    pub(super) fn keeps_contexts(&self) -> bool {
-        self.keep_contexts
+    /// Whether the fingerprints of rendered pages' contexts are kept for the next build.
+    pub(super) fn keeps_fingerprints(&self) -> bool {
+        self.keep_fingerprints
     }
 
     /// Ledger: the published page of `route`, if the last build made it from a context with
@@ -543,15 +546,13 @@ mod tests {
         }
     }
 
-    fn context(title: &str) -> tera::Context {
-        let mut c = tera::Context::new();
-        c.insert("title", title);
-        c
+    fn context(title: &str) -> blake3::Hash {
+        blake3::hash(title.as_bytes())
     }
 
     fn cached(bytes: &str, title: &str) -> CachedPage {
         CachedPage {
-            context: context(title),
+            fingerprint: context(title),
             bytes: Arc::new(bytes.as_bytes().to_vec()),
             diags: Diagnostics::new(),
         }
@@ -605,7 +606,7 @@ mod tests {
         pages.insert("/progetti/".to_string(), cached("P", "Progetti"));
         let d = Decisions {
             previous: Some(&pages),
-            keep_contexts: true,
+            keep_fingerprints: true,
             ..Decisions::none()
         };
         let r = route(Kind::ProjectList, "/progetti/");
@@ -644,7 +645,7 @@ mod tests {
             ledger: Some(&ledger),
             ..Decisions::none()
         };
-        assert!(d.wants_fingerprint() && !d.keeps_contexts());
+        assert!(d.wants_fingerprint() && !d.keeps_fingerprints());
         let r = route(Kind::NewsList, "/notizie/");
         assert_eq!(
             bytes_of(d.on_disk(&r, &fp, true)),

@@ -79,10 +79,6 @@ impl PageContext {
     pub fn context(&self) -> &Context {
         &self.ctx
     }
-
-    pub fn into_context(self) -> Context {
-        self.ctx
-    }
 }
 
 /// Builds the template name and context of one route, or reports why it cannot.
