@@ -12,6 +12,10 @@
 #   BENCH_NOW     the build date given to Vetrina    (default 2026-11-25)
 #   BENCH_HUGO    0 to skip Hugo                     (default 1)
 #   BENCH_OUT     the results file                   (default bench/results/latest.md)
+#   BENCH_COMPILE 1 to time the README's first compile: `cargo build --release` of a fresh
+#                 clone into an empty target folder (sources already downloaded) (default 1)
+#   BENCH_SERVE   story count for `vetrina serve` (bench/serve.sh: edit latency, memory, load;
+#                 0 to skip)                         (default: the largest of BENCH_SIZES)
 #   BENCH_PAGEFIND 1 to also time Pagefind's own CLI (BENCH_PAGEFIND_VERSION, default 1.6.0,
 #                 the one Vetrina used before it built its own index; `cargo install` into
 #                 BENCH_DIR once) on Vetrina's output: what that index alone would cost.
@@ -29,6 +33,8 @@ NOW="${BENCH_NOW:-2026-11-25}"
 WANT_HUGO="${BENCH_HUGO:-1}"
 RESULTS="${BENCH_OUT:-$HERE/results/latest.md}"
 WANT_PAGEFIND="${BENCH_PAGEFIND:-0}"
+WANT_COMPILE="${BENCH_COMPILE:-1}"
+SERVE_N="${BENCH_SERVE:-$(echo "$SIZES" | tr ' ' '\n' | sort -n | tail -n1)}"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 warn() { printf '\033[33mwarning:\033[0m %s\n' "$*" >&2; }
@@ -159,8 +165,8 @@ mib() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
 div() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.'"${3:-2}"'f", a / b; else print "–" }'; }
 html_count() { find "$1" -name '*.html' -type f | wc -l; }
 file_count() { find "$1" -type f | wc -l; }
-# The last non-empty line Vetrina printed (its summary of what it wrote).
-summary_line() { grep -v '^[[:space:]]*$' "$1" | tail -n1 | sed 's/\x1b\[[0-9;]*m//g'; }
+# Vetrina's summary of what it wrote (its "Built …" or "Nothing changed …" line).
+summary_line() { grep -E '^(Built|Nothing changed)' "$1" | tail -n1 | sed 's/\x1b\[[0-9;]*m//g'; }
 # The phases Vetrina reports with VETRINA_TIMINGS set, in the order it runs them.
 PHASES="inputs load model plan images render stage search write record"
 # A table row: each phase's median over the logs given (ms), and the search phase's share
@@ -321,30 +327,71 @@ for N in $SIZES; do
     REBUILD_ROWS+=("| $N | no change | $NV | $(echo "${nvc[*]}" | median) | $(div "$NV" "$V_MED" 3) | $NH | $NV_SAID |")
     CHECKS+=("| no-change rebuild ≤ 10 % of a full build, N=$N | $(div "$NV" "$V_MED" 3) | $(awk -v a="$NV" -v b="$V_MED" 'BEGIN { print (a <= 0.1 * b ? "yes" : "**no**") }') |")
 
-    # One story changed: a sentence appended to the Italian text of the first generated
-    # story (a new sentence each run, so that every run has a change to publish).
+    # One story changed, three ways (a new edit each run, so that every run has a change
+    # to publish), each followed by a rebuild of both tools into their last output:
+    # - text: a sentence appended to the Italian text of the first generated story;
+    # - title: the Italian title of the second story changed (its card is on lists, its
+    #   region's and project's hubs and in the feeds);
+    # - new story: a copy of the third story's folder (all four languages) under a new name.
     STORY=$(cd "$SITE/content/stories" && ls -d -- *-00001 | head -n1)
-    cv=(); cvc=(); ch=()
-    for r in $(seq 1 "$REB_RUNS"); do
-        line="Frase aggiunta per il benchmark, modifica numero $r."
-        printf '\n%s\n' "$line" >>"$SITE/content/stories/$STORY/index.it.md"
-        measure "$LOGS/vetrina-onechange-$r.log" "$VETRINA" build --root "$SITE" --output "$VOUT" --now "$NOW" \
-            || die "Vetrina's one-story rebuild failed (N=$N)"
-        cv+=("$WALL"); cvc+=("$CPU")
-        grep -qs "modifica numero $r\." "$VOUT/storie/$STORY/index.html" \
-            || warn "the changed sentence is not in Vetrina's output ($VOUT/storie/$STORY/index.html)"
-        if [ "$HUGO" = 1 ]; then
+    STORY2=$(cd "$SITE/content/stories" && ls -d -- *-00002 | head -n1)
+    STORY3=$(cd "$SITE/content/stories" && ls -d -- *-00003 | head -n1)
+    edit_text() { # RUN TOOL
+        local line="Frase aggiunta per il benchmark, modifica numero $1."
+        if [ "$2" = vetrina ]; then
+            printf '\n%s\n' "$line" >>"$SITE/content/stories/$STORY/index.it.md"
+        else
             printf '\n%s\n' "$line" >>"$HSITE/content/it/stories/$STORY.md"
-            measure "$LOGS/hugo-onechange-$r.log" hugo --source "$HSITE" --destination "$HOUT" --quiet \
-                || die "Hugo's one-story rebuild failed (N=$N)"
-            ch+=("$WALL")
         fi
+    }
+    edit_title() { # RUN TOOL
+        local f="$SITE/content/stories/$STORY2/index.it.md"
+        [ "$2" = vetrina ] || f="$HSITE/content/it/stories/$STORY2.md"
+        sed -i "0,/^title: \"/s/^title: \"\(.*\)\"\$/title: \"\1 (modifica $1)\"/" "$f"
+    }
+    new_story() { # RUN TOOL
+        if [ "$2" = vetrina ]; then
+            cp -r "$SITE/content/stories/$STORY3" "$SITE/content/stories/bench-nuova-$1"
+        else
+            cp "$HSITE/content/it/stories/$STORY3.md" "$HSITE/content/it/stories/bench-nuova-$1.md"
+        fi
+    }
+    # shows_edit EDIT RUN: whether Vetrina's output shows the edit.
+    shows_edit() {
+        case "$1" in
+            edit_text) grep -qs "modifica numero $2\." "$VOUT/storie/$STORY/index.html" ;;
+            edit_title) grep -qs "(modifica $2)" "$VOUT/storie/$STORY2/index.html" ;;
+            new_story) [ -f "$VOUT/storie/bench-nuova-$2/index.html" ] ;;
+        esac
+    }
+    for edit in edit_text edit_title new_story; do
+        case "$edit" in
+            edit_text) label="one story's text changed" ;;
+            edit_title) label="one story's title changed" ;;
+            new_story) label="one story added" ;;
+        esac
+        cv=(); cvc=(); ch=()
+        for r in $(seq 1 "$REB_RUNS"); do
+            "$edit" "$r" vetrina
+            measure "$LOGS/vetrina-$edit-$r.log" "$VETRINA" build --root "$SITE" --output "$VOUT" --now "$NOW" \
+                || die "Vetrina's rebuild failed ($label, N=$N)"
+            cv+=("$WALL"); cvc+=("$CPU")
+            shows_edit "$edit" "$r" || warn "Vetrina's output does not show the edit ($label, run $r)"
+            if [ "$HUGO" = 1 ]; then
+                "$edit" "$r" hugo
+                measure "$LOGS/hugo-$edit-$r.log" hugo --source "$HSITE" --destination "$HOUT" --quiet \
+                    || die "Hugo's rebuild failed ($label, N=$N)"
+                ch+=("$WALL")
+            fi
+        done
+        CV=$(echo "${cv[*]}" | median)
+        CV_SAID=$(summary_line "$LOGS/vetrina-$edit-$REB_RUNS.log")
+        CH="–"; [ "$HUGO" = 1 ] && CH=$(echo "${ch[*]}" | median)
+        REBUILD_ROWS+=("| $N | $label | $CV | $(echo "${cvc[*]}" | median) | $(div "$CV" "$V_MED" 3) | $CH | $CV_SAID |")
+        CHECKS+=("| $label: rebuild ≤ 0.10 × a full build, N=$N | $(div "$CV" "$V_MED" 3) | $(awk -v a="$CV" -v b="$V_MED" 'BEGIN { print (a <= 0.1 * b ? "yes" : "**no**") }') |")
     done
-    CV=$(echo "${cv[*]}" | median)
-    CV_SAID=$(summary_line "$LOGS/vetrina-onechange-$REB_RUNS.log")
-    CH="–"; [ "$HUGO" = 1 ] && CH=$(echo "${ch[*]}" | median)
-    REBUILD_ROWS+=("| $N | one story changed | $CV | $(echo "${cvc[*]}" | median) | $(div "$CV" "$V_MED" 3) | $CH | $CV_SAID |")
     REBUILD_ROWS+=("| $N | (floor: \`cp -r\` of Vetrina's full output) | $COPY | | $(div "$COPY" "$V_MED" 3) | | |")
+    CHECKS+=("| full build ≤ 1.25 × \`cp -r\` of its output, N=$N | $(div "$V_MED" "$COPY" 2) × | $(awk -v a="$V_MED" -v b="$COPY" 'BEGIN { print (a <= 1.25 * b ? "yes" : "**no**") }') |")
     if [ "$HUGO" = 1 ]; then
         say "N=$N done: Vetrina $V_MED s, Hugo $H_MED s, ratio $RATIO"
     else
@@ -355,6 +402,38 @@ done
 if [ -n "${FULL_V[1000]:-}" ] && [ -n "${FULL_V[10000]:-}" ]; then
     G=$(div "${FULL_V[10000]}" "${FULL_V[1000]}" 2)
     CHECKS+=("| near-linear: time(10k) / time(1k) ≤ 11 | $G | $(awk -v g="$G" 'BEGIN { print (g <= 11 ? "yes" : "**no**") }') |")
+fi
+
+# `vetrina serve` on the largest site: a one-story edit until the open page shows it,
+# resident memory, a load test (bench/serve.sh, which writes its own summary).
+SERVE_MD=""
+if [ "$SERVE_N" != 0 ]; then
+    say "serve at $SERVE_N stories (bench/serve.sh)"
+    if BENCH_N="$SERVE_N" BENCH_DIR="$WORK" BENCH_SERVE_OUT="$WORK/serve.md" bash "$HERE/serve.sh" >"$WORK/serve.log" 2>&1; then
+        SERVE_MD="$WORK/serve.md"
+        S_LAT=$(awk '/save to page shown/ { for (i = 1; i <= NF; i++) if ($i == "median") print $(i + 1) }' "$SERVE_MD")
+        S_RSS=$(awk '/resident memory/ { for (i = 1; i <= NF; i++) if ($i == "KiB") m = $(i - 1) } END { print m }' "$SERVE_MD")
+        CHECKS+=("| serve, N=$SERVE_N: one-story edit shown < 100 ms (median of 21) | $S_LAT ms | $(awk -v a="$S_LAT" 'BEGIN { print (a < 100 ? "yes" : "**no**") }') |")
+        CHECKS+=("| serve, N=$SERVE_N: resident memory ≤ 1 GB (after the load test) | $(mib "$S_RSS") MiB | $(awk -v k="$S_RSS" 'BEGIN { print (k <= 1e6 ? "yes" : "**no**") }') |")
+    else
+        warn "bench/serve.sh failed; its output: $WORK/serve.log"
+    fi
+fi
+
+# The README's first command on a fresh clone: every crate compiled into an empty target
+# folder (the sources already downloaded: the network's speed is not the project's).
+COMPILE_ROW=""
+if [ "$WANT_COMPILE" = 1 ]; then
+    say "timing a first compile (cargo build --release of a fresh clone)"
+    discard "$WORK/compile-clone" "$WORK/compile-target"
+    git clone --quiet "$ROOT" "$WORK/compile-clone" || die "git clone of $ROOT failed"
+    (cd "$WORK/compile-clone" && cargo fetch --quiet) || die "cargo fetch failed"
+    measure "$WORK/compile.log" env CARGO_TARGET_DIR="$WORK/compile-target" \
+        cargo build --release --manifest-path "$WORK/compile-clone/Cargo.toml" \
+        || die "the first compile failed"
+    COMPILE_ROW="| first compile, \`cargo build --release\` of a fresh clone | $WALL s | CPU $CPU s |"
+    CHECKS+=("| first compile ≤ 4 minutes | $WALL s | $(awk -v a="$WALL" 'BEGIN { print (a <= 240 ? "yes" : "**no**") }') |")
+    discard "$WORK/compile-clone" "$WORK/compile-target"
 fi
 
 # ---------------------------------------------------------------------------------------
@@ -425,15 +504,31 @@ report() {
     echo
     echo "## Rebuilds"
     echo
-    echo "Into the output of a full build, nothing touched (no change), or after a sentence is"
-    echo "appended to one story's \`index.it.md\` (one story changed). Median of the runs."
+    echo "Into the output of the last build, nothing touched (no change); after a sentence is"
+    echo "appended to one story's \`index.it.md\` (text); after one story's Italian title is"
+    echo "changed (title: its card is on lists, hubs and feeds); after a story is added (a copy"
+    echo "of another's folder, four languages). Each run makes a new edit. Median of the runs."
     echo
     echo "| stories | rebuild | Vetrina wall (s) | Vetrina CPU (s) | × full build | Hugo wall (s) | Vetrina said |"
     echo "| ---: | --- | ---: | ---: | ---: | ---: | --- |"
     printf '%s\n' "${REBUILD_ROWS[@]}"
     echo
+    if [ -n "$COMPILE_ROW" ]; then
+        echo "## First compile"
+        echo
+        echo "| | wall | |"
+        echo "| --- | ---: | --- |"
+        echo "$COMPILE_ROW"
+        echo
+    fi
+    if [ -n "$SERVE_MD" ]; then
+        echo "## vetrina serve"
+        echo
+        sed -n '/^- /p' "$SERVE_MD"
+        echo
+    fi
     if [ "${#CHECKS[@]}" -gt 0 ]; then
-        echo "## Targets of issue 10"
+        echo "## Targets (issues 10 and 32)"
         echo
         echo "| target | measured | holds |"
         echo "| --- | ---: | --- |"

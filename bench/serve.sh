@@ -19,7 +19,7 @@ ROOT="$(cd "$HERE/.." && pwd)"
 N="${BENCH_N:-1000}"
 DIR="${BENCH_DIR:-/tmp/vetrina-bench}/serve-$N"
 PORT="${BENCH_PORT:-18999}"
-OUT="$HERE/results/serve.md"
+OUT="${BENCH_SERVE_OUT:-$HERE/results/serve.md}"
 
 if ! command -v wrk >/dev/null; then
     echo "installing wrk (apt)"

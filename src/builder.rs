@@ -49,11 +49,16 @@ impl SearchJob {
                 .map(|(p, b)| (p.as_str(), b.as_slice()))
                 .collect();
             let files: Vec<String> = self.indexable.iter().map(Route::file).collect();
-            let pages = self
-                .indexable
-                .iter()
-                .zip(&files)
-                .filter_map(|(r, f)| Some((r, search::Page::Bytes(by_file.get(f.as_str())?))));
+            // A page taken from the last build is read back from the output folder (its
+            // bytes are not kept in memory).
+            let pages = self.indexable.iter().zip(&files).filter_map(|(r, f)| {
+                let page = if self.pages.kept.contains(f) {
+                    search::Page::File(self.output.join(f))
+                } else {
+                    search::Page::Bytes(by_file.get(f.as_str())?)
+                };
+                Some((r, page))
+            });
             search::index(pages, cancelled, true)?.0
         };
         Ok(SearchFiles {

@@ -336,7 +336,12 @@ fn write_pages(
         let scope = write::Scope::Except(search::SEARCH_DIR);
         match write::write_scoped(&opts.output_dir(), &out, scope, Some(&mut memo.written)) {
             Ok(s) => count_written(report, s),
-            Err(e) => cannot_write(diags, &opts.output_dir(), e),
+            Err(e) => {
+                // The pages remembered are no longer those in the output folder: the next
+                // build renders every page.
+                memo.render.forget_pages();
+                cannot_write(diags, &opts.output_dir(), e)
+            }
         }
         phases.done("write");
     }

@@ -420,6 +420,9 @@ fn rebuild(
                 let files = match job.index(&|| search_gen.load(Ordering::SeqCst) != mine) {
                     Ok(f) => f,
                     Err(crate::search::IndexError::Cancelled) => return,
+                    // The pages taken from the last build are read back from the output
+                    // folder: a newer build may have replaced or removed one meanwhile.
+                    Err(_) if search_gen.load(Ordering::SeqCst) != mine => return,
                     Err(e) => {
                         eprintln!("error: {e}");
                         return;

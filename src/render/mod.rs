@@ -203,14 +203,17 @@ pub fn render(
                 diags.extend(d);
                 continue;
             }
-            Page::Reused(b, d) => {
+            // In the output folder as the last build of this process wrote it.
+            Page::Reused(d) => {
                 counts.reused += 1;
-                (b, d)
+                out.kept.insert(file.clone());
+                (Arc::new(Vec::new()), d)
             }
-            Page::SameContext(b, d) => {
+            Page::SameContext(d) => {
                 counts.reused += 1;
                 counts.contexts_built += 1;
-                (b, d)
+                out.kept.insert(file.clone());
+                (Arc::new(Vec::new()), d)
             }
             Page::Kept(b, entry) => {
                 counts.reused += 1;
@@ -219,7 +222,6 @@ pub fn render(
                 recorded.push((
                     route,
                     RecordedPage {
-                        bytes: b.clone(),
                         fingerprint: None,
                         diags: Diagnostics::new(),
                         entry: Some(entry),
@@ -241,7 +243,6 @@ pub fn render(
                 recorded.push((
                     route,
                     RecordedPage {
-                        bytes: bytes.clone(),
                         fingerprint,
                         diags: d.clone(),
                         entry,

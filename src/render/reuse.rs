@@ -61,22 +61,36 @@ pub struct RenderCache {
     pub contexts_built: usize,
 }
 
+/// A page the last build published. Its bytes are not kept: they are in the output folder,
+/// which only this process writes (at 10,000 stories, 0.9 GB that the search index reads
+/// back from the disk's cache).
 struct CachedPage {
     /// The fingerprint of the template context the page was made from.
     fingerprint: blake3::Hash,
-    bytes: Bytes,
     /// What building this page reported (warnings), repeated when it is reused.
     diags: Diagnostics,
+}
+
+impl RenderCache {
+    /// Forgets the pages of the last build (their write failed: the output folder does not
+    /// hold them), so that the next build renders every page.
+    pub fn forget_pages(&mut self) {
+        self.pages.clear();
+        self.globals = None;
+        self.extras.clear();
+    }
 }
 
 /// What became of one route.
 pub(super) enum Page {
     /// Not rendered: what went wrong.
     Failed(Diagnostics),
-    /// Bodies only: taken from the last build as it was, its context not built.
-    Reused(Bytes, Diagnostics),
-    /// Same context: built and equal to last time's, so the bytes are too.
-    SameContext(Bytes, Diagnostics),
+    /// Bodies only: the last build's page, still in the output folder, its context not
+    /// built.
+    Reused(Diagnostics),
+    /// Same context: built and equal to last time's, so the page in the output folder is
+    /// the one it makes.
+    SameContext(Diagnostics),
     /// Ledger: context equal to the last `vetrina build`'s, whose bytes are still in the
     /// output folder.
     Kept(Bytes, ledger::Entry),
@@ -124,7 +138,8 @@ impl Reuse<'_> {
         }
     }
 
-    /// Whether the pages' bytes are kept in memory for the next build (then none is streamed).
+    /// Whether the pages are remembered for the next build of this process (`vetrina
+    /// serve`, which writes them itself: none is streamed).
     pub(super) fn keeps_pages(&self) -> bool {
         matches!(self, Reuse::Memory(..))
     }
@@ -263,7 +278,6 @@ impl Reuse<'_> {
                             route.path.clone(),
                             CachedPage {
                                 fingerprint,
-                                bytes: p.bytes,
                                 diags: p.diags,
                             },
                         );
@@ -276,7 +290,6 @@ impl Reuse<'_> {
 
 /// What a rendered page leaves for the next build.
 pub(super) struct RecordedPage {
-    pub bytes: Bytes,
     pub fingerprint: Option<blake3::Hash>,
     pub diags: Diagnostics,
     pub entry: Option<ledger::Entry>,
@@ -299,15 +312,14 @@ impl<'a> Decisions<'a> {
         let cached = self.previous?.get(&route.path)?;
         let shows_changed = body_of(&route.kind)
             .is_some_and(|(s, k)| changed.iter().any(|(cs, ck)| *cs == s && ck == k));
-        (!shows_changed).then(|| Page::Reused(cached.bytes.clone(), cached.diags.clone()))
+        (!shows_changed).then(|| Page::Reused(cached.diags.clone()))
     }
 
     /// Same context: the last build's page for `route`, if it was made from a context with
     /// this `fingerprint`.
     pub(super) fn same_context(&self, route: &Route, fingerprint: &blake3::Hash) -> Option<Page> {
         let cached = self.previous?.get(&route.path)?;
-        (cached.fingerprint == *fingerprint)
-            .then(|| Page::SameContext(cached.bytes.clone(), cached.diags.clone()))
+        (cached.fingerprint == *fingerprint).then(|| Page::SameContext(cached.diags.clone()))
     }
 
     /// Whether pages need a fingerprint of their context (for the ledger).
@@ -550,18 +562,17 @@ mod tests {
         blake3::hash(title.as_bytes())
     }
 
-    fn cached(bytes: &str, title: &str) -> CachedPage {
+    fn cached(title: &str) -> CachedPage {
         CachedPage {
             fingerprint: context(title),
-            bytes: Arc::new(bytes.as_bytes().to_vec()),
             diags: Diagnostics::new(),
         }
     }
 
     fn bytes_of(page: Option<Page>) -> Option<(&'static str, Vec<u8>)> {
         match page? {
-            Page::Reused(b, _) => Some(("reused", b.to_vec())),
-            Page::SameContext(b, _) => Some(("same context", b.to_vec())),
+            Page::Reused(_) => Some(("reused", Vec::new())),
+            Page::SameContext(_) => Some(("same context", Vec::new())),
             Page::Kept(b, _) => Some(("kept", b.to_vec())),
             Page::Failed(_) | Page::Rendered { .. } => Some(("other", Vec::new())),
         }
@@ -570,9 +581,9 @@ mod tests {
     #[test]
     fn bodies_only_takes_every_page_but_those_showing_a_changed_body() {
         let mut pages = FxHashMap::default();
-        pages.insert("/storie/amina/".to_string(), cached("A", "Amina"));
-        pages.insert("/storie/bilal/".to_string(), cached("B", "Bilal"));
-        pages.insert("/storie/".to_string(), cached("L", "Storie"));
+        pages.insert("/storie/amina/".to_string(), cached("Amina"));
+        pages.insert("/storie/bilal/".to_string(), cached("Bilal"));
+        pages.insert("/storie/".to_string(), cached("Storie"));
         let d = Decisions {
             previous: Some(&pages),
             changed_bodies: Some([("stories", "amina".to_string())].into_iter().collect()),
@@ -585,11 +596,11 @@ mod tests {
         assert!(d.unchanged_body(&amina).is_none(), "its body changed");
         assert_eq!(
             bytes_of(d.unchanged_body(&bilal)),
-            Some(("reused", b"B".to_vec()))
+            Some(("reused", Vec::new()))
         );
         assert_eq!(
             bytes_of(d.unchanged_body(&list)),
-            Some(("reused", b"L".to_vec()))
+            Some(("reused", Vec::new()))
         );
         assert!(d.unchanged_body(&new).is_none(), "not built last time");
         // Anything but bodies changed: the strategy takes nothing.
@@ -603,7 +614,7 @@ mod tests {
     #[test]
     fn same_context_takes_a_page_only_when_its_context_is_equal() {
         let mut pages = FxHashMap::default();
-        pages.insert("/progetti/".to_string(), cached("P", "Progetti"));
+        pages.insert("/progetti/".to_string(), cached("Progetti"));
         let d = Decisions {
             previous: Some(&pages),
             keep_fingerprints: true,
@@ -612,7 +623,7 @@ mod tests {
         let r = route(Kind::ProjectList, "/progetti/");
         assert_eq!(
             bytes_of(d.same_context(&r, &context("Progetti"))),
-            Some(("same context", b"P".to_vec()))
+            Some(("same context", Vec::new()))
         );
         assert!(d.same_context(&r, &context("Projects")).is_none());
         assert!(

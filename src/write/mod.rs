@@ -17,8 +17,6 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use std::sync::Arc;
-
 use rayon::prelude::*;
 
 mod output;
@@ -32,11 +30,12 @@ pub use output_folder::{MARKER, check_output};
 use output_folder::{VCS, is_ours, mark};
 
 /// What this process last wrote into the output folder (`vetrina serve`): a generated file
-/// whose bytes are the same as then is not compared with the disk again, and files that are
+/// whose digest is the same as then is not compared with the disk again, and files that are
 /// no longer wanted are known without walking the folder. Emptied whenever a write fails.
 #[derive(Default)]
 pub struct Manifest {
-    files: rustc_hash::FxHashMap<String, Bytes>,
+    /// Each generated file's digest (blake3 of its bytes): the bytes themselves are on disk.
+    files: rustc_hash::FxHashMap<String, blake3::Hash>,
     copies: HashSet<String>,
 }
 
@@ -85,39 +84,45 @@ pub fn write(output: &Path, out: &Output) -> io::Result<WriteStats> {
 }
 
 /// Writes `out` into `output` (the part of it that `scope` owns). With a `manifest` of the
-/// last write by this process, unchanged generated files are recognised in memory.
+/// last write by this process, unchanged generated files are recognised in memory. The
+/// files of `out.kept` are in the output as they are: neither compared nor written.
 pub fn write_scoped(
     output: &Path,
     out: &Output,
     scope: Scope,
     manifest: Option<&mut Manifest>,
 ) -> io::Result<WriteStats> {
+    // The digest of each generated file to write, for the manifest.
+    let digests: Vec<Option<blake3::Hash>> = if manifest.is_some() {
+        out.files
+            .par_iter()
+            .map(|(p, b)| (!out.kept.contains(p)).then(|| blake3::hash(b)))
+            .collect()
+    } else {
+        vec![None; out.files.len()]
+    };
     let known = manifest
         .as_deref()
         .filter(|m| !m.files.is_empty() && output.is_dir());
-    let used = known.is_some();
-    let result = write_inner(output, out, scope, known);
+    let result = write_inner(output, out, scope, known, &digests);
     if let Some(m) = manifest {
         if result.is_err() {
             *m = Manifest::default();
         } else {
-            if used {
-                // Most files are the same `Arc` as last time: update in place.
-                for (p, b) in &out.files {
+            for ((p, _), d) in out.files.iter().zip(&digests) {
+                // A kept file keeps the digest it was written with.
+                if let Some(d) = d {
                     match m.files.get_mut(p) {
-                        Some(old) => {
-                            if !Arc::ptr_eq(old, b) {
-                                *old = b.clone();
-                            }
-                        }
+                        Some(old) => *old = *d,
                         None => {
-                            m.files.insert(p.clone(), b.clone());
+                            m.files.insert(p.clone(), *d);
                         }
                     }
                 }
             }
-            if !used || m.files.len() != out.files.len() {
-                m.files = out.files.iter().cloned().collect();
+            if m.files.len() != out.files.len() {
+                let wanted: HashSet<&str> = out.files.iter().map(|(p, _)| p.as_str()).collect();
+                m.files.retain(|p, _| wanted.contains(p.as_str()));
             }
             m.copies = out.copies.iter().map(|(p, _)| p.clone()).collect();
         }
@@ -130,20 +135,19 @@ fn write_inner(
     out: &Output,
     scope: Scope,
     known: Option<&Manifest>,
+    digests: &[Option<blake3::Hash>],
 ) -> io::Result<WriteStats> {
     let mut w = Writer::begin(output, scope)?;
     w.stage(
         out.files
             .iter()
-            .filter(|(p, b)| {
+            .zip(digests)
+            .filter(|((p, _), d)| {
                 // Written by this process last time, with the same bytes: nothing to do.
-                !known.is_some_and(|k| {
-                    k.files
-                        .get(p)
-                        .is_some_and(|old| Arc::ptr_eq(old, b) || old == b)
-                })
+                !out.kept.contains(p)
+                    && !known.is_some_and(|k| d.is_some() && k.files.get(p) == d.as_ref())
             })
-            .map(|(p, b)| (p.as_str(), Want::Bytes(b)))
+            .map(|((p, b), _)| (p.as_str(), Want::Bytes(b)))
             .chain(out.copies.iter().map(|(p, s)| (p.as_str(), Want::Copy(s)))),
     )?;
     w.commit(out, known)
@@ -503,6 +507,8 @@ fn remove_stale(
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
 
     fn output(files: &[(&str, &str)]) -> Output {
