@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use crate::options::BuildOptions;
 use crate::pipeline::{self, Memo, Mode};
-use crate::plan::Route;
+use crate::plan::{Plan, Route};
 use crate::report::Report;
 use crate::search;
 use crate::write;
@@ -23,7 +23,8 @@ pub struct Builder {
 pub struct SearchJob {
     output: PathBuf,
     pages: write::Output,
-    indexable: Vec<Route>,
+    /// The plan whose indexable pages are indexed; none when the site has no search.
+    plan: Option<Arc<Plan>>,
 }
 
 impl SearchJob {
@@ -39,7 +40,13 @@ impl SearchJob {
         self,
         cancelled: &(dyn Fn() -> bool + Sync),
     ) -> Result<SearchFiles, search::IndexError> {
-        let files = if self.indexable.is_empty() {
+        // Chosen here, on the job's thread, rather than by the build the page waits for.
+        let indexable: Vec<&Route> = self
+            .plan
+            .as_deref()
+            .map(|p| pipeline::indexable_routes(p).collect())
+            .unwrap_or_default();
+        let files = if indexable.is_empty() {
             Vec::new()
         } else {
             let by_file: rustc_hash::FxHashMap<&str, &[u8]> = self
@@ -48,10 +55,10 @@ impl SearchJob {
                 .iter()
                 .map(|(p, b)| (p.as_str(), b.as_slice()))
                 .collect();
-            let files: Vec<String> = self.indexable.iter().map(Route::file).collect();
+            let files: Vec<String> = indexable.iter().map(|r| r.file()).collect();
             // A page taken from the last build is read back from the output folder (its
             // bytes are not kept in memory).
-            let pages = self.indexable.iter().zip(&files).filter_map(|(r, f)| {
+            let pages = indexable.iter().zip(&files).filter_map(|(&r, f)| {
                 let page = if self.pages.kept.contains(f) {
                     search::Page::File(self.output.join(f))
                 } else {
@@ -110,7 +117,7 @@ impl Builder {
         let job = pages.map(|p| SearchJob {
             output: self.opts.output_dir(),
             pages: p.output,
-            indexable: p.indexable,
+            plan: p.plan,
         });
         (report, job)
     }

@@ -47,7 +47,14 @@ pub(crate) struct Memo {
 /// The pages of a `Mode::Pages` build, written, and what their search index needs.
 pub(crate) struct WrittenPages {
     pub output: write::Output,
-    pub indexable: Vec<Route>,
+    /// The plan whose pages the search index holds (`indexable_routes`); none when the
+    /// site has no search.
+    pub plan: Option<Arc<Plan>>,
+}
+
+/// The routes whose pages the search index holds.
+pub(crate) fn indexable_routes(plan: &Plan) -> impl Iterator<Item = &Route> {
+    plan.routes.iter().filter(|r| search::indexed(r))
 }
 
 /// Runs the pipeline on the site of `opts`.
@@ -97,9 +104,7 @@ pub(crate) fn run(
         .flat_map(|t| t.assets.iter().cloned())
         .collect();
 
-    let prints = memo
-        .as_deref()
-        .map(|m| render::site_prints(&site, &m.render));
+    let prints = memo.is_some().then(|| render::site_prints(&site));
     let plan = plan_site(
         &site,
         prints.as_ref().map(|p| p.meta),
@@ -127,15 +132,7 @@ pub(crate) fn run(
     phases.done("images");
 
     let minify = opts.minify.or(site.config.minify).unwrap_or(true);
-    let indexable: Vec<Route> = if site.config.search.unwrap_or(true) {
-        plan.routes
-            .iter()
-            .filter(|r| search::indexed(r))
-            .cloned()
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let searched = site.config.search.unwrap_or(true);
     let stages = Rendering {
         site,
         plan,
@@ -154,15 +151,20 @@ pub(crate) fn run(
             let Some(m) = memo else {
                 return finish(report);
             };
-            let prints = prints.unwrap_or_else(|| render::site_prints(&stages.site, &m.render));
+            let prints = prints.unwrap_or_else(|| render::site_prints(&stages.site));
             let out = write_pages(opts, &stages, m, prints, &mut report, &mut phases);
             Some(WrittenPages {
                 output: out,
-                indexable,
+                plan: searched.then(|| stages.plan.clone()),
             })
         }
         Mode::Build => {
             drop(prints);
+            let indexable = if searched {
+                indexable_routes(&stages.plan).cloned().collect()
+            } else {
+                Vec::new()
+            };
             publish(
                 opts,
                 stages,

@@ -18,11 +18,14 @@ use walkdir::WalkDir;
 
 use crate::diag::{Diagnostics, Pos, SourceText, unknown_help};
 
+mod memo;
 mod read;
 mod walk;
 
 pub use read::{inside_site_folder, read_site_file, read_text};
 
+pub use memo::Memo;
+use memo::MemoFile;
 use walk::SiteRoot;
 
 /// The content sections Vetrina knows, by their folder name under `content/`.
@@ -91,54 +94,6 @@ pub struct Asset {
     pub abs: PathBuf,
 }
 
-/// The Markdown files read by the last build of this process (`vetrina serve`), by path, with
-/// the size and modification time they had: a file whose size and time are unchanged is not
-/// read again, and the same `Arc` is handed on (so that `model` knows it is unchanged too).
-///
-/// When the file watcher reported every change since the last build (`hint`), and they are
-/// all edits of Markdown files read then, `content/` is not even walked again: the last
-/// walk's listing is used, and only the edited files are read.
-#[derive(Default)]
-pub struct Memo {
-    files: rustc_hash::FxHashMap<PathBuf, MemoFile>,
-    walk: Option<(Vec<FoundFile>, Vec<Asset>, Diagnostics)>,
-    hint: Option<Vec<PathBuf>>,
-}
-
-impl Memo {
-    /// Forgets what was read from these files: they are read again even if their size and
-    /// time look unchanged (file systems that keep times to the second).
-    pub fn forget(&mut self, paths: &[PathBuf]) {
-        for p in paths {
-            self.files.remove(p);
-        }
-    }
-
-    /// These files (as `forget` takes them) are all that changed since the last build: the
-    /// file watcher saw nothing else.
-    pub fn changed_only(&mut self, paths: Vec<PathBuf>) {
-        self.forget(&paths);
-        self.hint = Some(paths);
-    }
-
-    /// Whether the last walk of `content/` still holds: every change is an edit of a Markdown
-    /// file read last time, or outside `content/`.
-    fn walk_holds(&self, content: &Path) -> bool {
-        let (Some(hint), Some((files, ..))) = (&self.hint, &self.walk) else {
-            return false;
-        };
-        hint.iter()
-            .all(|p| !p.starts_with(content) || (p.is_file() && files.iter().any(|(f, ..)| f == p)))
-    }
-}
-
-struct MemoFile {
-    len: u64,
-    modified: SystemTime,
-    read: Option<Arc<ContentFile>>,
-    diags: Diagnostics,
-}
-
 /// Reads the site at `root`. Problems are pushed to `diags`; what could be read is returned.
 pub fn load(root: &Path, diags: &mut Diagnostics, mut memo: Option<&mut Memo>) -> Sources {
     let mut s = Sources::default();
@@ -199,62 +154,116 @@ pub fn load(root: &Path, diags: &mut Diagnostics, mut memo: Option<&mut Memo>) -
         };
         diags.extend(walk_diags.clone());
         s.assets = assets.clone();
-        let old = memo.as_deref();
-        type Read = (
-            Option<Arc<ContentFile>>,
-            Diagnostics,
-            Option<(u64, SystemTime)>,
-        );
-        let results: Vec<Read> = files
-            .par_iter()
-            .map(|(path, section, key, lang)| {
-                let seen = old.and_then(|o| o.files.get(path));
-                if reuse_walk && let Some(m) = seen {
-                    // Not among the files the watcher saw change.
-                    return (m.read.clone(), m.diags.clone(), Some((m.len, m.modified)));
-                }
-                let stamp = std::fs::metadata(path)
-                    .ok()
-                    .and_then(|m| Some((m.len(), m.modified().ok()?)));
-                if let (Some(m), Some((len, modified))) =
-                    (old.and_then(|o| o.files.get(path)), stamp)
-                    && m.len == len
-                    && m.modified == modified
-                {
-                    return (m.read.clone(), m.diags.clone(), stamp);
-                }
-                let mut d = Diagnostics::new();
-                let cf = read_text(root, path, &mut d)
-                    .and_then(|src| split_front_matter(src, section, key, lang, &mut d))
-                    .map(Arc::new);
-                (cf, d, stamp)
-            })
-            .collect();
-        let mut next = rustc_hash::FxHashMap::default();
-        for ((path, ..), (cf, d, stamp)) in files.iter().zip(results) {
-            if let Some((len, modified)) = stamp
-                && memo.is_some()
-            {
-                let file = MemoFile {
-                    len,
-                    modified,
-                    read: cf.clone(),
-                    diags: d.clone(),
+        // The same walk, and the memo's reads in its order (`vetrina serve`, a few files
+        // edited): only the edited files are read, and nothing is looked up by path.
+        if reuse_walk
+            && let Some(m) = memo.as_deref_mut()
+            && m.reads.len() == files.len()
+        {
+            let mut reads = std::mem::take(&mut m.reads);
+            for edited in m.hint.take().unwrap_or_default() {
+                let Some(i) = files.iter().position(|(f, ..)| *f == edited) else {
+                    continue;
                 };
-                next.insert(path.clone(), file);
+                let (path, section, key, lang) = &files[i];
+                let (cf, d, stamp) = read_content_file(root, path, section, key, lang);
+                if let Some((len, modified)) = stamp {
+                    let file = MemoFile {
+                        len,
+                        modified,
+                        read: cf.clone(),
+                        diags: d.clone(),
+                    };
+                    m.files.insert(path.clone(), file);
+                }
+                reads[i] = (cf, d);
             }
-            diags.extend(d);
-            s.content.extend(cf);
-        }
-        if let Some(m) = memo {
-            m.files = next;
+            for (cf, d) in &reads {
+                diags.extend(d.clone());
+                s.content.extend(cf.clone());
+            }
+            m.reads = reads;
             m.walk = Some((files, assets, walk_diags));
-            m.hint = None;
+        } else {
+            let old = memo.as_deref();
+            // What was read, what reading reported, and the file's size and time.
+            type Read = (
+                Option<Arc<ContentFile>>,
+                Diagnostics,
+                Option<(u64, SystemTime)>,
+            );
+            let results: Vec<Read> = files
+                .par_iter()
+                .map(|(path, section, key, lang)| {
+                    let seen = old.and_then(|o| o.files.get(path));
+                    if reuse_walk && let Some(m) = seen {
+                        // Not among the files the watcher saw change.
+                        return (m.read.clone(), m.diags.clone(), Some((m.len, m.modified)));
+                    }
+                    let stamp = std::fs::metadata(path)
+                        .ok()
+                        .and_then(|m| Some((m.len(), m.modified().ok()?)));
+                    if let (Some(m), Some((len, modified))) = (seen, stamp)
+                        && m.len == len
+                        && m.modified == modified
+                    {
+                        return (m.read.clone(), m.diags.clone(), stamp);
+                    }
+                    read_content_file(root, path, section, key, lang)
+                })
+                .collect();
+            let mut next = rustc_hash::FxHashMap::default();
+            let mut reads = Vec::with_capacity(if memo.is_some() { files.len() } else { 0 });
+            for ((path, ..), (cf, d, stamp)) in files.iter().zip(results) {
+                if memo.is_some() {
+                    if let Some((len, modified)) = stamp {
+                        let file = MemoFile {
+                            len,
+                            modified,
+                            read: cf.clone(),
+                            diags: d.clone(),
+                        };
+                        next.insert(path.clone(), file);
+                    }
+                    reads.push((cf.clone(), d.clone()));
+                }
+                diags.extend(d);
+                s.content.extend(cf);
+            }
+            if let Some(m) = memo {
+                m.files = next;
+                m.reads = reads;
+                m.walk = Some((files, assets, walk_diags));
+                m.hint = None;
+            }
         }
         s.content
             .sort_by(|a, b| (&a.section, &a.key, &a.lang).cmp(&(&b.section, &b.key, &b.lang)));
     }
     s
+}
+
+/// A Markdown file of `content/` read and split: what it holds, what reading it reported,
+/// and its size and time.
+fn read_content_file(
+    root: &Path,
+    path: &Path,
+    section: &str,
+    key: &str,
+    lang: &str,
+) -> (
+    Option<Arc<ContentFile>>,
+    Diagnostics,
+    Option<(u64, SystemTime)>,
+) {
+    let stamp = std::fs::metadata(path)
+        .ok()
+        .and_then(|m| Some((m.len(), m.modified().ok()?)));
+    let mut d = Diagnostics::new();
+    let cf = read_text(root, path, &mut d)
+        .and_then(|src| split_front_matter(src, section, key, lang, &mut d))
+        .map(Arc::new);
+    (cf, d, stamp)
 }
 
 /// Whether something is at `path` (a file, a folder, or a link, broken or not).

@@ -293,6 +293,7 @@ fn parse_doc(cf: &ContentFile, langs: &[&str], diags: &mut Diagnostics) -> Parse
                             fm,
                             body_offset: cf.body_offset,
                             src: cf.src.clone(),
+                            prints: Default::default(),
                         }),
                     )
                 }

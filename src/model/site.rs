@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use jiff::civil::Date;
 
@@ -63,12 +63,32 @@ pub struct Doc<T> {
     /// Byte offset of the Markdown body in `src`.
     pub body_offset: usize,
     pub src: SourceText,
+    /// Hashes of the front matter (with the path and where the body starts) and of the
+    /// body, made the first time `vetrina serve` compares builds: a file that did not
+    /// change keeps its `Doc`, so they are made once per file read.
+    pub prints: OnceLock<(blake3::Hash, blake3::Hash)>,
 }
 
 impl<T> Doc<T> {
     /// The Markdown text after the front matter.
     pub fn body(&self) -> &str {
         &self.src.text[self.body_offset..]
+    }
+
+    /// The hashes of the front matter and of the body (see `prints`).
+    pub fn prints(&self) -> (blake3::Hash, blake3::Hash) {
+        *self.prints.get_or_init(|| {
+            let fm = self
+                .src
+                .text
+                .get(..self.body_offset)
+                .unwrap_or(&self.src.text);
+            let mut h = blake3::Hasher::new();
+            h.update(self.src.path.to_string_lossy().as_bytes())
+                .update(&[0])
+                .update(fm.as_bytes());
+            (h.finalize(), blake3::hash(self.body().as_bytes()))
+        })
     }
 }
 

@@ -196,6 +196,8 @@ pub fn render(
     let mut out = Output::default();
     let mut counts = ReuseCounts::default();
     let mut recorded = Vec::new();
+    // The bytes of a page kept in the output folder: none, shared.
+    let no_bytes: Bytes = Arc::new(Vec::new());
     for (route, page) in plan.routes.iter().zip(pages) {
         let file = route.file();
         let (bytes, d) = match page {
@@ -207,13 +209,13 @@ pub fn render(
             Page::Reused(d) => {
                 counts.reused += 1;
                 out.kept.insert(file.clone());
-                (Arc::new(Vec::new()), d)
+                (no_bytes.clone(), d)
             }
             Page::SameContext(d) => {
                 counts.reused += 1;
                 counts.contexts_built += 1;
                 out.kept.insert(file.clone());
-                (Arc::new(Vec::new()), d)
+                (no_bytes.clone(), d)
             }
             Page::Kept(b, entry) => {
                 counts.reused += 1;

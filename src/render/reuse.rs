@@ -49,7 +49,6 @@ pub struct RenderCache {
     globals: Option<blake3::Hash>,
     meta: Option<blake3::Hash>,
     bodies: FxHashMap<(&'static str, String), blake3::Hash>,
-    docs: DocPrints,
     pages: FxHashMap<String, CachedPage>,
     /// The interface strings and what loading them reported, by a hash of their sources.
     i18n: Option<(blake3::Hash, Arc<I18n>, Diagnostics)>,
@@ -267,7 +266,6 @@ impl Reuse<'_> {
                 let only_bodies = prints.only_bodies;
                 c.meta = prints.meta_with_pictures;
                 c.bodies = prints.bodies;
-                c.docs = prints.docs;
                 if !only_bodies {
                     let live: HashSet<&str> = plan.routes.iter().map(|r| r.path.as_str()).collect();
                     c.pages.retain(|p, _| live.contains(p.as_str()));
@@ -380,18 +378,6 @@ fn body_of(kind: &Kind) -> Option<(&'static str, &str)> {
     }
 }
 
-/// Hashes of one document: its front matter (with its path and where the body starts), and its
-/// body. Kept by the address of the document, whose `Arc` is held so that the address is not
-/// reused: `model` hands on the same `Arc` for a file that did not change.
-type DocPrints = FxHashMap<
-    usize,
-    (
-        Arc<dyn std::any::Any + Send + Sync>,
-        blake3::Hash,
-        blake3::Hash,
-    ),
->;
-
 /// `meta` of the site and the pictures together.
 fn with_pictures(meta: blake3::Hash, pictures: &Pictures) -> blake3::Hash {
     use std::io::Write;
@@ -410,7 +396,6 @@ fn with_pictures(meta: blake3::Hash, pictures: &Pictures) -> blake3::Hash {
 pub struct SitePrints {
     pub meta: blake3::Hash,
     bodies: FxHashMap<(&'static str, String), blake3::Hash>,
-    docs: DocPrints,
     /// Set by `Reuse::begin`: `meta` with the pictures, the build's globals, and whether
     /// only bodies changed since the last build.
     meta_with_pictures: Option<blake3::Hash>,
@@ -418,13 +403,13 @@ pub struct SitePrints {
     only_bodies: bool,
 }
 
-/// The fingerprints of `site`; documents seen by the last build are not hashed again.
-pub fn site_prints(site: &Site, cache: &RenderCache) -> SitePrints {
-    let (meta, bodies, docs) = fingerprints(site, &cache.docs);
+/// The fingerprints of `site`; documents seen by the last build are not hashed again (a
+/// document keeps its hashes, see `Doc::prints`).
+pub fn site_prints(site: &Site) -> SitePrints {
+    let (meta, bodies) = fingerprints(site);
     SitePrints {
         meta,
         bodies,
-        docs,
         meta_with_pictures: None,
         globals: None,
         only_bodies: false,
@@ -433,11 +418,9 @@ pub fn site_prints(site: &Site, cache: &RenderCache) -> SitePrints {
 
 fn fingerprints(
     site: &Site,
-    known: &DocPrints,
 ) -> (
     blake3::Hash,
     FxHashMap<(&'static str, String), blake3::Hash>,
-    DocPrints,
 ) {
     use std::io::Write;
     let mut meta = blake3::Hasher::new();
@@ -462,29 +445,6 @@ fn fingerprints(
         meta.update(src.text.as_bytes()).update(&[0]);
     }
     let mut bodies = FxHashMap::default();
-    let mut prints: DocPrints = FxHashMap::default();
-    fn doc_prints<T: Send + Sync + 'static>(
-        d: &Arc<crate::model::Doc<T>>,
-        known: &DocPrints,
-        prints: &mut DocPrints,
-    ) -> (blake3::Hash, blake3::Hash) {
-        let addr = Arc::as_ptr(d) as *const () as usize;
-        let (fm, body) = match known.get(&addr) {
-            Some((_, fm, body)) => (*fm, *body),
-            None => {
-                // The front matter as written, and where the body starts (its diagnostics
-                // give line numbers).
-                let fm = d.src.text.get(..d.body_offset).unwrap_or(&d.src.text);
-                let mut h = blake3::Hasher::new();
-                h.update(d.src.path.to_string_lossy().as_bytes())
-                    .update(&[0])
-                    .update(fm.as_bytes());
-                (h.finalize(), blake3::hash(d.body().as_bytes()))
-            }
-        };
-        prints.insert(addr, (d.clone(), fm, body));
-        (fm, body)
-    }
     macro_rules! each {
         ($section:literal, $list:expr) => {
             for e in $list {
@@ -493,7 +453,7 @@ fn fingerprints(
                     .update(&[0]);
                 let mut body = blake3::Hasher::new();
                 for (lang, d) in &e.docs {
-                    let (f, b) = doc_prints(d, known, &mut prints);
+                    let (f, b) = d.prints();
                     meta.update(lang.as_bytes()).update(f.as_bytes());
                     body.update(lang.as_bytes()).update(b.as_bytes());
                 }
@@ -506,7 +466,7 @@ fn fingerprints(
     each!("stories", &site.stories);
     each!("news", &site.news);
     each!("pages", &site.pages);
-    (meta.finalize(), bodies, prints)
+    (meta.finalize(), bodies)
 }
 
 /// Everything outside a page's context that its bytes depend on: templates, interface
@@ -701,7 +661,6 @@ mod tests {
         let prints = SitePrints {
             meta: blake3::hash(b"m"),
             bodies: FxHashMap::default(),
-            docs: FxHashMap::default(),
             meta_with_pictures: None,
             globals: None,
             only_bodies: false,
@@ -720,7 +679,6 @@ mod tests {
         let prints = SitePrints {
             meta: blake3::hash(b"m"),
             bodies: FxHashMap::default(),
-            docs: FxHashMap::default(),
             meta_with_pictures: None,
             globals: None,
             only_bodies: false,

@@ -142,14 +142,14 @@ fn a_second_serve_build_of_the_same_site_takes_every_page_from_the_first() {
     let mut diags = Diagnostics::new();
     let first = render(
         &cx,
-        Reuse::Memory(&mut cache, site_prints(&fx.site, &RenderCache::default())),
+        Reuse::Memory(&mut cache, site_prints(&fx.site)),
         None,
         &mut diags,
     );
     assert!(!diags.has_errors(), "{diags:?}");
     assert_eq!(cache.reused, 0);
     assert_eq!(cache.contexts_built, cx.plan.routes.len());
-    let prints = site_prints(&fx.site, &cache);
+    let prints = site_prints(&fx.site);
     let second = render(&cx, Reuse::Memory(&mut cache, prints), None, &mut diags);
     // Nothing changed but no body either: every page taken without building its context.
     assert_eq!(cache.reused, cx.plan.routes.len());
@@ -178,7 +178,7 @@ fn a_second_serve_build_of_the_same_site_takes_every_page_from_the_first() {
         takes: true,
         pages: Mutex::new(Vec::new()),
     };
-    let prints = site_prints(&fx.site, &cache);
+    let prints = site_prints(&fx.site);
     render(
         &cx,
         Reuse::Memory(&mut cache, prints),

@@ -36,7 +36,7 @@ use output_folder::{VCS, is_ours, mark};
 pub struct Manifest {
     /// Each generated file's digest (blake3 of its bytes): the bytes themselves are on disk.
     files: rustc_hash::FxHashMap<String, blake3::Hash>,
-    copies: HashSet<String>,
+    copies: rustc_hash::FxHashSet<String>,
 }
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -328,7 +328,25 @@ impl<'a> Writer<'a> {
         result?;
 
         let scope = self.scope;
+        // Every file of the last write is still wanted (the usual edit in `vetrina serve`):
+        // found without a set of 44,000 paths at 10,000 stories.
+        let all_wanted = |k: &Manifest| {
+            let still = out
+                .files
+                .iter()
+                .filter(|(p, _)| k.files.contains_key(p))
+                .count()
+                + out
+                    .copies
+                    .iter()
+                    .filter(|(p, _)| k.copies.contains(p))
+                    .count();
+            still == k.files.len() + k.copies.len()
+        };
         if let Some(k) = known {
+            if all_wanted(k) {
+                return Ok(stats);
+            }
             // The files of the last write that are no longer wanted, and the folders they leave
             // empty.
             let wanted: HashSet<&str> = out

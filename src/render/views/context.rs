@@ -4,6 +4,7 @@
 //! Nothing here writes to the site or the plan.
 
 use std::collections::BTreeSet;
+use std::sync::OnceLock;
 
 use jiff::civil::Date;
 use serde::Serialize;
@@ -26,19 +27,14 @@ pub struct Shared<'a> {
     pub pictures: &'a Pictures,
     /// Theme static files: name in the theme → published root path (fingerprinted).
     pub statics: &'a rustc_hash::FxHashMap<String, String>,
-    /// Stories newest first, sorted once per build: every list, hub and sheet reuses it
-    /// (sorting per page made builds grow with the square of the number of stories).
-    pub(super) sorted_stories: Vec<&'a Entity<StoryFm>>,
-    /// Stories and news by key, found once per build: a search through the list for each
-    /// page made builds grow with the square of the number of entries.
-    pub(super) stories: rustc_hash::FxHashMap<&'a str, &'a Entity<StoryFm>>,
-    pub(super) news: rustc_hash::FxHashMap<&'a str, &'a Entity<NewsFm>>,
-    /// The path of every page, for checking the links written in the texts.
-    pub(super) page_paths: rustc_hash::FxHashSet<&'a str>,
-    /// What the story list's filters offer in each language, gathered once per build: the
-    /// list has a page per dozen stories, and a walk through every story for each of them
-    /// made builds grow with the square of the number of stories.
-    pub(super) story_filters: rustc_hash::FxHashMap<&'a str, StoryFilterKeys<'a>>,
+    /// What the pages read about the whole site, each gathered once per build, when a page
+    /// first asks for it (`vetrina serve` often renders a single page): see the methods of
+    /// the same names.
+    sorted_stories: OnceLock<Vec<&'a Entity<StoryFm>>>,
+    stories: OnceLock<rustc_hash::FxHashMap<&'a str, &'a Entity<StoryFm>>>,
+    news: OnceLock<rustc_hash::FxHashMap<&'a str, &'a Entity<NewsFm>>>,
+    page_paths: OnceLock<rustc_hash::FxHashSet<&'a str>>,
+    story_filters: OnceLock<rustc_hash::FxHashMap<&'a str, StoryFilterKeys<'a>>>,
 }
 
 /// The regions, projects and years of the stories as a language shows them.
@@ -76,25 +72,69 @@ impl<'a> Shared<'a> {
             i18n,
             pictures,
             statics,
-            sorted_stories: sort_stories(site),
-            stories: site.stories.iter().map(|e| (e.key.as_str(), e)).collect(),
-            news: site.news.iter().map(|e| (e.key.as_str(), e)).collect(),
-            page_paths: plan.routes.iter().map(|r| r.path.as_str()).collect(),
-            story_filters: (site.langs.iter())
-                .map(|l| (l.code.as_str(), StoryFilterKeys::of(site, &l.code)))
-                .collect(),
+            sorted_stories: OnceLock::new(),
+            stories: OnceLock::new(),
+            news: OnceLock::new(),
+            page_paths: OnceLock::new(),
+            story_filters: OnceLock::new(),
         }
+    }
+
+    /// Stories newest first, sorted once per build: every list, hub and sheet reuses it
+    /// (sorting per page made builds grow with the square of the number of stories).
+    pub(super) fn sorted_stories(&self) -> &[&'a Entity<StoryFm>] {
+        self.sorted_stories.get_or_init(|| sort_stories(self.site))
+    }
+
+    /// A story by key (a search through the list for each page made builds grow with the
+    /// square of the number of entries).
+    pub(super) fn story(&self, key: &str) -> Option<&'a Entity<StoryFm>> {
+        let site = self.site;
+        let by_key = self
+            .stories
+            .get_or_init(|| site.stories.iter().map(|e| (e.key.as_str(), e)).collect());
+        by_key.get(key).copied()
+    }
+
+    /// A news item by key.
+    pub(super) fn news(&self, key: &str) -> Option<&'a Entity<NewsFm>> {
+        let site = self.site;
+        let by_key = self
+            .news
+            .get_or_init(|| site.news.iter().map(|e| (e.key.as_str(), e)).collect());
+        by_key.get(key).copied()
+    }
+
+    /// The path of every page, for checking the links written in the texts.
+    pub(super) fn page_paths(&self) -> &rustc_hash::FxHashSet<&'a str> {
+        let plan = self.plan;
+        self.page_paths
+            .get_or_init(|| plan.routes.iter().map(|r| r.path.as_str()).collect())
+    }
+
+    /// What the story list's filters offer in a language: the list has a page per dozen
+    /// stories, and a walk through every story for each of them made builds grow with the
+    /// square of the number of stories.
+    pub(super) fn story_filters(&self, lang: &str) -> Option<&StoryFilterKeys<'a>> {
+        let site = self.site;
+        self.story_filters
+            .get_or_init(|| {
+                (site.langs.iter())
+                    .map(|l| (l.code.as_str(), StoryFilterKeys::of(site, &l.code)))
+                    .collect()
+            })
+            .get(lang)
     }
 }
 
 /// Per-route helper: the language, the page's own path, and link making.
-pub(super) struct Cx<'a> {
-    pub(super) s: &'a Shared<'a>,
+pub(super) struct Cx<'a, 'd> {
+    pub(super) s: &'a Shared<'d>,
     pub(super) lang: &'a Language,
     pub(super) path: &'a str,
 }
 
-impl Cx<'_> {
+impl Cx<'_, '_> {
     pub(super) fn site(&self) -> &Site {
         self.s.site
     }
@@ -272,7 +312,7 @@ pub(super) struct Listed<T> {
     pub(super) after: String,
 }
 
-impl Cx<'_> {
+impl Cx<'_, '_> {
     /// The language and direction of a text written in `text_lang`, when that is not the
     /// page's language (an untranslated story or news item on an Arabic list reads left to
     /// right, as Italian): what its element's `lang` and `dir` say. None on the page's own.

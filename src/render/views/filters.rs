@@ -132,7 +132,7 @@ struct CardEntry {
 pub(crate) fn story_cards_files(s: &Shared) -> Vec<(String, Vec<u8>)> {
     let site = s.site;
     let per = site.config.stories_per_page.unwrap_or(12).max(1);
-    if s.sorted_stories.len() <= per {
+    if s.sorted_stories().len() <= per {
         return Vec::new();
     }
     site.langs
@@ -148,7 +148,7 @@ fn cards_json(s: &Shared, lang: &Language, path: &str) -> Vec<u8> {
     let cx = Cx { s, lang, path };
     let label = |key: &str| s.i18n.get(&lang.code, key).unwrap_or(key).to_string();
     let entries: Vec<CardEntry> = s
-        .sorted_stories
+        .sorted_stories()
         .iter()
         .map(|e| {
             let c = story_card(&cx, e);

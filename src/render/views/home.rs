@@ -31,7 +31,7 @@ pub(super) fn home(cx: &Cx, ctx: &mut PageContext, diags: &mut Diagnostics) -> P
     ctx.insert("description", &summary);
     let projects: Vec<ProjectCard> = site.projects.iter().map(|p| project_card(cx, p)).collect();
     ctx.insert("projects", &projects);
-    let mut stories = cx.s.sorted_stories.clone();
+    let mut stories = cx.s.sorted_stories().to_vec();
     stories.truncate(3);
     let cards: Vec<StoryCard> = stories.iter().map(|s| story_card(cx, s)).collect();
     ctx.insert("stories", &cards);

@@ -21,7 +21,7 @@ fn nearest_path<'p>(path: &str, paths: impl Iterator<Item = &'p str>) -> Option<
         .map(|(_, p)| p.to_string())
 }
 
-impl Cx<'_> {
+impl Cx<'_, '_> {
     pub(super) fn markdown<T>(
         &self,
         section: &str,
@@ -138,14 +138,14 @@ impl Cx<'_> {
             "" => path.to_string(),
             _ => format!("{path}/"),
         };
-        if self.s.page_paths.contains(page.as_str()) {
+        if self.s.page_paths().contains(page.as_str()) {
             return SiteLink::Page(href(self.path, &page) + suffix);
         }
         if self.s.plan.withdrawn.contains(&page) {
             return SiteLink::Withdrawn(page);
         }
         SiteLink::Missing {
-            near: nearest_path(&page, self.s.page_paths.iter().copied()),
+            near: nearest_path(&page, self.s.page_paths().iter().copied()),
             path: page,
         }
     }

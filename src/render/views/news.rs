@@ -61,7 +61,7 @@ pub(super) fn news(
     diags: &mut Diagnostics,
 ) -> Option<PageParts> {
     let site = cx.site();
-    let e = *cx.s.news.get(key)?;
+    let e = cx.s.news(key)?;
     let (doc, _) = e.doc(cx.l(), &site.langs);
     let view = NewsView {
         card: news_card(cx, e),

@@ -231,7 +231,7 @@ pub(super) fn project(
     ctx.insert("project", &view);
     ctx.insert("content_lang", &doc.lang);
     let stories: Vec<StoryCard> =
-        cx.s.sorted_stories
+        cx.s.sorted_stories()
             .iter()
             .copied()
             .filter(|s| s.source(&site.langs).fm.project.value == key)

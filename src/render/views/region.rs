@@ -72,7 +72,7 @@ pub(super) fn region(cx: &Cx, key: &str, ctx: &mut PageContext) -> PageParts {
     ctx.insert("upcoming", &up);
     ctx.insert("past", &pa);
     let stories: Vec<StoryCard> =
-        cx.s.sorted_stories
+        cx.s.sorted_stories()
             .iter()
             .copied()
             .filter(|s| s.source(&site.langs).fm.region.value == key)

@@ -36,11 +36,11 @@ pub(super) fn search_facets(cx: &Cx, kind: &Kind) -> Option<SearchFacets> {
             ("projects", regions_of(&fm.regions.value), key.clone())
         }
         Kind::Story(key) => {
-            let fm = &cx.s.stories.get(key.as_str())?.doc(l, &site.langs).0.fm;
+            let fm = &cx.s.story(key.as_str())?.doc(l, &site.langs).0.fm;
             ("stories", fm.region.value.clone(), fm.project.value.clone())
         }
         Kind::News(key) => {
-            let fm = &cx.s.news.get(key.as_str())?.doc(l, &site.langs).0.fm;
+            let fm = &cx.s.news(key.as_str())?.doc(l, &site.langs).0.fm;
             (
                 "news",
                 join(&mut fm.regions.iter().map(|r| r.value.as_str())),

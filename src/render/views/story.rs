@@ -100,7 +100,7 @@ pub(super) fn story_card(cx: &Cx, s: &Entity<StoryFm>) -> StoryCard {
 pub(super) fn story_list(cx: &Cx, n: usize, ctx: &mut PageContext) -> PageParts {
     let site = cx.site();
     let per = site.config.stories_per_page.unwrap_or(12).max(1);
-    let all = &cx.s.sorted_stories;
+    let all = &cx.s.sorted_stories();
     let pages = all.len().div_ceil(per).max(1);
     let cards: Vec<StoryCard> = all
         .iter()
@@ -139,7 +139,7 @@ pub(super) fn story_list(cx: &Cx, n: usize, ctx: &mut PageContext) -> PageParts 
     ctx.insert("prev_href", &prev);
     ctx.insert("next_href", &next);
     // The filters offer what the whole list holds, not only this page.
-    let keys = cx.s.story_filters.get(cx.l());
+    let keys = cx.s.story_filters(cx.l());
     let mut filters = filters::choices(
         cx,
         keys.into_iter().flat_map(|k| k.regions.iter().copied()),
@@ -179,7 +179,7 @@ pub(super) fn story(
     diags: &mut Diagnostics,
 ) -> Option<PageParts> {
     let site = cx.site();
-    let e = *cx.s.stories.get(key)?;
+    let e = cx.s.story(key)?;
     let (doc, _) = e.doc(cx.l(), &site.langs);
     let view = StoryView {
         card: story_card(cx, e),
