@@ -5,6 +5,8 @@
 //! takedown: the story is removed from the `Site` here, so that no later stage can publish it,
 //! and a warning names it. Nothing is dropped silently.
 
+use rayon::prelude::*;
+
 use crate::diag::{Diagnostics, SourceText};
 
 use super::regions::slugify;
@@ -16,10 +18,21 @@ use serde_saphyr::Spanned;
 const FM: Origin = Origin { first_line: 2 };
 
 pub fn check(site: &mut Site, diags: &mut Diagnostics) {
-    for story in &site.stories {
-        for doc in story.docs.values() {
-            check_story(&story.key, doc, site, diags);
-        }
+    // Each story checked on any thread, what it reports kept in the stories' order.
+    let shared: &Site = site;
+    let found: Vec<Diagnostics> = shared
+        .stories
+        .par_iter()
+        .map(|story| {
+            let mut d = Diagnostics::new();
+            for doc in story.docs.values() {
+                check_story(&story.key, doc, shared, &mut d);
+            }
+            d
+        })
+        .collect();
+    for d in found {
+        diags.extend(d);
     }
     for news in &site.news {
         for doc in news.docs.values() {

@@ -192,6 +192,7 @@ pub fn render(
         || plan.routes.par_iter().map(render_page).collect::<Vec<_>>(),
         make_extras,
     );
+    let extras_kept = decisions.unchanged_extras().is_some();
     drop(decisions);
     let mut out = Output::default();
     let mut counts = ReuseCounts::default();
@@ -257,6 +258,10 @@ pub fn render(
         out.files.push((file, bytes));
     }
     reuse.record(plan, &extras, recorded, counts, diags);
+    if extras_kept {
+        // The last build's, from memory: in the output folder as they are.
+        out.kept.extend(extras.iter().map(|(p, _)| p.clone()));
+    }
     out.files.extend(extras);
     out.copies = copies::copies(site, plan, theme, pictures);
     out.files.extend(

@@ -492,16 +492,20 @@ pub(super) fn globals_hash(site: &Site, plan: &Plan, theme: &Theme, minify: bool
             .update(published.as_bytes())
             .update(&[0]);
     }
+    // The routes gathered first and hashed in one call (the same bytes as one `update`
+    // each: at 10,000 stories, 400,000 small updates took 10 ms of every serve rebuild).
+    let mut routes = Vec::with_capacity(plan.routes.len() * 64);
     for r in &plan.routes {
-        h.update(r.kind.name().as_bytes())
-            .update(&[0])
-            .update(r.kind.key().as_bytes())
-            .update(&[0])
-            .update(r.lang.as_bytes())
-            .update(&[0])
-            .update(r.path.as_bytes())
-            .update(&[r.fallback as u8]);
+        routes.extend_from_slice(r.kind.name().as_bytes());
+        routes.push(0);
+        routes.extend_from_slice(r.kind.key().as_bytes());
+        routes.push(0);
+        routes.extend_from_slice(r.lang.as_bytes());
+        routes.push(0);
+        routes.extend_from_slice(r.path.as_bytes());
+        routes.push(r.fallback as u8);
     }
+    h.update(&routes);
     h.finalize()
 }
 
