@@ -2,6 +2,7 @@
 //! picture and map figure named somewhere must exist; an unknown one is an error with a "did
 //! you mean". Also slugs and event ids that cannot be addresses. Nothing here touches the disk.
 
+use rayon::prelude::*;
 use serde_saphyr::Spanned;
 
 use super::config::{check_langmap, is_page_key};
@@ -194,30 +195,42 @@ pub(super) fn check(
                 .help("save the picture as JPEG (photos) or PNG (drawings)");
         }
     };
-    for s in &site.stories {
-        for d in s.docs.values() {
-            check_cover(diags, "stories", &s.key, &d.src, &d.fm.image);
-            let o = Origin { first_line: 2 };
-            check(
-                diags,
-                &d.src,
-                o,
-                &d.fm.project,
-                &project_keys,
-                "project",
-                project_hint,
-            );
-            check(
-                diags,
-                &d.src,
-                o,
-                &d.fm.region,
-                &region_keys,
-                "region",
-                region_hint,
-            );
-            check_slug(d.fm.slug.as_ref(), &d.src, diags);
-        }
+    // The stories (most of the site) checked on any thread, what each reports kept in
+    // their order.
+    let found: Vec<Diagnostics> = site
+        .stories
+        .par_iter()
+        .map(|s| {
+            let mut diags = Diagnostics::new();
+            let diags = &mut diags;
+            for d in s.docs.values() {
+                check_cover(diags, "stories", &s.key, &d.src, &d.fm.image);
+                let o = Origin { first_line: 2 };
+                check(
+                    diags,
+                    &d.src,
+                    o,
+                    &d.fm.project,
+                    &project_keys,
+                    "project",
+                    project_hint,
+                );
+                check(
+                    diags,
+                    &d.src,
+                    o,
+                    &d.fm.region,
+                    &region_keys,
+                    "region",
+                    region_hint,
+                );
+                check_slug(d.fm.slug.as_ref(), &d.src, diags);
+            }
+            std::mem::take(diags)
+        })
+        .collect();
+    for d in found {
+        diags.extend(d);
     }
     for n in &site.news {
         for d in n.docs.values() {
