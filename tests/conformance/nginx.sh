@@ -101,7 +101,7 @@ fi
 browser="$(command -v chromium || command -v chromium-browser || true)"
 if [ -n "$browser" ]; then
     # The first language's search page (at the root), and a word of its sites.
-    search="$(first -mindepth 2 -maxdepth 2 -name index.html -exec grep -q 'data-search role=search' {} \;)"
+    search="$(first -mindepth 2 -maxdepth 2 -name index.html -exec grep -Eq 'id="?search-status' {} \;)"
     query="${SEARCH_QUERY:-progetto}"
     map="$(first -name index.html -exec grep -q 'map-tile' {} \;)"
     for page in / "$map" "$search?q=$query"; do
