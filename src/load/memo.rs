@@ -57,3 +57,21 @@ pub(super) struct MemoFile {
     pub(super) read: Option<Arc<ContentFile>>,
     pub(super) diags: Diagnostics,
 }
+
+impl MemoFile {
+    /// What the memo keeps of a file read with this size and time (`stamp`); nothing when
+    /// they could not be read.
+    pub(super) fn of(
+        stamp: Option<(u64, SystemTime)>,
+        read: &Option<Arc<ContentFile>>,
+        diags: &Diagnostics,
+    ) -> Option<MemoFile> {
+        let (len, modified) = stamp?;
+        Some(MemoFile {
+            len,
+            modified,
+            read: read.clone(),
+            diags: diags.clone(),
+        })
+    }
+}

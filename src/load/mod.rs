@@ -167,13 +167,7 @@ pub fn load(root: &Path, diags: &mut Diagnostics, mut memo: Option<&mut Memo>) -
                 };
                 let (path, section, key, lang) = &files[i];
                 let (cf, d, stamp) = read_content_file(root, path, section, key, lang);
-                if let Some((len, modified)) = stamp {
-                    let file = MemoFile {
-                        len,
-                        modified,
-                        read: cf.clone(),
-                        diags: d.clone(),
-                    };
+                if let Some(file) = MemoFile::of(stamp, &cf, &d) {
                     m.files.insert(path.clone(), file);
                 }
                 reads[i] = (cf, d);
@@ -216,13 +210,7 @@ pub fn load(root: &Path, diags: &mut Diagnostics, mut memo: Option<&mut Memo>) -
             let mut reads = Vec::with_capacity(if memo.is_some() { files.len() } else { 0 });
             for ((path, ..), (cf, d, stamp)) in files.iter().zip(results) {
                 if memo.is_some() {
-                    if let Some((len, modified)) = stamp {
-                        let file = MemoFile {
-                            len,
-                            modified,
-                            read: cf.clone(),
-                            diags: d.clone(),
-                        };
+                    if let Some(file) = MemoFile::of(stamp, &cf, &d) {
                         next.insert(path.clone(), file);
                     }
                     reads.push((cf.clone(), d.clone()));
