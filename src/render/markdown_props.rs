@@ -181,9 +181,13 @@ fn active(html: &str) -> Vec<String> {
             if attr.starts_with("on") {
                 found.push(format!("{attr}= on <{name}>"));
             }
-            if ["javascript:", "vbscript:", "data:"]
-                .iter()
-                .any(|s| v.starts_with(s))
+            // An attribute a browser only shows as text may say anything; every other one
+            // is read as if it could be an address.
+            let shown_as_text = matches!(attr, "title" | "alt" | "aria-label" | "lang" | "dir");
+            if !shown_as_text
+                && ["javascript:", "vbscript:", "data:"]
+                    .iter()
+                    .any(|s| v.starts_with(s))
             {
                 found.push(format!("{attr}={value}"));
             }
@@ -222,8 +226,11 @@ fn the_checker_sees_what_it_looks_for() {
         "<img src=\"https://evil.example/p.jpg\">",
         "<iframe></iframe>",
         "x <!-- y -->",
+        "<a href=\"/\" class=\"javascript:x\">a</a>",
     ] {
         assert!(!active(bad).is_empty(), "{bad}");
     }
+    // A title is text: the words "javascript:" in it run nothing.
+    assert!(active("<a href=\"%3E\" title=\"javascript:alert(1)\">x</a>").is_empty());
     assert!(active("<picture><img src=\"/storie/x/p-480.jpg\" alt=\"a\"></picture> <a href=\"https://example.org/\">x</a>").is_empty());
 }
