@@ -370,6 +370,17 @@ fn unchanged_pages_are_taken_from_the_previous_build() {
     let (r, _) = b.build_pages();
     assert!(r.ok());
     assert_eq!(b.pages_reused(), total);
+    // A template changed, and nothing else: every page is made again with it (the engine of
+    // the last build is not taken, though its strings and plan are the same).
+    let footer = "themes/default/templates/partials/footer.html";
+    let text = read(t.path(), footer);
+    let marked = text.replacen("</footer>", "<p>Piè di pagina nuovo</p></footer>", 1);
+    assert_ne!(text, marked, "the footer template ends its element");
+    write(t.path(), footer, &marked);
+    let (r, _) = b.build_pages();
+    assert!(r.ok());
+    let home = read(t.path(), "public/index.html");
+    assert!(home.contains("Piè di pagina nuovo"), "{home}");
 }
 
 #[test]

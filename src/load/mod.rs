@@ -162,7 +162,7 @@ pub fn load(root: &Path, diags: &mut Diagnostics, mut memo: Option<&mut Memo>) -
         {
             let mut reads = std::mem::take(&mut m.reads);
             for edited in m.hint.take().unwrap_or_default() {
-                let Some(i) = files.iter().position(|(f, ..)| *f == edited) else {
+                let Some(i) = memo::position_of(&files, &edited) else {
                     continue;
                 };
                 let (path, section, key, lang) = &files[i];
@@ -225,8 +225,13 @@ pub fn load(root: &Path, diags: &mut Diagnostics, mut memo: Option<&mut Memo>) -
                 m.hint = None;
             }
         }
-        s.content
-            .sort_by(|a, b| (&a.section, &a.key, &a.lang).cmp(&(&b.section, &b.key, &b.lang)));
+        // The walk's order is nearly always this order already: checked before sorting.
+        fn order(a: &ContentFile) -> (&str, &str, &str) {
+            (&a.section, &a.key, &a.lang)
+        }
+        if !s.content.is_sorted_by(|a, b| order(a) <= order(b)) {
+            s.content.sort_by(|a, b| order(a).cmp(&order(b)));
+        }
     }
     s
 }

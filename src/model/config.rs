@@ -21,6 +21,30 @@ pub(crate) fn config(src: &Sources, diags: &mut Diagnostics) -> Option<ConfigFil
     parse(cfg_src, &cfg_src.text, Origin::FILE, diags)
 }
 
+/// `config`, taken from the last build of this process (`vetrina serve`) when site.yaml's
+/// text is the same.
+pub(crate) fn config_memo(
+    src: &Sources,
+    diags: &mut Diagnostics,
+    memo: Option<&mut super::Memo>,
+) -> Option<ConfigFile> {
+    let Some(memo) = memo else {
+        return config(src, diags);
+    };
+    let text = src.config.as_ref().map(|s| s.text.as_str());
+    if let (Some(text), Some((was, config, d))) = (text, &memo.config)
+        && text == was
+    {
+        diags.extend(d.clone());
+        return config.clone();
+    }
+    let mut d = Diagnostics::new();
+    let read = config(src, &mut d);
+    memo.config = text.map(|t| (t.to_string(), read.clone(), d.clone()));
+    diags.extend(d);
+    read
+}
+
 /// site.yaml's settings from its text alone, for a command that needs a few of them
 /// (`vetrina new`: the languages): the same typed parse as `config`; when it fails, the
 /// first problem found, as `line N: what; help`.

@@ -39,7 +39,7 @@ use yaml::{Origin, parse};
 
 pub use config::check_langmap;
 use config::{base_url, config_addresses, languages, web_address};
-pub(crate) use config::{config, config_from_text};
+pub(crate) use config::{config, config_from_text, config_memo};
 pub use event::Event;
 pub use site::{Doc, Entity, Language, Site, TakenDown};
 
@@ -62,6 +62,8 @@ pub struct Memo {
     langs: Vec<String>,
     /// In the order of `Sources::content` (by section, key, language).
     docs: Vec<(Arc<ContentFile>, ParsedDoc, Diagnostics)>,
+    /// site.yaml's text, its settings and what reading them reported.
+    config: Option<(String, Option<ConfigFile>, Diagnostics)>,
 }
 
 impl Memo {

@@ -18,7 +18,7 @@ pub type Key = Spanned<String>;
 
 // ---------------------------------------------------------------- site.yaml
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConfigFile {
     pub title: LangMap,
@@ -73,7 +73,7 @@ pub struct ConfigFile {
 }
 
 /// `open_data:` of site.yaml. Both keys are checked by `model::config` (`open_data`).
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OpenDataConfig {
     /// The licence of the published data: an SPDX id of `model::licences::LICENCES`, or the
@@ -88,7 +88,7 @@ pub struct OpenDataConfig {
 
 /// `cms:` of site.yaml: Decap CMS's backend block, e.g.
 /// `{backend: {name: gitlab, repo: group/site, branch: main}}`.
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CmsConfig {
     pub backend: CmsBackend,
@@ -104,7 +104,7 @@ pub enum CmsBackendName {
 }
 
 /// The keys of Decap's backend block that Vetrina passes on (an allowlist: each is checked).
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CmsBackend {
     pub name: CmsBackendName,
@@ -130,7 +130,7 @@ pub struct CmsBackend {
     pub app_id: Option<Spanned<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PrivacyConfig {
     /// A consent expiring within this many days is warned about by every check and build
@@ -139,7 +139,7 @@ pub struct PrivacyConfig {
     pub expiry_warning_days: Option<u32>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MapConfig {
     /// `projects`, `stories` or `events` (counted per region), or `<project>/<figure id>`
@@ -155,7 +155,7 @@ pub struct Feedback {
     pub url: Option<Spanned<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LanguageFile {
     pub code: Key,

@@ -100,14 +100,18 @@ pub fn render(
             .map(|(rel, published, _)| (rel.clone(), format!("/{published}")))
             .collect(),
     );
-    let Some(tera) = templates::engine(
-        theme,
-        i18n.clone(),
-        plan.clone(),
-        statics.clone(),
-        minify,
-        diags,
-    ) else {
+    let engine_key = || reuse::EngineKey::new(theme, minify, &i18n, plan);
+    let make_engine = |d: &mut Diagnostics| {
+        templates::engine(
+            theme,
+            i18n.clone(),
+            plan.clone(),
+            statics.clone(),
+            minify,
+            d,
+        )
+    };
+    let Some(tera) = reuse.engine(engine_key, diags, make_engine) else {
         return Output::default();
     };
     let views = views::Shared::new(site, plan, &i18n, pictures, &statics);
@@ -184,6 +188,12 @@ pub fn render(
                 opendata::files(site, plan, &texts)
                     .into_iter()
                     .map(|(p, b)| (p, Arc::new(b))),
+            );
+            // The web editor reads the site's settings and its forms, not its texts.
+            x.extend(
+                admin::files(site, cms_local_backend)
+                    .into_iter()
+                    .map(|(path, bytes)| (path, Arc::new(bytes))),
             );
             x
         })
@@ -264,11 +274,6 @@ pub fn render(
     }
     out.files.extend(extras);
     out.copies = copies::copies(site, plan, theme, pictures);
-    out.files.extend(
-        admin::files(site, cms_local_backend)
-            .into_iter()
-            .map(|(path, bytes)| (path, Arc::new(bytes))),
-    );
     // Stable, so that of two files with one path the first made is kept; on every core
     // (44,000 paths at 10,000 stories, sorted again on every rebuild of `vetrina serve`).
     out.files.par_sort_by(|a, b| a.0.cmp(&b.0));

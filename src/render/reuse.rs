@@ -25,6 +25,7 @@ use rustc_hash::FxHashMap;
 
 use super::i18n::I18n;
 use super::ledger::{self, Ledger};
+use super::templates::Engine;
 use crate::diag::Diagnostics;
 use crate::images::Pictures;
 use crate::load::Theme;
@@ -52,8 +53,11 @@ pub struct RenderCache {
     pages: FxHashMap<String, CachedPage>,
     /// The interface strings and what loading them reported, by a hash of their sources.
     i18n: Option<(blake3::Hash, Arc<I18n>, Diagnostics)>,
-    /// Feeds, calendars and the sitemap: they read no Markdown body.
+    /// Feeds, calendars, the sitemap, the open data and the web editor's files: they read no
+    /// Markdown body.
     extras: Vec<(String, Bytes)>,
+    /// The template engine of the last build, by what it was made from (`EngineKey`).
+    engine: Option<(EngineKey, Arc<Engine>)>,
     /// Pages taken from the cache by the last build.
     pub reused: usize,
     /// Pages whose template context was built by the last build.
@@ -77,6 +81,44 @@ impl RenderCache {
         self.pages.clear();
         self.globals = None;
         self.extras.clear();
+    }
+}
+
+/// What a template engine is made from: the theme's templates and static files and
+/// whether they are minified (hashed), and the very strings and plan it holds.
+pub(super) struct EngineKey {
+    pub theme: blake3::Hash,
+    pub i18n: Arc<I18n>,
+    pub plan: Arc<Plan>,
+}
+
+impl EngineKey {
+    pub(super) fn new(theme: &Theme, minify: bool, i18n: &Arc<I18n>, plan: &Arc<Plan>) -> Self {
+        let mut h = blake3::Hasher::new();
+        h.update(&[u8::from(minify)]);
+        for (name, src) in &theme.templates {
+            h.update(name.as_bytes())
+                .update(&[0])
+                .update(src.text.as_bytes())
+                .update(&[0]);
+        }
+        for (rel, published, _) in &theme.statics {
+            h.update(rel.as_bytes())
+                .update(&[0])
+                .update(published.as_bytes())
+                .update(&[0]);
+        }
+        EngineKey {
+            theme: h.finalize(),
+            i18n: i18n.clone(),
+            plan: plan.clone(),
+        }
+    }
+
+    fn same(&self, other: &EngineKey) -> bool {
+        self.theme == other.theme
+            && Arc::ptr_eq(&self.i18n, &other.i18n)
+            && Arc::ptr_eq(&self.plan, &other.plan)
     }
 }
 
@@ -192,6 +234,34 @@ impl Reuse<'_> {
         }
         diags.extend(d);
         i18n
+    }
+
+    /// The template engine made by `make` from what `key` says: the last build's, when it
+    /// was made from the same (`vetrina serve`). An engine whose making reported anything
+    /// is not kept, so that the report comes again.
+    pub(super) fn engine(
+        &mut self,
+        key: impl FnOnce() -> EngineKey,
+        diags: &mut Diagnostics,
+        make: impl FnOnce(&mut Diagnostics) -> Option<Engine>,
+    ) -> Option<Arc<Engine>> {
+        let Reuse::Memory(c, _) = self else {
+            return make(diags).map(Arc::new);
+        };
+        let key = key();
+        if let Some((k, engine)) = &c.engine
+            && k.same(&key)
+        {
+            return Some(engine.clone());
+        }
+        let mut d = Diagnostics::new();
+        let engine = make(&mut d).map(Arc::new);
+        c.engine = engine
+            .as_ref()
+            .filter(|_| d.is_empty())
+            .map(|e| (key, e.clone()));
+        diags.extend(d);
+        engine
     }
 
     /// Prepares the strategies for this build: `globals` is `globals_hash` of it.
