@@ -115,7 +115,12 @@ pub fn render(
         return Output::default();
     };
     let views = views::Shared::new(site, plan, &i18n, pictures, &statics);
-    let decisions = reuse.begin(|| reuse::globals_hash(site, plan, theme, minify), pictures);
+    let routes = reuse.routes_hash(plan);
+    let globals = || {
+        let routes = routes.unwrap_or_else(|| reuse::routes_hash(plan));
+        reuse::globals_hash(site, routes, theme, minify)
+    };
+    let decisions = reuse.begin(globals, pictures);
     let render_page = |route: &Route| -> Page {
         if let Some(page) = decisions.unchanged_body(route) {
             return page;
