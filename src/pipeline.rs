@@ -153,10 +153,11 @@ pub(crate) fn run(
             };
             let prints = prints.unwrap_or_else(|| render::site_prints(&stages.site));
             let out = write_pages(opts, &stages, m, prints, &mut report, &mut phases);
-            // What the pages were made from is let go of on another thread: at 10,000
-            // stories, freeing it takes a few milliseconds the edit need not wait for.
             let plan = searched.then(|| stages.plan.clone());
-            std::thread::spawn(move || drop(stages));
+            // The site is kept for the next build, which takes it when only texts change
+            // (`model::Memo::keep_site`).
+            let Rendering { site, .. } = stages;
+            m.model.keep_site(site);
             Some(WrittenPages { output: out, plan })
         }
         Mode::Build => {

@@ -11,6 +11,7 @@
 //! `config`, calendars in `event`, the checks between entities in `refs`, the consent rules
 //! in `privacy`.
 
+mod bodies_only;
 pub mod bundle;
 mod config;
 pub mod dates;
@@ -64,6 +65,22 @@ pub struct Memo {
     docs: Vec<(Arc<ContentFile>, ParsedDoc, Diagnostics)>,
     /// site.yaml's text, its settings and what reading them reported.
     config: Option<(String, Option<ConfigFile>, Diagnostics)>,
+    /// The site of the last build, handed back once rendered (`keep_site`), for a build in
+    /// which only bodies changed (see `bodies_only`).
+    last: Option<bodies_only::LastSite>,
+    /// The print of what the site just built was made from, when building it reported
+    /// nothing: only such a site is kept.
+    pending: Option<blake3::Hash>,
+}
+
+impl Memo {
+    /// Keeps the site the last `build` made (after it was rendered), if it may be taken by
+    /// the next build.
+    pub fn keep_site(&mut self, site: Site) {
+        if let Some(inputs) = self.pending.take() {
+            self.last = Some(bodies_only::LastSite { site, inputs });
+        }
+    }
 }
 
 impl Memo {
@@ -97,8 +114,9 @@ pub fn build(
     mut config: ConfigFile,
     opts: &ModelOptions,
     diags: &mut Diagnostics,
-    memo: Option<&mut Memo>,
+    mut memo: Option<&mut Memo>,
 ) -> Option<Site> {
+    let reported_before = diags.len();
     let cfg_src = src.config.as_ref()?;
     if opts.search.is_some() {
         config.search = opts.search;
@@ -110,6 +128,21 @@ pub fn build(
     }
     let lang_codes: Vec<&str> = langs.iter().map(|l| l.code.as_str()).collect();
     check_langmap(&config.title, "title", cfg_src, 1, &lang_codes, diags);
+
+    // `vetrina serve`, after an edit of Markdown texts only: the last site, updated.
+    let inputs = memo
+        .is_some()
+        .then(|| bodies_only::inputs_print(&src, opts));
+    if let Some(m) = memo.as_deref_mut() {
+        m.pending = None;
+        if let (Some(last), Some(inputs)) = (m.last.take(), inputs)
+            && last.inputs == inputs
+            && let Some(site) = bodies_only::update(last, &src, m, &lang_codes)
+        {
+            m.pending = Some(inputs);
+            return Some(site);
+        }
+    }
 
     let funds: BTreeMap<String, FundFile> = src
         .funds
@@ -152,7 +185,7 @@ pub fn build(
             (doc, d, false)
         })
         .collect();
-    if let Some(m) = memo {
+    if let Some(m) = memo.as_deref_mut() {
         let same_files = m.docs.len() == src.content.len()
             && had_memo
             && m.langs
@@ -235,6 +268,9 @@ pub fn build(
     privacy::check(&mut site, diags);
     let documents = bundle::document_types(&site.config, cfg_src, diags);
     bundle::keep_linked(&mut site, &documents, diags);
+    if let Some(m) = memo {
+        m.pending = inputs.filter(|_| diags.len() == reported_before);
+    }
     Some(site)
 }
 

@@ -85,6 +85,25 @@ pub(crate) fn files<'a>(extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)>
 
 /// Builds the model of the site made of `files` (path, text), as on `today`.
 pub(crate) fn build_site(files: &[(&str, &str)], today: Date) -> (Option<Site>, Diagnostics) {
+    let (src, mut diags) = sources(files);
+    let site =
+        config(&src, &mut diags).and_then(|c| build(src, c, &options(today), &mut diags, None));
+    (site, diags)
+}
+
+/// The options of a test build on `today`.
+pub(crate) fn options(today: Date) -> ModelOptions {
+    ModelOptions {
+        drafts: false,
+        base_url: None,
+        today,
+        search: None,
+    }
+}
+
+/// The sources of the site made of `files` (path, text), as `load` would read them, with
+/// what reading them reported.
+pub(crate) fn sources(files: &[(&str, &str)]) -> (Sources, Diagnostics) {
     let mut diags = Diagnostics::new();
     let mut src = Sources::default();
     for (path, text) in files {
@@ -117,14 +136,7 @@ pub(crate) fn build_site(files: &[(&str, &str)], today: Date) -> (Option<Site>, 
     }
     src.content
         .sort_by(|a, b| (&a.section, &a.key, &a.lang).cmp(&(&b.section, &b.key, &b.lang)));
-    let opts = ModelOptions {
-        drafts: false,
-        base_url: None,
-        today,
-        search: None,
-    };
-    let site = config(&src, &mut diags).and_then(|c| build(src, c, &opts, &mut diags, None));
-    (site, diags)
+    (src, diags)
 }
 
 /// The diagnostics as `file:line: message | help`, in report order, for assertions.
