@@ -333,7 +333,7 @@ fn write_pages(
     phases: &mut Phases,
 ) -> write::Output {
     let diags = &mut report.diagnostics;
-    let reuse = Reuse::Memory(&mut memo.render, prints);
+    let reuse = Reuse::Memory(&mut memo.render, Box::new(prints));
     let out = render::render(&stages.context(), reuse, None, diags);
     phases.done("render");
     if !diags.has_errors() {

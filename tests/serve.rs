@@ -304,6 +304,18 @@ fn after_any_edits_the_output_is_a_fresh_full_build() {
                 "stories_per_page: 2",
             )
         }),
+        // Last, so that no later step renders every page again: a story's title and summary
+        // (on lists, hubs, its project's page and feeds), then its date (its place in the
+        // lists) with a sentence of its text; the other stories' pages are taken as they
+        // are.
+        Box::new(move |r| edit(r, story, "title: \"", "title: \"Titolo nuovo — ")),
+        Box::new(move |r| edit(r, story, "summary: \"", "summary: \"Riassunto nuovo — ")),
+        Box::new(move |r| {
+            edit(r, story, "date: 20", "date: 19");
+            let p = r.join(story);
+            let s = std::fs::read_to_string(&p).unwrap();
+            std::fs::write(&p, format!("{s}\nUn'ultima frase.\n")).unwrap();
+        }),
     ];
     for (i, step) in steps.iter().enumerate() {
         step(t.path());

@@ -41,14 +41,33 @@ impl Memo {
     }
 
     /// Whether the last walk of `content/` still holds: every change is an edit of a Markdown
-    /// file read last time, or outside `content/`.
+    /// file read last time, outside `content/`, or of a file that came and went between the
+    /// two walks (an editor that saves by writing a new file and renaming it over the old
+    /// one: `sed -i`, many editors).
     pub(super) fn walk_holds(&self, content: &Path) -> bool {
-        let (Some(hint), Some((files, ..))) = (&self.hint, &self.walk) else {
+        let (Some(hint), Some((files, assets, _))) = (&self.hint, &self.walk) else {
             return false;
         };
-        hint.iter()
-            .all(|p| !p.starts_with(content) || (p.is_file() && position_of(files, p).is_some()))
+        hint.iter().all(|p| {
+            !p.starts_with(content)
+                || (p.is_file() && position_of(files, p).is_some())
+                || (std::fs::symlink_metadata(p).is_err()
+                    && !files.iter().any(|(f, ..)| at_or_under(f, p))
+                    && !assets.iter().any(|a| at_or_under(&a.abs, p)))
+        })
     }
+}
+
+/// Whether `path` is `place` or inside it: bytes compared first, then components (paths
+/// written differently, `a//b`).
+fn at_or_under(path: &Path, place: &Path) -> bool {
+    fn bytes(p: &Path) -> &[u8] {
+        p.as_os_str().as_encoded_bytes()
+    }
+    bytes(path)
+        .strip_prefix(bytes(place))
+        .is_some_and(|rest| rest.is_empty() || rest[0] == b'/')
+        || path.starts_with(place)
 }
 
 /// Where `path` is in a walk's files. The bytes are compared first (one `memcmp`); paths
@@ -84,5 +103,53 @@ impl MemoFile {
             read: read.clone(),
             diags: diags.clone(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_that_came_and_went_keeps_the_walk_and_a_file_that_went_does_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let content = dir.path().join("content");
+        let bundle = content.join("stories/a");
+        std::fs::create_dir_all(&bundle).unwrap();
+        let text = bundle.join("index.it.md");
+        std::fs::write(&text, "---\ntitle: a\n---\n").unwrap();
+        let found: FoundFile = (text.clone(), "stories".into(), "a".into(), "it".into());
+        let gone_picture = Asset {
+            section: "stories".into(),
+            key: "a".into(),
+            name: "foto.jpg".into(),
+            abs: bundle.join("foto.jpg"),
+        };
+        let holds = |hint: Vec<PathBuf>| {
+            let memo = Memo {
+                walk: Some((
+                    vec![found.clone()],
+                    vec![gone_picture.clone()],
+                    Diagnostics::new(),
+                )),
+                hint: Some(hint),
+                ..Memo::default()
+            };
+            memo.walk_holds(&content)
+        };
+        // The text edited in place, or by a new file renamed over it (`sed -i`).
+        assert!(holds(vec![text.clone()]));
+        assert!(holds(vec![bundle.join("sedX1b2c3"), text.clone()]));
+        // A folder that came and went is nothing either; a new folder is.
+        assert!(holds(vec![content.join("stories/b")]));
+        std::fs::create_dir_all(content.join("stories/b")).unwrap();
+        assert!(!holds(vec![content.join("stories/b")]));
+        // A file of the last walk that is gone, or its folder, or a new file.
+        assert!(!holds(vec![bundle.join("foto.jpg")]));
+        std::fs::remove_file(&text).unwrap();
+        assert!(!holds(vec![text.clone()]));
+        assert!(!holds(vec![bundle.clone()]));
+        std::fs::write(bundle.join("scheda.pdf"), "%PDF").unwrap();
+        assert!(!holds(vec![bundle.join("scheda.pdf")]));
     }
 }

@@ -23,6 +23,7 @@ pub mod markdown;
 #[cfg(test)]
 mod markdown_props;
 mod minify;
+mod prints;
 mod reuse;
 mod script_json;
 mod templates;
@@ -30,7 +31,8 @@ mod templates;
 mod tests;
 mod views;
 
-pub use reuse::{RenderCache, Reuse, SitePrints, site_prints};
+pub use prints::{SitePrints, site_prints};
+pub use reuse::{RenderCache, Reuse};
 
 use std::sync::Arc;
 
@@ -122,7 +124,9 @@ pub fn render(
     };
     let decisions = reuse.begin(globals, pictures);
     let render_page = |route: &Route| -> Page {
-        if let Some(page) = decisions.unchanged_body(route) {
+        if let Some(page) =
+            (decisions.unchanged_body(route)).or_else(|| decisions.unchanged_story(route))
+        {
             return page;
         }
         let mut d = Diagnostics::new();

@@ -25,6 +25,8 @@ use rustc_hash::FxHashMap;
 
 use super::i18n::I18n;
 use super::ledger::{self, Ledger};
+use super::prints::{EntryPrints, SitePrints, with_pictures};
+pub(super) use super::prints::{globals_hash, routes_hash};
 use super::templates::Engine;
 use crate::diag::Diagnostics;
 use crate::images::Pictures;
@@ -41,7 +43,7 @@ pub enum Reuse<'r> {
     Ledger(&'r mut Ledger),
     /// `vetrina serve`: the pages of the last build of this process, in memory, and the
     /// fingerprints of the site being built (`site_prints`).
-    Memory(&'r mut RenderCache, SitePrints),
+    Memory(&'r mut RenderCache, Box<SitePrints>),
 }
 
 /// The pages of the last build of a `vetrina serve` process, and what they were made from.
@@ -49,7 +51,9 @@ pub enum Reuse<'r> {
 pub struct RenderCache {
     globals: Option<blake3::Hash>,
     meta: Option<blake3::Hash>,
-    bodies: FxHashMap<(&'static str, String), blake3::Hash>,
+    rest: Option<blake3::Hash>,
+    fronts: EntryPrints,
+    bodies: EntryPrints,
     pages: FxHashMap<String, CachedPage>,
     /// The interface strings and what loading them reported, by a hash of their sources.
     i18n: Option<(blake3::Hash, Arc<I18n>, Diagnostics)>,
@@ -165,6 +169,9 @@ pub(super) struct Decisions<'a> {
     previous: Option<&'a FxHashMap<String, CachedPage>>,
     /// Bodies only: the entries whose bodies changed, when nothing else did.
     changed_bodies: Option<HashSet<(&'static str, String)>>,
+    /// Stories only: the stories whose front matter or bodies changed, when nothing but
+    /// stories' front matter and entries' bodies did.
+    changed_stories: Option<HashSet<String>>,
     /// The extras of the last build, when only bodies changed.
     extras: Option<&'a [(String, Bytes)]>,
     ledger: Option<&'a Ledger>,
@@ -307,8 +314,21 @@ impl Reuse<'_> {
                 let globals = globals();
                 let previous = (c.globals == Some(globals)).then_some(&c.pages);
                 prints.meta_with_pictures = Some(with_pictures(prints.meta, pictures));
+                prints.rest_with_pictures = Some(with_pictures(prints.rest, pictures));
                 let changed_bodies = (previous.is_some() && c.meta == prints.meta_with_pictures)
-                    .then(|| changed_bodies(&c.bodies, &prints.bodies));
+                    .then(|| changed_entries(&c.bodies, &prints.bodies));
+                let changed_stories = (previous.is_some()
+                    && changed_bodies.is_none()
+                    && c.rest == prints.rest_with_pictures)
+                    .then(|| changed_entries(&c.fronts, &prints.fronts))
+                    .filter(|fronts| fronts.iter().all(|(section, _)| *section == "stories"))
+                    .map(|fronts| {
+                        let bodies = changed_entries(&c.bodies, &prints.bodies);
+                        (fronts.into_iter().chain(bodies))
+                            .filter(|(section, _)| *section == "stories")
+                            .map(|(_, key)| key)
+                            .collect()
+                    });
                 prints.globals = Some(globals);
                 prints.only_bodies = changed_bodies.is_some();
                 Decisions {
@@ -318,6 +338,7 @@ impl Reuse<'_> {
                         .filter(|_| !c.extras.is_empty())
                         .map(|_| c.extras.as_slice()),
                     changed_bodies,
+                    changed_stories,
                     ledger: None,
                     keep_fingerprints: true,
                 }
@@ -356,6 +377,8 @@ impl Reuse<'_> {
                 }
                 let only_bodies = prints.only_bodies;
                 c.meta = prints.meta_with_pictures;
+                c.rest = prints.rest_with_pictures;
+                c.fronts = prints.fronts;
                 c.bodies = prints.bodies;
                 if !only_bodies {
                     let live: HashSet<&str> = plan.routes.iter().map(|r| r.path.as_str()).collect();
@@ -389,6 +412,7 @@ impl<'a> Decisions<'a> {
         Decisions {
             previous: None,
             changed_bodies: None,
+            changed_stories: None,
             extras: None,
             ledger: None,
             keep_fingerprints: false,
@@ -402,6 +426,21 @@ impl<'a> Decisions<'a> {
         let shows_changed = body_of(&route.kind)
             .is_some_and(|(s, k)| changed.iter().any(|(cs, ck)| *cs == s && ck == k));
         (!shows_changed).then(|| Page::Reused(cached.diags.clone()))
+    }
+
+    /// Stories only: the last build's page for `route`, if it is the page of a story that
+    /// did not change. A story's page shows that story's texts, its project's title and
+    /// what every page shows (strings, addresses: the globals), never another story.
+    pub(super) fn unchanged_story(&self, route: &Route) -> Option<Page> {
+        let changed = self.changed_stories.as_ref()?;
+        let Kind::Story(key) = &route.kind else {
+            return None;
+        };
+        if changed.contains(key) {
+            return None;
+        }
+        let cached = self.previous?.get(&route.path)?;
+        Some(Page::Reused(cached.diags.clone()))
     }
 
     /// Same context: the last build's page for `route`, if it was made from a context with
@@ -446,11 +485,8 @@ impl<'a> Decisions<'a> {
     }
 }
 
-/// The entries whose bodies differ between two builds' fingerprints.
-fn changed_bodies(
-    before: &FxHashMap<(&'static str, String), blake3::Hash>,
-    now: &FxHashMap<(&'static str, String), blake3::Hash>,
-) -> HashSet<(&'static str, String)> {
+/// The entries whose prints (bodies, or front matter) differ between two builds.
+fn changed_entries(before: &EntryPrints, now: &EntryPrints) -> HashSet<(&'static str, String)> {
     now.iter()
         .filter(|(k, h)| before.get(*k) != Some(*h))
         .map(|(k, _)| k.clone())
@@ -467,152 +503,6 @@ fn body_of(kind: &Kind) -> Option<(&'static str, &str)> {
         Kind::Page(k) => Some(("pages", k)),
         _ => None,
     }
-}
-
-/// `meta` of the site and the pictures together.
-fn with_pictures(meta: blake3::Hash, pictures: &Pictures) -> blake3::Hash {
-    use std::io::Write;
-    let mut h = blake3::Hasher::new();
-    h.update(meta.as_bytes());
-    let mut keys: Vec<_> = pictures.by_asset.keys().collect();
-    keys.sort();
-    for k in keys {
-        let _ = write!(h, "{k:?}{:?}", pictures.by_asset[k]);
-    }
-    h.finalize()
-}
-
-/// Fingerprints of a site (`vetrina serve`): everything but the Markdown bodies in one hash
-/// (`meta`), and each entry's bodies (all its languages) in one hash per entry.
-pub struct SitePrints {
-    pub meta: blake3::Hash,
-    bodies: FxHashMap<(&'static str, String), blake3::Hash>,
-    /// Set by `Reuse::begin`: `meta` with the pictures, the build's globals, and whether
-    /// only bodies changed since the last build.
-    meta_with_pictures: Option<blake3::Hash>,
-    globals: Option<blake3::Hash>,
-    only_bodies: bool,
-}
-
-/// The fingerprints of `site`; documents seen by the last build are not hashed again (a
-/// document keeps its hashes, see `Doc::prints`).
-pub fn site_prints(site: &Site) -> SitePrints {
-    let (meta, bodies) = fingerprints(site);
-    SitePrints {
-        meta,
-        bodies,
-        meta_with_pictures: None,
-        globals: None,
-        only_bodies: false,
-    }
-}
-
-fn fingerprints(
-    site: &Site,
-) -> (
-    blake3::Hash,
-    FxHashMap<(&'static str, String), blake3::Hash>,
-) {
-    let mut meta = blake3::Hasher::new();
-    // Debug output of the small parts of the site: settings, languages, data files, events,
-    // bundle files, the stories taken down, the build date. (Only equality matters: a
-    // difference in formatting only costs a full rebuild.) Written out first and hashed in
-    // one call, as the entries below: a hasher fed many small pieces is much slower.
-    let small = format!(
-        "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|",
-        site.config,
-        site.langs,
-        site.base_url,
-        site.events,
-        site.funds,
-        site.orgs,
-        site.indicators,
-        site.assets,
-        site.taken_down,
-        site.today
-    );
-    meta.update(small.as_bytes());
-    for src in &site.i18n_overrides {
-        meta.update(src.text.as_bytes()).update(&[0]);
-    }
-    let mut bodies = FxHashMap::default();
-    let mut entries: Vec<u8> = Vec::new();
-    let mut body: Vec<u8> = Vec::new();
-    macro_rules! each {
-        ($section:literal, $list:expr) => {
-            for e in $list {
-                entries.extend_from_slice($section.as_bytes());
-                entries.extend_from_slice(e.key.as_bytes());
-                entries.push(0);
-                body.clear();
-                for (lang, d) in &e.docs {
-                    let (f, b) = d.prints();
-                    entries.extend_from_slice(lang.as_bytes());
-                    entries.extend_from_slice(f.as_bytes());
-                    body.extend_from_slice(lang.as_bytes());
-                    body.extend_from_slice(b.as_bytes());
-                }
-                bodies.insert(($section, e.key.clone()), blake3::hash(&body));
-            }
-        };
-    }
-    each!("home", site.home.iter());
-    each!("projects", &site.projects);
-    each!("stories", &site.stories);
-    each!("news", &site.news);
-    each!("pages", &site.pages);
-    meta.update(&entries);
-    (meta.finalize(), bodies)
-}
-
-/// Everything outside a page's context that its bytes depend on: templates, interface
-/// strings, every address of the site (for `url()`), the theme's static files and settings.
-pub(super) fn globals_hash(
-    site: &Site,
-    routes: blake3::Hash,
-    theme: &Theme,
-    minify: bool,
-) -> blake3::Hash {
-    let mut h = blake3::Hasher::new();
-    h.update(&[minify as u8]);
-    for (name, src) in &theme.templates {
-        h.update(name.as_bytes())
-            .update(&[0])
-            .update(src.text.as_bytes())
-            .update(&[0]);
-    }
-    for src in theme.i18n.iter().chain(&site.i18n_overrides) {
-        h.update(src.path.to_string_lossy().as_bytes())
-            .update(&[0])
-            .update(src.text.as_bytes())
-            .update(&[0]);
-    }
-    for (rel, published, _) in &theme.statics {
-        h.update(rel.as_bytes())
-            .update(&[0])
-            .update(published.as_bytes())
-            .update(&[0]);
-    }
-    h.update(routes.as_bytes());
-    h.finalize()
-}
-
-/// Every address of the site, as `globals_hash` takes them (see `Reuse::routes_hash`).
-pub(super) fn routes_hash(plan: &Plan) -> blake3::Hash {
-    // The routes gathered first and hashed in one call (the same bytes as one `update`
-    // each: at 10,000 stories, 400,000 small updates took 10 ms of every serve rebuild).
-    let mut routes = Vec::with_capacity(plan.routes.len() * 64);
-    for r in &plan.routes {
-        routes.extend_from_slice(r.kind.name().as_bytes());
-        routes.push(0);
-        routes.extend_from_slice(r.kind.key().as_bytes());
-        routes.push(0);
-        routes.extend_from_slice(r.lang.as_bytes());
-        routes.push(0);
-        routes.extend_from_slice(r.path.as_bytes());
-        routes.push(r.fallback as u8);
-    }
-    blake3::hash(&routes)
 }
 
 #[cfg(test)]
@@ -757,7 +647,7 @@ mod tests {
         ]
         .into_iter()
         .collect();
-        let mut changed: Vec<_> = changed_bodies(&before, &now).into_iter().collect();
+        let mut changed: Vec<_> = changed_entries(&before, &now).into_iter().collect();
         changed.sort();
         assert_eq!(
             changed,
@@ -765,19 +655,26 @@ mod tests {
         );
     }
 
+    fn some_prints() -> SitePrints {
+        SitePrints {
+            meta: blake3::hash(b"m"),
+            rest: blake3::hash(b"r"),
+            fronts: FxHashMap::default(),
+            bodies: FxHashMap::default(),
+            meta_with_pictures: None,
+            rest_with_pictures: None,
+            globals: None,
+            only_bodies: false,
+        }
+    }
+
     #[test]
     fn a_build_with_errors_takes_nothing_from_earlier_work() {
         let mut cache = RenderCache::default();
-        let prints = SitePrints {
-            meta: blake3::hash(b"m"),
-            bodies: FxHashMap::default(),
-            meta_with_pictures: None,
-            globals: None,
-            only_bodies: false,
-        };
+        let prints = some_prints();
         let mut diags = Diagnostics::new();
         assert!(
-            Reuse::Memory(&mut cache, prints)
+            Reuse::Memory(&mut cache, Box::new(prints))
                 .unless_errors(&diags)
                 .keeps_pages()
         );
@@ -786,15 +683,9 @@ mod tests {
             "broken".to_string(),
             "fix it",
         );
-        let prints = SitePrints {
-            meta: blake3::hash(b"m"),
-            bodies: FxHashMap::default(),
-            meta_with_pictures: None,
-            globals: None,
-            only_bodies: false,
-        };
+        let prints = some_prints();
         assert!(matches!(
-            Reuse::Memory(&mut cache, prints).unless_errors(&diags),
+            Reuse::Memory(&mut cache, Box::new(prints)).unless_errors(&diags),
             Reuse::Nothing
         ));
     }

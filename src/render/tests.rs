@@ -142,7 +142,7 @@ fn a_second_serve_build_of_the_same_site_takes_every_page_from_the_first() {
     let mut diags = Diagnostics::new();
     let first = render(
         &cx,
-        Reuse::Memory(&mut cache, site_prints(&fx.site)),
+        Reuse::Memory(&mut cache, Box::new(site_prints(&fx.site))),
         None,
         &mut diags,
     );
@@ -150,7 +150,12 @@ fn a_second_serve_build_of_the_same_site_takes_every_page_from_the_first() {
     assert_eq!(cache.reused, 0);
     assert_eq!(cache.contexts_built, cx.plan.routes.len());
     let prints = site_prints(&fx.site);
-    let second = render(&cx, Reuse::Memory(&mut cache, prints), None, &mut diags);
+    let second = render(
+        &cx,
+        Reuse::Memory(&mut cache, Box::new(prints)),
+        None,
+        &mut diags,
+    );
     // Nothing changed but no body either: every page taken without building its context.
     assert_eq!(cache.reused, cx.plan.routes.len());
     assert_eq!(cache.contexts_built, 0);
@@ -176,7 +181,7 @@ fn a_second_serve_build_of_the_same_site_takes_every_page_from_the_first() {
     let prints = site_prints(&fx.site);
     render(
         &cx,
-        Reuse::Memory(&mut cache, prints),
+        Reuse::Memory(&mut cache, Box::new(prints)),
         Some(&sink),
         &mut diags,
     );
