@@ -52,22 +52,23 @@ impl Memo {
             !p.starts_with(content)
                 || (p.is_file() && position_of(files, p).is_some())
                 || (std::fs::symlink_metadata(p).is_err()
-                    && !files.iter().any(|(f, ..)| at_or_under(f, p))
-                    && !assets.iter().any(|a| at_or_under(&a.abs, p)))
+                    && p.file_name().is_some_and(|name| {
+                        !files.iter().any(|(f, ..)| names(f, name))
+                            && !assets.iter().any(|a| names(&a.abs, name))
+                    }))
         })
     }
 }
 
-/// Whether `path` is `place` or inside it: bytes compared first, then components (paths
-/// written differently, `a//b`).
-fn at_or_under(path: &Path, place: &Path) -> bool {
-    fn bytes(p: &Path) -> &[u8] {
-        p.as_os_str().as_encoded_bytes()
-    }
-    bytes(path)
-        .strip_prefix(bytes(place))
-        .is_some_and(|rest| rest.is_empty() || rest[0] == b'/')
-        || path.starts_with(place)
+/// Whether one of the folders or the file of `path` is called `name`: a file of the walk
+/// that may be the path that is gone, or inside it. (Names, not whole paths, are compared:
+/// a path written otherwise, `a//b`, is still found, and a walk too many is only slower.)
+fn names(path: &Path, name: &std::ffi::OsStr) -> bool {
+    let name = name.as_encoded_bytes();
+    path.as_os_str()
+        .as_encoded_bytes()
+        .split(|&b| b == b'/')
+        .any(|part| part == name)
 }
 
 /// Where `path` is in a walk's files. The bytes are compared first (one `memcmp`); paths
