@@ -488,15 +488,28 @@ fn remove_stale(
     keep: &HashSet<PathBuf>,
     scope: &Scope,
 ) -> io::Result<usize> {
-    let mut removed = 0;
     match fs::symlink_metadata(dir) {
         Ok(m) if m.is_dir() => {}
         Ok(_) => return Ok(0),
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
         Err(e) => return Err(e),
     }
-    for entry in fs::read_dir(dir)? {
-        let entry = entry?;
+    remove_stale_in(base, dir, keep, scope).map(|(removed, _)| removed)
+}
+
+/// `remove_stale` inside the folder `dir`: how many files it removed, and how many entries
+/// are left in `dir` (a folder left empty is removed by the caller without reading it again).
+/// The folders of a level are gone through on every core: at 10,000 stories the output has
+/// 40,000 folders, and this walk was most of a rebuild's writing time.
+fn remove_stale_in(
+    base: &Path,
+    dir: &Path,
+    keep: &HashSet<PathBuf>,
+    scope: &Scope,
+) -> io::Result<(usize, usize)> {
+    let entries = fs::read_dir(dir)?.collect::<io::Result<Vec<fs::DirEntry>>>()?;
+    // For each entry: (files removed, whether it is left).
+    let one = |entry: &fs::DirEntry| -> io::Result<(usize, bool)> {
         let path = entry.path();
         let ft = entry.file_type()?;
         let rel = path.strip_prefix(base).unwrap_or(&path);
@@ -505,22 +518,33 @@ fn remove_stale(
             .iter()
             .any(|v| entry.file_name().eq_ignore_ascii_case(v))
         {
-            continue;
+            return Ok((0, true));
         }
         if ft.is_dir() {
             if matches!(scope, Scope::Except(p) if rel.starts_with(p)) {
-                continue;
+                return Ok((0, true));
             }
-            removed += remove_stale(base, &path, keep, scope)?;
-            if fs::read_dir(&path)?.next().is_none() {
+            let (removed, left) = remove_stale_in(base, &path, keep, scope)?;
+            if left == 0 {
                 fs::remove_dir(&path)?;
+                return Ok((removed, false));
             }
+            Ok((removed, true))
         } else if scope.owns(rel) && !keep.contains(&path) {
             fs::remove_file(&path)?;
-            removed += 1;
+            Ok((1, false))
+        } else {
+            Ok((0, true))
         }
+    };
+    let results: Vec<io::Result<(usize, bool)>> = entries.par_iter().map(one).collect();
+    let (mut removed, mut left) = (0, 0);
+    for r in results {
+        let (n, stays) = r?;
+        removed += n;
+        left += usize::from(stays);
     }
-    Ok(removed)
+    Ok((removed, left))
 }
 
 #[cfg(test)]
