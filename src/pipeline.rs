@@ -369,7 +369,8 @@ fn publish(
     let output = opts.output_dir();
     let cache = opts.cache_path();
     let diags = &mut report.diagnostics;
-    let mut ledger = render::ledger::Ledger::open(&cache, &output);
+    let mut ledger =
+        render::ledger::Ledger::open(&cache, &output).with_listing(stamp::last_listing(opts));
     let mut writer = None;
     if !diags.has_errors() {
         match write::Writer::begin(&output, write::Scope::All) {
@@ -386,7 +387,7 @@ fn publish(
     });
     let mut out = render::render(
         &stages.context(),
-        Reuse::Ledger(&mut ledger),
+        Reuse::Ledger(&mut ledger, Box::new(render::site_prints(&stages.site))),
         staging.as_ref().map(|s| s as &dyn PageSink),
         diags,
     );

@@ -282,6 +282,21 @@ pub fn unchanged(opts: &BuildOptions, inputs: &str) -> Option<Record> {
     (listing(&opts.output_dir())? == rec.outputs).then_some(rec)
 }
 
+/// The output's files as the last recorded build left them: (size, time in ns) by path
+/// (relative, `/` between names). Empty without a record (a first build, a build that failed
+/// or warned, `vetrina serve` since).
+pub fn last_listing(opts: &BuildOptions) -> rustc_hash::FxHashMap<String, (u64, u128)> {
+    let Some(rec) = fs::read_to_string(path(opts))
+        .ok()
+        .and_then(|text| serde_json::from_str::<Record>(&text).ok())
+    else {
+        return Default::default();
+    };
+    (rec.outputs.into_iter())
+        .map(|(p, len, time)| (p, (len, time)))
+        .collect()
+}
+
 /// Remembers a successful build without warnings; forgets any record otherwise.
 pub fn save(opts: &BuildOptions, inputs: Option<String>, pages: &[(String, usize)]) {
     let p = path(opts);

@@ -329,6 +329,53 @@ fn a_rebuild_rewrites_only_what_changed() {
 }
 
 #[test]
+fn a_rebuild_after_text_edits_is_a_fresh_build_even_with_pages_changed_by_hand() {
+    let t = demo_copy();
+    let out = t.path().join("public");
+    assert!(build(t.path()).ok());
+    let story = "content/stories/dalla-comunita-alla-serra/index.it.md";
+    let other = out.join("storie/un-laboratorio-che-apre-le-porte/index.html");
+    let same_as_fresh = |step: &str| {
+        let fresh = tempfile::tempdir().unwrap();
+        let mut o = opts(t.path());
+        o.output = Some(fresh.path().join("public"));
+        assert!(vetrina::build(&o).ok());
+        let (a, b) = (tree(&out), tree(&fresh.path().join("public")));
+        let names = |t: &[(std::path::PathBuf, Vec<u8>)]| {
+            t.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>()
+        };
+        assert_eq!(names(&a), names(&b), "{step}: the same files");
+        for ((p, x), (_, y)) in a.iter().zip(&b) {
+            assert!(x == y, "{step}: {} differs from a fresh build", p.display());
+        }
+    };
+    // Only a text changed: the pages that do not show it are taken as they are.
+    let append = |text: &str| {
+        let p = t.path().join(story);
+        let s = fs::read_to_string(&p).unwrap();
+        fs::write(&p, format!("{s}\n{text}\n")).unwrap();
+    };
+    append("Una frase aggiunta dopo la pubblicazione.");
+    let r = build(t.path());
+    assert!(r.ok(), "{}", rendered(&r));
+    same_as_fresh("a text edited");
+    // Another story's page changed by hand, and one removed, with the next text edit: both
+    // are made again.
+    fs::write(&other, "<p>changed by hand</p>").unwrap();
+    fs::remove_file(out.join("en/stories/un-laboratorio-che-apre-le-porte/index.html")).unwrap();
+    append("E un'altra.");
+    let r = build(t.path());
+    assert!(r.ok(), "{}", rendered(&r));
+    same_as_fresh("pages changed by hand");
+    // A front matter changed too: every page's context is compared again.
+    edit(t.path(), story, "title: \"", "title: \"Nuovo — ");
+    append("E l'ultima.");
+    let r = build(t.path());
+    assert!(r.ok(), "{}", rendered(&r));
+    same_as_fresh("a title edited");
+}
+
+#[test]
 fn builds_are_deterministic() {
     let t = demo_copy();
     let a = tempfile::tempdir().unwrap();

@@ -8,10 +8,17 @@
 //! home that carry its card), not the whole site. Anything in doubt — no record, another
 //! program, a file that was edited or removed by hand — means the page is rendered.
 //!
+//! When only Markdown bodies changed since the last build (the same fingerprint of everything
+//! else, see `prints`), a page that shows none of them is taken without even building its
+//! context, if its file is as the last build left it (the size and time the build's record
+//! saw: `stamp`).
+//!
 //! Kept in `.vetrina-cache/pages-<hash of the output folder's path>.bin`, sealed
 //! (`fileio::write_sealed`: a magic line, the key — program and site-wide inputs — and a hash
-//! of the rest), then one record per page (path length as little-endian u32, path,
-//! 32 bytes of context fingerprint, 32 bytes of content hash).
+//! of the rest): the number of pages (u32, little-endian), one record per page (path length
+//! as u32, path, 32 bytes of context fingerprint, 32 bytes of content hash), then the site's
+//! fingerprint without bodies (32 bytes) and one record per entry (section as one byte, key
+//! length as u32, key, 32 bytes of the hash of its bodies).
 
 use std::fs;
 use std::io;
@@ -19,7 +26,12 @@ use std::path::{Path, PathBuf};
 
 use rustc_hash::FxHashMap;
 
-const MAGIC: &[u8] = b"vetrina pages 1\n";
+use super::prints::EntryPrints;
+
+const MAGIC: &[u8] = b"vetrina pages 2\n";
+
+/// The sections whose entries have bodies, numbered as the record writes them.
+const SECTIONS: [&str; 5] = ["home", "projects", "stories", "news", "pages"];
 
 /// What is known of one published page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,6 +49,12 @@ pub struct Ledger {
     key: Option<blake3::Hash>,
     past: FxHashMap<String, Entry>,
     now: Vec<(String, Entry)>,
+    /// The last build's and this build's fingerprint of the site without bodies (with the
+    /// pictures), and of each entry's bodies.
+    past_prints: Option<(blake3::Hash, EntryPrints)>,
+    now_prints: Option<(blake3::Hash, EntryPrints)>,
+    /// The output's files as the last build left them: (size, time in ns), by path.
+    listing: FxHashMap<String, (u64, u128)>,
 }
 
 impl Ledger {
@@ -46,7 +64,7 @@ impl Ledger {
         // One record per output folder: builds into two folders do not undo each other's.
         let folder = blake3::hash(output.to_string_lossy().as_bytes()).to_hex();
         let file = cache_dir.join(format!("pages-{}.bin", &folder[..16]));
-        let (key, past) = crate::fileio::read_sealed(&file, MAGIC)
+        let (key, (past, past_prints)) = crate::fileio::read_sealed(&file, MAGIC)
             .and_then(|(k, body)| Some((Some(k), parse(&body)?)))
             .unwrap_or_default();
         Ledger {
@@ -55,7 +73,54 @@ impl Ledger {
             key,
             past,
             now: Vec::new(),
+            past_prints,
+            now_prints: None,
+            listing: FxHashMap::default(),
         }
+    }
+
+    /// The output's files as the last build left them (`stamp::last_listing`): a page taken
+    /// because its body did not change must still be as that build left it.
+    pub fn with_listing(mut self, listing: FxHashMap<String, (u64, u128)>) -> Self {
+        self.listing = listing;
+        self
+    }
+
+    /// The entries whose bodies changed since the last build, if nothing else did (`meta`:
+    /// the fingerprint of the site without bodies, with the pictures) under the same key.
+    pub(super) fn changed_bodies(
+        &self,
+        meta: blake3::Hash,
+        bodies: &EntryPrints,
+    ) -> Option<std::collections::HashSet<(&'static str, String)>> {
+        let (past_meta, past_bodies) = self.past_prints.as_ref()?;
+        (*past_meta == meta).then(|| {
+            bodies
+                .iter()
+                .filter(|(k, h)| past_bodies.get(*k) != Some(*h))
+                .map(|(k, _)| k.clone())
+                .collect()
+        })
+    }
+
+    /// The record of the page at `path` (its file `file`), if the last build published it
+    /// and the file has the size and time it had when that build ended.
+    pub(super) fn untouched(&self, path: &str, file: &str) -> Option<Entry> {
+        let entry = self.past.get(path)?;
+        let then = self.listing.get(file)?;
+        let m = fs::metadata(self.output.join(file)).ok()?;
+        let time = m
+            .modified()
+            .ok()?
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?
+            .as_nanos();
+        (*then == (m.len(), time)).then_some(*entry)
+    }
+
+    /// Records this build's fingerprints of the site, for the next build.
+    pub(super) fn record_prints(&mut self, meta: blake3::Hash, bodies: EntryPrints) {
+        self.now_prints = Some((meta, bodies));
     }
 
     /// Starts this build's record under `key`; the pages of the last build are usable only
@@ -63,6 +128,7 @@ impl Ledger {
     pub(super) fn start(&mut self, key: blake3::Hash) {
         if self.key != Some(key) {
             self.past.clear();
+            self.past_prints = None;
         }
         self.key = Some(key);
         self.now.clear();
@@ -103,26 +169,51 @@ impl Ledger {
             return Ok(());
         };
         let mut buf = Vec::with_capacity(self.now.len() * 128);
-        for (path, e) in &self.now {
-            let Ok(len) = u32::try_from(path.len()) else {
-                continue;
-            };
-            buf.extend_from_slice(&len.to_le_bytes());
+        let pages: Vec<&(String, Entry)> = (self.now.iter())
+            .filter(|(p, _)| u32::try_from(p.len()).is_ok())
+            .collect();
+        buf.extend_from_slice(&(pages.len() as u32).to_le_bytes());
+        for (path, e) in pages {
+            buf.extend_from_slice(&(path.len() as u32).to_le_bytes());
             buf.extend_from_slice(path.as_bytes());
             buf.extend_from_slice(e.context.as_bytes());
             buf.extend_from_slice(e.bytes.as_bytes());
+        }
+        if let Some((meta, bodies)) = &self.now_prints {
+            buf.extend_from_slice(meta.as_bytes());
+            for ((section, key), h) in bodies {
+                let (Some(s), Ok(len)) = (
+                    SECTIONS.iter().position(|x| x == section),
+                    u32::try_from(key.len()),
+                ) else {
+                    continue;
+                };
+                buf.push(s as u8);
+                buf.extend_from_slice(&len.to_le_bytes());
+                buf.extend_from_slice(key.as_bytes());
+                buf.extend_from_slice(h.as_bytes());
+            }
         }
         crate::fileio::write_sealed(&self.file, MAGIC, &key, &buf)
     }
 }
 
-fn parse(mut rest: &[u8]) -> Option<FxHashMap<String, Entry>> {
+/// The pages and the site's fingerprints (if recorded) of a record's body.
+type Parsed = (
+    FxHashMap<String, Entry>,
+    Option<(blake3::Hash, EntryPrints)>,
+);
+
+fn parse(rest: &[u8]) -> Option<Parsed> {
     let hash =
         |b: &[u8]| -> Option<blake3::Hash> { Some(blake3::Hash::from_bytes(b.try_into().ok()?)) };
+    let u32_at =
+        |b: &[u8]| -> Option<usize> { Some(u32::from_le_bytes(b.try_into().ok()?) as usize) };
     let mut past = FxHashMap::default();
-    while !rest.is_empty() {
+    let (count, mut rest) = rest.split_at_checked(4)?;
+    for _ in 0..u32_at(count)? {
         let (n, r) = rest.split_at_checked(4)?;
-        let n = u32::from_le_bytes(n.try_into().ok()?) as usize;
+        let n = u32_at(n)?;
         let (path, r) = r.split_at_checked(n)?;
         let (context, r) = r.split_at_checked(32)?;
         let (bytes, r) = r.split_at_checked(32)?;
@@ -135,7 +226,26 @@ fn parse(mut rest: &[u8]) -> Option<FxHashMap<String, Entry>> {
         );
         rest = r;
     }
-    Some(past)
+    if rest.is_empty() {
+        return Some((past, None));
+    }
+    let (meta, mut rest) = rest.split_at_checked(32)?;
+    let mut bodies = EntryPrints::default();
+    while !rest.is_empty() {
+        let (&s, r) = rest.split_first()?;
+        let (n, r) = r.split_at_checked(4)?;
+        let (key, r) = r.split_at_checked(u32_at(n)?)?;
+        let (h, r) = r.split_at_checked(32)?;
+        bodies.insert(
+            (
+                *SECTIONS.get(s as usize)?,
+                String::from_utf8(key.to_vec()).ok()?,
+            ),
+            hash(h)?,
+        );
+        rest = r;
+    }
+    Some((past, Some((hash(meta)?, bodies))))
 }
 
 #[cfg(test)]
@@ -181,6 +291,46 @@ mod tests {
         let mut l = Ledger::open(&cache, &out);
         l.start(blake3::hash(b"another key"));
         assert!(l.kept("/a/", "a/index.html", &fp).is_none());
+    }
+
+    #[test]
+    fn the_sites_prints_are_kept_and_say_which_bodies_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let key = blake3::hash(b"key");
+        let meta = blake3::hash(b"meta");
+        let bodies = |b: &[u8]| -> EntryPrints {
+            [
+                (("stories", "a".to_string()), blake3::hash(b"a")),
+                (("news", "b".to_string()), blake3::hash(b)),
+            ]
+            .into_iter()
+            .collect()
+        };
+        let mut l = Ledger::open(dir.path(), &out);
+        l.start(key);
+        l.record(vec![("/a/".into(), entry(b"1", b"2"))]);
+        l.record_prints(meta, bodies(b"b"));
+        l.save().unwrap();
+
+        let mut l = Ledger::open(dir.path(), &out);
+        l.start(key);
+        let changed = l.changed_bodies(meta, &bodies(b"b2")).expect("same site");
+        assert_eq!(
+            changed.into_iter().collect::<Vec<_>>(),
+            [("news", "b".into())]
+        );
+        assert!(l.changed_bodies(meta, &bodies(b"b")).unwrap().is_empty());
+        // Something else changed, or another program: nothing is known.
+        assert!(
+            l.changed_bodies(blake3::hash(b"other"), &bodies(b"b"))
+                .is_none()
+        );
+        l.start(blake3::hash(b"another key"));
+        assert!(l.changed_bodies(meta, &bodies(b"b")).is_none());
+        // Without the listing of the output, no page is known untouched.
+        let l = Ledger::open(dir.path(), &out);
+        assert!(l.untouched("/a/", "a/index.html").is_none());
     }
 
     #[test]

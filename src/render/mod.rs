@@ -124,8 +124,9 @@ pub fn render(
     };
     let decisions = reuse.begin(globals, pictures);
     let render_page = |route: &Route| -> Page {
-        if let Some(page) =
-            (decisions.unchanged_body(route)).or_else(|| decisions.unchanged_story(route))
+        if let Some(page) = (decisions.unchanged_body(route))
+            .or_else(|| decisions.unchanged_story(route))
+            .or_else(|| decisions.untouched_on_disk(route))
         {
             return page;
         }

@@ -39,8 +39,9 @@ use crate::write::Bytes;
 pub enum Reuse<'r> {
     /// Every page is rendered (`vetrina check`, a first build, a test).
     Nothing,
-    /// `vetrina build`: the record of the last build into the same output folder.
-    Ledger(&'r mut Ledger),
+    /// `vetrina build`: the record of the last build into the same output folder, and the
+    /// fingerprints of the site being built (`site_prints`).
+    Ledger(&'r mut Ledger, Box<SitePrints>),
     /// `vetrina serve`: the pages of the last build of this process, in memory, and the
     /// fingerprints of the site being built (`site_prints`).
     Memory(&'r mut RenderCache, Box<SitePrints>),
@@ -172,6 +173,9 @@ pub(super) struct Decisions<'a> {
     /// Stories only: the stories whose front matter or bodies changed, when nothing but
     /// stories' front matter and entries' bodies did.
     changed_stories: Option<HashSet<String>>,
+    /// Ledger, bodies only: the entries whose bodies changed since the last `vetrina build`,
+    /// when nothing else did.
+    ledger_bodies: Option<HashSet<(&'static str, String)>>,
     /// The extras of the last build, when only bodies changed.
     extras: Option<&'a [(String, Bytes)]>,
     ledger: Option<&'a Ledger>,
@@ -279,7 +283,7 @@ impl Reuse<'_> {
     pub(super) fn routes_hash(&mut self, plan: &Arc<Plan>) -> Option<blake3::Hash> {
         let c = match self {
             Reuse::Nothing => return None,
-            Reuse::Ledger(_) => return Some(routes_hash(plan)),
+            Reuse::Ledger(..) => return Some(routes_hash(plan)),
             Reuse::Memory(c, _) => c,
         };
         if let Some((p, h)) = &c.routes
@@ -300,12 +304,15 @@ impl Reuse<'_> {
     ) -> Decisions<'_> {
         match self {
             Reuse::Nothing => Decisions::none(),
-            Reuse::Ledger(l) => {
+            Reuse::Ledger(l, prints) => {
                 let mut key = blake3::Hasher::new();
                 key.update(crate::fileio::program().unwrap_or_default().as_bytes())
                     .update(globals().as_bytes());
                 l.start(key.finalize());
+                let meta = with_pictures(prints.meta, pictures);
+                prints.meta_with_pictures = Some(meta);
                 Decisions {
+                    ledger_bodies: l.changed_bodies(meta, &prints.bodies),
                     ledger: Some(&**l),
                     ..Decisions::none()
                 }
@@ -339,6 +346,7 @@ impl Reuse<'_> {
                         .map(|_| c.extras.as_slice()),
                     changed_bodies,
                     changed_stories,
+                    ledger_bodies: None,
                     ledger: None,
                     keep_fingerprints: true,
                 }
@@ -358,12 +366,17 @@ impl Reuse<'_> {
     ) {
         match self {
             Reuse::Nothing => {}
-            Reuse::Ledger(l) => l.record(
-                results
-                    .into_iter()
-                    .filter_map(|(r, p)| Some((r.path.clone(), p.entry?)))
-                    .collect(),
-            ),
+            Reuse::Ledger(l, prints) => {
+                l.record(
+                    results
+                        .into_iter()
+                        .filter_map(|(r, p)| Some((r.path.clone(), p.entry?)))
+                        .collect(),
+                );
+                if let Some(meta) = prints.meta_with_pictures.filter(|_| !diags.has_errors()) {
+                    l.record_prints(meta, prints.bodies);
+                }
+            }
             Reuse::Memory(c, prints) => {
                 if diags.has_errors() {
                     return;
@@ -413,6 +426,7 @@ impl<'a> Decisions<'a> {
             previous: None,
             changed_bodies: None,
             changed_stories: None,
+            ledger_bodies: None,
             extras: None,
             ledger: None,
             keep_fingerprints: false,
@@ -426,6 +440,20 @@ impl<'a> Decisions<'a> {
         let shows_changed = body_of(&route.kind)
             .is_some_and(|(s, k)| changed.iter().any(|(cs, ck)| *cs == s && ck == k));
         (!shows_changed).then(|| Page::Reused(cached.diags.clone()))
+    }
+
+    /// Ledger, bodies only: the published page of `route`, if it shows no body that changed
+    /// since the last `vetrina build` and its file is as that build left it. Its context is
+    /// not built; its bytes are not read (the search index reads them from the output).
+    pub(super) fn untouched_on_disk(&self, route: &Route) -> Option<Page> {
+        let changed = self.ledger_bodies.as_ref()?;
+        let shows_changed = body_of(&route.kind)
+            .is_some_and(|(s, k)| changed.iter().any(|(cs, ck)| *cs == s && ck == k));
+        if shows_changed {
+            return None;
+        }
+        let entry = self.ledger?.untouched(&route.path, &route.file())?;
+        Some(Page::Kept(Arc::new(Vec::new()), entry))
     }
 
     /// Stories only: the last build's page for `route`, if it is the page of a story that
