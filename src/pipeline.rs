@@ -391,7 +391,7 @@ fn publish(
         staging.as_ref().map(|s| s as &dyn PageSink),
         diags,
     );
-    report.pages_kept = out.kept.len();
+    report.pages_kept = out.pages_kept;
     phases.done("render");
     // What the pages were made from is no longer needed: let go of it before the search
     // index, which is where a large build's memory goes.

@@ -367,6 +367,12 @@ fn a_rebuild_after_text_edits_is_a_fresh_build_even_with_pages_changed_by_hand()
     let r = build(t.path());
     assert!(r.ok(), "{}", rendered(&r));
     same_as_fresh("pages changed by hand");
+    // The feed changed by hand: the files beside the pages are made again.
+    fs::write(out.join("feed.xml"), "<feed/>").unwrap();
+    append("Ancora una.");
+    let r = build(t.path());
+    assert!(r.ok(), "{}", rendered(&r));
+    same_as_fresh("a feed changed by hand");
     // A front matter changed too: every page's context is compared again.
     edit(t.path(), story, "title: \"", "title: \"Nuovo — ");
     append("E l'ultima.");

@@ -16,9 +16,11 @@
 //! Kept in `.vetrina-cache/pages-<hash of the output folder's path>.bin`, sealed
 //! (`fileio::write_sealed`: a magic line, the key — program and site-wide inputs — and a hash
 //! of the rest): the number of pages (u32, little-endian), one record per page (path length
-//! as u32, path, 32 bytes of context fingerprint, 32 bytes of content hash), then the site's
-//! fingerprint without bodies (32 bytes) and one record per entry (section as one byte, key
-//! length as u32, key, 32 bytes of the hash of its bodies).
+//! as u32, path, 32 bytes of context fingerprint, 32 bytes of content hash), the number of
+//! files made beside the pages (feeds, calendars, sitemap, open data, the editor's files)
+//! and their paths (length as u32, path), then the site's fingerprint without bodies
+//! (32 bytes) and one record per entry (section as one byte, key length as u32, key, 32
+//! bytes of the hash of its bodies).
 
 use std::fs;
 use std::io;
@@ -53,6 +55,10 @@ pub struct Ledger {
     /// pictures), and of each entry's bodies.
     past_prints: Option<(blake3::Hash, EntryPrints)>,
     now_prints: Option<(blake3::Hash, EntryPrints)>,
+    /// The files made beside the pages by the last build, and by this one. They read no
+    /// body: after an edit of bodies only, they are as the last build made them.
+    past_extras: Vec<String>,
+    now_extras: Vec<String>,
     /// The output's files as the last build left them: (size, time in ns), by path.
     listing: FxHashMap<String, (u64, u128)>,
 }
@@ -64,7 +70,7 @@ impl Ledger {
         // One record per output folder: builds into two folders do not undo each other's.
         let folder = blake3::hash(output.to_string_lossy().as_bytes()).to_hex();
         let file = cache_dir.join(format!("pages-{}.bin", &folder[..16]));
-        let (key, (past, past_prints)) = crate::fileio::read_sealed(&file, MAGIC)
+        let (key, (past, past_extras, past_prints)) = crate::fileio::read_sealed(&file, MAGIC)
             .and_then(|(k, body)| Some((Some(k), parse(&body)?)))
             .unwrap_or_default();
         Ledger {
@@ -75,8 +81,22 @@ impl Ledger {
             now: Vec::new(),
             past_prints,
             now_prints: None,
+            past_extras,
+            now_extras: Vec::new(),
             listing: FxHashMap::default(),
         }
+    }
+
+    /// The files the last build made beside the pages, if every one of them is as that
+    /// build left it (ask only when bodies alone changed: `changed_bodies`).
+    pub(super) fn untouched_extras(&self) -> Option<&[String]> {
+        (!self.past_extras.is_empty() && self.past_extras.iter().all(|f| self.is_untouched(f)))
+            .then_some(self.past_extras.as_slice())
+    }
+
+    /// Records the files this build made beside the pages.
+    pub(super) fn record_extras(&mut self, paths: Vec<String>) {
+        self.now_extras = paths;
     }
 
     /// The output's files as the last build left them (`stamp::last_listing`): a page taken
@@ -107,15 +127,22 @@ impl Ledger {
     /// and the file has the size and time it had when that build ended.
     pub(super) fn untouched(&self, path: &str, file: &str) -> Option<Entry> {
         let entry = self.past.get(path)?;
-        let then = self.listing.get(file)?;
-        let m = fs::metadata(self.output.join(file)).ok()?;
-        let time = m
-            .modified()
-            .ok()?
-            .duration_since(std::time::UNIX_EPOCH)
-            .ok()?
-            .as_nanos();
-        (*then == (m.len(), time)).then_some(*entry)
+        self.is_untouched(file).then_some(*entry)
+    }
+
+    /// Whether the output's `file` has the size and time it had when the last build ended.
+    fn is_untouched(&self, file: &str) -> bool {
+        let now = || -> Option<(u64, u128)> {
+            let m = fs::metadata(self.output.join(file)).ok()?;
+            let time = m.modified().ok()?;
+            Some((
+                m.len(),
+                time.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos(),
+            ))
+        };
+        self.listing
+            .get(file)
+            .is_some_and(|then| now() == Some(*then))
     }
 
     /// Records this build's fingerprints of the site, for the next build.
@@ -129,6 +156,7 @@ impl Ledger {
         if self.key != Some(key) {
             self.past.clear();
             self.past_prints = None;
+            self.past_extras.clear();
         }
         self.key = Some(key);
         self.now.clear();
@@ -179,6 +207,14 @@ impl Ledger {
             buf.extend_from_slice(e.context.as_bytes());
             buf.extend_from_slice(e.bytes.as_bytes());
         }
+        let extras: Vec<&String> = (self.now_extras.iter())
+            .filter(|p| u32::try_from(p.len()).is_ok())
+            .collect();
+        buf.extend_from_slice(&(extras.len() as u32).to_le_bytes());
+        for path in extras {
+            buf.extend_from_slice(&(path.len() as u32).to_le_bytes());
+            buf.extend_from_slice(path.as_bytes());
+        }
         if let Some((meta, bodies)) = &self.now_prints {
             buf.extend_from_slice(meta.as_bytes());
             for ((section, key), h) in bodies {
@@ -198,9 +234,11 @@ impl Ledger {
     }
 }
 
-/// The pages and the site's fingerprints (if recorded) of a record's body.
+/// The pages, the files beside them and the site's fingerprints (if recorded) of a
+/// record's body.
 type Parsed = (
     FxHashMap<String, Entry>,
+    Vec<String>,
     Option<(blake3::Hash, EntryPrints)>,
 );
 
@@ -226,8 +264,17 @@ fn parse(rest: &[u8]) -> Option<Parsed> {
         );
         rest = r;
     }
+    let (count, r) = rest.split_at_checked(4)?;
+    rest = r;
+    let mut extras = Vec::new();
+    for _ in 0..u32_at(count)? {
+        let (n, r) = rest.split_at_checked(4)?;
+        let (path, r) = r.split_at_checked(u32_at(n)?)?;
+        extras.push(String::from_utf8(path.to_vec()).ok()?);
+        rest = r;
+    }
     if rest.is_empty() {
-        return Some((past, None));
+        return Some((past, extras, None));
     }
     let (meta, mut rest) = rest.split_at_checked(32)?;
     let mut bodies = EntryPrints::default();
@@ -245,7 +292,7 @@ fn parse(rest: &[u8]) -> Option<Parsed> {
         );
         rest = r;
     }
-    Some((past, Some((hash(meta)?, bodies))))
+    Some((past, extras, Some((hash(meta)?, bodies))))
 }
 
 #[cfg(test)]

@@ -277,6 +277,7 @@ pub fn render(
         diags.extend(d);
         out.files.push((file, bytes));
     }
+    out.pages_kept = counts.reused;
     reuse.record(plan, &extras, recorded, counts, diags);
     if extras_kept {
         // The last build's, from memory: in the output folder as they are.

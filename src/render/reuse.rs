@@ -176,6 +176,9 @@ pub(super) struct Decisions<'a> {
     /// Ledger, bodies only: the entries whose bodies changed since the last `vetrina build`,
     /// when nothing else did.
     ledger_bodies: Option<HashSet<(&'static str, String)>>,
+    /// Ledger, bodies only: the files the last build made beside the pages, when every one
+    /// is as it left them (no bytes: they stay in the output).
+    ledger_extras: Option<Vec<(String, Bytes)>>,
     /// The extras of the last build, when only bodies changed.
     extras: Option<&'a [(String, Bytes)]>,
     ledger: Option<&'a Ledger>,
@@ -311,8 +314,20 @@ impl Reuse<'_> {
                 l.start(key.finalize());
                 let meta = with_pictures(prints.meta, pictures);
                 prints.meta_with_pictures = Some(meta);
+                let ledger_bodies = l.changed_bodies(meta, &prints.bodies);
+                let no_bytes: Bytes = Arc::new(Vec::new());
+                let ledger_extras = ledger_bodies
+                    .as_ref()
+                    .and_then(|_| l.untouched_extras())
+                    .map(|paths| {
+                        paths
+                            .iter()
+                            .map(|p| (p.clone(), no_bytes.clone()))
+                            .collect()
+                    });
                 Decisions {
-                    ledger_bodies: l.changed_bodies(meta, &prints.bodies),
+                    ledger_bodies,
+                    ledger_extras,
                     ledger: Some(&**l),
                     ..Decisions::none()
                 }
@@ -347,6 +362,7 @@ impl Reuse<'_> {
                     changed_bodies,
                     changed_stories,
                     ledger_bodies: None,
+                    ledger_extras: None,
                     ledger: None,
                     keep_fingerprints: true,
                 }
@@ -373,6 +389,7 @@ impl Reuse<'_> {
                         .filter_map(|(r, p)| Some((r.path.clone(), p.entry?)))
                         .collect(),
                 );
+                l.record_extras(extras.iter().map(|(p, _)| p.clone()).collect());
                 if let Some(meta) = prints.meta_with_pictures.filter(|_| !diags.has_errors()) {
                     l.record_prints(meta, prints.bodies);
                 }
@@ -427,6 +444,7 @@ impl<'a> Decisions<'a> {
             changed_bodies: None,
             changed_stories: None,
             ledger_bodies: None,
+            ledger_extras: None,
             extras: None,
             ledger: None,
             keep_fingerprints: false,
@@ -506,10 +524,11 @@ impl<'a> Decisions<'a> {
         Some(Page::Kept(bytes, entry))
     }
 
-    /// The feeds, calendars and sitemap of the last build, when only bodies changed (they
-    /// show none).
+    /// The feeds, calendars, sitemap, open data and editor's files of the last build, when
+    /// only bodies changed (they show none): from memory (`vetrina serve`), or left in the
+    /// output as they are (`vetrina build`, without bytes).
     pub(super) fn unchanged_extras(&self) -> Option<Vec<(String, Bytes)>> {
-        self.extras.map(<[_]>::to_vec)
+        (self.extras.map(<[_]>::to_vec)).or_else(|| self.ledger_extras.clone())
     }
 }
 

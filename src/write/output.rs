@@ -23,6 +23,8 @@ pub struct Output {
     /// Files handed to the writer as soon as they were rendered (staged beside the output):
     /// their bytes are not held here.
     pub streamed: FxHashSet<String>,
+    /// How many of the pages (not the other files) were taken from earlier work.
+    pub pages_kept: usize,
 }
 
 impl Output {
