@@ -140,15 +140,24 @@ pub(super) fn globals_hash(
     minify: bool,
 ) -> blake3::Hash {
     let mut h = blake3::Hasher::new();
-    h.update(&[minify as u8]);
-    for (name, src) in &theme.templates {
-        h.update(name.as_bytes())
+    h.update(theme_hash(theme, minify).as_bytes());
+    for src in theme.i18n.iter().chain(&site.i18n_overrides) {
+        h.update(src.path.to_string_lossy().as_bytes())
             .update(&[0])
             .update(src.text.as_bytes())
             .update(&[0]);
     }
-    for src in theme.i18n.iter().chain(&site.i18n_overrides) {
-        h.update(src.path.to_string_lossy().as_bytes())
+    h.update(routes.as_bytes());
+    h.finalize()
+}
+
+/// The theme's templates and static files, and whether the templates are minified: what a
+/// template engine is made from, besides its strings and plan.
+pub(super) fn theme_hash(theme: &Theme, minify: bool) -> blake3::Hash {
+    let mut h = blake3::Hasher::new();
+    h.update(&[u8::from(minify)]);
+    for (name, src) in &theme.templates {
+        h.update(name.as_bytes())
             .update(&[0])
             .update(src.text.as_bytes())
             .update(&[0]);
@@ -159,7 +168,6 @@ pub(super) fn globals_hash(
             .update(published.as_bytes())
             .update(&[0]);
     }
-    h.update(routes.as_bytes());
     h.finalize()
 }
 

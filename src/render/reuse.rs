@@ -25,6 +25,7 @@ use rustc_hash::FxHashMap;
 
 use super::i18n::I18n;
 use super::ledger::{self, Ledger};
+use super::prints::theme_hash;
 use super::prints::{EntryPrints, SitePrints, with_pictures};
 pub(super) use super::prints::{globals_hash, routes_hash};
 use super::templates::Engine;
@@ -101,22 +102,8 @@ pub(super) struct EngineKey {
 
 impl EngineKey {
     pub(super) fn new(theme: &Theme, minify: bool, i18n: &Arc<I18n>, plan: &Arc<Plan>) -> Self {
-        let mut h = blake3::Hasher::new();
-        h.update(&[u8::from(minify)]);
-        for (name, src) in &theme.templates {
-            h.update(name.as_bytes())
-                .update(&[0])
-                .update(src.text.as_bytes())
-                .update(&[0]);
-        }
-        for (rel, published, _) in &theme.statics {
-            h.update(rel.as_bytes())
-                .update(&[0])
-                .update(published.as_bytes())
-                .update(&[0]);
-        }
         EngineKey {
-            theme: h.finalize(),
+            theme: theme_hash(theme, minify),
             i18n: i18n.clone(),
             plan: plan.clone(),
         }
