@@ -442,9 +442,7 @@ impl<'a> Decisions<'a> {
     pub(super) fn unchanged_body(&self, route: &Route) -> Option<Page> {
         let changed = self.changed_bodies.as_ref()?;
         let cached = self.previous?.get(&route.path)?;
-        let shows_changed = body_of(&route.kind)
-            .is_some_and(|(s, k)| changed.iter().any(|(cs, ck)| *cs == s && ck == k));
-        (!shows_changed).then(|| Page::Reused(cached.diags.clone()))
+        (!shows_a_changed_body(&route.kind, changed)).then(|| Page::Reused(cached.diags.clone()))
     }
 
     /// Ledger, bodies only: the published page of `route`, if it shows no body that changed
@@ -452,9 +450,7 @@ impl<'a> Decisions<'a> {
     /// not built; its bytes are not read (the search index reads them from the output).
     pub(super) fn untouched_on_disk(&self, route: &Route) -> Option<Page> {
         let changed = self.ledger_bodies.as_ref()?;
-        let shows_changed = body_of(&route.kind)
-            .is_some_and(|(s, k)| changed.iter().any(|(cs, ck)| *cs == s && ck == k));
-        if shows_changed {
+        if shows_a_changed_body(&route.kind, changed) {
             return None;
         }
         let entry = self.ledger?.untouched(&route.path, &route.file())?;
@@ -525,6 +521,11 @@ fn changed_entries(before: &EntryPrints, now: &EntryPrints) -> HashSet<(&'static
         .filter(|(k, h)| before.get(*k) != Some(*h))
         .map(|(k, _)| k.clone())
         .collect()
+}
+
+/// Whether a page of this kind shows one of the `changed` bodies (a few: looked through).
+fn shows_a_changed_body(kind: &Kind, changed: &HashSet<(&'static str, String)>) -> bool {
+    body_of(kind).is_some_and(|(s, k)| changed.iter().any(|(cs, ck)| *cs == s && ck == k))
 }
 
 /// The entry whose Markdown body a route shows, if any: (section, key).
