@@ -172,7 +172,9 @@ pub(super) fn files(
                     .map(move |(page, count)| (page, count, bit))
             })
             .collect();
-        pages.sort_unstable_by_key(|p| p.0);
+        // A stable sort, which finds the runs already in page order (each thread's table
+        // holds its pages in the order it took them) and merges them.
+        pages.sort_by_key(|p| p.0);
         pages.dedup_by(|b, a| {
             if a.0 == b.0 {
                 a.1 = add_weights(a.1, b.1);

@@ -6,19 +6,13 @@
 
 use std::borrow::Cow;
 
+use super::elements::{
+    DD, DT, ENDS_P, H1, HEADINGS, IMG, INLINE, LI, Name, OPTION, P, SKIPPED, TBODY, TD, TFOOT, TH,
+    THEAD, TIME, TR, VOID, class,
+};
 use super::facets::Facets;
 use super::format::MAX_EXCERPT_TEXT;
 use super::text::{Collapsed, words};
-
-/// Part of a line of text: no space is put where the element begins or ends.
-const INLINE: u8 = 1;
-/// No end tag.
-const VOID: u8 = 2;
-/// Content that is never text of the page.
-const SKIPPED: u8 = 4;
-/// A start tag that ends an open `<p>` (HTML's rule, for pages whose `</p>` the minifier
-/// left out).
-const ENDS_P: u8 = 8;
 
 /// Set in a word's weight when the word is in the page's title (its first `<h1>`).
 pub(super) const TITLE: u32 = 1 << 31;
@@ -45,26 +39,16 @@ struct OpenHeading<'a> {
     at: usize,
     id: String,
     text: Collapsed,
-    name: Cow<'a, str>,
+    name: Name<'a>,
 }
 
-/// What the extractor needs to know of an element, by its (lower-case) name.
-fn class(name: &str) -> u8 {
-    match name {
-        "a" | "abbr" | "b" | "bdi" | "bdo" | "cite" | "code" | "data" | "dfn" | "em" | "i"
-        | "kbd" | "mark" | "q" | "s" | "samp" | "small" | "span" | "strong" | "sub" | "sup"
-        | "time" | "u" | "var" => INLINE,
-        "area" | "base" | "br" | "col" | "embed" | "img" | "input" | "link" | "meta" | "source"
-        | "track" | "wbr" => VOID,
-        "hr" => VOID | ENDS_P,
-        "script" | "style" | "svg" | "template" | "noscript" | "textarea" | "math" | "iframe"
-        | "object" | "select" | "button" => SKIPPED,
-        "address" | "article" | "aside" | "blockquote" | "details" | "div" | "dl" | "fieldset"
-        | "figcaption" | "figure" | "footer" | "form" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6"
-        | "header" | "hgroup" | "main" | "menu" | "nav" | "ol" | "p" | "pre" | "section"
-        | "table" | "ul" => ENDS_P,
-        _ => 0,
-    }
+/// An element open around the text being read.
+struct Open<'a> {
+    name: Name<'a>,
+    /// Whether it is marked `data-search-ignore`.
+    ignored: bool,
+    /// The weight of its text: its heading's (the nearest around it), or 1.
+    weight: u32,
 }
 
 /// Takes the indexed part of a rendered page apart: the element marked `data-search-body`
@@ -89,13 +73,11 @@ pub(super) fn extract_with(
     let mut title = Collapsed::new(usize::MAX);
     let mut text = Collapsed::new(keep_text.min(MAX_EXCERPT_TEXT));
     let mut date = 0u32;
-    // Open elements: (name, ignored, heading weight).
-    let mut open: Vec<(Cow<str>, bool, u32)> = Vec::new();
+    let mut open: Vec<Open> = Vec::new();
     let mut ignoring = 0usize;
     let mut in_title = false;
     let mut title_done = false;
-    let weight =
-        |open: &[(Cow<str>, bool, u32)]| open.iter().rev().find(|e| e.2 > 0).map_or(1, |e| e.2);
+    let weight = |open: &[Open]| open.last().map_or(1, |e| e.weight);
     let mut add_text = |title: &mut Collapsed,
                         text: &mut Collapsed,
                         heading: &mut Option<OpenHeading>,
@@ -118,7 +100,7 @@ pub(super) fn extract_with(
     let mut i = 0;
     let bytes = src.as_bytes();
     while i < src.len() {
-        let Some(lt) = src[i..].find('<').map(|p| p + i) else {
+        let Some(lt) = memchr::memchr(b'<', &bytes[i..]).map(|p| p + i) else {
             if ignoring == 0 {
                 add_text(
                     &mut title,
@@ -143,11 +125,11 @@ pub(super) fn extract_with(
         }
         let rest = &src[lt..];
         if rest.starts_with("<!--") {
-            i = rest.find("-->").map_or(src.len(), |p| lt + p + 3);
+            i = memchr::memmem::find(rest.as_bytes(), b"-->").map_or(src.len(), |p| lt + p + 3);
             continue;
         }
         if rest.starts_with("<!") || rest.starts_with("<?") {
-            i = rest.find('>').map_or(src.len(), |p| lt + p + 1);
+            i = memchr::memchr(b'>', rest.as_bytes()).map_or(src.len(), |p| lt + p + 1);
             continue;
         }
         let closing = rest.starts_with("</");
@@ -172,11 +154,8 @@ pub(super) fn extract_with(
             continue;
         }
         let raw_name = &src[name_start..name_start + name_len];
-        let name: Cow<str> = if raw_name.bytes().any(|b| b.is_ascii_uppercase()) {
-            Cow::Owned(raw_name.to_ascii_lowercase())
-        } else {
-            Cow::Borrowed(raw_name)
-        };
+        let name = Name::of(raw_name);
+        let key = name.key();
         let kind = class(&name);
         let (tag_end, attrs) = tag_end(src, name_start + name_len);
         i = tag_end;
@@ -184,16 +163,16 @@ pub(super) fn extract_with(
             text.space();
         }
         if closing {
-            if let Some(at) = open.iter().rposition(|e| e.0 == name) {
+            if let Some(at) = open.iter().rposition(|e| e.name == name) {
                 for e in open.drain(at..) {
-                    if e.1 {
+                    if e.ignored {
                         ignoring -= 1;
                     }
-                    if e.0 == "h1" && in_title {
+                    if e.name == Name::Short(H1) && in_title {
                         in_title = false;
                         title_done = true;
                     }
-                    if heading.as_ref().is_some_and(|h| h.name == e.0) {
+                    if heading.as_ref().is_some_and(|h| h.name == e.name) {
                         finish(heading.take(), &mut headings);
                     }
                 }
@@ -201,27 +180,26 @@ pub(super) fn extract_with(
             continue;
         }
         // Implied end tags.
-        let implied: &[&str] = match &*name {
-            _ if kind & ENDS_P != 0 => &["p"],
-            "li" => &["li"],
-            "dt" | "dd" => &["dt", "dd"],
-            "tr" => &["tr", "td", "th"],
-            "td" | "th" => &["td", "th"],
-            "thead" | "tbody" | "tfoot" => &["thead", "tbody", "tfoot", "tr", "td", "th"],
-            "option" => &["option"],
+        let implied: &[u128] = match key {
+            _ if kind & ENDS_P != 0 => &[P],
+            LI => &[LI],
+            DT | DD => &[DT, DD],
+            TR => &[TR, TD, TH],
+            TD | TH => &[TD, TH],
+            THEAD | TBODY | TFOOT => &[THEAD, TBODY, TFOOT, TR, TD, TH],
+            OPTION => &[OPTION],
             _ => &[],
         };
         while let Some(top) = open.last() {
-            if !implied.contains(&&*top.0) {
+            if !matches!(top.name, Name::Short(k) if implied.contains(&k)) {
                 break;
             }
-            let e = open.pop().unwrap_or_default();
-            if e.1 {
+            if open.pop().is_some_and(|e| e.ignored) {
                 ignoring -= 1;
             }
         }
-        let ignored = attrs.contains("data-search-ignore") && has_attr(attrs, "data-search-ignore");
-        if name == "time"
+        let ignored = marked_ignored(attrs);
+        if key == TIME
             && date == 0
             && ignoring == 0
             && !ignored
@@ -230,7 +208,7 @@ pub(super) fn extract_with(
             date = day(&d);
         }
         if kind & VOID != 0 || attrs.ends_with('/') {
-            if name == "img"
+            if key == IMG
                 && ignoring == 0
                 && !ignored
                 && let Some(alt) = attr(attrs, "alt")
@@ -247,32 +225,19 @@ pub(super) fn extract_with(
             continue;
         }
         if kind & SKIPPED != 0 {
-            let close = format!("</{name}");
-            i = find_ci(src, i, &close)
-                .and_then(|p| src[p..].find('>').map(|q| p + q + 1))
+            i = end_tag(src, i, raw_name)
+                .and_then(|p| memchr::memchr(b'>', &bytes[p..]).map(|q| p + q + 1))
                 .unwrap_or(src.len());
             continue;
         }
-        let heading_level = match &*name {
-            "h1" => 1,
-            "h2" => 2,
-            "h3" => 3,
-            "h4" => 4,
-            "h5" => 5,
-            "h6" => 6,
-            _ => 0,
-        };
-        // Headings weigh more, the higher the more.
-        let heading_weight = if heading_level > 0 {
-            8 - heading_level
-        } else {
-            0
-        };
-        if name == "h1" && !title_done && ignoring == 0 && !ignored {
+        let heading_level = HEADINGS
+            .iter()
+            .position(|&h| h == key)
+            .map_or(0, |l| l as u32 + 1);
+        if key == H1 && !title_done && ignoring == 0 && !ignored {
             in_title = true;
         }
         if heading_level > 1
-            && heading_level < 7
             && ignoring == 0
             && !ignored
             && heading.is_none()
@@ -289,7 +254,17 @@ pub(super) fn extract_with(
         if ignored {
             ignoring += 1;
         }
-        open.push((name, ignored, heading_weight));
+        // Headings weigh more, the higher the more.
+        let inner_weight = if heading_level > 0 {
+            8 - heading_level
+        } else {
+            weight(&open)
+        };
+        open.push(Open {
+            name,
+            ignored,
+            weight: inner_weight,
+        });
     }
     finish(heading, &mut headings);
     PageText {
@@ -299,6 +274,14 @@ pub(super) fn extract_with(
         facets,
         headings,
     }
+}
+
+/// Whether a start tag's attributes mark its element `data-search-ignore`.
+fn marked_ignored(attrs: &str) -> bool {
+    const MARK: &str = "data-search-ignore";
+    attrs.len() >= MARK.len()
+        && memchr::memmem::find(attrs.as_bytes(), MARK.as_bytes()).is_some()
+        && has_attr(attrs, MARK)
 }
 
 /// The longest heading text kept for a result's link to it.
@@ -331,48 +314,76 @@ fn day(value: &str) -> u32 {
     }
 }
 
+/// The element marked `data-search-body`, if a page has one that ends: where its start tag
+/// begins, where its content starts and ends, and where its end tag ends. Read as bytes,
+/// so that a build checks as UTF-8 only the part of a page the index reads.
+fn marked_element(html: &[u8]) -> Option<(usize, usize, usize, usize)> {
+    let at = memchr::memmem::find(html, b"data-search-body")?;
+    let open = memchr::memrchr(b'<', &html[..at])?;
+    let name_len = html[open + 1..]
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric())
+        .count();
+    let name = &html[open + 1..open + 1 + name_len];
+    let start = tag_close(html, open + 1 + name_len).map_or(html.len(), |gt| gt + 1);
+    let mut end_tag = Vec::with_capacity(name_len + 3);
+    end_tag.extend_from_slice(b"</");
+    end_tag.extend_from_slice(name);
+    end_tag.push(b'>');
+    let end = memchr::memmem::rfind(html, &end_tag)?;
+    (end >= start).then_some((open, start, end, end + end_tag.len()))
+}
+
 /// Where the indexed element's content starts and ends in a page, and the attributes of
 /// its start tag (none for the `<body>` taken when no element is marked).
 fn body_range(html: &str) -> (usize, usize, &str) {
-    let marked = html.find("data-search-body").and_then(|at| {
-        let open = html[..at].rfind('<')?;
-        let name_len = html[open + 1..]
-            .bytes()
-            .take_while(u8::is_ascii_alphanumeric)
+    if let Some((open, start, end, _)) = marked_element(html.as_bytes()) {
+        let name_len = html.as_bytes()[open + 1..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
             .count();
-        let name = &html[open + 1..open + 1 + name_len];
-        let (start, attrs) = tag_end(html, open + 1 + name_len);
-        let end = html.rfind(&format!("</{name}>"))?;
-        (end >= start).then_some((start, end, attrs))
-    });
-    marked.unwrap_or_else(|| {
-        let start = html
-            .find("<body")
-            .and_then(|b| html[b..].find('>').map(|e| b + e + 1))
-            .unwrap_or(0);
-        (start, html.rfind("</body>").unwrap_or(html.len()), "")
-    })
+        let (_, attrs) = tag_end(html, open + 1 + name_len);
+        return (start, end, attrs);
+    }
+    let start = html
+        .find("<body")
+        .and_then(|b| html[b..].find('>').map(|e| b + e + 1))
+        .unwrap_or(0);
+    let end = html.rfind("</body>").unwrap_or(html.len());
+    (start, end.max(start), "")
+}
+
+/// The part of a page the index reads: its marked element, start and end tags included
+/// (what [`extract_with`] finds in it is what it finds in the whole page), or the whole
+/// page when none is marked. A build keeps only this part of a page until it is indexed.
+pub(super) fn indexed_part(html: &[u8]) -> &[u8] {
+    match marked_element(html) {
+        Some((open, _, _, close)) => &html[open..close],
+        None => html,
+    }
+}
+
+/// Where the `>` that ends a tag whose name ends at `from` is (a `>` inside a quoted value
+/// does not end it), if the tag ends.
+fn tag_close(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut j = from;
+    while let Some(p) = memchr::memchr3(b'>', b'"', b'\'', &bytes[j..]) {
+        let at = j + p;
+        let quote = bytes[at];
+        if quote == b'>' {
+            return Some(at);
+        }
+        j = at + 1 + memchr::memchr(quote, &bytes[at + 1..])? + 1;
+    }
+    None
 }
 
 /// The end of a tag whose name ends at `from` (just past its `>`), and its attributes' text.
 fn tag_end(src: &str, from: usize) -> (usize, &str) {
-    let bytes = src.as_bytes();
-    let mut quote = 0u8;
-    let mut j = from;
-    while j < bytes.len() {
-        let b = bytes[j];
-        if quote != 0 {
-            if b == quote {
-                quote = 0;
-            }
-        } else if b == b'"' || b == b'\'' {
-            quote = b;
-        } else if b == b'>' {
-            return (j + 1, src[from..j].trim());
-        }
-        j += 1;
+    match tag_close(src.as_bytes(), from) {
+        Some(gt) => (gt + 1, src[from..gt].trim()),
+        None => (src.len(), src[from..].trim()),
     }
-    (src.len(), src[from..].trim())
 }
 
 /// Whether the attributes' text has the attribute `name` (not as part of another's value).
@@ -417,18 +428,29 @@ fn attr_values(attrs: &str) -> impl Iterator<Item = (&str, &str)> {
     })
 }
 
-/// The first place at or after `from` where `needle` (ASCII) appears, in any case.
-fn find_ci(hay: &str, from: usize, needle: &str) -> Option<usize> {
-    let n = needle.len();
-    let h = hay.as_bytes();
-    (from..h.len().saturating_sub(n - 1))
-        .find(|&i| h[i..i + n].eq_ignore_ascii_case(needle.as_bytes()))
+/// Where the end tag of the element `name` begins (`</name`, in any case), at or after
+/// `from`.
+fn end_tag(src: &str, from: usize, name: &str) -> Option<usize> {
+    let bytes = src.as_bytes();
+    let mut at = from;
+    while let Some(p) = memchr::memmem::find(&bytes[at..], b"</") {
+        let p = at + p;
+        let after = p + 2;
+        if bytes
+            .get(after..after + name.len())
+            .is_some_and(|n| n.eq_ignore_ascii_case(name.as_bytes()))
+        {
+            return Some(p);
+        }
+        at = after;
+    }
+    None
 }
 
 /// Text with its character references decoded: the ones a minifier or Markdown writes
 /// (`&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;`, `&nbsp;`, numeric), with or without `;`.
 fn decode(s: &str) -> Cow<'_, str> {
-    if !s.contains('&') {
+    if memchr::memchr(b'&', s.as_bytes()).is_none() {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());
@@ -604,10 +626,18 @@ mod tests {
             "a<1b>c",
             "<BODY><MAIN DATA-SEARCH-BODY><H1>T</H1></MAIN>",
             "\u{10ffff}<p>\u{1f600}x",
+            "</body><body>x",
+            "<main data-search-body title=\"a>b\">x</main>",
+            "<main data-search-body title=\"x></main>",
         ];
         for html in odd {
             let x = extract(html, "/x/");
             assert!(x.text.len() <= html.len() * 3, "{html}");
+        }
+        // The part of a page a build keeps for the index gives what the whole page gives.
+        for html in odd.iter().copied().chain([STORY]) {
+            let part = std::str::from_utf8(indexed_part(html.as_bytes())).unwrap();
+            assert_eq!(extract(part, "/x/"), extract(html, "/x/"), "{html}");
         }
         // Where a tag is cut short, what follows is not text; where the element never ends,
         // the rest of the page is in it.

@@ -16,7 +16,7 @@ use super::format::{
     self, DocEntry, DocFile, FETCH_LIMIT, MAX_EXCERPT_TEXT, PER_DOC, SHORT_TEXT, doc_file,
     file_name,
 };
-use super::html::{PageText, TITLE, extract_with};
+use super::html::{PageText, TITLE, extract_with, indexed_part};
 use super::text::lower_case;
 use super::{FileSink, GeneratedFile, IndexError, Page, RUNTIME, SEARCH_DIR, SearchStats};
 use crate::plan::Route;
@@ -130,12 +130,14 @@ impl Indexer {
             return;
         }
         let started = Instant::now();
+        // Only the part the index reads is kept until the batch is taken apart.
+        let part = as_text(indexed_part(html));
         let batch = {
             let mut queue = self.queues[self.part()]
                 .lock()
                 .unwrap_or_else(|e| e.into_inner());
-            queue.bytes += html.len();
-            queue.pages.push((n, html.to_vec()));
+            queue.bytes += part.len();
+            queue.pages.push((n, part.into_owned(), html.len()));
             if queue.bytes < self.batch_bytes {
                 self.busy
                     .fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);
@@ -146,8 +148,8 @@ impl Indexer {
         };
         self.busy
             .fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);
-        for (n, html) in batch {
-            self.take_apart(n, &html, sink);
+        for (n, part, page_len) in batch {
+            self.take_apart(n, &part, page_len, sink);
         }
     }
 
@@ -162,27 +164,21 @@ impl Indexer {
     fn add_slot(&self, n: usize, html: &[u8], sink: Option<&FileSink>) {
         use std::sync::atomic::Ordering;
         if !self.added[n].swap(true, Ordering::Relaxed) {
-            self.take_apart(n, html, sink);
+            self.take_apart(n, &as_text(indexed_part(html)), html.len(), sink);
         }
     }
 
-    /// Takes page `n` apart into the calling thread's tables.
-    fn take_apart(&self, n: usize, html: &[u8], sink: Option<&FileSink>) {
+    /// Takes page `n` apart into the calling thread's tables: `part` is the part of the
+    /// page the index reads ([`indexed_part`]), `page_len` the whole page's length.
+    fn take_apart(&self, n: usize, part: &str, page_len: usize, sink: Option<&FileSink>) {
         use std::sync::atomic::Ordering;
-        // Checked as UTF-8 here, with SIMD (Tera's pages come unchecked, and pages read
-        // back from disk could be anything); a page that is not is read as the browser
-        // would, with U+FFFD for what is not.
-        let html = match simdutf8::basic::from_utf8(html) {
-            Ok(s) => Cow::Borrowed(s),
-            Err(_) => String::from_utf8_lossy(html),
-        };
         let (route, lang, page) = &self.pages[n];
         let started = Instant::now();
         let mut tables = self.parts[self.part()]
             .lock()
             .unwrap_or_else(|e| e.into_inner());
         let table = &mut tables[*lang as usize];
-        let entry = table.add_page(*page, &html, &route.path);
+        let entry = table.add_page(*page, part, page_len, &route.path);
         match sink {
             Some(sink) => {
                 drop(tables);
@@ -254,17 +250,17 @@ impl Indexer {
         // The time of the pages taken apart while rendering, before this call.
         let rendering = self.busy.load(Ordering::Relaxed);
         // The pages of the last batches, then those never added.
-        let queued: Vec<(usize, Vec<u8>)> = (self.queues.iter())
+        let queued: Vec<(usize, String, usize)> = (self.queues.iter())
             .flat_map(|q| std::mem::take(&mut q.lock().unwrap_or_else(|e| e.into_inner()).pages))
             .collect();
         if background {
             queued
                 .iter()
-                .for_each(|(n, html)| self.take_apart(*n, html, None));
+                .for_each(|(n, part, len)| self.take_apart(*n, part, *len, None));
         } else {
             queued
                 .par_iter()
-                .for_each(|(n, html)| self.take_apart(*n, html, None));
+                .for_each(|(n, part, len)| self.take_apart(*n, part, *len, None));
         }
         drop(queued);
         let missing: Vec<usize> = (0..self.pages.len())
@@ -347,11 +343,22 @@ impl Indexer {
 /// About how many bytes of pages a thread takes apart at a time (see `Indexer::add`).
 const BATCH_BYTES: usize = 4 << 20;
 
-/// Pages waiting to be taken apart, with their bytes' total.
+/// Pages waiting to be taken apart, with their bytes' total: (page, the part the index
+/// reads, the page's length).
 #[derive(Default)]
 struct Queue {
-    pages: Vec<(usize, Vec<u8>)>,
+    pages: Vec<(usize, String, usize)>,
     bytes: usize,
+}
+
+/// The part of a page the index reads as text: checked as UTF-8 here, with SIMD (Tera's
+/// pages come unchecked, and pages read back from disk could be anything); a part that is
+/// not is read as the browser would, with U+FFFD for what is not.
+fn as_text(html: &[u8]) -> Cow<'_, str> {
+    match simdutf8::basic::from_utf8(html) {
+        Ok(s) => Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(html),
+    }
 }
 
 /// What `finish` joins into one language's index.
@@ -478,16 +485,17 @@ pub(super) fn add_weights(a: u32, b: u32) -> u32 {
 }
 
 impl Gathered {
-    /// Takes page number `page` apart into the table.
+    /// Takes page number `page` apart into the table: `html` is the part of it the index
+    /// reads ([`indexed_part`]), `page_len` the whole page's length.
     /// Returns the page's entry in a file of titles as JSON: `[url, title, text]`, the
     /// text's first [`SHORT_TEXT`] bytes; for a page larger than [`FETCH_LIMIT`],
     /// `[url, title, text, 1, headings]` with up to [`MAX_EXCERPT_TEXT`] bytes of it and its
     /// headings with an id in that text, `[[where, id, text]…]` (where: in UTF-16 code
     /// units, as the browser counts), so that its result can link to the heading nearest the
     /// match without fetching the page.
-    fn add_page(&mut self, page: u32, html: &str, url: &str) -> Vec<u8> {
+    fn add_page(&mut self, page: u32, html: &str, page_len: usize, url: &str) -> Vec<u8> {
         let mut length = 0u32;
-        let large = html.len() > FETCH_LIMIT;
+        let large = page_len > FETCH_LIMIT;
         let keep = if large { MAX_EXCERPT_TEXT } else { SHORT_TEXT };
         let PageText {
             title,

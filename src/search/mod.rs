@@ -32,11 +32,13 @@
 //! (which names them) is asked afresh, so that a browser never mixes two deploys' files.
 //!
 //! The work is split by job: [`index`](mod@index) gathers the pages (taken apart, numbered,
-//! merged), [`html`] reads a rendered page's text, title and headings, [`text`] splits it
+//! merged), [`html`] reads a rendered page's text, title and headings (what it knows of
+//! HTML's elements is in [`elements`]), [`text`] splits it
 //! into words, folds and stems them, and [`format`](mod@format) writes the files. This
 //! module reads rendered pages only (never the model) and writes nothing to disk: the files
 //! are handed back, or to the build's sink as they are made.
 
+mod elements;
 mod facets;
 mod format;
 mod html;

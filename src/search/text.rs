@@ -119,6 +119,8 @@ fn fold_char(c: char, lower: &mut String, folded: &mut String) {
 struct Folding {
     /// [`word_char`].
     word: bool,
+    /// Whether it folds to itself.
+    same: bool,
     /// [`fold_char`]'s folded form, and how many characters it has.
     folded: Box<str>,
     folded_chars: u8,
@@ -139,6 +141,7 @@ fn fold_table() -> &'static [Folding] {
                 let single = chars.next().filter(|_| chars.next().is_none());
                 Folding {
                     word: word_char(c),
+                    same: single == Some(c),
                     folded_chars: folded.chars().count() as u8,
                     folded: folded.into(),
                     single,
@@ -215,6 +218,9 @@ pub(super) fn words(text: &str, mut each: impl FnMut(&str, &str)) {
         // A word with characters beyond ASCII (or a character that is not a word's).
         let start = i;
         folded.clear();
+        // Whether the word folds to itself so far (most Arabic words do): `folded` is
+        // written only from the first character that does not.
+        let mut same = true;
         let mut chars = 0usize;
         // Whether it has a character of three bytes or more: only those may be of a script
         // written without spaces (`segmented`).
@@ -225,16 +231,28 @@ pub(super) fn words(text: &str, mut each: impl FnMut(&str, &str)) {
                 if !b.is_ascii_alphanumeric() {
                     break;
                 }
-                folded.push(b.to_ascii_lowercase() as char);
+                if same && b.is_ascii_uppercase() {
+                    same = false;
+                    folded.push_str(&text[start..i]);
+                }
+                if !same {
+                    folded.push(b.to_ascii_lowercase() as char);
+                }
                 chars += 1;
                 i += 1;
             } else if let Some(f) = two_byte(table, bytes, i) {
                 if !f.word {
                     break;
                 }
-                match f.single {
-                    Some(c) => folded.push(c),
-                    None => folded.push_str(&f.folded),
+                if same && !f.same {
+                    same = false;
+                    folded.push_str(&text[start..i]);
+                }
+                if !same {
+                    match f.single {
+                        Some(c) => folded.push(c),
+                        None => folded.push_str(&f.folded),
+                    }
                 }
                 chars += f.folded_chars as usize;
                 i += 2;
@@ -243,6 +261,10 @@ pub(super) fn words(text: &str, mut each: impl FnMut(&str, &str)) {
                 let c = text[i..].chars().next().unwrap_or(' ');
                 if !word_char(c) {
                     break;
+                }
+                if same {
+                    same = false;
+                    folded.push_str(&text[start..i]);
                 }
                 let before = folded.len();
                 fold_char(c, &mut String::new(), &mut folded);
@@ -259,7 +281,7 @@ pub(super) fn words(text: &str, mut each: impl FnMut(&str, &str)) {
         if wide && chars > 1 && segmented(run) {
             segment(run, &mut each);
         } else if i - start <= MAX_WORD * 4 && (2..=MAX_WORD).contains(&chars) {
-            each(&folded, run);
+            each(if same { run } else { &folded }, run);
         }
     }
 }
@@ -439,6 +461,44 @@ impl Collapsed {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_of_any_length_end_where_their_letters_do() {
+        // Words of 1 to 20 letters, ending at the text's end or before a space, a mark, a
+        // letter beyond ASCII or punctuation: as the text split by Unicode's classes.
+        for len in 1..=20 {
+            for end in ["", " x", "é", "-", "\u{301}", "Ω"] {
+                for word in ["a".repeat(len), "B".repeat(len), "9".repeat(len)] {
+                    let text = format!("{word}{end}");
+                    let mut got = Vec::new();
+                    words(&text, |folded, written| {
+                        got.push((folded.to_string(), written.to_string()))
+                    });
+                    let mut naive = Vec::new();
+                    for w in text.split(|c: char| !(c.is_alphanumeric() || is_combining_mark(c))) {
+                        let f = fold(w);
+                        if (2..=MAX_WORD).contains(&f.chars().count()) {
+                            naive.push((f.into_owned(), w.to_string()));
+                        }
+                    }
+                    assert_eq!(got, naive, "{text:?}");
+                }
+            }
+        }
+        // Words that fold to themselves and words that do not, in one text.
+        let text = "العمل مدرسة مُعَلِّم إلى بالعملـ Città ÉCOLE straße città";
+        let mut got = Vec::new();
+        words(text, |folded, written| {
+            got.push((folded.to_string(), written.to_string()))
+        });
+        let naive: Vec<(String, String)> = text
+            .split(' ')
+            .map(|w| (fold(w).into_owned(), w.to_string()))
+            .collect();
+        assert_eq!(got, naive);
+        assert_eq!(got[2].0, "معلم");
+        assert_eq!(got[1].0, "مدرسه");
+    }
 
     #[test]
     fn the_quick_answers_for_common_letters_are_unicode_s() {
