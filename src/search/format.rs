@@ -144,77 +144,83 @@ pub(super) fn files(
         name
     };
 
-    let word_runs = runs(words.iter().map(|(w, s)| {
-        let stem = if **w == **s { "" } else { s.as_str() };
-        let entry = match form_of.get(w) {
-            Some(i) => serde_json::to_string(&(&**w, stem, i)),
-            None => serde_json::to_string(&(&**w, stem)),
-        }
-        .unwrap_or_default();
-        (w.to_string(), entry)
-    }));
+    let word_runs = runs(
+        words.iter().map(|(w, s)| {
+            let stem = if **w == **s { "" } else { s.as_str() };
+            let entry = match form_of.get(w) {
+                Some(i) => serde_json::to_string(&(&**w, stem, i)),
+                None => serde_json::to_string(&(&**w, stem)),
+            }
+            .unwrap_or_default();
+            (w.to_string(), entry)
+        }),
+        ('[', ']'),
+    );
     let word_index: Vec<(String, String)> = word_runs
         .into_iter()
-        .map(|(first, body)| (first, put("w", format!("[{body}]").into_bytes())))
+        .map(|(first, body)| (first, put("w", body)))
         .collect();
 
-    let stem_runs = runs(stems.into_iter().map(|(stem, forms)| {
-        // Each word of the stem brings its own pages: one entry per page, with the words of
-        // the stem it holds (a bit each).
-        let several = forms.len() > 1;
-        let mut pages: Vec<(u32, u32, u32)> = forms
-            .into_iter()
-            .enumerate()
-            .flat_map(|(i, (_, pages))| {
-                let bit = if i < MAX_FORMS { 1u32 << i } else { 0 };
-                pages
-                    .into_iter()
-                    .map(move |(page, count)| (page, count, bit))
-            })
-            .collect();
-        // A stable sort, which finds the runs already in page order (each thread's table
-        // holds its pages in the order it took them) and merges them.
-        pages.sort_by_key(|p| p.0);
-        pages.dedup_by(|b, a| {
-            if a.0 == b.0 {
-                a.1 = add_weights(a.1, b.1);
-                a.2 |= b.2;
-                true
-            } else {
-                false
-            }
-        });
-        let df = pages.len() as f64;
-        let idf = (1.0 + (n as f64 - df + 0.5) / (df + 0.5)).ln();
-        let mut entry = serde_json::to_string(&stem).unwrap_or_default();
-        entry.push_str(if several { ":[\"f\"," } else { ":[" });
-        for (i, (page, count, forms)) in pages.iter().enumerate() {
-            let tf = (*count & !TITLE) as f64;
-            let dl = lengths.get(*page as usize).copied().unwrap_or(0) as f64;
-            let score = idf * tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * dl / avg));
-            if i > 0 {
+    let stem_runs = runs(
+        stems.into_iter().map(|(stem, forms)| {
+            // Each word of the stem brings its own pages: one entry per page, with the words of
+            // the stem it holds (a bit each).
+            let several = forms.len() > 1;
+            let mut pages: Vec<(u32, u32, u32)> = forms
+                .into_iter()
+                .enumerate()
+                .flat_map(|(i, (_, pages))| {
+                    let bit = if i < MAX_FORMS { 1u32 << i } else { 0 };
+                    pages
+                        .into_iter()
+                        .map(move |(page, count)| (page, count, bit))
+                })
+                .collect();
+            // A stable sort, which finds the runs already in page order (each thread's table
+            // holds its pages in the order it took them) and merges them.
+            pages.sort_by_key(|p| p.0);
+            pages.dedup_by(|b, a| {
+                if a.0 == b.0 {
+                    a.1 = add_weights(a.1, b.1);
+                    a.2 |= b.2;
+                    true
+                } else {
+                    false
+                }
+            });
+            let df = pages.len() as f64;
+            let idf = (1.0 + (n as f64 - df + 0.5) / (df + 0.5)).ln();
+            let mut entry = serde_json::to_string(&stem).unwrap_or_default();
+            entry.push_str(if several { ":[\"f\"," } else { ":[" });
+            for (i, (page, count, forms)) in pages.iter().enumerate() {
+                let tf = (*count & !TITLE) as f64;
+                let dl = lengths.get(*page as usize).copied().unwrap_or(0) as f64;
+                let score = idf * tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * dl / avg));
+                if i > 0 {
+                    entry.push(',');
+                }
+                // Written with `itoa` rather than `write!`: there is one entry per page a stem
+                // is on, the most numerous piece of the index.
+                let mut digits = itoa::Buffer::new();
+                entry.push_str(digits.format(*page));
                 entry.push(',');
+                if count & TITLE != 0 {
+                    entry.push('-');
+                }
+                push_score(&mut entry, score);
+                if several {
+                    entry.push(',');
+                    entry.push_str(digits.format(*forms));
+                }
             }
-            // Written with `itoa` rather than `write!`: there is one entry per page a stem
-            // is on, the most numerous piece of the index.
-            let mut digits = itoa::Buffer::new();
-            entry.push_str(digits.format(*page));
-            entry.push(',');
-            if count & TITLE != 0 {
-                entry.push('-');
-            }
-            push_score(&mut entry, score);
-            if several {
-                entry.push(',');
-                entry.push_str(digits.format(*forms));
-            }
-        }
-        entry.push(']');
-        (stem, entry)
-    }));
+            entry.push(']');
+            (stem, entry)
+        }),
+        ('{', '}'),
+    );
     let stem_index: Vec<(String, String)> = stem_runs
         .into_iter()
-        .map(|(first, body)| (first, put("s", format!("{{{body}}}").into_bytes())))
+        .map(|(first, body)| (first, put("s", body)))
         .collect();
 
     // The pages' titles, `PER_DOC` pages a file, in page order: the files
@@ -355,20 +361,36 @@ pub(super) fn file_name(prefix: &str, body: &[u8]) -> String {
     format!("{prefix}.{}.json", &hash[..12])
 }
 
-/// Entries (key, JSON) cut into runs of about `CHUNK_BYTES`: (first key, entries joined by
-/// commas).
-fn runs(entries: impl Iterator<Item = (String, String)>) -> Vec<(String, String)> {
+/// Entries (key, JSON) cut into runs of about `CHUNK_BYTES`: (first key, the file's bytes:
+/// the entries joined by commas between `brackets`). Each entry is copied once, into a run
+/// made large enough at once (the stems' entries are most of the index's bytes).
+fn runs(
+    entries: impl Iterator<Item = (String, String)>,
+    brackets: (char, char),
+) -> Vec<(String, Vec<u8>)> {
+    let (open, close) = brackets;
     let mut out: Vec<(String, String)> = Vec::new();
     for (key, entry) in entries {
         match out.last_mut() {
-            Some((_, body)) if body.len() < CHUNK_BYTES => {
+            // The opening bracket is not counted.
+            Some((_, body)) if body.len() <= CHUNK_BYTES => {
                 body.push(',');
                 body.push_str(&entry);
             }
-            _ => out.push((key, entry)),
+            _ => {
+                let mut body = String::with_capacity(entry.len().max(CHUNK_BYTES) + 4096);
+                body.push(open);
+                body.push_str(&entry);
+                out.push((key, body));
+            }
         }
     }
-    out
+    (out.into_iter())
+        .map(|(key, mut body)| {
+            body.push(close);
+            (key, body.into_bytes())
+        })
+        .collect()
 }
 
 /// The order of strings in JavaScript (UTF-16 code units), in which the browser looks the

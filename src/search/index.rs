@@ -120,7 +120,7 @@ impl Indexer {
     /// Pages are taken apart a batch at a time (about [`BATCH_BYTES`] of them per thread):
     /// between two pages, rendering pushes the index's tables out of the processor's
     /// caches, and a batch finds them there again (a tenth less time for the index at 1,000
-    /// stories; the pages of a batch are copied, a few megabytes per thread).
+    /// stories; the indexed parts of a batch's pages are copied, two megabytes per thread).
     pub(crate) fn add(&self, route: &Route, html: &[u8], sink: Option<&FileSink>) {
         use std::sync::atomic::Ordering;
         let Some(&n) = self.slot.get(&route.path) else {
@@ -340,8 +340,10 @@ impl Indexer {
     }
 }
 
-/// About how many bytes of pages a thread takes apart at a time (see `Indexer::add`).
-const BATCH_BYTES: usize = 4 << 20;
+/// About how many bytes of pages' indexed parts a thread takes apart at a time (see
+/// `Indexer::add`): what is left in the queues when the last page is rendered is taken
+/// apart after it, so a smaller batch is a shorter wait.
+const BATCH_BYTES: usize = 2 << 20;
 
 /// Pages waiting to be taken apart, with their bytes' total: (page, the part the index
 /// reads, the page's length).
