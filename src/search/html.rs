@@ -645,6 +645,76 @@ mod tests {
         assert_eq!(extract("<body><h1>Titolo", "/").title, "Titolo");
     }
 
+    /// Pieces of markup, well and badly formed, that pages are made of.
+    const PIECES: &[&str] = &[
+        "<main data-search-body>",
+        "<main data-search-body data-search-section=news>",
+        "</main>",
+        "<body>",
+        "</body>",
+        "<p>",
+        "</p>",
+        "<h1>",
+        "</h1>",
+        "<h2 id=a>",
+        "</h2>",
+        "<H3 ID='b'>",
+        "<em>",
+        "</em>",
+        "<div data-search-ignore>",
+        "</div>",
+        "<ul>",
+        "<li>",
+        "</ul>",
+        "<dl><dt>",
+        "<dd>",
+        "<svg><title>",
+        "</svg>",
+        "<script>",
+        "</script>",
+        "<!--",
+        "-->",
+        "<!x>",
+        "<?x",
+        "<time datetime=2022-05-12>",
+        "<img alt=\"una foto\">",
+        "<img alt=x/>",
+        "<a title=\"x>y\">",
+        "\"",
+        "'",
+        "<",
+        ">",
+        "&amp;",
+        "&#1575;",
+        "&",
+        "lavoro ",
+        "Città ",
+        "العمل ",
+        "مُعَلِّم ",
+        "東京 ",
+        " ",
+        "\u{a0}",
+        "<custom-element-with-long-name>",
+        "</custom-element-with-long-name>",
+        "<table><tr><td>",
+        "<option>",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        /// No markup stops the scanner, and the part of a page a build keeps for the index
+        /// gives what the whole page gives.
+        #[test]
+        fn any_markup_is_read_and_its_indexed_part_reads_the_same(
+            picks in proptest::collection::vec(0..PIECES.len(), 0..40)
+        ) {
+            let html: String = picks.iter().map(|&i| PIECES[i]).collect();
+            let part = std::str::from_utf8(indexed_part(html.as_bytes())).unwrap();
+            proptest::prop_assert_eq!(extract(part, "/x/"), extract(&html, "/x/"));
+        }
+    }
+
     #[test]
     fn character_references_are_decoded() {
         assert_eq!(
