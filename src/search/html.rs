@@ -314,10 +314,21 @@ fn day(value: &str) -> u32 {
     }
 }
 
-/// The element marked `data-search-body`, if a page has one that ends: where its start tag
-/// begins, where its content starts and ends, and where its end tag ends. Read as bytes,
-/// so that a build checks as UTF-8 only the part of a page the index reads.
-fn marked_element(html: &[u8]) -> Option<(usize, usize, usize, usize)> {
+/// Where the element marked `data-search-body` is in a page, in bytes.
+struct Marked {
+    /// Its start tag's `<`.
+    open: usize,
+    /// Its start tag's attributes (before they are trimmed).
+    attrs: std::ops::Range<usize>,
+    /// Its content.
+    content: std::ops::Range<usize>,
+    /// Just past its end tag.
+    close: usize,
+}
+
+/// The element marked `data-search-body`, if a page has one that ends. Read as bytes, so
+/// that a build checks as UTF-8 only the part of a page the index reads.
+fn marked_element(html: &[u8]) -> Option<Marked> {
     let at = memchr::memmem::find(html, b"data-search-body")?;
     let open = memchr::memrchr(b'<', &html[..at])?;
     let name_len = html[open + 1..]
@@ -325,25 +336,26 @@ fn marked_element(html: &[u8]) -> Option<(usize, usize, usize, usize)> {
         .take_while(|b| b.is_ascii_alphanumeric())
         .count();
     let name = &html[open + 1..open + 1 + name_len];
-    let start = tag_close(html, open + 1 + name_len).map_or(html.len(), |gt| gt + 1);
+    let attrs_from = open + 1 + name_len;
+    let gt = tag_close(html, attrs_from)?;
     let mut end_tag = Vec::with_capacity(name_len + 3);
     end_tag.extend_from_slice(b"</");
     end_tag.extend_from_slice(name);
     end_tag.push(b'>');
     let end = memchr::memmem::rfind(html, &end_tag)?;
-    (end >= start).then_some((open, start, end, end + end_tag.len()))
+    (end > gt).then_some(Marked {
+        open,
+        attrs: attrs_from..gt,
+        content: gt + 1..end,
+        close: end + end_tag.len(),
+    })
 }
 
 /// Where the indexed element's content starts and ends in a page, and the attributes of
 /// its start tag (none for the `<body>` taken when no element is marked).
 fn body_range(html: &str) -> (usize, usize, &str) {
-    if let Some((open, start, end, _)) = marked_element(html.as_bytes()) {
-        let name_len = html.as_bytes()[open + 1..]
-            .iter()
-            .take_while(|b| b.is_ascii_alphanumeric())
-            .count();
-        let (_, attrs) = tag_end(html, open + 1 + name_len);
-        return (start, end, attrs);
+    if let Some(m) = marked_element(html.as_bytes()) {
+        return (m.content.start, m.content.end, html[m.attrs].trim());
     }
     let start = html
         .find("<body")
@@ -358,7 +370,7 @@ fn body_range(html: &str) -> (usize, usize, &str) {
 /// page when none is marked. A build keeps only this part of a page until it is indexed.
 pub(super) fn indexed_part(html: &[u8]) -> &[u8] {
     match marked_element(html) {
-        Some((open, _, _, close)) => &html[open..close],
+        Some(m) => &html[m.open..m.close],
         None => html,
     }
 }
