@@ -12,6 +12,12 @@ use std::time::UNIX_EPOCH;
 /// beside it (other builds, or other threads, may be writing the same file), then renamed
 /// into place, creating the folder if needed. Readers see the old file or the new one.
 pub fn write_atomic(path: &Path, data: &[u8]) -> io::Result<()> {
+    write_atomic_parts(path, &[data])
+}
+
+/// `write_atomic` of the file made of `parts` in a row, without joining them in memory.
+fn write_atomic_parts(path: &Path, parts: &[&[u8]]) -> io::Result<()> {
+    use std::io::Write;
     static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     if let Some(dir) = path.parent() {
         fs::create_dir_all(dir)?;
@@ -20,7 +26,16 @@ pub fn write_atomic(path: &Path, data: &[u8]) -> io::Result<()> {
     let mut name = path.file_name().unwrap_or_default().to_os_string();
     name.push(format!(".tmp{}-{n}", std::process::id()));
     let tmp = path.with_file_name(name);
-    fs::write(&tmp, data)?;
+    let written = fs::File::create(&tmp).and_then(|mut f| {
+        for part in parts {
+            f.write_all(part)?;
+        }
+        Ok(())
+    });
+    if let Err(e) = written {
+        let _ = fs::remove_file(&tmp);
+        return Err(e);
+    }
     fs::rename(&tmp, path).inspect_err(|_| {
         let _ = fs::remove_file(&tmp);
     })
@@ -29,12 +44,24 @@ pub fn write_atomic(path: &Path, data: &[u8]) -> io::Result<()> {
 /// A file of the cache folder that vouches for itself: `magic`, the `key` it was made under,
 /// the hash of the body, then the body. Written whole or not at all.
 pub fn write_sealed(path: &Path, magic: &[u8], key: &blake3::Hash, body: &[u8]) -> io::Result<()> {
-    let mut buf = Vec::with_capacity(magic.len() + 64 + body.len());
-    buf.extend_from_slice(magic);
-    buf.extend_from_slice(key.as_bytes());
-    buf.extend_from_slice(blake3::hash(body).as_bytes());
-    buf.extend_from_slice(body);
-    write_atomic(path, &buf)
+    write_sealed_parts(path, magic, key, &[body])
+}
+
+/// `write_sealed` of the body made of `parts` in a row (a large body is not copied whole).
+pub fn write_sealed_parts(
+    path: &Path,
+    magic: &[u8],
+    key: &blake3::Hash,
+    parts: &[&[u8]],
+) -> io::Result<()> {
+    let mut hasher = blake3::Hasher::new();
+    for part in parts {
+        hasher.update(part);
+    }
+    let sum = hasher.finalize();
+    let mut all = vec![magic, key.as_bytes(), sum.as_bytes()];
+    all.extend_from_slice(parts);
+    write_atomic_parts(path, &all)
 }
 
 /// The key and body of a file written by `write_sealed`; `None` if it is missing, of another

@@ -378,8 +378,13 @@ fn publish(
             Err(e) => cannot_write(diags, &output, e),
         }
     }
-    let indexer =
-        (writer.is_some() && !indexable.is_empty()).then(|| search::Indexer::new(indexable.iter()));
+    let mut indexer = (writer.is_some() && !indexable.is_empty())
+        .then(|| search::Indexer::new(indexable.iter()).remembering());
+    // What the last build's index took from its pages, read while this one renders.
+    let past_index = indexer.is_some().then(|| {
+        let (cache, output) = (cache.clone(), output.clone());
+        std::thread::spawn(move || search::memo::open(&cache, &output))
+    });
     let staging = writer.as_ref().map(|w| Staging {
         writer: w,
         indexer: indexer.as_ref(),
@@ -410,6 +415,10 @@ fn publish(
         return cannot_write(diags, &output, e);
     }
     out.release_bytes();
+    if let Some(ix) = indexer.as_mut() {
+        let past = past_index.and_then(|t| t.join().ok()).flatten();
+        ix.recall(past, ledger.published());
+    }
     let search = index_from_files(indexer, &indexable, &|rel| w.path_of(rel));
     if !indexable.is_empty() {
         phases.done("search");
@@ -427,6 +436,7 @@ fn publish(
     report.search_pages = stats.pages.clone();
     report.search_urls = stats.urls.clone();
     report.search_elapsed = stats.elapsed;
+    report.search_recalled = stats.recalled;
     let files: Vec<(String, write::Bytes)> =
         files.into_iter().map(|(p, b)| (p, Arc::new(b))).collect();
     // Files of titles staged while rendering are not staged again.
@@ -447,6 +457,13 @@ fn publish(
             count_written(report, s);
             // Not kept, the next build renders every page: slower, never wrong.
             let _ = ledger.save();
+            // Likewise, the next build reads its pages back for the index.
+            match &stats.memo {
+                Some(memo) => {
+                    let _ = search::memo::save(&cache, &output, memo);
+                }
+                None => search::memo::forget(&cache, &output),
+            }
             images::purge(&cache, gone_pictures);
         }
         Err(e) => cannot_write(&mut report.diagnostics, &output, e),

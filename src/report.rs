@@ -31,6 +31,8 @@ pub struct Report {
     pub search_pages: Vec<(String, usize)>,
     pub search_urls: Vec<String>,
     pub search_elapsed: Duration,
+    /// Pages of the search index taken from the last build's memo of it, not read back.
+    pub search_recalled: usize,
     /// Pages not rendered: their context was the same as in the last build, and the output
     /// folder still held what that build published.
     pub pages_kept: usize,

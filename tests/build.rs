@@ -382,6 +382,82 @@ fn a_rebuild_after_text_edits_is_a_fresh_build_even_with_pages_changed_by_hand()
 }
 
 #[test]
+fn a_rebuild_takes_the_search_index_of_unchanged_pages_from_the_last_build() {
+    let t = demo_copy();
+    let out = t.path().join("public");
+    let r = build_own_cache(t.path());
+    assert!(r.ok(), "{}", rendered(&r));
+    assert_eq!(r.search_recalled, 0, "a first build has nothing to take");
+    let indexed = r.search_urls.len();
+    let memo: Vec<std::path::PathBuf> = fs::read_dir(t.path().join(".vetrina-cache"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("search-"))
+        .collect();
+    assert_eq!(memo.len(), 1, "one memo for the output folder");
+    let memo = &memo[0];
+    let same_as_fresh = |step: &str| {
+        let fresh = tempfile::tempdir().unwrap();
+        let mut o = opts(t.path());
+        o.output = Some(fresh.path().join("public"));
+        assert!(vetrina::build(&o).ok());
+        let (a, b) = (tree(&out), tree(&fresh.path().join("public")));
+        assert_eq!(a.len(), b.len(), "{step}: the same files");
+        for ((p, x), (q, y)) in a.iter().zip(&b) {
+            assert_eq!(p, q, "{step}");
+            assert!(x == y, "{step}: {} differs from a fresh build", p.display());
+        }
+    };
+    let story = "content/stories/dalla-comunita-alla-serra/index.it.md";
+    let append = |text: &str| {
+        let p = t.path().join(story);
+        let s = fs::read_to_string(&p).unwrap();
+        fs::write(&p, format!("{s}\n{text}\n")).unwrap();
+    };
+
+    // One story's text: every other indexed page comes from the memo, not read back.
+    append("Una frase nuova, con parole mai viste: zanzibarese e tirocinanti.");
+    let r = build_own_cache(t.path());
+    assert!(r.ok(), "{}", rendered(&r));
+    assert_eq!(r.search_recalled, indexed - 1, "all but the story's page");
+    same_as_fresh("a text edited");
+
+    // A page changed by hand is rendered again, so indexed from its new bytes.
+    let other = out.join("storie/un-laboratorio-che-apre-le-porte/index.html");
+    fs::write(&other, "<p>changed by hand</p>").unwrap();
+    append("E un'altra.");
+    let r = build_own_cache(t.path());
+    assert!(r.ok(), "{}", rendered(&r));
+    assert_eq!(r.search_recalled, indexed - 2);
+    same_as_fresh("a page changed by hand");
+
+    // A memo altered (or cut short, or written by another program) is no memo: every
+    // page is read back, and the index is the same.
+    let mut bytes = fs::read(memo).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 1;
+    fs::write(memo, bytes).unwrap();
+    append("Ancora una.");
+    let r = build_own_cache(t.path());
+    assert!(r.ok(), "{}", rendered(&r));
+    assert_eq!(r.search_recalled, 0);
+    same_as_fresh("an altered memo");
+
+    // A title: the pages that show the story's card are rendered, the rest taken.
+    edit(t.path(), story, "title: \"", "title: \"Nuovo — ");
+    let r = build_own_cache(t.path());
+    assert!(r.ok(), "{}", rendered(&r));
+    assert!(r.search_recalled > 0 && r.search_recalled < indexed);
+    same_as_fresh("a title edited");
+
+    // A build without search leaves no memo behind.
+    edit(t.path(), "site.yaml", "title:", "search: false\ntitle:");
+    let r = build_own_cache(t.path());
+    assert!(r.ok(), "{}", rendered(&r));
+    assert!(!memo.exists(), "the memo of an index no longer made is removed");
+}
+
+#[test]
 fn builds_are_deterministic() {
     let t = demo_copy();
     let a = tempfile::tempdir().unwrap();

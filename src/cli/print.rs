@@ -82,8 +82,12 @@ pub(crate) fn build_summary(report: &Report, output: &Path) {
             report.images_reused
         );
         if !report.search_pages.is_empty() {
+            let recalled = match report.search_recalled {
+                0 => String::new(),
+                n => format!(", {n} of them as the last build left them"),
+            };
             eprintln!(
-                "Search index: {} pages ({}) in {} ms.",
+                "Search index: {} pages ({}{recalled}) in {} ms.",
                 report.search_urls.len(),
                 per_language(&report.search_pages),
                 report.search_elapsed.as_millis()

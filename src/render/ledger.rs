@@ -184,6 +184,14 @@ impl Ledger {
         self.now = entries;
     }
 
+    /// The hash of each page's published bytes in this build, by address (the pages
+    /// recorded: rendered without a diagnostic, or taken as they were).
+    pub fn published(&self) -> FxHashMap<String, blake3::Hash> {
+        (self.now.iter())
+            .map(|(path, e)| (path.clone(), e.bytes))
+            .collect()
+    }
+
     /// How many pages the last build left that this one may take.
     #[cfg(test)]
     pub fn known(&self) -> usize {

@@ -17,7 +17,8 @@ use super::format::{
     file_name,
 };
 use super::html::{PageText, TITLE, extract_with, indexed_part};
-use super::text::lower_case;
+use super::memo;
+use super::text::{lower_case, lower_case_is};
 use super::{FileSink, GeneratedFile, IndexError, Page, RUNTIME, SEARCH_DIR, SearchStats};
 use crate::plan::Route;
 
@@ -51,6 +52,14 @@ pub(crate) struct Indexer {
     pending: Vec<std::sync::Mutex<FxHashMap<u32, Vec<DocEntry>>>>,
     /// Files of titles made while rendering, with their language's number.
     done: std::sync::Mutex<Vec<(u32, DocFile)>>,
+    /// Whether the index makes a memo for the next build (`remembering`), and the entries
+    /// of the files of titles made while rendering, per language, which it then holds.
+    remember: bool,
+    made_docs: Vec<std::sync::Mutex<Vec<DocEntry>>>,
+    /// The last build's memo, and the hash of each page's published bytes in this build
+    /// (`recall`).
+    past: Option<memo::Past>,
+    published: FxHashMap<String, blake3::Hash>,
 }
 
 impl std::fmt::Debug for Indexer {
@@ -92,6 +101,10 @@ impl Indexer {
             added: pages.iter().map(|_| Default::default()).collect(),
             pending: langs.iter().map(|_| Default::default()).collect(),
             done: Default::default(),
+            remember: false,
+            made_docs: langs.iter().map(|_| Default::default()).collect(),
+            past: None,
+            published: FxHashMap::default(),
             langs,
             pages,
             slot,
@@ -105,6 +118,26 @@ impl Indexer {
     pub(crate) fn with_batches_of(mut self, bytes: usize) -> Self {
         self.batch_bytes = bytes;
         self
+    }
+
+    /// The same index, making a memo of its pages for the next build (`SearchStats::memo`,
+    /// see [`memo`]): what each page gave it, by the hash of its published bytes.
+    pub(crate) fn remembering(mut self) -> Self {
+        self.remember = true;
+        self
+    }
+
+    /// Takes from `past` (the last build's memo) every page not added yet whose published
+    /// bytes are still those it was made from: `published` holds the hash of each page's
+    /// bytes in this build (pages without one are read back). The memo this index makes
+    /// records the same hashes.
+    pub(crate) fn recall(
+        &mut self,
+        past: Option<memo::Past>,
+        published: FxHashMap<String, blake3::Hash>,
+    ) {
+        self.past = past;
+        self.published = published;
     }
 
     /// How many pages the index holds.
@@ -207,6 +240,11 @@ impl Indexer {
             pending.remove(&group).unwrap_or_default()
         };
         let bytes = doc_file(&mut complete);
+        if self.remember {
+            (self.made_docs[lang as usize].lock())
+                .unwrap_or_else(|e| e.into_inner())
+                .append(&mut complete);
+        }
         let name = file_name("d", &bytes);
         let path = format!("{SEARCH_DIR}/{}/{name}", self.langs[lang as usize]);
         let kept = (!sink(&path, &bytes)).then_some(bytes);
@@ -237,7 +275,7 @@ impl Indexer {
     }
 
     fn finish_inner<'p>(
-        self,
+        mut self,
         page_of: &(dyn Fn(&Route) -> Page<'p> + Sync),
         cancelled: &(dyn Fn() -> bool + Sync),
         background: bool,
@@ -263,6 +301,7 @@ impl Indexer {
                 .for_each(|(n, part, len)| self.take_apart(*n, part, *len, None));
         }
         drop(queued);
+        let recalled = self.recall_from_memo();
         let missing: Vec<usize> = (0..self.pages.len())
             .filter(|&n| !self.added[n].load(Ordering::Relaxed))
             .collect();
@@ -286,6 +325,8 @@ impl Indexer {
             urls: self.pages.iter().map(|(r, _, _)| r.path.clone()).collect(),
             elapsed: Duration::ZERO,
             streamed: Vec::new(),
+            memo: None,
+            recalled: recalled.iter().map(|(_, g)| g.pages.lengths.len()).sum(),
         };
         // Each language's tables, from every thread, joined.
         let mut by_lang: Vec<LangParts> = self.langs.iter().map(|_| Default::default()).collect();
@@ -303,27 +344,53 @@ impl Indexer {
         for (l, file) in self.done.into_inner().unwrap_or_else(|e| e.into_inner()) {
             by_lang[l as usize].made.push(file);
         }
-        let one_lang = |(lang, parts): (&String, LangParts)| {
+        for (l, table) in recalled {
+            by_lang[l].tables.push(table);
+        }
+        let mut paths: Vec<Vec<&str>> = (self.counts.iter())
+            .map(|&n| vec![""; n as usize])
+            .collect();
+        for (route, l, page) in &self.pages {
+            paths[*l as usize][*page as usize] = &route.path;
+        }
+        let published = &self.published;
+        let hash_of = |path: &str| published.get(path).copied();
+        let remember = self.remember;
+        let made_docs = self.made_docs;
+        let one_lang = |((l, lang), parts): ((usize, &String), LangParts)| {
             let mut g = Gathered::default();
             for table in parts.tables {
                 g.join(table);
             }
             g.pages.docs.extend(parts.pending);
-            format::files(g, lang, parts.made)
+            let memo = remember.then(|| {
+                g.settle();
+                let made = made_docs[l].lock().unwrap_or_else(|e| e.into_inner());
+                let docs: Vec<&DocEntry> = g.pages.docs.iter().chain(made.iter()).collect();
+                memo::encode(lang, &g, &paths[l], &hash_of, &docs)
+            });
+            let (files, streamed) = format::files(g, lang, parts.made);
+            (files, streamed, memo)
         };
-        let per_lang: Vec<(Vec<GeneratedFile>, Vec<String>)> = if background {
-            self.langs.iter().zip(by_lang).map(one_lang).collect()
+        let per_lang: Vec<LangFiles> = if background {
+            self.langs.iter().enumerate().zip(by_lang).map(one_lang).collect()
         } else {
-            self.langs.par_iter().zip(by_lang).map(one_lang).collect()
+            (self.langs.par_iter().enumerate())
+                .zip(by_lang)
+                .map(one_lang)
+                .collect()
         };
         stats.pages = (self.langs.iter().cloned())
             .zip(self.counts.iter().map(|&n| n as usize))
             .collect();
         let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-        for (set, streamed) in per_lang {
+        let mut memo_parts = Vec::new();
+        for (set, streamed, memo) in per_lang {
             files.extend(set);
             stats.streamed.extend(streamed);
+            memo_parts.extend(memo);
         }
+        stats.memo = self.remember.then_some(memo::MemoBody(memo_parts));
         if !files.is_empty() {
             files.insert(
                 format!("{SEARCH_DIR}/search.js"),
@@ -337,6 +404,35 @@ impl Indexer {
         }
         stats.elapsed = started.elapsed() + Duration::from_nanos(rendering / threads.max(1) as u64);
         Ok((files.into_iter().collect(), stats))
+    }
+}
+
+impl Indexer {
+    /// The tables of the pages taken from the last build's memo (`recall`), with their
+    /// language's number; those pages are marked added.
+    fn recall_from_memo(&mut self) -> Vec<(usize, Gathered)> {
+        use std::sync::atomic::Ordering;
+        let Some(past) = self.past.take() else {
+            return Vec::new();
+        };
+        let mut tables = Vec::new();
+        for lang in past.langs {
+            let Some(l) = self.langs.iter().position(|x| *x == lang.lang) else {
+                continue;
+            };
+            // A page is taken (and marked added) only if it is this language's, and not
+            // added yet: asked last, once its bytes are known to be the same.
+            let number = |path: &str| -> Option<u32> {
+                let &n = self.slot.get(path)?;
+                let (_, page_lang, page) = &self.pages[n];
+                (*page_lang as usize == l && !self.added[n].swap(true, Ordering::Relaxed))
+                    .then_some(*page)
+            };
+            let still = |path: &str, h: &blake3::Hash| self.published.get(path) == Some(h);
+            let table = memo::recall(lang, &number, &still);
+            tables.push((l, table));
+        }
+        tables
     }
 }
 
@@ -362,6 +458,9 @@ fn as_text(html: &[u8]) -> Cow<'_, str> {
         Err(_) => String::from_utf8_lossy(html),
     }
 }
+
+/// A language's files, the paths of those streamed, and its part of the memo.
+type LangFiles = (Vec<GeneratedFile>, Vec<String>, Option<Vec<u8>>);
 
 /// What `finish` joins into one language's index.
 #[derive(Default)]
@@ -401,7 +500,11 @@ pub(super) struct Gathered {
     /// Folded word → its number and its count on the page being read.
     table: WordTable,
     /// By number. Their postings are complete only after `settle`.
-    words: Vec<Word>,
+    pub(super) words: Vec<Word>,
+    /// (word, page, form) for each page on which a word is first written, lower-cased,
+    /// otherwise than folded (`città` for `citta`): with the postings, all that a page
+    /// gives the words of the index, so that the search memo can give it again.
+    pub(super) forms: Vec<(u32, u32, Box<str>)>,
     /// (word, page, weighted count) of pages done, not yet in the words' postings.
     met: Vec<(u32, u32, u32)>,
     /// What it says of each page, beside its words.
@@ -538,10 +641,12 @@ impl Gathered {
             let id = self.words.len() as u32;
             let folded: Box<str> = folded.into();
             let lower = lower_case(written);
-            let original = if *lower == *folded {
+            let original: Box<str> = if *lower == *folded {
                 folded.clone()
             } else {
-                lower.into()
+                let form: Box<str> = lower.into();
+                self.forms.push((id, page, form.clone()));
+                form
             };
             let hot = Hot {
                 id,
@@ -567,12 +672,19 @@ impl Gathered {
         }
         hot.page = page;
         hot.weight = w;
+        // A word that folds to itself comes as it was written (the same text); most others
+        // differ from their folded form only in capitals, found without making the form.
+        let form = (!std::ptr::eq(folded, written) && !lower_case_is(written, folded))
+            .then(|| lower_case(written));
+        if let Some(form) = &form {
+            self.forms.push((hot.id, page, form.as_ref().into()));
+        }
         // Pages come in any order: the form kept is the one met first in page order.
         if page < hot.first {
             hot.first = page;
             let word = &mut self.words[hot.id as usize];
             word.first = page;
-            word.original = lower_case(written).into();
+            word.original = form.map_or_else(|| word.folded.clone(), Into::into);
         }
     }
 
@@ -598,7 +710,7 @@ impl Gathered {
 
     /// Puts every count still held into the words' postings: after it, each word's
     /// postings are complete.
-    fn settle(&mut self) {
+    pub(super) fn settle(&mut self) {
         for hot in self.table.values_mut() {
             if hot.page != NO_PAGE {
                 self.met.push((hot.id, hot.page, hot.weight));
@@ -606,6 +718,22 @@ impl Gathered {
             }
         }
         self.spread_met();
+    }
+
+    /// A table of these words (postings complete, each word once) and forms, for the
+    /// pages already in `self.pages` (the search memo's pages).
+    pub(super) fn take_words(&mut self, words: Vec<Word>, forms: Vec<(u32, u32, Box<str>)>) {
+        for (id, w) in words.iter().enumerate() {
+            let hot = Hot {
+                id: id as u32,
+                page: NO_PAGE,
+                weight: 0,
+                first: w.first,
+            };
+            self.table.insert(&w.folded, hot);
+        }
+        self.words = words;
+        self.forms = forms;
     }
 
     /// The words with their complete postings, by number.
@@ -622,9 +750,12 @@ impl Gathered {
         }
         self.settle();
         other.settle();
+        // Their word numbers → ours.
+        let mut ours = Vec::with_capacity(other.words.len());
         for w in other.words {
             match self.table.get_mut(&w.folded) {
                 Some(hot) => {
+                    ours.push(hot.id);
                     let mine = &mut self.words[hot.id as usize];
                     mine.postings.extend(w.postings);
                     if w.first < mine.first {
@@ -640,11 +771,13 @@ impl Gathered {
                         weight: 0,
                         first: w.first,
                     };
+                    ours.push(hot.id);
                     self.table.insert(&w.folded, hot);
                     self.words.push(w);
                 }
             }
         }
+        (self.forms).extend((other.forms.into_iter()).map(|(w, p, f)| (ours[w as usize], p, f)));
         let (mine, theirs) = (&mut self.pages, other.pages);
         mine.lengths.extend(theirs.lengths);
         mine.dates.extend(theirs.dates);

@@ -34,15 +34,17 @@
 //! The work is split by job: [`index`](mod@index) gathers the pages (taken apart, numbered,
 //! merged), [`html`] reads a rendered page's text, title and headings (what it knows of
 //! HTML's elements is in [`elements`]), [`text`] splits it
-//! into words, folds and stems them, and [`format`](mod@format) writes the files. This
-//! module reads rendered pages only (never the model) and writes nothing to disk: the files
-//! are handed back, or to the build's sink as they are made.
+//! into words, folds and stems them, and [`format`](mod@format) writes the files;
+//! [`memo`] keeps what each page gave the index for the next build. This module reads
+//! rendered pages only (never the model) and writes nothing to disk but its memo (in the
+//! cache folder): the files are handed back, or to the build's sink as they are made.
 
 mod elements;
 mod facets;
 mod format;
 mod html;
 mod index;
+pub(crate) mod memo;
 #[cfg(test)]
 mod tests;
 mod text;
@@ -148,6 +150,11 @@ pub struct SearchStats {
     /// The files of the index already handed to the build's sink (staged) while rendering:
     /// listed among the files without their bytes.
     pub streamed: Vec<String>,
+    /// What the index took from each page, for the next build (an index made
+    /// `remembering`): see [`memo`].
+    pub memo: Option<memo::MemoBody>,
+    /// Pages taken from the last build's memo.
+    pub recalled: usize,
 }
 
 /// Whether a route's page goes into the search index.

@@ -1,0 +1,641 @@
+//! What the last `vetrina build` took from its pages for the search index, kept in the cache
+//! folder until the next build: every page's words with their weighted counts, the forms
+//! they were written in, its length, date, facets and entry in a file of titles, with the
+//! hash of the page's published bytes.
+//!
+//! A page the next build does not render (the render ledger takes it from the output
+//! folder as it is) is then taken from here instead of being read back from the disk and
+//! taken apart again, if its published bytes have the same hash: what a page gives the
+//! index depends only on its bytes (and on the program, which is the file's key). After
+//! an edit of one story, the index is made from the words of the few pages rendered and
+//! those of every other page kept here.
+//!
+//! Kept in `.vetrina-cache/search-<hash of the output folder's path>.bin`, sealed
+//! (`fileio::write_sealed`: a magic line, the program, a hash of the rest). The rest holds
+//! the number of languages (all numbers of up to 32 bits in LEB128, seven bits a byte; a
+//! text is its length and its UTF-8 bytes), then for each: the language, the pages in the index's order (address; 1
+//! and the 32 bytes of the hash of its published bytes, or 0 when it has none and is
+//! never taken from here; weighted length; date; section, or 0 and no text; regions and
+//! projects, each a count and texts; its entry in a file of titles), the words (folded
+//! word, how many pages, then page and weighted count for each, the count doubled and one
+//! added when the word is in the page's title), and the forms
+//! (word, page, form) of pages on which a word is first written, lower-cased, otherwise
+//! than folded.
+//!
+//! A missing, cut-short or altered file, or one another program wrote, is no memo: the
+//! build reads its pages back, as it did before there was one.
+
+use std::path::{Path, PathBuf};
+
+use rustc_hash::FxHashMap;
+
+use super::facets::Facets;
+use super::format::DocEntry;
+use super::html::TITLE;
+use super::index::{Gathered, Postings, Word};
+
+const MAGIC: &[u8] = b"vetrina search memo 2\n";
+
+/// A language's index as the last build left it.
+#[derive(Debug, Default)]
+pub(crate) struct PastLang {
+    pub(super) lang: String,
+    pub(super) pages: Vec<PastPage>,
+    /// Folded word and its (page, weighted count), pages numbered as in `pages`.
+    pub(super) words: Vec<(Box<str>, Postings)>,
+    /// (word, page, form): the words not written, lower-cased, as they are folded.
+    pub(super) forms: Vec<(u32, u32, Box<str>)>,
+}
+
+/// One page of a language's index as the last build left it.
+#[derive(Debug, Default)]
+pub(crate) struct PastPage {
+    pub(super) path: Box<str>,
+    /// The hash of its published bytes; none when the build did not record it (a page
+    /// with a warning is rendered every time).
+    pub(super) bytes: Option<blake3::Hash>,
+    pub(super) length: u32,
+    pub(super) date: u32,
+    pub(super) facets: Facets,
+    pub(super) doc: Vec<u8>,
+}
+
+/// The last build's index, by language.
+#[derive(Debug, Default)]
+pub(crate) struct Past {
+    pub(super) langs: Vec<PastLang>,
+}
+
+/// The memo's body as this build makes it, one part per language, for `save`.
+#[derive(Default, Clone)]
+pub(crate) struct MemoBody(pub(super) Vec<Vec<u8>>);
+
+impl std::fmt::Debug for MemoBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let bytes: usize = self.0.iter().map(Vec::len).sum();
+        write!(f, "MemoBody({bytes} bytes)")
+    }
+}
+
+/// Where the memo of builds into `output` is kept.
+fn file(cache_dir: &Path, output: &Path) -> PathBuf {
+    // One memo per output folder, as the render ledger has.
+    let folder = blake3::hash(output.to_string_lossy().as_bytes()).to_hex();
+    cache_dir.join(format!("search-{}.bin", &folder[..16]))
+}
+
+/// The key of a memo: the program that wrote it.
+fn key() -> blake3::Hash {
+    blake3::hash(crate::fileio::program().unwrap_or_default().as_bytes())
+}
+
+/// The memo the last build into `output` left, if this program wrote it and it is whole.
+pub(crate) fn open(cache_dir: &Path, output: &Path) -> Option<Past> {
+    let (k, body) = crate::fileio::read_sealed(&file(cache_dir, output), MAGIC)?;
+    if k != key() {
+        return None;
+    }
+    decode(&body)
+}
+
+/// Keeps this build's memo for the next one (written beside, then renamed into place).
+pub(crate) fn save(cache_dir: &Path, output: &Path, body: &MemoBody) -> std::io::Result<()> {
+    let mut count = Vec::new();
+    put_u32(&mut count, body.0.len() as u32);
+    let mut parts: Vec<&[u8]> = vec![&count];
+    parts.extend(body.0.iter().map(Vec::as_slice));
+    crate::fileio::write_sealed_parts(&file(cache_dir, output), MAGIC, &key(), &parts)
+}
+
+/// The memo's body as `save` writes it: the number of languages, then their parts.
+#[cfg(test)]
+fn joined(body: &MemoBody) -> Vec<u8> {
+    let mut all = Vec::new();
+    put_u32(&mut all, body.0.len() as u32);
+    for part in &body.0 {
+        all.extend_from_slice(part);
+    }
+    all
+}
+
+/// Removes the memo of builds into `output` (a build without a search index leaves none
+/// behind that a later build could take for its own).
+pub(crate) fn forget(cache_dir: &Path, output: &Path) {
+    let _ = std::fs::remove_file(file(cache_dir, output));
+}
+
+/// A language's part of the memo: `gathered` holds every page of the language (settled:
+/// every word's postings complete), `paths` the pages' addresses by number, `hash_of` the
+/// hash of a page's published bytes, and `docs` every page's entry in a file of titles.
+pub(super) fn encode(
+    lang: &str,
+    gathered: &Gathered,
+    paths: &[&str],
+    hash_of: &dyn Fn(&str) -> Option<blake3::Hash>,
+    docs: &[&DocEntry],
+) -> Vec<u8> {
+    let n = paths.len();
+    let mut lengths = vec![0u32; n];
+    let mut dates = vec![0u32; n];
+    let mut facets: Vec<Option<&Facets>> = vec![None; n];
+    let mut entries: Vec<&[u8]> = vec![&[]; n];
+    let pages = &gathered.pages;
+    for &(p, l) in &pages.lengths {
+        if let Some(x) = lengths.get_mut(p as usize) {
+            *x = l;
+        }
+    }
+    for &(p, d) in &pages.dates {
+        if let Some(x) = dates.get_mut(p as usize) {
+            *x = d;
+        }
+    }
+    for (p, f) in &pages.facets {
+        if let Some(x) = facets.get_mut(*p as usize) {
+            *x = Some(f);
+        }
+    }
+    for (p, e) in docs {
+        if let Some(x) = entries.get_mut(*p as usize) {
+            *x = e;
+        }
+    }
+    let postings: usize = gathered.words.iter().map(|w| w.postings.len()).sum();
+    let mut out = Vec::with_capacity(postings * 8 + gathered.words.len() * 16 + n * 512);
+    put_str(&mut out, lang);
+    put_u32(&mut out, n as u32);
+    let no_facets = Facets::default();
+    for (i, path) in paths.iter().enumerate() {
+        put_str(&mut out, path);
+        match hash_of(path) {
+            Some(h) => {
+                out.push(1);
+                out.extend_from_slice(h.as_bytes());
+            }
+            None => out.push(0),
+        }
+        put_u32(&mut out, lengths[i]);
+        put_u32(&mut out, dates[i]);
+        let f = facets[i].unwrap_or(&no_facets);
+        match &f.section {
+            Some(s) => {
+                out.push(1);
+                put_str(&mut out, s);
+            }
+            None => out.push(0),
+        }
+        for keys in [&f.regions, &f.projects] {
+            put_u32(&mut out, keys.len() as u32);
+            for k in keys {
+                put_str(&mut out, k);
+            }
+        }
+        put_bytes(&mut out, entries[i]);
+    }
+    put_u32(&mut out, gathered.words.len() as u32);
+    for w in &gathered.words {
+        put_str(&mut out, &w.folded);
+        put_u32(&mut out, w.postings.len() as u32);
+        for &(p, c) in &w.postings {
+            put_u32(&mut out, p);
+            put_u32(&mut out, weight_to_number(c));
+        }
+    }
+    put_u32(&mut out, gathered.forms.len() as u32);
+    for (w, p, form) in &gathered.forms {
+        put_u32(&mut out, *w);
+        put_u32(&mut out, *p);
+        put_str(&mut out, form);
+    }
+    out
+}
+
+/// The memo's body read back; `None` if anything in it is not as `encode` writes it.
+fn decode(body: &[u8]) -> Option<Past> {
+    let mut r = Reader { rest: body };
+    let langs = r.u32()?;
+    let mut past = Past::default();
+    for _ in 0..langs {
+        let lang = r.str()?.to_string();
+        let n = r.u32()? as usize;
+        let mut pages = Vec::with_capacity(n.min(r.rest.len()));
+        for _ in 0..n {
+            let path: Box<str> = r.str()?.into();
+            let bytes = match r.u8()? {
+                1 => Some(blake3::Hash::from_bytes(r.take(32)?.try_into().ok()?)),
+                0 => None,
+                _ => return None,
+            };
+            let length = r.u32()?;
+            let date = r.u32()?;
+            let section = match r.u8()? {
+                1 => Some(r.str()?.into()),
+                0 => None,
+                _ => return None,
+            };
+            let mut keys = || -> Option<Vec<Box<str>>> {
+                let k = r.u32()? as usize;
+                (0..k).map(|_| r.str().map(Into::into)).collect()
+            };
+            let regions = keys()?;
+            let projects = keys()?;
+            let doc = r.bytes()?.to_vec();
+            pages.push(PastPage {
+                path,
+                bytes,
+                length,
+                date,
+                facets: Facets {
+                    section,
+                    regions,
+                    projects,
+                },
+                doc,
+            });
+        }
+        let nw = r.u32()? as usize;
+        let mut words = Vec::with_capacity(nw.min(r.rest.len()));
+        for _ in 0..nw {
+            let folded: Box<str> = r.str()?.into();
+            let k = r.u32()? as usize;
+            // Each posting takes two bytes at least.
+            let mut postings = Vec::with_capacity(k.min(r.rest.len() / 2));
+            for _ in 0..k {
+                let page = r.u32()?;
+                if page as usize >= n {
+                    return None;
+                }
+                postings.push((page, number_to_weight(r.u32()?)));
+            }
+            words.push((folded, postings));
+        }
+        let nf = r.u32()? as usize;
+        let mut forms = Vec::with_capacity(nf.min(r.rest.len()));
+        for _ in 0..nf {
+            let (w, p) = (r.u32()?, r.u32()?);
+            if w as usize >= nw || p as usize >= n {
+                return None;
+            }
+            forms.push((w, p, r.str()?.into()));
+        }
+        past.langs.push(PastLang {
+            lang,
+            pages,
+            words,
+            forms,
+        });
+    }
+    r.rest.is_empty().then_some(past)
+}
+
+/// The pages of `past` whose published bytes are still those it was made from
+/// (`still(path, hash)`), as a language's table: `number` gives each page's number in this
+/// build's index, none for a page that is no longer indexed (asked only of the pages whose
+/// bytes are the same). The table holds each page's entry in a file of titles.
+pub(super) fn recall(
+    past: PastLang,
+    number: &dyn Fn(&str) -> Option<u32>,
+    still: &dyn Fn(&str, &blake3::Hash) -> bool,
+) -> Gathered {
+    let PastLang {
+        pages,
+        words,
+        forms,
+        ..
+    } = past;
+    // Old number → new number, for the pages taken.
+    let renumber: Vec<Option<u32>> = pages
+        .iter()
+        .map(|p| {
+            let h = p.bytes.as_ref()?;
+            if !still(&p.path, h) {
+                return None;
+            }
+            number(&p.path)
+        })
+        .collect();
+    let mut g = Gathered::default();
+    for (page, now) in pages.into_iter().zip(&renumber) {
+        let Some(now) = *now else { continue };
+        g.pages.lengths.push((now, page.length));
+        g.pages.dates.push((now, page.date));
+        if page.facets != Facets::default() {
+            g.pages.facets.push((now, page.facets));
+        }
+        g.pages.docs.push((now, page.doc));
+    }
+    // The form each (word, page) was written in, when it is not the folded word.
+    let mut form_of: FxHashMap<(u32, u32), Box<str>> = FxHashMap::default();
+    for (w, p, form) in forms {
+        if let Some(Some(now)) = renumber.get(p as usize) {
+            form_of.insert((w, *now), form);
+        }
+    }
+    let mut taken = Vec::with_capacity(words.len());
+    let mut taken_forms = Vec::new();
+    for (old_id, (folded, postings)) in words.into_iter().enumerate() {
+        let mut postings = postings;
+        postings.retain_mut(|(p, _)| match renumber.get(*p as usize).copied().flatten() {
+            Some(now) => {
+                *p = now;
+                true
+            }
+            None => false,
+        });
+        if postings.is_empty() {
+            continue;
+        }
+        if !postings.is_sorted_by_key(|&(p, _)| p) {
+            postings.sort_unstable_by_key(|&(p, _)| p);
+        }
+        let id = taken.len() as u32;
+        let first = postings[0].0;
+        let mut original = folded.clone();
+        for &(p, _) in &postings {
+            if let Some(form) = form_of.remove(&(old_id as u32, p)) {
+                if p == first {
+                    original = form.clone();
+                }
+                taken_forms.push((id, p, form));
+            }
+        }
+        taken.push(Word {
+            folded,
+            original,
+            first,
+            postings,
+        });
+    }
+    g.take_words(taken, taken_forms);
+    g
+}
+
+/// A number in as few bytes as it needs: seven bits a byte, the lowest first, the top bit
+/// set on every byte but the last (LEB128). Most numbers of the memo (pages, counts) take
+/// one or two bytes.
+fn put_u32(out: &mut Vec<u8>, mut n: u32) {
+    while n >= 0x80 {
+        out.push((n as u8) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+/// A weighted count as a small number: the count shifted up, the [`TITLE`] bit last.
+fn weight_to_number(w: u32) -> u32 {
+    ((w & !TITLE) << 1) | u32::from(w & TITLE != 0)
+}
+
+fn number_to_weight(n: u32) -> u32 {
+    (n >> 1) | if n & 1 == 1 { TITLE } else { 0 }
+}
+
+fn put_bytes(out: &mut Vec<u8>, b: &[u8]) {
+    put_u32(out, b.len() as u32);
+    out.extend_from_slice(b);
+}
+
+fn put_str(out: &mut Vec<u8>, s: &str) {
+    put_bytes(out, s.as_bytes());
+}
+
+/// Reads a memo's body from the front; every read is checked.
+struct Reader<'a> {
+    rest: &'a [u8],
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let (head, rest) = self.rest.split_at_checked(n)?;
+        self.rest = rest;
+        Some(head)
+    }
+    fn u8(&mut self) -> Option<u8> {
+        Some(self.take(1)?[0])
+    }
+    /// A number as `put_u32` writes it; one of more than 32 bits, or written in more
+    /// bytes than it needs, is not.
+    fn u32(&mut self) -> Option<u32> {
+        let mut n = 0u32;
+        for i in 0..5 {
+            let b = self.u8()?;
+            let bits = u32::from(b & 0x7f);
+            if i == 4 && bits > 0x0f {
+                return None;
+            }
+            n |= bits << (7 * i);
+            if b & 0x80 == 0 {
+                return (i == 0 || b != 0).then_some(n);
+            }
+        }
+        None
+    }
+    fn bytes(&mut self) -> Option<&'a [u8]> {
+        let n = self.u32()? as usize;
+        self.take(n)
+    }
+    fn str(&mut self) -> Option<&'a str> {
+        std::str::from_utf8(self.bytes()?).ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rustc_hash::FxHashMap;
+
+    use super::super::{GeneratedFile, Indexer, Page, SearchStats, index};
+    use super::*;
+    use crate::plan::{Kind, Route};
+
+    fn route(lang: &str, name: &str) -> Route {
+        Route {
+            kind: Kind::Page(name.into()),
+            lang: lang.into(),
+            path: format!("/{lang}/{name}/"),
+            fallback: false,
+        }
+    }
+
+    fn page(title: &str, text: &str) -> String {
+        format!(
+            "<html><body><main data-search-body data-search-section=\"pages\" \
+             data-search-regions=\"puglia\"><h1>{title}</h1><p>{text}</p>\
+             <time datetime=\"2024-03-0{}\"></time></main></body></html>",
+            title.len() % 9 + 1
+        )
+    }
+
+    /// An index of `pages` made remembering, as a build makes it: most pages added as if
+    /// rendered (the files of titles they complete streamed), the rest read by `finish`;
+    /// `past` and `published` as `recall` takes them; `added` says which pages are added
+    /// (the others must come from the memo, or be read back). Returns the files (streamed
+    /// ones with their bytes), the stats and the pages read back.
+    fn build(
+        pages: &[(Route, String)],
+        added: &dyn Fn(usize) -> bool,
+        past: Option<Past>,
+        published: &FxHashMap<String, blake3::Hash>,
+    ) -> (Vec<GeneratedFile>, SearchStats, usize) {
+        let mut ix = Indexer::new(pages.iter().map(|(r, _)| r))
+            .remembering()
+            .with_batches_of(1024);
+        let sunk: std::sync::Mutex<Vec<GeneratedFile>> = Default::default();
+        let sink = |path: &str, bytes: &[u8]| {
+            sunk.lock()
+                .unwrap()
+                .push((path.to_string(), bytes.to_vec()));
+            true
+        };
+        for (i, (r, html)) in pages.iter().enumerate() {
+            if added(i) {
+                ix.add(r, html.as_bytes(), Some(&sink));
+            }
+        }
+        ix.recall(past, published.clone());
+        let read = std::sync::atomic::AtomicUsize::new(0);
+        let (mut files, stats) = ix
+            .finish(
+                &|r: &Route| {
+                    read.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let (_, html) = pages.iter().find(|(x, _)| x.path == r.path).unwrap();
+                    Page::Bytes(html.as_bytes())
+                },
+                &|| false,
+                false,
+            )
+            .unwrap();
+        for (path, bytes) in sunk.into_inner().unwrap() {
+            let f = files.iter_mut().find(|(p, _)| *p == path).unwrap();
+            assert!(f.1.is_empty(), "{path} streamed and kept");
+            f.1 = bytes;
+        }
+        (files, stats, read.into_inner())
+    }
+
+    fn hashes(pages: &[(Route, String)]) -> FxHashMap<String, blake3::Hash> {
+        (pages.iter())
+            .map(|(r, h)| (r.path.clone(), blake3::hash(h.as_bytes())))
+            .collect()
+    }
+
+    fn fresh(pages: &[(Route, String)]) -> Vec<GeneratedFile> {
+        let with = pages.iter().map(|(r, h)| (r, Page::Bytes(h.as_bytes())));
+        index(with, &|| false, false).unwrap().0
+    }
+
+    #[test]
+    fn an_index_made_with_the_last_builds_memo_is_the_index_made_from_the_pages() {
+        // Pages in three languages, with words written otherwise than folded (accents,
+        // capitals, Arabic's ta marbuta and vowel marks), some first met on a page that
+        // the next build changes or drops, so that the form given to the stemmer must
+        // come from another page.
+        let mut first: Vec<(Route, String)> = Vec::new();
+        for i in 0..150 {
+            let (lang, title, text) = match i % 3 {
+                0 => (
+                    "it",
+                    format!("Storia {i}"),
+                    if i % 2 == 0 { "Città lavoro" } else { "citta Lavori tirocinio" }.to_string(),
+                ),
+                1 => (
+                    "fr",
+                    format!("Récit {i}"),
+                    if i % 4 == 1 { "Activité emploi" } else { "activite Emplois" }.to_string(),
+                ),
+                _ => (
+                    "ar",
+                    format!("قصة {i}"),
+                    if i % 4 == 2 { "المدينة الموحّدة" } else { "المدينه العمل" }.to_string(),
+                ),
+            };
+            first.push((route(lang, &format!("p{i}")), page(&title, &format!("{text} parola{}", i % 11))));
+        }
+        // A page whose bytes were not recorded (a page with a warning): read back.
+        let mut published = hashes(&first);
+        published.remove(&first[4].0.path);
+        let (_, stats, read) = build(&first, &|i| i % 5 != 0, None, &published);
+        assert_eq!(read, 30, "pages not added are read");
+        let body = joined(stats.memo.as_ref().unwrap());
+        let past = || decode(&body).unwrap();
+
+        // The next build: the first pages dropped (they held the first forms), new pages
+        // at the front (every page renumbered), some pages changed, a language gone.
+        let mut next: Vec<(Route, String)> = (0..7)
+            .map(|i| (route("it", &format!("new{i}")), page("Nuova", "citta nuova Città")))
+            .collect();
+        for (i, (r, html)) in first.iter().enumerate().skip(6) {
+            if r.lang == "fr" && i > 100 {
+                continue;
+            }
+            let html = if i % 10 == 7 {
+                page("Cambiata", "testo cambiato")
+            } else {
+                html.clone()
+            };
+            next.push((r.clone(), html));
+        }
+        let unchanged = |r: &Route, h: &String| {
+            first.iter().any(|(x, y)| x.path == r.path && y == h) && r.path != first[4].0.path
+        };
+        let added = |i: usize| !unchanged(&next[i].0, &next[i].1);
+        let expected = fresh(&next);
+        let (got, stats, read) = build(&next, &added, Some(past()), &hashes(&next));
+        let kept = next.iter().filter(|(r, h)| unchanged(r, h)).count();
+        assert!(kept > 80);
+        assert_eq!(stats.recalled, kept);
+        assert_eq!(read, 0, "every unchanged page comes from the memo");
+        assert_eq!(got.len(), expected.len());
+        for ((n1, b1), (n2, b2)) in got.iter().zip(&expected) {
+            assert_eq!(n1, n2);
+            assert!(b1 == b2, "{n1} differs");
+        }
+
+        // A page whose bytes differ from the memo's is read back, not taken.
+        let mut other = hashes(&next);
+        let changed = next.iter().position(|(r, h)| unchanged(r, h)).unwrap();
+        other.insert(next[changed].0.path.clone(), blake3::hash(b"other bytes"));
+        let (got, stats, read) = build(&next, &added, Some(past()), &other);
+        assert_eq!((stats.recalled, read), (kept - 1, 1));
+        assert!(got == expected);
+    }
+
+    #[test]
+    fn a_memo_cut_short_or_altered_is_no_memo() {
+        let pages: Vec<(Route, String)> = (0..20)
+            .map(|i| (route("it", &format!("p{i}")), page("Titolo", &format!("testo {i} Città"))))
+            .collect();
+        let (_, stats, _) = build(&pages, &|_| true, None, &hashes(&pages));
+        let body = joined(stats.memo.as_ref().unwrap());
+        assert!(decode(&body).is_some());
+        for n in 0..body.len() {
+            assert!(decode(&body[..n]).is_none(), "cut at {n}");
+        }
+        let mut longer = body.clone();
+        longer.push(0);
+        assert!(decode(&longer).is_none());
+        // Any byte changed: no panic, whatever it reads.
+        for n in (0..body.len()).step_by(7) {
+            let mut b = body.clone();
+            b[n] ^= 0xa5;
+            let _ = decode(&b);
+        }
+    }
+
+    #[test]
+    fn a_memo_is_kept_per_output_folder_and_by_its_program() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        let pages = vec![(route("it", "p"), page("Titolo", "testo"))];
+        let (_, stats, _) = build(&pages, &|_| true, None, &hashes(&pages));
+        save(dir.path(), &a, stats.memo.as_ref().unwrap()).unwrap();
+        assert_eq!(open(dir.path(), &a).unwrap().langs[0].pages.len(), 1);
+        assert!(open(dir.path(), &b).is_none());
+        // Written by another program: not taken.
+        let f = file(dir.path(), &a);
+        let (_, body) = crate::fileio::read_sealed(&f, MAGIC).unwrap();
+        crate::fileio::write_sealed(&f, MAGIC, &blake3::hash(b"another"), &body).unwrap();
+        assert!(open(dir.path(), &a).is_none());
+        forget(dir.path(), &a);
+        assert!(!f.exists());
+    }
+}
