@@ -19,6 +19,7 @@ use super::format::{
 use super::html::{PageText, TITLE, extract_with, indexed_part};
 use super::memo;
 use super::text::{lower_case, lower_case_is};
+use super::word_table::{Hot, NO_PAGE, WordTable};
 use super::{FileSink, GeneratedFile, IndexError, Page, RUNTIME, SEARCH_DIR, SearchStats};
 use crate::plan::Route;
 
@@ -373,7 +374,12 @@ impl Indexer {
             (files, streamed, memo)
         };
         let per_lang: Vec<LangFiles> = if background {
-            self.langs.iter().enumerate().zip(by_lang).map(one_lang).collect()
+            self.langs
+                .iter()
+                .enumerate()
+                .zip(by_lang)
+                .map(one_lang)
+                .collect()
         } else {
             (self.langs.par_iter().enumerate())
                 .zip(by_lang)
@@ -485,7 +491,17 @@ pub(super) struct Word {
     pub(super) original: Box<str>,
     pub(super) first: u32,
     pub(super) postings: Postings,
+    /// Ways the word was written (exactly), each with its form's number in
+    /// `Gathered::form_texts` or [`PLAIN`]: up to [`MAX_WRITTEN`], so that a form is
+    /// seldom made again.
+    pub(super) written: Vec<(Box<str>, u32)>,
 }
+
+/// The form of a word written, lower-cased, as it is folded (`lavoro` for `Lavoro`).
+pub(super) const PLAIN: u32 = u32::MAX;
+/// At most this many ways of writing one word are remembered (`Word::written`); the form
+/// of another is made each time it is met on a page.
+const MAX_WRITTEN: usize = 8;
 
 /// A language's words as they are gathered, from pages in any order: each word once, the
 /// pages it is on.
@@ -502,86 +518,19 @@ pub(super) struct Gathered {
     /// By number. Their postings are complete only after `settle`.
     pub(super) words: Vec<Word>,
     /// (word, page, form) for each page on which a word is first written, lower-cased,
-    /// otherwise than folded (`città` for `citta`): with the postings, all that a page
-    /// gives the words of the index, so that the search memo can give it again.
-    pub(super) forms: Vec<(u32, u32, Box<str>)>,
+    /// otherwise than folded (`città` for `citta`), the form by its number in
+    /// `form_texts`: with the postings, all that a page gives the words of the index, so
+    /// that the search memo can give it again.
+    pub(super) forms: Vec<(u32, u32, u32)>,
+    pub(super) form_texts: Vec<Box<str>>,
     /// (word, page, weighted count) of pages done, not yet in the words' postings.
     met: Vec<(u32, u32, u32)>,
     /// What it says of each page, beside its words.
     pub(super) pages: GatheredPages,
 }
 
-/// A word's number, and its count on the last page it was met on (not in its postings yet).
-#[derive(Clone, Copy)]
-struct Hot {
-    id: u32,
-    /// The page, or `NO_PAGE` once its count is in `met`.
-    page: u32,
-    weight: u32,
-    /// The first page the word is on (in page order), as in its `Word`.
-    first: u32,
-}
-
-const NO_PAGE: u32 = u32::MAX;
-
 /// `met` is spread into the postings when it holds this many counts, so that it stays small.
 const MET_LIMIT: usize = 1 << 20;
-
-/// Folded words and their `Hot` state: the words of up to 16 bytes (most) keyed by the
-/// number their bytes make (compared as one integer), the longer ones by their text.
-#[derive(Default)]
-struct WordTable {
-    short: FxHashMap<u128, Hot>,
-    long: FxHashMap<Box<str>, Hot>,
-}
-
-impl WordTable {
-    #[inline]
-    fn get_mut(&mut self, folded: &str) -> Option<&mut Hot> {
-        match short_key(folded) {
-            Some(key) => self.short.get_mut(&key),
-            None => self.long.get_mut(folded),
-        }
-    }
-
-    fn insert(&mut self, folded: &str, hot: Hot) {
-        match short_key(folded) {
-            Some(key) => self.short.insert(key, hot),
-            None => self.long.insert(folded.into(), hot),
-        };
-    }
-
-    fn values_mut(&mut self) -> impl Iterator<Item = &mut Hot> {
-        self.short.values_mut().chain(self.long.values_mut())
-    }
-}
-
-/// The key of a folded word of up to 16 bytes in `WordTable::short`: its bytes as a
-/// little-endian number, zero-padded (a folded word holds no zero byte, so no two words
-/// share a key). Read with overlapping loads rather than copied into
-/// a buffer, which would stall the read that follows (this runs once per word of the site).
-fn short_key(folded: &str) -> Option<u128> {
-    let b = folded.as_bytes();
-    let n = b.len();
-    let u64_at = |at: usize| u64::from_le_bytes(b[at..at + 8].try_into().unwrap_or_default());
-    let u32_at = |at: usize| {
-        u64::from(u32::from_le_bytes(
-            b[at..at + 4].try_into().unwrap_or_default(),
-        ))
-    };
-    // Bytes beyond the first 4 (or 8) come from a load ending at the last byte, shifted
-    // to drop the bytes both loads hold.
-    let (low, high) = match n {
-        0..=3 => (
-            b.iter().rev().fold(0u64, |k, &x| (k << 8) | u64::from(x)),
-            0,
-        ),
-        4..=8 => (u32_at(0) | ((u32_at(n - 4) >> (8 * (8 - n))) << 32), 0),
-        9..=16 => (u64_at(0), u64_at(n - 8) >> (8 * (16 - n))),
-        _ => return None,
-    };
-    Some(u128::from(low) | (u128::from(high) << 64))
-}
 
 /// Two weighted counts of a word (or stem) on a page added: the counts summed, [`TITLE`]
 /// kept when either has it.
@@ -637,17 +586,11 @@ impl Gathered {
     /// Word `folded` (as `written`) met on `page` with weighted count `w`.
     #[inline]
     fn meet(&mut self, page: u32, folded: &str, written: &str, w: u32) {
+        // A word that folds to itself comes as it was written (the same text).
+        let same = std::ptr::eq(folded, written);
         let Some(hot) = self.table.get_mut(folded) else {
             let id = self.words.len() as u32;
             let folded: Box<str> = folded.into();
-            let lower = lower_case(written);
-            let original: Box<str> = if *lower == *folded {
-                folded.clone()
-            } else {
-                let form: Box<str> = lower.into();
-                self.forms.push((id, page, form.clone()));
-                form
-            };
             let hot = Hot {
                 id,
                 page,
@@ -656,11 +599,15 @@ impl Gathered {
             };
             self.table.insert(&folded, hot);
             self.words.push(Word {
+                original: folded.clone(),
                 folded,
-                original,
                 first: page,
                 postings: Vec::new(),
+                written: Vec::new(),
             });
+            if !same {
+                self.met_written(id, page, written, true);
+            }
             return;
         };
         if hot.page == page {
@@ -672,19 +619,51 @@ impl Gathered {
         }
         hot.page = page;
         hot.weight = w;
-        // A word that folds to itself comes as it was written (the same text); most others
-        // differ from their folded form only in capitals, found without making the form.
-        let form = (!std::ptr::eq(folded, written) && !lower_case_is(written, folded))
-            .then(|| lower_case(written));
-        if let Some(form) = &form {
-            self.forms.push((hot.id, page, form.as_ref().into()));
-        }
         // Pages come in any order: the form kept is the one met first in page order.
-        if page < hot.first {
+        let first = page < hot.first;
+        if first {
             hot.first = page;
-            let word = &mut self.words[hot.id as usize];
+        }
+        let id = hot.id;
+        if !same {
+            self.met_written(id, page, written, first);
+        } else if first {
+            let word = &mut self.words[id as usize];
             word.first = page;
-            word.original = form.map_or_else(|| word.folded.clone(), Into::into);
+            word.original = word.folded.clone();
+        }
+    }
+
+    /// Word `id`, written `written` (not the folded text itself), met for the first time on
+    /// `page`: its form there recorded if it is not the folded word, and made the word's
+    /// `original` if `page` is the first it is on.
+    fn met_written(&mut self, id: u32, page: u32, written: &str, first: bool) {
+        let word = &mut self.words[id as usize];
+        let known = (word.written.iter()).find(|(w, _)| **w == *written);
+        let form = match known {
+            Some(&(_, form)) => form,
+            None => {
+                let form = if lower_case_is(written, &word.folded) {
+                    PLAIN
+                } else {
+                    self.form_texts.push(lower_case(written).into());
+                    (self.form_texts.len() - 1) as u32
+                };
+                if word.written.len() < MAX_WRITTEN {
+                    word.written.push((written.into(), form));
+                }
+                form
+            }
+        };
+        if form != PLAIN {
+            self.forms.push((id, page, form));
+        }
+        if first {
+            word.first = page;
+            word.original = match form {
+                PLAIN => word.folded.clone(),
+                _ => self.form_texts[form as usize].clone(),
+            };
         }
     }
 
@@ -722,7 +701,12 @@ impl Gathered {
 
     /// A table of these words (postings complete, each word once) and forms, for the
     /// pages already in `self.pages` (the search memo's pages).
-    pub(super) fn take_words(&mut self, words: Vec<Word>, forms: Vec<(u32, u32, Box<str>)>) {
+    pub(super) fn take_words(
+        &mut self,
+        words: Vec<Word>,
+        forms: Vec<(u32, u32, u32)>,
+        form_texts: Vec<Box<str>>,
+    ) {
         for (id, w) in words.iter().enumerate() {
             let hot = Hot {
                 id: id as u32,
@@ -734,6 +718,7 @@ impl Gathered {
         }
         self.words = words;
         self.forms = forms;
+        self.form_texts = form_texts;
     }
 
     /// The words with their complete postings, by number.
@@ -777,7 +762,10 @@ impl Gathered {
                 }
             }
         }
-        (self.forms).extend((other.forms.into_iter()).map(|(w, p, f)| (ours[w as usize], p, f)));
+        let texts = self.form_texts.len() as u32;
+        self.form_texts.extend(other.form_texts);
+        (self.forms)
+            .extend((other.forms.into_iter()).map(|(w, p, f)| (ours[w as usize], p, f + texts)));
         let (mine, theirs) = (&mut self.pages, other.pages);
         mine.lengths.extend(theirs.lengths);
         mine.dates.extend(theirs.dates);
@@ -814,40 +802,5 @@ fn lowest_priority() {
     #[cfg(not(target_os = "linux"))]
     {
         let _ = thread_priority::set_current_thread_priority(thread_priority::ThreadPriority::Min);
-    }
-}
-
-#[cfg(test)]
-mod key_tests {
-    #[test]
-    fn a_short_key_is_the_words_bytes_zero_padded() {
-        let words = [
-            "",
-            "a",
-            "ab",
-            "abc",
-            "abcd",
-            "abcde",
-            "lavoro",
-            "abcdefg",
-            "abcdefgh",
-            "abcdefghi",
-            "tirocinio",
-            "mediatrice",
-            "abcdefghijklmno",
-            "abcdefghijklmnop",
-            "الموحدة",
-            "città",
-        ];
-        for w in words {
-            let mut padded = [0u8; 16];
-            padded[..w.len()].copy_from_slice(w.as_bytes());
-            assert_eq!(
-                super::short_key(w),
-                Some(u128::from_le_bytes(padded)),
-                "{w}"
-            );
-        }
-        assert_eq!(super::short_key("abcdefghijklmnopq"), None);
     }
 }

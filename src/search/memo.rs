@@ -18,9 +18,9 @@
 //! never taken from here; weighted length; date; section, or 0 and no text; regions and
 //! projects, each a count and texts; its entry in a file of titles), the words (folded
 //! word, how many pages, then page and weighted count for each, the count doubled and one
-//! added when the word is in the page's title), and the forms
-//! (word, page, form) of pages on which a word is first written, lower-cased, otherwise
-//! than folded.
+//! added when the word is in the page's title), the forms (texts), and (word, page, form's
+//! number) for each page on which a word is first written, lower-cased, otherwise than
+//! folded.
 //!
 //! A missing, cut-short or altered file, or one another program wrote, is no memo: the
 //! build reads its pages back, as it did before there was one.
@@ -34,7 +34,7 @@ use super::format::DocEntry;
 use super::html::TITLE;
 use super::index::{Gathered, Postings, Word};
 
-const MAGIC: &[u8] = b"vetrina search memo 2\n";
+const MAGIC: &[u8] = b"vetrina search memo 3\n";
 
 /// A language's index as the last build left it.
 #[derive(Debug, Default)]
@@ -43,8 +43,10 @@ pub(crate) struct PastLang {
     pub(super) pages: Vec<PastPage>,
     /// Folded word and its (page, weighted count), pages numbered as in `pages`.
     pub(super) words: Vec<(Box<str>, Postings)>,
-    /// (word, page, form): the words not written, lower-cased, as they are folded.
-    pub(super) forms: Vec<(u32, u32, Box<str>)>,
+    /// (word, page, form): the words not written, lower-cased, as they are folded, the form
+    /// by its number in `form_texts`.
+    pub(super) forms: Vec<(u32, u32, u32)>,
+    pub(super) form_texts: Vec<Box<str>>,
 }
 
 /// One page of a language's index as the last build left it.
@@ -201,11 +203,15 @@ pub(super) fn encode(
             put_u32(&mut out, weight_to_number(c));
         }
     }
-    put_u32(&mut out, gathered.forms.len() as u32);
-    for (w, p, form) in &gathered.forms {
-        put_u32(&mut out, *w);
-        put_u32(&mut out, *p);
+    put_u32(&mut out, gathered.form_texts.len() as u32);
+    for form in &gathered.form_texts {
         put_str(&mut out, form);
+    }
+    put_u32(&mut out, gathered.forms.len() as u32);
+    for &(w, p, form) in &gathered.forms {
+        put_u32(&mut out, w);
+        put_u32(&mut out, p);
+        put_u32(&mut out, form);
     }
     out
 }
@@ -269,20 +275,25 @@ fn decode(body: &[u8]) -> Option<Past> {
             }
             words.push((folded, postings));
         }
+        let nt = r.u32()? as usize;
+        let form_texts = (0..nt)
+            .map(|_| r.str().map(Into::into))
+            .collect::<Option<Vec<Box<str>>>>()?;
         let nf = r.u32()? as usize;
         let mut forms = Vec::with_capacity(nf.min(r.rest.len()));
         for _ in 0..nf {
-            let (w, p) = (r.u32()?, r.u32()?);
-            if w as usize >= nw || p as usize >= n {
+            let (w, p, form) = (r.u32()?, r.u32()?, r.u32()?);
+            if w as usize >= nw || p as usize >= n || form as usize >= nt {
                 return None;
             }
-            forms.push((w, p, r.str()?.into()));
+            forms.push((w, p, form));
         }
         past.langs.push(PastLang {
             lang,
             pages,
             words,
             forms,
+            form_texts,
         });
     }
     r.rest.is_empty().then_some(past)
@@ -301,6 +312,7 @@ pub(super) fn recall(
         pages,
         words,
         forms,
+        form_texts,
         ..
     } = past;
     // Old number → new number, for the pages taken.
@@ -325,7 +337,7 @@ pub(super) fn recall(
         g.pages.docs.push((now, page.doc));
     }
     // The form each (word, page) was written in, when it is not the folded word.
-    let mut form_of: FxHashMap<(u32, u32), Box<str>> = FxHashMap::default();
+    let mut form_of: FxHashMap<(u32, u32), u32> = FxHashMap::default();
     for (w, p, form) in forms {
         if let Some(Some(now)) = renumber.get(p as usize) {
             form_of.insert((w, *now), form);
@@ -333,15 +345,20 @@ pub(super) fn recall(
     }
     let mut taken = Vec::with_capacity(words.len());
     let mut taken_forms = Vec::new();
+    // Only the forms of the pages taken are kept, numbered again.
+    let mut texts: Vec<Box<str>> = Vec::new();
+    let mut text_number: Vec<Option<u32>> = vec![None; form_texts.len()];
     for (old_id, (folded, postings)) in words.into_iter().enumerate() {
         let mut postings = postings;
-        postings.retain_mut(|(p, _)| match renumber.get(*p as usize).copied().flatten() {
-            Some(now) => {
-                *p = now;
-                true
-            }
-            None => false,
-        });
+        postings.retain_mut(
+            |(p, _)| match renumber.get(*p as usize).copied().flatten() {
+                Some(now) => {
+                    *p = now;
+                    true
+                }
+                None => false,
+            },
+        );
         if postings.is_empty() {
             continue;
         }
@@ -353,10 +370,14 @@ pub(super) fn recall(
         let mut original = folded.clone();
         for &(p, _) in &postings {
             if let Some(form) = form_of.remove(&(old_id as u32, p)) {
+                let number = *text_number[form as usize].get_or_insert_with(|| {
+                    texts.push(form_texts[form as usize].clone());
+                    (texts.len() - 1) as u32
+                });
                 if p == first {
-                    original = form.clone();
+                    original = texts[number as usize].clone();
                 }
-                taken_forms.push((id, p, form));
+                taken_forms.push((id, p, number));
             }
         }
         taken.push(Word {
@@ -364,9 +385,10 @@ pub(super) fn recall(
             original,
             first,
             postings,
+            written: Vec::new(),
         });
     }
-    g.take_words(taken, taken_forms);
+    g.take_words(taken, taken_forms, texts);
     g
 }
 
@@ -535,20 +557,38 @@ mod tests {
                 0 => (
                     "it",
                     format!("Storia {i}"),
-                    if i % 2 == 0 { "Città lavoro" } else { "citta Lavori tirocinio" }.to_string(),
+                    if i % 2 == 0 {
+                        "Città lavoro"
+                    } else {
+                        "citta Lavori tirocinio"
+                    }
+                    .to_string(),
                 ),
                 1 => (
                     "fr",
                     format!("Récit {i}"),
-                    if i % 4 == 1 { "Activité emploi" } else { "activite Emplois" }.to_string(),
+                    if i % 4 == 1 {
+                        "Activité emploi"
+                    } else {
+                        "activite Emplois"
+                    }
+                    .to_string(),
                 ),
                 _ => (
                     "ar",
                     format!("قصة {i}"),
-                    if i % 4 == 2 { "المدينة الموحّدة" } else { "المدينه العمل" }.to_string(),
+                    if i % 4 == 2 {
+                        "المدينة الموحّدة"
+                    } else {
+                        "المدينه العمل"
+                    }
+                    .to_string(),
                 ),
             };
-            first.push((route(lang, &format!("p{i}")), page(&title, &format!("{text} parola{}", i % 11))));
+            first.push((
+                route(lang, &format!("p{i}")),
+                page(&title, &format!("{text} parola{}", i % 11)),
+            ));
         }
         // A page whose bytes were not recorded (a page with a warning): read back.
         let mut published = hashes(&first);
@@ -561,7 +601,12 @@ mod tests {
         // The next build: the first pages dropped (they held the first forms), new pages
         // at the front (every page renumbered), some pages changed, a language gone.
         let mut next: Vec<(Route, String)> = (0..7)
-            .map(|i| (route("it", &format!("new{i}")), page("Nuova", "citta nuova Città")))
+            .map(|i| {
+                (
+                    route("it", &format!("new{i}")),
+                    page("Nuova", "citta nuova Città"),
+                )
+            })
             .collect();
         for (i, (r, html)) in first.iter().enumerate().skip(6) {
             if r.lang == "fr" && i > 100 {
@@ -602,7 +647,12 @@ mod tests {
     #[test]
     fn a_memo_cut_short_or_altered_is_no_memo() {
         let pages: Vec<(Route, String)> = (0..20)
-            .map(|i| (route("it", &format!("p{i}")), page("Titolo", &format!("testo {i} Città"))))
+            .map(|i| {
+                (
+                    route("it", &format!("p{i}")),
+                    page("Titolo", &format!("testo {i} Città")),
+                )
+            })
             .collect();
         let (_, stats, _) = build(&pages, &|_| true, None, &hashes(&pages));
         let body = joined(stats.memo.as_ref().unwrap());

@@ -48,6 +48,7 @@ pub(crate) mod memo;
 #[cfg(test)]
 mod tests;
 mod text;
+mod word_table;
 
 use std::borrow::Cow;
 use std::path::PathBuf;
