@@ -392,7 +392,12 @@ fn a_rebuild_takes_the_search_index_of_unchanged_pages_from_the_last_build() {
     let memo: Vec<std::path::PathBuf> = fs::read_dir(t.path().join(".vetrina-cache"))
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("search-"))
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("search-")
+        })
         .collect();
     assert_eq!(memo.len(), 1, "one memo for the output folder");
     let memo = &memo[0];
@@ -454,7 +459,61 @@ fn a_rebuild_takes_the_search_index_of_unchanged_pages_from_the_last_build() {
     edit(t.path(), "site.yaml", "title:", "search: false\ntitle:");
     let r = build_own_cache(t.path());
     assert!(r.ok(), "{}", rendered(&r));
-    assert!(!memo.exists(), "the memo of an index no longer made is removed");
+    assert!(
+        !memo.exists(),
+        "the memo of an index no longer made is removed"
+    );
+}
+
+#[test]
+fn after_an_edit_of_stories_only_the_other_stories_pages_are_taken_without_their_context() {
+    let t = demo_copy();
+    let out = t.path().join("public");
+    assert!(build_own_cache(t.path()).ok());
+    // Another story's page, changed by hand to bytes of the same length with its time put
+    // back: only a page taken as the last build left it, without building its context or
+    // reading it, keeps these bytes.
+    let other = out.join("storie/un-laboratorio-che-apre-le-porte/index.html");
+    let published = fs::read(&other).unwrap();
+    let time = fs::metadata(&other).unwrap().modified().unwrap();
+    let mut marked = published.clone();
+    let at = marked.len() - 8;
+    marked[at..].copy_from_slice(b"<!--x-->");
+    let mark = |bytes: &[u8]| {
+        fs::write(&other, bytes).unwrap();
+        fs::File::options()
+            .write(true)
+            .open(&other)
+            .unwrap()
+            .set_modified(time)
+            .unwrap();
+    };
+    mark(&marked);
+
+    // A story's title: its card changes on lists and hubs, no other story's page.
+    let story = "content/stories/dalla-comunita-alla-serra/index.it.md";
+    edit(t.path(), story, "title: \"", "title: \"Nuovo — ");
+    let r = build_own_cache(t.path());
+    assert!(r.ok(), "{}", rendered(&r));
+    assert!(fs::read(&other).unwrap() == marked, "taken as it was");
+    let page = out.join("storie/dalla-comunita-alla-serra/index.html");
+    assert!(fs::read_to_string(&page).unwrap().contains("Nuovo — "));
+
+    // A project's title is on every page of its stories: they are all made again.
+    edit(
+        t.path(),
+        "content/projects/puoi/index.it.md",
+        "title: \"PUOI",
+        "title: \"Il progetto PUOI",
+    );
+    let r = build_own_cache(t.path());
+    assert!(r.ok(), "{}", rendered(&r));
+    assert!(fs::read(&other).unwrap() != marked, "made again");
+    let fresh = tempfile::tempdir().unwrap();
+    let mut o = opts(t.path());
+    o.output = Some(fresh.path().join("public"));
+    assert!(vetrina::build(&o).ok());
+    assert_eq!(tree(&out), tree(&fresh.path().join("public")));
 }
 
 #[test]

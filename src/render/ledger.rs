@@ -30,7 +30,10 @@ use rustc_hash::FxHashMap;
 
 use super::prints::EntryPrints;
 
-const MAGIC: &[u8] = b"vetrina pages 2\n";
+const MAGIC: &[u8] = b"vetrina pages 3\n";
+
+/// Set on an entry's section number in the record when the hash is of its front matter.
+const FRONT: u8 = 0x80;
 
 /// The sections whose entries have bodies, numbered as the record writes them.
 const SECTIONS: [&str; 5] = ["home", "projects", "stories", "news", "pages"];
@@ -40,6 +43,17 @@ const SECTIONS: [&str; 5] = ["home", "projects", "stories", "news", "pages"];
 pub struct Entry {
     pub context: blake3::Hash,
     pub bytes: blake3::Hash,
+}
+
+/// The fingerprints of a site that a build records (`prints::SitePrints`, with the
+/// pictures): everything but the Markdown bodies (`meta`), everything but the entries'
+/// texts (`rest`), and each entry's bodies and front matter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordedPrints {
+    pub meta: blake3::Hash,
+    pub rest: blake3::Hash,
+    pub bodies: EntryPrints,
+    pub fronts: EntryPrints,
 }
 
 /// The record of the last build, and the one this build is making.
@@ -53,8 +67,8 @@ pub struct Ledger {
     now: Vec<(String, Entry)>,
     /// The last build's and this build's fingerprint of the site without bodies (with the
     /// pictures), and of each entry's bodies.
-    past_prints: Option<(blake3::Hash, EntryPrints)>,
-    now_prints: Option<(blake3::Hash, EntryPrints)>,
+    past_prints: Option<RecordedPrints>,
+    now_prints: Option<RecordedPrints>,
     /// The files made beside the pages by the last build, and by this one. They read no
     /// body: after an edit of bodies only, they are as the last build made them.
     past_extras: Vec<String>,
@@ -113,14 +127,31 @@ impl Ledger {
         meta: blake3::Hash,
         bodies: &EntryPrints,
     ) -> Option<std::collections::HashSet<(&'static str, String)>> {
-        let (past_meta, past_bodies) = self.past_prints.as_ref()?;
-        (*past_meta == meta).then(|| {
-            bodies
-                .iter()
-                .filter(|(k, h)| past_bodies.get(*k) != Some(*h))
-                .map(|(k, _)| k.clone())
-                .collect()
-        })
+        let past = self.past_prints.as_ref()?;
+        (past.meta == meta).then(|| changed(&past.bodies, bodies).cloned().collect())
+    }
+
+    /// The stories whose texts (front matter or bodies) changed since the last build, if
+    /// nothing but stories' texts did (`rest`: the fingerprint of the site without its
+    /// entries' texts, with the pictures) under the same key.
+    pub(super) fn changed_stories(
+        &self,
+        rest: blake3::Hash,
+        fronts: &EntryPrints,
+        bodies: &EntryPrints,
+    ) -> Option<std::collections::HashSet<String>> {
+        let past = self.past_prints.as_ref()?;
+        if past.rest != rest {
+            return None;
+        }
+        let mut stories = std::collections::HashSet::new();
+        for (section, key) in changed(&past.fronts, fronts).chain(changed(&past.bodies, bodies)) {
+            if *section != "stories" {
+                return None;
+            }
+            stories.insert(key.clone());
+        }
+        Some(stories)
     }
 
     /// The record of the page at `path` (its file `file`), if the last build published it
@@ -146,8 +177,8 @@ impl Ledger {
     }
 
     /// Records this build's fingerprints of the site, for the next build.
-    pub(super) fn record_prints(&mut self, meta: blake3::Hash, bodies: EntryPrints) {
-        self.now_prints = Some((meta, bodies));
+    pub(super) fn record_prints(&mut self, prints: RecordedPrints) {
+        self.now_prints = Some(prints);
     }
 
     /// Starts this build's record under `key`; the pages of the last build are usable only
@@ -223,16 +254,18 @@ impl Ledger {
             buf.extend_from_slice(&(path.len() as u32).to_le_bytes());
             buf.extend_from_slice(path.as_bytes());
         }
-        if let Some((meta, bodies)) = &self.now_prints {
-            buf.extend_from_slice(meta.as_bytes());
-            for ((section, key), h) in bodies {
+        if let Some(prints) = &self.now_prints {
+            buf.extend_from_slice(prints.meta.as_bytes());
+            buf.extend_from_slice(prints.rest.as_bytes());
+            let fronts = (prints.fronts.iter()).map(|e| (FRONT, e));
+            for (kind, ((section, key), h)) in prints.bodies.iter().map(|e| (0, e)).chain(fronts) {
                 let (Some(s), Ok(len)) = (
                     SECTIONS.iter().position(|x| x == section),
                     u32::try_from(key.len()),
                 ) else {
                     continue;
                 };
-                buf.push(s as u8);
+                buf.push(s as u8 | kind);
                 buf.extend_from_slice(&len.to_le_bytes());
                 buf.extend_from_slice(key.as_bytes());
                 buf.extend_from_slice(h.as_bytes());
@@ -247,7 +280,7 @@ impl Ledger {
 type Parsed = (
     FxHashMap<String, Entry>,
     Vec<String>,
-    Option<(blake3::Hash, EntryPrints)>,
+    Option<RecordedPrints>,
 );
 
 fn parse(rest: &[u8]) -> Option<Parsed> {
@@ -284,23 +317,46 @@ fn parse(rest: &[u8]) -> Option<Parsed> {
     if rest.is_empty() {
         return Some((past, extras, None));
     }
-    let (meta, mut rest) = rest.split_at_checked(32)?;
+    let (meta, rest) = rest.split_at_checked(32)?;
+    let (site_rest, mut rest) = rest.split_at_checked(32)?;
     let mut bodies = EntryPrints::default();
+    let mut fronts = EntryPrints::default();
     while !rest.is_empty() {
         let (&s, r) = rest.split_first()?;
         let (n, r) = r.split_at_checked(4)?;
         let (key, r) = r.split_at_checked(u32_at(n)?)?;
         let (h, r) = r.split_at_checked(32)?;
-        bodies.insert(
+        let prints = if s & FRONT != 0 {
+            &mut fronts
+        } else {
+            &mut bodies
+        };
+        prints.insert(
             (
-                *SECTIONS.get(s as usize)?,
+                *SECTIONS.get((s & !FRONT) as usize)?,
                 String::from_utf8(key.to_vec()).ok()?,
             ),
             hash(h)?,
         );
         rest = r;
     }
-    Some((past, extras, Some((hash(meta)?, bodies))))
+    let prints = RecordedPrints {
+        meta: hash(meta)?,
+        rest: hash(site_rest)?,
+        bodies,
+        fronts,
+    };
+    Some((past, extras, Some(prints)))
+}
+
+/// The entries of `now` whose hash is not the one in `before`.
+fn changed<'a>(
+    before: &'a EntryPrints,
+    now: &'a EntryPrints,
+) -> impl Iterator<Item = &'a (&'static str, String)> {
+    (now.iter())
+        .filter(|(k, h)| before.get(*k) != Some(*h))
+        .map(|(k, _)| k)
 }
 
 #[cfg(test)]
@@ -365,11 +421,52 @@ mod tests {
         let mut l = Ledger::open(dir.path(), &out);
         l.start(key);
         l.record(vec![("/a/".into(), entry(b"1", b"2"))]);
-        l.record_prints(meta, bodies(b"b"));
+        let rest = blake3::hash(b"rest");
+        let fronts = |a: &[u8]| -> EntryPrints {
+            [
+                (("stories", "a".to_string()), blake3::hash(a)),
+                (("stories", "c".to_string()), blake3::hash(b"c")),
+                (("news", "b".to_string()), blake3::hash(b"b")),
+            ]
+            .into_iter()
+            .collect()
+        };
+        l.record_prints(RecordedPrints {
+            meta,
+            rest,
+            bodies: bodies(b"b"),
+            fronts: fronts(b"a"),
+        });
         l.save().unwrap();
 
         let mut l = Ledger::open(dir.path(), &out);
         l.start(key);
+        // Stories' front matter changed and nothing else but texts: which stories.
+        let stories = |s: Option<std::collections::HashSet<String>>| {
+            let mut v: Vec<String> = s.expect("stories only").into_iter().collect();
+            v.sort();
+            v
+        };
+        assert_eq!(
+            stories(l.changed_stories(rest, &fronts(b"a2"), &bodies(b"b"))),
+            ["a"]
+        );
+        assert!(stories(l.changed_stories(rest, &fronts(b"a"), &bodies(b"b"))).is_empty());
+        // A news item's body, a news item's front matter, or anything else: not stories only.
+        assert!(
+            l.changed_stories(rest, &fronts(b"a2"), &bodies(b"b2"))
+                .is_none()
+        );
+        let mut news_front = fronts(b"a");
+        news_front.insert(("news", "b".into()), blake3::hash(b"b2"));
+        assert!(
+            l.changed_stories(rest, &news_front, &bodies(b"b"))
+                .is_none()
+        );
+        assert!(
+            l.changed_stories(blake3::hash(b"other"), &fronts(b"a2"), &bodies(b"b"))
+                .is_none()
+        );
         let changed = l.changed_bodies(meta, &bodies(b"b2")).expect("same site");
         assert_eq!(
             changed.into_iter().collect::<Vec<_>>(),
@@ -383,6 +480,10 @@ mod tests {
         );
         l.start(blake3::hash(b"another key"));
         assert!(l.changed_bodies(meta, &bodies(b"b")).is_none());
+        assert!(
+            l.changed_stories(rest, &fronts(b"a"), &bodies(b"b"))
+                .is_none()
+        );
         // Without the listing of the output, no page is known untouched.
         let l = Ledger::open(dir.path(), &out);
         assert!(l.untouched("/a/", "a/index.html").is_none());

@@ -127,6 +127,7 @@ pub fn render(
         if let Some(page) = (decisions.unchanged_body(route))
             .or_else(|| decisions.unchanged_story(route))
             .or_else(|| decisions.untouched_on_disk(route))
+            .or_else(|| decisions.untouched_story_on_disk(route))
         {
             return page;
         }

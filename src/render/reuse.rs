@@ -24,7 +24,7 @@ use std::sync::Arc;
 use rustc_hash::FxHashMap;
 
 use super::i18n::I18n;
-use super::ledger::{self, Ledger};
+use super::ledger::{self, Ledger, RecordedPrints};
 use super::prints::theme_hash;
 use super::prints::{EntryPrints, SitePrints, with_pictures};
 pub(super) use super::prints::{globals_hash, routes_hash};
@@ -166,6 +166,9 @@ pub(super) struct Decisions<'a> {
     /// Ledger, bodies only: the files the last build made beside the pages, when every one
     /// is as it left them (no bytes: they stay in the output).
     ledger_extras: Option<Vec<(String, Bytes)>>,
+    /// Ledger, stories only: the stories whose front matter or bodies changed since the
+    /// last `vetrina build`, when nothing but stories' texts did.
+    ledger_stories: Option<HashSet<String>>,
     /// The extras of the last build, when only bodies changed.
     extras: Option<&'a [(String, Bytes)]>,
     ledger: Option<&'a Ledger>,
@@ -300,8 +303,13 @@ impl Reuse<'_> {
                     .update(globals().as_bytes());
                 l.start(key.finalize());
                 let meta = with_pictures(prints.meta, pictures);
+                let rest = with_pictures(prints.rest, pictures);
                 prints.meta_with_pictures = Some(meta);
+                prints.rest_with_pictures = Some(rest);
                 let ledger_bodies = l.changed_bodies(meta, &prints.bodies);
+                let ledger_stories = (ledger_bodies.is_none())
+                    .then(|| l.changed_stories(rest, &prints.fronts, &prints.bodies))
+                    .flatten();
                 let no_bytes: Bytes = Arc::new(Vec::new());
                 let ledger_extras = ledger_bodies
                     .as_ref()
@@ -315,6 +323,7 @@ impl Reuse<'_> {
                 Decisions {
                     ledger_bodies,
                     ledger_extras,
+                    ledger_stories,
                     ledger: Some(&**l),
                     ..Decisions::none()
                 }
@@ -350,6 +359,7 @@ impl Reuse<'_> {
                     changed_stories,
                     ledger_bodies: None,
                     ledger_extras: None,
+                    ledger_stories: None,
                     ledger: None,
                     keep_fingerprints: true,
                 }
@@ -377,8 +387,17 @@ impl Reuse<'_> {
                         .collect(),
                 );
                 l.record_extras(extras.iter().map(|(p, _)| p.clone()).collect());
-                if let Some(meta) = prints.meta_with_pictures.filter(|_| !diags.has_errors()) {
-                    l.record_prints(meta, prints.bodies);
+                if let (Some(meta), Some(rest), false) = (
+                    prints.meta_with_pictures,
+                    prints.rest_with_pictures,
+                    diags.has_errors(),
+                ) {
+                    l.record_prints(RecordedPrints {
+                        meta,
+                        rest,
+                        bodies: prints.bodies,
+                        fronts: prints.fronts,
+                    });
                 }
             }
             Reuse::Memory(c, prints) => {
@@ -432,6 +451,7 @@ impl<'a> Decisions<'a> {
             changed_stories: None,
             ledger_bodies: None,
             ledger_extras: None,
+            ledger_stories: None,
             extras: None,
             ledger: None,
             keep_fingerprints: false,
@@ -451,6 +471,22 @@ impl<'a> Decisions<'a> {
     pub(super) fn untouched_on_disk(&self, route: &Route) -> Option<Page> {
         let changed = self.ledger_bodies.as_ref()?;
         if shows_a_changed_body(&route.kind, changed) {
+            return None;
+        }
+        let entry = self.ledger?.untouched(&route.path, &route.file())?;
+        Some(Page::Kept(Arc::new(Vec::new()), entry))
+    }
+
+    /// Ledger, stories only: the published page of `route`, if it is the page of a story
+    /// whose texts did not change since the last `vetrina build` (when nothing but stories'
+    /// texts did) and its file is as that build left it. Such a page shows no other story
+    /// (see `unchanged_story`): its context is not built, its bytes not read.
+    pub(super) fn untouched_story_on_disk(&self, route: &Route) -> Option<Page> {
+        let changed = self.ledger_stories.as_ref()?;
+        let Kind::Story(key) = &route.kind else {
+            return None;
+        };
+        if changed.contains(key) {
             return None;
         }
         let entry = self.ledger?.untouched(&route.path, &route.file())?;
