@@ -32,7 +32,7 @@
 //! (which names them) is asked afresh, so that a browser never mixes two deploys' files.
 //!
 //! The work is split by job: [`index`](mod@index) gathers the pages (taken apart, numbered,
-//! merged), [`html`] reads a rendered page's text, title and headings (what it knows of
+//! merged; its table of words is [`word_table`]), [`html`] reads a rendered page's text, title and headings (what it knows of
 //! HTML's elements is in [`elements`]), [`text`] splits it
 //! into words, folds and stems them, and [`format`](mod@format) writes the files;
 //! [`memo`] keeps what each page gave the index for the next build. This module reads
