@@ -328,6 +328,22 @@ fn a_rebuild_rewrites_only_what_changed() {
     );
 }
 
+/// Asserts that the output `out` of the site at `root` is, file for file and byte for byte,
+/// what a build into an empty folder gives.
+fn assert_same_as_fresh(root: &std::path::Path, out: &std::path::Path, step: &str) {
+    let fresh = tempfile::tempdir().unwrap();
+    let mut o = opts(root);
+    o.output = Some(fresh.path().join("public"));
+    assert!(vetrina::build(&o).ok());
+    let (a, b) = (tree(out), tree(&fresh.path().join("public")));
+    let names =
+        |t: &[(std::path::PathBuf, Vec<u8>)]| t.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&a), names(&b), "{step}: the same files");
+    for ((p, x), (_, y)) in a.iter().zip(&b) {
+        assert!(x == y, "{step}: {} differs from a fresh build", p.display());
+    }
+}
+
 #[test]
 fn a_rebuild_after_text_edits_is_a_fresh_build_even_with_pages_changed_by_hand() {
     let t = demo_copy();
@@ -335,20 +351,7 @@ fn a_rebuild_after_text_edits_is_a_fresh_build_even_with_pages_changed_by_hand()
     assert!(build(t.path()).ok());
     let story = "content/stories/dalla-comunita-alla-serra/index.it.md";
     let other = out.join("storie/un-laboratorio-che-apre-le-porte/index.html");
-    let same_as_fresh = |step: &str| {
-        let fresh = tempfile::tempdir().unwrap();
-        let mut o = opts(t.path());
-        o.output = Some(fresh.path().join("public"));
-        assert!(vetrina::build(&o).ok());
-        let (a, b) = (tree(&out), tree(&fresh.path().join("public")));
-        let names = |t: &[(std::path::PathBuf, Vec<u8>)]| {
-            t.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>()
-        };
-        assert_eq!(names(&a), names(&b), "{step}: the same files");
-        for ((p, x), (_, y)) in a.iter().zip(&b) {
-            assert!(x == y, "{step}: {} differs from a fresh build", p.display());
-        }
-    };
+    let same_as_fresh = |step: &str| assert_same_as_fresh(t.path(), &out, step);
     // Only a text changed: the pages that do not show it are taken as they are.
     let append = |text: &str| {
         let p = t.path().join(story);
@@ -401,18 +404,7 @@ fn a_rebuild_takes_the_search_index_of_unchanged_pages_from_the_last_build() {
         .collect();
     assert_eq!(memo.len(), 1, "one memo for the output folder");
     let memo = &memo[0];
-    let same_as_fresh = |step: &str| {
-        let fresh = tempfile::tempdir().unwrap();
-        let mut o = opts(t.path());
-        o.output = Some(fresh.path().join("public"));
-        assert!(vetrina::build(&o).ok());
-        let (a, b) = (tree(&out), tree(&fresh.path().join("public")));
-        assert_eq!(a.len(), b.len(), "{step}: the same files");
-        for ((p, x), (q, y)) in a.iter().zip(&b) {
-            assert_eq!(p, q, "{step}");
-            assert!(x == y, "{step}: {} differs from a fresh build", p.display());
-        }
-    };
+    let same_as_fresh = |step: &str| assert_same_as_fresh(t.path(), &out, step);
     let story = "content/stories/dalla-comunita-alla-serra/index.it.md";
     let append = |text: &str| {
         let p = t.path().join(story);
@@ -509,11 +501,7 @@ fn after_an_edit_of_stories_only_the_other_stories_pages_are_taken_without_their
     let r = build_own_cache(t.path());
     assert!(r.ok(), "{}", rendered(&r));
     assert!(fs::read(&other).unwrap() != marked, "made again");
-    let fresh = tempfile::tempdir().unwrap();
-    let mut o = opts(t.path());
-    o.output = Some(fresh.path().join("public"));
-    assert!(vetrina::build(&o).ok());
-    assert_eq!(tree(&out), tree(&fresh.path().join("public")));
+    assert_same_as_fresh(t.path(), &out, "a project's title edited");
 }
 
 #[test]
