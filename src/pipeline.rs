@@ -141,6 +141,8 @@ pub(crate) fn run(
         minify,
         cms_local_backend: opts.cms_local_backend,
     };
+    // The output's files after a `vetrina build`, when its write saw them all.
+    let mut listing = None;
     let written = match mode {
         Mode::Check => {
             render::render(&stages.context(), Reuse::Nothing, None, diags);
@@ -167,7 +169,7 @@ pub(crate) fn run(
             } else {
                 Vec::new()
             };
-            publish(
+            listing = publish(
                 opts,
                 stages,
                 indexable,
@@ -180,7 +182,7 @@ pub(crate) fn run(
     };
     if mode == Mode::Build {
         if report.diagnostics.sorted().is_empty() {
-            stamp::save(opts, stamp, &report.pages);
+            stamp::save(opts, stamp, &report.pages, listing);
         } else {
             stamp::forget(opts);
         }
@@ -357,7 +359,8 @@ fn write_pages(
 /// memory of a large site goes to the search index, not to holding every page). Pages whose
 /// context has not changed since the last build are taken from the output folder (the
 /// ledger). Nothing is in place before everything is ready; a build that fails removes what
-/// it staged.
+/// it staged. Returns the output's files as the write left them, when it saw them all (for
+/// the no-change record).
 fn publish(
     opts: &BuildOptions,
     stages: Rendering,
@@ -365,7 +368,7 @@ fn publish(
     gone_pictures: &[load::Asset],
     report: &mut Report,
     phases: &mut Phases,
-) {
+) -> Option<write::Listing> {
     let output = opts.output_dir();
     let cache = opts.cache_path();
     let diags = &mut report.diagnostics;
@@ -405,14 +408,13 @@ fn publish(
     if let Some(e) = staging.and_then(|s| s.error.into_inner().unwrap_or_else(|e| e.into_inner())) {
         cannot_write(diags, &output, e);
     }
-    let Some(mut w) = writer.filter(|_| !diags.has_errors()) else {
-        return;
-    };
+    let mut w = writer.filter(|_| !diags.has_errors())?;
     // The files not staged while rendering: feeds, calendars, sitemap, static files.
     let staged = w.stage_output(&out);
     phases.done("stage");
     if let Err(e) = staged {
-        return cannot_write(diags, &output, e);
+        cannot_write(diags, &output, e);
+        return None;
     }
     out.release_bytes();
     if let Some(ix) = indexer.as_mut() {
@@ -426,11 +428,12 @@ fn publish(
     let (files, stats) = match search {
         Ok(x) => x,
         Err(e) => {
-            return diags.file_error(
+            diags.file_error(
                 Path::new("site.yaml"),
                 format!("the search index could not be built: {e}"),
                 "this is a fault in Vetrina, please report it; meanwhile `search: false` in site.yaml builds the site without search",
             );
+            return None;
         }
     };
     report.search_pages = stats.pages.clone();
@@ -450,11 +453,13 @@ fn publish(
     let written = w.stage_files(&rest).and_then(|()| {
         out.files.extend(files);
         out.streamed.extend(stats.streamed.iter().cloned());
-        w.commit(&out, None)
+        w.commit_listed(&out, None)
     });
+    let mut listing = None;
     match written {
-        Ok(s) => {
+        Ok((s, files)) => {
             count_written(report, s);
+            listing = files;
             // Not kept, the next build renders every page: slower, never wrong.
             let _ = ledger.save();
             // Likewise, the next build reads its pages back for the index.
@@ -469,6 +474,7 @@ fn publish(
         Err(e) => cannot_write(&mut report.diagnostics, &output, e),
     }
     phases.done("write");
+    listing
 }
 
 /// The search index of the pages staged where `path_of` says (a build that has let go of

@@ -297,11 +297,19 @@ pub fn last_listing(opts: &BuildOptions) -> rustc_hash::FxHashMap<String, (u64, 
         .collect()
 }
 
-/// Remembers a successful build without warnings; forgets any record otherwise.
-pub fn save(opts: &BuildOptions, inputs: Option<String>, pages: &[(String, usize)]) {
+/// Remembers a successful build without warnings; forgets any record otherwise. `outputs`:
+/// the output's files as the build's write saw them (`write::Listing`), if it saw them all;
+/// else the output is walked here.
+pub fn save(
+    opts: &BuildOptions,
+    inputs: Option<String>,
+    pages: &[(String, usize)],
+    outputs: Option<Vec<(String, u64, u128)>>,
+) {
     let p = path(opts);
     let _ = fs::remove_file(&p);
-    let (Some(inputs), Some(outputs)) = (inputs, listing(&opts.output_dir())) else {
+    let outputs = outputs.or_else(|| listing(&opts.output_dir()));
+    let (Some(inputs), Some(outputs)) = (inputs, outputs) else {
         return;
     };
     let rec = Record {
