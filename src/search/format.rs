@@ -161,48 +161,33 @@ pub(super) fn files(
         .map(|(first, body)| (first, put("w", body)))
         .collect();
 
+    // BM25's length term of each page, the same for every stem on it.
+    let length_terms: Vec<f64> = (lengths.iter())
+        .map(|&dl| K1 * (1.0 - B + B * dl as f64 / avg))
+        .collect();
     let stem_runs = runs(
         stems.into_iter().map(|(stem, forms)| {
-            // Each word of the stem brings its own pages: one entry per page, with the words of
-            // the stem it holds (a bit each).
             let several = forms.len() > 1;
-            let mut pages: Vec<(u32, u32, u32)> = forms
-                .into_iter()
-                .enumerate()
-                .flat_map(|(i, (_, pages))| {
-                    let bit = if i < MAX_FORMS { 1u32 << i } else { 0 };
-                    pages
-                        .into_iter()
-                        .map(move |(page, count)| (page, count, bit))
-                })
-                .collect();
-            // A stable sort, which finds the runs already in page order (each thread's table
-            // holds its pages in the order it took them) and merges them.
-            pages.sort_by_key(|p| p.0);
-            pages.dedup_by(|b, a| {
-                if a.0 == b.0 {
-                    a.1 = add_weights(a.1, b.1);
-                    a.2 |= b.2;
-                    true
-                } else {
-                    false
-                }
-            });
+            let pages = stem_pages(forms);
             let df = pages.len() as f64;
             let idf = (1.0 + (n as f64 - df + 0.5) / (df + 0.5)).ln();
-            let mut entry = serde_json::to_string(&stem).unwrap_or_default();
+            let mut entry = String::with_capacity(stem.len() + 8 + pages.len() * 12);
+            entry.push_str(&serde_json::to_string(&stem).unwrap_or_default());
             entry.push_str(if several { ":[\"f\"," } else { ":[" });
-            for (i, (page, count, forms)) in pages.iter().enumerate() {
-                let tf = (*count & !TITLE) as f64;
-                let dl = lengths.get(*page as usize).copied().unwrap_or(0) as f64;
-                let score = idf * tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * dl / avg));
+            for (i, &(page, count, forms)) in pages.iter().enumerate() {
+                let tf = (count & !TITLE) as f64;
+                let length_term = length_terms
+                    .get(page as usize)
+                    .copied()
+                    .unwrap_or(K1 * (1.0 - B));
+                let score = idf * tf * (K1 + 1.0) / (tf + length_term);
                 if i > 0 {
                     entry.push(',');
                 }
                 // Written with `itoa` rather than `write!`: there is one entry per page a stem
                 // is on, the most numerous piece of the index.
                 let mut digits = itoa::Buffer::new();
-                entry.push_str(digits.format(*page));
+                entry.push_str(digits.format(page));
                 entry.push(',');
                 if count & TITLE != 0 {
                     entry.push('-');
@@ -210,7 +195,7 @@ pub(super) fn files(
                 push_score(&mut entry, score);
                 if several {
                     entry.push(',');
-                    entry.push_str(digits.format(*forms));
+                    entry.push_str(digits.format(forms));
                 }
             }
             entry.push(']');
@@ -274,6 +259,41 @@ pub(super) fn files(
     (files, streamed)
 }
 
+/// The pages of a stem, in page order, each once: (page, weighted count, the words of the
+/// stem it holds, a bit each, for a stem of several words). Each word brings its own pages.
+fn stem_pages(forms: Forms) -> Vec<(u32, u32, u32)> {
+    let mut pages: Vec<(u32, u32, u32)> = if let [(_, postings)] = forms.as_slice() {
+        postings
+            .iter()
+            .map(|&(page, count)| (page, count, 1))
+            .collect()
+    } else {
+        (forms.into_iter().enumerate())
+            .flat_map(|(i, (_, postings))| {
+                let bit = if i < MAX_FORMS { 1u32 << i } else { 0 };
+                postings
+                    .into_iter()
+                    .map(move |(page, count)| (page, count, bit))
+            })
+            .collect()
+    };
+    // A stable sort, which finds the runs already in page order (each thread's table holds
+    // its pages in the order it took them) and merges them.
+    if !pages.is_sorted_by_key(|p| p.0) {
+        pages.sort_by_key(|p| p.0);
+    }
+    pages.dedup_by(|b, a| {
+        if a.0 == b.0 {
+            a.1 = add_weights(a.1, b.1);
+            a.2 |= b.2;
+            true
+        } else {
+            false
+        }
+    });
+    pages
+}
+
 /// The least power of ten of a score written (scores below are written as 1e-4).
 const MIN_MAGNITUDE: i32 = -4;
 
@@ -322,25 +342,32 @@ pub(super) fn push_score(out: &mut String, score: f64) {
         digits /= 10;
         decimals -= 1;
     }
+    // Written into a buffer and pushed at once: at most 23 digits and a point.
     let mut buffer = itoa::Buffer::new();
-    let text = buffer.format(digits);
-    if decimals <= 0 {
+    let text = buffer.format(digits).as_bytes();
+    let mut written = [b'0'; 32];
+    let len = if decimals <= 0 {
         // Past the significant digits, zeros: 12345 → 12300.
-        out.push_str(text);
-        out.extend(std::iter::repeat_n('0', (-decimals) as usize));
-        return;
-    }
-    let decimals = decimals as usize;
-    if text.len() > decimals {
-        let point = text.len() - decimals;
-        out.push_str(&text[..point]);
-        out.push('.');
-        out.push_str(&text[point..]);
+        let len = text.len() + (-decimals) as usize;
+        written[..text.len()].copy_from_slice(text);
+        len
     } else {
-        out.push_str("0.");
-        out.extend(std::iter::repeat_n('0', decimals - text.len()));
-        out.push_str(text);
-    }
+        let decimals = decimals as usize;
+        if text.len() > decimals {
+            let point = text.len() - decimals;
+            written[..point].copy_from_slice(&text[..point]);
+            written[point] = b'.';
+            written[point + 1..=text.len()].copy_from_slice(&text[point..]);
+            text.len() + 1
+        } else {
+            // 0.0457: "0." and the zeros before the digits are already in the buffer.
+            written[1] = b'.';
+            let start = 2 + decimals - text.len();
+            written[start..start + text.len()].copy_from_slice(text);
+            start + text.len()
+        }
+    };
+    out.push_str(std::str::from_utf8(&written[..len]).unwrap_or("0"));
 }
 
 /// A file of titles: the entries of its pages, in page order.

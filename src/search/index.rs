@@ -421,24 +421,23 @@ impl Indexer {
         let Some(past) = self.past.take() else {
             return Vec::new();
         };
-        let mut tables = Vec::new();
-        for lang in past.langs {
-            let Some(l) = self.langs.iter().position(|x| *x == lang.lang) else {
-                continue;
-            };
-            // A page is taken (and marked added) only if it is this language's, and not
-            // added yet: asked last, once its bytes are known to be the same.
-            let number = |path: &str| -> Option<u32> {
-                let &n = self.slot.get(path)?;
-                let (_, page_lang, page) = &self.pages[n];
-                (*page_lang as usize == l && !self.added[n].swap(true, Ordering::Relaxed))
-                    .then_some(*page)
-            };
-            let still = |path: &str, h: &blake3::Hash| self.published.get(path) == Some(h);
-            let table = memo::recall(lang, &number, &still);
-            tables.push((l, table));
-        }
-        tables
+        // The languages side by side: each table is its own language's pages.
+        let this = &*self;
+        (past.langs.into_par_iter())
+            .filter_map(|lang| {
+                let l = this.langs.iter().position(|x| *x == lang.lang)?;
+                // A page is taken (and marked added) only if it is this language's, and not
+                // added yet: asked last, once its bytes are known to be the same.
+                let number = |path: &str| -> Option<u32> {
+                    let &n = this.slot.get(path)?;
+                    let (_, page_lang, page) = &this.pages[n];
+                    (*page_lang as usize == l && !this.added[n].swap(true, Ordering::Relaxed))
+                        .then_some(*page)
+                };
+                let still = |path: &str, h: &blake3::Hash| this.published.get(path) == Some(h);
+                Some((l, memo::recall(lang, &number, &still)))
+            })
+            .collect()
     }
 }
 
