@@ -915,3 +915,60 @@ fn a_list_of_stories_over_several_pages_is_linked_from_its_first() {
             .contains("href=\"2/index.html\"")
     );
 }
+
+#[test]
+fn a_rebuild_after_a_story_is_added_takes_the_pages_that_do_not_show_it() {
+    let t = demo_copy();
+    let out = t.path().join("public");
+    assert!(build(t.path()).ok());
+    // A new story (a copy of another's folder): the site's addresses change, yet a page whose
+    // context is the same and whose templates look no address up is taken as it is.
+    copy(
+        &t.path().join("content/stories/dalla-comunita-alla-serra"),
+        &t.path().join("content/stories/una-serra-in-piu"),
+    );
+    let r = build(t.path());
+    assert!(r.ok(), "{}", rendered(&r));
+    assert!(r.pages_kept > 0, "nothing kept after a story was added");
+    assert_same_as_fresh(t.path(), &out, "a story added");
+    fs::remove_dir_all(t.path().join("content/stories/una-serra-in-piu")).unwrap();
+    let r = build(t.path());
+    assert!(r.ok() && r.pages_kept > 0, "{}", rendered(&r));
+    assert_same_as_fresh(t.path(), &out, "a story removed");
+}
+
+#[test]
+fn a_page_whose_template_looks_an_address_up_is_rendered_again_when_it_moves() {
+    let t = demo_copy();
+    let out = t.path().join("public");
+    // The site's footer links to one story by `url()`: every page shows its address, though
+    // no page's context holds it.
+    let footer = read(t.path(), "themes/default/templates/partials/footer.html");
+    write(
+        t.path(),
+        "templates/partials/footer.html",
+        &footer.replacen(
+            "</footer>",
+            "<p><a href=\"{{ url(kind='story', key='dalla-comunita-alla-serra') }}\">Serra</a></p></footer>",
+            1,
+        ),
+    );
+    assert!(build(t.path()).ok());
+    let privacy = fs::read_to_string(out.join("privacy/index.html")).unwrap();
+    assert!(
+        privacy.contains("dalla-comunita-alla-serra/"),
+        "the link is there"
+    );
+    // The story's Italian address changes: every page is made again with the new one.
+    edit(
+        t.path(),
+        "content/stories/dalla-comunita-alla-serra/index.it.md",
+        "title: \"Dalla comunità per minori alla serra\"",
+        "title: \"Dalla comunità per minori alla serra\"\nslug: la-serra",
+    );
+    let r = build(t.path());
+    assert!(r.ok(), "{}", rendered(&r));
+    let privacy = fs::read_to_string(out.join("privacy/index.html")).unwrap();
+    assert!(privacy.contains("storie/la-serra/"), "{privacy}");
+    assert_same_as_fresh(t.path(), &out, "an address looked up changed");
+}

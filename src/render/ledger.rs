@@ -2,11 +2,14 @@
 //! fingerprint of its template context and the hash of the bytes that were published.
 //!
 //! A page whose context is the same as then, rendered by the same program under the same
-//! templates, strings and addresses, and whose published file still holds exactly those
-//! bytes, is taken from the output folder instead of being rendered and minified again.
-//! Changing one story then renders the pages that show it (its page, the lists, hubs and
-//! home that carry its card), not the whole site. Anything in doubt — no record, another
-//! program, a file that was edited or removed by hand — means the page is rendered.
+//! templates and strings, and whose published file still holds exactly those bytes, is
+//! taken from the output folder instead of being rendered and minified again. Changing or
+//! adding one story then renders the pages that show it (its page, the lists, hubs and
+//! home that carry its card), not the whole site. A page whose templates looked an address
+//! up (`url()`) shows more than its context: its fingerprint is recorded with every address
+//! of the site, and it is taken only while they are all the same. Anything in doubt — no
+//! record, another program, a file that was edited or removed by hand — means the page is
+//! rendered.
 //!
 //! When only Markdown bodies changed since the last build (the same fingerprint of everything
 //! else, see `prints`), a page that shows none of them is taken without even building its
@@ -194,16 +197,17 @@ impl Ledger {
     }
 
     /// The published bytes of the page at `path` (its file `file` in the output), if the
-    /// last build rendered it from a context with this `fingerprint` and the file still
-    /// holds what was published then.
+    /// last build rendered it from a context with one of these `fingerprints` (the
+    /// context's, or the context's with the site's addresses for a page that looked one
+    /// up) and the file still holds what was published then.
     pub(super) fn kept(
         &self,
         path: &str,
         file: &str,
-        fingerprint: &blake3::Hash,
+        fingerprints: [&blake3::Hash; 2],
     ) -> Option<(Vec<u8>, Entry)> {
         let entry = self.past.get(path)?;
-        if entry.context != *fingerprint {
+        if !fingerprints.contains(&&entry.context) {
             return None;
         }
         let bytes = fs::read(self.output.join(file)).ok()?;
@@ -386,22 +390,22 @@ mod tests {
         let mut l = Ledger::open(&cache, &out);
         l.start(key);
         let fp = blake3::hash(b"ctx");
-        let (bytes, _) = l.kept("/a/", "a/index.html", &fp).expect("kept");
+        let (bytes, _) = l.kept("/a/", "a/index.html", [&fp, &fp]).expect("kept");
         assert_eq!(bytes, b"<p>a</p>");
         // Another context, another page, a file changed by hand: rendered again.
         assert!(
-            l.kept("/a/", "a/index.html", &blake3::hash(b"other"))
+            l.kept("/a/", "a/index.html", [&blake3::hash(b"other"); 2])
                 .is_none()
         );
-        assert!(l.kept("/b/", "b/index.html", &fp).is_none());
+        assert!(l.kept("/b/", "b/index.html", [&fp, &fp]).is_none());
         fs::write(out.join("a/index.html"), b"<p>A</p>").unwrap();
-        assert!(l.kept("/a/", "a/index.html", &fp).is_none());
+        assert!(l.kept("/a/", "a/index.html", [&fp, &fp]).is_none());
         fs::write(out.join("a/index.html"), b"<p>a</p>").unwrap();
 
         // Another program or other templates: nothing is taken.
         let mut l = Ledger::open(&cache, &out);
         l.start(blake3::hash(b"another key"));
-        assert!(l.kept("/a/", "a/index.html", &fp).is_none());
+        assert!(l.kept("/a/", "a/index.html", [&fp, &fp]).is_none());
     }
 
     #[test]

@@ -118,11 +118,24 @@ pub fn render(
     };
     let views = views::Shared::new(site, plan, &i18n, pictures, &statics);
     let routes = reuse.routes_hash(plan);
-    let globals = || {
-        let routes = routes.unwrap_or_else(|| reuse::routes_hash(plan));
+    // With the site's addresses or without (the ledger's key: a page that looks an address
+    // up carries them in its own fingerprint, `with_addresses`).
+    let globals = |with_routes: bool| {
+        let routes = with_routes.then(|| routes.unwrap_or_else(|| reuse::routes_hash(plan)));
         reuse::globals_hash(site, routes, theme, minify)
     };
     let decisions = reuse.begin(globals, pictures);
+    // A context's fingerprint with the site's addresses: what the ledger records of a page
+    // whose templates looked an address up (`url()`), which is then kept only while every
+    // address is the same. Any other page is kept whatever pages were added or removed.
+    let with_addresses = |fp: &blake3::Hash| -> blake3::Hash {
+        let mut h = blake3::Hasher::new();
+        h.update(fp.as_bytes());
+        if let Some(r) = &routes {
+            h.update(r.as_bytes());
+        }
+        h.finalize()
+    };
     let render_page = |route: &Route| -> Page {
         if let Some(page) = (decisions.unchanged_body(route))
             .or_else(|| decisions.unchanged_story(route))
@@ -145,12 +158,15 @@ pub fn render(
         }
         if let Some(fp) = &fingerprint
             && d.is_empty()
-            && let Some(page) = decisions.on_disk(route, fp, sink.is_none())
+            && let Some(page) = decisions.on_disk(route, fp, &with_addresses(fp), sink.is_none())
         {
             return page;
         }
         // Minified already: the templates were (`minify`).
-        let Some(mut bytes) = templates::render(&tera, theme, &template, context.context(), &mut d)
+        let Some(templates::Rendered {
+            mut bytes,
+            looked_up_addresses,
+        }) = templates::render_page(&tera, theme, &template, context.context(), &mut d)
         else {
             return Page::Failed(d);
         };
@@ -158,8 +174,12 @@ pub fn render(
         // warning is rendered every time, so that the warning is too.
         let entry = fingerprint
             .filter(|_| d.is_empty() && decisions.wants_fingerprint())
-            .map(|context| ledger::Entry {
-                context,
+            .map(|fp| ledger::Entry {
+                context: if looked_up_addresses {
+                    with_addresses(&fp)
+                } else {
+                    fp
+                },
                 bytes: blake3::hash(&bytes),
             });
         let streamed = sink.is_some_and(|s| s.take(route, &route.file(), &bytes));

@@ -135,7 +135,7 @@ pub fn site_prints(site: &Site) -> SitePrints {
 /// strings, every address of the site (for `url()`), the theme's static files and settings.
 pub(super) fn globals_hash(
     site: &Site,
-    routes: blake3::Hash,
+    routes: Option<blake3::Hash>,
     theme: &Theme,
     minify: bool,
 ) -> blake3::Hash {
@@ -147,7 +147,9 @@ pub(super) fn globals_hash(
             .update(src.text.as_bytes())
             .update(&[0]);
     }
-    h.update(routes.as_bytes());
+    if let Some(routes) = routes {
+        h.update(routes.as_bytes());
+    }
     h.finalize()
 }
 

@@ -289,10 +289,12 @@ impl Reuse<'_> {
         Some(h)
     }
 
-    /// Prepares the strategies for this build: `globals` is `globals_hash` of it.
+    /// Prepares the strategies for this build: `globals(with_routes)` is `globals_hash` of
+    /// it, with the site's addresses or without. The ledger's key is without them: a page
+    /// that looks an address up records them in its fingerprint (see `render`).
     pub(super) fn begin(
         &mut self,
-        globals: impl FnOnce() -> blake3::Hash,
+        globals: impl Fn(bool) -> blake3::Hash,
         pictures: &Pictures,
     ) -> Decisions<'_> {
         match self {
@@ -300,10 +302,21 @@ impl Reuse<'_> {
             Reuse::Ledger(l, prints) => {
                 let mut key = blake3::Hasher::new();
                 key.update(crate::fileio::program().unwrap_or_default().as_bytes())
-                    .update(globals().as_bytes());
+                    .update(globals(false).as_bytes());
                 l.start(key.finalize());
-                let meta = with_pictures(prints.meta, pictures);
-                let rest = with_pictures(prints.rest, pictures);
+                // The shortcuts that take pages without their context (bodies only, stories
+                // only) hold only while the site's addresses are the same: a template may
+                // show any page's address (`url()`). The site's prints are recorded with
+                // them.
+                let addresses = globals(true);
+                let with_addresses = |print: blake3::Hash| {
+                    let mut h = blake3::Hasher::new();
+                    h.update(with_pictures(print, pictures).as_bytes())
+                        .update(addresses.as_bytes());
+                    h.finalize()
+                };
+                let meta = with_addresses(prints.meta);
+                let rest = with_addresses(prints.rest);
                 prints.meta_with_pictures = Some(meta);
                 prints.rest_with_pictures = Some(rest);
                 let ledger_bodies = l.changed_bodies(meta, &prints.bodies);
@@ -329,7 +342,7 @@ impl Reuse<'_> {
                 }
             }
             Reuse::Memory(c, prints) => {
-                let globals = globals();
+                let globals = globals(true);
                 let previous = (c.globals == Some(globals)).then_some(&c.pages);
                 prints.meta_with_pictures = Some(with_pictures(prints.meta, pictures));
                 prints.rest_with_pictures = Some(with_pictures(prints.rest, pictures));
@@ -532,9 +545,11 @@ impl<'a> Decisions<'a> {
         &self,
         route: &Route,
         fingerprint: &blake3::Hash,
+        with_addresses: &blake3::Hash,
         want_bytes: bool,
     ) -> Option<Page> {
-        let (bytes, entry) = self.ledger?.kept(&route.path, &route.file(), fingerprint)?;
+        let (bytes, entry) =
+            (self.ledger?).kept(&route.path, &route.file(), [fingerprint, with_addresses])?;
         let bytes = if want_bytes {
             Arc::new(bytes)
         } else {
@@ -689,16 +704,20 @@ mod tests {
         };
         assert!(d.wants_fingerprint() && !d.keeps_fingerprints());
         let r = route(Kind::NewsList, "/notizie/");
+        let other = blake3::hash(b"other");
         assert_eq!(
-            bytes_of(d.on_disk(&r, &fp, true)),
+            bytes_of(d.on_disk(&r, &fp, &other, true)),
             Some(("kept", b"<p>n</p>".to_vec()))
         );
         // A build that streams its pages does not hold the bytes of a kept one.
         assert_eq!(
-            bytes_of(d.on_disk(&r, &fp, false)),
+            bytes_of(d.on_disk(&r, &fp, &other, false)),
             Some(("kept", Vec::new()))
         );
-        assert!(d.on_disk(&r, &blake3::hash(b"other"), true).is_none());
+        // Recorded with the site's addresses (the page looked one up): taken while they
+        // are the same, that is, while the fingerprint with them is.
+        assert!(d.on_disk(&r, &other, &fp, true).is_some());
+        assert!(d.on_disk(&r, &other, &other, true).is_none());
         assert!(!Decisions::none().wants_fingerprint());
     }
 

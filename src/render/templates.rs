@@ -110,6 +110,7 @@ pub fn engine(
     tera.register_function(
         "url",
         move |kw: Kwargs, state: &State| -> tera::TeraResult<String> {
+            LOOKED_UP_ADDRESSES.set(true);
             let kind: Cow<str> = kw.must_get("kind")?;
             let key: Cow<str> = kw.get("key")?.unwrap_or_default();
             let lang = lang_of(&kw, state)?;
@@ -182,6 +183,36 @@ fn url_error(page_kind: Option<PageKind>, kind: &str, key: &str, lang: &str) -> 
         "{missing}: `{kind}` is not a kind of page (the kinds are {}).{hint}",
         kinds.join(", ")
     )
+}
+
+thread_local! {
+    /// Set by `url()` while a page renders: the page shows an address taken from the plan,
+    /// not from its context (see [`Rendered::looked_up_addresses`]).
+    static LOOKED_UP_ADDRESSES: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// A page rendered by [`render_page`].
+pub struct Rendered {
+    pub bytes: Vec<u8>,
+    /// Whether its templates called `url()`: what such a page shows depends on the site's
+    /// addresses besides its context (the ledger keeps it only while they are the same).
+    pub looked_up_addresses: bool,
+}
+
+/// [`render`], and whether the page's templates looked an address up.
+pub fn render_page(
+    engine: &Engine,
+    theme: &Theme,
+    template: &str,
+    context: &Context,
+    diags: &mut Diagnostics,
+) -> Option<Rendered> {
+    LOOKED_UP_ADDRESSES.set(false);
+    let bytes = render(engine, theme, template, context, diags)?;
+    Some(Rendered {
+        bytes,
+        looked_up_addresses: LOOKED_UP_ADDRESSES.get(),
+    })
 }
 
 /// Renders a page, as bytes (UTF-8: Tera writes nothing but strings).
