@@ -935,6 +935,18 @@ fn a_rebuild_after_a_story_is_added_takes_the_pages_that_do_not_show_it() {
     let r = build(t.path());
     assert!(r.ok() && r.pages_kept > 0, "{}", rendered(&r));
     assert_same_as_fresh(t.path(), &out, "a story removed");
+    // A story moved (a slug of its own): the pages that link it hold its address in their
+    // context, and are made again; the others are taken.
+    edit(
+        t.path(),
+        "content/stories/dalla-comunita-alla-serra/index.it.md",
+        "title: \"Dalla comunità per minori alla serra\"",
+        "title: \"Dalla comunità per minori alla serra\"\nslug: la-serra",
+    );
+    let r = build(t.path());
+    assert!(r.ok() && r.pages_kept > 0, "{}", rendered(&r));
+    assert!(out.join("storie/la-serra/index.html").is_file());
+    assert_same_as_fresh(t.path(), &out, "a story moved");
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! The fingerprint of a page's context: a hash of every name and value it holds. With the
-//! templates, strings and addresses of the site, the context is all that a page's bytes
-//! depend on, so a page whose fingerprint is the last build's need not be rendered again.
+//! templates and strings of the site (and its addresses, for a page whose templates look
+//! one up with `url()`), the context is all that a page's bytes depend on, so a page whose
+//! fingerprint is the last build's need not be rendered again.
 
 use super::PageContext;
 
