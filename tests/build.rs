@@ -916,6 +916,17 @@ fn a_list_of_stories_over_several_pages_is_linked_from_its_first() {
     );
 }
 
+/// Moves the demo's story `dalla-comunita-alla-serra` in Italian to a slug of its own,
+/// `la-serra` (its page then is `storie/la-serra/`).
+fn give_the_serra_story_a_slug(root: &std::path::Path) {
+    edit(
+        root,
+        "content/stories/dalla-comunita-alla-serra/index.it.md",
+        "title: \"Dalla comunità per minori alla serra\"",
+        "title: \"Dalla comunità per minori alla serra\"\nslug: la-serra",
+    );
+}
+
 #[test]
 fn a_rebuild_after_a_story_is_added_takes_the_pages_that_do_not_show_it() {
     let t = demo_copy();
@@ -937,12 +948,7 @@ fn a_rebuild_after_a_story_is_added_takes_the_pages_that_do_not_show_it() {
     assert_same_as_fresh(t.path(), &out, "a story removed");
     // A story moved (a slug of its own): the pages that link it hold its address in their
     // context, and are made again; the others are taken.
-    edit(
-        t.path(),
-        "content/stories/dalla-comunita-alla-serra/index.it.md",
-        "title: \"Dalla comunità per minori alla serra\"",
-        "title: \"Dalla comunità per minori alla serra\"\nslug: la-serra",
-    );
+    give_the_serra_story_a_slug(t.path());
     let r = build(t.path());
     assert!(r.ok() && r.pages_kept > 0, "{}", rendered(&r));
     assert!(out.join("storie/la-serra/index.html").is_file());
@@ -972,12 +978,7 @@ fn a_page_whose_template_looks_an_address_up_is_rendered_again_when_it_moves() {
         "the link is there"
     );
     // The story's Italian address changes: every page is made again with the new one.
-    edit(
-        t.path(),
-        "content/stories/dalla-comunita-alla-serra/index.it.md",
-        "title: \"Dalla comunità per minori alla serra\"",
-        "title: \"Dalla comunità per minori alla serra\"\nslug: la-serra",
-    );
+    give_the_serra_story_a_slug(t.path());
     let r = build(t.path());
     assert!(r.ok(), "{}", rendered(&r));
     let privacy = fs::read_to_string(out.join("privacy/index.html")).unwrap();
