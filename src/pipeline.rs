@@ -91,10 +91,29 @@ pub(crate) fn run(
     }
 
     let diags = &mut report.diagnostics;
-    let Some((site, theme)) = load_and_model(opts, today, memo.as_deref_mut(), diags, &mut phases)
+    // What the last build parsed, read while this one reads the files (`vetrina build` only:
+    // `serve` keeps its parse in memory).
+    let past_parse = (mode == Mode::Build).then(|| {
+        let cache = opts.cache_path();
+        std::thread::spawn(move || model::ParseCache::open(&cache))
+    });
+    let Some(Modelled {
+        site,
+        theme,
+        saving_parse,
+        front_matters_reused,
+    }) = load_and_model(
+        opts,
+        today,
+        memo.as_deref_mut(),
+        past_parse,
+        diags,
+        &mut phases,
+    )
     else {
         return finish(report);
     };
+    report.front_matters_reused = front_matters_reused;
     report.taken_down = taken_down(&site);
     // The pictures of stories taken down: their processed copies leave the cache once the
     // build that drops the story is published (the right to erasure reaches copies too).
@@ -188,6 +207,9 @@ pub(crate) fn run(
         }
         phases.done("record");
     }
+    if let Some(saving) = saving_parse {
+        let _ = saving.join();
+    }
     report.elapsed = started.elapsed();
     let ok = !report.diagnostics.has_errors();
     (report, written.filter(|_| ok))
@@ -248,14 +270,26 @@ fn prepare(opts: &BuildOptions, mode: Mode, diags: &mut Diagnostics) -> Option<j
     }
 }
 
-/// The site read and validated, with its theme; `None` when nothing can be rendered.
+/// What `load_and_model` made.
+struct Modelled {
+    site: Site,
+    theme: Theme,
+    /// The thread saving this build's parse for the next.
+    saving_parse: Option<std::thread::JoinHandle<()>>,
+    front_matters_reused: usize,
+}
+
+/// The site read and validated, with its theme; `None` when nothing can be rendered. With
+/// the last build's parse cache (`past_parse`, being read), what this build parsed is saved
+/// for the next on a thread of its own.
 fn load_and_model(
     opts: &BuildOptions,
     today: jiff::civil::Date,
     mut memo: Option<&mut Memo>,
+    past_parse: Option<std::thread::JoinHandle<model::ParseCache>>,
     diags: &mut Diagnostics,
     phases: &mut Phases,
-) -> Option<(Site, Theme)> {
+) -> Option<Modelled> {
     let sources = load::load(&opts.root, diags, memo.as_deref_mut().map(|m| &mut m.load));
     // site.yaml first: it names the theme.
     let config = model::config_memo(&sources, diags, memo.as_deref_mut().map(|m| &mut m.model));
@@ -264,20 +298,43 @@ fn load_and_model(
         None => Theme::default(),
     };
     phases.done("load");
+    // A cache that cannot be read is no cache.
+    let mut parse_cache = past_parse.map(|t| t.join().unwrap_or_default());
     let site = model::build(
         sources,
         config?,
         &model_options(opts, today),
         diags,
         memo.map(|m| &mut m.model),
-    )?;
+        parse_cache.as_mut(),
+    );
+    let front_matters_reused = parse_cache.as_ref().map_or(0, model::ParseCache::taken);
+    // Kept even when the site has errors: every entry is a front matter parsed cleanly.
+    let saving = parse_cache
+        .filter(|c| !c.unchanged())
+        .map(|c| std::thread::spawn(move || drop(c.save())));
+    let finished = |saving: Option<std::thread::JoinHandle<()>>| {
+        if let Some(t) = saving {
+            let _ = t.join();
+        }
+    };
+    let Some(site) = site else {
+        finished(saving);
+        return None;
+    };
     phases.done("model");
     if theme.templates.is_empty() && diags.has_errors() {
         // No theme could be read (its error is reported): every page would only add an error
         // about a missing template.
+        finished(saving);
         return None;
     }
-    Some((site, theme))
+    Some(Modelled {
+        site,
+        theme,
+        saving_parse: saving,
+        front_matters_reused,
+    })
 }
 
 fn model_options(opts: &BuildOptions, today: jiff::civil::Date) -> model::ModelOptions {
@@ -551,8 +608,8 @@ pub(crate) fn read_model(opts: &BuildOptions) -> (Report, Option<Site>) {
     if let Some(c) = &config {
         load::theme(&opts.root, c.theme_name(), sources.config.as_ref(), diags);
     }
-    let site =
-        config.and_then(|c| model::build(sources, c, &model_options(opts, today), diags, None));
+    let site = config
+        .and_then(|c| model::build(sources, c, &model_options(opts, today), diags, None, None));
     (report, site)
 }
 

@@ -36,6 +36,9 @@ pub struct Report {
     /// Pages not rendered: their context was the same as in the last build, and the output
     /// folder still held what that build published.
     pub pages_kept: usize,
+    /// Front matters taken as the last build parsed them (`model::parse_cache`), not parsed
+    /// again.
+    pub front_matters_reused: usize,
     /// Nothing changed since the last build (same sources, options and output): nothing was
     /// done.
     pub nothing_changed: bool,

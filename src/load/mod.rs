@@ -32,7 +32,7 @@ use walk::SiteRoot;
 pub const SECTIONS: [&str; 4] = ["projects", "stories", "news", "pages"];
 
 /// Everything read from a site folder.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Sources {
     pub config: Option<SourceText>,
     pub content: Vec<Arc<ContentFile>>,

@@ -91,7 +91,7 @@ pub(super) fn update(
     for i in edited {
         let cf = &src.content[i];
         let mut d = Diagnostics::new();
-        let doc = parse_doc(cf, langs, &mut d);
+        let (doc, _) = parse_doc(cf, langs, &mut d, None);
         if !d.is_empty() {
             return None;
         }
@@ -165,7 +165,8 @@ mod tests {
 
     fn build_with(src: Sources, memo: Option<&mut Memo>) -> Site {
         let mut d = Diagnostics::new();
-        let site = config(&src, &mut d).and_then(|c| build(src, c, &options(TODAY), &mut d, memo));
+        let site =
+            config(&src, &mut d).and_then(|c| build(src, c, &options(TODAY), &mut d, memo, None));
         assert!(d.is_empty(), "{d:?}");
         site.expect("the test site builds")
     }

@@ -17,6 +17,7 @@ mod config;
 pub mod dates;
 mod event;
 pub(crate) mod licences;
+pub mod parse_cache;
 pub mod privacy;
 mod refs;
 pub mod regions;
@@ -42,6 +43,8 @@ pub use config::check_langmap;
 use config::{base_url, config_addresses, languages, web_address};
 pub(crate) use config::{config, config_from_text, config_memo};
 pub use event::Event;
+pub use parse_cache::ParseCache;
+use parse_cache::Remembered;
 pub use site::{Doc, Entity, Language, Site, TakenDown};
 
 /// Settings of one build that do not come from the site's files.
@@ -111,10 +114,45 @@ impl Memo {
 /// every problem found.
 pub fn build(
     src: Sources,
+    config: ConfigFile,
+    opts: &ModelOptions,
+    diags: &mut Diagnostics,
+    memo: Option<&mut Memo>,
+    cache: Option<&mut ParseCache>,
+) -> Option<Site> {
+    let Some(cache) = cache else {
+        return build_with(src, config, opts, diags, memo, None);
+    };
+    if !cache.has_past() {
+        return build_with(src, config, opts, diags, memo, Some(cache));
+    }
+    // Front matters taken from the cache have lost the places of their values, which a
+    // message points at: when there is anything to report, the site is built again from
+    // the files alone.
+    let mut reported = Diagnostics::new();
+    let site = build_with(
+        src.clone(),
+        config.clone(),
+        opts,
+        &mut reported,
+        None,
+        Some(&mut *cache),
+    );
+    if reported.is_empty() || cache.taken == 0 {
+        diags.extend(reported);
+        return site;
+    }
+    cache.forget_past();
+    build_with(src, config, opts, diags, memo, Some(cache))
+}
+
+fn build_with(
+    src: Sources,
     mut config: ConfigFile,
     opts: &ModelOptions,
     diags: &mut Diagnostics,
     mut memo: Option<&mut Memo>,
+    cache: Option<&mut ParseCache>,
 ) -> Option<Site> {
     let reported_before = diags.len();
     let cfg_src = src.config.as_ref()?;
@@ -168,8 +206,10 @@ pub fn build(
             .eq(lang_codes.iter().copied())
     });
     let had_memo = old.is_some();
-    // (parsed, diagnostics, whether the memo holds it at the same place)
-    let parsed: Vec<(ParsedDoc, Diagnostics, bool)> = src
+    let past = cache.as_deref();
+    // (parsed, diagnostics, whether the memo holds it at the same place, what it leaves
+    // in the parse cache)
+    let mut parsed: Vec<(ParsedDoc, Diagnostics, bool, Remembered)> = src
         .content
         .par_iter()
         .enumerate()
@@ -178,13 +218,21 @@ pub fn build(
                 let aligned = old
                     .and_then(|m| m.docs.get(i))
                     .is_some_and(|x| std::ptr::eq(x, hit));
-                return (hit.1.clone(), hit.2.clone(), aligned);
+                return (hit.1.clone(), hit.2.clone(), aligned, Remembered::Nothing);
             }
             let mut d = Diagnostics::new();
-            let doc = parse_doc(cf, &lang_codes, &mut d);
-            (doc, d, false)
+            let (doc, remembered) = parse_doc(cf, &lang_codes, &mut d, past);
+            (doc, d, false, remembered)
         })
         .collect();
+    if let Some(c) = cache {
+        c.taken = (parsed.iter())
+            .filter(|p| matches!(p.3, Remembered::Taken(_)))
+            .count();
+        c.next = (parsed.iter_mut())
+            .map(|p| std::mem::replace(&mut p.3, Remembered::Nothing))
+            .collect();
+    }
     if let Some(m) = memo.as_deref_mut() {
         let same_files = m.docs.len() == src.content.len()
             && had_memo
@@ -194,7 +242,7 @@ pub fn build(
                 .eq(lang_codes.iter().copied());
         if same_files {
             // The same files as last time, some of them edited: only those are replaced.
-            for (i, (cf, (doc, d, aligned))) in src.content.iter().zip(&parsed).enumerate() {
+            for (i, (cf, (doc, d, aligned, _))) in src.content.iter().zip(&parsed).enumerate() {
                 if !*aligned {
                     m.docs[i] = (cf.clone(), doc.clone(), d.clone());
                 }
@@ -205,7 +253,7 @@ pub fn build(
                 .content
                 .iter()
                 .zip(&parsed)
-                .map(|(cf, (doc, d, _))| (cf.clone(), doc.clone(), d.clone()))
+                .map(|(cf, (doc, d, ..))| (cf.clone(), doc.clone(), d.clone()))
                 .collect();
         }
     }
@@ -214,7 +262,7 @@ pub fn build(
     let mut stories = Vec::new();
     let mut news = Vec::new();
     let mut pages = Vec::new();
-    for (doc, d, _) in parsed {
+    for (doc, d, ..) in parsed {
         diags.extend(d);
         match doc {
             ParsedDoc::Home(k, doc) => add_doc(&mut home, k, doc),
@@ -284,7 +332,14 @@ enum ParsedDoc {
     Failed,
 }
 
-fn parse_doc(cf: &ContentFile, langs: &[&str], diags: &mut Diagnostics) -> ParsedDoc {
+/// The front matter of `cf` parsed, or taken from the last build's `cache` (when given);
+/// with what it leaves in the cache for the next build.
+fn parse_doc(
+    cf: &ContentFile,
+    langs: &[&str],
+    diags: &mut Diagnostics,
+    cache: Option<&ParseCache>,
+) -> (ParsedDoc, Remembered) {
     if !langs.contains(&cf.lang.as_str()) {
         diags.file_error(
             &cf.src.path,
@@ -297,7 +352,7 @@ fn parse_doc(cf: &ContentFile, langs: &[&str], diags: &mut Diagnostics) -> Parse
                 unknown_help("languages", &cf.lang, langs.iter().copied())
             ),
         );
-        return ParsedDoc::Failed;
+        return (ParsedDoc::Failed, Remembered::Nothing);
     }
     if let Err(bad) = regions::check_segment(&cf.key)
         && cf.section != "home"
@@ -311,7 +366,7 @@ fn parse_doc(cf: &ContentFile, langs: &[&str], diags: &mut Diagnostics) -> Parse
             bad.message("the folder name ", &cf.key),
             format!("rename the folder to `{}`{how}", bad.instead()),
         );
-        return ParsedDoc::Failed;
+        return (ParsedDoc::Failed, Remembered::Nothing);
     }
     let origin = Origin {
         first_line: cf.fm_line,
@@ -320,24 +375,44 @@ fn parse_doc(cf: &ContentFile, langs: &[&str], diags: &mut Diagnostics) -> Parse
         ($variant:ident, $ty:ty) => {
             doc!($variant, $ty, |_: &mut $ty, _: &mut Diagnostics| {})
         };
-        ($variant:ident, $ty:ty, $addresses:expr) => {
-            match parse::<$ty>(&cf.src, cf.front_matter(), origin, diags) {
-                Some(mut fm) => {
-                    $addresses(&mut fm, &mut *diags);
-                    ParsedDoc::$variant(
-                        cf.key.clone(),
-                        Arc::new(Doc {
-                            lang: cf.lang.clone(),
-                            fm,
-                            body_offset: cf.body_offset,
-                            src: cf.src.clone(),
-                            prints: Default::default(),
-                        }),
-                    )
+        ($variant:ident, $ty:ty, $addresses:expr) => {{
+            let doc = |fm: $ty| {
+                ParsedDoc::$variant(
+                    cf.key.clone(),
+                    Arc::new(Doc {
+                        lang: cf.lang.clone(),
+                        fm,
+                        body_offset: cf.body_offset,
+                        src: cf.src.clone(),
+                        prints: Default::default(),
+                    }),
+                )
+            };
+            let key = cache.map(|_| parse_cache::key(&cf.section, cf.front_matter()));
+            let taken = (cache.zip(key.as_ref()))
+                .and_then(|(c, k)| c.get(k))
+                .and_then(parse_cache::read::<$ty>);
+            match (taken, key) {
+                (Some(fm), Some(key)) => (doc(fm), Remembered::Taken(key)),
+                (_, key) => {
+                    let before = diags.len();
+                    match parse::<$ty>(&cf.src, cf.front_matter(), origin, diags) {
+                        Some(mut fm) => {
+                            $addresses(&mut fm, &mut *diags);
+                            let remembered = match key {
+                                Some(key) if diags.len() == before => parse_cache::write(&fm)
+                                    .map_or(Remembered::Nothing, |json| {
+                                        Remembered::Parsed(key, json)
+                                    }),
+                                _ => Remembered::Nothing,
+                            };
+                            (doc(fm), remembered)
+                        }
+                        None => (ParsedDoc::Failed, Remembered::Nothing),
+                    }
                 }
-                None => ParsedDoc::Failed,
             }
-        };
+        }};
     }
     match cf.section.as_str() {
         "home" => doc!(Home, HomeFm),
@@ -351,7 +426,7 @@ fn parse_doc(cf: &ContentFile, langs: &[&str], diags: &mut Diagnostics) -> Parse
         "stories" => doc!(Story, StoryFm),
         "news" => doc!(News, NewsFm),
         "pages" => doc!(Page, PageFm),
-        _ => ParsedDoc::Failed,
+        _ => (ParsedDoc::Failed, Remembered::Nothing),
     }
 }
 

@@ -203,7 +203,7 @@ pub enum ProjectStatus {
     Mainstreamed,
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProjectFm {
     pub title: String,
@@ -296,7 +296,7 @@ impl Role {
     }
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Partner {
     #[schemars(with = "String", extend("x-vetrina-ref" = "organisation"))]
@@ -331,7 +331,7 @@ pub enum Faces {
     Blurred,
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ImageFm {
     #[schemars(with = "String", extend("x-vetrina-widget" = "image"))]
@@ -357,7 +357,7 @@ pub enum Identifiability {
     Anonymous,
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PersonFm {
     #[schemars(with = "String")]
@@ -388,7 +388,7 @@ pub enum Scope {
     Print,
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[allow(dead_code)] // reference and date: required on record, never published
 pub struct ConsentFm {
@@ -413,7 +413,7 @@ pub struct ConsentFm {
     pub withdrawal_reason: Option<String>,
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StoryFm {
     pub title: String,
@@ -449,7 +449,7 @@ pub struct StoryFm {
     pub draft: bool,
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewsFm {
     pub title: String,
@@ -475,7 +475,7 @@ pub struct NewsFm {
     pub draft: bool,
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PageFm {
     pub title: String,
@@ -491,7 +491,7 @@ pub struct PageFm {
     pub draft: bool,
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HomeFm {
     pub title: String,

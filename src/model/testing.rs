@@ -86,8 +86,8 @@ pub(crate) fn files<'a>(extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)>
 /// Builds the model of the site made of `files` (path, text), as on `today`.
 pub(crate) fn build_site(files: &[(&str, &str)], today: Date) -> (Option<Site>, Diagnostics) {
     let (src, mut diags) = sources(files);
-    let site =
-        config(&src, &mut diags).and_then(|c| build(src, c, &options(today), &mut diags, None));
+    let site = config(&src, &mut diags)
+        .and_then(|c| build(src, c, &options(today), &mut diags, None, None));
     (site, diags)
 }
 

@@ -307,6 +307,16 @@ impl JsonSchema for RegionSel {
     }
 }
 
+/// Written as it is read: `all`, or the list (what the parse cache keeps, `model::parse_cache`).
+impl Serialize for RegionSel {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            RegionSel::All => s.serialize_str("all"),
+            RegionSel::Some(list) => list.serialize(s),
+        }
+    }
+}
+
 impl<'de> Deserialize<'de> for RegionSel {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;

@@ -224,7 +224,7 @@ pub(super) fn site() -> Site {
     };
     let mut diags = Diagnostics::new();
     let config = crate::model::config(&sources, &mut diags).expect("site.yaml reads");
-    let site = crate::model::build(sources, config, &opts, &mut diags, None);
+    let site = crate::model::build(sources, config, &opts, &mut diags, None, None);
     assert!(!diags.has_errors(), "{diags:?}");
     site.expect("a site")
 }

@@ -1,0 +1,274 @@
+//! What the last `vetrina build` parsed of each Markdown file's front matter, kept in the
+//! cache folder (`.vetrina-cache/front-matter.bin`) so that the next build does not parse it
+//! again: at 10,000 stories in four languages, parsing the YAML of every front matter is a
+//! quarter of a rebuild after a one-story edit.
+//!
+//! An entry is found by the hash of the file's section and front-matter text, so it holds
+//! whatever the file's name, size or time; it is the front matter as parsed (and, for a
+//! project, with its web address checked), written as JSON. Only a front matter whose parse
+//! reported nothing is kept.
+//!
+//! JSON does not keep where in the file each value was written (`Spanned` values come back
+//! without their place), and those places are what an error or a warning points at. A build
+//! that took any front matter from here and then has anything to report is therefore made
+//! again without it (`model::build`): every message points where a build without the cache
+//! would. A site without warnings (the usual case) pays nothing for that.
+//!
+//! The file is sealed (`fileio::write_sealed`) under the program that wrote it, so another
+//! build of Vetrina (whose front matter may read otherwise) never takes it. It holds only
+//! the entries of the files of the last build: a story deleted from `content/` leaves it at
+//! the next build.
+//!
+//! The body of the file: entries in a row, each the 32 bytes of its key, its length (four
+//! bytes, little-endian) and its JSON.
+
+use std::path::{Path, PathBuf};
+
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+const MAGIC: &[u8] = b"vetrina front matter 1\n";
+const FILE_NAME: &str = "front-matter.bin";
+
+/// A front matter's key in the cache: the hash of its section and text.
+pub(super) type Key = [u8; 32];
+
+pub(super) fn key(section: &str, front_matter: &str) -> Key {
+    let mut h = blake3::Hasher::new();
+    h.update(section.as_bytes())
+        .update(&[0])
+        .update(front_matter.as_bytes());
+    *h.finalize().as_bytes()
+}
+
+/// The front matter `json` holds, if it reads as a `T`.
+pub(super) fn read<T: DeserializeOwned>(json: &[u8]) -> Option<T> {
+    serde_json::from_slice(json).ok()
+}
+
+/// A parsed front matter written for the cache.
+pub(super) fn write<T: Serialize>(fm: &T) -> Option<Vec<u8>> {
+    serde_json::to_vec(fm).ok()
+}
+
+/// What one file's parse leaves for the next build.
+#[derive(Clone)]
+pub(super) enum Remembered {
+    /// Nothing: the parse reported something, or the cache is not in use.
+    Nothing,
+    /// Taken from the last build's cache, by this key.
+    Taken(Key),
+    /// Parsed now, without a message: its key and JSON.
+    Parsed(Key, Vec<u8>),
+}
+
+/// The front matters the last build parsed (`open`), and what this build's parse leaves
+/// for the next (`save`).
+#[derive(Default)]
+pub struct ParseCache {
+    path: Option<PathBuf>,
+    /// The last build's entries: JSON in `body`, by key.
+    body: Vec<u8>,
+    entries: FxHashMap<Key, (usize, usize)>,
+    /// Entries taken by this build's parse.
+    pub(super) taken: usize,
+    /// One per content file, in order, set by `model::build`.
+    pub(super) next: Vec<Remembered>,
+}
+
+impl ParseCache {
+    /// The cache of the site whose cache folder is `cache_dir`: empty when there is none, or
+    /// when it was written by another program, cut short or altered.
+    pub fn open(cache_dir: &Path) -> ParseCache {
+        let path = cache_dir.join(FILE_NAME);
+        let mut cache = ParseCache {
+            path: Some(path.clone()),
+            ..ParseCache::default()
+        };
+        let Some((key, body)) = crate::fileio::read_sealed(&path, MAGIC) else {
+            return cache;
+        };
+        if key != program_key() {
+            return cache;
+        }
+        let mut entries = FxHashMap::default();
+        let mut at = 0;
+        while at < body.len() {
+            let Some((k, len)) = body.get(at..at + 36).map(|h| h.split_at(32)) else {
+                return cache;
+            };
+            let len = u32::from_le_bytes(len.try_into().unwrap_or_default()) as usize;
+            let start = at + 36;
+            if start + len > body.len() {
+                return cache;
+            }
+            entries.insert(k.try_into().unwrap_or_default(), (start, len));
+            at = start + len;
+        }
+        cache.body = body;
+        cache.entries = entries;
+        cache
+    }
+
+    /// The JSON of the front matter with this key, if the last build left it.
+    pub(super) fn get(&self, key: &Key) -> Option<&[u8]> {
+        let &(start, len) = self.entries.get(key)?;
+        self.body.get(start..start + len)
+    }
+
+    /// How many front matters this build took from the cache.
+    pub fn taken(&self) -> usize {
+        self.taken
+    }
+
+    /// Whether the last build left any entry.
+    pub(super) fn has_past(&self) -> bool {
+        !self.entries.is_empty()
+    }
+
+    /// Forgets the last build's entries: the parse that follows reads every front matter.
+    pub(super) fn forget_past(&mut self) {
+        self.entries.clear();
+        self.taken = 0;
+    }
+
+    /// Whether the entries this build leaves are those the last build left, so that the
+    /// file need not be written again.
+    pub fn unchanged(&self) -> bool {
+        let mut taken = rustc_hash::FxHashSet::default();
+        for r in &self.next {
+            let Remembered::Taken(key) = r else {
+                return false;
+            };
+            taken.insert(key);
+        }
+        taken.len() == self.entries.len()
+    }
+
+    /// Writes what this build's parse leaves, if it is not what the last build left. The
+    /// cache is an aid: the caller may ignore a failure (the next build parses everything).
+    pub fn save(&self) -> std::io::Result<()> {
+        let Some(path) = &self.path else {
+            return Ok(());
+        };
+        if self.unchanged() {
+            return Ok(());
+        }
+        let mut body = Vec::new();
+        let mut seen = rustc_hash::FxHashSet::default();
+        for r in &self.next {
+            let (key, json) = match r {
+                Remembered::Nothing => continue,
+                Remembered::Taken(key) => match self.get(key) {
+                    Some(json) => (key, json),
+                    None => continue,
+                },
+                Remembered::Parsed(key, json) => (key, json.as_slice()),
+            };
+            // Two files with the same front matter share one entry.
+            if !seen.insert(*key) {
+                continue;
+            }
+            let Ok(len) = u32::try_from(json.len()) else {
+                continue;
+            };
+            body.extend_from_slice(key);
+            body.extend_from_slice(&len.to_le_bytes());
+            body.extend_from_slice(json);
+        }
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        crate::fileio::write_sealed(path, MAGIC, &program_key(), &body)
+    }
+}
+
+/// The key the file is sealed under: the running program.
+fn program_key() -> blake3::Hash {
+    blake3::hash(crate::fileio::program().unwrap_or_default().as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{ParsedDoc, parse_doc};
+    use super::*;
+    use crate::diag::Diagnostics;
+
+    /// The JSON of a parsed front matter, as the cache writes it.
+    fn json_of(doc: &ParsedDoc) -> Option<Vec<u8>> {
+        match doc {
+            ParsedDoc::Home(_, d) => write(&d.fm),
+            ParsedDoc::Project(_, d) => write(&d.fm),
+            ParsedDoc::Story(_, d) => write(&d.fm),
+            ParsedDoc::News(_, d) => write(&d.fm),
+            ParsedDoc::Page(_, d) => write(&d.fm),
+            ParsedDoc::Failed => None,
+        }
+    }
+
+    /// Every front matter of the demo site and of the fixture sites, parsed, written, then
+    /// taken from a cache holding what was written, is written again the same: nothing is
+    /// lost or read otherwise on the way (regions `all`, dates, consents, web addresses).
+    #[test]
+    fn every_front_matter_of_the_demo_and_the_fixtures_reads_back_as_it_was_written() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut sites = vec![root.to_path_buf()];
+        for entry in std::fs::read_dir(root.join("tests/fixtures")).unwrap() {
+            sites.push(entry.unwrap().path());
+        }
+        let langs = ["it", "en", "fr", "ar", "es", "de"];
+        let mut checked = 0;
+        let mut kinds = std::collections::BTreeSet::new();
+        for site in sites.iter().filter(|s| s.join("site.yaml").is_file()) {
+            let sources = crate::load::load(site, &mut Diagnostics::new(), None);
+            for cf in &sources.content {
+                let empty = ParseCache::default();
+                let (first, remembered) =
+                    parse_doc(cf, &langs, &mut Diagnostics::new(), Some(&empty));
+                let Remembered::Parsed(key, json) = remembered else {
+                    continue;
+                };
+                assert_eq!(json_of(&first).as_ref(), Some(&json));
+                let mut cache = ParseCache::default();
+                cache.body = json.clone();
+                cache.entries.insert(key, (0, json.len()));
+                let (again, remembered) =
+                    parse_doc(cf, &langs, &mut Diagnostics::new(), Some(&cache));
+                assert!(
+                    matches!(remembered, Remembered::Taken(k) if k == key),
+                    "{} was not taken from the cache",
+                    cf.src.path.display()
+                );
+                assert_eq!(
+                    json_of(&again).map(String::from_utf8),
+                    Some(String::from_utf8(json)),
+                    "{}",
+                    cf.src.path.display()
+                );
+                kinds.insert(cf.section.clone());
+                checked += 1;
+            }
+        }
+        assert!(checked > 100, "only {checked} front matters checked");
+        assert_eq!(
+            kinds.into_iter().collect::<Vec<_>>(),
+            ["home", "news", "pages", "projects", "stories"]
+        );
+    }
+
+    #[test]
+    fn a_file_cut_short_is_no_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE_NAME);
+        let mut body = key("stories", "title: a").to_vec();
+        body.extend_from_slice(&100u32.to_le_bytes());
+        body.extend_from_slice(b"{}");
+        crate::fileio::write_sealed(&path, MAGIC, &program_key(), &body).unwrap();
+        assert!(!ParseCache::open(dir.path()).has_past());
+        body.truncate(36);
+        body[32..36].copy_from_slice(&0u32.to_le_bytes());
+        crate::fileio::write_sealed(&path, MAGIC, &program_key(), &body).unwrap();
+        assert!(ParseCache::open(dir.path()).has_past());
+    }
+}
