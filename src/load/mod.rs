@@ -166,7 +166,7 @@ pub fn load(root: &Path, diags: &mut Diagnostics, mut memo: Option<&mut Memo>) -
                     continue;
                 };
                 let (path, section, key, lang) = &files[i];
-                let (cf, d, stamp) = read_content_file(root, path, section, key, lang);
+                let (cf, d, stamp) = read_content_file(root, path, section, key, lang, true);
                 if let Some(file) = MemoFile::of(stamp, &cf, &d) {
                     m.files.insert(path.clone(), file);
                 }
@@ -203,7 +203,7 @@ pub fn load(root: &Path, diags: &mut Diagnostics, mut memo: Option<&mut Memo>) -
                     {
                         return (m.read.clone(), m.diags.clone(), stamp);
                     }
-                    read_content_file(root, path, section, key, lang)
+                    read_content_file(root, path, section, key, lang, old.is_some())
                 })
                 .collect();
             let mut next = rustc_hash::FxHashMap::default();
@@ -237,20 +237,23 @@ pub fn load(root: &Path, diags: &mut Diagnostics, mut memo: Option<&mut Memo>) -
 }
 
 /// A Markdown file of `content/` read and split: what it holds, what reading it reported,
-/// and its size and time.
+/// and, when `stamped` (for `serve`'s memo), its size and time, taken before it is read so
+/// that an edit while reading is seen by the next build.
 fn read_content_file(
     root: &Path,
     path: &Path,
     section: &str,
     key: &str,
     lang: &str,
+    stamped: bool,
 ) -> (
     Option<Arc<ContentFile>>,
     Diagnostics,
     Option<(u64, SystemTime)>,
 ) {
-    let stamp = std::fs::metadata(path)
-        .ok()
+    let stamp = stamped
+        .then(|| std::fs::metadata(path).ok())
+        .flatten()
         .and_then(|m| Some((m.len(), m.modified().ok()?)));
     let mut d = Diagnostics::new();
     let cf = read_text(root, path, &mut d)
