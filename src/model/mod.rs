@@ -388,29 +388,31 @@ fn parse_doc(
                     }),
                 )
             };
+            // The cache replaces the YAML parse only: the checks that follow it (a
+            // project's web address) run on every front matter, taken or parsed.
             let key = cache.map(|_| parse_cache::key(&cf.section, cf.front_matter()));
             let taken = (cache.zip(key.as_ref()))
                 .and_then(|(c, k)| c.get(k))
                 .and_then(parse_cache::read::<$ty>);
-            match (taken, key) {
-                (Some(fm), Some(key)) => (doc(fm), Remembered::Taken(key)),
+            let (fm, remembered) = match (taken, key) {
+                (Some(fm), Some(key)) => (Some(fm), Remembered::Taken(key)),
                 (_, key) => {
                     let before = diags.len();
-                    match parse::<$ty>(&cf.src, cf.front_matter(), origin, diags) {
-                        Some(mut fm) => {
-                            $addresses(&mut fm, &mut *diags);
-                            let remembered = match key {
-                                Some(key) if diags.len() == before => parse_cache::write(&fm)
-                                    .map_or(Remembered::Nothing, |json| {
-                                        Remembered::Parsed(key, json)
-                                    }),
-                                _ => Remembered::Nothing,
-                            };
-                            (doc(fm), remembered)
-                        }
-                        None => (ParsedDoc::Failed, Remembered::Nothing),
-                    }
+                    let fm = parse::<$ty>(&cf.src, cf.front_matter(), origin, diags);
+                    let remembered = match (&fm, key) {
+                        (Some(fm), Some(key)) if diags.len() == before => parse_cache::write(fm)
+                            .map_or(Remembered::Nothing, |json| Remembered::Parsed(key, json)),
+                        _ => Remembered::Nothing,
+                    };
+                    (fm, remembered)
                 }
+            };
+            match fm {
+                Some(mut fm) => {
+                    $addresses(&mut fm, &mut *diags);
+                    (doc(fm), remembered)
+                }
+                None => (ParsedDoc::Failed, Remembered::Nothing),
             }
         }};
     }

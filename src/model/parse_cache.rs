@@ -4,9 +4,10 @@
 //! quarter of a rebuild after a one-story edit.
 //!
 //! An entry is found by the hash of the file's section and front-matter text, so it holds
-//! whatever the file's name, size or time; it is the front matter as parsed (and, for a
-//! project, with its web address checked), written as JSON. Only a front matter whose parse
-//! reported nothing is kept.
+//! whatever the file's name, size or time; it is the front matter as the YAML parse made
+//! it, written as JSON. Only a front matter whose parse reported nothing is kept. The cache
+//! stands in for the parse alone: every check after it (a project's web address, the
+//! references, the consents) runs on every build.
 //!
 //! JSON does not keep where in the file each value was written (`Spanned` values come back
 //! without their place), and those places are what an error or a warning points at. A build
@@ -195,6 +196,15 @@ mod tests {
     use super::*;
     use crate::diag::Diagnostics;
 
+    /// A cache holding one entry.
+    fn holding(key: Key, json: Vec<u8>) -> ParseCache {
+        ParseCache {
+            entries: [(key, (0, json.len()))].into_iter().collect(),
+            body: json,
+            ..ParseCache::default()
+        }
+    }
+
     /// The JSON of a parsed front matter, as the cache writes it.
     fn json_of(doc: &ParsedDoc) -> Option<Vec<u8>> {
         match doc {
@@ -230,9 +240,7 @@ mod tests {
                     continue;
                 };
                 assert_eq!(json_of(&first).as_ref(), Some(&json));
-                let mut cache = ParseCache::default();
-                cache.body = json.clone();
-                cache.entries.insert(key, (0, json.len()));
+                let cache = holding(key, json.clone());
                 let (again, remembered) =
                     parse_doc(cf, &langs, &mut Diagnostics::new(), Some(&cache));
                 assert!(
@@ -254,6 +262,38 @@ mod tests {
         assert_eq!(
             kinds.into_iter().collect::<Vec<_>>(),
             ["home", "news", "pages", "projects", "stories"]
+        );
+    }
+
+    /// The checks after the parse run on a front matter taken from the cache too: an entry
+    /// altered to carry a script address is refused as the same text in a file would be.
+    #[test]
+    fn a_front_matter_taken_from_the_cache_is_checked_as_a_parsed_one() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let sources = crate::load::load(root, &mut Diagnostics::new(), None);
+        let cf = (sources.content.iter())
+            .find(|cf| cf.section == "projects")
+            .unwrap();
+        let langs = ["it", "en", "fr", "ar"];
+        let (_, remembered) = parse_doc(
+            cf,
+            &langs,
+            &mut Diagnostics::new(),
+            Some(&ParseCache::default()),
+        );
+        let Remembered::Parsed(key, json) = remembered else {
+            panic!("the demo's project was not parsed cleanly");
+        };
+        let mut value: serde_json::Value = serde_json::from_slice(&json).unwrap();
+        value["website"] = "javascript:alert(1)".into();
+        let forged = serde_json::to_vec(&value).unwrap();
+        let cache = holding(key, forged);
+        let mut diags = Diagnostics::new();
+        let (_, remembered) = parse_doc(cf, &langs, &mut diags, Some(&cache));
+        assert!(matches!(remembered, Remembered::Taken(_)));
+        assert!(
+            diags.has_errors(),
+            "a script address taken from the cache was not refused"
         );
     }
 
