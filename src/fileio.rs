@@ -85,6 +85,11 @@ pub fn read_sealed(path: &Path, magic: &[u8]) -> Option<(blake3::Hash, Vec<u8>)>
     Some((key, bytes))
 }
 
+/// The hash of [`program`]: the key a file of the cache folder is sealed under.
+pub fn program_hash() -> blake3::Hash {
+    blake3::hash(program().unwrap_or_default().as_bytes())
+}
+
 /// The running program, as its path, size and modification time: what a build keeps for
 /// the next one is never trusted by another build of Vetrina.
 pub fn program() -> Option<String> {

@@ -95,7 +95,7 @@ pub(crate) fn run(
     // `serve` keeps its parse in memory).
     let past_parse = (mode == Mode::Build).then(|| {
         let cache = opts.cache_path();
-        std::thread::spawn(move || model::ParseCache::open(&cache))
+        std::thread::spawn(move || open_parse_cache(&cache))
     });
     let Some(Modelled {
         site,
@@ -310,9 +310,10 @@ fn load_and_model(
     );
     let front_matters_reused = parse_cache.as_ref().map_or(0, model::ParseCache::taken);
     // Kept even when the site has errors: every entry is a front matter parsed cleanly.
-    let saving = parse_cache
-        .filter(|c| !c.unchanged())
-        .map(|c| std::thread::spawn(move || drop(c.save())));
+    let saving = parse_cache.map(|c| {
+        let cache = opts.cache_path();
+        std::thread::spawn(move || save_parse_cache(&cache, &c))
+    });
     let finished = |saving: Option<std::thread::JoinHandle<()>>| {
         if let Some(t) = saving {
             let _ = t.join();
@@ -335,6 +336,34 @@ fn load_and_model(
         saving_parse: saving,
         front_matters_reused,
     })
+}
+
+/// What the last build parsed (`model::parse_cache`), from the cache folder `cache`: empty
+/// when there is none, or when another program wrote it, or it was cut short or altered.
+fn open_parse_cache(cache: &Path) -> model::ParseCache {
+    use model::parse_cache::{FILE_NAME, MAGIC};
+    match crate::fileio::read_sealed(&cache.join(FILE_NAME), MAGIC) {
+        Some((key, body)) if key == crate::fileio::program_hash() => {
+            model::ParseCache::from_body(body)
+        }
+        _ => model::ParseCache::default(),
+    }
+}
+
+/// Writes what this build parsed for the next, unless it is what the last build left. The
+/// cache is an aid: a failure is not reported (the next build parses every front matter).
+fn save_parse_cache(cache: &Path, parsed: &model::ParseCache) {
+    use model::parse_cache::{FILE_NAME, MAGIC};
+    if let Some(body) = parsed.next_body() {
+        let _ = std::fs::create_dir_all(cache).and_then(|()| {
+            crate::fileio::write_sealed(
+                &cache.join(FILE_NAME),
+                MAGIC,
+                &crate::fileio::program_hash(),
+                &body,
+            )
+        });
+    }
 }
 
 fn model_options(opts: &BuildOptions, today: jiff::civil::Date) -> model::ModelOptions {

@@ -9,7 +9,8 @@
 //! This file is the entry: `config` reads site.yaml (first, because it names the theme that
 //! `load` reads next), `build` the rest. The entities are in `site`, site.yaml's settings in
 //! `config`, calendars in `event`, the checks between entities in `refs`, the consent rules
-//! in `privacy`.
+//! in `privacy`; what the last `vetrina build` parsed of each front matter, in
+//! `parse_cache`.
 
 mod bodies_only;
 pub mod bundle;

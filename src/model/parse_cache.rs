@@ -15,22 +15,22 @@
 //! again without it (`model::build`): every message points where a build without the cache
 //! would. A site without warnings (the usual case) pays nothing for that.
 //!
-//! The file is sealed (`fileio::write_sealed`) under the program that wrote it, so another
-//! build of Vetrina (whose front matter may read otherwise) never takes it. It holds only
-//! the entries of the files of the last build: a story deleted from `content/` leaves it at
-//! the next build.
+//! The pipeline reads and writes the file (the model touches no disk): sealed
+//! (`fileio::write_sealed`) under the program that wrote it, so that another build of
+//! Vetrina, whose front matter may read otherwise, never takes it. It holds only the
+//! entries of the files of the last build: a story deleted from `content/` leaves it at the
+//! next build.
 //!
-//! The body of the file: entries in a row, each the 32 bytes of its key, its length (four
-//! bytes, little-endian) and its JSON.
-
-use std::path::{Path, PathBuf};
+//! The body of the file ([`ParseCache::from_body`], [`ParseCache::next_body`]): entries in a
+//! row, each the 32 bytes of its key, its length (four bytes, little-endian) and its JSON.
 
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-const MAGIC: &[u8] = b"vetrina front matter 1\n";
-const FILE_NAME: &str = "front-matter.bin";
+/// The first line of the file, and its name in the cache folder.
+pub const MAGIC: &[u8] = b"vetrina front matter 1\n";
+pub const FILE_NAME: &str = "front-matter.bin";
 
 /// A front matter's key in the cache: the hash of its section and text.
 pub(super) type Key = [u8; 32];
@@ -68,7 +68,6 @@ pub(super) enum Remembered {
 /// for the next (`save`).
 #[derive(Default)]
 pub struct ParseCache {
-    path: Option<PathBuf>,
     /// The last build's entries: JSON in `body`, by key.
     body: Vec<u8>,
     entries: FxHashMap<Key, (usize, usize)>,
@@ -79,37 +78,28 @@ pub struct ParseCache {
 }
 
 impl ParseCache {
-    /// The cache of the site whose cache folder is `cache_dir`: empty when there is none, or
-    /// when it was written by another program, cut short or altered.
-    pub fn open(cache_dir: &Path) -> ParseCache {
-        let path = cache_dir.join(FILE_NAME);
-        let mut cache = ParseCache {
-            path: Some(path.clone()),
-            ..ParseCache::default()
-        };
-        let Some((key, body)) = crate::fileio::read_sealed(&path, MAGIC) else {
-            return cache;
-        };
-        if key != program_key() {
-            return cache;
-        }
+    /// The cache the last build left, from the body of its file; empty if the body is cut
+    /// short.
+    pub fn from_body(body: Vec<u8>) -> ParseCache {
         let mut entries = FxHashMap::default();
         let mut at = 0;
         while at < body.len() {
             let Some((k, len)) = body.get(at..at + 36).map(|h| h.split_at(32)) else {
-                return cache;
+                return ParseCache::default();
             };
             let len = u32::from_le_bytes(len.try_into().unwrap_or_default()) as usize;
             let start = at + 36;
             if start + len > body.len() {
-                return cache;
+                return ParseCache::default();
             }
             entries.insert(k.try_into().unwrap_or_default(), (start, len));
             at = start + len;
         }
-        cache.body = body;
-        cache.entries = entries;
-        cache
+        ParseCache {
+            body,
+            entries,
+            ..ParseCache::default()
+        }
     }
 
     /// The JSON of the front matter with this key, if the last build left it.
@@ -147,14 +137,11 @@ impl ParseCache {
         taken.len() == self.entries.len()
     }
 
-    /// Writes what this build's parse leaves, if it is not what the last build left. The
-    /// cache is an aid: the caller may ignore a failure (the next build parses everything).
-    pub fn save(&self) -> std::io::Result<()> {
-        let Some(path) = &self.path else {
-            return Ok(());
-        };
+    /// The body of the file this build's parse leaves for the next; `None` when it is the
+    /// last build's (`unchanged`), so that the file need not be written again.
+    pub fn next_body(&self) -> Option<Vec<u8>> {
         if self.unchanged() {
-            return Ok(());
+            return None;
         }
         let mut body = Vec::new();
         let mut seen = rustc_hash::FxHashSet::default();
@@ -178,16 +165,8 @@ impl ParseCache {
             body.extend_from_slice(&len.to_le_bytes());
             body.extend_from_slice(json);
         }
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        crate::fileio::write_sealed(path, MAGIC, &program_key(), &body)
+        Some(body)
     }
-}
-
-/// The key the file is sealed under: the running program.
-fn program_key() -> blake3::Hash {
-    blake3::hash(crate::fileio::program().unwrap_or_default().as_bytes())
 }
 
 #[cfg(test)]
@@ -195,6 +174,7 @@ mod tests {
     use super::super::{ParsedDoc, parse_doc};
     use super::*;
     use crate::diag::Diagnostics;
+    use std::path::Path;
 
     /// A cache holding one entry.
     fn holding(key: Key, json: Vec<u8>) -> ParseCache {
@@ -298,17 +278,14 @@ mod tests {
     }
 
     #[test]
-    fn a_file_cut_short_is_no_cache() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(FILE_NAME);
+    fn a_body_cut_short_is_no_cache_and_a_whole_one_is_read_back() {
         let mut body = key("stories", "title: a").to_vec();
         body.extend_from_slice(&100u32.to_le_bytes());
         body.extend_from_slice(b"{}");
-        crate::fileio::write_sealed(&path, MAGIC, &program_key(), &body).unwrap();
-        assert!(!ParseCache::open(dir.path()).has_past());
-        body.truncate(36);
-        body[32..36].copy_from_slice(&0u32.to_le_bytes());
-        crate::fileio::write_sealed(&path, MAGIC, &program_key(), &body).unwrap();
-        assert!(ParseCache::open(dir.path()).has_past());
+        assert!(!ParseCache::from_body(body.clone()).has_past());
+        body[32..36].copy_from_slice(&2u32.to_le_bytes());
+        let cache = ParseCache::from_body(body);
+        assert_eq!(cache.get(&key("stories", "title: a")), Some(&b"{}"[..]));
+        assert_eq!(cache.get(&key("news", "title: a")), None);
     }
 }

@@ -88,7 +88,7 @@ fn file(cache_dir: &Path, output: &Path) -> PathBuf {
 
 /// The key of a memo: the program that wrote it.
 fn key() -> blake3::Hash {
-    blake3::hash(crate::fileio::program().unwrap_or_default().as_bytes())
+    crate::fileio::program_hash()
 }
 
 /// The memo the last build into `output` left, if this program wrote it and it is whole.
