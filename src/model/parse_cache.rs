@@ -277,6 +277,26 @@ mod tests {
         );
     }
 
+    /// Numbers come back from the JSON as they were parsed, to the last bit.
+    #[test]
+    fn numbers_read_back_to_the_last_bit() {
+        let mut x = 0.1f64;
+        for _ in 0..2000 {
+            x = x * 1.000_007_3 + 0.000_123_9;
+            let back: f64 = read(&write(&x).unwrap()).unwrap();
+            assert_eq!(back.to_bits(), x.to_bits(), "{x}");
+        }
+        for x in [
+            1234.56f64,
+            2.225_073_858_507_201_4e-308,
+            9_007_199_254_740_993.0,
+            1e300,
+        ] {
+            let back: f64 = read(&write(&x).unwrap()).unwrap();
+            assert_eq!(back.to_bits(), x.to_bits(), "{x}");
+        }
+    }
+
     #[test]
     fn a_body_cut_short_is_no_cache_and_a_whole_one_is_read_back() {
         let mut body = key("stories", "title: a").to_vec();
