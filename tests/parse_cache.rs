@@ -18,13 +18,7 @@ fn assert_same_as_fresh(root: &std::path::Path, out: &std::path::Path, step: &st
     let r = vetrina::build(&o);
     assert!(r.ok(), "{}", rendered(&r));
     assert_eq!(r.front_matters_reused, 0);
-    let (a, b) = (tree(out), tree(&fresh.path().join("public")));
-    let names =
-        |t: &[(std::path::PathBuf, Vec<u8>)]| t.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
-    assert_eq!(names(&a), names(&b), "{step}: the same files");
-    for ((p, x), (_, y)) in a.iter().zip(&b) {
-        assert!(x == y, "{step}: {} differs from a fresh build", p.display());
-    }
+    assert_same_tree(out, &fresh.path().join("public"), step);
 }
 
 const STORY: &str = "content/stories/dalla-comunita-alla-serra/index.it.md";

@@ -152,6 +152,17 @@ pub fn line_of(root: &Path, rel: &str, is_it: impl Fn(&str) -> bool) -> usize {
         + 1
 }
 
+/// Asserts that the folders `a` and `b` hold the same files, byte for byte; `step` names
+/// the moment in the message.
+pub fn assert_same_tree(a: &Path, b: &Path, step: &str) {
+    let (a, b) = (tree(a), tree(b));
+    let names = |t: &[(PathBuf, Vec<u8>)]| t.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&a), names(&b), "{step}: the same files");
+    for ((p, x), (_, y)) in a.iter().zip(&b) {
+        assert!(x == y, "{step}: {} differs from a fresh build", p.display());
+    }
+}
+
 /// Every file of a tree with its bytes, for byte-for-byte comparisons.
 pub fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     let mut out = Vec::new();
