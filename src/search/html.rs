@@ -276,11 +276,22 @@ pub(super) fn extract_with(
     }
 }
 
+/// A search for `mark` in bytes, made once: making one costs more than most searches in a
+/// tag's attributes (one per tag of every page).
+fn finder(
+    once: &'static std::sync::OnceLock<memchr::memmem::Finder<'static>>,
+    mark: &'static str,
+) -> &'static memchr::memmem::Finder<'static> {
+    once.get_or_init(|| memchr::memmem::Finder::new(mark))
+}
+
 /// Whether a start tag's attributes mark its element `data-search-ignore`.
 fn marked_ignored(attrs: &str) -> bool {
     const MARK: &str = "data-search-ignore";
+    static FINDER: std::sync::OnceLock<memchr::memmem::Finder<'static>> =
+        std::sync::OnceLock::new();
     attrs.len() >= MARK.len()
-        && memchr::memmem::find(attrs.as_bytes(), MARK.as_bytes()).is_some()
+        && finder(&FINDER, MARK).find(attrs.as_bytes()).is_some()
         && has_attr(attrs, MARK)
 }
 
@@ -329,7 +340,9 @@ struct Marked {
 /// The element marked `data-search-body`, if a page has one that ends. Read as bytes, so
 /// that a build checks as UTF-8 only the part of a page the index reads.
 fn marked_element(html: &[u8]) -> Option<Marked> {
-    let at = memchr::memmem::find(html, b"data-search-body")?;
+    static FINDER: std::sync::OnceLock<memchr::memmem::Finder<'static>> =
+        std::sync::OnceLock::new();
+    let at = finder(&FINDER, "data-search-body").find(html)?;
     let open = memchr::memrchr(b'<', &html[..at])?;
     let name_len = html[open + 1..]
         .iter()
