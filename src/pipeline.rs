@@ -505,7 +505,11 @@ fn publish(
     out.release_bytes();
     if let Some(ix) = indexer.as_mut() {
         let past = past_index.and_then(|t| t.join().ok()).flatten();
-        ix.recall(past, ledger.published());
+        ix.recall(
+            past,
+            ledger.published(),
+            ledger.untouched_under(search::SEARCH_DIR),
+        );
     }
     let search = index_from_files(indexer, &indexable, &|rel| w.path_of(rel));
     if !indexable.is_empty() {
@@ -526,6 +530,7 @@ fn publish(
     report.search_urls = stats.urls.clone();
     report.search_elapsed = stats.elapsed;
     report.search_recalled = stats.recalled;
+    report.search_files_kept = stats.kept.len();
     let files: Vec<(String, write::Bytes)> =
         files.into_iter().map(|(p, b)| (p, Arc::new(b))).collect();
     // Files of titles staged while rendering are not staged again.
@@ -538,6 +543,10 @@ fn publish(
         .collect();
     let written = w.stage_files(&rest).and_then(|()| {
         out.files.extend(files);
+        // The files of languages whose pages did not change, in the output as they are.
+        let none: write::Bytes = Arc::new(Vec::new());
+        (out.files).extend(stats.kept.iter().map(|p| (p.clone(), none.clone())));
+        out.kept.extend(stats.kept.iter().cloned());
         out.streamed.extend(stats.streamed.iter().cloned());
         w.commit_listed(&out, None)
     });

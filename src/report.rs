@@ -33,6 +33,9 @@ pub struct Report {
     pub search_elapsed: Duration,
     /// Pages of the search index taken from the last build's memo of it, not read back.
     pub search_recalled: usize,
+    /// Files of the search index left in the output as the last build wrote them: those of
+    /// the languages none of whose pages changed.
+    pub search_files_kept: usize,
     /// Pages not rendered: their context was the same as in the last build, and the output
     /// folder still held what that build published.
     pub pages_kept: usize,

@@ -261,9 +261,12 @@ fn tree_by_paths(root: &Path, follow: bool) -> Option<Vec<Seen>> {
 }
 
 /// In the site's own cache folder, even when pictures are cached elsewhere (several sites
-/// may share a picture cache, never a record).
+/// may share a picture cache, never a record); one record per output folder, as the render
+/// ledger and the search memo have, so that a build into another folder (a preview) does
+/// not replace the listing the next build into this one trusts.
 fn path(opts: &BuildOptions) -> PathBuf {
-    opts.root.join(".vetrina-cache").join("last-build.json")
+    let folder = blake3::hash(opts.output_dir().to_string_lossy().as_bytes()).to_hex();
+    (opts.root.join(".vetrina-cache")).join(format!("last-build-{}.json", &folder[..16]))
 }
 
 impl Record {
@@ -308,6 +311,8 @@ pub fn save(
 ) {
     let p = path(opts);
     let _ = fs::remove_file(&p);
+    // The one record earlier versions kept for every output folder.
+    let _ = fs::remove_file(opts.root.join(".vetrina-cache/last-build.json"));
     let outputs = outputs.or_else(|| listing(&opts.output_dir()));
     let (Some(inputs), Some(outputs)) = (inputs, outputs) else {
         return;

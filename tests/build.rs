@@ -451,6 +451,80 @@ fn a_rebuild_takes_the_search_index_of_unchanged_pages_from_the_last_build() {
     );
 }
 
+/// The files of the search index in the output, under the folder of language `lang`.
+fn index_files_of(out: &std::path::Path, lang: &str) -> usize {
+    fs::read_dir(out.join("search-index").join(lang))
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().file_type().unwrap().is_file())
+        .count()
+}
+
+#[test]
+fn a_rebuild_keeps_the_index_files_of_the_languages_whose_pages_did_not_change() {
+    let t = demo_copy();
+    let out = t.path().join("public");
+    let r = build_own_cache(t.path());
+    assert!(r.ok(), "{}", rendered(&r));
+    assert_eq!(r.search_files_kept, 0, "a first build has nothing to keep");
+    let files_of = |langs: &[&str]| langs.iter().map(|l| index_files_of(&out, l)).sum::<usize>();
+    let same_as_fresh = |step: &str| assert_same_as_fresh(t.path(), &out, step);
+    let append = |story: &str, text: &str| {
+        let p = t.path().join(story);
+        let s = fs::read_to_string(&p).unwrap();
+        fs::write(&p, format!("{s}\n{text}\n")).unwrap();
+    };
+    let italian = "content/stories/dalla-comunita-alla-serra/index.it.md";
+
+    // An Italian text: the other languages' files are kept as they are.
+    append(italian, "Una frase nuova: zanzibarese.");
+    let r = build_own_cache(t.path());
+    assert!(r.ok(), "{}", rendered(&r));
+    assert_eq!(r.search_files_kept, files_of(&["en", "fr", "ar"]));
+    same_as_fresh("an Italian text edited");
+
+    // A file of the English index changed by hand, one of the French removed: those two
+    // languages are made again, and the files put back.
+    let english = out.join("search-index/en/index.json");
+    fs::write(&english, "{}").unwrap();
+    let french = fs::read_dir(out.join("search-index/fr"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("s."))
+        .expect("a file of stems in the French index");
+    fs::remove_file(&french).unwrap();
+    append(italian, "E un'altra.");
+    let r = build_own_cache(t.path());
+    assert!(r.ok(), "{}", rendered(&r));
+    assert_eq!(r.search_files_kept, files_of(&["ar"]));
+    same_as_fresh("index files changed by hand");
+
+    // An English text: now the Italian files are kept.
+    let english_story = "content/stories/dalla-comunita-alla-serra/index.en.md";
+    append(english_story, "One more sentence: zanzibarese.");
+    let r = build_own_cache(t.path());
+    assert!(r.ok(), "{}", rendered(&r));
+    assert_eq!(r.search_files_kept, files_of(&["it", "fr", "ar"]));
+    same_as_fresh("an English text edited");
+
+    // Nothing changed in any language's pages but the memo is gone: every file is made.
+    let cache = t.path().join(".vetrina-cache");
+    for e in fs::read_dir(&cache).unwrap() {
+        let p = e.unwrap().path();
+        if p.file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("search-")
+        {
+            fs::remove_file(p).unwrap();
+        }
+    }
+    append(italian, "Ancora una.");
+    let r = build_own_cache(t.path());
+    assert!(r.ok(), "{}", rendered(&r));
+    assert_eq!(r.search_files_kept, 0);
+    same_as_fresh("no memo");
+}
+
 #[test]
 fn after_an_edit_of_stories_only_the_other_stories_pages_are_taken_without_their_context() {
     let t = demo_copy();

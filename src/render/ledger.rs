@@ -29,7 +29,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::prints::EntryPrints;
 
@@ -162,6 +162,16 @@ impl Ledger {
     pub(super) fn untouched(&self, path: &str, file: &str) -> Option<Entry> {
         let entry = self.past.get(path)?;
         self.is_untouched(file).then_some(*entry)
+    }
+
+    /// The files under the output's `folder` that have the size and time they had when the
+    /// last build ended (paths in the output).
+    pub fn untouched_under(&self, folder: &str) -> FxHashSet<String> {
+        let prefix = format!("{folder}/");
+        (self.listing.keys())
+            .filter(|f| f.starts_with(&prefix) && self.is_untouched(f))
+            .cloned()
+            .collect()
     }
 
     /// Whether the output's `file` has the size and time it had when the last build ended.

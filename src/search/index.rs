@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::facets::Facets;
 use super::format::{
@@ -22,6 +22,8 @@ use super::text::{lower_case, lower_case_is};
 use super::word_table::{Hot, NO_PAGE, WordTable};
 use super::{FileSink, GeneratedFile, IndexError, Page, RUNTIME, SEARCH_DIR, SearchStats};
 use crate::plan::Route;
+
+mod recall;
 
 /// A search index as it is gathered: pages are added from any thread, in any order (a build
 /// takes each page apart in the thread that rendered it, while its text is at hand), and
@@ -61,6 +63,8 @@ pub(crate) struct Indexer {
     /// (`recall`).
     past: Option<memo::Past>,
     published: FxHashMap<String, blake3::Hash>,
+    /// The index files in the output as the last build left them (`recall`).
+    untouched: FxHashSet<String>,
 }
 
 impl std::fmt::Debug for Indexer {
@@ -106,6 +110,7 @@ impl Indexer {
             made_docs: langs.iter().map(|_| Default::default()).collect(),
             past: None,
             published: FxHashMap::default(),
+            untouched: FxHashSet::default(),
             langs,
             pages,
             slot,
@@ -131,14 +136,19 @@ impl Indexer {
     /// Takes from `past` (the last build's memo) every page not added yet whose published
     /// bytes are still those it was made from: `published` holds the hash of each page's
     /// bytes in this build (pages without one are read back). The memo this index makes
-    /// records the same hashes.
+    /// records the same hashes. A language none of whose pages changed keeps the files the
+    /// last build made for it, if they are among the `untouched` files of the output (paths
+    /// in the output that still hold what the last build wrote): see
+    /// [`SearchStats::kept`](super::SearchStats::kept).
     pub(crate) fn recall(
         &mut self,
         past: Option<memo::Past>,
         published: FxHashMap<String, blake3::Hash>,
+        untouched: FxHashSet<String>,
     ) {
         self.past = past;
         self.published = published;
+        self.untouched = untouched;
     }
 
     /// How many pages the index holds.
@@ -302,6 +312,7 @@ impl Indexer {
                 .for_each(|(n, part, len)| self.take_apart(*n, part, *len, None));
         }
         drop(queued);
+        let unchanged = self.take_unchanged_languages();
         let recalled = self.recall_from_memo();
         let missing: Vec<usize> = (0..self.pages.len())
             .filter(|&n| !self.added[n].load(Ordering::Relaxed))
@@ -327,7 +338,15 @@ impl Indexer {
             elapsed: Duration::ZERO,
             streamed: Vec::new(),
             memo: None,
-            recalled: recalled.iter().map(|(_, g)| g.pages.lengths.len()).sum(),
+            recalled: recalled
+                .iter()
+                .map(|(_, g)| g.pages.lengths.len())
+                .sum::<usize>()
+                + (unchanged.iter().zip(&self.counts))
+                    .filter(|(u, _)| u.is_some())
+                    .map(|(_, &n)| n as usize)
+                    .sum::<usize>(),
+            kept: Vec::new(),
         };
         // Each language's tables, from every thread, joined.
         let mut by_lang: Vec<LangParts> = self.langs.iter().map(|_| Default::default()).collect();
@@ -358,31 +377,53 @@ impl Indexer {
         let hash_of = |path: &str| published.get(path).copied();
         let remember = self.remember;
         let made_docs = self.made_docs;
-        let one_lang = |((l, lang), parts): ((usize, &String), LangParts)| {
+        let one_lang = |(((l, lang), parts), unchanged): (
+            ((usize, &String), LangParts),
+            Option<memo::PastLang>,
+        )| {
+            // Nothing changed: the last build's files and record, as they are.
+            if let Some(past) = unchanged {
+                return LangFiles {
+                    memo: remember.then_some(past.record),
+                    kept: past.files,
+                    ..Default::default()
+                };
+            }
             let mut g = Gathered::default();
             for table in parts.tables {
                 g.join(table);
             }
             g.pages.docs.extend(parts.pending);
-            let memo = remember.then(|| {
+            let part = remember.then(|| {
                 g.settle();
                 let made = made_docs[l].lock().unwrap_or_else(|e| e.into_inner());
                 let docs: Vec<&DocEntry> = g.pages.docs.iter().chain(made.iter()).collect();
                 memo::encode(lang, &g, &paths[l], &hash_of, &docs)
             });
             let (files, streamed) = format::files(g, lang, parts.made);
-            (files, streamed, memo)
+            let memo = part.map(|part| {
+                let names: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+                memo::record(lang, &names, &part)
+            });
+            LangFiles {
+                files,
+                streamed,
+                memo,
+                kept: Vec::new(),
+            }
         };
         let per_lang: Vec<LangFiles> = if background {
             self.langs
                 .iter()
                 .enumerate()
                 .zip(by_lang)
+                .zip(unchanged)
                 .map(one_lang)
                 .collect()
         } else {
             (self.langs.par_iter().enumerate())
                 .zip(by_lang)
+                .zip(unchanged)
                 .map(one_lang)
                 .collect()
         };
@@ -391,13 +432,14 @@ impl Indexer {
             .collect();
         let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
         let mut memo_parts = Vec::new();
-        for (set, streamed, memo) in per_lang {
-            files.extend(set);
-            stats.streamed.extend(streamed);
-            memo_parts.extend(memo);
+        for lang in per_lang {
+            files.extend(lang.files);
+            stats.streamed.extend(lang.streamed);
+            memo_parts.extend(lang.memo);
+            stats.kept.extend(lang.kept);
         }
         stats.memo = self.remember.then_some(memo::MemoBody(memo_parts));
-        if !files.is_empty() {
+        if !files.is_empty() || !stats.kept.is_empty() {
             files.insert(
                 format!("{SEARCH_DIR}/search.js"),
                 RUNTIME.as_bytes().to_vec(),
@@ -410,34 +452,6 @@ impl Indexer {
         }
         stats.elapsed = started.elapsed() + Duration::from_nanos(rendering / threads.max(1) as u64);
         Ok((files.into_iter().collect(), stats))
-    }
-}
-
-impl Indexer {
-    /// The tables of the pages taken from the last build's memo (`recall`), with their
-    /// language's number; those pages are marked added.
-    fn recall_from_memo(&mut self) -> Vec<(usize, Gathered)> {
-        use std::sync::atomic::Ordering;
-        let Some(past) = self.past.take() else {
-            return Vec::new();
-        };
-        // The languages side by side: each table is its own language's pages.
-        let this = &*self;
-        (past.langs.into_par_iter())
-            .filter_map(|lang| {
-                let l = this.langs.iter().position(|x| *x == lang.lang)?;
-                // A page is taken (and marked added) only if it is this language's, and not
-                // added yet: asked last, once its bytes are known to be the same.
-                let number = |path: &str| -> Option<u32> {
-                    let &n = this.slot.get(path)?;
-                    let (_, page_lang, page) = &this.pages[n];
-                    (*page_lang as usize == l && !this.added[n].swap(true, Ordering::Relaxed))
-                        .then_some(*page)
-                };
-                let still = |path: &str, h: &blake3::Hash| this.published.get(path) == Some(h);
-                Some((l, memo::recall(lang, &number, &still)))
-            })
-            .collect()
     }
 }
 
@@ -465,7 +479,18 @@ fn as_text(html: &[u8]) -> Cow<'_, str> {
 }
 
 /// A language's files, the paths of those streamed, and its part of the memo.
-type LangFiles = (Vec<GeneratedFile>, Vec<String>, Option<Vec<u8>>);
+/// One language's part of a finished index.
+#[derive(Default)]
+struct LangFiles {
+    /// Its files made by this build (those streamed while rendering without their bytes).
+    files: Vec<GeneratedFile>,
+    /// Those of `files` streamed while rendering.
+    streamed: Vec<String>,
+    /// Its record in the memo for the next build.
+    memo: Option<Vec<u8>>,
+    /// The last build's files, when none of its pages changed: in the output as they are.
+    kept: Vec<String>,
+}
 
 /// What `finish` joins into one language's index.
 #[derive(Default)]

@@ -22,6 +22,12 @@
 //! number) for each page on which a word is first written, lower-cased, otherwise than
 //! folded.
 //!
+//! Each language's part comes in a record of its own: the language, the paths of the index
+//! files made for it, then its part as above, as bytes. A build that changes none of a
+//! language's pages (the usual edit touches one language) takes the language's files as
+//! they are in the output and its record as it is, without reading the record's words
+//! (`PastLang::same_pages`); the records of the others are read only when recalled.
+//!
 //! A missing, cut-short or altered file, or one another program wrote, is no memo: the
 //! build reads its pages back, as it did before there was one.
 
@@ -34,12 +40,23 @@ use super::format::DocEntry;
 use super::html::TITLE;
 use super::index::{Gathered, Postings, Word};
 
-const MAGIC: &[u8] = b"vetrina search memo 3\n";
+const MAGIC: &[u8] = b"vetrina search memo 4\n";
 
-/// A language's index as the last build left it.
+/// A language's record as the last build left it: read whole only when recalled (`read`).
 #[derive(Debug, Default)]
 pub(crate) struct PastLang {
     pub(super) lang: String,
+    /// The index files the last build made for the language (paths in the output).
+    pub(super) files: Vec<String>,
+    /// The record as the memo holds it, for a build that changes none of its pages.
+    pub(super) record: Vec<u8>,
+    /// Where the language's part is in `record`.
+    part: std::ops::Range<usize>,
+}
+
+/// A language's index as the last build left it.
+#[derive(Debug, Default)]
+pub(crate) struct PastIndex {
     pub(super) pages: Vec<PastPage>,
     /// Folded word and its (page, weighted count), pages numbered as in `pages`.
     pub(super) words: Vec<(Box<str>, Postings)>,
@@ -216,13 +233,56 @@ pub(super) fn encode(
     out
 }
 
-/// The memo's body read back; `None` if anything in it is not as `encode` writes it.
+/// A language's record in the memo: the language, the paths of its index files, and its
+/// part (`encode`'s).
+pub(super) fn record(lang: &str, files: &[&str], part: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(part.len() + files.len() * 40 + 16);
+    put_str(&mut out, lang);
+    put_u32(&mut out, files.len() as u32);
+    for f in files {
+        put_str(&mut out, f);
+    }
+    put_bytes(&mut out, part);
+    out
+}
+
+/// The memo's body read back into its records; `None` if it is not as `save` writes it.
+/// A record's part is read only when it is needed (`PastLang::read`).
 fn decode(body: &[u8]) -> Option<Past> {
     let mut r = Reader { rest: body };
     let langs = r.u32()?;
     let mut past = Past::default();
     for _ in 0..langs {
+        let before = r.rest;
         let lang = r.str()?.to_string();
+        let n = r.u32()? as usize;
+        let files = (0..n)
+            .map(|_| r.str().map(str::to_string))
+            .collect::<Option<Vec<String>>>()?;
+        let part = r.bytes()?;
+        let used = before.len() - r.rest.len();
+        let record = before[..used].to_vec();
+        let part = used - part.len()..used;
+        past.langs.push(PastLang {
+            lang,
+            files,
+            record,
+            part,
+        });
+    }
+    r.rest.is_empty().then_some(past)
+}
+
+impl PastLang {
+    /// The language's index as the record holds it; `None` if its part is not as `encode`
+    /// writes it.
+    pub(super) fn read(&self) -> Option<PastIndex> {
+        let mut r = Reader {
+            rest: &self.record[self.part.clone()],
+        };
+        if r.str()? != self.lang {
+            return None;
+        }
         let n = r.u32()? as usize;
         let mut pages = Vec::with_capacity(n.min(r.rest.len()));
         for _ in 0..n {
@@ -288,15 +348,55 @@ fn decode(body: &[u8]) -> Option<Past> {
             }
             forms.push((w, p, form));
         }
-        past.langs.push(PastLang {
-            lang,
+        r.rest.is_empty().then_some(PastIndex {
             pages,
             words,
             forms,
             form_texts,
-        });
+        })
     }
-    r.rest.is_empty().then_some(past)
+
+    /// Whether the record's pages are `paths`, in this order, each with the hash of its
+    /// published bytes and still with those bytes (`still(path, hash)`): then the index
+    /// files the record names are those this build would make for the language. Read
+    /// without keeping anything.
+    pub(super) fn same_pages(
+        &self,
+        paths: &[&str],
+        still: &dyn Fn(&str, &blake3::Hash) -> bool,
+    ) -> bool {
+        let mut r = Reader {
+            rest: &self.record[self.part.clone()],
+        };
+        let mut same = || -> Option<bool> {
+            if r.str()? != self.lang || r.u32()? as usize != paths.len() {
+                return Some(false);
+            }
+            for path in paths {
+                if r.str()? != *path || r.u8()? != 1 {
+                    return Some(false);
+                }
+                let hash = blake3::Hash::from_bytes(r.take(32)?.try_into().ok()?);
+                if !still(path, &hash) {
+                    return Some(false);
+                }
+                // Length, date, section, regions, projects, entry.
+                r.u32()?;
+                r.u32()?;
+                if r.u8()? == 1 {
+                    r.bytes()?;
+                }
+                for _ in 0..2 {
+                    for _ in 0..r.u32()? {
+                        r.bytes()?;
+                    }
+                }
+                r.bytes()?;
+            }
+            Some(true)
+        };
+        same().unwrap_or(false)
+    }
 }
 
 /// The pages of `past` whose published bytes are still those it was made from
@@ -304,17 +404,20 @@ fn decode(body: &[u8]) -> Option<Past> {
 /// build's index, none for a page that is no longer indexed (asked only of the pages whose
 /// bytes are the same). The table holds each page's entry in a file of titles.
 pub(super) fn recall(
-    past: PastLang,
+    past: &PastLang,
     number: &dyn Fn(&str) -> Option<u32>,
     still: &dyn Fn(&str, &blake3::Hash) -> bool,
 ) -> Gathered {
-    let PastLang {
+    // A part that cannot be read gives nothing: its pages are read back.
+    let Some(PastIndex {
         pages,
         words,
         forms,
         form_texts,
-        ..
-    } = past;
+    }) = past.read()
+    else {
+        return Gathered::default();
+    };
     // Old number → new number, for the pages taken.
     let renumber: Vec<Option<u32>> = pages
         .iter()
@@ -489,7 +592,7 @@ mod tests {
 
     /// An index of `pages` made remembering, as a build makes it: most pages added as if
     /// rendered (the files of titles they complete streamed), the rest read by `finish`;
-    /// `past` and `published` as `recall` takes them; `added` says which pages are added
+    /// `past`, `published` and `untouched` as `recall` takes them; `added` says which pages are added
     /// (the others must come from the memo, or be read back). Returns the files (streamed
     /// ones with their bytes), the stats and the pages read back.
     fn build(
@@ -497,6 +600,7 @@ mod tests {
         added: &dyn Fn(usize) -> bool,
         past: Option<Past>,
         published: &FxHashMap<String, blake3::Hash>,
+        untouched: &rustc_hash::FxHashSet<String>,
     ) -> (Vec<GeneratedFile>, SearchStats, usize) {
         let mut ix = Indexer::new(pages.iter().map(|(r, _)| r))
             .remembering()
@@ -513,7 +617,7 @@ mod tests {
                 ix.add(r, html.as_bytes(), Some(&sink));
             }
         }
-        ix.recall(past, published.clone());
+        ix.recall(past, published.clone(), untouched.clone());
         let read = std::sync::atomic::AtomicUsize::new(0);
         let (mut files, stats) = ix
             .finish(
@@ -593,7 +697,13 @@ mod tests {
         // A page whose bytes were not recorded (a page with a warning): read back.
         let mut published = hashes(&first);
         published.remove(&first[4].0.path);
-        let (_, stats, read) = build(&first, &|i| i % 5 != 0, None, &published);
+        let (_, stats, read) = build(
+            &first,
+            &|i| i % 5 != 0,
+            None,
+            &published,
+            &Default::default(),
+        );
         assert_eq!(read, 30, "pages not added are read");
         let body = joined(stats.memo.as_ref().unwrap());
         let past = || decode(&body).unwrap();
@@ -624,7 +734,13 @@ mod tests {
         };
         let added = |i: usize| !unchanged(&next[i].0, &next[i].1);
         let expected = fresh(&next);
-        let (got, stats, read) = build(&next, &added, Some(past()), &hashes(&next));
+        let (got, stats, read) = build(
+            &next,
+            &added,
+            Some(past()),
+            &hashes(&next),
+            &Default::default(),
+        );
         let kept = next.iter().filter(|(r, h)| unchanged(r, h)).count();
         assert!(kept > 80);
         assert_eq!(stats.recalled, kept);
@@ -639,9 +755,79 @@ mod tests {
         let mut other = hashes(&next);
         let changed = next.iter().position(|(r, h)| unchanged(r, h)).unwrap();
         other.insert(next[changed].0.path.clone(), blake3::hash(b"other bytes"));
-        let (got, stats, read) = build(&next, &added, Some(past()), &other);
+        let (got, stats, read) = build(&next, &added, Some(past()), &other, &Default::default());
         assert_eq!((stats.recalled, read), (kept - 1, 1));
         assert!(got == expected);
+    }
+
+    #[test]
+    fn a_language_none_of_whose_pages_changed_keeps_its_files_and_record() {
+        let pages: Vec<(Route, String)> = (0..40)
+            .map(|i| {
+                let lang = ["it", "fr"][i % 2];
+                (
+                    route(lang, &format!("p{i}")),
+                    page("Titolo", &format!("testo {i} Città activité")),
+                )
+            })
+            .collect();
+        let (first, stats, _) = build(
+            &pages,
+            &|_| true,
+            None,
+            &hashes(&pages),
+            &Default::default(),
+        );
+        let body = joined(stats.memo.as_ref().unwrap());
+        let fr_files: Vec<String> = (first.iter())
+            .map(|(p, _)| p.clone())
+            .filter(|p| p.starts_with("search-index/fr/"))
+            .collect();
+        assert!(fr_files.len() >= 3, "{fr_files:?}");
+        let all: rustc_hash::FxHashSet<String> = first.iter().map(|(p, _)| p.clone()).collect();
+
+        // An Italian page changed: French is kept, Italian made again.
+        let mut next = pages.clone();
+        next[2].1 = page("Cambiata", "testo cambiato");
+        let expected = fresh(&next);
+        let added = |i: usize| i == 2;
+        let (got, stats, read) = build(&next, &added, decode(&body), &hashes(&next), &all);
+        assert_eq!(read, 0);
+        let mut kept = stats.kept.clone();
+        kept.sort();
+        assert_eq!(kept, fr_files);
+        assert_eq!(stats.recalled, 39);
+        // The kept files are the last build's; with them, the index is a fresh one.
+        let mut whole: Vec<GeneratedFile> = got.clone();
+        whole.extend(first.iter().filter(|(p, _)| fr_files.contains(p)).cloned());
+        whole.sort();
+        assert!(whole == expected);
+        // The French record is the last build's, byte for byte.
+        let past = decode(&body).unwrap();
+        let now = decode(&joined(stats.memo.as_ref().unwrap())).unwrap();
+        let record = |p: &Past, lang: &str| {
+            p.langs
+                .iter()
+                .find(|l| l.lang == lang)
+                .unwrap()
+                .record
+                .clone()
+        };
+        assert_eq!(record(&past, "fr"), record(&now, "fr"));
+        assert_ne!(record(&past, "it"), record(&now, "it"));
+
+        // One French file no longer as written: French is made again.
+        let mut touched = all.clone();
+        touched.remove(&fr_files[0]);
+        let (got, stats, _) = build(&next, &added, decode(&body), &hashes(&next), &touched);
+        assert!(stats.kept.is_empty());
+        assert!(got == expected);
+
+        // A French page dropped: its pages are no longer the record's.
+        let fewer: Vec<(Route, String)> = next.iter().take(39).cloned().collect();
+        let (got, stats, _) = build(&fewer, &|_| false, decode(&body), &hashes(&fewer), &all);
+        assert!(stats.kept.is_empty());
+        assert!(got == fresh(&fewer));
     }
 
     #[test]
@@ -654,9 +840,16 @@ mod tests {
                 )
             })
             .collect();
-        let (_, stats, _) = build(&pages, &|_| true, None, &hashes(&pages));
+        let (_, stats, _) = build(
+            &pages,
+            &|_| true,
+            None,
+            &hashes(&pages),
+            &Default::default(),
+        );
         let body = joined(stats.memo.as_ref().unwrap());
-        assert!(decode(&body).is_some());
+        let past = decode(&body).unwrap();
+        assert!(past.langs[0].read().is_some());
         for n in 0..body.len() {
             assert!(decode(&body[..n]).is_none(), "cut at {n}");
         }
@@ -667,7 +860,12 @@ mod tests {
         for n in (0..body.len()).step_by(7) {
             let mut b = body.clone();
             b[n] ^= 0xa5;
-            let _ = decode(&b);
+            if let Some(past) = decode(&b) {
+                for lang in &past.langs {
+                    let _ = lang.read();
+                    let _ = lang.same_pages(&["/it/p0/"], &|_, _| true);
+                }
+            }
         }
     }
 
@@ -676,9 +874,16 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (a, b) = (dir.path().join("a"), dir.path().join("b"));
         let pages = vec![(route("it", "p"), page("Titolo", "testo"))];
-        let (_, stats, _) = build(&pages, &|_| true, None, &hashes(&pages));
+        let (_, stats, _) = build(
+            &pages,
+            &|_| true,
+            None,
+            &hashes(&pages),
+            &Default::default(),
+        );
         save(dir.path(), &a, stats.memo.as_ref().unwrap()).unwrap();
-        assert_eq!(open(dir.path(), &a).unwrap().langs[0].pages.len(), 1);
+        let past = open(dir.path(), &a).unwrap();
+        assert_eq!(past.langs[0].read().unwrap().pages.len(), 1);
         assert!(open(dir.path(), &b).is_none());
         // Written by another program: not taken.
         let f = file(dir.path(), &a);

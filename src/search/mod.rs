@@ -35,7 +35,8 @@
 //! merged; its table of words is [`word_table`]), [`html`] reads a rendered page's text, title and headings (what it knows of
 //! HTML's elements is in [`elements`]), [`text`] splits it
 //! into words, folds and stems them, and [`format`](mod@format) writes the files;
-//! [`memo`] keeps what each page gave the index for the next build. This module reads
+//! [`memo`] keeps what each page gave the index for the next build, which takes it back
+//! in `index::recall` (a language none of whose pages changed keeps its files as they are). This module reads
 //! rendered pages only (never the model) and writes nothing to disk but its memo (in the
 //! cache folder): the files are handed back, or to the build's sink as they are made.
 
@@ -156,6 +157,10 @@ pub struct SearchStats {
     pub memo: Option<memo::MemoBody>,
     /// Pages taken from the last build's memo.
     pub recalled: usize,
+    /// The index files of each language none of whose pages changed since the last build:
+    /// in the output as that build wrote them, neither made again nor written (not among
+    /// the files handed back).
+    pub kept: Vec<String>,
 }
 
 /// Whether a route's page goes into the search index.
