@@ -481,7 +481,10 @@ fn publish(
     });
     let mut out = render::render(
         &stages.context(),
-        Reuse::Ledger(&mut ledger, Box::new(render::site_prints(&stages.site))),
+        Reuse::Ledger(
+            &mut ledger,
+            Box::new(render::site_prints(&stages.site).with_placements(&stages.site)),
+        ),
         staging.as_ref().map(|s| s as &dyn PageSink),
         diags,
     );

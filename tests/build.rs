@@ -573,6 +573,77 @@ fn after_an_edit_of_stories_only_the_other_stories_pages_are_taken_without_their
 }
 
 #[test]
+fn after_an_edit_of_what_a_story_card_shows_only_the_pages_with_its_card_are_made_again() {
+    let t = demo_copy();
+    let out = t.path().join("public");
+    assert!(build_own_cache(t.path()).ok());
+    let slug = "dalla-comunita-alla-serra";
+    // Two region hubs: one shows the story's card, the other does not.
+    let hubs: Vec<std::path::PathBuf> = fs::read_dir(out.join("regioni"))
+        .unwrap()
+        .map(|e| e.unwrap().path().join("index.html"))
+        .filter(|p| p.exists())
+        .collect();
+    let shows = |p: &std::path::Path| fs::read_to_string(p).unwrap().contains(slug);
+    let with_card = hubs
+        .iter()
+        .find(|p| shows(p))
+        .expect("a hub with the card")
+        .clone();
+    let without = hubs
+        .iter()
+        .find(|p| !shows(p))
+        .expect("a hub without it")
+        .clone();
+    // Each changed by hand to bytes of the same length, its time put back: only a page
+    // taken as the last build left it, without building its context, keeps them.
+    let mark = |page: &std::path::Path| -> Vec<u8> {
+        let mut bytes = fs::read(page).unwrap();
+        let time = fs::metadata(page).unwrap().modified().unwrap();
+        let at = bytes.len() - 8;
+        bytes[at..].copy_from_slice(b"<!--x-->");
+        fs::write(page, &bytes).unwrap();
+        let f = fs::File::options().write(true).open(page).unwrap();
+        f.set_modified(time).unwrap();
+        bytes
+    };
+    let marked_with = mark(&with_card);
+    let marked_without = mark(&without);
+
+    // The title and the summary: what the card shows.
+    let story = format!("content/stories/{slug}/index.it.md");
+    edit(t.path(), &story, "title: \"", "title: \"Nuovo — ");
+    edit(
+        t.path(),
+        &story,
+        "summary: \"",
+        "summary: \"Riassunto nuovo. ",
+    );
+    let r = build_own_cache(t.path());
+    assert!(r.ok(), "{}", rendered(&r));
+    assert!(
+        fs::read(&without).unwrap() == marked_without,
+        "taken as it was"
+    );
+    let hub = fs::read(&with_card).unwrap();
+    assert!(hub != marked_with, "made again");
+    assert!(String::from_utf8_lossy(&hub).contains("Nuovo — "));
+    // Put back as a build writes it, for the comparison with a fresh build.
+    fs::remove_file(&without).unwrap();
+    let r = build_own_cache(t.path());
+    assert!(r.ok(), "{}", rendered(&r));
+    assert_same_as_fresh(t.path(), &out, "a story's title and summary edited");
+
+    // Its date moves it on the lists: every page's context is built again.
+    let marked_without = mark(&without);
+    edit(t.path(), &story, "date: 20", "date: 19");
+    let r = build_own_cache(t.path());
+    assert!(r.ok(), "{}", rendered(&r));
+    assert!(fs::read(&without).unwrap() != marked_without, "made again");
+    assert_same_as_fresh(t.path(), &out, "a story's date edited");
+}
+
+#[test]
 fn builds_are_deterministic() {
     let t = demo_copy();
     let a = tempfile::tempdir().unwrap();

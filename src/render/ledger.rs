@@ -16,14 +16,22 @@
 //! context, if its file is as the last build left it (the size and time the build's record
 //! saw: `stamp`).
 //!
+//! When only stories' texts changed, and of those only what their cards show (the title and
+//! the summary: the same placement, see `prints::placement_text`), a page that is not a
+//! story's is taken without building its context if none of the cards it showed is of a
+//! changed story (`Entry::cards`, recorded as its context is built) and its file is as the
+//! last build left it.
+//!
 //! Kept in `.vetrina-cache/pages-<hash of the output folder's path>.bin`, sealed
 //! (`fileio::write_sealed`: a magic line, the key — program and site-wide inputs — and a hash
 //! of the rest): the number of pages (u32, little-endian), one record per page (path length
-//! as u32, path, 32 bytes of context fingerprint, 32 bytes of content hash), the number of
+//! as u32, path, 32 bytes of context fingerprint, 32 bytes of content hash, the number of
+//! story cards it shows as u32 and each card's key as a u64, see `card_key`), the number of
 //! files made beside the pages (feeds, calendars, sitemap, open data, the editor's files)
 //! and their paths (length as u32, path), then the site's fingerprint without bodies
-//! (32 bytes) and one record per entry (section as one byte, key length as u32, key, 32
-//! bytes of the hash of its bodies).
+//! (32 bytes) and one record per entry (section as one byte, with `FRONT` or `PLACEMENT`
+//! set for those prints, key length as u32, key, 32 bytes of the hash of its bodies, front
+//! matter or placement).
 
 use std::fs;
 use std::io;
@@ -33,19 +41,31 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::prints::EntryPrints;
 
-const MAGIC: &[u8] = b"vetrina pages 3\n";
+const MAGIC: &[u8] = b"vetrina pages 4\n";
 
 /// Set on an entry's section number in the record when the hash is of its front matter.
 const FRONT: u8 = 0x80;
+/// Set on an entry's section number in the record when the hash is of its placement.
+const PLACEMENT: u8 = 0x40;
 
 /// The sections whose entries have bodies, numbered as the record writes them.
 const SECTIONS: [&str; 5] = ["home", "projects", "stories", "news", "pages"];
 
 /// What is known of one published page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
     pub context: blake3::Hash,
     pub bytes: blake3::Hash,
+    /// The stories whose cards its context showed (`card_key` of each): the same while the
+    /// context is.
+    pub cards: std::sync::Arc<[u64]>,
+}
+
+/// A story's key as a page's entry records its card: a collision only makes a page
+/// rendered when it need not be.
+pub fn card_key(story: &str) -> u64 {
+    let h = blake3::hash(story.as_bytes());
+    u64::from_le_bytes(h.as_bytes()[..8].try_into().unwrap_or_default())
 }
 
 /// The fingerprints of a site that a build records (`prints::SitePrints`, with the
@@ -57,6 +77,7 @@ pub struct RecordedPrints {
     pub rest: blake3::Hash,
     pub bodies: EntryPrints,
     pub fronts: EntryPrints,
+    pub placements: EntryPrints,
 }
 
 /// The record of the last build, and the one this build is making.
@@ -157,11 +178,29 @@ impl Ledger {
         Some(stories)
     }
 
+    /// Whether each of `stories` (changed since the last build) has the placement it had
+    /// then: only what its cards show of it changed.
+    pub(super) fn same_placements<'a>(
+        &self,
+        stories: impl IntoIterator<Item = &'a String>,
+        placements: &EntryPrints,
+    ) -> bool {
+        let Some(past) = self.past_prints.as_ref() else {
+            return false;
+        };
+        stories.into_iter().all(|key| {
+            let k = ("stories", key.clone());
+            past.placements
+                .get(&k)
+                .is_some_and(|h| placements.get(&k) == Some(h))
+        })
+    }
+
     /// The record of the page at `path` (its file `file`), if the last build published it
     /// and the file has the size and time it had when that build ended.
     pub(super) fn untouched(&self, path: &str, file: &str) -> Option<Entry> {
         let entry = self.past.get(path)?;
-        self.is_untouched(file).then_some(*entry)
+        self.is_untouched(file).then(|| entry.clone())
     }
 
     /// The files under the output's `folder` that have the size and time they had when the
@@ -221,7 +260,7 @@ impl Ledger {
             return None;
         }
         let bytes = fs::read(self.output.join(file)).ok()?;
-        (blake3::hash(&bytes) == entry.bytes).then_some((bytes, *entry))
+        (blake3::hash(&bytes) == entry.bytes).then(|| (bytes, entry.clone()))
     }
 
     /// Records the pages of this build (those rendered without any diagnostic).
@@ -259,6 +298,10 @@ impl Ledger {
             buf.extend_from_slice(path.as_bytes());
             buf.extend_from_slice(e.context.as_bytes());
             buf.extend_from_slice(e.bytes.as_bytes());
+            buf.extend_from_slice(&(e.cards.len() as u32).to_le_bytes());
+            for k in e.cards.iter() {
+                buf.extend_from_slice(&k.to_le_bytes());
+            }
         }
         let extras: Vec<&String> = (self.now_extras.iter())
             .filter(|p| u32::try_from(p.len()).is_ok())
@@ -272,7 +315,14 @@ impl Ledger {
             buf.extend_from_slice(prints.meta.as_bytes());
             buf.extend_from_slice(prints.rest.as_bytes());
             let fronts = (prints.fronts.iter()).map(|e| (FRONT, e));
-            for (kind, ((section, key), h)) in prints.bodies.iter().map(|e| (0, e)).chain(fronts) {
+            let placements = (prints.placements.iter()).map(|e| (PLACEMENT, e));
+            let all = prints
+                .bodies
+                .iter()
+                .map(|e| (0, e))
+                .chain(fronts)
+                .chain(placements);
+            for (kind, ((section, key), h)) in all {
                 let (Some(s), Ok(len)) = (
                     SECTIONS.iter().position(|x| x == section),
                     u32::try_from(key.len()),
@@ -310,11 +360,20 @@ fn parse(rest: &[u8]) -> Option<Parsed> {
         let (path, r) = r.split_at_checked(n)?;
         let (context, r) = r.split_at_checked(32)?;
         let (bytes, r) = r.split_at_checked(32)?;
+        let (n, mut r) = r.split_at_checked(4)?;
+        let n = u32_at(n)?;
+        let mut cards = Vec::with_capacity(n.min(r.len() / 8));
+        for _ in 0..n {
+            let (k, more) = r.split_at_checked(8)?;
+            cards.push(u64::from_le_bytes(k.try_into().ok()?));
+            r = more;
+        }
         past.insert(
             String::from_utf8(path.to_vec()).ok()?,
             Entry {
                 context: hash(context)?,
                 bytes: hash(bytes)?,
+                cards: cards.into(),
             },
         );
         rest = r;
@@ -335,19 +394,21 @@ fn parse(rest: &[u8]) -> Option<Parsed> {
     let (site_rest, mut rest) = rest.split_at_checked(32)?;
     let mut bodies = EntryPrints::default();
     let mut fronts = EntryPrints::default();
+    let mut placements = EntryPrints::default();
     while !rest.is_empty() {
         let (&s, r) = rest.split_first()?;
         let (n, r) = r.split_at_checked(4)?;
         let (key, r) = r.split_at_checked(u32_at(n)?)?;
         let (h, r) = r.split_at_checked(32)?;
-        let prints = if s & FRONT != 0 {
-            &mut fronts
-        } else {
-            &mut bodies
+        let prints = match s & (FRONT | PLACEMENT) {
+            0 => &mut bodies,
+            FRONT => &mut fronts,
+            PLACEMENT => &mut placements,
+            _ => return None,
         };
         prints.insert(
             (
-                *SECTIONS.get((s & !FRONT) as usize)?,
+                *SECTIONS.get((s & !(FRONT | PLACEMENT)) as usize)?,
                 String::from_utf8(key.to_vec()).ok()?,
             ),
             hash(h)?,
@@ -359,6 +420,7 @@ fn parse(rest: &[u8]) -> Option<Parsed> {
         rest: hash(site_rest)?,
         bodies,
         fronts,
+        placements,
     };
     Some((past, extras, Some(prints)))
 }
@@ -381,6 +443,7 @@ mod tests {
         Entry {
             context: blake3::hash(c),
             bytes: blake3::hash(b),
+            cards: [card_key("a"), card_key("b")].into(),
         }
     }
 
@@ -400,8 +463,9 @@ mod tests {
         let mut l = Ledger::open(&cache, &out);
         l.start(key);
         let fp = blake3::hash(b"ctx");
-        let (bytes, _) = l.kept("/a/", "a/index.html", [&fp, &fp]).expect("kept");
+        let (bytes, kept) = l.kept("/a/", "a/index.html", [&fp, &fp]).expect("kept");
         assert_eq!(bytes, b"<p>a</p>");
+        assert_eq!(kept, entry(b"ctx", b"<p>a</p>"), "its cards too");
         // Another context, another page, a file changed by hand: rendered again.
         assert!(
             l.kept("/a/", "a/index.html", [&blake3::hash(b"other"); 2])
@@ -445,16 +509,27 @@ mod tests {
             .into_iter()
             .collect()
         };
+        let placements = |a: &[u8]| -> EntryPrints {
+            [(("stories", "a".to_string()), blake3::hash(a))]
+                .into_iter()
+                .collect()
+        };
         l.record_prints(RecordedPrints {
             meta,
             rest,
             bodies: bodies(b"b"),
             fronts: fronts(b"a"),
+            placements: placements(b"pa"),
         });
         l.save().unwrap();
 
         let mut l = Ledger::open(dir.path(), &out);
         l.start(key);
+        // A story's placement: the same, another, or one not recorded.
+        let a = ["a".to_string()];
+        assert!(l.same_placements(&a, &placements(b"pa")));
+        assert!(!l.same_placements(&a, &placements(b"pa2")));
+        assert!(!l.same_placements(&["c".to_string()], &placements(b"pa")));
         // Stories' front matter changed and nothing else but texts: which stories.
         let stories = |s: Option<std::collections::HashSet<String>>| {
             let mut v: Vec<String> = s.expect("stories only").into_iter().collect();

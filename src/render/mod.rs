@@ -141,11 +141,13 @@ pub fn render(
             .or_else(|| decisions.unchanged_story(route))
             .or_else(|| decisions.untouched_on_disk(route))
             .or_else(|| decisions.untouched_story_on_disk(route))
+            .or_else(|| decisions.untouched_without_changed_cards(route))
         {
             return page;
         }
         let mut d = Diagnostics::new();
-        let Some((template, context)) = views::page(&views, route, &mut d) else {
+        let (built, cards) = views::cards_shown_while(|| views::page(&views, route, &mut d));
+        let Some((template, context)) = built else {
             return Page::Failed(d);
         };
         let fingerprint = (decisions.wants_fingerprint() || decisions.keeps_fingerprints())
@@ -181,6 +183,7 @@ pub fn render(
                     fp
                 },
                 bytes: blake3::hash(&bytes),
+                cards: cards.into(),
             });
         let streamed = sink.is_some_and(|s| s.take(route, &route.file(), &bytes));
         let bytes = if streamed {

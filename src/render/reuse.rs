@@ -169,6 +169,9 @@ pub(super) struct Decisions<'a> {
     /// Ledger, stories only: the stories whose front matter or bodies changed since the
     /// last `vetrina build`, when nothing but stories' texts did.
     ledger_stories: Option<HashSet<String>>,
+    /// Ledger, cards only: the card keys (`ledger::card_key`) of those stories, when only
+    /// what their cards show changed (the same placements).
+    ledger_cards: Option<Vec<u64>>,
     /// The extras of the last build, when only bodies changed.
     extras: Option<&'a [(String, Bytes)]>,
     ledger: Option<&'a Ledger>,
@@ -323,6 +326,9 @@ impl Reuse<'_> {
                 let ledger_stories = (ledger_bodies.is_none())
                     .then(|| l.changed_stories(rest, &prints.fronts, &prints.bodies))
                     .flatten();
+                let ledger_cards = (ledger_stories.as_ref())
+                    .filter(|changed| l.same_placements(changed.iter(), &prints.placements))
+                    .map(|changed| changed.iter().map(|k| ledger::card_key(k)).collect());
                 let no_bytes: Bytes = Arc::new(Vec::new());
                 let ledger_extras = ledger_bodies
                     .as_ref()
@@ -337,6 +343,7 @@ impl Reuse<'_> {
                     ledger_bodies,
                     ledger_extras,
                     ledger_stories,
+                    ledger_cards,
                     ledger: Some(&**l),
                     ..Decisions::none()
                 }
@@ -373,6 +380,7 @@ impl Reuse<'_> {
                     ledger_bodies: None,
                     ledger_extras: None,
                     ledger_stories: None,
+                    ledger_cards: None,
                     ledger: None,
                     keep_fingerprints: true,
                 }
@@ -410,6 +418,7 @@ impl Reuse<'_> {
                         rest,
                         bodies: prints.bodies,
                         fronts: prints.fronts,
+                        placements: prints.placements,
                     });
                 }
             }
@@ -465,6 +474,7 @@ impl<'a> Decisions<'a> {
             ledger_bodies: None,
             ledger_extras: None,
             ledger_stories: None,
+            ledger_cards: None,
             extras: None,
             ledger: None,
             keep_fingerprints: false,
@@ -503,6 +513,23 @@ impl<'a> Decisions<'a> {
             return None;
         }
         let entry = self.ledger?.untouched(&route.path, &route.file())?;
+        Some(Page::Kept(Arc::new(Vec::new()), entry))
+    }
+
+    /// Ledger, cards only: the published page of `route`, if it is not a story's, showed no
+    /// card of a story that changed (when only what stories' cards show changed since the
+    /// last `vetrina build`), and its file is as that build left it. Only a card shows a
+    /// story's title and summary on another page (`views::story_card`, which records it):
+    /// its context is not built, its bytes not read.
+    pub(super) fn untouched_without_changed_cards(&self, route: &Route) -> Option<Page> {
+        let changed = self.ledger_cards.as_ref()?;
+        if matches!(route.kind, Kind::Story(_)) {
+            return None;
+        }
+        let entry = self.ledger?.untouched(&route.path, &route.file())?;
+        if entry.cards.iter().any(|k| changed.contains(k)) {
+            return None;
+        }
         Some(Page::Kept(Arc::new(Vec::new()), entry))
     }
 
@@ -693,6 +720,7 @@ mod tests {
             ledger::Entry {
                 context: fp,
                 bytes: blake3::hash(b"<p>n</p>"),
+                cards: Arc::from([]),
             },
         )]);
         ledger.save().unwrap();
@@ -751,6 +779,7 @@ mod tests {
             rest: blake3::hash(b"r"),
             fronts: FxHashMap::default(),
             bodies: FxHashMap::default(),
+            placements: FxHashMap::default(),
             meta_with_pictures: None,
             rest_with_pictures: None,
             globals: None,

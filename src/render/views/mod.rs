@@ -47,6 +47,7 @@ use news::{news, news_list, plain_page};
 use project::{project, project_list};
 use region::{region, region_list};
 use search::search_page;
+pub(crate) use story::cards_shown_while;
 use story::{story, story_list};
 
 /// What a view gives the page frame: the template, the page's title, its "last updated"

@@ -67,7 +67,33 @@ pub(super) fn picture_on_web(fm: &StoryFm) -> bool {
         .is_none_or(|c| c.value.scope.contains(&Scope::Web))
 }
 
+thread_local! {
+    /// The card keys of the stories whose cards the page being built shows, while
+    /// [`cards_shown_while`] records them.
+    static CARDS_SHOWN: std::cell::RefCell<Option<Vec<u64>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `build` (a page's context, built on the calling thread), and gives the stories
+/// whose cards it made (`ledger::card_key` of each, sorted, once each): the ledger takes a
+/// page without its context when none of them changed (see `ledger`).
+pub(crate) fn cards_shown_while<T>(build: impl FnOnce() -> T) -> (T, Vec<u64>) {
+    let outer = CARDS_SHOWN.with(|c| c.replace(Some(Vec::new())));
+    let built = build();
+    let mut cards = CARDS_SHOWN.with(|c| c.replace(outer)).unwrap_or_default();
+    cards.sort_unstable();
+    cards.dedup();
+    (built, cards)
+}
+
+/// A story's card: the only way a story's title and summary reach another story's page
+/// or any other page (recorded for the ledger, see [`cards_shown_while`]).
 pub(super) fn story_card(cx: &Cx, s: &Entity<StoryFm>) -> StoryCard {
+    CARDS_SHOWN.with(|c| {
+        if let Some(cards) = c.borrow_mut().as_mut() {
+            cards.push(crate::render::ledger::card_key(&s.key));
+        }
+    });
     let site = cx.site();
     let (d, _) = s.doc(cx.l(), &site.langs);
     let project = site.project(&d.fm.project.value);
