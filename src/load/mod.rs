@@ -166,7 +166,8 @@ pub fn load(root: &Path, diags: &mut Diagnostics, mut memo: Option<&mut Memo>) -
                     continue;
                 };
                 let (path, section, key, lang) = &files[i];
-                let (cf, d, stamp) = read_content_file(root, path, section, key, lang, true);
+                let (cf, d, stamp) =
+                    read_content_file(root, path, section, key, lang, file_stamp(path));
                 if let Some(file) = MemoFile::of(stamp, &cf, &d) {
                     m.files.insert(path.clone(), file);
                 }
@@ -194,16 +195,15 @@ pub fn load(root: &Path, diags: &mut Diagnostics, mut memo: Option<&mut Memo>) -
                         // Not among the files the watcher saw change.
                         return (m.read.clone(), m.diags.clone(), Some((m.len, m.modified)));
                     }
-                    let stamp = std::fs::metadata(path)
-                        .ok()
-                        .and_then(|m| Some((m.len(), m.modified().ok()?)));
+                    // Only `serve` keeps sizes and times: a build reads without a look first.
+                    let stamp = old.and_then(|_| file_stamp(path));
                     if let (Some(m), Some((len, modified))) = (seen, stamp)
                         && m.len == len
                         && m.modified == modified
                     {
                         return (m.read.clone(), m.diags.clone(), stamp);
                     }
-                    read_content_file(root, path, section, key, lang, old.is_some())
+                    read_content_file(root, path, section, key, lang, stamp)
                 })
                 .collect();
             let mut next = rustc_hash::FxHashMap::default();
@@ -236,8 +236,14 @@ pub fn load(root: &Path, diags: &mut Diagnostics, mut memo: Option<&mut Memo>) -
     s
 }
 
+/// A file's size and time, for `serve`'s memo.
+fn file_stamp(path: &Path) -> Option<(u64, SystemTime)> {
+    let m = std::fs::metadata(path).ok()?;
+    Some((m.len(), m.modified().ok()?))
+}
+
 /// A Markdown file of `content/` read and split: what it holds, what reading it reported,
-/// and, when `stamped` (for `serve`'s memo), its size and time, taken before it is read so
+/// and `stamp` as given: for `serve`'s memo, its size and time, taken before it is read so
 /// that an edit while reading is seen by the next build.
 fn read_content_file(
     root: &Path,
@@ -245,16 +251,12 @@ fn read_content_file(
     section: &str,
     key: &str,
     lang: &str,
-    stamped: bool,
+    stamp: Option<(u64, SystemTime)>,
 ) -> (
     Option<Arc<ContentFile>>,
     Diagnostics,
     Option<(u64, SystemTime)>,
 ) {
-    let stamp = stamped
-        .then(|| std::fs::metadata(path).ok())
-        .flatten()
-        .and_then(|m| Some((m.len(), m.modified().ok()?)));
     let mut d = Diagnostics::new();
     let cf = read_text(root, path, &mut d)
         .and_then(|src| split_front_matter(src, section, key, lang, &mut d))

@@ -37,20 +37,26 @@ pub fn read_text(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<So
         );
         return None;
     }
-    if meta.len() > MAX_TEXT_BYTES {
+    let too_large = |size: u64, diags: &mut Diagnostics| {
         diags.file_error(
             &rel,
             format!(
                 "this file is too large ({} MB; the limit is {} MB)",
-                meta.len() / (1024 * 1024),
+                size / (1024 * 1024),
                 MAX_TEXT_BYTES / (1024 * 1024)
             ),
             "split it into smaller files; pictures belong beside the text, not inside it",
         );
+    };
+    if meta.len() > MAX_TEXT_BYTES {
+        too_large(meta.len(), diags);
         return None;
     }
+    // One byte more than the size, so that the read that finds the end needs no other room;
+    // through `take`, which also keeps a file that grows while read within the limit, and
+    // makes std skip its own look at the size and position (two calls per file).
     let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
-    let bytes = match file.read_to_end(&mut bytes) {
+    let bytes = match file.take(MAX_TEXT_BYTES + 1).read_to_end(&mut bytes) {
         Ok(_) => bytes,
         Err(e) => {
             diags.file_error(
@@ -61,6 +67,11 @@ pub fn read_text(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<So
             return None;
         }
     };
+    if bytes.len() as u64 > MAX_TEXT_BYTES {
+        // It grew while it was read.
+        too_large(bytes.len() as u64, diags);
+        return None;
+    }
     // Checked with SIMD, then copied once without the byte order mark: std's check goes a
     // character at a time through accented and Arabic text, which is most of every site.
     let text = match simdutf8::compat::from_utf8(&bytes) {
