@@ -14,6 +14,7 @@ mod options;
 mod picture_kind;
 mod report;
 mod timings;
+mod tree;
 mod weburl;
 
 // The stages, in the order the data flows.

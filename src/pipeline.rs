@@ -64,6 +64,11 @@ pub(crate) fn run(
     mut memo: Option<&mut Memo>,
 ) -> (Report, Option<WrittenPages>) {
     let started = Instant::now();
+    // When it began, in ns since 1970: a file changed after this, less the snapshot's
+    // margin, is not kept in it (`load::snapshot`).
+    let began = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as i128);
     let mut phases = Phases::new();
     let mut report = Report::default();
     let finish = |mut report: Report| {
@@ -81,7 +86,7 @@ pub(crate) fn run(
     };
     phases.done("inputs");
     if let Some(s) = &stamp
-        && let Some(rec) = stamp::unchanged(opts, s)
+        && let Some(rec) = stamp::unchanged(opts, &s.hash)
     {
         report.files_unchanged = rec.files();
         report.pages = rec.pages;
@@ -97,16 +102,29 @@ pub(crate) fn run(
         let cache = opts.cache_path();
         std::thread::spawn(move || open_parse_cache(&cache))
     });
+    // And the texts it read, with the files' stamps now.
+    let (stamp, walked) = match stamp {
+        Some(stamp::Inputs { hash, walked }) => (Some(hash), Some(walked)),
+        None => (None, None),
+    };
+    if mode == Mode::Build && walked.is_none() {
+        load::snapshot::Place::forget(&opts.cache_path());
+    }
+    let past_sources = walked.map(|now| {
+        let place = load::snapshot::Place::of(&opts.cache_path(), &opts.root);
+        std::thread::spawn(move || load::Snapshot::open(&place, now))
+    });
     let Some(Modelled {
         site,
         theme,
-        saving_parse,
+        saving,
         front_matters_reused,
+        sources_reused,
     }) = load_and_model(
         opts,
-        today,
+        (today, began),
         memo.as_deref_mut(),
-        past_parse,
+        (past_parse, past_sources),
         diags,
         &mut phases,
     )
@@ -114,6 +132,7 @@ pub(crate) fn run(
         return finish(report);
     };
     report.front_matters_reused = front_matters_reused;
+    report.sources_reused = sources_reused;
     report.taken_down = taken_down(&site);
     // The pictures of stories taken down: their processed copies leave the cache once the
     // build that drops the story is published (the right to erasure reaches copies too).
@@ -207,8 +226,8 @@ pub(crate) fn run(
         }
         phases.done("record");
     }
-    if let Some(saving) = saving_parse {
-        let _ = saving.join();
+    for t in saving {
+        let _ = t.join();
     }
     report.elapsed = started.elapsed();
     let ok = !report.diagnostics.has_errors();
@@ -274,23 +293,50 @@ fn prepare(opts: &BuildOptions, mode: Mode, diags: &mut Diagnostics) -> Option<j
 struct Modelled {
     site: Site,
     theme: Theme,
-    /// The thread saving this build's parse for the next.
-    saving_parse: Option<std::thread::JoinHandle<()>>,
+    /// The threads saving this build's parse and texts for the next.
+    saving: Vec<std::thread::JoinHandle<()>>,
     front_matters_reused: usize,
+    sources_reused: usize,
 }
 
+/// The last build's parse cache and source snapshot, being read (`vetrina build` only).
+type PastWork = (
+    Option<std::thread::JoinHandle<model::ParseCache>>,
+    Option<std::thread::JoinHandle<load::Snapshot>>,
+);
+
 /// The site read and validated, with its theme; `None` when nothing can be rendered. With
-/// the last build's parse cache (`past_parse`, being read), what this build parsed is saved
-/// for the next on a thread of its own.
+/// the last build's parse cache and source snapshot (`past`, being read), what this build
+/// parsed and read is saved for the next on threads of their own. `began`: when the build
+/// began, in ns since 1970.
 fn load_and_model(
     opts: &BuildOptions,
-    today: jiff::civil::Date,
+    (today, began): (jiff::civil::Date, i128),
     mut memo: Option<&mut Memo>,
-    past_parse: Option<std::thread::JoinHandle<model::ParseCache>>,
+    (past_parse, past_sources): PastWork,
     diags: &mut Diagnostics,
     phases: &mut Phases,
 ) -> Option<Modelled> {
-    let sources = load::load(&opts.root, diags, memo.as_deref_mut().map(|m| &mut m.load));
+    // A snapshot that cannot be read is no snapshot.
+    let snapshot = past_sources.map(|t| t.join().unwrap_or_default());
+    let sources = load::load(
+        &opts.root,
+        diags,
+        memo.as_deref_mut().map(|m| &mut m.load),
+        snapshot.as_ref(),
+    );
+    let sources_reused = snapshot.as_ref().map_or(0, load::Snapshot::recalled);
+    let mut saving = Vec::new();
+    if let Some(snapshot) = snapshot {
+        let texts: Vec<(String, Arc<String>)> = (sources.content.iter())
+            .filter_map(|f| Some((f.src.path.to_str()?.to_string(), f.src.text.clone())))
+            .collect();
+        let place = load::snapshot::Place::of(&opts.cache_path(), &opts.root);
+        saving.push(std::thread::spawn(move || {
+            let read = texts.iter().map(|(rel, text)| (rel.as_str(), text));
+            load::snapshot::save(&place, snapshot.next(read, began));
+        }));
+    }
     // site.yaml first: it names the theme.
     let config = model::config_memo(&sources, diags, memo.as_deref_mut().map(|m| &mut m.model));
     let theme = match &config {
@@ -310,12 +356,12 @@ fn load_and_model(
     );
     let front_matters_reused = parse_cache.as_ref().map_or(0, model::ParseCache::taken);
     // Kept even when the site has errors: every entry is a front matter parsed cleanly.
-    let saving = parse_cache.map(|c| {
+    saving.extend(parse_cache.map(|c| {
         let cache = opts.cache_path();
         std::thread::spawn(move || save_parse_cache(&cache, &c))
-    });
-    let finished = |saving: Option<std::thread::JoinHandle<()>>| {
-        if let Some(t) = saving {
+    }));
+    let finished = |saving: Vec<std::thread::JoinHandle<()>>| {
+        for t in saving {
             let _ = t.join();
         }
     };
@@ -333,8 +379,9 @@ fn load_and_model(
     Some(Modelled {
         site,
         theme,
-        saving_parse: saving,
+        saving,
         front_matters_reused,
+        sources_reused,
     })
 }
 
@@ -643,7 +690,7 @@ pub(crate) fn read_model(opts: &BuildOptions) -> (Report, Option<Site>) {
     let today = opts
         .today
         .unwrap_or_else(|| today_from_env().unwrap_or(jiff::civil::date(2000, 1, 1)));
-    let sources = load::load(&opts.root, diags, None);
+    let sources = load::load(&opts.root, diags, None, None);
     let config = model::config(&sources, diags);
     // Not used by the reports, but its problems are reported as a build reports them.
     if let Some(c) = &config {

@@ -42,6 +42,9 @@ pub struct Report {
     /// Front matters taken as the last build parsed them (`model::parse_cache`), not parsed
     /// again.
     pub front_matters_reused: usize,
+    /// Markdown files taken from the last build's source snapshot, not read
+    /// (`load::snapshot`).
+    pub sources_reused: usize,
     /// Nothing changed since the last build (same sources, options and output): nothing was
     /// done.
     pub nothing_changed: bool,

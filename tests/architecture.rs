@@ -21,6 +21,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "picture_kind",
             "report",
             "timings",
+            "tree",
             "weburl",
         ],
     ),

@@ -14,19 +14,22 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use rayon::prelude::*;
-use walkdir::WalkDir;
 
 use crate::diag::{Diagnostics, Pos, SourceText, unknown_help};
 
 mod memo;
 mod read;
+pub mod snapshot;
 mod walk;
 
 pub use read::{inside_site_folder, read_site_file, read_text};
 
 pub use memo::Memo;
 use memo::MemoFile;
+pub use snapshot::{Snapshot, Walked};
 use walk::SiteRoot;
+#[cfg(test)]
+use walk::walk_sorted;
 
 /// The content sections Vetrina knows, by their folder name under `content/`.
 pub const SECTIONS: [&str; 4] = ["projects", "stories", "news", "pages"];
@@ -95,7 +98,14 @@ pub struct Asset {
 }
 
 /// Reads the site at `root`. Problems are pushed to `diags`; what could be read is returned.
-pub fn load(root: &Path, diags: &mut Diagnostics, mut memo: Option<&mut Memo>) -> Sources {
+/// A Markdown file that `snapshot` holds as it is now is taken from there, not read
+/// (`vetrina build`; `serve` keeps its reads in `memo`).
+pub fn load(
+    root: &Path,
+    diags: &mut Diagnostics,
+    mut memo: Option<&mut Memo>,
+    snapshot: Option<&Snapshot>,
+) -> Sources {
     let mut s = Sources::default();
     let canon_root = match root.canonicalize() {
         Ok(r) => r,
@@ -148,7 +158,21 @@ pub fn load(root: &Path, diags: &mut Diagnostics, mut memo: Option<&mut Memo>) -
             Some(w) if reuse_walk => w,
             _ => {
                 let mut d = Diagnostics::new();
-                let (files, assets) = walk_content(&site, &content, &mut d);
+                // The files the no-change check's walk saw, when it saw nothing but files
+                // and folders there: not walked again.
+                let walked = snapshot.and_then(Snapshot::content_files);
+                let (files, assets) = match walked {
+                    Some(walked) if site.check(&content, &mut d) => {
+                        let paths = walked.iter().map(|rel| content.join(rel));
+                        classify_content(root, &content, paths, &mut d)
+                    }
+                    Some(_) => Default::default(),
+                    None => {
+                        let paths = (site.files(&content, usize::MAX, &mut d).into_iter())
+                            .map(walkdir::DirEntry::into_path);
+                        classify_content(root, &content, paths, &mut d)
+                    }
+                };
                 (files, assets, d)
             }
         };
@@ -194,6 +218,15 @@ pub fn load(root: &Path, diags: &mut Diagnostics, mut memo: Option<&mut Memo>) -
                     if reuse_walk && let Some(m) = seen {
                         // Not among the files the watcher saw change.
                         return (m.read.clone(), m.diags.clone(), Some((m.len, m.modified)));
+                    }
+                    if let Some(text) = snapshot.and_then(|s| s.recall(&rel_key(root, path)?)) {
+                        let mut d = Diagnostics::new();
+                        let src = SourceText {
+                            path: rel_path(root, path),
+                            text,
+                        };
+                        let cf = split_front_matter(src, section, key, lang, &mut d);
+                        return (cf.map(Arc::new), d, None);
                     }
                     // Only `serve` keeps sizes and times: a build reads without a look first.
                     let stamp = old.and_then(|_| file_stamp(path));
@@ -435,66 +468,19 @@ fn fingerprinted(rel: &str, path: &Path) -> String {
 /// (path, section, key, language) of a Markdown file.
 type FoundFile = (PathBuf, String, String, String);
 
-/// Every entry under `dir`, as `WalkDir::new(dir).follow_links(links).sort_by_file_name()`
-/// gives them and in the same order: the folders down to `depth` are walked first, then
-/// what is in each folder at that depth, on every core. A tree with a linked folder above
-/// that depth is walked in one piece (a loop through a link deeper down is found by the
-/// walk of its folder as by the single walk: see the test).
-pub(crate) fn walk_sorted(
-    dir: &Path,
-    links: bool,
-    depth: usize,
-) -> Vec<walkdir::Result<walkdir::DirEntry>> {
-    let whole = || {
-        WalkDir::new(dir)
-            .follow_links(links)
-            .sort_by_file_name()
-            .into_iter()
-            .collect()
-    };
-    let linked_dir = |e: &walkdir::DirEntry| e.path_is_symlink() && e.file_type().is_dir();
-    let top: Vec<walkdir::Result<walkdir::DirEntry>> = WalkDir::new(dir)
-        .follow_links(links)
-        .max_depth(depth)
-        .sort_by_file_name()
-        .into_iter()
-        .collect();
-    if top.iter().any(|e| e.as_ref().map_or(true, linked_dir)) {
-        return whole();
-    }
-    let inside: Vec<Vec<walkdir::Result<walkdir::DirEntry>>> = top
-        .par_iter()
-        .map(|entry| match entry {
-            Ok(e) if e.depth() == depth && e.file_type().is_dir() => WalkDir::new(e.path())
-                .follow_links(links)
-                .min_depth(1)
-                .sort_by_file_name()
-                .into_iter()
-                .collect(),
-            _ => Vec::new(),
-        })
-        .collect();
-    let below: usize = inside.iter().map(Vec::len).sum();
-    let mut all = Vec::with_capacity(top.len() + below);
-    for (entry, below) in top.into_iter().zip(inside) {
-        all.push(entry);
-        all.extend(below);
-    }
-    all
-}
-
-/// Walks `content/`, classifying every file as Markdown of a known section, a bundle asset, or
-/// a misplaced file (a diagnostic).
-fn walk_content(
-    site: &SiteRoot,
+/// Classifies every file of `content/` (`paths`, ordinary files found by a walk that
+/// follows no link, in its order) as Markdown of a known section, a bundle asset, or a
+/// misplaced file (a diagnostic).
+fn classify_content(
+    root: &Path,
     content: &Path,
+    paths: impl Iterator<Item = PathBuf>,
     diags: &mut Diagnostics,
 ) -> (Vec<FoundFile>, Vec<Asset>) {
-    let root = site.given;
     let mut files = Vec::new();
     let mut assets = Vec::new();
-    for entry in site.files(content, usize::MAX, diags) {
-        let path = entry.path();
+    for path in paths {
+        let path = path.as_path();
         let rel = rel_path(root, path);
         let Some(rel_content) = path.strip_prefix(content).ok() else {
             continue;
@@ -626,6 +612,19 @@ pub fn rel_path(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 
+/// A path inside the site folder as the source stamps name it (`/` between names).
+pub fn rel_key(root: &Path, path: &Path) -> Option<String> {
+    let rel = path.strip_prefix(root).ok()?;
+    let mut key = String::new();
+    for (i, part) in rel.components().enumerate() {
+        if i > 0 {
+            key.push('/');
+        }
+        key.push_str(part.as_os_str().to_str()?);
+    }
+    Some(key)
+}
+
 /// Splits `---` front matter from the Markdown body.
 pub(crate) fn split_front_matter(
     src: SourceText,
@@ -672,6 +671,7 @@ pub(crate) fn split_front_matter(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use walkdir::WalkDir;
 
     #[test]
     fn a_text_is_read_whole_without_its_byte_order_mark_and_bad_texts_are_named() {

@@ -18,7 +18,7 @@ pub fn read_text(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<So
     let rel = rel_path(root, path);
     // Opened once: its size from the open file, then read into a buffer of that size.
     let opened = open_regular(path).and_then(|f| Ok((f.metadata()?, f)));
-    let (meta, mut file) = match opened {
+    let (meta, file) = match opened {
         Ok(m) => m,
         Err(e) => {
             diags.file_error(

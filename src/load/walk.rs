@@ -7,6 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use walkdir::{DirEntry, WalkDir};
 
 use crate::diag::Diagnostics;
@@ -71,7 +72,7 @@ impl SiteRoot<'_> {
             return Vec::new();
         }
         let entries = if max_depth > 2 {
-            super::walk_sorted(dir, false, 2)
+            walk_sorted(dir, false, 2)
         } else {
             WalkDir::new(dir)
                 .follow_links(false)
@@ -142,4 +143,52 @@ fn refuse_special(rel: &Path, diags: &mut Diagnostics) {
         "this is not an ordinary file (it is a device, a pipe or a socket)",
         "remove it from the site folder: only ordinary files and folders are read",
     );
+}
+
+/// Every entry under `dir`, as `WalkDir::new(dir).follow_links(links).sort_by_file_name()`
+/// gives them and in the same order: the folders down to `depth` are walked first, then
+/// what is in each folder at that depth, on every core. A tree with a linked folder above
+/// that depth is walked in one piece (a loop through a link deeper down is found by the
+/// walk of its folder as by the single walk: see the test).
+pub(super) fn walk_sorted(
+    dir: &Path,
+    links: bool,
+    depth: usize,
+) -> Vec<walkdir::Result<walkdir::DirEntry>> {
+    let whole = || {
+        WalkDir::new(dir)
+            .follow_links(links)
+            .sort_by_file_name()
+            .into_iter()
+            .collect()
+    };
+    let linked_dir = |e: &walkdir::DirEntry| e.path_is_symlink() && e.file_type().is_dir();
+    let top: Vec<walkdir::Result<walkdir::DirEntry>> = WalkDir::new(dir)
+        .follow_links(links)
+        .max_depth(depth)
+        .sort_by_file_name()
+        .into_iter()
+        .collect();
+    if top.iter().any(|e| e.as_ref().map_or(true, linked_dir)) {
+        return whole();
+    }
+    let inside: Vec<Vec<walkdir::Result<walkdir::DirEntry>>> = top
+        .par_iter()
+        .map(|entry| match entry {
+            Ok(e) if e.depth() == depth && e.file_type().is_dir() => WalkDir::new(e.path())
+                .follow_links(links)
+                .min_depth(1)
+                .sort_by_file_name()
+                .into_iter()
+                .collect(),
+            _ => Vec::new(),
+        })
+        .collect();
+    let below: usize = inside.iter().map(Vec::len).sum();
+    let mut all = Vec::with_capacity(top.len() + below);
+    for (entry, below) in top.into_iter().zip(inside) {
+        all.push(entry);
+        all.extend(below);
+    }
+    all
 }

@@ -211,7 +211,7 @@ mod tests {
         let mut checked = 0;
         let mut kinds = std::collections::BTreeSet::new();
         for site in sites.iter().filter(|s| s.join("site.yaml").is_file()) {
-            let sources = crate::load::load(site, &mut Diagnostics::new(), None);
+            let sources = crate::load::load(site, &mut Diagnostics::new(), None, None);
             for cf in &sources.content {
                 let empty = ParseCache::default();
                 let (first, remembered) =
@@ -250,7 +250,7 @@ mod tests {
     #[test]
     fn a_front_matter_taken_from_the_cache_is_checked_as_a_parsed_one() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let sources = crate::load::load(root, &mut Diagnostics::new(), None);
+        let sources = crate::load::load(root, &mut Diagnostics::new(), None, None);
         let cf = (sources.content.iter())
             .find(|cf| cf.section == "projects")
             .unwrap();

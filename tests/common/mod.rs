@@ -152,6 +152,21 @@ pub fn line_of(root: &Path, rel: &str, is_it: impl Fn(&str) -> bool) -> usize {
         + 1
 }
 
+/// Asserts that the output `out` of the site at `root` is, file for file and byte for byte,
+/// what a build into an empty folder, with an empty cache folder, gives: a build that takes
+/// nothing from an earlier one (no parse cache, no source snapshot, no ledger).
+pub fn assert_same_as_uncached(root: &Path, out: &Path, step: &str) {
+    let fresh = tempfile::tempdir().unwrap();
+    let mut o = opts_own_cache(root);
+    o.output = Some(fresh.path().join("public"));
+    o.cache_dir = Some(fresh.path().join("cache"));
+    let r = vetrina::build(&o);
+    assert!(r.ok(), "{}", rendered(&r));
+    assert_eq!(r.front_matters_reused, 0);
+    assert_eq!(r.sources_reused, 0);
+    assert_same_tree(out, &fresh.path().join("public"), step);
+}
+
 /// Asserts that the folders `a` and `b` hold the same files, byte for byte; `step` names
 /// the moment in the message.
 pub fn assert_same_tree(a: &Path, b: &Path, step: &str) {

@@ -1,0 +1,113 @@
+//! The source snapshot of `vetrina build` (`load::snapshot`): a Markdown file whose stamp
+//! (size, times, inode, device) is what it was is taken from the last build's snapshot instead
+//! of being read, and the output is what a build that read every file gives.
+
+mod common;
+
+use common::*;
+use std::fs;
+use std::time::Duration;
+
+const STORY: &str = "content/stories/dalla-comunita-alla-serra/index.it.md";
+
+/// The Markdown files under `dir`.
+fn markdown_under(dir: &std::path::Path) -> usize {
+    (fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()))
+        .map(|p| match p.is_dir() {
+            true => markdown_under(&p),
+            false => usize::from(p.extension().is_some_and(|e| e == "md")),
+        })
+        .sum()
+}
+
+#[test]
+fn a_rebuild_reads_only_the_files_whose_stamp_changed_and_equals_a_build_that_read_all() {
+    let t = demo_copy();
+    let out = t.path().join("public");
+    let md = markdown_under(&t.path().join("content"));
+    // A file changed less than two seconds before a build is not kept by it: the copy is
+    // let settle.
+    std::thread::sleep(Duration::from_millis(2_100));
+    let first = build_own_cache(t.path());
+    assert!(first.ok(), "{}", rendered(&first));
+    assert_eq!(first.sources_reused, 0, "nothing to take on a first build");
+
+    // A body edited: every other file is taken from the snapshot.
+    let story = t.path().join(STORY);
+    let text = fs::read_to_string(&story).unwrap();
+    fs::write(&story, format!("{text}\nUna frase in più.\n")).unwrap();
+    let r = build_own_cache(t.path());
+    assert!(r.ok(), "{}", rendered(&r));
+    assert_eq!(r.sources_reused, md - 1);
+    assert_same_as_uncached(t.path(), &out, "a body edited");
+
+    // Once the edit has settled, a build that has another file to read keeps it.
+    std::thread::sleep(Duration::from_millis(2_100));
+    let other = "content/stories/il-mediatore-allo-sportello/index.it.md";
+    let other_text = read(t.path(), other);
+    write(t.path(), other, &format!("{other_text}\nUn'altra frase.\n"));
+    let r = build_own_cache(t.path());
+    assert!(r.ok(), "{}", rendered(&r));
+    assert_eq!(r.sources_reused, md - 2, "the two edited files are read");
+
+    // Another text of the same size, the modification time put back: the change time
+    // (which no one can put back) still tells, and the file is read.
+    let before = fs::metadata(&story).unwrap().modified().unwrap();
+    let text = fs::read_to_string(&story).unwrap();
+    let same_size = text.replacen("Una frase in più.", "Una frase in PIÙ.", 1);
+    assert_eq!(same_size.len(), text.len());
+    fs::write(&story, &same_size).unwrap();
+    let file = fs::File::options().write(true).open(&story).unwrap();
+    file.set_modified(before).unwrap();
+    drop(file);
+    assert_eq!(fs::metadata(&story).unwrap().modified().unwrap(), before);
+    let r = build_own_cache(t.path());
+    assert!(r.ok(), "{}", rendered(&r));
+    assert!(!r.nothing_changed, "the no-change check missed the edit");
+    assert_eq!(r.sources_reused, md - 2);
+    let page = read(&out, "storie/dalla-comunita-alla-serra/index.html");
+    assert!(
+        page.contains("Una frase in PIÙ."),
+        "the edit is not on the page"
+    );
+    assert_same_as_uncached(t.path(), &out, "a text of the same size");
+
+    // A story added and one removed: the new one is read, and the story edited just
+    // before the last build, which that build did not keep.
+    copy(
+        &t.path().join("content/stories/dalla-comunita-alla-serra"),
+        &t.path().join("content/stories/una-copia-della-serra"),
+    );
+    fs::remove_dir_all(t.path().join("content/stories/il-mediatore-allo-sportello")).unwrap();
+    let r = build_own_cache(t.path());
+    assert!(r.ok(), "{}", rendered(&r));
+    let added = markdown_under(&t.path().join("content/stories/una-copia-della-serra"));
+    assert_eq!(
+        r.sources_reused,
+        markdown_under(&t.path().join("content")) - added - 1
+    );
+    assert_same_as_uncached(t.path(), &out, "a story added and one removed");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_put_into_content_is_refused_as_before_the_snapshot() {
+    let t = demo_copy();
+    std::thread::sleep(Duration::from_millis(2_100));
+    assert!(build_own_cache(t.path()).ok());
+    // The walk of the no-change check saw a link: load walks content/ again and reports it.
+    let outside = tempfile::tempdir().unwrap();
+    fs::write(outside.path().join("index.it.md"), "---\ntitle: x\n---\n").unwrap();
+    std::os::unix::fs::symlink(
+        outside.path(),
+        t.path().join("content/stories/un-collegamento"),
+    )
+    .unwrap();
+    let r = build_own_cache(t.path());
+    assert!(!r.ok());
+    assert!(
+        one_error(&r).contains("outside the site folder"),
+        "{}",
+        rendered(&r)
+    );
+}
