@@ -18,12 +18,14 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 mod output;
 mod output_folder;
 
 pub use output::{Bytes, Output};
 
+use crate::tree::Kind;
 #[cfg(test)]
 use output_folder::real_path;
 pub use output_folder::{MARKER, check_output};
@@ -394,19 +396,11 @@ impl<'a> Writer<'a> {
             }
             return Ok((stats, None));
         }
-        let keep: HashSet<PathBuf> = out
-            .files
-            .iter()
-            .map(|(p, _)| p)
-            .chain(out.copies.iter().map(|(p, _)| p))
-            .map(|rel| output.join(rel))
-            .chain([output.join(MARKER)])
+        let wanted: FxHashSet<&str> = (out.files.iter().map(|(p, _)| p.as_str()))
+            .chain(out.copies.iter().map(|(p, _)| p.as_str()))
+            .chain([MARKER])
             .collect();
-        let start = match scope {
-            Scope::Only(p) => output.join(p),
-            _ => output.to_path_buf(),
-        };
-        let swept = remove_stale(&output, &start, &keep, &scope)?;
+        let swept = sweep(&output, &scope, &wanted)?;
         stats.removed = swept.removed;
         let whole = matches!(scope, Scope::All);
         Ok((stats, swept.files.filter(|_| whole)))
@@ -500,127 +494,90 @@ fn same(dest: &Path, want: &Want) -> io::Result<bool> {
     }
 }
 
-/// What `remove_stale` did in a folder: the files it removed, the entries left, and the
-/// files left with their sizes and times (see [`Listing`]), none if it did not see them all.
+/// What `sweep` did: the files it removed, and the files left with their sizes and times (see
+/// [`Listing`]), none if it did not see them all.
 struct Swept {
     removed: usize,
-    left: usize,
     files: Option<Listing>,
 }
 
-/// Deletes files under `dir` that are not in `keep` (within `scope`), and folders left empty.
-/// Links are removed as links, never followed; a version-control folder is never entered.
-fn remove_stale(
-    base: &Path,
-    dir: &Path,
-    keep: &HashSet<PathBuf>,
-    scope: &Scope,
-) -> io::Result<Swept> {
-    let nothing = |files| Swept {
-        removed: 0,
-        left: 0,
-        files,
+/// Deletes the files of the output that this write does not want (`wanted`, paths in the
+/// output) and that `scope` gives it, and the folders left empty. The output is walked once
+/// (`tree`: each folder read and each entry looked at relative to it, on every core), without
+/// following a link; a link is removed as a link, and a version-control folder, or a folder
+/// the scope leaves alone, is never entered.
+fn sweep(output: &Path, scope: &Scope, wanted: &FxHashSet<&str>) -> io::Result<Swept> {
+    let (start, prefix) = match scope {
+        Scope::Only(p) => (output.join(p), format!("{p}/")),
+        _ => (output.to_path_buf(), String::new()),
     };
-    match fs::symlink_metadata(dir) {
+    match fs::symlink_metadata(&start) {
         Ok(m) if m.is_dir() => {}
-        Ok(_) => return Ok(nothing(None)),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(nothing(Some(Vec::new()))),
+        Ok(_) => {
+            return Ok(Swept {
+                removed: 0,
+                files: None,
+            });
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return Ok(Swept {
+                removed: 0,
+                files: Some(Vec::new()),
+            });
+        }
         Err(e) => return Err(e),
     }
-    remove_stale_in(base, dir, keep, scope)
-}
-
-/// `remove_stale` inside the folder `dir` (a folder left empty is removed by the caller
-/// without reading it again), its entries in the order of their names. Each file left is
-/// looked at (its size and time) from its folder's open descriptor: that is the listing the
-/// no-change record keeps, without a second walk of 45,000 files at 10,000 stories.
-/// The folders of a level are gone through on every core: at 10,000 stories the output has
-/// 40,000 folders, and this walk was most of a rebuild's writing time.
-fn remove_stale_in(
-    base: &Path,
-    dir: &Path,
-    keep: &HashSet<PathBuf>,
-    scope: &Scope,
-) -> io::Result<Swept> {
-    let mut entries = fs::read_dir(dir)?.collect::<io::Result<Vec<fs::DirEntry>>>()?;
-    entries.sort_unstable_by_key(fs::DirEntry::file_name);
-    let one = |entry: &fs::DirEntry| -> io::Result<Swept> {
-        let path = entry.path();
-        let ft = entry.file_type()?;
-        let rel = path.strip_prefix(base).unwrap_or(&path);
-        let gone = |removed| Swept {
-            removed,
-            left: 0,
-            files: Some(Vec::new()),
+    let is_vcs = |name: &str| VCS.iter().any(|v| name.eq_ignore_ascii_case(v));
+    let enter =
+        |rel: &str, name: &str| !is_vcs(name) && scope.owns(Path::new(&format!("{prefix}{rel}")));
+    let seen = crate::tree::tree(&start, false, &enter)?;
+    // From the last entry back, so that a folder comes after everything in it: what stays
+    // in each folder is counted before the folder is looked at.
+    let mut left: FxHashMap<&str, usize> = FxHashMap::default();
+    let mut stays = vec![true; seen.len()];
+    let mut removed = 0;
+    let mut complete = true;
+    for (i, s) in seen.iter().enumerate().rev() {
+        let (parent, name) = match s.rel.rsplit_once('/') {
+            Some((p, n)) => (Some(p), n),
+            None => (None, s.rel.as_str()),
         };
-        let stays = |files| Swept {
-            removed: 0,
-            left: 1,
-            files,
-        };
-        // Compared regardless of case, as on the disks of macOS and Windows.
-        if VCS
-            .iter()
-            .any(|v| entry.file_name().eq_ignore_ascii_case(v))
-        {
-            return Ok(stays(None));
-        }
-        if ft.is_dir() {
-            if matches!(scope, Scope::Except(p) if rel.starts_with(p)) {
-                return Ok(stays(None));
+        let rel = format!("{prefix}{}", s.rel);
+        let stay = if is_vcs(name) || s.not_entered {
+            complete = false;
+            true
+        } else if s.kind == Kind::Dir {
+            let kept = left.get(s.rel.as_str()).is_some_and(|&n| n > 0);
+            if !kept && through_real_dirs(output, Path::new(&rel)) {
+                fs::remove_dir(output.join(&rel))?;
             }
-            let inner = remove_stale_in(base, &path, keep, scope)?;
-            if inner.left == 0 {
-                fs::remove_dir(&path)?;
-                return Ok(gone(inner.removed));
+            kept
+        } else if scope.owns(Path::new(&rel)) && !wanted.contains(rel.as_str()) {
+            // Only a file reached through real folders of the output: a link put on the
+            // way since the walk could lead anywhere.
+            if through_real_dirs(output, Path::new(&rel)) {
+                match fs::remove_file(output.join(&rel)) {
+                    Ok(()) => removed += 1,
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(e),
+                }
             }
-            Ok(Swept { left: 1, ..inner })
-        } else if scope.owns(rel) && !keep.contains(&path) {
-            fs::remove_file(&path)?;
-            Ok(gone(1))
-        } else if ft.is_file() {
-            Ok(stays(listed(entry, rel)))
+            false
         } else {
-            // A link kept is neither a file nor a folder of the listing.
-            Ok(stays(Some(Vec::new())))
-        }
-    };
-    let results: Vec<io::Result<Swept>> = entries.par_iter().map(one).collect();
-    let mut swept = Swept {
-        removed: 0,
-        left: 0,
-        files: Some(Vec::new()),
-    };
-    for r in results {
-        let one = r?;
-        swept.removed += one.removed;
-        swept.left += one.left;
-        swept.files = match (swept.files, one.files) {
-            (Some(mut all), Some(more)) => {
-                all.extend(more);
-                Some(all)
-            }
-            _ => None,
+            true
         };
-    }
-    Ok(swept)
-}
-
-/// A file left in the output, as the listing holds it: none if it cannot be looked at.
-fn listed(entry: &fs::DirEntry, rel: &Path) -> Option<Listing> {
-    let m = entry.metadata().ok()?;
-    let time = (m.modified().ok()?)
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()?
-        .as_nanos();
-    let mut name = String::new();
-    for (i, part) in rel.components().enumerate() {
-        if i > 0 {
-            name.push('/');
+        if stay && let Some(p) = parent {
+            *left.entry(p).or_default() += 1;
         }
-        name.push_str(&part.as_os_str().to_string_lossy());
+        stays[i] = stay;
     }
-    Some(vec![(name, m.len(), time)])
+    let files = complete.then(|| {
+        (seen.iter().zip(&stays))
+            .filter(|(s, stay)| **stay && s.kind == Kind::File)
+            .map(|(s, _)| (format!("{prefix}{}", s.rel), s.len, s.time))
+            .collect()
+    });
+    Ok(Swept { removed, files })
 }
 
 #[cfg(test)]
