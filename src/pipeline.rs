@@ -68,7 +68,7 @@ pub(crate) fn run(
     // margin, is not kept in it (`load::snapshot`).
     let began = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos() as i128);
+        .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX));
     let mut phases = Phases::new();
     let mut report = Report::default();
     let finish = |mut report: Report| {
@@ -311,7 +311,7 @@ type PastWork = (
 /// began, in ns since 1970.
 fn load_and_model(
     opts: &BuildOptions,
-    (today, began): (jiff::civil::Date, i128),
+    (today, began): (jiff::civil::Date, i64),
     mut memo: Option<&mut Memo>,
     (past_parse, past_sources): PastWork,
     diags: &mut Diagnostics,

@@ -23,48 +23,70 @@ pub struct Seen {
     /// Relative to the folder walked, `/` between names.
     pub rel: String,
     pub kind: Kind,
-    pub len: u64,
-    /// Modification time, in ns since 1970.
-    pub time: u128,
-    /// All the system says of it (Unix only).
-    pub stamp: Option<FileStamp>,
+    pub stamp: FileStamp,
     /// A folder the walk was told not to enter (see [`tree`]).
     pub not_entered: bool,
 }
 
-/// A file as the system describes it: equal stamps mean an unchanged file.
+impl Seen {
+    /// Its modification time, in ns since 1970 (the walk refuses earlier times).
+    pub fn time(&self) -> u128 {
+        self.stamp.modified.unsigned_abs().into()
+    }
+}
+
+/// A file as the system describes it: equal stamps mean an unchanged file. Outside Unix
+/// the change time is the modification time, and the inode and device are 0: such a stamp
+/// is not enough to trust a file by (`stamp::inputs` gives `load` none there).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct FileStamp {
     pub len: u64,
     /// Modification time, in ns since 1970.
-    pub modified: i128,
+    pub modified: i64,
     /// Change time (of the file or its description), in ns since 1970: no one can set it
     /// back.
-    pub changed: i128,
+    pub changed: i64,
     pub inode: u64,
     pub device: u64,
 }
 
 impl FileStamp {
-    /// The stamp of a file's metadata (Unix only: elsewhere none, and nothing is trusted).
-    pub fn of(m: &std::fs::Metadata) -> Option<FileStamp> {
+    /// The stamp of a file's metadata; an error for a time before 1970 or after 2262.
+    pub fn of(m: &std::fs::Metadata) -> io::Result<FileStamp> {
         #[cfg(unix)]
         {
             use std::os::unix::fs::MetadataExt;
-            Some(FileStamp {
+            Ok(FileStamp {
                 len: m.len(),
-                modified: i128::from(m.mtime()) * 1_000_000_000 + i128::from(m.mtime_nsec()),
-                changed: i128::from(m.ctime()) * 1_000_000_000 + i128::from(m.ctime_nsec()),
+                modified: ns(m.mtime(), m.mtime_nsec())?,
+                changed: ns(m.ctime(), m.ctime_nsec())?,
                 inode: m.ino(),
                 device: m.dev(),
             })
         }
         #[cfg(not(unix))]
         {
-            let _ = m;
-            None
+            let since = (m.modified()?)
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_err(io::Error::other)?;
+            let modified = i64::try_from(since.as_nanos()).map_err(io::Error::other)?;
+            Ok(FileStamp {
+                len: m.len(),
+                modified,
+                changed: modified,
+                inode: 0,
+                device: 0,
+            })
         }
     }
+}
+
+/// Seconds and nanoseconds since 1970 as nanoseconds; an error before 1970 or after 2262.
+fn ns(secs: i64, nanos: i64) -> io::Result<i64> {
+    secs.checked_mul(1_000_000_000)
+        .and_then(|s| s.checked_add(nanos))
+        .filter(|n| *n >= 0)
+        .ok_or_else(|| io::Error::other("a file time before 1970 or after 2262"))
 }
 
 /// Which folders a walk enters, by their path relative to the folder walked and their name.
@@ -139,26 +161,21 @@ impl Walk<'_> {
                     FileType::Directory => Kind::Dir,
                     _ => Kind::Other,
                 };
-                let ns = |s: i64, n: i64| i128::from(s) * 1_000_000_000 + i128::from(n);
-                let modified = ns(st.st_mtime as i64, st.st_mtime_nsec as i64);
-                let time = u128::try_from(modified).map_err(io::Error::other)?;
                 let shown = name.to_string_lossy();
                 let rel = format!("{prefix}{shown}");
                 let entered = kind == Kind::Dir && (self.enter)(&rel, &shown);
                 let inner = entered.then(|| format!("{rel}/"));
                 let stamp = FileStamp {
                     len: st.st_size as u64,
-                    modified,
-                    changed: ns(st.st_ctime as i64, st.st_ctime_nsec as i64),
+                    modified: ns(st.st_mtime as i64, st.st_mtime_nsec as i64)?,
+                    changed: ns(st.st_ctime as i64, st.st_ctime_nsec as i64)?,
                     inode: st.st_ino as u64,
                     device: st.st_dev as u64,
                 };
                 let mut seen = vec![Seen {
                     rel,
                     kind,
-                    len: st.st_size as u64,
-                    time,
-                    stamp: Some(stamp),
+                    stamp,
                     not_entered: kind == Kind::Dir && !entered,
                 }];
                 if let Some(inner) = inner {
@@ -223,10 +240,6 @@ pub fn tree_by_paths(root: &Path, follow: bool, enter: Enter) -> io::Result<Vec<
         } else {
             Kind::Other
         };
-        let time = (m.modified()?)
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_err(io::Error::other)?
-            .as_nanos();
         let rel = e.path().strip_prefix(root).map_err(io::Error::other)?;
         let rel = rel
             .components()
@@ -241,9 +254,7 @@ pub fn tree_by_paths(root: &Path, follow: bool, enter: Enter) -> io::Result<Vec<
         out.push(Seen {
             rel,
             kind,
-            len: m.len(),
-            time,
-            stamp: FileStamp::of(&m),
+            stamp: FileStamp::of(&m)?,
             not_entered: kind == Kind::Dir && !entered,
         });
     }
@@ -292,9 +303,9 @@ mod tests {
             ]
         );
         let two = seen.iter().find(|s| s.rel == "a-b/2.md").unwrap();
-        assert_eq!(two.len, 4);
+        assert_eq!(two.stamp.len, 4);
         let m = fs::metadata(root.join("a-b/2.md")).unwrap();
-        assert_eq!(two.stamp, FileStamp::of(&m));
+        assert_eq!(two.stamp, FileStamp::of(&m).unwrap());
         assert_eq!(tree_by_paths(&root, true, &every_folder).unwrap(), seen);
         // A file edited (one byte more) is seen to be.
         fs::write(root.join("a-b/2.md"), "due!!").unwrap();

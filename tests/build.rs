@@ -915,6 +915,7 @@ fn a_build_with_nothing_changed_does_nothing() {
     );
     let r = build(t.path());
     assert!(!r.nothing_changed && r.ok());
+    assert!(build(t.path()).nothing_changed);
     // A build with warnings (a story taken down) is never skipped: its warnings show each time.
     edit(
         t.path(),

@@ -59,12 +59,12 @@ const SHARDS: usize = 16;
 pub const MAGIC: &[u8] = b"vetrina sources 1\n";
 /// How long before a build began a file must have been changed last for its text to be
 /// kept by that build (in nanoseconds): far more than any file system's clock tick.
-pub const KEEP_AFTER: i128 = 2_000_000_000;
+pub const KEEP_AFTER: i64 = 2_000_000_000;
 
 pub use crate::tree::FileStamp;
 
 /// The bytes of a stamp in a shard.
-const STAMP_BYTES: usize = 8 + 16 + 16 + 8 + 8;
+const STAMP_BYTES: usize = 8 * 5;
 
 fn write_stamp(stamp: &FileStamp, out: &mut Vec<u8>) {
     out.extend_from_slice(&stamp.len.to_le_bytes());
@@ -76,13 +76,13 @@ fn write_stamp(stamp: &FileStamp, out: &mut Vec<u8>) {
 
 fn read_stamp(b: &[u8]) -> Option<FileStamp> {
     let u64_at = |i: usize| Some(u64::from_le_bytes(b.get(i..i + 8)?.try_into().ok()?));
-    let i128_at = |i: usize| Some(i128::from_le_bytes(b.get(i..i + 16)?.try_into().ok()?));
+    let i64_at = |i: usize| Some(i64::from_le_bytes(b.get(i..i + 8)?.try_into().ok()?));
     Some(FileStamp {
         len: u64_at(0)?,
-        modified: i128_at(8)?,
-        changed: i128_at(24)?,
-        inode: u64_at(40)?,
-        device: u64_at(48)?,
+        modified: i64_at(8)?,
+        changed: i64_at(16)?,
+        inode: u64_at(24)?,
+        device: u64_at(32)?,
     })
 }
 
@@ -181,7 +181,7 @@ impl Snapshot {
     pub fn next<'a>(
         &self,
         read: impl Iterator<Item = (&'a str, &'a Arc<String>)> + Clone,
-        began: i128,
+        began: i64,
     ) -> Vec<(usize, Vec<u8>)> {
         // The stamp of a file whose text may be kept.
         let trusted = |rel: &str| {
@@ -260,7 +260,7 @@ fn parse(body: &[u8]) -> Option<FxHashMap<String, Kept>> {
 mod tests {
     use super::*;
 
-    fn stamp(n: u64, modified: i128) -> FileStamp {
+    fn stamp(n: u64, modified: i64) -> FileStamp {
         FileStamp {
             len: n,
             modified,

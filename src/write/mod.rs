@@ -574,7 +574,7 @@ fn sweep(output: &Path, scope: &Scope, wanted: &FxHashSet<&str>) -> io::Result<S
     let files = complete.then(|| {
         (seen.iter().zip(&stays))
             .filter(|(s, stay)| **stay && s.kind == Kind::File)
-            .map(|(s, _)| (format!("{prefix}{}", s.rel), s.len, s.time))
+            .map(|(s, _)| (format!("{prefix}{}", s.rel), s.stamp.len, s.time()))
             .collect()
     });
     Ok(Swept { removed, files })
