@@ -12,7 +12,11 @@
 //! tick of the file system's clock could keep its stamp, so a file is kept only when its time
 //! is well before the build that read it began (`KEEP_AFTER`): a file edited just before a
 //! build is read again by the next one. The texts kept are only those that passed every
-//! check of `read_text`, which are checks of the text alone.
+//! check of `read_text`, which are checks of the text alone; a shard is sealed (a shard cut
+//! short or altered is not taken), and every text taken from it passes those checks again
+//! (`read::still_readable`), so that nothing put into the cache folder by hand reaches a
+//! page unchecked. Everything after the read (front matter, Markdown, consents) runs on a
+//! text from the snapshot as on a text read from its file.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -251,6 +255,9 @@ fn parse(body: &[u8]) -> Option<FxHashMap<String, Kept>> {
         let stamp = read_stamp(take(&mut at, STAMP_BYTES)?)?;
         let n = u64::from_le_bytes(take(&mut at, 8)?.try_into().ok()?);
         let text = simdutf8::basic::from_utf8(take(&mut at, usize::try_from(n).ok()?)?).ok()?;
+        if !super::read::still_readable(text) {
+            return None;
+        }
         out.insert(rel, (stamp, Arc::new(text.to_string())));
     }
     Some(out)
@@ -351,6 +358,15 @@ mod tests {
         assert_eq!(parse(body).unwrap().len(), 1);
         for cut in 1..body.len() {
             assert!(parse(&body[..cut]).is_none(), "cut at {cut}");
+        }
+        // A text no read would have given (a control character, an empty text): refused.
+        for bad in ["ciao\u{1b}[31m", "  \n"] {
+            let text = Arc::new(bad.to_string());
+            let shards = snapshot.next([("content/a.md", &text)].into_iter(), 10 * KEEP_AFTER);
+            assert!(
+                parse(&shards[shard_of("content/a.md")].1).is_none(),
+                "{bad:?}"
+            );
         }
     }
 }
