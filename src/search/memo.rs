@@ -595,6 +595,11 @@ mod tests {
     /// `past`, `published` and `untouched` as `recall` takes them; `added` says which pages are added
     /// (the others must come from the memo, or be read back). Returns the files (streamed
     /// ones with their bytes), the stats and the pages read back.
+    /// A build of `pages` with nothing from an earlier one, every page new.
+    fn first_build(pages: &[(Route, String)]) -> (Vec<GeneratedFile>, SearchStats, usize) {
+        build(pages, &|_| true, None, &hashes(pages), &Default::default())
+    }
+
     fn build(
         pages: &[(Route, String)],
         added: &dyn Fn(usize) -> bool,
@@ -771,13 +776,7 @@ mod tests {
                 )
             })
             .collect();
-        let (first, stats, _) = build(
-            &pages,
-            &|_| true,
-            None,
-            &hashes(&pages),
-            &Default::default(),
-        );
+        let (first, stats, _) = first_build(&pages);
         let body = joined(stats.memo.as_ref().unwrap());
         let fr_files: Vec<String> = (first.iter())
             .map(|(p, _)| p.clone())
@@ -840,13 +839,7 @@ mod tests {
                 )
             })
             .collect();
-        let (_, stats, _) = build(
-            &pages,
-            &|_| true,
-            None,
-            &hashes(&pages),
-            &Default::default(),
-        );
+        let (_, stats, _) = first_build(&pages);
         let body = joined(stats.memo.as_ref().unwrap());
         let past = decode(&body).unwrap();
         assert!(past.langs[0].read().is_some());
@@ -874,13 +867,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (a, b) = (dir.path().join("a"), dir.path().join("b"));
         let pages = vec![(route("it", "p"), page("Titolo", "testo"))];
-        let (_, stats, _) = build(
-            &pages,
-            &|_| true,
-            None,
-            &hashes(&pages),
-            &Default::default(),
-        );
+        let (_, stats, _) = first_build(&pages);
         save(dir.path(), &a, stats.memo.as_ref().unwrap()).unwrap();
         let past = open(dir.path(), &a).unwrap();
         assert_eq!(past.langs[0].read().unwrap().pages.len(), 1);
