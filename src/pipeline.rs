@@ -492,8 +492,8 @@ fn write_pages(
 /// memory of a large site goes to the search index, not to holding every page). Pages whose
 /// context has not changed since the last build are taken from the output folder (the
 /// ledger). Nothing is in place before everything is ready; a build that fails removes what
-/// it staged. Returns the output's files as the write left them, when it saw them all (for
-/// the no-change record).
+/// it staged. Returns the output's files and folders as the write left them, when it knew
+/// them all (for the no-change record).
 fn publish(
     opts: &BuildOptions,
     stages: Rendering,
@@ -505,8 +505,8 @@ fn publish(
     let output = opts.output_dir();
     let cache = opts.cache_path();
     let diags = &mut report.diagnostics;
-    let mut ledger =
-        render::ledger::Ledger::open(&cache, &output).with_listing(stamp::last_listing(opts));
+    let last = stamp::last_output(opts);
+    let mut ledger = render::ledger::Ledger::open(&cache, &output).with_listing(last.files);
     let mut writer = None;
     if !diags.has_errors() {
         match write::Writer::begin(&output, write::Scope::All) {
@@ -598,8 +598,16 @@ fn publish(
         (out.files).extend(stats.kept.iter().map(|p| (p.clone(), none.clone())));
         out.kept.extend(stats.kept.iter().cloned());
         out.streamed.extend(stats.streamed.iter().cloned());
-        w.commit_listed(&out, None)
+        // What the last build left, so that only the folders changed since are read.
+        let confirmed = ledger.take_confirmed();
+        let recorded = write::Recorded {
+            files: ledger.listing(),
+            folders: &last.folders,
+            confirmed: &confirmed,
+        };
+        w.commit_listed(&out, None, Some(&recorded))
     });
+    phases.done("write");
     let mut listing = None;
     match written {
         Ok((s, files)) => {
@@ -618,7 +626,7 @@ fn publish(
         }
         Err(e) => cannot_write(&mut report.diagnostics, &output, e),
     }
-    phases.done("write");
+    phases.done("caches");
     listing
 }
 

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::load::Walked;
 use crate::options::BuildOptions;
-use crate::tree::{Kind, every_folder, tree};
+use crate::tree::{FileStamp, Kind, Listing, every_folder, tree};
 
 #[derive(Serialize, Deserialize, PartialEq, Debug)]
 pub struct Record {
@@ -25,6 +25,10 @@ pub struct Record {
     inputs: String,
     /// The output's files: (path, size, modification time in ns).
     outputs: Vec<(String, u64, u128)>,
+    /// The output's folders, the output itself as `""`: (path, size, modification and change
+    /// times in ns, inode, device). A rebuild reads again only the folders whose stamp
+    /// changed since (`write::guided`).
+    folders: Vec<(String, u64, i64, i64, u64, u64)>,
     /// Pages per language, for the report.
     pub pages: Vec<(String, usize)>,
 }
@@ -112,16 +116,11 @@ pub fn inputs(
     })
 }
 
-/// Every file under `output`, with its size and time, in the order of a walk sorted by name.
-fn listing(output: &Path) -> Option<Vec<(String, u64, u128)>> {
-    Some(
-        tree(output, false, &every_folder)
-            .ok()?
-            .into_iter()
-            .filter(|s| s.kind == Kind::File)
-            .map(|s| (s.rel.clone(), s.stamp.len, s.time()))
-            .collect(),
-    )
+/// Every file and folder under `output`, with their sizes and times, in the order of a walk
+/// sorted by name.
+fn listing(output: &Path) -> Option<Listing> {
+    let seen = tree(output, false, &every_folder).ok()?;
+    Listing::of(output, seen.iter()).ok()
 }
 
 /// In the site's own cache folder, even when pictures are cached elsewhere (several sites
@@ -146,32 +145,53 @@ pub fn unchanged(opts: &BuildOptions, inputs: &str) -> Option<Record> {
     if rec.inputs != inputs {
         return None;
     }
-    (listing(&opts.output_dir())? == rec.outputs).then_some(rec)
+    (listing(&opts.output_dir())?.files == rec.outputs).then_some(rec)
 }
 
-/// The output's files as the last recorded build left them: (size, time in ns) by path
-/// (relative, `/` between names). Empty without a record (a first build, a build that failed
-/// or warned, `vetrina serve` since).
-pub fn last_listing(opts: &BuildOptions) -> rustc_hash::FxHashMap<String, (u64, u128)> {
+/// What the last recorded build left in the output.
+#[derive(Default)]
+pub struct LastOutput {
+    /// Its files: (size, time in ns) by path (relative, `/` between names).
+    pub files: rustc_hash::FxHashMap<String, (u64, u128)>,
+    /// Its folders, the output itself as `""`, by path.
+    pub folders: rustc_hash::FxHashMap<String, FileStamp>,
+}
+
+/// The output as the last recorded build left it. Empty without a record (a first build, a
+/// build that failed or warned, `vetrina serve` since).
+pub fn last_output(opts: &BuildOptions) -> LastOutput {
     let Some(rec) = fs::read_to_string(path(opts))
         .ok()
         .and_then(|text| serde_json::from_str::<Record>(&text).ok())
     else {
         return Default::default();
     };
-    (rec.outputs.into_iter())
+    let files = (rec.outputs.into_iter())
         .map(|(p, len, time)| (p, (len, time)))
-        .collect()
+        .collect();
+    let folders = (rec.folders.into_iter())
+        .map(|(p, len, modified, changed, inode, device)| {
+            let stamp = FileStamp {
+                len,
+                modified,
+                changed,
+                inode,
+                device,
+            };
+            (p, stamp)
+        })
+        .collect();
+    LastOutput { files, folders }
 }
 
 /// Remembers a successful build without warnings; forgets any record otherwise. `outputs`:
-/// the output's files as the build's write saw them (`write::Listing`), if it saw them all;
+/// the output's files and folders as the build's write left them, if it knew them all;
 /// else the output is walked here.
 pub fn save(
     opts: &BuildOptions,
     inputs: Option<String>,
     pages: &[(String, usize)],
-    outputs: Option<Vec<(String, u64, u128)>>,
+    outputs: Option<Listing>,
 ) {
     let p = path(opts);
     let _ = fs::remove_file(&p);
@@ -181,9 +201,13 @@ pub fn save(
     let (Some(inputs), Some(outputs)) = (inputs, outputs) else {
         return;
     };
+    let folders = (outputs.folders.into_iter())
+        .map(|(p, s)| (p, s.len, s.modified, s.changed, s.inode, s.device))
+        .collect();
     let rec = Record {
         inputs,
-        outputs,
+        outputs: outputs.files,
+        folders,
         pages: pages.to_vec(),
     };
     if let Some(dir) = p.parent()
@@ -210,7 +234,10 @@ mod tests {
         fs::create_dir_all(out.join("a/b")).unwrap();
         fs::write(out.join("a/b/index.html"), "<p>uno</p>").unwrap();
         fs::write(out.join("0.txt"), "x").unwrap();
-        let files = listing(&out).unwrap();
+        let listed = listing(&out).unwrap();
+        let folders: Vec<&str> = listed.folders.iter().map(|f| f.0.as_str()).collect();
+        assert_eq!(folders, ["", "a", "a/b"]);
+        let files = listed.files;
         let (len, time) = file_key(&out.join("a/b/index.html")).unwrap();
         assert_eq!(
             files,
@@ -227,7 +254,7 @@ mod tests {
         {
             // A link is neither a file nor a folder of the output.
             std::os::unix::fs::symlink(out.join("a"), out.join("l")).unwrap();
-            assert_eq!(listing(&out).unwrap().len(), 2);
+            assert_eq!(listing(&out).unwrap().files.len(), 2);
         }
         assert!(listing(&dir.path().join("missing")).is_none());
     }

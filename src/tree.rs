@@ -81,6 +81,106 @@ impl FileStamp {
     }
 }
 
+/// A folder's files and folders after a write, as the no-change record keeps them: each
+/// file as (path relative to the folder, `/` between names, size, modification time in ns
+/// since 1970), each folder below it with its stamp, and the folder itself as `""`. Both
+/// in the order of their paths as strings.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Listing {
+    pub files: Vec<(String, u64, u128)>,
+    pub folders: Vec<(String, FileStamp)>,
+}
+
+impl Listing {
+    /// The listing of `seen` (entries [`tree`] gave for `root`), with `root`'s own stamp.
+    pub fn of<'a>(root: &Path, seen: impl Iterator<Item = &'a Seen>) -> io::Result<Listing> {
+        let root = FileStamp::of(&std::fs::symlink_metadata(root)?)?;
+        let mut listing = Listing {
+            files: Vec::new(),
+            folders: vec![(String::new(), root)],
+        };
+        for s in seen {
+            match s.kind {
+                Kind::File => (listing.files).push((s.rel.clone(), s.stamp.len, s.time())),
+                Kind::Dir => listing.folders.push((s.rel.clone(), s.stamp)),
+                Kind::Other => {}
+            }
+        }
+        listing.sort();
+        Ok(listing)
+    }
+
+    /// Puts the files and the folders in the order of their paths (as strings).
+    pub fn sort(&mut self) {
+        self.files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        self.folders.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    }
+}
+
+/// An open folder whose entries are looked at by their paths relative to it: the kernel
+/// does not look up the folders above it again for each (the render and the write look at
+/// some 90,000 files and folders of a 10,000-story output).
+#[derive(Debug)]
+pub struct Folder {
+    #[cfg(unix)]
+    fd: rustix::fd::OwnedFd,
+    #[cfg(not(unix))]
+    path: std::path::PathBuf,
+}
+
+impl Folder {
+    pub fn open(path: &Path) -> io::Result<Folder> {
+        #[cfg(unix)]
+        {
+            use rustix::fs::{Mode, OFlags};
+            let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+            Ok(Folder {
+                fd: rustix::fs::open(path, flags, Mode::empty())?,
+            })
+        }
+        #[cfg(not(unix))]
+        Ok(Folder {
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// The kind and stamp of the entry at `rel` (`""`: the folder itself), a link not
+    /// followed (the folders on the way are).
+    pub fn stat(&self, rel: &str) -> io::Result<(Kind, FileStamp)> {
+        #[cfg(unix)]
+        {
+            use rustix::fs::{AtFlags, FileType};
+            let rel = if rel.is_empty() { "." } else { rel };
+            let st = rustix::fs::statat(&self.fd, rel, AtFlags::SYMLINK_NOFOLLOW)?;
+            let kind = match FileType::from_raw_mode(st.st_mode as _) {
+                FileType::RegularFile => Kind::File,
+                FileType::Directory => Kind::Dir,
+                _ => Kind::Other,
+            };
+            let stamp = FileStamp {
+                len: st.st_size as u64,
+                modified: ns(st.st_mtime as i64, st.st_mtime_nsec as i64)?,
+                changed: ns(st.st_ctime as i64, st.st_ctime_nsec as i64)?,
+                inode: st.st_ino as u64,
+                device: st.st_dev as u64,
+            };
+            Ok((kind, stamp))
+        }
+        #[cfg(not(unix))]
+        {
+            let m = std::fs::symlink_metadata(self.path.join(rel))?;
+            let kind = if m.is_file() {
+                Kind::File
+            } else if m.is_dir() {
+                Kind::Dir
+            } else {
+                Kind::Other
+            };
+            Ok((kind, FileStamp::of(&m)?))
+        }
+    }
+}
+
 /// Seconds and nanoseconds since 1970 as nanoseconds; an error before 1970 or after 2262.
 fn ns(secs: i64, nanos: i64) -> io::Result<i64> {
     secs.checked_mul(1_000_000_000)

@@ -99,6 +99,11 @@ pub struct Ledger {
     now_extras: Vec<String>,
     /// The output's files as the last build left them: (size, time in ns), by path.
     listing: FxHashMap<String, (u64, u128)>,
+    /// The files of `listing` found with that size and time by this build (`is_untouched`):
+    /// the write lists them for the next build without looking at them again.
+    confirmed: std::sync::Mutex<FxHashSet<String>>,
+    /// The output folder, open while there is a listing to compare its files with.
+    folder: Option<crate::tree::Folder>,
 }
 
 impl Ledger {
@@ -122,6 +127,8 @@ impl Ledger {
             past_extras,
             now_extras: Vec::new(),
             listing: FxHashMap::default(),
+            confirmed: Default::default(),
+            folder: None,
         }
     }
 
@@ -137,11 +144,25 @@ impl Ledger {
         self.now_extras = paths;
     }
 
-    /// The output's files as the last build left them (`stamp::last_listing`): a page taken
+    /// The output's files as the last build left them (`stamp::last_output`): a page taken
     /// because its body did not change must still be as that build left it.
     pub fn with_listing(mut self, listing: FxHashMap<String, (u64, u128)>) -> Self {
         self.listing = listing;
+        self.folder = (!self.listing.is_empty())
+            .then(|| crate::tree::Folder::open(&self.output).ok())
+            .flatten();
         self
+    }
+
+    /// The output's files as the last build left them (see [`Ledger::with_listing`]).
+    pub fn listing(&self) -> &FxHashMap<String, (u64, u128)> {
+        &self.listing
+    }
+
+    /// The files of the output that this build found with the size and time the last build
+    /// left them with (asked for, and found so, while taking pages).
+    pub fn take_confirmed(&mut self) -> FxHashSet<String> {
+        std::mem::take(self.confirmed.get_mut().unwrap_or_else(|e| e.into_inner()))
     }
 
     /// The entries whose bodies changed since the last build, if nothing else did (`meta`:
@@ -215,17 +236,18 @@ impl Ledger {
 
     /// Whether the output's `file` has the size and time it had when the last build ended.
     fn is_untouched(&self, file: &str) -> bool {
-        let now = || -> Option<(u64, u128)> {
-            let m = fs::metadata(self.output.join(file)).ok()?;
-            let time = m.modified().ok()?;
-            Some((
-                m.len(),
-                time.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos(),
-            ))
+        // A file, not a link (the write replaces a link by the file itself).
+        let now = || match self.folder.as_ref()?.stat(file).ok()? {
+            (crate::tree::Kind::File, s) => Some((s.len, s.modified.unsigned_abs().into())),
+            _ => None,
         };
-        self.listing
-            .get(file)
-            .is_some_and(|then| now() == Some(*then))
+        let same = (self.listing.get(file)).is_some_and(|then| now() == Some(*then));
+        if same {
+            (self.confirmed.lock())
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(file.to_string());
+        }
+        same
     }
 
     /// Records this build's fingerprints of the site, for the next build.

@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
+mod guided;
 mod output;
 mod output_folder;
 
@@ -41,10 +42,8 @@ pub struct Manifest {
     copies: rustc_hash::FxHashSet<String>,
 }
 
-/// The output's files after a write, as the no-change record lists them (`stamp`): (path
-/// relative to the output, `/` between names, size, modification time in ns since 1970), in
-/// the order of a walk sorted by name.
-pub type Listing = Vec<(String, u64, u128)>;
+pub use crate::tree::Listing;
+pub use guided::Recorded;
 
 #[derive(Debug, Default, Clone, Copy)]
 pub struct WriteStats {
@@ -176,6 +175,9 @@ pub struct Writer<'a> {
     /// The files staged so far, by path in the output (pages are staged from the threads
     /// that render them).
     staged: std::sync::Mutex<HashSet<String>>,
+    /// The files found to hold what is wanted already, with their size and modification
+    /// time then: listed for the next build without being looked at again.
+    same: std::sync::Mutex<FxHashMap<String, (u64, u128)>>,
     done: bool,
 }
 
@@ -210,6 +212,7 @@ impl<'a> Writer<'a> {
             scope,
             fresh,
             staged: Default::default(),
+            same: Default::default(),
             done: false,
         };
         if fresh {
@@ -265,7 +268,10 @@ impl<'a> Writer<'a> {
     /// whether it did. An error names the file of the site it happened to.
     fn put(&self, rel: &str, want: &Want) -> io::Result<bool> {
         let put = || -> io::Result<bool> {
-            if !self.fresh && same(&self.output.join(rel), want)? {
+            if !self.fresh
+                && let Some(stamp) = same(&self.output.join(rel), want)?
+            {
+                (self.same.lock().unwrap_or_else(|e| e.into_inner())).insert(rel.to_string(), stamp);
                 return Ok(false);
             }
             let tmp = self.staging.join(rel);
@@ -299,20 +305,26 @@ impl<'a> Writer<'a> {
     /// Moves the staged files into place and removes the files of the output that are not in
     /// `out` (with a `known` manifest of the last write, without walking the folder).
     pub fn commit(self, out: &Output, known: Option<&Manifest>) -> io::Result<WriteStats> {
-        self.commit_listed(out, known).map(|(stats, _)| stats)
+        self.commit_listed(out, known, None).map(|(stats, _)| stats)
     }
 
-    /// `commit`, and the files the output holds after it, when the walk for the files no
-    /// longer wanted saw them all (`vetrina build` records them for its next no-change
-    /// check without walking the output again). None when the output was not walked (a
-    /// first write, a `known` manifest) or not all of it (a version-control folder, a part
-    /// of the output this write does not own).
+    /// `commit`, and the files and folders the output holds after it, when the write knows
+    /// them all (`vetrina build` records them for its next build without walking the
+    /// output again). With what the last build `recorded`, only the folders changed since
+    /// are read for files no longer wanted (see `guided`); else the output is walked. None
+    /// when the output was not walked (a first write, a `known` manifest) or not all of it
+    /// (a version-control folder, a part of the output this write does not own).
     pub fn commit_listed(
         mut self,
         out: &Output,
         known: Option<&Manifest>,
+        recorded: Option<&Recorded>,
     ) -> io::Result<(WriteStats, Option<Listing>)> {
         let output = self.output.clone();
+        // The recorded folders still as they were, seen before this write changes any.
+        let as_recorded = recorded
+            .filter(|r| !self.fresh && matches!(self.scope, Scope::All) && r.usable())
+            .map(|r| (r, guided::folders_as_recorded(&output, r)));
         let staged = std::mem::take(self.staged.get_mut().unwrap_or_else(|e| e.into_inner()));
         let mut stats = WriteStats {
             written: staged.len(),
@@ -347,6 +359,12 @@ impl<'a> Writer<'a> {
         let _ = fs::remove_dir_all(&self.staging);
         result?;
 
+        if let Some((recorded, as_recorded)) = as_recorded {
+            let same = std::mem::take(self.same.get_mut().unwrap_or_else(|e| e.into_inner()));
+            let swept = guided::sweep(&output, out, recorded, &as_recorded, &staged, &same)?;
+            stats.removed = swept.removed;
+            return Ok((stats, swept.listing));
+        }
         let scope = self.scope;
         // Every file of the last write is still wanted (the usual edit in `vetrina serve`):
         // found without a set of 44,000 paths at 10,000 stories.
@@ -476,22 +494,28 @@ impl Drop for Writer<'_> {
     }
 }
 
-/// Whether `dest` already holds exactly what is wanted.
-fn same(dest: &Path, want: &Want) -> io::Result<bool> {
+/// Whether `dest` already holds exactly what is wanted: if so, its size and modification
+/// time (ns since 1970).
+fn same(dest: &Path, want: &Want) -> io::Result<Option<(u64, u128)>> {
     // A link is never what is wanted: it is replaced by the file itself.
     let meta = match fs::symlink_metadata(dest) {
         Ok(m) if m.is_file() => m,
-        Ok(_) => return Ok(false),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
+        Ok(_) => return Ok(None),
+        // Not there, or a file where a folder on its way is wanted.
+        Err(e) if matches!(e.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory) => {
+            return Ok(None);
+        }
         Err(e) => return Err(e),
     };
-    match want {
-        Want::Bytes(b) => Ok(meta.len() == b.len() as u64 && fs::read(dest)? == *b),
+    let same = match want {
+        Want::Bytes(b) => meta.len() == b.len() as u64 && fs::read(dest)? == *b,
         Want::Copy(src) => {
             let sm = fs::metadata(src)?;
-            Ok(sm.len() == meta.len() && fs::read(src)? == fs::read(dest)?)
+            sm.len() == meta.len() && fs::read(src)? == fs::read(dest)?
         }
-    }
+    };
+    let stamp = crate::tree::FileStamp::of(&meta)?;
+    Ok(same.then(|| (stamp.len, stamp.modified.unsigned_abs().into())))
 }
 
 /// What `sweep` did: the files it removed, and the files left with their sizes and times (see
@@ -522,7 +546,7 @@ fn sweep(output: &Path, scope: &Scope, wanted: &FxHashSet<&str>) -> io::Result<S
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
             return Ok(Swept {
                 removed: 0,
-                files: Some(Vec::new()),
+                files: Some(Listing::default()),
             });
         }
         Err(e) => return Err(e),
@@ -571,12 +595,14 @@ fn sweep(output: &Path, scope: &Scope, wanted: &FxHashSet<&str>) -> io::Result<S
         }
         stays[i] = stay;
     }
-    let files = complete.then(|| {
-        (seen.iter().zip(&stays))
-            .filter(|(s, stay)| **stay && s.kind == Kind::File)
-            .map(|(s, _)| (format!("{prefix}{}", s.rel), s.stamp.len, s.time()))
-            .collect()
-    });
+    // Only a whole output is listed (the paths are relative to the folder walked).
+    let files = match complete && prefix.is_empty() {
+        true => {
+            let left = (seen.iter().zip(&stays)).filter_map(|(s, stay)| stay.then_some(s));
+            Some(Listing::of(&start, left)?)
+        }
+        false => None,
+    };
     Ok(Swept { removed, files })
 }
 
@@ -694,11 +720,11 @@ mod tests {
         let site = output(files);
         let mut w = Writer::begin(out, Scope::All).unwrap();
         w.stage_output(&site).unwrap();
-        w.commit_listed(&site, None).unwrap().1
+        w.commit_listed(&site, None, None).unwrap().1
     }
 
     #[test]
-    fn the_files_left_after_a_write_are_listed_as_a_sorted_walk_finds_them() {
+    fn the_files_and_folders_left_after_a_write_are_listed_by_path() {
         let t = tempfile::tempdir().unwrap();
         let out = t.path().join("public");
         // A first write moves its staging folder into place: nothing walked, nothing listed.
@@ -718,26 +744,28 @@ mod tests {
         ];
         let listed = write_listed(&out, &second).unwrap();
         assert!(!out.join("x/stray.txt").exists());
-        // By names, folder by folder: `x/…` before `x-y/…` (as strings `x-y` comes first).
-        let names: Vec<&str> = listed.iter().map(|f| f.0.as_str()).collect();
+        // In the order of their paths as strings (`x-y/…` before `x/…`).
+        let names: Vec<&str> = listed.files.iter().map(|f| f.0.as_str()).collect();
         assert_eq!(
             names,
             [
                 MARKER,
                 "index.html",
+                "x-y/a.css",
                 "x/index.html",
                 "x/z/index.html",
-                "x-y/a.css"
             ]
         );
+        let folders: Vec<&str> = listed.folders.iter().map(|f| f.0.as_str()).collect();
+        assert_eq!(folders, ["", "x", "x-y", "x/z"]);
         // Each with the size and time the disk gives.
-        for (rel, len, time) in &listed {
+        for (rel, len, time) in &listed.files {
             let m = fs::metadata(out.join(rel)).unwrap();
             let t = m.modified().unwrap();
             let t = t.duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
             assert_eq!((*len, *time), (m.len(), t), "{rel}");
         }
-        assert_eq!(listed[3].1, 4);
+        assert_eq!(listed.files[4].1, 4);
         // A folder the walk does not enter (a repository's): no listing, the record walks.
         fs::create_dir_all(out.join(".git")).unwrap();
         fs::write(out.join(".git/HEAD"), "ref").unwrap();
