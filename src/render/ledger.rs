@@ -23,7 +23,7 @@
 //! last build left it.
 //!
 //! Kept in `.vetrina-cache/pages-<hash of the output folder's path>.bin`, sealed
-//! (`fileio::write_sealed`: a magic line, the key — program and site-wide inputs — and a hash
+//! (`fileio::write_sealed`: a magic line, the key — program and site-wide inputs — and a checksum
 //! of the rest): the number of pages (u32, little-endian), one record per page (path length
 //! as u32, path, 32 bytes of context fingerprint, 32 bytes of content hash, the number of
 //! story cards it shows as u32 and each card's key as a u64, see `card_key`), the number of

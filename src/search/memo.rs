@@ -11,7 +11,7 @@
 //! those of every other page kept here.
 //!
 //! Kept in `.vetrina-cache/search-<hash of the output folder's path>.bin`, sealed
-//! (`fileio::write_sealed`: a magic line, the program, a hash of the rest). The rest holds
+//! (`fileio::write_sealed`: a magic line, the program, a checksum of the rest). The rest holds
 //! the number of languages (all numbers of up to 32 bits in LEB128, seven bits a byte; a
 //! text is its length and its UTF-8 bytes), then for each: the language, the pages in the index's order (address; 1
 //! and the 32 bytes of the hash of its published bytes, or 0 when it has none and is
