@@ -328,12 +328,13 @@ fn load_and_model(
     let sources_reused = snapshot.as_ref().map_or(0, load::Snapshot::recalled);
     let mut saving = Vec::new();
     if let Some(snapshot) = snapshot {
-        let texts: Vec<(String, Arc<String>)> = (sources.content.iter())
-            .filter_map(|f| Some((f.src.path.to_str()?.to_string(), f.src.text.clone())))
+        let texts: Vec<(String, Arc<load::ContentFile>)> = (sources.content.iter())
+            .filter_map(|f| Some((f.src.path.to_str()?.to_string(), f.clone())))
             .collect();
         let place = load::snapshot::Place::of(&opts.cache_path(), &opts.root);
         saving.push(std::thread::spawn(move || {
-            let read = texts.iter().map(|(rel, text)| (rel.as_str(), text));
+            // Prints made here are shared with the documents, which need them too.
+            let read = (texts.iter()).map(|(rel, f)| (rel.as_str(), &f.src.text, f.prints()));
             load::snapshot::save(&place, snapshot.next(read, began));
         }));
     }

@@ -32,6 +32,18 @@ fn a_rebuild_reads_only_the_files_whose_stamp_changed_and_equals_a_build_that_re
     assert!(first.ok(), "{}", rendered(&first));
     assert_eq!(first.sources_reused, 0, "nothing to take on a first build");
 
+    // Another story's page, changed by hand to bytes of the same length with its time put
+    // back: only a page taken without building its context keeps them.
+    let other_page = out.join("storie/il-mediatore-allo-sportello/index.html");
+    let mut marked = fs::read(&other_page).unwrap();
+    let time = fs::metadata(&other_page).unwrap().modified().unwrap();
+    let at = marked.len() - 8;
+    marked[at..].copy_from_slice(b"<!--x-->");
+    fs::write(&other_page, &marked).unwrap();
+    let f = fs::File::options().write(true).open(&other_page).unwrap();
+    f.set_modified(time).unwrap();
+    drop(f);
+
     // A body edited: every other file is taken from the snapshot.
     let story = t.path().join(STORY);
     let text = fs::read_to_string(&story).unwrap();
@@ -39,6 +51,20 @@ fn a_rebuild_reads_only_the_files_whose_stamp_changed_and_equals_a_build_that_re
     let r = build_own_cache(t.path());
     assert!(r.ok(), "{}", rendered(&r));
     assert_eq!(r.sources_reused, md - 1);
+    // The texts taken from the snapshot bring the prints the last build made of them: only
+    // the edited story's pages are made again, one per language at most, and the others
+    // are taken without their contexts (with prints that differ, every context is built).
+    let total: usize = r.pages.iter().map(|(_, n)| n).sum();
+    assert!(total > 100);
+    let made = total - r.pages_kept;
+    assert!((1..=4).contains(&made), "{made} pages made again");
+    assert!(
+        fs::read(&other_page).unwrap() == marked,
+        "taken without its context"
+    );
+    // Put back as a build writes it, for the comparison with a build that read all.
+    fs::remove_file(&other_page).unwrap();
+    assert!(build_own_cache(t.path()).ok());
     assert_same_as_uncached(t.path(), &out, "a body edited");
 
     // Once the edit has settled, a build that has another file to read keeps it.

@@ -75,9 +75,33 @@ pub struct ContentFile {
     pub fm_line: usize,
     /// Byte offset of the body in the file, to turn Markdown offsets into lines.
     pub body_offset: usize,
+    /// Its [`TextPrints`], made once (shared with the documents made from it, and taken
+    /// from the source snapshot with a text recalled from there).
+    pub prints: Arc<std::sync::OnceLock<TextPrints>>,
+}
+
+/// What tells a Markdown file's text from one build to the next: a hash of its path and
+/// front matter (the text before the body, so where the body starts too), and a hash of
+/// its body.
+pub type TextPrints = (blake3::Hash, blake3::Hash);
+
+/// The [`TextPrints`] of the text of the file at `path` whose body starts at `body_offset`.
+pub fn text_prints(path: &Path, text: &str, body_offset: usize) -> TextPrints {
+    let front = text.get(..body_offset).unwrap_or(text);
+    let body = text.get(body_offset..).unwrap_or("");
+    let mut h = blake3::Hasher::new();
+    h.update(path.to_string_lossy().as_bytes())
+        .update(&[0])
+        .update(front.as_bytes());
+    (h.finalize(), blake3::hash(body.as_bytes()))
 }
 
 impl ContentFile {
+    /// Its [`TextPrints`].
+    pub fn prints(&self) -> TextPrints {
+        *(self.prints).get_or_init(|| text_prints(&self.src.path, &self.src.text, self.body_offset))
+    }
+
     pub fn front_matter(&self) -> &str {
         &self.src.text[self.fm_range.clone()]
     }
@@ -219,13 +243,19 @@ pub fn load(
                         // Not among the files the watcher saw change.
                         return (m.read.clone(), m.diags.clone(), Some((m.len, m.modified)));
                     }
-                    if let Some(text) = snapshot.and_then(|s| s.recall(&rel_key(root, path)?)) {
+                    if let Some((text, prints)) =
+                        snapshot.and_then(|s| s.recall(&rel_key(root, path)?))
+                    {
                         let mut d = Diagnostics::new();
                         let src = SourceText {
                             path: rel_path(root, path),
                             text,
                         };
                         let cf = split_front_matter(src, section, key, lang, &mut d);
+                        // Its prints as the last build made them from the same text.
+                        if let Some(cf) = &cf {
+                            let _ = cf.prints.set(prints);
+                        }
                         return (cf.map(Arc::new), d, None);
                     }
                     // Only `serve` keeps sizes and times: a build reads without a look first.
@@ -665,6 +695,7 @@ pub(crate) fn split_front_matter(
         fm_line: 2,
         body_offset: body_start,
         src,
+        prints: Default::default(),
     })
 }
 

@@ -24,6 +24,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rustc_hash::FxHashMap;
 
+use super::TextPrints;
+
 /// Where a site's snapshot is: the folder `sources` of the cache folder, one file per shard
 /// of the paths (so that the shards are read side by side and an edit rewrites one shard,
 /// not all), each sealed under this program and the site's folder. A cache folder shared by
@@ -59,8 +61,8 @@ impl Place {
 }
 /// How many shards.
 const SHARDS: usize = 16;
-/// What a shard's file starts with: this format, version 1.
-pub const MAGIC: &[u8] = b"vetrina sources 1\n";
+/// What a shard's file starts with: this format, version 2.
+pub const MAGIC: &[u8] = b"vetrina sources 2\n";
 /// How long before a build began a file must have been changed last for its text to be
 /// kept by that build (in nanoseconds): far more than any file system's clock tick.
 pub const KEEP_AFTER: i64 = 2_000_000_000;
@@ -104,8 +106,8 @@ pub struct Walked {
     pub content: Option<Vec<String>>,
 }
 
-/// A text kept by the last build: the stamp its file had, and the text.
-type Kept = (FileStamp, Arc<String>);
+/// A text kept by the last build: the stamp its file had, the text, and its prints.
+type Kept = (FileStamp, Arc<String>, TextPrints);
 
 /// The shard of a path (FNV-1a: the same in every build).
 fn shard_of(rel: &str) -> usize {
@@ -158,13 +160,13 @@ impl Snapshot {
 
     /// The text of the file at `rel` (relative to the site folder) as the last build read it,
     /// if the file's stamp is the same now.
-    pub fn recall(&self, rel: &str) -> Option<Arc<String>> {
-        let (then, text) = self.past.get(shard_of(rel))?.get(rel)?;
+    pub fn recall(&self, rel: &str) -> Option<(Arc<String>, TextPrints)> {
+        let (then, text, prints) = self.past.get(shard_of(rel))?.get(rel)?;
         if self.now.get(rel) != Some(then) {
             return None;
         }
         self.recalled.fetch_add(1, Ordering::Relaxed);
-        Some(text.clone())
+        Some((text.clone(), *prints))
     }
 
     /// How many texts the last build kept.
@@ -179,12 +181,12 @@ impl Snapshot {
     }
 
     /// What the next build may take from this one: each file's text (`read`: path relative
-    /// to the site folder, text) with its stamp now, unless it changed too recently to be
+    /// to the site folder, text, its `TextPrints`) with its stamp now, unless it changed too recently to be
     /// trusted (less than `KEEP_AFTER` before `began`, in ns since 1970). The shards whose
     /// files or stamps differ from the last build's, with their bodies.
     pub fn next<'a>(
         &self,
-        read: impl Iterator<Item = (&'a str, &'a Arc<String>)> + Clone,
+        read: impl Iterator<Item = (&'a str, &'a Arc<String>, TextPrints)> + Clone,
         began: i64,
     ) -> Vec<(usize, Vec<u8>)> {
         // The stamp of a file whose text may be kept.
@@ -197,14 +199,14 @@ impl Snapshot {
         // build with the same stamp), then the bodies of those alone.
         let mut kept = [0usize; SHARDS];
         let mut same = [0usize; SHARDS];
-        for (rel, _) in read.clone() {
+        for (rel, ..) in read.clone() {
             let Some(stamp) = trusted(rel) else {
                 continue;
             };
             let shard = shard_of(rel);
             kept[shard] += 1;
             let past = self.past.get(shard).and_then(|p| p.get(rel));
-            if past.is_some_and(|(s, _)| s == stamp) {
+            if past.is_some_and(|(s, ..)| s == stamp) {
                 same[shard] += 1;
             }
         }
@@ -216,13 +218,15 @@ impl Snapshot {
             .collect();
         let mut bodies: Vec<Option<Vec<u8>>> =
             (differs.iter()).map(|&d| d.then(Vec::new)).collect();
-        for (rel, text) in read {
+        for (rel, text, (front, rest)) in read {
             let (Some(stamp), Some(body)) = (trusted(rel), bodies[shard_of(rel)].as_mut()) else {
                 continue;
             };
             body.extend_from_slice(&(rel.len() as u32).to_le_bytes());
             body.extend_from_slice(rel.as_bytes());
             write_stamp(stamp, body);
+            body.extend_from_slice(front.as_bytes());
+            body.extend_from_slice(rest.as_bytes());
             body.extend_from_slice(&(text.len() as u64).to_le_bytes());
             body.extend_from_slice(text.as_bytes());
         }
@@ -253,12 +257,14 @@ fn parse(body: &[u8]) -> Option<FxHashMap<String, Kept>> {
         let n = u32::from_le_bytes(take(&mut at, 4)?.try_into().ok()?) as usize;
         let rel = std::str::from_utf8(take(&mut at, n)?).ok()?.to_string();
         let stamp = read_stamp(take(&mut at, STAMP_BYTES)?)?;
+        let hash = |b: &[u8]| Some(blake3::Hash::from_bytes(b.try_into().ok()?));
+        let prints = (hash(take(&mut at, 32)?)?, hash(take(&mut at, 32)?)?);
         let n = u64::from_le_bytes(take(&mut at, 8)?.try_into().ok()?);
         let text = simdutf8::basic::from_utf8(take(&mut at, usize::try_from(n).ok()?)?).ok()?;
         if !super::read::still_readable(text) {
             return None;
         }
-        out.insert(rel, (stamp, Arc::new(text.to_string())));
+        out.insert(rel, (stamp, Arc::new(text.to_string()), prints));
     }
     Some(out)
 }
@@ -275,6 +281,11 @@ mod tests {
             inode: n,
             device: 1,
         }
+    }
+
+    /// The prints of a test text (its path is not the point here).
+    fn prints(text: &str) -> TextPrints {
+        super::super::text_prints(Path::new("content/x.md"), text, text.len().min(4))
     }
 
     fn walked(stamps: &Stamps) -> Walked {
@@ -301,7 +312,7 @@ mod tests {
         now.insert("content/3.md".into(), stamp(3, began - 1_000));
         let first = Snapshot::open(&place, walked(&now));
         assert_eq!(first.kept(), 0);
-        let read = || texts.iter().map(|(r, t)| (r.as_str(), t));
+        let read = || texts.iter().map(|(r, t)| (r.as_str(), t, prints(t)));
         let shards = first.next(read(), began);
         assert_eq!(shards.len(), SHARDS, "a first snapshot writes every shard");
         save(&place, shards);
@@ -310,7 +321,13 @@ mod tests {
         later.insert("content/2.md".into(), stamp(2, old + 5));
         let second = Snapshot::open(&place, walked(&later));
         assert_eq!(second.kept(), 39);
-        assert_eq!(second.recall("content/1.md").unwrap().as_str(), "testo 1 è");
+        let (text, kept_prints) = second.recall("content/1.md").unwrap();
+        assert_eq!(text.as_str(), "testo 1 è");
+        assert_eq!(
+            kept_prints,
+            prints(&text),
+            "the prints are kept with the text"
+        );
         assert_eq!(second.recalled(), 1);
         // Another time, a file never kept, an unknown file: read again.
         assert!(second.recall("content/2.md").is_none());
@@ -353,7 +370,10 @@ mod tests {
             ..Default::default()
         };
         let text = Arc::new("ciao".to_string());
-        let shards = snapshot.next([("content/a.md", &text)].into_iter(), 10 * KEEP_AFTER);
+        let shards = snapshot.next(
+            [("content/a.md", &text, prints(&text))].into_iter(),
+            10 * KEEP_AFTER,
+        );
         let body = &shards[shard_of("content/a.md")].1;
         assert_eq!(parse(body).unwrap().len(), 1);
         for cut in 1..body.len() {
@@ -362,7 +382,10 @@ mod tests {
         // A text no read would have given (a control character, an empty text): refused.
         for bad in ["ciao\u{1b}[31m", "  \n"] {
             let text = Arc::new(bad.to_string());
-            let shards = snapshot.next([("content/a.md", &text)].into_iter(), 10 * KEEP_AFTER);
+            let shards = snapshot.next(
+                [("content/a.md", &text, prints(&text))].into_iter(),
+                10 * KEEP_AFTER,
+            );
             assert!(
                 parse(&shards[shard_of("content/a.md")].1).is_none(),
                 "{bad:?}"

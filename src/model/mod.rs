@@ -385,7 +385,7 @@ fn parse_doc(
                         fm,
                         body_offset: cf.body_offset,
                         src: cf.src.clone(),
-                        prints: Default::default(),
+                        prints: cf.prints.clone(),
                     }),
                 )
             };

@@ -64,9 +64,9 @@ pub struct Doc<T> {
     pub body_offset: usize,
     pub src: SourceText,
     /// Hashes of the front matter (with the path and where the body starts) and of the
-    /// body, made the first time `vetrina serve` compares builds: a file that did not
-    /// change keeps its `Doc`, so they are made once per file read.
-    pub prints: OnceLock<(blake3::Hash, blake3::Hash)>,
+    /// body (`load::text_prints`), made once per file read and shared with the file it was
+    /// read from (`load::ContentFile::prints`): the source snapshot keeps them with the text.
+    pub prints: Arc<OnceLock<(blake3::Hash, blake3::Hash)>>,
 }
 
 impl<T> Doc<T> {
@@ -77,17 +77,8 @@ impl<T> Doc<T> {
 
     /// The hashes of the front matter and of the body (see `prints`).
     pub fn prints(&self) -> (blake3::Hash, blake3::Hash) {
-        *self.prints.get_or_init(|| {
-            let fm = self
-                .src
-                .text
-                .get(..self.body_offset)
-                .unwrap_or(&self.src.text);
-            let mut h = blake3::Hasher::new();
-            h.update(self.src.path.to_string_lossy().as_bytes())
-                .update(&[0])
-                .update(fm.as_bytes());
-            (h.finalize(), blake3::hash(self.body().as_bytes()))
+        *(self.prints).get_or_init(|| {
+            crate::load::text_prints(&self.src.path, &self.src.text, self.body_offset)
         })
     }
 }

@@ -157,6 +157,7 @@ fn content(section: &str, key: &str, lang: &str, text: String) -> Arc<ContentFil
         fm_line: 2,
         body_offset: fm_end + 4,
         src: SourceText::new(path, text),
+        prints: Default::default(),
     })
 }
 
