@@ -184,7 +184,9 @@ pub(super) fn sweep(
                 // write for files it wants. What it holds that is not wanted is removed,
                 // it too if nothing is left (its name is a recorded file's: valid UTF-8).
                 let top = rel.to_string_lossy().into_owned();
-                for s in crate::tree::tree(&path, false, &|_, name| !is_vcs(name))?.iter().rev()
+                for s in crate::tree::tree(&path, false, &|_, name| !is_vcs(name))?
+                    .iter()
+                    .rev()
                 {
                     let inner = format!("{top}/{}", s.rel);
                     match s.kind {
@@ -361,12 +363,7 @@ mod tests {
             ("new/index.html", "f"),
         ];
         let listed = write_guided(&out, &second, &last).expect("a complete listing");
-        for gone in [
-            "a/b/stray.html",
-            "keep/hand",
-            "link.html",
-            "gone",
-        ] {
+        for gone in ["a/b/stray.html", "keep/hand", "link.html", "gone"] {
             assert!(fs::symlink_metadata(out.join(gone)).is_err(), "{gone}");
         }
         assert_eq!(fs::read_to_string(&outside).unwrap(), "not Vetrina's");
@@ -396,7 +393,11 @@ mod tests {
     fn a_folder_where_a_file_was_keeps_the_files_wanted_in_it() {
         let t = tempfile::tempdir().unwrap();
         let out = t.path().join("public");
-        write_guided(&out, &[("index.html", "a"), ("x", "file")], &Listing::default());
+        write_guided(
+            &out,
+            &[("index.html", "a"), ("x", "file")],
+            &Listing::default(),
+        );
         let last = walked(&out);
         // `x` is a folder now, with a page in it.
         let listed = write_guided(&out, &[("index.html", "a"), ("x/index.html", "b")], &last);

@@ -271,7 +271,8 @@ impl<'a> Writer<'a> {
             if !self.fresh
                 && let Some(stamp) = same(&self.output.join(rel), want)?
             {
-                (self.same.lock().unwrap_or_else(|e| e.into_inner())).insert(rel.to_string(), stamp);
+                (self.same.lock().unwrap_or_else(|e| e.into_inner()))
+                    .insert(rel.to_string(), stamp);
                 return Ok(false);
             }
             let tmp = self.staging.join(rel);
@@ -502,7 +503,12 @@ fn same(dest: &Path, want: &Want) -> io::Result<Option<(u64, u128)>> {
         Ok(m) if m.is_file() => m,
         Ok(_) => return Ok(None),
         // Not there, or a file where a folder on its way is wanted.
-        Err(e) if matches!(e.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory) => {
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+            ) =>
+        {
             return Ok(None);
         }
         Err(e) => return Err(e),
