@@ -41,10 +41,23 @@ pub struct Recorded<'a> {
 }
 
 impl Recorded<'_> {
-    /// Whether the record can guide a sweep (it lists the output's own folder).
+    /// Whether the record can guide a sweep: it lists the output's own folder, and every
+    /// path in it stays inside the output. A record altered by hand to name `..` or `/etc`
+    /// must not lead the sweep out of the output: the output is walked instead.
     pub(super) fn usable(&self) -> bool {
         self.folders.contains_key("")
+            && (self.files.keys()).all(|p| inside(p))
+            && (self.folders.keys()).all(|p| p.is_empty() || inside(p))
     }
+}
+
+/// Whether `rel` is a path inside a folder as a write makes them: names between single `/`,
+/// none of them empty, `.` or `..`, nothing a system could read as a root or a drive.
+fn inside(rel: &str) -> bool {
+    !rel.is_empty()
+        && rel.split('/').all(|name| {
+            !name.is_empty() && name != "." && name != ".." && !name.contains(['\\', ':', '\0'])
+        })
 }
 
 /// The recorded folders that are still real folders with the recorded stamp. Ask before the
@@ -141,7 +154,11 @@ pub(super) fn sweep(
             }
             let rel = join(folder, &shown);
             if entry.file_type()?.is_dir() {
-                if !rec.folders.contains_key(&rel) {
+                if name.to_str().is_none() {
+                    // Not a name a write makes, nor one a listing could hold: left to the
+                    // walk of the record.
+                    complete = false;
+                } else if !rec.folders.contains_key(&rel) {
                     to_walk.push(rel);
                 }
             } else if name.to_str().is_none() || !wanted.contains(rel.as_str()) {
@@ -374,6 +391,34 @@ mod tests {
         let again = write_guided(&out, &second, &listed).unwrap();
         assert_eq!(again, listed);
         assert_eq!(again, walked(&out));
+    }
+
+    #[test]
+    fn a_record_that_names_places_outside_the_output_guides_nothing() {
+        let t = tempfile::tempdir().unwrap();
+        let out = t.path().join("public");
+        let files = [("index.html", "a"), ("a/index.html", "b")];
+        write_guided(&out, &files, &Listing::default());
+        let beside = t.path().join("beside.txt");
+        fs::write(&beside, "not Vetrina's").unwrap();
+        let good = walked(&out);
+        let root_stamp = good.folders[0].1;
+        for (file, folder) in [
+            ("../beside.txt", "a"),
+            ("a/../../beside.txt", "a"),
+            ("beside.txt", ".."),
+            ("a//index.html", "a"),
+            ("/etc/passwd", "a"),
+        ] {
+            let mut bad = good.clone();
+            bad.files.push((file.to_string(), 13, 0));
+            bad.folders.push((folder.to_string(), root_stamp));
+            // The output is walked instead: nothing outside it is touched.
+            let listed = write_guided(&out, &files, &bad).expect("listed by the walk");
+            assert_eq!(listed, walked(&out));
+            assert!(beside.exists(), "{file} {folder}");
+        }
+        assert_eq!(fs::read_dir(t.path()).unwrap().count(), 2);
     }
 
     #[test]
