@@ -20,6 +20,7 @@ use crate::diag::{Diagnostics, Pos, SourceText, unknown_help};
 mod memo;
 mod read;
 pub mod snapshot;
+mod text_prints;
 mod walk;
 
 pub use read::{inside_site_folder, read_site_file, read_text};
@@ -27,6 +28,7 @@ pub use read::{inside_site_folder, read_site_file, read_text};
 pub use memo::Memo;
 use memo::MemoFile;
 pub use snapshot::{Snapshot, Walked};
+pub use text_prints::{TextPrints, text_prints};
 use walk::SiteRoot;
 #[cfg(test)]
 use walk::walk_sorted;
@@ -78,22 +80,6 @@ pub struct ContentFile {
     /// Its [`TextPrints`], made once (shared with the documents made from it, and taken
     /// from the source snapshot with a text recalled from there).
     pub prints: Arc<std::sync::OnceLock<TextPrints>>,
-}
-
-/// What tells a Markdown file's text from one build to the next: a hash of its path and
-/// front matter (the text before the body, so where the body starts too), and a hash of
-/// its body.
-pub type TextPrints = (blake3::Hash, blake3::Hash);
-
-/// The [`TextPrints`] of the text of the file at `path` whose body starts at `body_offset`.
-pub fn text_prints(path: &Path, text: &str, body_offset: usize) -> TextPrints {
-    let front = text.get(..body_offset).unwrap_or(text);
-    let body = text.get(body_offset..).unwrap_or("");
-    let mut h = blake3::Hasher::new();
-    h.update(path.to_string_lossy().as_bytes())
-        .update(&[0])
-        .update(front.as_bytes());
-    (h.finalize(), blake3::hash(body.as_bytes()))
 }
 
 impl ContentFile {
