@@ -1072,8 +1072,25 @@ fn a_rebuild_after_a_story_is_added_takes_the_pages_that_do_not_show_it() {
     let t = demo_copy();
     let out = t.path().join("public");
     assert!(build(t.path()).ok());
-    // A new story (a copy of another's folder): the site's addresses change, yet a page whose
-    // context is the same and whose templates look no address up is taken as it is.
+    // Another story's page, changed by hand to bytes of the same length with its time put
+    // back: only a page taken as the last build left it, without building its context,
+    // keeps these bytes.
+    let other = out.join("storie/un-laboratorio-che-apre-le-porte/index.html");
+    let mark = || {
+        let mut marked = fs::read(&other).unwrap();
+        let time = fs::metadata(&other).unwrap().modified().unwrap();
+        let at = marked.len() - 8;
+        marked[at..].copy_from_slice(b"<!--x-->");
+        fs::write(&other, &marked).unwrap();
+        let f = fs::File::options().write(true).open(&other).unwrap();
+        f.set_modified(time).unwrap();
+        marked
+    };
+    let marked = mark();
+    // A new story with its pictures (a copy of another's folder): the site's addresses
+    // change, yet a page whose context is the same and whose templates look no address up
+    // is taken as it is, and the other stories' pages without building their contexts (a
+    // story's page shows no other story).
     copy(
         &t.path().join("content/stories/dalla-comunita-alla-serra"),
         &t.path().join("content/stories/una-serra-in-piu"),
@@ -1081,10 +1098,26 @@ fn a_rebuild_after_a_story_is_added_takes_the_pages_that_do_not_show_it() {
     let r = build(t.path());
     assert!(r.ok(), "{}", rendered(&r));
     assert!(r.pages_kept > 0, "nothing kept after a story was added");
+    assert!(
+        fs::read(&other).unwrap() == marked,
+        "taken without its context"
+    );
+    assert!(out.join("storie/una-serra-in-piu/index.html").is_file());
+    // Put back as a build writes it, for the comparison with a fresh build.
+    fs::remove_file(&other).unwrap();
+    assert!(build(t.path()).ok());
     assert_same_as_fresh(t.path(), &out, "a story added");
+    let marked = mark();
     fs::remove_dir_all(t.path().join("content/stories/una-serra-in-piu")).unwrap();
     let r = build(t.path());
     assert!(r.ok() && r.pages_kept > 0, "{}", rendered(&r));
+    assert!(
+        fs::read(&other).unwrap() == marked,
+        "taken without its context"
+    );
+    assert!(!out.join("storie/una-serra-in-piu").exists());
+    fs::remove_file(&other).unwrap();
+    assert!(build(t.path()).ok());
     assert_same_as_fresh(t.path(), &out, "a story removed");
     // A story moved (a slug of its own): the pages that link it hold its address in their
     // context, and are made again; the others are taken.

@@ -16,6 +16,11 @@
 //! context, if its file is as the last build left it (the size and time the build's record
 //! saw: `stamp`).
 //!
+//! When only stories changed (their texts or pictures, or stories added or removed), a
+//! story's page whose story did not change is taken without building its context if its file
+//! is as the last build left it: a story's page shows no other story. A page whose templates
+//! looked an address up is taken so only while the same stories are there.
+//!
 //! When only stories' texts changed, and of those only what their cards show (the title and
 //! the summary: the same placement, see `prints::placement_text`), a page that is not a
 //! story's is taken without building its context if none of the cards it showed is of a
@@ -25,11 +30,12 @@
 //! Kept in `.vetrina-cache/pages-<hash of the output folder's path>.bin`, sealed
 //! (`fileio::write_sealed`: a magic line, the key — program and site-wide inputs — and a checksum
 //! of the rest): the number of pages (u32, little-endian), one record per page (path length
-//! as u32, path, 32 bytes of context fingerprint, 32 bytes of content hash, the number of
-//! story cards it shows as u32 and each card's key as a u64, see `card_key`), the number of
-//! files made beside the pages (feeds, calendars, sitemap, open data, the editor's files)
-//! and their paths (length as u32, path), then the site's fingerprint without bodies
-//! (32 bytes) and one record per entry (section as one byte, with `FRONT` or `PLACEMENT`
+//! as u32, path, 32 bytes of context fingerprint, 32 bytes of content hash, one byte: 1
+//! if its templates looked an address up, the number of story cards it shows as u32 and
+//! each card's key as a u64, see `card_key`), the number of files made beside the pages
+//! (feeds, calendars, sitemap, open data, the editor's files) and their paths (length as
+//! u32, path), then the site's fingerprints without bodies, without entries' texts, and
+//! without entries' texts and stories (32 bytes each) and one record per entry (section as one byte, with `FRONT` or `PLACEMENT`
 //! set for those prints, key length as u32, key, 32 bytes of the hash of its bodies, front
 //! matter or placement).
 
@@ -41,7 +47,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::prints::EntryPrints;
 
-const MAGIC: &[u8] = b"vetrina pages 4\n";
+const MAGIC: &[u8] = b"vetrina pages 5\n";
 
 /// Set on an entry's section number in the record when the hash is of its front matter.
 const FRONT: u8 = 0x80;
@@ -59,6 +65,20 @@ pub struct Entry {
     /// The stories whose cards its context showed (`card_key` of each): the same while the
     /// context is.
     pub cards: std::sync::Arc<[u64]>,
+    /// Whether its templates looked an address up (`url()`): `context` is then the
+    /// fingerprint with the site's addresses.
+    pub addresses: bool,
+}
+
+/// The stories that changed since the last build, when nothing else did (see
+/// [`Ledger::changed_stories`]).
+#[derive(Debug)]
+pub struct ChangedStories {
+    /// Those whose front matter or bodies changed, and those added.
+    pub keys: std::collections::HashSet<String>,
+    /// Whether the same stories are there, with the same addresses: else only pages that
+    /// looked no address up are taken as they were.
+    pub same_stories: bool,
 }
 
 /// A story's key as a page's entry records its card: a collision only makes a page
@@ -70,11 +90,14 @@ pub fn card_key(story: &str) -> u64 {
 
 /// The fingerprints of a site that a build records (`prints::SitePrints`, with the
 /// pictures): everything but the Markdown bodies (`meta`), everything but the entries'
-/// texts (`rest`), and each entry's bodies and front matter.
+/// texts (`rest`), that without the stories there are (`rest_but_stories`), and each
+/// entry's bodies and front matter (a story's with its pictures and bundle files).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RecordedPrints {
     pub meta: blake3::Hash,
     pub rest: blake3::Hash,
+    /// `rest` without the stories there are and without the site's addresses.
+    pub rest_but_stories: blake3::Hash,
     pub bodies: EntryPrints,
     pub fronts: EntryPrints,
     pub placements: EntryPrints,
@@ -176,27 +199,34 @@ impl Ledger {
         (past.meta == meta).then(|| changed(&past.bodies, bodies).cloned().collect())
     }
 
-    /// The stories whose texts (front matter or bodies) changed since the last build, if
-    /// nothing but stories' texts did (`rest`: the fingerprint of the site without its
-    /// entries' texts, with the pictures) under the same key.
+    /// The stories whose texts (front matter or bodies) changed since the last build, or
+    /// that were added, if nothing but stories did (`rest_but_stories`: the fingerprint of
+    /// the site without its entries' texts and without the stories there are, with the
+    /// pictures) under the same key; `rest` (with the stories there are and the site's
+    /// addresses) tells whether the same stories are there.
     pub(super) fn changed_stories(
         &self,
         rest: blake3::Hash,
+        rest_but_stories: blake3::Hash,
         fronts: &EntryPrints,
         bodies: &EntryPrints,
-    ) -> Option<std::collections::HashSet<String>> {
+    ) -> Option<ChangedStories> {
         let past = self.past_prints.as_ref()?;
-        if past.rest != rest {
+        if past.rest_but_stories != rest_but_stories {
             return None;
         }
-        let mut stories = std::collections::HashSet::new();
+        let mut keys = std::collections::HashSet::new();
+        // A story added is in `changed`: it has no print of the last build's.
         for (section, key) in changed(&past.fronts, fronts).chain(changed(&past.bodies, bodies)) {
             if *section != "stories" {
                 return None;
             }
-            stories.insert(key.clone());
+            keys.insert(key.clone());
         }
-        Some(stories)
+        Some(ChangedStories {
+            keys,
+            same_stories: past.rest == rest,
+        })
     }
 
     /// Whether each of `stories` (changed since the last build) has the placement it had
@@ -320,6 +350,7 @@ impl Ledger {
             buf.extend_from_slice(path.as_bytes());
             buf.extend_from_slice(e.context.as_bytes());
             buf.extend_from_slice(e.bytes.as_bytes());
+            buf.push(u8::from(e.addresses));
             buf.extend_from_slice(&(e.cards.len() as u32).to_le_bytes());
             for k in e.cards.iter() {
                 buf.extend_from_slice(&k.to_le_bytes());
@@ -336,6 +367,7 @@ impl Ledger {
         if let Some(prints) = &self.now_prints {
             buf.extend_from_slice(prints.meta.as_bytes());
             buf.extend_from_slice(prints.rest.as_bytes());
+            buf.extend_from_slice(prints.rest_but_stories.as_bytes());
             let fronts = (prints.fronts.iter()).map(|e| (FRONT, e));
             let placements = (prints.placements.iter()).map(|e| (PLACEMENT, e));
             let all = prints
@@ -382,6 +414,7 @@ fn parse(rest: &[u8]) -> Option<Parsed> {
         let (path, r) = r.split_at_checked(n)?;
         let (context, r) = r.split_at_checked(32)?;
         let (bytes, r) = r.split_at_checked(32)?;
+        let (&addresses, r) = r.split_first()?;
         let (n, mut r) = r.split_at_checked(4)?;
         let n = u32_at(n)?;
         let mut cards = Vec::with_capacity(n.min(r.len() / 8));
@@ -396,6 +429,11 @@ fn parse(rest: &[u8]) -> Option<Parsed> {
                 context: hash(context)?,
                 bytes: hash(bytes)?,
                 cards: cards.into(),
+                addresses: match addresses {
+                    0 => false,
+                    1 => true,
+                    _ => return None,
+                },
             },
         );
         rest = r;
@@ -413,7 +451,8 @@ fn parse(rest: &[u8]) -> Option<Parsed> {
         return Some((past, extras, None));
     }
     let (meta, rest) = rest.split_at_checked(32)?;
-    let (site_rest, mut rest) = rest.split_at_checked(32)?;
+    let (site_rest, rest) = rest.split_at_checked(32)?;
+    let (but_stories, mut rest) = rest.split_at_checked(32)?;
     let mut bodies = EntryPrints::default();
     let mut fronts = EntryPrints::default();
     let mut placements = EntryPrints::default();
@@ -440,6 +479,7 @@ fn parse(rest: &[u8]) -> Option<Parsed> {
     let prints = RecordedPrints {
         meta: hash(meta)?,
         rest: hash(site_rest)?,
+        rest_but_stories: hash(but_stories)?,
         bodies,
         fronts,
         placements,
@@ -466,6 +506,7 @@ mod tests {
             context: blake3::hash(c),
             bytes: blake3::hash(b),
             cards: [card_key("a"), card_key("b")].into(),
+            addresses: c == b"url",
         }
     }
 
@@ -479,7 +520,11 @@ mod tests {
         let mut l = Ledger::open(&cache, &out);
         assert_eq!(l.known(), 0);
         l.start(key);
-        l.record(vec![("/a/".into(), entry(b"ctx", b"<p>a</p>"))]);
+        let looked_up = Entry {
+            addresses: true,
+            ..entry(b"ctx", b"<p>a</p>")
+        };
+        l.record(vec![("/a/".into(), looked_up.clone())]);
         l.save().unwrap();
 
         let mut l = Ledger::open(&cache, &out);
@@ -487,7 +532,7 @@ mod tests {
         let fp = blake3::hash(b"ctx");
         let (bytes, kept) = l.kept("/a/", "a/index.html", [&fp, &fp]).expect("kept");
         assert_eq!(bytes, b"<p>a</p>");
-        assert_eq!(kept, entry(b"ctx", b"<p>a</p>"), "its cards too");
+        assert_eq!(kept, looked_up, "its cards and its look-ups too");
         // Another context, another page, a file changed by hand: rendered again.
         assert!(
             l.kept("/a/", "a/index.html", [&blake3::hash(b"other"); 2])
@@ -522,6 +567,7 @@ mod tests {
         l.start(key);
         l.record(vec![("/a/".into(), entry(b"1", b"2"))]);
         let rest = blake3::hash(b"rest");
+        let but = blake3::hash(b"rest but stories");
         let fronts = |a: &[u8]| -> EntryPrints {
             [
                 (("stories", "a".to_string()), blake3::hash(a)),
@@ -539,6 +585,7 @@ mod tests {
         l.record_prints(RecordedPrints {
             meta,
             rest,
+            rest_but_stories: but,
             bodies: bodies(b"b"),
             fronts: fronts(b"a"),
             placements: placements(b"pa"),
@@ -553,29 +600,40 @@ mod tests {
         assert!(!l.same_placements(&a, &placements(b"pa2")));
         assert!(!l.same_placements(&["c".to_string()], &placements(b"pa")));
         // Stories' front matter changed and nothing else but texts: which stories.
-        let stories = |s: Option<std::collections::HashSet<String>>| {
-            let mut v: Vec<String> = s.expect("stories only").into_iter().collect();
+        let stories = |s: Option<ChangedStories>| {
+            let s = s.expect("stories only");
+            assert!(s.same_stories);
+            let mut v: Vec<String> = s.keys.into_iter().collect();
             v.sort();
             v
         };
         assert_eq!(
-            stories(l.changed_stories(rest, &fronts(b"a2"), &bodies(b"b"))),
+            stories(l.changed_stories(rest, but, &fronts(b"a2"), &bodies(b"b"))),
             ["a"]
         );
-        assert!(stories(l.changed_stories(rest, &fronts(b"a"), &bodies(b"b"))).is_empty());
+        assert!(stories(l.changed_stories(rest, but, &fronts(b"a"), &bodies(b"b"))).is_empty());
+        // A story added (its site's `rest` another, the rest without stories the same):
+        // it is among the changed, and the stories are not the same.
+        let mut added = fronts(b"a");
+        added.insert(("stories", "d".into()), blake3::hash(b"d"));
+        let with_d = l
+            .changed_stories(blake3::hash(b"rest with d"), but, &added, &bodies(b"b"))
+            .expect("stories only");
+        assert!(!with_d.same_stories);
+        assert_eq!(with_d.keys.into_iter().collect::<Vec<_>>(), ["d"]);
         // A news item's body, a news item's front matter, or anything else: not stories only.
         assert!(
-            l.changed_stories(rest, &fronts(b"a2"), &bodies(b"b2"))
+            l.changed_stories(rest, but, &fronts(b"a2"), &bodies(b"b2"))
                 .is_none()
         );
         let mut news_front = fronts(b"a");
         news_front.insert(("news", "b".into()), blake3::hash(b"b2"));
         assert!(
-            l.changed_stories(rest, &news_front, &bodies(b"b"))
+            l.changed_stories(rest, but, &news_front, &bodies(b"b"))
                 .is_none()
         );
         assert!(
-            l.changed_stories(blake3::hash(b"other"), &fronts(b"a2"), &bodies(b"b"))
+            l.changed_stories(rest, blake3::hash(b"other"), &fronts(b"a2"), &bodies(b"b"))
                 .is_none()
         );
         let changed = l.changed_bodies(meta, &bodies(b"b2")).expect("same site");
@@ -592,7 +650,7 @@ mod tests {
         l.start(blake3::hash(b"another key"));
         assert!(l.changed_bodies(meta, &bodies(b"b")).is_none());
         assert!(
-            l.changed_stories(rest, &fronts(b"a"), &bodies(b"b"))
+            l.changed_stories(rest, but, &fronts(b"a"), &bodies(b"b"))
                 .is_none()
         );
         // Without the listing of the output, no page is known untouched.

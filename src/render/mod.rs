@@ -184,6 +184,7 @@ pub fn render(
                 },
                 bytes: blake3::hash(&bytes),
                 cards: cards.into(),
+                addresses: looked_up_addresses,
             });
         let streamed = sink.is_some_and(|s| s.take(route, &route.file(), &bytes));
         let bytes = if streamed {

@@ -24,6 +24,44 @@ pub(super) fn with_pictures(meta: blake3::Hash, pictures: &Pictures) -> blake3::
     h.finalize()
 }
 
+/// `print` with the pictures of every section but the stories: a story's pictures are
+/// in its front matter's print instead ([`fold_story_pictures`]), so that a story added
+/// with its pictures changes only the stories' prints.
+pub(super) fn with_pictures_but_stories(print: blake3::Hash, pictures: &Pictures) -> blake3::Hash {
+    use std::io::Write;
+    let mut h = blake3::Hasher::new();
+    h.update(print.as_bytes());
+    let mut keys: Vec<_> = (pictures.by_asset.keys())
+        .filter(|(section, ..)| section != "stories")
+        .collect();
+    keys.sort();
+    for k in keys {
+        let _ = write!(h, "{k:?}{:?}", pictures.by_asset[k]);
+    }
+    h.finalize()
+}
+
+/// Each story's front matter print with the story's pictures: a story whose pictures
+/// changed is a story whose front matter did.
+pub(super) fn fold_story_pictures(fronts: &mut EntryPrints, pictures: &Pictures) {
+    use std::io::Write;
+    let mut keys: Vec<_> = (pictures.by_asset.keys())
+        .filter(|(section, ..)| section == "stories")
+        .collect();
+    keys.sort();
+    let mut by_story: FxHashMap<&str, blake3::Hasher> = FxHashMap::default();
+    for k in keys {
+        let h = by_story.entry(k.1.as_str()).or_default();
+        let _ = write!(h, "{k:?}{:?}", pictures.by_asset[k]);
+    }
+    for (story, mut h) in by_story {
+        if let Some(front) = fronts.get_mut(&("stories", story.to_string())) {
+            h.update(front.as_bytes());
+            *front = h.finalize();
+        }
+    }
+}
+
 /// Fingerprints of a site (`vetrina serve`): everything but the Markdown bodies in one hash
 /// (`meta`); each entry's front matter (all its languages) and its bodies, in one hash per
 /// entry each; and everything but the entries' texts (`rest`: settings, data, the entries
@@ -31,6 +69,9 @@ pub(super) fn with_pictures(meta: blake3::Hash, pictures: &Pictures) -> blake3::
 pub struct SitePrints {
     pub meta: blake3::Hash,
     pub(super) rest: blake3::Hash,
+    /// `rest` without the stories there are: the same when, besides stories' texts, only
+    /// stories were added or removed.
+    pub(super) rest_but_stories: blake3::Hash,
     pub(super) fronts: EntryPrints,
     pub(super) bodies: EntryPrints,
     /// Each story's front matter (all its languages) without its title and summary
@@ -41,6 +82,8 @@ pub struct SitePrints {
     /// whether only bodies changed since the last build.
     pub(super) meta_with_pictures: Option<blake3::Hash>,
     pub(super) rest_with_pictures: Option<blake3::Hash>,
+    /// Set by `Reuse::begin` for the ledger: `rest_but_stories` with the pictures.
+    pub(super) rest_but_stories_with_pictures: Option<blake3::Hash>,
     pub(super) globals: Option<blake3::Hash>,
     pub(super) only_bodies: bool,
 }
@@ -66,7 +109,7 @@ pub fn site_prints(site: &Site) -> SitePrints {
     // difference in formatting only costs a full rebuild.) Written out first and hashed in
     // one call, as the entries below: a hasher fed many small pieces is much slower.
     let small = format!(
-        "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|",
+        "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|",
         site.config,
         site.langs,
         site.base_url,
@@ -74,13 +117,24 @@ pub fn site_prints(site: &Site) -> SitePrints {
         site.funds,
         site.orgs,
         site.indicators,
-        site.assets,
         site.taken_down,
         site.today
     );
     meta.update(small.as_bytes());
     for src in &site.i18n_overrides {
         meta.update(src.text.as_bytes()).update(&[0]);
+    }
+    let mut rest_but_stories = meta.clone();
+    // The bundle files: a story's are in its front matter's print too (`front` below), so
+    // that `rest_but_stories` leaves them out.
+    meta.update(format!("{:?}|", site.assets).as_bytes());
+    let others: Vec<_> = (site.assets.iter())
+        .filter(|a| a.section != "stories")
+        .collect();
+    rest_but_stories.update(format!("{others:?}|").as_bytes());
+    let mut bundles: FxHashMap<(&str, &str), Vec<&crate::load::Asset>> = FxHashMap::default();
+    for a in &site.assets {
+        bundles.entry((&a.section, &a.key)).or_default().push(a);
     }
     let mut rest = meta.clone();
     let mut fronts = FxHashMap::default();
@@ -111,6 +165,9 @@ pub fn site_prints(site: &Site) -> SitePrints {
                     body.extend_from_slice(lang.as_bytes());
                     body.extend_from_slice(b.as_bytes());
                 }
+                if let Some(files) = bundles.get(&($section, e.key.as_str())) {
+                    front.extend_from_slice(format!("{files:?}").as_bytes());
+                }
                 fronts.insert(($section, e.key.clone()), blake3::hash(&front));
                 bodies.insert(($section, e.key.clone()), blake3::hash(&body));
             }
@@ -118,19 +175,27 @@ pub fn site_prints(site: &Site) -> SitePrints {
     }
     each!("home", site.home.iter());
     each!("projects", &site.projects);
+    let before_stories = names.len();
     each!("stories", &site.stories);
+    let after_stories = names.len();
     each!("news", &site.news);
     each!("pages", &site.pages);
     meta.update(&entries);
     rest.update(&names);
+    rest_but_stories
+        .update(&names[..before_stories])
+        .update(&[0xff])
+        .update(&names[after_stories..]);
     SitePrints {
         meta: meta.finalize(),
         rest: rest.finalize(),
+        rest_but_stories: rest_but_stories.finalize(),
         fronts,
         bodies,
         placements: EntryPrints::default(),
         meta_with_pictures: None,
         rest_with_pictures: None,
+        rest_but_stories_with_pictures: None,
         globals: None,
         only_bodies: false,
     }

@@ -26,7 +26,9 @@ use rustc_hash::FxHashMap;
 use super::i18n::I18n;
 use super::ledger::{self, Ledger, RecordedPrints};
 use super::prints::theme_hash;
-use super::prints::{EntryPrints, SitePrints, with_pictures};
+use super::prints::{
+    EntryPrints, SitePrints, fold_story_pictures, with_pictures, with_pictures_but_stories,
+};
 pub(super) use super::prints::{globals_hash, routes_hash};
 use super::templates::Engine;
 use crate::diag::Diagnostics;
@@ -166,9 +168,9 @@ pub(super) struct Decisions<'a> {
     /// Ledger, bodies only: the files the last build made beside the pages, when every one
     /// is as it left them (no bytes: they stay in the output).
     ledger_extras: Option<Vec<(String, Bytes)>>,
-    /// Ledger, stories only: the stories whose front matter or bodies changed since the
-    /// last `vetrina build`, when nothing but stories' texts did.
-    ledger_stories: Option<HashSet<String>>,
+    /// Ledger, stories only: the stories whose front matter or bodies changed (or that
+    /// were added) since the last `vetrina build`, when nothing but stories did.
+    ledger_stories: Option<ledger::ChangedStories>,
     /// Ledger, cards only: the card keys (`ledger::card_key`) of those stories, when only
     /// what their cards show changed (the same placements).
     ledger_cards: Option<Vec<u64>>,
@@ -320,15 +322,26 @@ impl Reuse<'_> {
                 };
                 let meta = with_addresses(prints.meta);
                 let rest = with_addresses(prints.rest);
+                // Without the addresses: a story's page that looked none up shows no
+                // address, whatever stories were added or removed. Nor the stories'
+                // pictures: those are in each story's front matter print.
+                let rest_but_stories = with_pictures_but_stories(prints.rest_but_stories, pictures);
+                fold_story_pictures(&mut prints.fronts, pictures);
                 prints.meta_with_pictures = Some(meta);
                 prints.rest_with_pictures = Some(rest);
+                prints.rest_but_stories_with_pictures = Some(rest_but_stories);
                 let ledger_bodies = l.changed_bodies(meta, &prints.bodies);
                 let ledger_stories = (ledger_bodies.is_none())
-                    .then(|| l.changed_stories(rest, &prints.fronts, &prints.bodies))
+                    .then(|| {
+                        l.changed_stories(rest, rest_but_stories, &prints.fronts, &prints.bodies)
+                    })
                     .flatten();
+                // Only while the same stories are there with the same addresses: a story
+                // added or removed moves cards on the lists.
                 let ledger_cards = (ledger_stories.as_ref())
-                    .filter(|changed| l.same_placements(changed.iter(), &prints.placements))
-                    .map(|changed| changed.iter().map(|k| ledger::card_key(k)).collect());
+                    .filter(|changed| changed.same_stories)
+                    .filter(|changed| l.same_placements(changed.keys.iter(), &prints.placements))
+                    .map(|changed| changed.keys.iter().map(|k| ledger::card_key(k)).collect());
                 let no_bytes: Bytes = Arc::new(Vec::new());
                 let ledger_extras = ledger_bodies
                     .as_ref()
@@ -408,14 +421,16 @@ impl Reuse<'_> {
                         .collect(),
                 );
                 l.record_extras(extras.iter().map(|(p, _)| p.clone()).collect());
-                if let (Some(meta), Some(rest), false) = (
+                if let (Some(meta), Some(rest), Some(rest_but_stories), false) = (
                     prints.meta_with_pictures,
                     prints.rest_with_pictures,
+                    prints.rest_but_stories_with_pictures,
                     diags.has_errors(),
                 ) {
                     l.record_prints(RecordedPrints {
                         meta,
                         rest,
+                        rest_but_stories,
                         bodies: prints.bodies,
                         fronts: prints.fronts,
                         placements: prints.placements,
@@ -502,18 +517,20 @@ impl<'a> Decisions<'a> {
 
     /// Ledger, stories only: the published page of `route`, if it is the page of a story
     /// whose texts did not change since the last `vetrina build` (when nothing but stories'
-    /// texts did) and its file is as that build left it. Such a page shows no other story
-    /// (see `unchanged_story`): its context is not built, its bytes not read.
+    /// texts did, and stories were added or removed) and its file is as that build left
+    /// it. Such a page shows no other story (see `unchanged_story`): its context is not
+    /// built, its bytes not read. A page whose templates looked an address up (`url()`) is
+    /// taken so only while the site's addresses are the same (the same stories).
     pub(super) fn untouched_story_on_disk(&self, route: &Route) -> Option<Page> {
         let changed = self.ledger_stories.as_ref()?;
         let Kind::Story(key) = &route.kind else {
             return None;
         };
-        if changed.contains(key) {
+        if changed.keys.contains(key) {
             return None;
         }
         let entry = self.ledger?.untouched(&route.path, &route.file())?;
-        Some(Page::Kept(Arc::new(Vec::new()), entry))
+        (changed.same_stories || !entry.addresses).then(|| Page::Kept(Arc::new(Vec::new()), entry))
     }
 
     /// Ledger, cards only: the published page of `route`, if it is not a story's, showed no
@@ -721,6 +738,7 @@ mod tests {
                 context: fp,
                 bytes: blake3::hash(b"<p>n</p>"),
                 cards: Arc::from([]),
+                addresses: false,
             },
         )]);
         ledger.save().unwrap();
@@ -777,11 +795,13 @@ mod tests {
         SitePrints {
             meta: blake3::hash(b"m"),
             rest: blake3::hash(b"r"),
+            rest_but_stories: blake3::hash(b"s"),
             fronts: FxHashMap::default(),
             bodies: FxHashMap::default(),
             placements: FxHashMap::default(),
             meta_with_pictures: None,
             rest_with_pictures: None,
+            rest_but_stories_with_pictures: None,
             globals: None,
             only_bodies: false,
         }
