@@ -110,55 +110,81 @@ pub fn atom(
     let dl = site.default_lang();
     let abs =
         |kind: PageKind, key: &str| format!("{base}{}", plan.path(kind, key, lang).unwrap_or("/"));
-    let mut entries: Vec<Entry> = Vec::new();
+    // First only what decides an entry's place (the newest first, then by id), then the
+    // entries themselves for the newest `FEED_ENTRIES`: at 10,000 stories a feed weighs
+    // some thousands of candidates for its fifty entries.
+    enum Of<'s> {
+        Story(&'s crate::model::Doc<StoryFm>, &'s str),
+        News(&'s crate::model::Doc<NewsFm>, &'s str),
+        Event(&'s Event),
+    }
+    let mut candidates: Vec<(Date, String, Of)> = Vec::new();
     for s in site.stories.iter().filter(|s| story_in(s, site, scope)) {
         let (d, _) = s.doc(lang, &site.langs);
-        entries.push(Entry {
-            id: format!("tag:{host},{}:story/{}", d.fm.date.year(), s.key),
-            title: d.fm.title.clone(),
-            url: abs(PageKind::Story, &s.key),
-            published: d.fm.date,
-            updated: d.fm.updated.unwrap_or(d.fm.date),
-            summary: d.fm.summary.clone(),
-            lang: d.lang.clone(),
-        });
+        let id = format!("tag:{host},{}:story/{}", d.fm.date.year(), s.key);
+        candidates.push((d.fm.updated.unwrap_or(d.fm.date), id, Of::Story(d, &s.key)));
     }
     for n in site.news.iter().filter(|n| news_in(n, site, scope)) {
         let (d, _) = n.doc(lang, &site.langs);
-        entries.push(Entry {
-            id: format!("tag:{host},{}:news/{}", d.fm.date.year(), n.key),
-            title: d.fm.title.clone(),
-            url: abs(PageKind::News, &n.key),
-            // A news item known only to the month: the month's first day (RFC 3339).
-            published: d.fm.date.first_day(),
-            updated: d.fm.updated.unwrap_or(d.fm.date.first_day()),
-            summary: d.fm.summary.clone(),
-            lang: d.lang.clone(),
-        });
+        let id = format!("tag:{host},{}:news/{}", d.fm.date.year(), n.key);
+        // A news item known only to the month: the month's first day (RFC 3339).
+        let updated = d.fm.updated.unwrap_or(d.fm.date.first_day());
+        candidates.push((updated, id, Of::News(d, &n.key)));
     }
     for e in site.events.iter().filter(|e| event_in(e, scope)) {
-        let d = &e.data;
         let when = e.start.date();
-        entries.push(Entry {
-            id: format!("tag:{host},{}:event/{}", when.year(), e.id()),
-            title: d.title.get(lang, dl).to_string(),
-            url: abs(PageKind::Event, e.id()),
-            published: d.updated.unwrap_or(when).min(when),
-            updated: d.updated.unwrap_or(when),
-            summary: d
-                .summary
-                .as_ref()
-                .map(|s| s.get(lang, dl).to_string())
-                .unwrap_or_default(),
-            lang: if d.title.has(lang) {
-                lang.to_string()
-            } else {
-                dl.to_string()
-            },
-        });
+        let id = format!("tag:{host},{}:event/{}", when.year(), e.id());
+        candidates.push((e.data.updated.unwrap_or(when), id, Of::Event(e)));
     }
-    entries.sort_by(|a, b| b.updated.cmp(&a.updated).then(a.id.cmp(&b.id)));
-    entries.truncate(FEED_ENTRIES);
+    let order = |a: &(Date, String, Of), b: &(Date, String, Of)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
+    if candidates.len() > FEED_ENTRIES {
+        candidates.select_nth_unstable_by(FEED_ENTRIES - 1, order);
+        candidates.truncate(FEED_ENTRIES);
+    }
+    candidates.sort_by(order);
+    let entries: Vec<Entry> = (candidates.into_iter())
+        .map(|(updated, id, of)| match of {
+            Of::Story(d, key) => Entry {
+                id,
+                title: d.fm.title.clone(),
+                url: abs(PageKind::Story, key),
+                published: d.fm.date,
+                updated,
+                summary: d.fm.summary.clone(),
+                lang: d.lang.clone(),
+            },
+            Of::News(d, key) => Entry {
+                id,
+                title: d.fm.title.clone(),
+                url: abs(PageKind::News, key),
+                published: d.fm.date.first_day(),
+                updated,
+                summary: d.fm.summary.clone(),
+                lang: d.lang.clone(),
+            },
+            Of::Event(e) => {
+                let d = &e.data;
+                let when = e.start.date();
+                Entry {
+                    id,
+                    title: d.title.get(lang, dl).to_string(),
+                    url: abs(PageKind::Event, e.id()),
+                    published: d.updated.unwrap_or(when).min(when),
+                    updated,
+                    summary: d
+                        .summary
+                        .as_ref()
+                        .map(|s| s.get(lang, dl).to_string())
+                        .unwrap_or_default(),
+                    lang: if d.title.has(lang) {
+                        lang.to_string()
+                    } else {
+                        dl.to_string()
+                    },
+                }
+            }
+        })
+        .collect();
     let updated = entries
         .iter()
         .map(|e| e.updated)
