@@ -149,22 +149,13 @@ impl Folder {
     pub fn stat(&self, rel: &str) -> io::Result<(Kind, FileStamp)> {
         #[cfg(unix)]
         {
-            use rustix::fs::{AtFlags, FileType};
+            use rustix::fs::AtFlags;
             let rel = if rel.is_empty() { "." } else { rel };
-            let st = rustix::fs::statat(&self.fd, rel, AtFlags::SYMLINK_NOFOLLOW)?;
-            let kind = match FileType::from_raw_mode(st.st_mode as _) {
-                FileType::RegularFile => Kind::File,
-                FileType::Directory => Kind::Dir,
-                _ => Kind::Other,
-            };
-            let stamp = FileStamp {
-                len: st.st_size as u64,
-                modified: ns(st.st_mtime as i64, st.st_mtime_nsec as i64)?,
-                changed: ns(st.st_ctime as i64, st.st_ctime_nsec as i64)?,
-                inode: st.st_ino as u64,
-                device: st.st_dev as u64,
-            };
-            Ok((kind, stamp))
+            described(&rustix::fs::statat(
+                &self.fd,
+                rel,
+                AtFlags::SYMLINK_NOFOLLOW,
+            )?)
         }
         #[cfg(not(unix))]
         {
@@ -179,6 +170,27 @@ impl Folder {
             Ok((kind, FileStamp::of(&m)?))
         }
     }
+}
+
+/// The kind and stamp of what `st` describes. (The fields' types differ from one system to
+/// another: the casts are needed elsewhere.)
+#[cfg(unix)]
+#[allow(clippy::unnecessary_cast)]
+fn described(st: &rustix::fs::Stat) -> io::Result<(Kind, FileStamp)> {
+    use rustix::fs::FileType;
+    let kind = match FileType::from_raw_mode(st.st_mode as _) {
+        FileType::RegularFile => Kind::File,
+        FileType::Directory => Kind::Dir,
+        _ => Kind::Other,
+    };
+    let stamp = FileStamp {
+        len: st.st_size as u64,
+        modified: ns(st.st_mtime as i64, st.st_mtime_nsec as i64)?,
+        changed: ns(st.st_ctime as i64, st.st_ctime_nsec as i64)?,
+        inode: st.st_ino as u64,
+        device: st.st_dev as u64,
+    };
+    Ok((kind, stamp))
 }
 
 /// Seconds and nanoseconds since 1970 as nanoseconds; an error before 1970 or after 2262.
@@ -236,7 +248,7 @@ impl Walk<'_> {
         ancestors: &[(u64, u64)],
         out: &mut Vec<Seen>,
     ) -> io::Result<()> {
-        use rustix::fs::{AtFlags, FileType, Mode, OFlags};
+        use rustix::fs::{AtFlags, Mode, OFlags};
         let mut dir = rustix::fs::Dir::new(fd)?;
         let mut names: Vec<std::ffi::CString> = Vec::new();
         for entry in &mut dir {
@@ -256,22 +268,11 @@ impl Walk<'_> {
             .par_iter()
             .map(|name| {
                 let st = rustix::fs::statat(at, name.as_c_str(), flags)?;
-                let kind = match FileType::from_raw_mode(st.st_mode as _) {
-                    FileType::RegularFile => Kind::File,
-                    FileType::Directory => Kind::Dir,
-                    _ => Kind::Other,
-                };
+                let (kind, stamp) = described(&st)?;
                 let shown = name.to_string_lossy();
                 let rel = format!("{prefix}{shown}");
                 let entered = kind == Kind::Dir && (self.enter)(&rel, &shown);
                 let inner = entered.then(|| format!("{rel}/"));
-                let stamp = FileStamp {
-                    len: st.st_size as u64,
-                    modified: ns(st.st_mtime as i64, st.st_mtime_nsec as i64)?,
-                    changed: ns(st.st_ctime as i64, st.st_ctime_nsec as i64)?,
-                    inode: st.st_ino as u64,
-                    device: st.st_dev as u64,
-                };
                 let mut seen = vec![Seen {
                     rel,
                     kind,
