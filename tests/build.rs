@@ -597,16 +597,7 @@ fn after_an_edit_of_what_a_story_card_shows_only_the_pages_with_its_card_are_mad
         .clone();
     // Each changed by hand to bytes of the same length, its time put back: only a page
     // taken as the last build left it, without building its context, keeps them.
-    let mark = |page: &std::path::Path| -> Vec<u8> {
-        let mut bytes = fs::read(page).unwrap();
-        let time = fs::metadata(page).unwrap().modified().unwrap();
-        let at = bytes.len() - 8;
-        bytes[at..].copy_from_slice(b"<!--x-->");
-        fs::write(page, &bytes).unwrap();
-        let f = fs::File::options().write(true).open(page).unwrap();
-        f.set_modified(time).unwrap();
-        bytes
-    };
+    let mark = |page: &std::path::Path| mark_by_hand(page);
     let marked_with = mark(&with_card);
     let marked_without = mark(&without);
 
@@ -1076,16 +1067,7 @@ fn a_rebuild_after_a_story_is_added_takes_the_pages_that_do_not_show_it() {
     // back: only a page taken as the last build left it, without building its context,
     // keeps these bytes.
     let other = out.join("storie/un-laboratorio-che-apre-le-porte/index.html");
-    let mark = || {
-        let mut marked = fs::read(&other).unwrap();
-        let time = fs::metadata(&other).unwrap().modified().unwrap();
-        let at = marked.len() - 8;
-        marked[at..].copy_from_slice(b"<!--x-->");
-        fs::write(&other, &marked).unwrap();
-        let f = fs::File::options().write(true).open(&other).unwrap();
-        f.set_modified(time).unwrap();
-        marked
-    };
+    let mark = || mark_by_hand(&other);
     let marked = mark();
     // A new story with its pictures (a copy of another's folder): the site's addresses
     // change, yet a page whose context is the same and whose templates look no address up
