@@ -236,20 +236,74 @@ impl Builder<'_> {
     }
 }
 
+/// A file's text, shared: the documents, diagnostics and caches made from a file all point
+/// at one copy. It reads as a `str`.
+///
+/// A text can also be read late, the first time it is asked for: `vetrina build` knows from
+/// the source snapshot (`load::snapshot`) what every unchanged file holds (its prints and
+/// where its front matter ends) without reading it, and most of those texts are never
+/// asked for (their pages are not made again). What reads it then checks that it is the
+/// text the snapshot promised, and answers with an empty text otherwise, having told the
+/// build, which then stops (see `load::snapshot::LateReads`).
+#[derive(Clone)]
+pub struct SharedText(std::sync::Arc<TextCell>);
+
+struct TextCell {
+    text: std::sync::OnceLock<String>,
+    later: Option<Box<dyn Fn() -> String + Send + Sync>>,
+}
+
+impl SharedText {
+    /// A text to be read by `read` the first time it is asked for (once).
+    pub fn later(read: impl Fn() -> String + Send + Sync + 'static) -> Self {
+        SharedText(std::sync::Arc::new(TextCell {
+            text: std::sync::OnceLock::new(),
+            later: Some(Box::new(read)),
+        }))
+    }
+
+    pub fn as_str(&self) -> &str {
+        self
+    }
+}
+
+impl From<String> for SharedText {
+    fn from(text: String) -> Self {
+        SharedText(std::sync::Arc::new(TextCell {
+            text: std::sync::OnceLock::from(text),
+            later: None,
+        }))
+    }
+}
+
+impl std::ops::Deref for SharedText {
+    type Target = str;
+    fn deref(&self) -> &str {
+        let cell = &self.0;
+        cell.text
+            .get_or_init(|| cell.later.as_ref().map_or_else(String::new, |read| read()))
+    }
+}
+
+impl fmt::Debug for SharedText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&**self, f)
+    }
+}
+
 /// A source file's text with its path relative to the site root, so that diagnostics can show
 /// the offending line.
 #[derive(Debug, Clone)]
 pub struct SourceText {
     pub path: PathBuf,
-    /// Shared: the documents, diagnostics and caches made from a file all point at one copy.
-    pub text: std::sync::Arc<String>,
+    pub text: SharedText,
 }
 
 impl SourceText {
     pub fn new(path: impl Into<PathBuf>, text: impl Into<String>) -> Self {
         SourceText {
             path: path.into(),
-            text: std::sync::Arc::new(text.into()),
+            text: SharedText::from(text.into()),
         }
     }
 

@@ -69,21 +69,6 @@ pub fn write_sealed_parts(
     write_atomic_parts(path, &all)
 }
 
-/// `read_sealed` into `buf` (whose room is kept from one file to the next): the key, and
-/// where the body starts in `buf`.
-pub fn read_sealed_into(
-    path: &Path,
-    magic: &[u8],
-    buf: &mut Vec<u8>,
-) -> Option<(blake3::Hash, usize)> {
-    use std::io::Read;
-    buf.clear();
-    fs::File::open(path).ok()?.read_to_end(buf).ok()?;
-    let rest = buf.strip_prefix(magic)?;
-    let (key, body) = sealed_parts(rest)?;
-    Some((key, buf.len() - body.len()))
-}
-
 /// The key and body of a file written by `write_sealed`; `None` if it is missing, of another
 /// kind, cut short or altered.
 pub fn read_sealed(path: &Path, magic: &[u8]) -> Option<(blake3::Hash, Vec<u8>)> {

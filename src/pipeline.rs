@@ -6,7 +6,7 @@
 //! the next runs on what is valid, so that one run reports every problem; nothing is
 //! written unless the whole build succeeded.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -120,6 +120,7 @@ pub(crate) fn run(
         saving,
         front_matters_reused,
         sources_reused,
+        late_reads,
     }) = load_and_model(
         opts,
         (today, began),
@@ -212,6 +213,7 @@ pub(crate) fn run(
                 stages,
                 indexable,
                 &gone_pictures,
+                late_reads.as_deref(),
                 &mut report,
                 &mut phases,
             );
@@ -297,6 +299,8 @@ struct Modelled {
     saving: Vec<std::thread::JoinHandle<()>>,
     front_matters_reused: usize,
     sources_reused: usize,
+    /// The texts of unchanged files read when asked for (`load::snapshot`).
+    late_reads: Option<Arc<load::snapshot::LateReads>>,
 }
 
 /// The last build's parse cache and source snapshot, being read (`vetrina build` only).
@@ -327,6 +331,7 @@ fn load_and_model(
     );
     let sources_reused = snapshot.as_ref().map_or(0, load::Snapshot::recalled);
     let mut saving = Vec::new();
+    let late_reads = snapshot.as_ref().map(load::Snapshot::late_reads);
     if let Some(snapshot) = snapshot {
         let texts: Vec<(String, Arc<load::ContentFile>)> = (sources.content.iter())
             .filter_map(|f| Some((f.src.path.to_str()?.to_string(), f.clone())))
@@ -334,7 +339,7 @@ fn load_and_model(
         let place = load::snapshot::Place::of(&opts.cache_path(), &opts.root);
         saving.push(std::thread::spawn(move || {
             // Prints made here are shared with the documents, which need them too.
-            let read = (texts.iter()).map(|(rel, f)| (rel.as_str(), &f.src.text, f.prints()));
+            let read = (texts.iter()).map(|(rel, f)| (rel.as_str(), f.known()));
             load::snapshot::save(&place, snapshot.next(read, began));
         }));
     }
@@ -383,6 +388,7 @@ fn load_and_model(
         saving,
         front_matters_reused,
         sources_reused,
+        late_reads,
     })
 }
 
@@ -395,6 +401,19 @@ fn open_parse_cache(cache: &Path) -> model::ParseCache {
             model::ParseCache::from_body(body)
         }
         _ => model::ParseCache::default(),
+    }
+}
+
+/// The errors for the files found changed when their text was read late (`load::snapshot`):
+/// the pages were planned from what they held before, and the build stops rather than
+/// publish pages made from two versions of a file.
+fn changed_while_building(diags: &mut Diagnostics, changed: &[PathBuf]) {
+    for path in changed {
+        diags.file_error(
+            path,
+            "this file changed (or could no longer be read) while Vetrina was building the site",
+            "build again once the file is saved; nothing was published by this build",
+        );
     }
 }
 
@@ -500,6 +519,7 @@ fn publish(
     stages: Rendering,
     indexable: Vec<Route>,
     gone_pictures: &[load::Asset],
+    late_reads: Option<&load::snapshot::LateReads>,
     report: &mut Report,
     phases: &mut Phases,
 ) -> Option<write::Listing> {
@@ -545,6 +565,13 @@ fn publish(
     if let Some(e) = staging.and_then(|s| s.error.into_inner().unwrap_or_else(|e| e.into_inner())) {
         cannot_write(diags, &output, e);
     }
+    if let Some(late) = late_reads {
+        report.sources_read_late = late.read();
+        phases.count("sources known, not read", report.sources_reused);
+        phases.count("of them read late", report.sources_read_late);
+        changed_while_building(&mut report.diagnostics, &late.changed());
+    }
+    let diags = &mut report.diagnostics;
     let mut w = writer.filter(|_| !diags.has_errors())?;
     // The files not staged while rendering: feeds, calendars, sitemap, static files.
     let staged = w.stage_output(&out);

@@ -42,9 +42,10 @@ pub struct Report {
     /// Front matters taken as the last build parsed them (`model::parse_cache`), not parsed
     /// again.
     pub front_matters_reused: usize,
-    /// Markdown files taken from the last build's source snapshot, not read
-    /// (`load::snapshot`).
+    /// Markdown files known from the last build's source snapshot, not read
+    /// (`load::snapshot`), and of those, the ones whose text was read late, when asked for.
     pub sources_reused: usize,
+    pub sources_read_late: usize,
     /// Nothing changed since the last build (same sources, options and output): nothing was
     /// done.
     pub nothing_changed: bool,

@@ -42,6 +42,13 @@ impl Phases {
         }
         self.last = Instant::now();
     }
+
+    /// A count worth seeing beside the phases (what a phase did or spared).
+    pub(crate) fn count(&self, what: &str, n: usize) {
+        if self.on {
+            eprintln!("  {what}: {n}");
+        }
+    }
 }
 
 /// The process's resident memory now and at its peak so far, in KiB, from

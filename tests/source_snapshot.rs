@@ -1,6 +1,7 @@
 //! The source snapshot of `vetrina build` (`load::snapshot`): a Markdown file whose stamp
-//! (size, times, inode, device) is what it was is taken from the last build's snapshot instead
-//! of being read, and the output is what a build that read every file gives.
+//! (size, times, inode, device) is what it was is known from the last build's snapshot
+//! instead of being read (its text is read only if something asks for it), and the output is
+//! what a build that read every file gives.
 
 mod common;
 
@@ -44,6 +45,14 @@ fn a_rebuild_reads_only_the_files_whose_stamp_changed_and_equals_a_build_that_re
     let r = build_own_cache(t.path());
     assert!(r.ok(), "{}", rendered(&r));
     assert_eq!(r.sources_reused, md - 1);
+    // Their texts are not read unless something asks for one: here the stories whose
+    // bundles hold files (their links to those files are checked every build).
+    assert!(
+        r.sources_read_late < md / 2,
+        "{} of {} texts read late",
+        r.sources_read_late,
+        r.sources_reused
+    );
     // The texts taken from the snapshot bring the prints the last build made of them: only
     // the edited story's pages are made again, one per language at most, and the others
     // are taken without their contexts (with prints that differ, every context is built).

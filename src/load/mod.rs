@@ -17,6 +17,7 @@ use rayon::prelude::*;
 
 use crate::diag::{Diagnostics, Pos, SourceText, unknown_help};
 
+mod front_matter;
 mod memo;
 mod read;
 pub mod snapshot;
@@ -25,6 +26,8 @@ mod walk;
 
 pub use read::{inside_site_folder, read_site_file, read_text};
 
+use front_matter::FRONT_MATTER_LINE;
+pub(crate) use front_matter::split_front_matter;
 pub use memo::Memo;
 use memo::MemoFile;
 pub use snapshot::{Snapshot, Walked};
@@ -86,6 +89,15 @@ impl ContentFile {
     /// Its [`TextPrints`].
     pub fn prints(&self) -> TextPrints {
         *(self.prints).get_or_init(|| text_prints(&self.src.path, &self.src.text, self.body_offset))
+    }
+
+    /// What the source snapshot keeps of it for the next build.
+    pub fn known(&self) -> snapshot::Known {
+        snapshot::Known {
+            prints: self.prints(),
+            fm_range: self.fm_range.clone(),
+            body_offset: self.body_offset,
+        }
     }
 
     pub fn front_matter(&self) -> &str {
@@ -229,20 +241,25 @@ pub fn load(
                         // Not among the files the watcher saw change.
                         return (m.read.clone(), m.diags.clone(), Some((m.len, m.modified)));
                     }
-                    if let Some((text, prints)) =
-                        snapshot.and_then(|s| s.recall(&rel_key(root, path)?))
+                    if let Some(s) = snapshot
+                        && let Some(rel) = rel_key(root, path)
+                        && let Some(known) = s.recall(&rel)
                     {
-                        let mut d = Diagnostics::new();
-                        let src = SourceText {
-                            path: rel_path(root, path),
-                            text,
+                        // Not read: its text is read if anything asks for it.
+                        let cf = ContentFile {
+                            section: section.clone(),
+                            key: key.clone(),
+                            lang: lang.clone(),
+                            src: SourceText {
+                                path: rel_path(root, path),
+                                text: s.late_text(root, path, &known),
+                            },
+                            fm_range: known.fm_range,
+                            fm_line: FRONT_MATTER_LINE,
+                            body_offset: known.body_offset,
+                            prints: Arc::new(std::sync::OnceLock::from(known.prints)),
                         };
-                        let cf = split_front_matter(src, section, key, lang, &mut d);
-                        // Its prints as the last build made them from the same text.
-                        if let Some(cf) = &cf {
-                            let _ = cf.prints.set(prints);
-                        }
-                        return (cf.map(Arc::new), d, None);
+                        return (Some(Arc::new(cf)), Diagnostics::new(), None);
                     }
                     // Only `serve` keeps sizes and times: a build reads without a look first.
                     let stamp = old.and_then(|_| file_stamp(path));
@@ -642,49 +659,6 @@ pub fn rel_key(root: &Path, path: &Path) -> Option<String> {
 }
 
 /// Splits `---` front matter from the Markdown body.
-pub(crate) fn split_front_matter(
-    src: SourceText,
-    section: &str,
-    key: &str,
-    lang: &str,
-    diags: &mut Diagnostics,
-) -> Option<ContentFile> {
-    let text = &src.text;
-    let first_line_end = text.find('\n').unwrap_or(text.len());
-    if text[..first_line_end].trim_end() != "---" {
-        diags
-            .error(&src, Pos::new(1, 1, 1), "the file does not start with front matter")
-            .help("begin the file with a line `---`, then the fields (title: …, date: …), then another line `---`, then the text");
-        return None;
-    }
-    let fm_start = (first_line_end + 1).min(text.len());
-    let mut offset = fm_start;
-    let mut fm_end = None;
-    for line in text[fm_start..].split_inclusive('\n') {
-        if line.trim_end() == "---" {
-            fm_end = Some((offset, offset + line.len()));
-            break;
-        }
-        offset += line.len();
-    }
-    let Some((fm_end, body_start)) = fm_end else {
-        diags
-            .error(&src, Pos::new(1, 1, 3), "the front matter is never closed")
-            .help("add a line with only `---` after the last field, before the text");
-        return None;
-    };
-    Some(ContentFile {
-        section: section.to_string(),
-        key: key.to_string(),
-        lang: lang.to_string(),
-        fm_range: fm_start..fm_end,
-        fm_line: 2,
-        body_offset: body_start,
-        src,
-        prints: Default::default(),
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -121,15 +121,6 @@ pub fn read_text(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<So
     Some(SourceText::new(rel, text))
 }
 
-/// Whether a text kept from an earlier read (`load::snapshot`) still passes every check
-/// `read_text` made of it: within the size limit, without a control character, not empty.
-/// A kept text that does not was not written by a build, and is not taken.
-pub(super) fn still_readable(text: &str) -> bool {
-    text.len() as u64 <= MAX_TEXT_BYTES
-        && control_character(text).is_none()
-        && !text.trim().is_empty()
-}
-
 /// Reads one file of the site outside a build (`vetrina new`), with the checks of a build: it
 /// lies inside the site folder, is reached without a link, and is an ordinary UTF-8 text
 /// within the size limit. The first problem comes back as a message.

@@ -1,9 +1,10 @@
-//! The source snapshot: what `vetrina build` read from each Markdown file of `content/`,
-//! kept for the next build with the file's stamp (size, times, inode and device), in
-//! `.vetrina-cache/sources/`. The next build takes the text of a file whose stamp it
-//! finds the same from there instead of opening the file: at 10,000 stories in four
-//! languages, opening and reading 40,000 files was most of a one-story rebuild's reading
-//! (the kernel's work per file, not the bytes: the snapshot of all of them is one read).
+//! The source snapshot: what `vetrina build` knew of each Markdown file of `content/` it
+//! read (its text's prints and where its front matter ends), kept for the next build with
+//! the file's stamp (size, times, inode and device), in `.vetrina-cache/sources/`. The next
+//! build does not read a file whose stamp it finds the same: its text is read late, if
+//! anything asks for it (a page made from it is made again, a message points into it). At
+//! 10,000 stories in four languages, reading 40,000 files, or a copy of all their texts, was
+//! most of a one-story rebuild's reading, and few of those texts are asked for.
 //!
 //! The stamps compared are those of the no-change check's walk (`stamp::inputs`), which looks
 //! at every source file anyway. A stamp is trusted as git's index and make trust one: a file
@@ -11,26 +12,32 @@
 //! hold the same text (the change time cannot be set by hand). A file saved twice within one
 //! tick of the file system's clock could keep its stamp, so a file is kept only when its time
 //! is well before the build that read it began (`KEEP_AFTER`): a file edited just before a
-//! build is read again by the next one. The texts kept are only those that passed every
-//! check of `read_text`, which are checks of the text alone; a shard is sealed (a shard cut
-//! short or altered is not taken), and every text taken from it passes those checks again
-//! (`read::still_readable`), so that nothing put into the cache folder by hand reaches a
-//! page unchecked. Everything after the read (front matter, Markdown, consents) runs on a
-//! text from the snapshot as on a text read from its file.
+//! build is read again by the next one. Only files that passed every check of `read_text`
+//! and had their front matter found are kept.
+//!
+//! A text read late passes every check of `read_text` again and must have the prints the
+//! snapshot promised: a file changed after the walk looked at it gives no text (an empty
+//! one, as long as its front matter was, so that nothing reading it fails) and stops the
+//! build with an error that names it ([`LateReads`]), rather than a page made from a text
+//! other than the one whose prints decided what to make. Nothing put into the cache folder
+//! by hand reaches a page: the cache holds no text, and a shard is sealed (a shard cut short
+//! or altered is not taken).
 
+use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use rustc_hash::FxHashMap;
 
 use super::TextPrints;
+use crate::diag::{Diagnostics, SharedText};
 
 /// Where a site's snapshot is: the folder `sources` of the cache folder, one file per shard
 /// of the paths (so that the shards are read side by side and an edit rewrites one shard,
 /// not all), each sealed under this program and the site's folder. A cache folder shared by
 /// two sites, or a site moved, gives a snapshot that is not taken and is written again
-/// whole: no text is left behind under a folder of its own.
+/// whole: nothing is left behind under a folder of its own.
 pub struct Place {
     folder: PathBuf,
     key: blake3::Hash,
@@ -50,7 +57,7 @@ impl Place {
     }
 
     /// Removes the snapshot of whichever site: a build that cannot see every file's stamp
-    /// keeps none, and leaves no text of a file since deleted.
+    /// keeps none, and leaves nothing of a file since deleted.
     pub fn forget(cache: &Path) {
         let _ = std::fs::remove_dir_all(cache.join("sources"));
     }
@@ -61,10 +68,10 @@ impl Place {
 }
 /// How many shards.
 const SHARDS: usize = 16;
-/// What a shard's file starts with: this format, version 2.
-pub const MAGIC: &[u8] = b"vetrina sources 2\n";
-/// How long before a build began a file must have been changed last for its text to be
-/// kept by that build (in nanoseconds): far more than any file system's clock tick.
+/// What a shard's file starts with: this format, version 3.
+pub const MAGIC: &[u8] = b"vetrina sources 3\n";
+/// How long before a build began a file must have been changed last for what is known of
+/// it to be kept by that build (in nanoseconds): far more than any file system's clock tick.
 pub const KEEP_AFTER: i64 = 2_000_000_000;
 
 pub use crate::tree::FileStamp;
@@ -106,8 +113,44 @@ pub struct Walked {
     pub content: Option<Vec<String>>,
 }
 
-/// A text kept by the last build: the stamp its file had, the text, and its prints.
-type Kept = (FileStamp, Arc<String>, TextPrints);
+/// What a build knows of a Markdown file's text without reading it again: its prints, where
+/// its front matter is and where its body starts (as `split_front_matter` found them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Known {
+    pub prints: TextPrints,
+    pub fm_range: Range<usize>,
+    pub body_offset: usize,
+}
+
+/// What the last build knew of a file: the stamp the file had, and what it held.
+type Kept = (FileStamp, Known);
+
+/// The texts read late in a build (see the module's text): how many, and the files whose
+/// text was not the one the snapshot promised (paths relative to the site folder).
+#[derive(Debug, Default)]
+pub struct LateReads {
+    read: AtomicUsize,
+    changed: Mutex<Vec<PathBuf>>,
+}
+
+impl LateReads {
+    /// How many texts were read late.
+    pub fn read(&self) -> usize {
+        self.read.load(Ordering::Relaxed)
+    }
+
+    /// The files found changed when their text was read late, each once.
+    pub fn changed(&self) -> Vec<PathBuf> {
+        let mut changed = self
+            .changed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        changed.sort();
+        changed.dedup();
+        changed
+    }
+}
 
 /// The shard of a path (FNV-1a: the same in every build).
 fn shard_of(rel: &str) -> usize {
@@ -125,8 +168,9 @@ pub struct Snapshot {
     past: Vec<FxHashMap<String, Kept>>,
     now: Stamps,
     content: Option<Vec<String>>,
-    /// How many texts `recall` gave.
+    /// How many files `recall` answered for.
     recalled: AtomicUsize,
+    late: Arc<LateReads>,
 }
 
 impl Snapshot {
@@ -136,11 +180,9 @@ impl Snapshot {
         use rayon::prelude::*;
         let past = (0..SHARDS)
             .into_par_iter()
-            .map_init(
-                Vec::new,
-                |buf, shard| match crate::fileio::read_sealed_into(&place.shard(shard), MAGIC, buf)
-                {
-                    Some((k, body)) if k == place.key => parse(&buf[body..]).unwrap_or_default(),
+            .map(
+                |shard| match crate::fileio::read_sealed(&place.shard(shard), MAGIC) {
+                    Some((k, body)) if k == place.key => parse(&body).unwrap_or_default(),
                     _ => FxHashMap::default(),
                 },
             )
@@ -150,6 +192,7 @@ impl Snapshot {
             now: now.stamps,
             content: now.content,
             recalled: AtomicUsize::new(0),
+            late: Arc::default(),
         }
     }
 
@@ -158,35 +201,64 @@ impl Snapshot {
         self.content.as_deref()
     }
 
-    /// The text of the file at `rel` (relative to the site folder) as the last build read it,
-    /// if the file's stamp is the same now.
-    pub fn recall(&self, rel: &str) -> Option<(Arc<String>, TextPrints)> {
-        let (then, text, prints) = self.past.get(shard_of(rel))?.get(rel)?;
+    /// What the last build knew of the file at `rel` (relative to the site folder, `/`
+    /// between names), if the file's stamp is the same now.
+    pub fn recall(&self, rel: &str) -> Option<Known> {
+        let (then, known) = self.past.get(shard_of(rel))?.get(rel)?;
         if self.now.get(rel) != Some(then) {
             return None;
         }
         self.recalled.fetch_add(1, Ordering::Relaxed);
-        Some((text.clone(), *prints))
+        Some(known.clone())
     }
 
-    /// How many texts the last build kept.
+    /// The text of the file at `path` (within the site folder `root`) that `known`
+    /// describes, read the first time it is asked for (see the module's text).
+    pub fn late_text(&self, root: &Path, path: &Path, known: &Known) -> SharedText {
+        let (root, path, late) = (root.to_path_buf(), path.to_path_buf(), self.late.clone());
+        let (prints, body_offset) = (known.prints, known.body_offset);
+        SharedText::later(move || {
+            late.read.fetch_add(1, Ordering::Relaxed);
+            let mut diags = Diagnostics::new();
+            let read = super::read::read_text(&root, &path, &mut diags);
+            match read {
+                Some(src) if super::text_prints(&src.path, &src.text, body_offset) == prints => {
+                    src.text.to_string()
+                }
+                _ => {
+                    (late.changed.lock().unwrap_or_else(|e| e.into_inner()))
+                        .push(super::rel_path(&root, &path));
+                    // As long as the front matter was: its place is still inside.
+                    " ".repeat(body_offset)
+                }
+            }
+        })
+    }
+
+    /// The texts read late so far, and those found changed.
+    pub fn late_reads(&self) -> Arc<LateReads> {
+        self.late.clone()
+    }
+
+    /// How many files `recall` answered for.
+    pub fn recalled(&self) -> usize {
+        self.recalled.load(Ordering::Relaxed)
+    }
+
+    /// How many files the last build kept.
     #[cfg(test)]
     pub fn kept(&self) -> usize {
         self.past.iter().map(FxHashMap::len).sum()
     }
 
-    /// How many texts `recall` gave.
-    pub fn recalled(&self) -> usize {
-        self.recalled.load(Ordering::Relaxed)
-    }
-
-    /// What the next build may take from this one: each file's text (`read`: path relative
-    /// to the site folder, text, its `TextPrints`) with its stamp now, unless it changed too recently to be
-    /// trusted (less than `KEEP_AFTER` before `began`, in ns since 1970). The shards whose
-    /// files or stamps differ from the last build's, with their bodies.
+    /// What the next build may take from this one: what is known of each file read or
+    /// recalled (`read`: path relative to the site folder, and what is known of it) with its
+    /// stamp now, unless it changed too recently to be trusted (less than `KEEP_AFTER`
+    /// before `began`, in ns since 1970). The shards whose files or stamps differ from the
+    /// last build's, with their bodies.
     pub fn next<'a>(
         &self,
-        read: impl Iterator<Item = (&'a str, &'a Arc<String>, TextPrints)> + Clone,
+        read: impl Iterator<Item = (&'a str, Known)> + Clone,
         began: i64,
     ) -> Vec<(usize, Vec<u8>)> {
         // The stamp of a file whose text may be kept.
@@ -195,18 +267,18 @@ impl Snapshot {
             let settled = began - KEEP_AFTER;
             (stamp.modified <= settled && stamp.changed <= settled).then_some(stamp)
         };
-        // First which shards differ (per shard: texts kept, and of those, kept by the last
-        // build with the same stamp), then the bodies of those alone.
+        // First which shards differ (per shard: files kept, and of those, kept by the last
+        // build alike), then the bodies of those alone.
         let mut kept = [0usize; SHARDS];
         let mut same = [0usize; SHARDS];
-        for (rel, ..) in read.clone() {
+        for (rel, known) in read.clone() {
             let Some(stamp) = trusted(rel) else {
                 continue;
             };
             let shard = shard_of(rel);
             kept[shard] += 1;
             let past = self.past.get(shard).and_then(|p| p.get(rel));
-            if past.is_some_and(|(s, ..)| s == stamp) {
+            if past.is_some_and(|(s, k)| s == stamp && *k == known) {
                 same[shard] += 1;
             }
         }
@@ -218,17 +290,20 @@ impl Snapshot {
             .collect();
         let mut bodies: Vec<Option<Vec<u8>>> =
             (differs.iter()).map(|&d| d.then(Vec::new)).collect();
-        for (rel, text, (front, rest)) in read {
+        for (rel, known) in read {
             let (Some(stamp), Some(body)) = (trusted(rel), bodies[shard_of(rel)].as_mut()) else {
                 continue;
             };
             body.extend_from_slice(&(rel.len() as u32).to_le_bytes());
             body.extend_from_slice(rel.as_bytes());
             write_stamp(stamp, body);
-            body.extend_from_slice(front.as_bytes());
-            body.extend_from_slice(rest.as_bytes());
-            body.extend_from_slice(&(text.len() as u64).to_le_bytes());
-            body.extend_from_slice(text.as_bytes());
+            let p = &known.prints;
+            for hash in [&p.front, &p.body, &p.placement] {
+                body.extend_from_slice(hash.as_bytes());
+            }
+            for n in [known.fm_range.start, known.fm_range.end, known.body_offset] {
+                body.extend_from_slice(&(n as u64).to_le_bytes());
+            }
         }
         (bodies.into_iter().enumerate())
             .filter_map(|(shard, body)| Some((shard, body?)))
@@ -244,7 +319,9 @@ pub fn save(place: &Place, shards: Vec<(usize, Vec<u8>)>) {
     }
 }
 
-/// The entries of a snapshot's body; `None` if it is malformed.
+/// The entries of a snapshot's body, each its path's length (four bytes) and path, its
+/// stamp, its prints and three offsets (eight bytes each: where the front matter starts and
+/// ends, where the body starts); `None` if it is malformed.
 fn parse(body: &[u8]) -> Option<FxHashMap<String, Kept>> {
     let mut out = FxHashMap::default();
     let mut at = 0usize;
@@ -253,18 +330,33 @@ fn parse(body: &[u8]) -> Option<FxHashMap<String, Kept>> {
         *at += n;
         Some(part)
     };
+    let offset = |at: &mut usize| -> Option<usize> {
+        usize::try_from(u64::from_le_bytes(take(at, 8)?.try_into().ok()?)).ok()
+    };
     while at < body.len() {
         let n = u32::from_le_bytes(take(&mut at, 4)?.try_into().ok()?) as usize;
         let rel = std::str::from_utf8(take(&mut at, n)?).ok()?.to_string();
         let stamp = read_stamp(take(&mut at, STAMP_BYTES)?)?;
-        let hash = |b: &[u8]| Some(blake3::Hash::from_bytes(b.try_into().ok()?));
-        let prints = (hash(take(&mut at, 32)?)?, hash(take(&mut at, 32)?)?);
-        let n = u64::from_le_bytes(take(&mut at, 8)?.try_into().ok()?);
-        let text = simdutf8::basic::from_utf8(take(&mut at, usize::try_from(n).ok()?)?).ok()?;
-        if !super::read::still_readable(text) {
+        let mut hash = || {
+            Some(blake3::Hash::from_bytes(
+                take(&mut at, 32)?.try_into().ok()?,
+            ))
+        };
+        let prints = TextPrints {
+            front: hash()?,
+            body: hash()?,
+            placement: hash()?,
+        };
+        let (start, end, body_offset) = (offset(&mut at)?, offset(&mut at)?, offset(&mut at)?);
+        if start > end || end > body_offset {
             return None;
         }
-        out.insert(rel, (stamp, Arc::new(text.to_string()), prints));
+        let known = Known {
+            prints,
+            fm_range: start..end,
+            body_offset,
+        };
+        out.insert(rel, (stamp, known));
     }
     Some(out)
 }
@@ -283,9 +375,17 @@ mod tests {
         }
     }
 
-    /// The prints of a test text (its path is not the point here).
-    fn prints(text: &str) -> TextPrints {
-        super::super::text_prints(Path::new("content/x.md"), text, text.len().min(4))
+    /// What a build knows of a test text of the file `rel` (front matter `---\n…\n---\n`).
+    fn known(rel: &str, text: &str) -> Known {
+        let body_offset = text
+            .match_indices("---\n")
+            .nth(1)
+            .map_or(0, |(at, _)| at + 4);
+        Known {
+            prints: super::super::text_prints(Path::new(rel), text, body_offset),
+            fm_range: 4..body_offset.saturating_sub(4).max(4),
+            body_offset,
+        }
     }
 
     fn walked(stamps: &Stamps) -> Walked {
@@ -296,13 +396,18 @@ mod tests {
     }
 
     #[test]
-    fn a_text_is_recalled_only_while_its_file_has_the_same_stamp() {
+    fn a_file_is_known_only_while_it_has_the_same_stamp() {
         let dir = tempfile::tempdir().unwrap();
         let place = Place::of(&dir.path().join("cache"), dir.path());
         let old = 1_000 * 1_000_000_000;
         let began = old + 60 * 1_000_000_000;
-        let texts: Vec<(String, Arc<String>)> = (0..40)
-            .map(|n| (format!("content/{n}.md"), Arc::new(format!("testo {n} è"))))
+        let files: Vec<(String, Known)> = (0..40)
+            .map(|n| {
+                let rel = format!("content/{n}.md");
+                let text = format!("---\ntitle: testo {n} è\n---\nCorpo.\n");
+                let k = known(&rel, &text);
+                (rel, k)
+            })
             .collect();
         let mut now: Stamps = FxHashMap::default();
         for n in 0..40 {
@@ -312,7 +417,7 @@ mod tests {
         now.insert("content/3.md".into(), stamp(3, began - 1_000));
         let first = Snapshot::open(&place, walked(&now));
         assert_eq!(first.kept(), 0);
-        let read = || texts.iter().map(|(r, t)| (r.as_str(), t, prints(t)));
+        let read = || files.iter().map(|(r, k)| (r.as_str(), k.clone()));
         let shards = first.next(read(), began);
         assert_eq!(shards.len(), SHARDS, "a first snapshot writes every shard");
         save(&place, shards);
@@ -321,13 +426,7 @@ mod tests {
         later.insert("content/2.md".into(), stamp(2, old + 5));
         let second = Snapshot::open(&place, walked(&later));
         assert_eq!(second.kept(), 39);
-        let (text, kept_prints) = second.recall("content/1.md").unwrap();
-        assert_eq!(text.as_str(), "testo 1 è");
-        assert_eq!(
-            kept_prints,
-            prints(&text),
-            "the prints are kept with the text"
-        );
+        assert_eq!(second.recall("content/1.md").as_ref(), Some(&files[1].1));
         assert_eq!(second.recalled(), 1);
         // Another time, a file never kept, an unknown file: read again.
         assert!(second.recall("content/2.md").is_none());
@@ -345,6 +444,19 @@ mod tests {
         assert!(third.next(read(), began).is_empty());
         // A file fewer: its shard is written again.
         assert_eq!(third.next(read().skip(1), began).len(), 1);
+        // The same stamp but other prints (as a build that read it again would find):
+        // its shard is written again.
+        let mut other = files.clone();
+        other[5].1.prints.body = blake3::hash(b"other");
+        let other_read = other.iter().map(|(r, k)| (r.as_str(), k.clone()));
+        assert_eq!(
+            third
+                .next(other_read, began)
+                .iter()
+                .map(|(s, _)| *s)
+                .collect::<Vec<_>>(),
+            [shard_of("content/5.md")]
+        );
 
         // An altered shard is empty; the others stand.
         let path = place.shard(shard_of("content/1.md"));
@@ -369,27 +481,64 @@ mod tests {
             now,
             ..Default::default()
         };
-        let text = Arc::new("ciao".to_string());
-        let shards = snapshot.next(
-            [("content/a.md", &text, prints(&text))].into_iter(),
-            10 * KEEP_AFTER,
-        );
+        let text = "---\ntitle: a\n---\nciao\n";
+        let k = known("content/a.md", text);
+        let shards = snapshot.next([("content/a.md", k.clone())].into_iter(), 10 * KEEP_AFTER);
         let body = &shards[shard_of("content/a.md")].1;
         assert_eq!(parse(body).unwrap().len(), 1);
         for cut in 1..body.len() {
             assert!(parse(&body[..cut]).is_none(), "cut at {cut}");
         }
-        // A text no read would have given (a control character, an empty text): refused.
-        for bad in ["ciao\u{1b}[31m", "  \n"] {
-            let text = Arc::new(bad.to_string());
-            let shards = snapshot.next(
-                [("content/a.md", &text, prints(&text))].into_iter(),
-                10 * KEEP_AFTER,
-            );
-            assert!(
-                parse(&shards[shard_of("content/a.md")].1).is_none(),
-                "{bad:?}"
-            );
+        // Offsets no front matter could have (its end after the body's start): refused.
+        let bad = Known {
+            fm_range: 4..40,
+            ..k
+        };
+        let shards = snapshot.next([("content/a.md", bad)].into_iter(), 10 * KEEP_AFTER);
+        assert!(parse(&shards[shard_of("content/a.md")].1).is_none());
+    }
+
+    #[test]
+    fn a_text_is_read_late_only_when_asked_for_and_only_as_it_was_known() {
+        let site = tempfile::tempdir().unwrap();
+        let root = site.path();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        let path = root.join("content/a.md");
+        let text = "---\ntitle: Una storia\n---\nIl corpo.\n";
+        std::fs::write(&path, text).unwrap();
+        let k = known("content/a.md", text);
+        let snapshot = Snapshot::default();
+        let late = snapshot.late_reads();
+
+        let same = snapshot.late_text(root, &path, &k);
+        assert_eq!(late.read(), 0, "nothing is read before it is asked for");
+        assert_eq!(&*same, text);
+        assert_eq!(&*same.clone(), text);
+        assert_eq!(late.read(), 1, "read once");
+        assert!(late.changed().is_empty());
+
+        // Changed after the build looked at it: no text, and the build is told.
+        let changed = snapshot.late_text(root, &path, &k);
+        std::fs::write(&path, "---\ntitle: Un'altra storia\n---\nAltro.\n").unwrap();
+        assert_eq!(changed.trim(), "");
+        assert!(
+            changed.len() >= k.body_offset,
+            "its front matter is still inside"
+        );
+        assert_eq!(late.changed(), [PathBuf::from("content/a.md")]);
+
+        // Gone, or no longer a text a build reads (a control character): the same.
+        for (rel, what) in [
+            ("content/b.md", None),
+            ("content/c.md", Some("---\nx\u{1b}\n---\n")),
+        ] {
+            let path = root.join(rel);
+            if let Some(what) = what {
+                std::fs::write(&path, what).unwrap();
+            }
+            let t = snapshot.late_text(root, &path, &known(rel, "---\nx\u{1b}\n---\n"));
+            assert_eq!(t.trim(), "");
+            assert!(late.changed().contains(&PathBuf::from(rel)), "{rel}");
         }
     }
 }

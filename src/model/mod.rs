@@ -391,7 +391,7 @@ fn parse_doc(
             };
             // The cache replaces the YAML parse only: the checks that follow it (a
             // project's web address) run on every front matter, taken or parsed.
-            let key = cache.map(|_| parse_cache::key(&cf.section, cf.front_matter()));
+            let key = cache.map(|_| parse_cache::key(&cf.prints()));
             let taken = (cache.zip(key.as_ref()))
                 .and_then(|(c, k)| c.get(k))
                 .and_then(parse_cache::read::<$ty>);

@@ -3,9 +3,9 @@
 //! again: at 10,000 stories in four languages, parsing the YAML of every front matter is a
 //! quarter of a rebuild after a one-story edit.
 //!
-//! An entry is found by the hash of the file's section and front-matter text, so it holds
-//! whatever the file's name, size or time; it is the front matter as the YAML parse made
-//! it, written as JSON. Only a front matter whose parse reported nothing is kept. The cache
+//! An entry is found by the hash of the file's path and front-matter text (its front
+//! print), so it holds whatever the file's size or time; it is the front matter as the YAML
+//! parse made it, written as JSON. Only a front matter whose parse reported nothing is kept. The cache
 //! stands in for the parse alone: every check after it (a project's web address, the
 //! references, the consents) runs on every build.
 //!
@@ -32,15 +32,13 @@ use serde::de::DeserializeOwned;
 pub const MAGIC: &[u8] = b"vetrina front matter 1\n";
 pub const FILE_NAME: &str = "front-matter.bin";
 
-/// A front matter's key in the cache: the hash of its section and text.
+/// A front matter's key in the cache: its file's front print (the hash of the file's path
+/// and of the text before its body, `load::TextPrints`), made when the file was read or
+/// kept from the last build, so that a file not read again is not read for its key.
 pub(super) type Key = [u8; 32];
 
-pub(super) fn key(section: &str, front_matter: &str) -> Key {
-    let mut h = blake3::Hasher::new();
-    h.update(section.as_bytes())
-        .update(&[0])
-        .update(front_matter.as_bytes());
-    *h.finalize().as_bytes()
+pub(super) fn key(prints: &crate::load::TextPrints) -> Key {
+    *prints.front.as_bytes()
 }
 
 /// The front matter `json` holds, if it reads as a `T`.
@@ -299,13 +297,21 @@ mod tests {
 
     #[test]
     fn a_body_cut_short_is_no_cache_and_a_whole_one_is_read_back() {
-        let mut body = key("stories", "title: a").to_vec();
+        let prints = |path: &str| {
+            crate::load::text_prints(std::path::Path::new(path), "---\ntitle: a\n---\n", 17)
+        };
+        let key_of = |path: &str| key(&prints(path));
+        let mut body = key_of("content/stories/a/index.it.md").to_vec();
         body.extend_from_slice(&100u32.to_le_bytes());
         body.extend_from_slice(b"{}");
         assert!(!ParseCache::from_body(body.clone()).has_past());
         body[32..36].copy_from_slice(&2u32.to_le_bytes());
         let cache = ParseCache::from_body(body);
-        assert_eq!(cache.get(&key("stories", "title: a")), Some(&b"{}"[..]));
-        assert_eq!(cache.get(&key("news", "title: a")), None);
+        assert_eq!(
+            cache.get(&key_of("content/stories/a/index.it.md")),
+            Some(&b"{}"[..])
+        );
+        // The same front matter in another section's file is another entry.
+        assert_eq!(cache.get(&key_of("content/news/a/index.it.md")), None);
     }
 }

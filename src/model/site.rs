@@ -63,10 +63,10 @@ pub struct Doc<T> {
     /// Byte offset of the Markdown body in `src`.
     pub body_offset: usize,
     pub src: SourceText,
-    /// Hashes of the front matter (with the path and where the body starts) and of the
-    /// body (`load::text_prints`), made once per file read and shared with the file it was
-    /// read from (`load::ContentFile::prints`): the source snapshot keeps them with the text.
-    pub prints: Arc<OnceLock<(blake3::Hash, blake3::Hash)>>,
+    /// The prints of its file's text (`load::text_prints`), made once per file read and
+    /// shared with the file it was read from (`load::ContentFile::prints`): the source
+    /// snapshot keeps them, so that an unchanged file is not read to know them.
+    pub prints: Arc<OnceLock<crate::load::TextPrints>>,
 }
 
 impl<T> Doc<T> {
@@ -75,8 +75,8 @@ impl<T> Doc<T> {
         &self.src.text[self.body_offset..]
     }
 
-    /// The hashes of the front matter and of the body (see `prints`).
-    pub fn prints(&self) -> (blake3::Hash, blake3::Hash) {
+    /// The prints of its file's text (see `load::TextPrints`).
+    pub fn prints(&self) -> crate::load::TextPrints {
         *(self.prints).get_or_init(|| {
             crate::load::text_prints(&self.src.path, &self.src.text, self.body_offset)
         })

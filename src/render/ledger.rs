@@ -22,7 +22,7 @@
 //! looked an address up is taken so only while the same stories are there.
 //!
 //! When only stories' texts changed, and of those only what their cards show (the title and
-//! the summary: the same placement, see `prints::placement_text`), a page that is not a
+//! the summary: the same placement, see `load::placement_text`), a page that is not a
 //! story's is taken without building its context if none of the cards it showed is of a
 //! changed story (`Entry::cards`, recorded as its context is built) and its file is as the
 //! last build left it.

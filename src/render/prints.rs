@@ -75,7 +75,8 @@ pub struct SitePrints {
     pub(super) fronts: EntryPrints,
     pub(super) bodies: EntryPrints,
     /// Each story's front matter (all its languages) without its title and summary
-    /// ([`placement_text`]): the same when an edit changed only what its card shows of it.
+    /// (`load::text_prints::placement_text`): the same when an edit changed only what its card
+    /// shows of it.
     /// Made only for the ledger of `vetrina build` ([`SitePrints::with_placements`]).
     pub(super) placements: EntryPrints,
     /// Set by `Reuse::begin`: `meta` and `rest` with the pictures, the build's globals, and
@@ -155,7 +156,7 @@ pub fn site_prints(site: &Site) -> SitePrints {
                 front.clear();
                 body.clear();
                 for (lang, d) in &e.docs {
-                    let (f, b) = d.prints();
+                    let (f, b) = (d.prints().front, d.prints().body);
                     entries.extend_from_slice(lang.as_bytes());
                     entries.extend_from_slice(f.as_bytes());
                     names.extend_from_slice(lang.as_bytes());
@@ -210,12 +211,8 @@ impl SitePrints {
             .map(|e| {
                 let mut h = blake3::Hasher::new();
                 for (lang, d) in &e.docs {
-                    let text = d.src.text.get(..d.body_offset).unwrap_or(&d.src.text);
                     h.update(lang.as_bytes()).update(&[0]);
-                    for piece in placement_text(text) {
-                        h.update(piece.as_bytes());
-                    }
-                    h.update(&[0]);
+                    h.update(d.prints().placement.as_bytes());
                 }
                 (("stories", e.key.clone()), h.finalize())
             })
@@ -282,81 +279,4 @@ pub(super) fn routes_hash(plan: &Plan) -> blake3::Hash {
         routes.push(r.fallback as u8);
     }
     blake3::hash(&routes)
-}
-
-/// The keys whose values a story's card shows and nothing else of the site but the story's
-/// own pages: an edit of them moves no story on any list.
-const CARD_ONLY_KEYS: [&str; 2] = ["title", "summary"];
-
-/// A story's front matter text without its `title` and `summary` (each a key at the start
-/// of a line, with the lines that continue its value: indented or blank), as pieces. Two
-/// texts with the same pieces hold the same values for every other key. A value with `&` or
-/// `*` (a YAML anchor or alias, which another key could repeat) is left in; so is anything
-/// not written as a key at the start of a line.
-pub(super) fn placement_text(front_matter: &str) -> Vec<&str> {
-    let mut pieces = Vec::new();
-    let mut lines = front_matter.split_inclusive('\n').peekable();
-    while let Some(line) = lines.next() {
-        let card_only = CARD_ONLY_KEYS.iter().any(|k| {
-            line.strip_prefix(k)
-                .is_some_and(|rest| rest.trim_start_matches([' ', '\t']).starts_with(':'))
-        });
-        if !card_only {
-            pieces.push(line);
-            continue;
-        }
-        let mut block = vec![line];
-        while let Some(next) = lines.peek() {
-            if next.starts_with([' ', '\t']) || next.trim().is_empty() {
-                block.push(next);
-                lines.next();
-            } else {
-                break;
-            }
-        }
-        if block.iter().any(|l| l.contains(['&', '*'])) {
-            pieces.extend(block);
-        } else {
-            // Which key was left out stays in the text: a title moved into the summary's
-            // place is not the same front matter.
-            pieces.push(&line[..line.find(':').unwrap_or(0)]);
-        }
-    }
-    pieces
-}
-
-#[cfg(test)]
-mod tests {
-    use super::placement_text;
-
-    fn print(text: &str) -> String {
-        placement_text(text).concat()
-    }
-
-    #[test]
-    fn a_placement_is_the_front_matter_without_title_and_summary() {
-        let a = "title: Una storia\ndate: 2024-05-01\nsummary: >-\n  Su due\n  righe.\nregion: puglia\n";
-        let b = "title: \"Un'altra\"\ndate: 2024-05-01\nsummary: Breve.\nregion: puglia\n";
-        assert_eq!(print(a), print(b));
-        // Any other key's value matters, and so does a line after the summary that is a key.
-        for other in [
-            "title: Una storia\ndate: 2024-05-02\nsummary: x\nregion: puglia\n",
-            "title: Una storia\ndate: 2024-05-01\nsummary: x\nregion: lazio\n",
-            "title: Una storia\ndate: 2024-05-01\nsummary: x\nregion: puglia\nexample: true\n",
-            "title: Una storia\ndate: 2024-05-01\nsummary: x\n  region: puglia\n",
-        ] {
-            assert_ne!(print(a), print(other), "{other}");
-        }
-        // Anchors and aliases are kept: another key could repeat the title.
-        let anchored = "title: &t Una storia\nsummary: *t\nregion: puglia\n";
-        let renamed = "title: &t Altra\nsummary: *t\nregion: puglia\n";
-        assert_ne!(print(anchored), print(renamed));
-        // A flow mapping is not a key at the start of a line: kept whole.
-        assert_ne!(
-            print("{title: A, region: puglia}\n"),
-            print("{title: B, region: puglia}\n")
-        );
-        // `titles:` is another key.
-        assert_ne!(print("titles: a\n"), print("titles: b\n"));
-    }
 }
