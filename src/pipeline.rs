@@ -231,6 +231,7 @@ pub(crate) fn run(
     for t in saving {
         let _ = t.join();
     }
+    forget_sources_if_changed(opts, late_reads.as_deref());
     report.elapsed = started.elapsed();
     let ok = !report.diagnostics.has_errors();
     (report, written.filter(|_| ok))
@@ -372,7 +373,13 @@ fn load_and_model(
         }
     };
     let Some(site) = site else {
+        // A text read late while modelling that was not the one known: its messages would
+        // point at a blank text, the error names what happened.
+        if let Some(late) = &late_reads {
+            changed_while_building(diags, &late.changed());
+        }
         finished(saving);
+        forget_sources_if_changed(opts, late_reads.as_deref());
         return None;
     };
     phases.done("model");
@@ -414,6 +421,14 @@ fn changed_while_building(diags: &mut Diagnostics, changed: &[PathBuf]) {
             "this file changed (or could no longer be read) while Vetrina was building the site",
             "build again once the file is saved; nothing was published by this build",
         );
+    }
+}
+
+/// Removes the source snapshot this build saved if a text it read late was not the one the
+/// snapshot knew: the next build reads every file rather than trust it again.
+fn forget_sources_if_changed(opts: &BuildOptions, late: Option<&load::snapshot::LateReads>) {
+    if late.is_some_and(|l| !l.changed().is_empty()) {
+        load::snapshot::Place::forget(&opts.cache_path());
     }
 }
 

@@ -139,3 +139,69 @@ fn a_link_put_into_content_is_refused_as_before_the_snapshot() {
         rendered(&r)
     );
 }
+
+/// What a shard of the snapshot holds after its magic line: the key, a CRC-32 of the body,
+/// the body (see `fileio::write_sealed`).
+const SHARD_MAGIC: &[u8] = b"vetrina sources 3\n";
+
+#[test]
+fn a_text_read_late_that_is_not_the_one_known_stops_the_build_and_publishes_nothing() {
+    let t = demo_copy();
+    let out = t.path().join("public");
+    std::thread::sleep(Duration::from_millis(2_100));
+    assert!(build_own_cache(t.path()).ok());
+
+    // The snapshot made to say that the story (whose text a build reads late: its bundle's
+    // links are checked every build) held another body: as if the file had changed after
+    // the build looked at its stamp, which no test can time.
+    let rel = STORY.as_bytes();
+    let shards = t.path().join(".vetrina-cache/sources");
+    let mut tampered = false;
+    for entry in fs::read_dir(&shards).unwrap() {
+        let path = entry.unwrap().path();
+        let mut bytes = fs::read(&path).unwrap();
+        let body_at = SHARD_MAGIC.len() + 32 + 4;
+        let Some(at) = bytes[body_at..].windows(rel.len()).position(|w| w == rel) else {
+            continue;
+        };
+        // After the path: the stamp (40 bytes), the front print (32), then the body print.
+        let print = body_at + at + rel.len() + 40 + 32;
+        bytes[print] ^= 0xff;
+        let sum = crc32fast::hash(&bytes[body_at..]).to_le_bytes();
+        bytes[body_at - 4..body_at].copy_from_slice(&sum);
+        fs::write(&path, bytes).unwrap();
+        tampered = true;
+    }
+    assert!(tampered, "the story is in the snapshot");
+
+    // Another file edited, so that the build is not skipped as one with nothing to do.
+    let other = "content/stories/il-mediatore-allo-sportello/index.it.md";
+    let other_text = read(t.path(), other);
+    write(
+        t.path(),
+        other,
+        &format!("{other_text}\nUna frase in più.\n"),
+    );
+    let before = read(&out, "storie/il-mediatore-allo-sportello/index.html");
+    let r = build_own_cache(t.path());
+    assert!(!r.ok(), "the build went on with a text it did not know");
+    let error = one_error(&r);
+    assert!(
+        error.contains("dalla-comunita-alla-serra/index.it.md")
+            && error.contains("changed (or could no longer be read) while Vetrina was building"),
+        "{error}"
+    );
+    assert_eq!(
+        read(&out, "storie/il-mediatore-allo-sportello/index.html"),
+        before,
+        "nothing is published"
+    );
+    // The next build reads the file again (what the failed build knew is not kept) and
+    // publishes the edit.
+    let r = build_own_cache(t.path());
+    assert!(r.ok(), "{}", rendered(&r));
+    assert!(
+        read(&out, "storie/il-mediatore-allo-sportello/index.html").contains("Una frase in più.")
+    );
+    assert_same_as_uncached(t.path(), &out, "after a text not the one known");
+}
