@@ -658,7 +658,6 @@ pub fn rel_key(root: &Path, path: &Path) -> Option<String> {
     Some(key)
 }
 
-/// Splits `---` front matter from the Markdown body.
 #[cfg(test)]
 mod tests {
     use super::*;
