@@ -156,7 +156,8 @@ pub fn site_prints(site: &Site) -> SitePrints {
                 front.clear();
                 body.clear();
                 for (lang, d) in &e.docs {
-                    let (f, b) = (d.prints().front, d.prints().body);
+                    let prints = d.prints();
+                    let (f, b) = (prints.front, prints.body);
                     entries.extend_from_slice(lang.as_bytes());
                     entries.extend_from_slice(f.as_bytes());
                     names.extend_from_slice(lang.as_bytes());
