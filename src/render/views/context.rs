@@ -34,8 +34,13 @@ pub struct Shared<'a> {
     stories: OnceLock<rustc_hash::FxHashMap<&'a str, &'a Entity<StoryFm>>>,
     news: OnceLock<rustc_hash::FxHashMap<&'a str, &'a Entity<NewsFm>>>,
     page_paths: OnceLock<rustc_hash::FxHashSet<&'a str>>,
+    stories_by_region: OnceLock<StoriesBy<'a>>,
+    stories_by_project: OnceLock<StoriesBy<'a>>,
     story_filters: OnceLock<rustc_hash::FxHashMap<&'a str, StoryFilterKeys<'a>>>,
 }
+
+/// Stories newest first, grouped by a key of their front matter (a region, a project).
+type StoriesBy<'a> = rustc_hash::FxHashMap<&'a str, Vec<&'a Entity<StoryFm>>>;
 
 /// The regions, projects and years of the stories as a language shows them.
 #[derive(Default)]
@@ -76,6 +81,8 @@ impl<'a> Shared<'a> {
             stories: OnceLock::new(),
             news: OnceLock::new(),
             page_paths: OnceLock::new(),
+            stories_by_region: OnceLock::new(),
+            stories_by_project: OnceLock::new(),
             story_filters: OnceLock::new(),
         }
     }
@@ -84,6 +91,29 @@ impl<'a> Shared<'a> {
     /// (sorting per page made builds grow with the square of the number of stories).
     pub(super) fn sorted_stories(&self) -> &[&'a Entity<StoryFm>] {
         self.sorted_stories.get_or_init(|| sort_stories(self.site))
+    }
+
+    /// The stories of a region, newest first (each hub walking through every story made
+    /// builds grow with regions × stories).
+    pub(super) fn region_stories(&self, region: &str) -> &[&'a Entity<StoryFm>] {
+        let langs = &self.site.langs;
+        let by = self.stories_by_region.get_or_init(|| {
+            group_stories(self.sorted_stories(), |s| {
+                s.source(langs).fm.region.value.as_str()
+            })
+        });
+        by.get(region).map_or(&[], Vec::as_slice)
+    }
+
+    /// The stories of a project, newest first (as [`Shared::region_stories`]).
+    pub(super) fn project_stories(&self, project: &str) -> &[&'a Entity<StoryFm>] {
+        let langs = &self.site.langs;
+        let by = self.stories_by_project.get_or_init(|| {
+            group_stories(self.sorted_stories(), |s| {
+                s.source(langs).fm.project.value.as_str()
+            })
+        });
+        by.get(project).map_or(&[], Vec::as_slice)
     }
 
     /// A story by key (a search through the list for each page made builds grow with the
@@ -125,6 +155,18 @@ impl<'a> Shared<'a> {
             })
             .get(lang)
     }
+}
+
+/// `stories` (in their order) grouped by `key`.
+fn group_stories<'a>(
+    stories: &[&'a Entity<StoryFm>],
+    key: impl Fn(&'a Entity<StoryFm>) -> &'a str,
+) -> StoriesBy<'a> {
+    let mut by = StoriesBy::default();
+    for &s in stories {
+        by.entry(key(s)).or_default().push(s);
+    }
+    by
 }
 
 /// Per-route helper: the language, the page's own path, and link making.

@@ -31,9 +31,8 @@ pub(super) fn home(cx: &Cx, ctx: &mut PageContext, diags: &mut Diagnostics) -> P
     ctx.insert("description", &summary);
     let projects: Vec<ProjectCard> = site.projects.iter().map(|p| project_card(cx, p)).collect();
     ctx.insert("projects", &projects);
-    let mut stories = cx.s.sorted_stories().to_vec();
-    stories.truncate(3);
-    let cards: Vec<StoryCard> = stories.iter().map(|s| story_card(cx, s)).collect();
+    let newest = cx.s.sorted_stories().iter().take(3);
+    let cards: Vec<StoryCard> = newest.map(|s| story_card(cx, s)).collect();
     ctx.insert("stories", &cards);
     let mut news: Vec<&Entity<NewsFm>> = site.news.iter().collect();
     news.sort_by(|a, b| {

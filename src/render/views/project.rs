@@ -230,13 +230,9 @@ pub(super) fn project(
     );
     ctx.insert("project", &view);
     ctx.insert("content_lang", &doc.lang);
-    let stories: Vec<StoryCard> =
-        cx.s.sorted_stories()
-            .iter()
-            .copied()
-            .filter(|s| s.source(&site.langs).fm.project.value == key)
-            .map(|s| story_card(cx, s))
-            .collect();
+    let stories: Vec<StoryCard> = (cx.s.project_stories(key).iter())
+        .map(|s| story_card(cx, s))
+        .collect();
     ctx.insert("stories", &stories);
     let events: Vec<EventCard> = site
         .events

@@ -71,13 +71,9 @@ pub(super) fn region(cx: &Cx, key: &str, ctx: &mut PageContext) -> PageParts {
     let pa: Vec<EventCard> = past.into_iter().rev().map(|e| event_card(cx, e)).collect();
     ctx.insert("upcoming", &up);
     ctx.insert("past", &pa);
-    let stories: Vec<StoryCard> =
-        cx.s.sorted_stories()
-            .iter()
-            .copied()
-            .filter(|s| s.source(&site.langs).fm.region.value == key)
-            .map(|s| story_card(cx, s))
-            .collect();
+    let stories: Vec<StoryCard> = (cx.s.region_stories(key).iter())
+        .map(|s| story_card(cx, s))
+        .collect();
     ctx.insert("stories", &stories);
     let mut news: Vec<&Entity<NewsFm>> = site
         .news
@@ -131,12 +127,7 @@ fn map_figure(cx: &Cx) -> MapFigure {
     };
     match choice {
         "projects" => counted("map_figure_projects", &|k| region_projects(site, k).len()),
-        "stories" => counted("map_figure_stories", &|k| {
-            site.stories
-                .iter()
-                .filter(|s| s.source(&site.langs).fm.region.value == k)
-                .count()
-        }),
+        "stories" => counted("map_figure_stories", &|k| cx.s.region_stories(k).len()),
         "events" => counted("map_figure_events", &|k| {
             site.events
                 .iter()
