@@ -34,6 +34,7 @@ pub struct Shared<'a> {
     stories: OnceLock<rustc_hash::FxHashMap<&'a str, &'a Entity<StoryFm>>>,
     news: OnceLock<rustc_hash::FxHashMap<&'a str, &'a Entity<NewsFm>>>,
     page_paths: OnceLock<rustc_hash::FxHashSet<&'a str>>,
+    content_date: OnceLock<Date>,
     stories_by_region: OnceLock<StoriesBy<'a>>,
     stories_by_project: OnceLock<StoriesBy<'a>>,
     story_filters: OnceLock<rustc_hash::FxHashMap<&'a str, StoryFilterKeys<'a>>>,
@@ -81,6 +82,7 @@ impl<'a> Shared<'a> {
             stories: OnceLock::new(),
             news: OnceLock::new(),
             page_paths: OnceLock::new(),
+            content_date: OnceLock::new(),
             stories_by_region: OnceLock::new(),
             stories_by_project: OnceLock::new(),
             story_filters: OnceLock::new(),
@@ -91,6 +93,12 @@ impl<'a> Shared<'a> {
     /// (sorting per page made builds grow with the square of the number of stories).
     pub(super) fn sorted_stories(&self) -> &[&'a Entity<StoryFm>] {
         self.sorted_stories.get_or_init(|| sort_stories(self.site))
+    }
+
+    /// The most recent date of any content: the "last updated" of pages that list
+    /// everything (and of those that say no date of their own).
+    pub(super) fn content_date(&self) -> Date {
+        *self.content_date.get_or_init(|| content_date(self.site))
     }
 
     /// The stories of a region, newest first (each hub walking through every story made
@@ -423,8 +431,8 @@ pub(super) fn latest(dates: impl Iterator<Item = Option<Date>>) -> Date {
         .unwrap_or(jiff::civil::date(2000, 1, 1))
 }
 
-/// The most recent date of any content: the "last updated" of pages that list everything.
-pub(super) fn content_date(site: &Site) -> Date {
+/// The most recent date of any content (see [`Shared::content_date`]).
+fn content_date(site: &Site) -> Date {
     let stories = site
         .stories
         .iter()

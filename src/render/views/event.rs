@@ -6,9 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::context::{
-    Cx, Link, Listed, OrgView, RegionCard, all_langs, content_date, i18n, latest,
-};
+use super::context::{Cx, Link, Listed, OrgView, RegionCard, all_langs, i18n, latest};
 use super::filters;
 use super::{PageContext, PageParts};
 use crate::model::Event;
@@ -171,7 +169,7 @@ pub(super) fn event_list(cx: &Cx, ctx: &mut PageContext) -> PageParts {
         "calendar_href",
         &cx.file_link(FileKind::Calendar(Scope::All)),
     );
-    let upd = latest(site.events.iter().map(|e| e.data.updated)).max(content_date(site));
+    let upd = latest(site.events.iter().map(|e| e.data.updated)).max(cx.s.content_date());
     (
         "event-list.html",
         i18n(cx, "nav_events"),
@@ -270,7 +268,7 @@ pub(super) fn event(cx: &Cx, id: &str, ctx: &mut PageContext) -> Option<PagePart
         .filter(|l| d.title.has(&l.code))
         .map(|l| l.code.clone())
         .collect();
-    let updated = d.updated.unwrap_or_else(|| content_date(site));
+    let updated = d.updated.unwrap_or_else(|| cx.s.content_date());
     Some((
         "event.html",
         cx.text(&d.title).to_string(),

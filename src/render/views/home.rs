@@ -1,7 +1,7 @@
 //! The home page: its introduction, the projects, the latest stories and news, and the
 //! next events.
 
-use super::context::{Cx, all_langs, content_date};
+use super::context::{Cx, all_langs};
 use super::event::{EventCard, event_card};
 use super::news::{NewsCard, news_card};
 use super::project::{ProjectCard, project_card};
@@ -53,5 +53,5 @@ pub(super) fn home(cx: &Cx, ctx: &mut PageContext, diags: &mut Diagnostics) -> P
         .map(|e| event_card(cx, e))
         .collect();
     ctx.insert("upcoming", &upcoming);
-    ("home.html", title, content_date(site), translated)
+    ("home.html", title, cx.s.content_date(), translated)
 }

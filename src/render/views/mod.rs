@@ -38,7 +38,7 @@ use crate::model::dates::FactDate;
 use crate::plan::{Kind, Route};
 use chrome::common;
 pub use context::Shared;
-use context::{Cx, all_langs, content_date, i18n};
+use context::{Cx, all_langs, i18n};
 use data::data_page;
 use event::{event, event_list};
 pub(crate) use filters::story_cards_files;
@@ -110,7 +110,7 @@ pub fn page(s: &Shared, route: &Route, diags: &mut Diagnostics) -> Option<(Strin
         Kind::NotFound => (
             "404.html",
             i18n(&cx, "not_found_title"),
-            content_date(site),
+            cx.s.content_date(),
             all_langs(site),
         ),
     };

@@ -3,9 +3,7 @@
 
 use serde::Serialize;
 
-use super::context::{
-    CardPicture, Cx, ImageView, Link, Listed, RegionCard, all_langs, content_date, i18n,
-};
+use super::context::{CardPicture, Cx, ImageView, Link, Listed, RegionCard, all_langs, i18n};
 use super::{PageContext, PageParts};
 use crate::diag::Diagnostics;
 use crate::model::Entity;
@@ -108,7 +106,7 @@ pub(super) fn plain_page(
     ctx.insert("summary", &doc.fm.summary);
     ctx.insert("description", &doc.fm.summary);
     ctx.insert("content_lang", &doc.lang);
-    let updated = doc.fm.updated.unwrap_or_else(|| content_date(site));
+    let updated = doc.fm.updated.unwrap_or_else(|| cx.s.content_date());
     Some((
         "page.html",
         doc.fm.title.clone(),

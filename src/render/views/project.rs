@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::chrome::FundView;
-use super::context::{Cx, OrgView, RegionCard, all_langs, content_date, i18n, latest};
+use super::context::{Cx, OrgView, RegionCard, all_langs, i18n, latest};
 use super::event::{EventCard, event_card};
 use super::story::{StoryCard, story_card};
 use super::{PageContext, PageParts};
@@ -244,7 +244,7 @@ pub(super) fn project(
     let updated = fm
         .updated
         .or(fm.verified)
-        .unwrap_or_else(|| content_date(site));
+        .unwrap_or_else(|| cx.s.content_date());
     Some((
         "project.html",
         fm.title.clone(),

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::context::{Cx, RegionCard, all_langs, content_date, i18n};
+use super::context::{Cx, RegionCard, all_langs, i18n};
 use super::event::{EventCard, event_card};
 use super::news::{NewsCard, news_card};
 use super::project::{ProjectCard, project_card};
@@ -97,7 +97,7 @@ pub(super) fn region(cx: &Cx, key: &str, ctx: &mut PageContext) -> PageParts {
     (
         "region.html",
         r.name(cx.l()).to_string(),
-        content_date(site),
+        cx.s.content_date(),
         all_langs(site),
     )
 }
@@ -412,7 +412,7 @@ pub(super) fn region_list(cx: &Cx, ctx: &mut PageContext) -> PageParts {
     (
         "region-list.html",
         i18n(cx, "nav_regions"),
-        content_date(site),
+        cx.s.content_date(),
         all_langs(site),
     )
 }

@@ -1,7 +1,7 @@
 //! The search page: the form, where the index and its script are (from the plan), and the
 //! interface strings the script needs, as JSON. The index itself is made by `search`.
 
-use super::context::{Cx, all_langs, content_date, i18n};
+use super::context::{Cx, all_langs, i18n};
 use super::filters::{Choice, choices};
 use super::{PageContext, PageParts};
 use crate::diag::Diagnostics;
@@ -105,7 +105,7 @@ pub(super) fn search_page(cx: &Cx, ctx: &mut PageContext, diags: &mut Diagnostic
     (
         "search.html",
         i18n(cx, "search_title"),
-        content_date(cx.site()),
+        cx.s.content_date(),
         all_langs(cx.site()),
     )
 }
