@@ -78,18 +78,24 @@ pub(crate) fn run(
     let Some(today) = prepare(opts, mode, &mut report.diagnostics) else {
         return finish(report);
     };
+    // The last build's record, read (once) while the sources are walked.
+    let last_record = (mode == Mode::Build).then(|| {
+        let opts = opts.clone();
+        std::thread::spawn(move || stamp::last_record(&opts))
+    });
     let stamp = if mode == Mode::Build {
         stamp::inputs(opts, today, opts.minify)
     } else {
         stamp::forget(opts);
         None
     };
+    let last_record = last_record.and_then(|t| t.join().ok()).flatten();
     phases.done("inputs");
-    if let Some(s) = &stamp
-        && let Some(rec) = stamp::unchanged(opts, &s.hash)
+    if let (Some(s), Some(rec)) = (&stamp, &last_record)
+        && stamp::unchanged(opts, rec, &s.hash)
     {
         report.files_unchanged = rec.files();
-        report.pages = rec.pages;
+        report.pages = rec.pages.clone();
         report.nothing_changed = true;
         phases.done("unchanged");
         return finish(report);
@@ -208,15 +214,12 @@ pub(crate) fn run(
             } else {
                 Vec::new()
             };
-            listing = publish(
-                opts,
-                stages,
-                indexable,
-                &gone_pictures,
-                late_reads.as_deref(),
-                &mut report,
-                &mut phases,
-            );
+            let before = Before {
+                output: stamp::last_output(last_record),
+                gone_pictures: &gone_pictures,
+                late_reads: late_reads.as_deref(),
+            };
+            listing = publish(opts, stages, indexable, before, &mut report, &mut phases);
             None
         }
     };
@@ -522,6 +525,16 @@ fn write_pages(
     out
 }
 
+/// What publishing needs to know from before the render.
+struct Before<'a> {
+    /// The output as the last build left it, by its record.
+    output: stamp::LastOutput,
+    /// The pictures of stories taken down, whose processed copies leave the cache.
+    gone_pictures: &'a [load::Asset],
+    /// The texts of unchanged files read when asked for (`load::snapshot`).
+    late_reads: Option<&'a load::snapshot::LateReads>,
+}
+
 /// `vetrina build`'s render and write: each page is staged beside the output as soon as it
 /// is rendered, and taken apart for the search index on the same thread, then let go (the
 /// memory of a large site goes to the search index, not to holding every page). Pages whose
@@ -533,15 +546,18 @@ fn publish(
     opts: &BuildOptions,
     stages: Rendering,
     indexable: Vec<Route>,
-    gone_pictures: &[load::Asset],
-    late_reads: Option<&load::snapshot::LateReads>,
+    before: Before,
     report: &mut Report,
     phases: &mut Phases,
 ) -> Option<write::Listing> {
     let output = opts.output_dir();
     let cache = opts.cache_path();
     let diags = &mut report.diagnostics;
-    let last = stamp::last_output(opts);
+    let Before {
+        output: last,
+        gone_pictures,
+        late_reads,
+    } = before;
     let mut ledger = render::ledger::Ledger::open(&cache, &output).with_listing(last.files);
     let mut writer = None;
     if !diags.has_errors() {

@@ -138,14 +138,17 @@ impl Record {
     }
 }
 
-/// The record of the last build, if it matches `inputs` and the output is as it left it.
-pub fn unchanged(opts: &BuildOptions, inputs: &str) -> Option<Record> {
-    let text = fs::read_to_string(path(opts)).ok()?;
-    let rec: Record = serde_json::from_str(&text).ok()?;
-    if rec.inputs != inputs {
-        return None;
-    }
-    (listing(&opts.output_dir())?.files == rec.outputs).then_some(rec)
+/// The record the last build into `opts`'s output left, if there is one and it reads. Read
+/// once per build: it says whether anything changed ([`unchanged`]) and what the output
+/// holds ([`Record::last_output`]).
+pub fn last_record(opts: &BuildOptions) -> Option<Record> {
+    let text = fs::read(path(opts)).ok()?;
+    serde_json::from_slice(&text).ok()
+}
+
+/// Whether `rec` was made from these `inputs` and the output is as it left it.
+pub fn unchanged(opts: &BuildOptions, rec: &Record, inputs: &str) -> bool {
+    rec.inputs == inputs && listing(&opts.output_dir()).is_some_and(|l| l.files == rec.outputs)
 }
 
 /// What the last recorded build left in the output.
@@ -159,11 +162,8 @@ pub struct LastOutput {
 
 /// The output as the last recorded build left it. Empty without a record (a first build, a
 /// build that failed or warned, `vetrina serve` since).
-pub fn last_output(opts: &BuildOptions) -> LastOutput {
-    let Some(rec) = fs::read_to_string(path(opts))
-        .ok()
-        .and_then(|text| serde_json::from_str::<Record>(&text).ok())
-    else {
+pub fn last_output(rec: Option<Record>) -> LastOutput {
+    let Some(rec) = rec else {
         return Default::default();
     };
     let files = (rec.outputs.into_iter())
