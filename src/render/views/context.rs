@@ -4,12 +4,12 @@
 //! Nothing here writes to the site or the plan.
 
 use std::collections::BTreeSet;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use jiff::civil::Date;
 use serde::Serialize;
 
-use super::story::sort_stories;
+use super::story::{CardCore, card_core, sort_stories};
 use crate::images::{Picture, PictureParts, Pictures, Placement, picture_html};
 use crate::model::dates::FactDate;
 use crate::model::regions::Region;
@@ -35,10 +35,15 @@ pub struct Shared<'a> {
     news: OnceLock<rustc_hash::FxHashMap<&'a str, &'a Entity<NewsFm>>>,
     page_paths: OnceLock<rustc_hash::FxHashSet<&'a str>>,
     content_date: OnceLock<Date>,
+    card_cores: OnceLock<CardCores<'a>>,
     stories_by_region: OnceLock<StoriesBy<'a>>,
     stories_by_project: OnceLock<StoriesBy<'a>>,
     story_filters: OnceLock<rustc_hash::FxHashMap<&'a str, StoryFilterKeys<'a>>>,
 }
+
+/// What each story's card says, by story key, a slot per language of the site (in their
+/// order), filled when a page first shows the card.
+type CardCores<'a> = rustc_hash::FxHashMap<&'a str, Box<[OnceLock<Arc<CardCore<'a>>>]>>;
 
 /// Stories newest first, grouped by a key of their front matter (a region, a project).
 type StoriesBy<'a> = rustc_hash::FxHashMap<&'a str, Vec<&'a Entity<StoryFm>>>;
@@ -83,6 +88,7 @@ impl<'a> Shared<'a> {
             news: OnceLock::new(),
             page_paths: OnceLock::new(),
             content_date: OnceLock::new(),
+            card_cores: OnceLock::new(),
             stories_by_region: OnceLock::new(),
             stories_by_project: OnceLock::new(),
             story_filters: OnceLock::new(),
@@ -99,6 +105,38 @@ impl<'a> Shared<'a> {
     /// everything (and of those that say no date of their own).
     pub(super) fn content_date(&self) -> Date {
         *self.content_date.get_or_init(|| content_date(self.site))
+    }
+
+    /// What `story`'s card says in `lang`, made the first time a page asks for it.
+    pub(super) fn card_core(
+        &self,
+        story: &'a Entity<StoryFm>,
+        lang: &Language,
+    ) -> Arc<CardCore<'a>> {
+        let langs = &self.site.langs;
+        let make = || {
+            Arc::new(card_core(
+                &Cx {
+                    s: self,
+                    lang,
+                    path: "",
+                },
+                story,
+            ))
+        };
+        let cores = self.card_cores.get_or_init(|| {
+            let slots = || (langs.iter()).map(|_| OnceLock::new()).collect();
+            (self.site.stories.iter())
+                .map(|s| (s.key.as_str(), slots()))
+                .collect()
+        });
+        let slot = (cores.get(story.key.as_str()))
+            .zip(langs.iter().position(|l| l.code == lang.code))
+            .and_then(|(slots, i)| slots.get(i));
+        match slot {
+            Some(slot) => slot.get_or_init(make).clone(),
+            None => make(),
+        }
     }
 
     /// The stories of a region, newest first (each hub walking through every story made

@@ -152,27 +152,28 @@ fn cards_json(s: &Shared, lang: &Language, path: &str) -> Vec<u8> {
         .iter()
         .map(|e| {
             let c = story_card(&cx, e);
-            let mut meta = format!(" · {}", label(c.kind));
+            let core = &c.core;
+            let mut meta = format!(" · {}", label(core.kind));
             if let Some(r) = &c.region {
                 meta.push_str(" · ");
                 meta.push_str(&r.name);
             }
             meta.push_str(" · ");
-            meta.push_str(&c.project_title);
+            meta.push_str(&core.project_title);
             CardEntry {
                 href: c.href,
-                title: c.title,
-                date: c.date_iso,
-                date_text: c.date_text,
+                title: core.title.clone(),
+                date: core.date_iso.clone(),
+                date_text: core.date_text.clone(),
                 meta,
-                example: c.example,
-                summary: c.summary,
-                region: c.region_key,
-                project: c.project,
-                year: c.year,
+                example: core.example,
+                summary: core.summary.clone(),
+                region: core.region_key.clone(),
+                project: core.project.clone(),
+                year: core.year,
                 picture: c.picture.map(|p| p.parts),
-                lang: c.text_lang,
-                dir: c.text_dir,
+                lang: core.text_lang.clone(),
+                dir: core.text_dir,
             }
         })
         .collect();

@@ -2,40 +2,62 @@
 //! social networks), the paginated list of stories, and the story card other pages show,
 //! with the story's picture where the consent lets the website show it.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use super::context::{CardPicture, Cx, ImageView, RegionCard, all_langs, i18n};
 use super::filters;
 use super::{PageContext, PageParts};
 use crate::diag::Diagnostics;
+use crate::model::regions::Region;
 use crate::model::schema::{Scope, StoryFm, StoryKind};
 use crate::model::{Entity, Site};
-use crate::plan::{FileKind, PageKind};
+use crate::plan::{FileKind, PageKind, href};
 
+/// A story's card as one page shows it: what the card says in the page's language (the
+/// same on every page, made once per build: [`CardCore`]) and its links, which are relative
+/// to the page.
 #[derive(Serialize)]
-pub(super) struct StoryCard {
-    key: String,
+pub(super) struct StoryCard<'a> {
+    #[serde(flatten)]
+    pub(super) core: Arc<CardCore<'a>>,
     pub(super) href: String,
+    pub(super) region: Option<RegionCard>,
+    project_href: String,
+    /// The story's picture, if it has one that the website may show.
+    pub(super) picture: Option<CardPicture>,
+}
+
+/// What a story's card says in one language, on whatever page shows it. A card is shown on
+/// its story's page, on a page of the story list, on its region's hub, on its project's
+/// sheet and in the list's JSON: it is made once per build and language
+/// ([`Shared::card_core`](super::context::Shared::card_core)).
+#[derive(Serialize)]
+pub(super) struct CardCore<'a> {
+    key: String,
     pub(super) title: String,
     pub(super) date_iso: String,
     pub(super) date_text: String,
     pub(super) summary: String,
     pub(super) kind: &'static str,
-    pub(super) region: Option<RegionCard>,
     pub(super) project_title: String,
-    project_href: String,
     pub(super) example: bool,
     /// The facets the list filters read (the card's `data-` attributes): the region's and
     /// the project's keys, and the year.
     pub(super) region_key: String,
     pub(super) project: String,
     pub(super) year: i16,
-    /// The story's picture, if it has one that the website may show.
-    pub(super) picture: Option<CardPicture>,
     /// The language and direction of the title and summary when they are not in the page's
     /// language (an untranslated story on an Arabic list).
     pub(super) text_lang: Option<String>,
     pub(super) text_dir: Option<&'static str>,
+    /// The region's name in the language, if the key names a region.
+    #[serde(skip)]
+    region_name: Option<&'static str>,
+    /// The root-relative addresses the card links to (the story, its project, its region).
+    #[serde(skip)]
+    paths: [Option<&'a str>; 3],
 }
 
 pub(super) fn sort_stories(site: &Site) -> Vec<&Entity<StoryFm>> {
@@ -88,38 +110,62 @@ pub(crate) fn cards_shown_while<T>(build: impl FnOnce() -> T) -> (T, Vec<u64>) {
 
 /// A story's card: the only way a story's title and summary reach another story's page
 /// or any other page (recorded for the ledger, see [`cards_shown_while`]).
-pub(super) fn story_card(cx: &Cx, s: &Entity<StoryFm>) -> StoryCard {
+pub(super) fn story_card<'d>(cx: &Cx<'_, 'd>, s: &'d Entity<StoryFm>) -> StoryCard<'d> {
     CARDS_SHOWN.with(|c| {
         if let Some(cards) = c.borrow_mut().as_mut() {
             cards.push(crate::render::ledger::card_key(&s.key));
         }
     });
+    let core = cx.s.card_core(s, cx.lang);
+    let link = |path: Option<&str>| path.map(|p| href(cx.path, p)).unwrap_or_default();
+    let [story_path, project_path, region_path] = core.paths;
     let site = cx.site();
+    let d = s.doc(cx.l(), &site.langs).0;
+    StoryCard {
+        href: link(story_path),
+        project_href: link(project_path),
+        region: core.region_name.map(|name| RegionCard {
+            key: core.region_key.clone(),
+            name: name.to_string(),
+            href: link(region_path),
+        }),
+        picture: picture_on_web(&d.fm)
+            .then(|| cx.card_picture("stories", &s.key, &d.fm.image))
+            .flatten(),
+        core,
+    }
+}
+
+/// What `s`'s card says in `cx`'s language (see [`CardCore`]).
+pub(super) fn card_core<'d>(cx: &Cx<'_, 'd>, s: &'d Entity<StoryFm>) -> CardCore<'d> {
+    let site = cx.site();
+    let plan = cx.s.plan;
     let (d, _) = s.doc(cx.l(), &site.langs);
     let project = site.project(&d.fm.project.value);
     let (text_lang, text_dir) = cx.foreign_text(&d.lang);
-    StoryCard {
+    let region = Region::get(&d.fm.region.value);
+    CardCore {
         text_lang,
         text_dir,
         key: s.key.clone(),
-        href: cx.link(PageKind::Story, &s.key),
         title: d.fm.title.clone(),
         date_iso: d.fm.date.to_string(),
         date_text: cx.date(d.fm.date),
         summary: d.fm.summary.clone(),
         kind: story_kind_key(d.fm.kind.value),
-        region: cx.region(&d.fm.region.value),
         project_title: project
             .map(|p| p.doc(cx.l(), &site.langs).0.fm.title.clone())
             .unwrap_or_default(),
-        project_href: cx.link(PageKind::Project, &d.fm.project.value),
         example: d.fm.example,
         region_key: d.fm.region.value.clone(),
         project: d.fm.project.value.clone(),
         year: d.fm.date.year(),
-        picture: picture_on_web(&d.fm)
-            .then(|| cx.card_picture("stories", &s.key, &d.fm.image))
-            .flatten(),
+        region_name: region.map(|r| r.name(cx.l())),
+        paths: [
+            plan.path(PageKind::Story, &s.key, cx.l()),
+            plan.path(PageKind::Project, &d.fm.project.value, cx.l()),
+            region.and_then(|r| plan.path(PageKind::Region, r.key, cx.l())),
+        ],
     }
 }
 
@@ -190,8 +236,8 @@ pub(super) fn story_list(cx: &Cx, n: usize, ctx: &mut PageContext) -> PageParts 
 }
 
 #[derive(Serialize)]
-struct StoryView {
-    card: StoryCard,
+struct StoryView<'a> {
+    card: StoryCard<'a>,
     html: String,
     image: Option<ImageView>,
     display_name: Option<String>,
@@ -220,7 +266,7 @@ pub(super) fn story(
             .map(|p| p.value.display_name.value.clone()),
         themes: doc.fm.themes.clone(),
     };
-    ctx.insert("description", &view.card.summary);
+    ctx.insert("description", &view.card.core.summary);
     // A participant's picture goes to social networks' previews only with consent for them.
     let social = doc
         .fm
