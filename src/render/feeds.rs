@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use jiff::civil::Date;
+use rayon::prelude::*;
 
 use std::sync::Arc;
 
@@ -95,6 +96,74 @@ fn event_in(e: &Event, scope: &Scope) -> bool {
     }
 }
 
+/// An entry's id in a feed (`tag:host,year:kind/key`, RFC 4151) by its parts, which
+/// order entries as their ids would: the year as its decimal text, then the kind and key.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+struct IdParts<'s> {
+    year: YearText,
+    kind: &'static str,
+    key: &'s str,
+}
+
+impl<'s> IdParts<'s> {
+    fn new(year: i16, kind: &'static str, key: &'s str) -> Self {
+        IdParts {
+            year: YearText::of(year),
+            kind,
+            key,
+        }
+    }
+
+    fn id(&self, host: &str) -> String {
+        format!(
+            "tag:{host},{}:{}/{}",
+            self.year.as_str(),
+            self.kind,
+            self.key
+        )
+    }
+}
+
+/// A year as `format!` writes it (a sign, at most five digits) and the `:` that follows it
+/// in an id, kept on the stack: compared with the `:`, as in the id ("202:" after "2025").
+#[derive(PartialEq, Eq)]
+struct YearText {
+    bytes: [u8; 7],
+    len: u8,
+}
+
+impl YearText {
+    fn of(year: i16) -> Self {
+        let mut bytes = [0u8; 7];
+        let mut w = &mut bytes[..];
+        let _ = std::io::Write::write_fmt(&mut w, format_args!("{year}:"));
+        let len = 7 - w.len() as u8;
+        YearText { bytes, len }
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..usize::from(self.len)]
+    }
+
+    /// The year alone.
+    fn as_str(&self) -> &str {
+        let year = self.as_bytes().strip_suffix(b":").unwrap_or_default();
+        std::str::from_utf8(year).unwrap_or_default()
+    }
+}
+
+impl PartialOrd for YearText {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for YearText {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_bytes().cmp(other.as_bytes())
+    }
+}
+
 /// An Atom feed in `lang` of the news, stories and events in `scope`.
 pub fn atom(
     site: &Site,
@@ -118,31 +187,35 @@ pub fn atom(
         News(&'s crate::model::Doc<NewsFm>, &'s str),
         Event(&'s Event),
     }
-    let mut candidates: Vec<(Date, String, Of)> = Vec::new();
+    // Each entry's place: its date, then its id (`tag:host,year:kind/key`), compared by the
+    // parts the id is made of, so that an id is written only for the entries kept.
+    let mut candidates: Vec<(Date, IdParts, Of)> = Vec::new();
     for s in site.stories.iter().filter(|s| story_in(s, site, scope)) {
         let (d, _) = s.doc(lang, &site.langs);
-        let id = format!("tag:{host},{}:story/{}", d.fm.date.year(), s.key);
+        let id = IdParts::new(d.fm.date.year(), "story", &s.key);
         candidates.push((d.fm.updated.unwrap_or(d.fm.date), id, Of::Story(d, &s.key)));
     }
     for n in site.news.iter().filter(|n| news_in(n, site, scope)) {
         let (d, _) = n.doc(lang, &site.langs);
-        let id = format!("tag:{host},{}:news/{}", d.fm.date.year(), n.key);
+        let id = IdParts::new(d.fm.date.year(), "news", &n.key);
         // A news item known only to the month: the month's first day (RFC 3339).
         let updated = d.fm.updated.unwrap_or(d.fm.date.first_day());
         candidates.push((updated, id, Of::News(d, &n.key)));
     }
     for e in site.events.iter().filter(|e| event_in(e, scope)) {
         let when = e.start.date();
-        let id = format!("tag:{host},{}:event/{}", when.year(), e.id());
+        let id = IdParts::new(when.year(), "event", e.id());
         candidates.push((e.data.updated.unwrap_or(when), id, Of::Event(e)));
     }
-    let order = |a: &(Date, String, Of), b: &(Date, String, Of)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
+    let order =
+        |a: &(Date, IdParts, Of), b: &(Date, IdParts, Of)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
     if candidates.len() > FEED_ENTRIES {
         candidates.select_nth_unstable_by(FEED_ENTRIES - 1, order);
         candidates.truncate(FEED_ENTRIES);
     }
     candidates.sort_by(order);
     let entries: Vec<Entry> = (candidates.into_iter())
+        .map(|(updated, id, of)| (updated, id.id(host), of))
         .map(|(updated, id, of)| match of {
             Of::Story(d, key) => Entry {
                 id,
@@ -364,42 +437,68 @@ fn sitemap_files(
 /// plan puts them.
 pub(crate) fn atom_feeds(site: &Site, plan: &Plan) -> Vec<(String, Bytes)> {
     let dl = site.default_lang();
-    let mut files = Vec::new();
-    for file in plan.feeds_and_calendars() {
-        let FileKind::Feed(scope) = file.kind else {
-            continue;
-        };
-        let l = file.lang;
-        let site_name = site.config.title.get(l, dl);
-        let (page, title) = match scope {
-            Scope::All => (plan.path(PageKind::Home, "", l), site_name.to_string()),
-            Scope::Region(key) => (
-                plan.path(PageKind::Region, key, l),
-                match crate::model::regions::Region::get(key) {
-                    Some(r) => format!("{} — {site_name}", r.name(l)),
-                    None => continue,
-                },
-            ),
-            Scope::Project(key) => (
-                plan.path(PageKind::Project, key, l),
-                match site.project(key) {
-                    Some(p) => format!("{} — {site_name}", p.doc(l, &site.langs).0.fm.title),
-                    None => continue,
-                },
-            ),
-            Scope::Event(_) => continue,
-        };
-        if let Some(page) = page {
-            let bytes = atom(site, plan, l, &scope, &title, &file.path, page);
-            files.push((file_of(&file.path), Arc::new(bytes)));
-        }
-    }
-    files
+    // A feed per language and region or project: made on whichever thread is free.
+    (plan.feeds_and_calendars())
+        .par_iter()
+        .filter_map(|file| {
+            let FileKind::Feed(scope) = file.kind else {
+                return None;
+            };
+            let l = file.lang;
+            let site_name = site.config.title.get(l, dl);
+            let (page, title) = match scope {
+                Scope::All => (plan.path(PageKind::Home, "", l), site_name.to_string()),
+                Scope::Region(key) => (
+                    plan.path(PageKind::Region, key, l),
+                    format!(
+                        "{} — {site_name}",
+                        crate::model::regions::Region::get(key)?.name(l)
+                    ),
+                ),
+                Scope::Project(key) => (
+                    plan.path(PageKind::Project, key, l),
+                    format!(
+                        "{} — {site_name}",
+                        site.project(key)?.doc(l, &site.langs).0.fm.title
+                    ),
+                ),
+                Scope::Event(_) => return None,
+            };
+            let bytes = atom(site, plan, l, &scope, &title, &file.path, page?);
+            Some((file_of(&file.path), Arc::new(bytes)))
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn entries_are_ordered_by_the_parts_of_their_ids_as_by_the_ids() {
+        let parts = [
+            (2025, "story", "b"),
+            (2025, "story", "a-b"),
+            (2025, "story", "a"),
+            (2025, "news", "z"),
+            (2025, "event", "2025-03-01-x"),
+            (2026, "story", "a"),
+            (202, "story", "a"),
+            (999, "news", "a"),
+            (-45, "event", "x"),
+            (10000, "story", "a"),
+        ];
+        let mut by_parts: Vec<IdParts> = (parts.iter())
+            .map(|(y, kind, key)| IdParts::new(*y, kind, key))
+            .collect();
+        by_parts.sort();
+        let by_parts: Vec<String> = by_parts.iter().map(|p| p.id("example.org")).collect();
+        let mut by_ids: Vec<String> = (parts.iter())
+            .map(|(y, kind, key)| format!("tag:example.org,{y}:{kind}/{key}"))
+            .collect();
+        by_ids.sort();
+        assert_eq!(by_parts, by_ids);
+    }
 
     #[test]
     fn a_long_sitemap_is_cut_into_files_listed_by_an_index() {

@@ -202,35 +202,29 @@ pub fn render(
             streamed,
         }
     };
-    // The feeds, calendars and sitemap need no page: made beside the pages, on whichever
-    // thread is free.
+    // The feeds, calendars and sitemap need no page: made beside the pages, each kind of
+    // file on whichever thread is free (after a title edit, the pages are mostly taken
+    // from the output and these are most of the work).
     let make_extras = || {
         decisions.unchanged_extras().unwrap_or_else(|| {
-            let mut x = ics::calendars(site, plan);
-            x.extend(feeds::atom_feeds(site, plan));
-            x.extend(
-                feeds::sitemap(site, plan)
-                    .into_iter()
-                    .map(|(p, b)| (p, Arc::new(b))),
-            );
-            x.extend(
-                views::story_cards_files(&views)
-                    .into_iter()
-                    .map(|(p, b)| (p, Arc::new(b))),
-            );
+            let shared = |files: Vec<(String, Vec<u8>)>| {
+                (files.into_iter())
+                    .map(|(p, b)| (p, Arc::new(b)))
+                    .collect::<Vec<_>>()
+            };
             let texts = |l: &str, k: &str| i18n.get(l, k).map(str::to_string);
-            x.extend(
-                opendata::files(site, plan, &texts)
-                    .into_iter()
-                    .map(|(p, b)| (p, Arc::new(b))),
-            );
-            // The web editor reads the site's settings and its forms, not its texts.
-            x.extend(
-                admin::files(site, cms_local_backend)
-                    .into_iter()
-                    .map(|(path, bytes)| (path, Arc::new(bytes))),
-            );
-            x
+            type Job<'j> = &'j (dyn Fn() -> Vec<(String, Bytes)> + Sync);
+            let jobs: [Job; 6] = [
+                &|| ics::calendars(site, plan),
+                &|| feeds::atom_feeds(site, plan),
+                &|| shared(feeds::sitemap(site, plan)),
+                &|| shared(views::story_cards_files(&views)),
+                &|| shared(opendata::files(site, plan, &texts)),
+                // The web editor reads the site's settings and its forms, not its texts.
+                &|| shared(admin::files(site, cms_local_backend)),
+            ];
+            let made: Vec<Vec<(String, Bytes)>> = jobs.par_iter().map(|job| job()).collect();
+            made.into_iter().flatten().collect()
         })
     };
     let (pages, extras) = rayon::join(

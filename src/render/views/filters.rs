@@ -6,6 +6,7 @@
 
 use std::collections::BTreeSet;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::context::Cx;
@@ -135,8 +136,7 @@ pub(crate) fn story_cards_files(s: &Shared) -> Vec<(String, Vec<u8>)> {
     if s.sorted_stories().len() <= per {
         return Vec::new();
     }
-    site.langs
-        .iter()
+    (site.langs.par_iter())
         .filter_map(|lang| {
             let path = s.plan.file_path(FileKind::StoryCards, &lang.code)?;
             Some((file_of(&path), cards_json(s, lang, &path)))
