@@ -10,12 +10,12 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::context::Cx;
-use super::story::story_card;
+use super::story::picture_on_web;
 use super::{PageContext, Shared};
 use crate::images::PictureParts;
 use crate::model::Language;
 use crate::model::regions::Region;
-use crate::plan::{FileKind, file_of};
+use crate::plan::{FileKind, file_of, href};
 
 /// One choice of a filter: the value in the address (a key, a year) and its label.
 #[derive(Serialize, Debug, PartialEq, Eq)]
@@ -108,23 +108,23 @@ pub(super) fn insert(cx: &Cx, filters: &Filters, count_key: &str, ctx: &mut Page
 /// A story card as the list script rebuilds it: the card's texts, its link relative to the
 /// JSON file, and its facets.
 #[derive(Serialize)]
-struct CardEntry {
-    href: String,
-    title: String,
-    date: String,
-    date_text: String,
+struct CardEntry<'c> {
+    href: &'c str,
+    title: &'c str,
+    date: &'c str,
+    date_text: &'c str,
     /// What follows the date on the card: " · kind · region · project".
-    meta: String,
+    meta: &'c str,
     example: bool,
-    summary: String,
-    region: String,
-    project: String,
+    summary: &'c str,
+    region: &'c str,
+    project: &'c str,
     year: i16,
     /// The card's picture, its addresses relative to the JSON file (null without one).
-    picture: Option<PictureParts>,
+    picture: Option<&'c PictureParts>,
     /// The language and direction of the title and summary when they are not the list's
     /// (null on the list's own).
-    lang: Option<String>,
+    lang: Option<&'c str>,
     dir: Option<&'static str>,
 }
 
@@ -145,37 +145,55 @@ pub(crate) fn story_cards_files(s: &Shared) -> Vec<(String, Vec<u8>)> {
 }
 
 fn cards_json(s: &Shared, lang: &Language, path: &str) -> Vec<u8> {
+    use serde::ser::{SerializeSeq, Serializer};
     let cx = Cx { s, lang, path };
-    let label = |key: &str| s.i18n.get(&lang.code, key).unwrap_or(key).to_string();
-    let entries: Vec<CardEntry> = s
-        .sorted_stories()
-        .iter()
-        .map(|e| {
-            let c = story_card(&cx, e);
-            let core = &c.core;
-            let mut meta = format!(" · {}", label(core.kind));
-            if let Some(r) = &c.region {
-                meta.push_str(" · ");
-                meta.push_str(&r.name);
-            }
+    let label = |key: &'static str| s.i18n.get(&lang.code, key).unwrap_or(key);
+    let stories = s.sorted_stories();
+    // Each card written as it is made: what the card says is shared with the pages
+    // (`Shared::card_core`), only its link and picture are made here.
+    let mut out = Vec::with_capacity(stories.len() * 512);
+    let mut json = serde_json::Serializer::new(&mut out);
+    let Ok(mut seq) = json.serialize_seq(Some(stories.len())) else {
+        return Vec::new();
+    };
+    let mut meta = String::new();
+    for &e in stories {
+        let core = s.card_core(e, lang);
+        let href = core.story_path().map(|p| href(path, p)).unwrap_or_default();
+        meta.clear();
+        meta.push_str(" · ");
+        meta.push_str(label(core.kind));
+        if let Some(region) = core.region_name() {
             meta.push_str(" · ");
-            meta.push_str(&core.project_title);
-            CardEntry {
-                href: c.href,
-                title: core.title.clone(),
-                date: core.date_iso.clone(),
-                date_text: core.date_text.clone(),
-                meta,
-                example: core.example,
-                summary: core.summary.clone(),
-                region: core.region_key.clone(),
-                project: core.project.clone(),
-                year: core.year,
-                picture: c.picture.map(|p| p.parts),
-                lang: core.text_lang.clone(),
-                dir: core.text_dir,
-            }
-        })
-        .collect();
-    serde_json::to_vec(&entries).unwrap_or_default()
+            meta.push_str(region);
+        }
+        meta.push_str(" · ");
+        meta.push_str(&core.project_title);
+        let d = e.doc(&lang.code, &s.site.langs).0;
+        let picture = picture_on_web(&d.fm)
+            .then(|| cx.card_picture("stories", &e.key, &d.fm.image))
+            .flatten();
+        let entry = CardEntry {
+            href: &href,
+            title: &core.title,
+            date: &core.date_iso,
+            date_text: &core.date_text,
+            meta: &meta,
+            example: core.example,
+            summary: &core.summary,
+            region: &core.region_key,
+            project: &core.project,
+            year: core.year,
+            picture: picture.as_ref().map(|p| &p.parts),
+            lang: core.text_lang.as_deref(),
+            dir: core.text_dir,
+        };
+        if seq.serialize_element(&entry).is_err() {
+            return Vec::new();
+        }
+    }
+    if SerializeSeq::end(seq).is_err() {
+        return Vec::new();
+    }
+    out
 }

@@ -136,6 +136,18 @@ pub(super) fn story_card<'d>(cx: &Cx<'_, 'd>, s: &'d Entity<StoryFm>) -> StoryCa
     }
 }
 
+impl<'a> CardCore<'a> {
+    /// The story's root-relative address.
+    pub(super) fn story_path(&self) -> Option<&'a str> {
+        self.paths[0]
+    }
+
+    /// The region's name in the card's language, if the key names a region.
+    pub(super) fn region_name(&self) -> Option<&'static str> {
+        self.region_name
+    }
+}
+
 /// What `s`'s card says in `cx`'s language (see [`CardCore`]).
 pub(super) fn card_core<'d>(cx: &Cx<'_, 'd>, s: &'d Entity<StoryFm>) -> CardCore<'d> {
     let site = cx.site();
