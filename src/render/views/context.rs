@@ -142,24 +142,32 @@ impl<'a> Shared<'a> {
     /// The stories of a region, newest first (each hub walking through every story made
     /// builds grow with regions × stories).
     pub(super) fn region_stories(&self, region: &str) -> &[&'a Entity<StoryFm>] {
-        let langs = &self.site.langs;
-        let by = self.stories_by_region.get_or_init(|| {
-            group_stories(self.sorted_stories(), |s| {
-                s.source(langs).fm.region.value.as_str()
-            })
-        });
-        by.get(region).map_or(&[], Vec::as_slice)
+        self.stories_in(&self.stories_by_region, |fm| &fm.region.value, region)
     }
 
     /// The stories of a project, newest first (as [`Shared::region_stories`]).
     pub(super) fn project_stories(&self, project: &str) -> &[&'a Entity<StoryFm>] {
+        self.stories_in(&self.stories_by_project, |fm| &fm.project.value, project)
+    }
+
+    /// The stories whose `field` (in their source language's front matter) is `value`,
+    /// newest first: every story grouped by `field` into `groups` once.
+    fn stories_in<'s>(
+        &'s self,
+        groups: &'s OnceLock<StoriesBy<'a>>,
+        field: fn(&StoryFm) -> &String,
+        value: &str,
+    ) -> &'s [&'a Entity<StoryFm>] {
         let langs = &self.site.langs;
-        let by = self.stories_by_project.get_or_init(|| {
-            group_stories(self.sorted_stories(), |s| {
-                s.source(langs).fm.project.value.as_str()
-            })
+        let by = groups.get_or_init(|| {
+            let mut by = StoriesBy::default();
+            for &s in self.sorted_stories() {
+                let group = field(&s.source(langs).fm).as_str();
+                by.entry(group).or_default().push(s);
+            }
+            by
         });
-        by.get(project).map_or(&[], Vec::as_slice)
+        by.get(value).map_or(&[], Vec::as_slice)
     }
 
     /// A story by key (a search through the list for each page made builds grow with the
@@ -201,18 +209,6 @@ impl<'a> Shared<'a> {
             })
             .get(lang)
     }
-}
-
-/// `stories` (in their order) grouped by `key`.
-fn group_stories<'a>(
-    stories: &[&'a Entity<StoryFm>],
-    key: impl Fn(&'a Entity<StoryFm>) -> &'a str,
-) -> StoriesBy<'a> {
-    let mut by = StoriesBy::default();
-    for &s in stories {
-        by.entry(key(s)).or_default().push(s);
-    }
-    by
 }
 
 /// Per-route helper: the language, the page's own path, and link making.

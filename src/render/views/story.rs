@@ -55,9 +55,13 @@ pub(super) struct CardCore<'a> {
     /// The region's name in the language, if the key names a region.
     #[serde(skip)]
     region_name: Option<&'static str>,
-    /// The root-relative addresses the card links to (the story, its project, its region).
+    /// The root-relative addresses the card links to: the story, its project, its region.
     #[serde(skip)]
-    paths: [Option<&'a str>; 3],
+    story_path: Option<&'a str>,
+    #[serde(skip)]
+    project_path: Option<&'a str>,
+    #[serde(skip)]
+    region_path: Option<&'a str>,
 }
 
 pub(super) fn sort_stories(site: &Site) -> Vec<&Entity<StoryFm>> {
@@ -118,16 +122,15 @@ pub(super) fn story_card<'d>(cx: &Cx<'_, 'd>, s: &'d Entity<StoryFm>) -> StoryCa
     });
     let core = cx.s.card_core(s, cx.lang);
     let link = |path: Option<&str>| path.map(|p| href(cx.path, p)).unwrap_or_default();
-    let [story_path, project_path, region_path] = core.paths;
     let site = cx.site();
     let d = s.doc(cx.l(), &site.langs).0;
     StoryCard {
-        href: link(story_path),
-        project_href: link(project_path),
+        href: link(core.story_path),
+        project_href: link(core.project_path),
         region: core.region_name.map(|name| RegionCard {
             key: core.region_key.clone(),
             name: name.to_string(),
-            href: link(region_path),
+            href: link(core.region_path),
         }),
         picture: picture_on_web(&d.fm)
             .then(|| cx.card_picture("stories", &s.key, &d.fm.image))
@@ -139,7 +142,7 @@ pub(super) fn story_card<'d>(cx: &Cx<'_, 'd>, s: &'d Entity<StoryFm>) -> StoryCa
 impl<'a> CardCore<'a> {
     /// The story's root-relative address.
     pub(super) fn story_path(&self) -> Option<&'a str> {
-        self.paths[0]
+        self.story_path
     }
 
     /// The region's name in the card's language, if the key names a region.
@@ -173,11 +176,9 @@ pub(super) fn card_core<'d>(cx: &Cx<'_, 'd>, s: &'d Entity<StoryFm>) -> CardCore
         project: d.fm.project.value.clone(),
         year: d.fm.date.year(),
         region_name: region.map(|r| r.name(cx.l())),
-        paths: [
-            plan.path(PageKind::Story, &s.key, cx.l()),
-            plan.path(PageKind::Project, &d.fm.project.value, cx.l()),
-            region.and_then(|r| plan.path(PageKind::Region, r.key, cx.l())),
-        ],
+        story_path: plan.path(PageKind::Story, &s.key, cx.l()),
+        project_path: plan.path(PageKind::Project, &d.fm.project.value, cx.l()),
+        region_path: region.and_then(|r| plan.path(PageKind::Region, r.key, cx.l())),
     }
 }
 
