@@ -34,6 +34,7 @@
 //! compares strings (UTF-16 code units), so that the browser finds a word's run by its
 //! first entry.
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::html::TITLE;
@@ -165,8 +166,11 @@ pub(super) fn files(
     let length_terms: Vec<f64> = (lengths.iter())
         .map(|&dl| K1 * (1.0 - B + B * dl as f64 / avg))
         .collect();
-    let stem_runs = runs(
-        stems.into_iter().map(|(stem, forms)| {
+    // Each stem's entry made on every core (one language's index made again after an
+    // edit would otherwise leave the other cores idle), then cut into runs in order.
+    let stem_entries: Vec<(String, String)> = stems
+        .into_par_iter()
+        .map(|(stem, forms)| {
             let several = forms.len() > 1;
             let pages = stem_pages(forms);
             let df = pages.len() as f64;
@@ -200,9 +204,9 @@ pub(super) fn files(
             }
             entry.push(']');
             (stem, entry)
-        }),
-        ('{', '}'),
-    );
+        })
+        .collect();
+    let stem_runs = runs(stem_entries.into_iter(), ('{', '}'));
     let stem_index: Vec<(String, String)> = stem_runs
         .into_iter()
         .map(|(first, body)| (first, put("s", body)))

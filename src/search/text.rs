@@ -711,4 +711,62 @@ mod tests {
         assert!(stemmer("nb_NO").is_some());
         assert!(stemmer("xx").is_none());
     }
+
+    /// Pieces of text the words are cut from: words and parts of words in several scripts
+    /// and cases, marks, white space and punctuation.
+    const PIECES: [&str; 30] = [
+        "lavoro",
+        "Città",
+        "ÉCOLE",
+        "straße",
+        "العمل",
+        "مُعَلِّم",
+        "بالعملـ",
+        "x",
+        "9",
+        "ab12",
+        "A",
+        " ",
+        "-",
+        ".",
+        "\u{301}",
+        "Ω",
+        "ω",
+        "İ",
+        "\u{a0}",
+        "\t",
+        "ﬁ",
+        "ǅ",
+        "Ab",
+        "zZ",
+        "@",
+        "[`",
+        "{",
+        "0123456789abcdefghij",
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+        "\u{640}",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        /// The words of any text are those of the text split where a character is neither
+        /// a letter, a digit nor a mark, each folded, of two to [`MAX_WORD`] characters.
+        #[test]
+        fn any_text_s_words_are_its_pieces_between_other_characters_folded(
+            picks in proptest::collection::vec(0..PIECES.len(), 0..30)
+        ) {
+            let text: String = picks.iter().map(|&p| PIECES[p]).collect();
+            let mut got = Vec::new();
+            words(&text, |folded, written| got.push((folded.to_string(), written.to_string())));
+            let naive: Vec<(String, String)> = text
+                .split(|c: char| !word_char(c))
+                .filter_map(|w| {
+                    let f = fold(w);
+                    ((2..=MAX_WORD).contains(&f.chars().count()) && w.len() <= MAX_WORD * 4)
+                        .then(|| (f.into_owned(), w.to_string()))
+                })
+                .collect();
+            proptest::prop_assert_eq!(got, naive, "{:?}", text);
+        }
+    }
 }
