@@ -2,12 +2,20 @@
 """Generate a benchmark corpus for Vetrina and the equivalent site for Hugo.
 
     gen_corpus.py --n N --seed S --out DIR [--hugo-out DIR-hugo] [--repo ROOT]
-                  [--hugo-version 0.111.3]
+                  [--hugo-version 0.111.3] [--words MIN-MAX] [--pictures]
 
 DIR gets a Vetrina site: the demo site of the repository (site.yaml, content/, data/,
 themes/) plus N generated stories, each in it/en/fr/ar
 (content/stories/<slug>/index.<lang>.md), 400-700 words with headings, lists, links and
 emphasis, and front matter shaped exactly like the demo stories (no pictures).
+
+--words MIN-MAX sets the body's length in words (400-700 by default). --pictures gives every
+story a picture (`cover.jpg` beside its texts, in its front matter with an alt text): one of
+the demo site's six story covers (1200 x 800 JPEG), each copy made a file of its own by a
+JPEG comment naming its story, so that both tools decode, resize and encode every one (as
+they would a picture per story) and no cache of either takes one for another. The Hugo
+site then holds each story as a page bundle with the same picture, resized by its
+templates to the widths Vetrina makes (480, 960 and the picture's own 1200) in JPEG and WebP.
 
 DIR-hugo (or --hugo-out) gets the same N stories as a Hugo site: content/<lang>/stories/
 <slug>.md, hugo.toml with the four languages (Italian at the root), taxonomies region and
@@ -166,6 +174,15 @@ TEXT = {
     },
 }
 MIN_WORDS, MAX_WORDS = 400, 700
+
+
+def set_words(spec):
+    """Sets the bodies' length in words from `MIN-MAX` (--words)."""
+    global MIN_WORDS, MAX_WORDS
+    m = re.fullmatch(r"(\d+)-(\d+)", spec.strip())
+    if not m or not 0 < int(m.group(1)) <= int(m.group(2)):
+        sys.exit(f"gen_corpus: --words wants MIN-MAX with 0 < MIN <= MAX, such as 400-700, not {spec!r}")
+    MIN_WORDS, MAX_WORDS = int(m.group(1)), int(m.group(2))
 LINK_URLS = ["https://example.org/progetti/", "https://example.org/rapporto-finale.pdf",
              "https://example.org/guida-aziende/", "https://example.org/partner/", "https://example.org/faq/"]
 
@@ -273,7 +290,16 @@ def story_text(s, lang):
     return title, summary, body(brng, lang, s.words[lang])
 
 
-def vetrina_story(s, lang):
+# The alt text of a generated story's picture (--pictures), by language.
+PICTURE_ALT = {
+    "it": "Illustrazione di esempio per una storia generata",
+    "en": "Example illustration for a generated story",
+    "fr": "Illustration d'exemple pour un récit généré",
+    "ar": "رسم توضيحي على سبيل المثال لقصة مولَّدة",
+}
+
+
+def vetrina_story(s, lang, pictures=False):
     title, summary, text = story_text(s, lang)
     fm = [
         "---",
@@ -285,6 +311,8 @@ def vetrina_story(s, lang):
         f"themes: [{', '.join(s.themes)}]",
         f"summary: {q(summary)}",
     ]
+    if pictures:
+        fm.append(f"image: {{src: cover.jpg, alt: {q(PICTURE_ALT[lang])}, faces: none}}")
     if s.kind == "participant":
         if s.anonymous:
             fm += ["person:", f"  display_name: {q(ANON[lang])}", "  identifiability: anonymous", "  minor: false"]
@@ -305,13 +333,17 @@ def vetrina_story(s, lang):
     return "\n".join(fm) + text
 
 
-def hugo_story(s, lang):
+def hugo_story(s, lang, pictures=False):
     title, summary, text = story_text(s, lang)
     fm = [
         "---",
         f"title: {q(title)}",
         f"date: {s.date.isoformat()}",
         f"summary: {q(summary)}",
+    ]
+    if pictures:
+        fm.append(f"image_alt: {q(PICTURE_ALT[lang])}")
+    fm += [
         f"regions: [{s.region}]",
         f"projects: [{s.project}]",
         f"themes: [{', '.join(s.themes)}]",
@@ -346,7 +378,36 @@ def write(path, text):
         f.write(text)
 
 
-def gen_vetrina(stories, repo, out, per_page):
+def demo_covers(repo):
+    """The demo site's story covers (bytes), in the order of their stories' folders."""
+    root = os.path.join(repo, "content", "stories")
+    covers = []
+    for slug in sorted(os.listdir(root)):
+        path = os.path.join(root, slug, "cover.jpg")
+        if os.path.isfile(path):
+            with open(path, "rb") as f:
+                covers.append(f.read())
+    if not covers:
+        sys.exit(f"gen_corpus: --pictures needs the demo site's story covers, and {root} has none")
+    return covers
+
+
+def story_picture(covers, s):
+    """Story `s`'s picture: a demo cover with a JPEG comment (COM segment) naming the story
+    just after the start of the image, so that each story's file is its own."""
+    cover = covers[s.i % len(covers)]
+    assert cover[:2] == b"\xff\xd8", "a demo cover is not a JPEG"
+    note = f"bench picture for {s.slug}".encode()
+    return cover[:2] + b"\xff\xfe" + (len(note) + 2).to_bytes(2, "big") + note + cover[2:]
+
+
+def write_bytes(path, data):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(data)
+
+
+def gen_vetrina(stories, repo, out, per_page, pictures=False):
     prepare(out, ".bench-corpus")
     for d in ["content", "data", "themes"]:
         shutil.copytree(os.path.join(repo, d), os.path.join(out, d))
@@ -357,9 +418,12 @@ def gen_vetrina(stories, repo, out, per_page):
     if k == 0:
         site += f"\nstories_per_page: {per_page}\n"
     write(os.path.join(out, "site.yaml"), site)
+    covers = demo_covers(repo) if pictures else None
     for s in stories:
         for lang in LANGS:
-            write(os.path.join(out, "content", "stories", s.slug, f"index.{lang}.md"), vetrina_story(s, lang))
+            write(os.path.join(out, "content", "stories", s.slug, f"index.{lang}.md"), vetrina_story(s, lang, pictures))
+        if pictures:
+            write_bytes(os.path.join(out, "content", "stories", s.slug, "cover.jpg"), story_picture(covers, s))
 
 
 def hugo_version_tuple(v):
@@ -559,11 +623,41 @@ HUGO_I18N = {
 }
 
 
-def gen_hugo(stories, repo, out, version, per_page, feed_limit):
+# With --pictures: the story page and its card show the story's picture, resized to the
+# widths Vetrina makes of a picture 1200 pixels wide (480, 960 and 1200; it never enlarges
+# one) in JPEG and WebP at quality 80, as Vetrina's theme shows it (`<picture>`, a WebP
+# source and a JPEG fallback). Hugo keeps what it made in resources/_gen, its picture cache.
+HUGO_PICTURE_LAYOUTS = {
+    "partials/picture.html": """{{- $i := .img -}}
+{{- $j1 := $i.Resize "480x jpg q80" -}}{{- $j2 := $i.Resize "960x jpg q80" -}}{{- $j3 := $i.Resize (printf "%dx jpg q80" $i.Width) -}}
+{{- $w1 := $i.Resize "480x webp q80" -}}{{- $w2 := $i.Resize "960x webp q80" -}}{{- $w3 := $i.Resize (printf "%dx webp q80" $i.Width) -}}
+<picture><source type="image/webp" srcset="{{ $w1.RelPermalink }} 480w, {{ $w2.RelPermalink }} 960w, {{ $w3.RelPermalink }} {{ $i.Width }}w" sizes="{{ .sizes }}">
+<img src="{{ $j2.RelPermalink }}" srcset="{{ $j1.RelPermalink }} 480w, {{ $j2.RelPermalink }} 960w, {{ $j3.RelPermalink }} {{ $i.Width }}w" sizes="{{ .sizes }}" width="{{ $j2.Width }}" height="{{ $j2.Height }}" alt="{{ .alt }}" loading="lazy" decoding="async"></picture>
+""",
+    "_default/single.html": HUGO_LAYOUTS["_default/single.html"].replace(
+        "<h1>{{ .Title }}</h1>\n",
+        "<h1>{{ .Title }}</h1>\n"
+        '{{ with .Resources.GetMatch "cover.jpg" }}{{ partial "picture.html" (dict "img" . "alt" $.Params.image_alt "sizes" "(min-width: 48rem) 48rem, 100vw") }}{{ end }}\n',
+        1,
+    ),
+    "partials/card.html": HUGO_LAYOUTS["partials/card.html"].replace(
+        '<li class="card">',
+        '<li class="card">{{ with .Resources.GetMatch "cover.jpg" }}{{ partial "picture.html" (dict "img" . "alt" $.Params.image_alt "sizes" "(min-width: 48rem) 16rem, 100vw") }}{{ end }}',
+        1,
+    ),
+}
+assert all(HUGO_PICTURE_LAYOUTS[k] != HUGO_LAYOUTS[k] for k in ["_default/single.html", "partials/card.html"])
+
+
+def gen_hugo(stories, repo, out, version, per_page, feed_limit, pictures=False):
     prepare(out, ".bench-corpus")
     write(os.path.join(out, "hugo.toml"), hugo_config(version, per_page, feed_limit))
-    for name, text in HUGO_LAYOUTS.items():
+    layouts = dict(HUGO_LAYOUTS)
+    if pictures:
+        layouts.update(HUGO_PICTURE_LAYOUTS)
+    for name, text in layouts.items():
         write(os.path.join(out, "layouts", name), text)
+    covers = demo_covers(repo) if pictures else None
     for lang in LANGS:
         lines = [f"{k} = {q(v)}" for k, v in HUGO_I18N[lang].items()]
         write(os.path.join(out, "i18n", f"{lang}.toml"), "\n".join(lines) + "\n")
@@ -577,7 +671,15 @@ def gen_hugo(stories, repo, out, version, per_page, feed_limit):
         for key, name in PROJECT_NAMES.items():
             write(os.path.join(out, "content", lang, "projects", key, "_index.md"), f"---\ntitle: {q(name)}\n---\n")
         for s in stories:
-            write(os.path.join(out, "content", lang, "stories", s.slug + ".md"), hugo_story(s, lang))
+            if pictures:
+                # A page bundle: the page and its picture, in each language's content
+                # (Hugo 0.111 shares no resource between languages; it processes a
+                # picture once whatever the number of copies, by its content).
+                bundle = os.path.join(out, "content", lang, "stories", s.slug)
+                write(os.path.join(bundle, "index.md"), hugo_story(s, lang, pictures))
+                write_bytes(os.path.join(bundle, "cover.jpg"), story_picture(covers, s))
+            else:
+                write(os.path.join(out, "content", lang, "stories", s.slug + ".md"), hugo_story(s, lang))
     css = os.path.join(repo, "themes", "default", "static", "style.css")
     if os.path.exists(css):
         os.makedirs(os.path.join(out, "static"), exist_ok=True)
@@ -596,15 +698,19 @@ def main():
     ap.add_argument("--hugo-version", help="Hugo version to write the config for (default: from `hugo version`)")
     ap.add_argument("--per-page", type=int, default=10, help="stories per list page, both sites (default 10)")
     ap.add_argument("--feed-limit", type=int, default=50, help="entries per Hugo feed (Vetrina's is 50)")
+    ap.add_argument("--words", default=f"{MIN_WORDS}-{MAX_WORDS}", help=f"words in a story's body, MIN-MAX (default {MIN_WORDS}-{MAX_WORDS})")
+    ap.add_argument("--pictures", action="store_true", help="a picture in every story (see above)")
     a = ap.parse_args()
+    set_words(a.words)
     out = os.path.abspath(a.out.rstrip("/"))
     stories = make_stories(a.n, a.seed)
-    gen_vetrina(stories, a.repo, out, a.per_page)
-    print(f"gen_corpus: Vetrina site with {a.n} stories x {len(LANGS)} languages in {out}")
+    gen_vetrina(stories, a.repo, out, a.per_page, a.pictures)
+    extra = f", {MIN_WORDS}-{MAX_WORDS} words" + (", a picture each" if a.pictures else "")
+    print(f"gen_corpus: Vetrina site with {a.n} stories x {len(LANGS)} languages{extra} in {out}")
     if not a.no_hugo:
         hout = os.path.abspath(a.hugo_out or out + "-hugo")
         version = hugo_version_tuple(a.hugo_version) if a.hugo_version else detect_hugo_version()
-        gen_hugo(stories, a.repo, hout, version, a.per_page, a.feed_limit)
+        gen_hugo(stories, a.repo, hout, version, a.per_page, a.feed_limit, a.pictures)
         v = ".".join(map(str, version)) if version else "unknown (config for recent Hugo)"
         print(f"gen_corpus: Hugo site with the same stories in {hout} (config for Hugo {v})")
 

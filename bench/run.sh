@@ -16,6 +16,8 @@
 #                 clone into an empty target folder (sources already downloaded) (default 1)
 #   BENCH_SERVE   story count for `vetrina serve` (bench/serve.sh: edit latency, memory, load;
 #                 0 to skip)                         (default: the largest of BENCH_SIZES)
+#   BENCH_PICTURES 0 to skip the second corpus (bench/pictures.sh: other text lengths and a
+#                 picture in every story; BENCH_PICTURE_SIZES, default "1000")  (default 1)
 #   BENCH_PAGEFIND 1 to also time Pagefind's own CLI (BENCH_PAGEFIND_VERSION, default 1.6.0,
 #                 the one Vetrina used before it built its own index; `cargo install` into
 #                 BENCH_DIR once) on Vetrina's output: what that index alone would cost.
@@ -35,10 +37,9 @@ RESULTS="${BENCH_OUT:-$HERE/results/latest.md}"
 WANT_PAGEFIND="${BENCH_PAGEFIND:-0}"
 WANT_COMPILE="${BENCH_COMPILE:-1}"
 SERVE_N="${BENCH_SERVE:-$(echo "$SIZES" | tr ' ' '\n' | sort -n | tail -n1)}"
+# shellcheck source=bench/lib.sh
+. "$HERE/lib.sh"
 
-say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
-warn() { printf '\033[33mwarning:\033[0m %s\n' "$*" >&2; }
-die() { printf '\033[31merror:\033[0m %s\n' "$*" >&2; exit 1; }
 
 apt_install() {
     # apt-get install, with one `apt-get update` first if the package is not known yet.
@@ -123,46 +124,14 @@ fi
 # the figures measured the file system's history, not the generators.
 TRASH="$WORK/trash"
 export BENCH_TRASH="$TRASH"
-discard() {
-    local p
-    mkdir -p "$TRASH"
-    for p in "$@"; do
-        if [ -e "$p" ]; then mv "$p" "$TRASH/$(date +%s%N)-$RANDOM"; fi
-    done
-}
 trap 'rm -rf "$TRASH"' EXIT
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 BUSY=$(awk -v l="${LOAD_START%% *}" -v n="$(nproc)" 'BEGIN { print (l > 0.5 * n ? 1 : 0) }')
 [ "$BUSY" = 0 ] || warn "load average $LOAD_START on $(nproc) cores: other processes are using the CPU, wall times will be inflated (CPU times much less)"
 
 # ---------------------------------------------------------------------------------------
-# Measuring
+# Measuring (timing a command, medians and ratios: bench/lib.sh)
 
-# measure LOG CMD...: runs CMD under /usr/bin/time -v, output to LOG; sets WALL (seconds,
-# from the clock around the command), CPU (user + system seconds) and RSS (peak resident
-# set, KiB). Fails on CMD failure. The disk is synced first, outside the timing, so that no
-# build pays for writing back the output of the one before (the other tool's, often).
-measure() {
-    local log="$1"; shift
-    local tv="$log.time" t0 t1 rc=0
-    sync
-    t0=$(date +%s%N)
-    /usr/bin/time -v -o "$tv" "$@" >"$log" 2>&1 || rc=$?
-    t1=$(date +%s%N)
-    if [ "$rc" != 0 ]; then
-        printf '\033[31merror:\033[0m `%s` failed (exit %s); its output (%s):\n' "$*" "$rc" "$log" >&2
-        head -n 60 "$log" >&2
-        return 1
-    fi
-    WALL=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
-    RSS=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$tv")
-    CPU=$(awk -F': ' '/User time/ { u = $2 } /System time/ { s = $2 } END { printf "%.2f", u + s }' "$tv")
-}
-
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) exit; if (NR % 2) print a[(NR + 1) / 2]; else printf "%.3f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
-maxof() { tr ' ' '\n' | grep -v '^$' | sort -g | tail -n1; }
-mib() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
-div() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.'"${3:-2}"'f", a / b; else print "–" }'; }
 html_count() { find "$1" -name '*.html' -type f | wc -l; }
 file_count() { find "$1" -type f | wc -l; }
 # Vetrina's summary of what it wrote (its "Built …" or "Nothing changed …" line).
@@ -404,6 +373,21 @@ if [ -n "${FULL_V[1000]:-}" ] && [ -n "${FULL_V[10000]:-}" ]; then
     CHECKS+=("| near-linear: time(10k) / time(1k) ≤ 11 | $G | $(awk -v g="$G" 'BEGIN { print (g <= 11 ? "yes" : "**no**") }') |")
 fi
 
+# The second corpus: other text lengths and a picture in every story (bench/pictures.sh,
+# which writes its own table).
+PICTURES_MD=""
+if [ "${BENCH_PICTURES:-1}" = 1 ]; then
+    say "the second corpus: other text lengths, a picture in every story (bench/pictures.sh)"
+    if BENCH_VETRINA="$VETRINA" BENCH_DIR="$WORK" BENCH_SEED="$SEED" BENCH_NOW="$NOW" BENCH_HUGO="$HUGO"         BENCH_PICTURES_OUT="$WORK/pictures.md" bash "$HERE/pictures.sh" >"$WORK/pictures.log" 2>&1; then
+        PICTURES_MD="$WORK/pictures.md"
+        while read -r n kind ratio; do
+            CHECKS+=("| second corpus (${kind//-/ }), full build ≤ 0.25 × Hugo, N=$n | $ratio | $(awk -v r="$ratio" 'BEGIN { print (r <= 0.25 ? "yes" : "**no**") }') |")
+        done < <(awk -F' *\\| *' '/Vetrina\/Hugo\*\*/ { k = ($3 ~ /first/) ? "first-build" : "pictures-cached"; r = $4; gsub(/\*/, "", r); print $2, k, r }' "$PICTURES_MD")
+    else
+        warn "bench/pictures.sh failed; its output: $WORK/pictures.log"
+    fi
+fi
+
 # `vetrina serve` on the largest site: a one-story edit until the open page shows it,
 # resident memory, a load test (bench/serve.sh, which writes its own summary).
 SERVE_MD=""
@@ -519,6 +503,12 @@ report() {
         echo "| | wall | |"
         echo "| --- | ---: | --- |"
         echo "$COMPILE_ROW"
+        echo
+    fi
+    if [ -n "$PICTURES_MD" ]; then
+        echo "## Second corpus: other text lengths, a picture in every story"
+        echo
+        cat "$PICTURES_MD"
         echo
     fi
     if [ -n "$SERVE_MD" ]; then
