@@ -50,6 +50,9 @@ TRASH="$WORK/trash-pictures"
 trap 'rm -rf "$TRASH"' EXIT
 export BENCH_TRASH="$TRASH"
 
+# range VALUES: the least and the largest of the values, as "a–b".
+range() { echo "$(echo "$*" | tr ' ' '\n' | sort -g | head -n1)–$(echo "$*" | maxof)"; }
+
 ROWS=()
 for N in $SIZES; do
     SITE="$WORK/pictures-site-$N"
@@ -103,7 +106,6 @@ for N in $SIZES; do
     grep -q "0 processed" "$LOGS/vetrina-cached-$RUNS.log" \
         || warn "Vetrina's cached build processed pictures again (see $LOGS/vetrina-cached-$RUNS.log)"
     VC=$(echo "${vw[*]}" | median); VCC=$(echo "${vc[*]}" | median)
-    range() { echo "$(echo "$*" | tr ' ' '\n' | sort -g | head -n1)–$(echo "$*" | maxof)"; }
     ROWS+=("| $N | Vetrina, first build (1 run; $PROCESSED pictures processed) | $VF | | $VFC | $(mib "$VFR") |")
     [ "$HUGO" = 1 ] && ROWS+=("| $N | Hugo, first build (1 run) | $HF | | $HFC | $(mib "$HFR") |")
     [ "$HUGO" = 1 ] && ROWS+=("| $N | **first build, Vetrina/Hugo** | **$(div "$VF" "$HF" 3)** | | $(div "$VFC" "$HFC" 3) | |")

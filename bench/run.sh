@@ -111,6 +111,14 @@ if [ "${BENCH_NO_SPACE_CHECK:-0}" != 1 ]; then
         r="${BENCH_RUNS:-$([ "$n" -ge 5000 ] && echo 3 || echo 5)}"
         NEED_MB=$(awk -v a="$NEED_MB" -v n="$n" -v r="$r" 'BEGIN { printf "%d", a + n * (0.24 * (r + 2) + 0.05) }')
     done
+    # The second corpus (bench/pictures.sh): about 1.2 MB per story per build of both tools
+    # (Hugo's output holds each picture once per language), kept until the end, and its
+    # pictures (0.25 MB per story).
+    if [ "${BENCH_PICTURES:-1}" = 1 ]; then
+        for n in ${BENCH_PICTURE_SIZES:-1000}; do
+            NEED_MB=$(awk -v a="$NEED_MB" -v n="$n" -v r="${BENCH_PICTURE_RUNS:-3}" 'BEGIN { printf "%d", a + n * (1.2 * (r + 1) + 0.25) }')
+        done
+    fi
     FREE_MB=$(df -Pk "$WORK" | awk 'NR == 2 { printf "%d", $4 / 1024 }')
     if [ -n "$FREE_MB" ] && [ "$FREE_MB" -lt "$NEED_MB" ]; then
         die "$WORK has $FREE_MB MB free; this benchmark needs about $NEED_MB MB (sizes: $SIZES). Free some space, set BENCH_DIR to a larger disk, or measure fewer stories (BENCH_SIZES=1000); BENCH_NO_SPACE_CHECK=1 skips this check"
