@@ -3,8 +3,12 @@
 //! pages), and the search index, the slowest part, left to a `SearchJob` so that the pages
 //! appear at once.
 
+use std::fs;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+use rustc_hash::FxHashMap;
 
 use crate::options::BuildOptions;
 use crate::pipeline::{self, Memo, Mode};
@@ -17,25 +21,39 @@ use crate::write;
 pub struct Builder {
     pub opts: BuildOptions,
     memo: Memo,
+    /// What the last search index written took from its pages, for the next one.
+    search: Arc<Mutex<SearchMemo>>,
+}
+
+/// What the last search index this builder wrote took from its pages (the memo from which
+/// the next index takes every page whose bytes did not change, as `vetrina build` takes them
+/// from its cache folder), and the index files it left in the output, each with its length
+/// and time then, to tell that they are still as it wrote them.
+#[derive(Default)]
+struct SearchMemo {
+    body: Option<search::memo::MemoBody>,
+    files: Vec<(String, u64, Option<SystemTime>)>,
 }
 
 /// The search index of a build whose pages are already written.
 pub struct SearchJob {
     output: PathBuf,
-    pages: write::Output,
     /// The plan whose indexable pages are indexed; none when the site has no search.
     plan: Option<Arc<Plan>>,
+    /// The hash of each indexable page's bytes as the build left them, by address: filled
+    /// by [`Builder::ready`].
+    published: FxHashMap<String, blake3::Hash>,
+    memo: Arc<Mutex<SearchMemo>>,
 }
 
 impl SearchJob {
-    /// Indexes the pages and writes `search-index/`, leaving every other file alone. Returns the
-    /// number of files written.
-    pub fn run(self) -> Result<usize, String> {
-        self.index(&|| false).map_err(|e| e.to_string())?.write()
-    }
-
     /// Indexes the pages (the slow part, which touches nothing on disk). `cancelled` is
     /// asked between pages; when it answers true the work stops with `IndexError::Cancelled`.
+    ///
+    /// A page whose bytes are those the last index took it from is taken from that index's
+    /// memo; the others are read back from the output folder and taken apart, so that after
+    /// an edit only the pages rendered again are. A language none of whose pages changed
+    /// keeps its files as they are.
     pub fn index(
         self,
         cancelled: &(dyn Fn() -> bool + Sync),
@@ -46,31 +64,45 @@ impl SearchJob {
             .as_deref()
             .map(|p| pipeline::indexable_routes(p).collect())
             .unwrap_or_default();
-        let files = if indexable.is_empty() {
-            Vec::new()
-        } else {
-            let by_file: rustc_hash::FxHashMap<&str, &[u8]> = self
-                .pages
-                .files
-                .iter()
-                .map(|(p, b)| (p.as_str(), b.as_slice()))
-                .collect();
-            let files: Vec<String> = indexable.iter().map(|r| r.file()).collect();
-            // A page taken from the last build is read back from the output folder (its
-            // bytes are not kept in memory).
-            let pages = indexable.iter().zip(&files).filter_map(|(&r, f)| {
-                let page = if self.pages.kept.contains(f) {
-                    search::Page::File(self.output.join(f))
-                } else {
-                    search::Page::Bytes(by_file.get(f.as_str())?)
-                };
-                Some((r, page))
+        if indexable.is_empty() {
+            return Ok(SearchFiles {
+                output: self.output,
+                files: Vec::new(),
+                kept: Vec::new(),
+                body: None,
+                memo: self.memo,
+                pages: 0,
+                recalled: 0,
             });
-            search::index(pages, cancelled, true)?.0
+        }
+        let (past, untouched) = {
+            let last = self.memo.lock().unwrap_or_else(|e| e.into_inner());
+            let past = last.body.as_ref().and_then(search::memo::Past::of);
+            let untouched = (last.files.iter())
+                .filter(|(path, len, time)| {
+                    fs::symlink_metadata(self.output.join(path))
+                        .is_ok_and(|m| m.is_file() && m.len() == *len && m.modified().ok() == *time)
+                })
+                .map(|(path, _, _)| path.clone())
+                .collect();
+            (past, untouched)
         };
+        let mut indexer = search::Indexer::new(indexable.iter().copied()).remembering();
+        indexer.recall(past, self.published, untouched);
+        let output = &self.output;
+        let (files, stats) = indexer.finish(
+            &|route: &Route| search::Page::File(output.join(route.file())),
+            cancelled,
+            true,
+        )?;
         Ok(SearchFiles {
             output: self.output,
             files,
+            kept: stats.kept,
+            body: stats.memo,
+            memo: self.memo,
+            pages: indexable.len(),
+            recalled: stats.recalled,
         })
     }
 }
@@ -79,27 +111,62 @@ impl SearchJob {
 pub struct SearchFiles {
     output: PathBuf,
     files: Vec<search::GeneratedFile>,
+    /// The last index's files of the languages none of whose pages changed: in the output
+    /// as they are.
+    kept: Vec<String>,
+    /// What this index took from its pages, for the next one.
+    body: Option<search::memo::MemoBody>,
+    memo: Arc<Mutex<SearchMemo>>,
+    pages: usize,
+    recalled: usize,
 }
 
 impl SearchFiles {
-    /// Writes `search-index/`, leaving every other file alone; returns the files written.
+    /// How many pages the index holds.
+    pub fn pages(&self) -> usize {
+        self.pages
+    }
+
+    /// How many of them were taken from the last index rather than read and taken apart.
+    pub fn pages_recalled(&self) -> usize {
+        self.recalled
+    }
+
+    /// Writes `search-index/`, leaving every other file alone (and the files kept as they
+    /// are); returns the files written. The index is then the one the next takes its
+    /// unchanged pages from.
     pub fn write(self) -> Result<usize, String> {
+        let mut last = self.memo.lock().unwrap_or_else(|e| e.into_inner());
+        // Until the files are written, no index is known to be in the output.
+        *last = SearchMemo::default();
+        let none: write::Bytes = Arc::new(Vec::new());
+        let mut paths: Vec<String> = self.files.iter().map(|(p, _)| p.clone()).collect();
+        paths.extend(self.kept.iter().cloned());
         let part = write::Output {
-            files: self
-                .files
-                .into_iter()
+            files: (self.files.into_iter())
                 .map(|(p, b)| (p, Arc::new(b)))
+                .chain(self.kept.iter().map(|p| (p.clone(), none.clone())))
                 .collect(),
+            kept: self.kept.into_iter().collect(),
             ..Default::default()
         };
-        write::write_scoped(
+        let written = write::write_scoped(
             &self.output,
             &part,
             write::Scope::Only(search::SEARCH_DIR),
             None,
         )
         .map(|s| s.written)
-        .map_err(|e| format!("cannot write the search index: {e}"))
+        .map_err(|e| format!("cannot write the search index: {e}"))?;
+        // Files that cannot be looked at are left out: the next index makes them again.
+        last.files = (paths.into_iter())
+            .filter_map(|p| {
+                let m = fs::symlink_metadata(self.output.join(&p)).ok()?;
+                Some((p, m.len(), m.modified().ok()))
+            })
+            .collect();
+        last.body = self.body;
+        Ok(written)
     }
 }
 
@@ -108,18 +175,33 @@ impl Builder {
         Builder {
             opts,
             memo: Memo::default(),
+            search: Arc::default(),
         }
     }
 
     /// Builds and writes the pages; the search index is returned as work to do next.
     pub fn build_pages(&mut self) -> (Report, Option<SearchJob>) {
         let (report, pages) = pipeline::run(&self.opts, Mode::Pages, Some(&mut self.memo));
+        // The pages' bytes are let go of here: the index reads the few it needs back.
         let job = pages.map(|p| SearchJob {
             output: self.opts.output_dir(),
-            pages: p.output,
             plan: p.plan,
+            published: FxHashMap::default(),
+            memo: self.search.clone(),
         });
         (report, job)
+    }
+
+    /// Makes `job`, of this builder's last build, ready to run: the hash of each of its
+    /// pages as that build left them. Call it before the next build (under the same lock),
+    /// on the job's thread rather than in the build the page waits for.
+    pub fn ready(&self, job: &mut SearchJob) {
+        let Some(plan) = job.plan.as_deref() else {
+            return;
+        };
+        job.published = pipeline::indexable_routes(plan)
+            .filter_map(|r| Some((r.path.clone(), self.memo.written.digest(&r.file())?)))
+            .collect();
     }
 
     /// Forgets what was read from these files (relative to the site folder), changed

@@ -53,6 +53,7 @@ fn main() -> ExitCode {
             drafts,
             now,
         } => {
+            process::keep_freed_memory_between_saves();
             let mut build = BuildOptions::new(root);
             build.output = output;
             build.drafts = drafts;

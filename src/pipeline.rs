@@ -44,9 +44,8 @@ pub(crate) struct Memo {
     pub written: write::Manifest,
 }
 
-/// The pages of a `Mode::Pages` build, written, and what their search index needs.
+/// What the search index of a `Mode::Pages` build, its pages written, needs.
 pub(crate) struct WrittenPages {
-    pub output: write::Output,
     /// The plan whose pages the search index holds (`indexable_routes`); none when the
     /// site has no search.
     pub plan: Option<Arc<Plan>>,
@@ -199,13 +198,13 @@ pub(crate) fn run(
                 return finish(report);
             };
             let prints = prints.unwrap_or_else(|| render::site_prints(&stages.site));
-            let out = write_pages(opts, &stages, m, prints, &mut report, &mut phases);
+            write_pages(opts, &stages, m, prints, &mut report, &mut phases);
             let plan = searched.then(|| stages.plan.clone());
             // The site is kept for the next build, which takes it when only texts change
             // (`model::Memo::keep_site`).
             let Rendering { site, .. } = stages;
             m.model.keep_site(site);
-            Some(WrittenPages { output: out, plan })
+            Some(WrittenPages { plan })
         }
         Mode::Build => {
             drop(prints);
@@ -504,7 +503,7 @@ fn write_pages(
     prints: render::SitePrints,
     report: &mut Report,
     phases: &mut Phases,
-) -> write::Output {
+) {
     let diags = &mut report.diagnostics;
     let reuse = Reuse::Memory(&mut memo.render, Box::new(prints));
     let out = render::render(&stages.context(), reuse, None, diags);
@@ -522,7 +521,6 @@ fn write_pages(
         }
         phases.done("write");
     }
-    out
 }
 
 /// What publishing needs to know from before the render.

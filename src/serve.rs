@@ -6,7 +6,8 @@
 //!   rebuilds (Server-Sent Events on `/__vetrina/events`) and shows build errors over them.
 //! - A rebuild takes unchanged pages from the previous build (`Builder`) and writes only
 //!   files that changed; the search index follows in the background and is written when
-//!   ready, unless a newer build has started.
+//!   ready, unless a newer build has started. It takes apart only the pages whose bytes
+//!   changed since the last index written, and takes the others from that index's memo.
 //! - A build with errors writes nothing: the last good site keeps being served, and the
 //!   errors (in the same words as on the terminal) cover the page until they are fixed.
 //! - A request can only read regular files inside the output folder: `..` (plain or
@@ -404,7 +405,7 @@ fn rebuild(
         state.broadcast("build-error", &text);
     }
     log(&report, Some(reused), took);
-    if let Some(job) = job {
+    if let Some(mut job) = job {
         let search_gen = search_gen.clone();
         let builder = builder.clone();
         let state = state.clone();
@@ -414,14 +415,19 @@ fn rebuild(
             let run = || {
                 // Wait for the edits to pause, so that a burst of saves indexes once.
                 std::thread::sleep(Duration::from_millis(300));
-                if search_gen.load(Ordering::SeqCst) != mine {
-                    return;
+                // What the pages' bytes are, read while no build can change them.
+                {
+                    let b = builder.lock().unwrap_or_else(|e| e.into_inner());
+                    if search_gen.load(Ordering::SeqCst) != mine {
+                        return;
+                    }
+                    b.ready(&mut job);
                 }
                 let files = match job.index(&|| search_gen.load(Ordering::SeqCst) != mine) {
                     Ok(f) => f,
                     Err(crate::search::IndexError::Cancelled) => return,
-                    // The pages taken from the last build are read back from the output
-                    // folder: a newer build may have replaced or removed one meanwhile.
+                    // The pages are read back from the output folder: a newer build may have
+                    // replaced or removed one meanwhile.
                     Err(_) if search_gen.load(Ordering::SeqCst) != mine => return,
                     Err(e) => {
                         eprintln!("error: {e}");

@@ -396,6 +396,81 @@ fn unchanged_pages_are_taken_from_the_previous_build() {
 }
 
 #[test]
+fn after_an_edit_the_search_index_takes_apart_only_the_pages_that_changed() {
+    let t = demo_copy();
+    let mut b = vetrina::Builder::new(opts(t.path()));
+    // A build, then its search index as `serve` makes it: (pages, of them recalled).
+    let build_and_index = |b: &mut vetrina::Builder, run: bool| {
+        let (r, job) = b.build_pages();
+        assert!(r.ok(), "{}", rendered(&r));
+        let mut job = job.expect("a search job");
+        if !run {
+            // Superseded by the next build before it ran.
+            return None;
+        }
+        b.ready(&mut job);
+        let files = job.index(&|| false).expect("an index");
+        let counts = (files.pages(), files.pages_recalled());
+        files.write().expect("the index written");
+        Some(counts)
+    };
+    let same_as_a_full_build = |step: &str| {
+        let fresh = tempfile::tempdir().unwrap();
+        let mut o = opts(t.path());
+        o.output = Some(fresh.path().join("public"));
+        o.cms_local_backend = true;
+        let r = vetrina::build(&o);
+        assert!(r.ok(), "{}", rendered(&r));
+        let served = tree(&t.path().join("public/search-index"));
+        let full = tree(&fresh.path().join("public/search-index"));
+        assert!(!full.is_empty());
+        let names = |t: &[(std::path::PathBuf, Vec<u8>)]| {
+            t.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>()
+        };
+        assert_eq!(names(&served), names(&full), "{step}: the same files");
+        for ((p, a), (_, b)) in served.iter().zip(&full) {
+            assert!(a == b, "{step}: {} differs from a full build", p.display());
+        }
+    };
+    let (pages, recalled) = build_and_index(&mut b, true).unwrap();
+    assert!(pages > 20, "{pages}");
+    assert_eq!(recalled, 0, "the first index reads every page");
+    same_as_a_full_build("first build");
+
+    // One story's Italian text: its Italian page is the only indexed page that changes (the
+    // other languages show their own text).
+    let story = "content/stories/dalla-comunita-alla-serra/index.it.md";
+    edit(
+        t.path(),
+        story,
+        "\n\n",
+        "\n\nUna frase sulla serra idroponica.\n\n",
+    );
+    assert_eq!(build_and_index(&mut b, true), Some((pages, pages - 1)));
+    same_as_a_full_build("one text edited");
+    let found = tree(&t.path().join("public/search-index/it"))
+        .iter()
+        .any(|(_, bytes)| String::from_utf8_lossy(bytes).contains("idroponica"));
+    assert!(found, "the new word is in the Italian index");
+
+    // Two saves in a row: the first one's index never runs, and the second takes from the
+    // last index written the pages whose bytes are still those it read.
+    edit(t.path(), story, "idroponica", "verticale");
+    assert_eq!(build_and_index(&mut b, false), None);
+    edit(t.path(), PUOI, "\n\n", "\n\nUna frase sul progetto.\n\n");
+    let (_, recalled) = build_and_index(&mut b, true).unwrap();
+    // Both the story's page (changed since the last index) and the project's are read.
+    assert!(recalled <= pages - 2, "{recalled} of {pages}");
+    same_as_a_full_build("two edits, one index");
+
+    // Its files removed by hand: the next index makes them again rather than keep them.
+    std::fs::remove_dir_all(t.path().join("public/search-index/fr")).unwrap();
+    edit(t.path(), story, "verticale", "sul tetto");
+    assert_eq!(build_and_index(&mut b, true), Some((pages, pages - 1)));
+    same_as_a_full_build("French files removed");
+}
+
+#[test]
 fn a_first_override_of_the_theme_is_watched_and_served() {
     // `templates/` does not exist when the preview starts.
     let t = fixture("story-ok");

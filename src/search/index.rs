@@ -403,7 +403,7 @@ impl Indexer {
             let (files, streamed) = format::files(g, lang, parts.made);
             let memo = part.map(|part| {
                 let names: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
-                memo::record(lang, &names, &part)
+                std::sync::Arc::new(memo::record(lang, &names, &part))
             });
             LangFiles {
                 files,
@@ -487,7 +487,7 @@ struct LangFiles {
     /// Those of `files` streamed while rendering.
     streamed: Vec<String>,
     /// Its record in the memo for the next build.
-    memo: Option<Vec<u8>>,
+    memo: Option<std::sync::Arc<Vec<u8>>>,
     /// The last build's files, when none of its pages changed: in the output as they are.
     kept: Vec<String>,
 }

@@ -8,7 +8,8 @@
 //! taken apart again, if its published bytes have the same hash: what a page gives the
 //! index depends only on its bytes (and on the program, which is the file's key). After
 //! an edit of one story, the index is made from the words of the few pages rendered and
-//! those of every other page kept here.
+//! those of every other page kept here. `vetrina serve` keeps the same memo in memory from
+//! one save's index to the next (`Past::of`; see `builder.rs`).
 //!
 //! Kept in `.vetrina-cache/search-<hash of the output folder's path>.bin`, sealed
 //! (`fileio::write_sealed`: a magic line, the program, a checksum of the rest). The rest holds
@@ -32,6 +33,7 @@
 //! build reads its pages back, as it did before there was one.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
@@ -49,7 +51,7 @@ pub(crate) struct PastLang {
     /// The index files the last build made for the language (paths in the output).
     pub(super) files: Vec<String>,
     /// The record as the memo holds it, for a build that changes none of its pages.
-    pub(super) record: Vec<u8>,
+    pub(super) record: Arc<Vec<u8>>,
     /// Where the language's part is in `record`.
     part: std::ops::Range<usize>,
 }
@@ -87,11 +89,11 @@ pub(crate) struct Past {
 
 /// The memo's body as this build makes it, one part per language, for `save`.
 #[derive(Default, Clone)]
-pub(crate) struct MemoBody(pub(super) Vec<Vec<u8>>);
+pub(crate) struct MemoBody(pub(super) Vec<Arc<Vec<u8>>>);
 
 impl std::fmt::Debug for MemoBody {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let bytes: usize = self.0.iter().map(Vec::len).sum();
+        let bytes: usize = self.0.iter().map(|r| r.len()).sum();
         write!(f, "MemoBody({bytes} bytes)")
     }
 }
@@ -122,7 +124,7 @@ pub(crate) fn save(cache_dir: &Path, output: &Path, body: &MemoBody) -> std::io:
     let mut count = Vec::new();
     put_u32(&mut count, body.0.len() as u32);
     let mut parts: Vec<&[u8]> = vec![&count];
-    parts.extend(body.0.iter().map(Vec::as_slice));
+    parts.extend(body.0.iter().map(|r| r.as_slice()));
     crate::fileio::write_sealed_parts(&file(cache_dir, output), MAGIC, &key(), &parts)
 }
 
@@ -253,24 +255,54 @@ fn decode(body: &[u8]) -> Option<Past> {
     let langs = r.u32()?;
     let mut past = Past::default();
     for _ in 0..langs {
-        let before = r.rest;
-        let lang = r.str()?.to_string();
-        let n = r.u32()? as usize;
-        let files = (0..n)
-            .map(|_| r.str().map(str::to_string))
-            .collect::<Option<Vec<String>>>()?;
-        let part = r.bytes()?;
-        let used = before.len() - r.rest.len();
-        let record = before[..used].to_vec();
-        let part = used - part.len()..used;
-        past.langs.push(PastLang {
-            lang,
-            files,
-            record,
-            part,
-        });
+        let (head, used) = record_head(r.rest)?;
+        past.langs
+            .push(head.with_record(Arc::new(r.take(used)?.to_vec())));
     }
     r.rest.is_empty().then_some(past)
+}
+
+impl Past {
+    /// The memo a build of this process made (`vetrina serve` keeps it in memory between
+    /// its builds rather than in the cache folder), its records shared, not copied; `None`
+    /// if a record is not as `record` makes it.
+    pub(crate) fn of(body: &MemoBody) -> Option<Past> {
+        let mut past = Past::default();
+        for record in body.0.iter().cloned() {
+            let (head, used) = record_head(&record)?;
+            if used != record.len() {
+                return None;
+            }
+            past.langs.push(head.with_record(record));
+        }
+        Some(past)
+    }
+}
+
+/// The start of a language's record (`record`'s): its language, files and where its part
+/// is; with the record's length.
+fn record_head(bytes: &[u8]) -> Option<(PastLang, usize)> {
+    let mut r = Reader { rest: bytes };
+    let lang = r.str()?.to_string();
+    let n = r.u32()? as usize;
+    let files = (0..n)
+        .map(|_| r.str().map(str::to_string))
+        .collect::<Option<Vec<String>>>()?;
+    let part = r.bytes()?;
+    let used = bytes.len() - r.rest.len();
+    let head = PastLang {
+        lang,
+        files,
+        record: Arc::default(),
+        part: used - part.len()..used,
+    };
+    Some((head, used))
+}
+
+impl PastLang {
+    fn with_record(self, record: Arc<Vec<u8>>) -> Self {
+        PastLang { record, ..self }
+    }
 }
 
 impl PastLang {

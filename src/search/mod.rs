@@ -55,6 +55,7 @@ use std::borrow::Cow;
 use std::path::PathBuf;
 use std::time::Duration;
 
+#[cfg(test)]
 use rustc_hash::FxHashMap;
 
 /// The folder of the output that holds the index (an address of the plan).
@@ -74,6 +75,8 @@ pub type GeneratedFile = (String, Vec<u8>);
 /// A rendered page to index: in memory, or already on disk (a build puts its pages there
 /// and lets go of them before indexing, to need less memory).
 pub(crate) enum Page<'a> {
+    /// In memory: how the tests give pages (a build and `serve` index the output folder's).
+    #[cfg_attr(not(test), allow(dead_code))]
     Bytes(&'a [u8]),
     File(PathBuf),
 }
@@ -179,10 +182,11 @@ pub(crate) fn indexed(route: &Route) -> bool {
 }
 
 /// Indexes `pages` (route, rendered HTML) and returns the index's files, as (path in the
-/// output, bytes), sorted by path. The pages are read and taken apart on every core, and the
-/// languages' files made side by side; in the `background` (`vetrina serve`, while the next
-/// edit may be rendering) all of it runs on the calling thread at the lowest priority.
-/// `cancelled` is asked between pages.
+/// output, bytes), sorted by path: the tests' way to index pages in memory. The pages are
+/// read and taken apart on every core, and the languages' files made side by side; in the
+/// `background` all of it runs on the calling thread at the lowest priority. `cancelled` is
+/// asked between pages.
+#[cfg(test)]
 pub(crate) fn index<'a>(
     pages: impl Iterator<Item = (&'a Route, Page<'a>)>,
     cancelled: &(dyn Fn() -> bool + Sync),

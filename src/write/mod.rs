@@ -42,6 +42,14 @@ pub struct Manifest {
     copies: rustc_hash::FxHashSet<String>,
 }
 
+impl Manifest {
+    /// The digest of the bytes last written to `path` (relative to the output folder), if
+    /// this process generated that file.
+    pub fn digest(&self, path: &str) -> Option<blake3::Hash> {
+        self.files.get(path).copied()
+    }
+}
+
 pub use crate::tree::Listing;
 pub use guided::Recorded;
 
