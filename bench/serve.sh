@@ -53,6 +53,8 @@ REBUILDS="$(grep 'Rebuilt in' "$DIR/serve.log" | tail -21 | sed -E 's/.*Rebuilt 
 sleep 12
 
 rss() { awk '/VmRSS/ {print $2}' "/proc/$PID/status"; }
+# The most the server has held at once (its first build's pages, before they are written).
+peak() { awk '/VmHWM/ {print $2}' "/proc/$PID/status"; }
 cat >"$DIR/paths.lua" <<LUA
 local paths = { "/", "/storie/$STORY/", "/en/stories/$STORY/", "/progetti/puoi/", "/regioni/lombardia/", "/feed.xml" }
 local i = 0
@@ -83,6 +85,7 @@ rps() { echo "$1" | awk '/Requests\/sec/ {print $2}'; }
     echo "- load, round 1: $(rps "$W1") requests/s; round 2: $(rps "$W2") requests/s"
     echo "- errors (socket errors, non-2xx answers): ${E:-none}"
     echo "- resident memory: ${R0} KiB before, ${R1} KiB after round 1, ${R2} KiB after round 2"
+    echo "- peak resident memory (VmHWM, since the server started): $(peak) KiB"
 } >"$OUT"
 cat "$OUT"
 [ -z "$E" ] || { echo "FAIL: errors under load"; exit 1; }

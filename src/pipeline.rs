@@ -494,8 +494,9 @@ fn plan_site(
 }
 
 /// `vetrina serve`'s render and write: pages taken from the last build where they can be
-/// (`Reuse::Memory`), every file but the search index written at once; the index is left to
-/// a `SearchJob`.
+/// (`Reuse::Memory`), each page rendered staged beside the output at once (so that a large
+/// first build never holds every page), every file but the search index in place once all
+/// is rendered without an error; the index is left to a `SearchJob`.
 fn write_pages(
     opts: &BuildOptions,
     stages: &Rendering,
@@ -504,22 +505,68 @@ fn write_pages(
     report: &mut Report,
     phases: &mut Phases,
 ) {
+    let output = opts.output_dir();
     let diags = &mut report.diagnostics;
+    let scope = write::Scope::Except(search::SEARCH_DIR);
+    let (write, mut failed) = match (!diags.has_errors())
+        .then(|| write::PageWrite::begin(&output, scope, &memo.written))
+    {
+        Some(Ok(w)) => (Some(w), None),
+        Some(Err(e)) => (None, Some(e)),
+        None => (None, None),
+    };
+    let staging = write.as_ref().map(|w| PageStaging {
+        write: w,
+        manifest: &memo.written,
+        error: Mutex::new(None),
+    });
     let reuse = Reuse::Memory(&mut memo.render, Box::new(prints));
-    let out = render::render(&stages.context(), reuse, None, diags);
+    let sink = staging.as_ref().map(|s| s as &dyn PageSink);
+    let out = render::render(&stages.context(), reuse, sink, diags);
     phases.done("render");
-    if !diags.has_errors() {
-        let scope = write::Scope::Except(search::SEARCH_DIR);
-        match write::write_scoped(&opts.output_dir(), &out, scope, Some(&mut memo.written)) {
-            Ok(s) => count_written(report, s),
+    if let Some(s) = staging {
+        failed = failed.or(s.error.into_inner().unwrap_or_else(|e| e.into_inner()));
+    }
+    let written = match (write, failed) {
+        (_, Some(e)) => Err(e),
+        // A build with errors writes nothing: what it staged is removed.
+        (Some(w), None) if !diags.has_errors() => w.finish(&out, &mut memo.written).map(Some),
+        _ => Ok(None),
+    };
+    match written {
+        Ok(Some(s)) => {
+            count_written(report, s);
+            phases.done("write");
+        }
+        Ok(None) => {}
+        Err(e) => {
+            // The pages remembered are no longer known to be those in the output folder:
+            // the next build renders and writes every page.
+            memo.render.forget_pages();
+            memo.written = write::Manifest::default();
+            cannot_write(diags, &output, e);
+        }
+    }
+}
+
+/// Hands each page `vetrina serve` renders to its write as soon as it is rendered.
+struct PageStaging<'w> {
+    write: &'w write::PageWrite<'w>,
+    /// The manifest of this process's last write (see `PageWrite::stage_page`).
+    manifest: &'w write::Manifest,
+    /// The first staging error; the build fails with it.
+    error: Mutex<Option<std::io::Error>>,
+}
+
+impl PageSink for PageStaging<'_> {
+    fn take(&self, _route: &Route, file: &str, bytes: &[u8]) -> bool {
+        match self.write.stage_page(file, bytes, self.manifest) {
+            Ok(()) => true,
             Err(e) => {
-                // The pages remembered are no longer those in the output folder: the next
-                // build renders every page.
-                memo.render.forget_pages();
-                cannot_write(diags, &opts.output_dir(), e)
+                (self.error.lock().unwrap_or_else(|e| e.into_inner())).get_or_insert(e);
+                false
             }
         }
-        phases.done("write");
     }
 }
 

@@ -396,6 +396,43 @@ fn unchanged_pages_are_taken_from_the_previous_build() {
 }
 
 #[test]
+fn a_build_that_fails_while_rendering_leaves_the_output_as_it_was() {
+    let t = demo_copy();
+    let mut b = vetrina::Builder::new(opts(t.path()));
+    assert!(b.build_pages().0.ok());
+    let before = tree(&t.path().join("public"));
+    // The story template reads a value no page has: every other page renders (and is
+    // staged as it is), the stories fail.
+    let story = "themes/default/templates/story.html";
+    let text = read(t.path(), story);
+    let broken = text.replacen(
+        "{% block content %}",
+        "{% block content %}{{ no_such_value_anywhere }}",
+        1,
+    );
+    assert_ne!(text, broken);
+    write(t.path(), story, &broken);
+    let (r, _) = b.build_pages();
+    assert!(!r.ok());
+    assert!(
+        before == tree(&t.path().join("public")),
+        "the output changed"
+    );
+    let staging: Vec<_> = std::fs::read_dir(t.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains("staging"))
+        .map(|e| e.file_name())
+        .collect();
+    assert!(staging.is_empty(), "{staging:?}");
+    // Mended: written as a full build would.
+    write(t.path(), story, &text);
+    let (r, _) = b.build_pages();
+    assert!(r.ok(), "{}", rendered(&r));
+    assert!(before == tree(&t.path().join("public")));
+}
+
+#[test]
 fn after_an_edit_the_search_index_takes_apart_only_the_pages_that_changed() {
     let t = demo_copy();
     let mut b = vetrina::Builder::new(opts(t.path()));

@@ -92,8 +92,6 @@ pub fn render(
     } = *cx;
     let plan = &cx.plan;
     let mut reuse = reuse.unless_errors(diags);
-    // Pages kept in memory for the next build are not streamed.
-    let sink = sink.filter(|_| !reuse.keeps_pages());
     let i18n = reuse.i18n(site, theme, diags);
     let statics: Arc<rustc_hash::FxHashMap<String, String>> = Arc::new(
         theme

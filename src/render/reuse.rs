@@ -191,8 +191,9 @@ impl Reuse<'_> {
     }
 
     /// Whether the pages are remembered for the next build of this process (`vetrina
-    /// serve`, which writes them itself: none is streamed).
-    pub(super) fn keeps_pages(&self) -> bool {
+    /// serve`).
+    #[cfg(test)]
+    fn keeps_pages(&self) -> bool {
         matches!(self, Reuse::Memory(..))
     }
 
