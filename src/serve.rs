@@ -50,8 +50,14 @@ use crate::builder::Builder;
 use crate::options::BuildOptions;
 use crate::report::Report;
 
-/// Where the live-reload script and its event stream are served.
-const LIVE_JS: &str = "/__vetrina/live.js";
+/// Where the live-reload script and its event stream are served (the script's address a
+/// macro, so that the tag added to pages is made of it too).
+macro_rules! live_js {
+    () => {
+        "/__vetrina/live.js"
+    };
+}
+const LIVE_JS: &str = live_js!();
 const EVENTS: &str = "/__vetrina/events";
 /// Changes closer together than this are one rebuild (an editor saving several files, a
 /// save-by-rename, a `git checkout`).
@@ -549,14 +555,12 @@ fn handle(req: &Request, stream: &TcpStream, state: &Arc<State>) -> Served {
         .clone();
     let Some(root) = root else {
         // No site was ever built: a page that shows the errors and reloads once fixed.
-        let page = inject(
-            b"<!doctype html><html lang=en><meta charset=utf-8><title>Not built yet</title><body><p>The site has not been built yet.</p></body></html>".to_vec(),
-        );
-        let _ = http::respond(
+        let page = b"<!doctype html><html lang=en><meta charset=utf-8><title>Not built yet</title><body><p>The site has not been built yet.</p></body></html>";
+        let _ = http::respond_in_parts(
             &mut w,
             503,
             &[("Content-Type", "text/html; charset=utf-8")],
-            &page,
+            &with_live_script(page),
             head_only,
         );
         return Served::Answered;
@@ -613,11 +617,11 @@ fn send_file(w: &mut impl Write, file: &Path, status: u16, head_only: bool) {
     };
     let ty = mime(file);
     let body = if ty.starts_with("text/html") && !cms_api::is_admin(file) {
-        inject(bytes)
+        with_live_script(&bytes)
     } else {
-        bytes
+        [&bytes[..], &[], &[]]
     };
-    let _ = http::respond(
+    let _ = http::respond_in_parts(
         w,
         status,
         &[
@@ -630,15 +634,17 @@ fn send_file(w: &mut impl Write, file: &Path, status: u16, head_only: bool) {
     );
 }
 
-/// Adds the live-reload script to a page, before `</body>` (or at the end).
-fn inject(mut html: Vec<u8>) -> Vec<u8> {
-    let tag = format!("<script src=\"{LIVE_JS}\" defer></script>");
+/// The live-reload script's tag, added to every page served but the editor's.
+const LIVE_TAG: &str = concat!("<script src=\"", live_js!(), "\" defer></script>");
+
+/// A page with the live-reload script before its `</body>` (or at its end), in three parts
+/// sent one after the other: a large page is not copied into a longer one for each request.
+fn with_live_script(html: &[u8]) -> [&[u8]; 3] {
     let at = html
         .windows(7)
         .rposition(|w| w.eq_ignore_ascii_case(b"</body>"))
         .unwrap_or(html.len());
-    html.splice(at..at, tag.into_bytes());
-    html
+    [&html[..at], LIVE_TAG.as_bytes(), &html[at..]]
 }
 
 /// An event stream: the current state at once, then one event per build, and a comment
@@ -857,8 +863,8 @@ mod tests {
 
     #[test]
     fn the_script_goes_before_the_end_of_the_body() {
-        let html = inject(b"<html><body><p>x</p></body></html>".to_vec());
-        let s = String::from_utf8(html).unwrap();
+        let s = with_live_script(b"<html><body><p>x</p></body></html>").concat();
+        let s = String::from_utf8(s).unwrap();
         assert!(s.contains("<p>x</p><script src=\"/__vetrina/live.js\" defer></script></body>"));
     }
 

@@ -323,6 +323,18 @@ pub fn respond(
     body: &[u8],
     head_only: bool,
 ) -> io::Result<()> {
+    respond_in_parts(w, status, headers, &[body], head_only)
+}
+
+/// `respond`, the body given in parts that are sent one after the other (a page and the
+/// script added to it, without copying the page into a longer one).
+pub fn respond_in_parts(
+    w: &mut impl Write,
+    status: u16,
+    headers: &[(&str, &str)],
+    body: &[&[u8]],
+    head_only: bool,
+) -> io::Result<()> {
     let mut head = format!("HTTP/1.1 {status} {}\r\n", reason(status));
     for (n, v) in headers {
         head.push_str(n);
@@ -332,11 +344,13 @@ pub fn respond(
     }
     head.push_str(&format!(
         "Content-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
+        body.iter().map(|part| part.len()).sum::<usize>()
     ));
     w.write_all(head.as_bytes())?;
     if !head_only {
-        w.write_all(body)?;
+        for part in body {
+            w.write_all(part)?;
+        }
     }
     w.flush()
 }
