@@ -325,21 +325,7 @@ fn after_any_edits_the_output_is_a_fresh_full_build() {
     wait_settled(&h);
     h.stop();
 
-    let served = tree(&t.path().join("public"));
-    let fresh_out = tempfile::tempdir().unwrap();
-    let mut o = opts(t.path());
-    o.output = Some(fresh_out.path().join("public"));
-    // The admin under serve saves to the folder itself (its local back end).
-    o.cms_local_backend = true;
-    let r = vetrina::build(&o);
-    assert!(r.ok(), "{}", rendered(&r));
-    let full = tree(&fresh_out.path().join("public"));
-    let names =
-        |t: &[(std::path::PathBuf, Vec<u8>)]| t.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
-    assert_eq!(names(&served), names(&full), "the same files");
-    for ((p, a), (_, b)) in served.iter().zip(&full) {
-        assert!(a == b, "{} differs from a full build", p.display());
-    }
+    same_as_a_full_build(t.path(), "", "after the edits");
     // And the edits are in it.
     let html = read(&t.path().join("public"), "progetti/puoi/index.html");
     assert!(html.contains("Nuovo titolo"));
@@ -451,24 +437,7 @@ fn after_an_edit_the_search_index_takes_apart_only_the_pages_that_changed() {
         files.write().expect("the index written");
         Some(counts)
     };
-    let same_as_a_full_build = |step: &str| {
-        let fresh = tempfile::tempdir().unwrap();
-        let mut o = opts(t.path());
-        o.output = Some(fresh.path().join("public"));
-        o.cms_local_backend = true;
-        let r = vetrina::build(&o);
-        assert!(r.ok(), "{}", rendered(&r));
-        let served = tree(&t.path().join("public/search-index"));
-        let full = tree(&fresh.path().join("public/search-index"));
-        assert!(!full.is_empty());
-        let names = |t: &[(std::path::PathBuf, Vec<u8>)]| {
-            t.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>()
-        };
-        assert_eq!(names(&served), names(&full), "{step}: the same files");
-        for ((p, a), (_, b)) in served.iter().zip(&full) {
-            assert!(a == b, "{step}: {} differs from a full build", p.display());
-        }
-    };
+    let same_as_a_full_build = |step: &str| same_as_a_full_build(t.path(), "search-index", step);
     let (pages, recalled) = build_and_index(&mut b, true).unwrap();
     assert!(pages > 20, "{pages}");
     assert_eq!(recalled, 0, "the first index reads every page");
@@ -537,6 +506,27 @@ fn a_first_override_of_the_theme_is_watched_and_served() {
     let home = get(h.addr, "/").body;
     assert!(home.contains("Sede nuova") && !home.contains("Sede di prova"));
     h.stop();
+}
+
+/// Asserts that the folder `part` of the site's output (`""`: all of it) holds the files a
+/// fresh `vetrina build` of the site makes there, byte for byte.
+fn same_as_a_full_build(site: &Path, part: &str, step: &str) {
+    let fresh = tempfile::tempdir().unwrap();
+    let mut o = opts(site);
+    o.output = Some(fresh.path().join("public"));
+    // The admin under serve saves to the folder itself (its local back end).
+    o.cms_local_backend = true;
+    let r = vetrina::build(&o);
+    assert!(r.ok(), "{}", rendered(&r));
+    let served = tree(&site.join("public").join(part));
+    let full = tree(&fresh.path().join("public").join(part));
+    assert!(!full.is_empty());
+    let names =
+        |t: &[(std::path::PathBuf, Vec<u8>)]| t.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&served), names(&full), "{step}: the same files");
+    for ((p, a), (_, b)) in served.iter().zip(&full) {
+        assert!(a == b, "{step}: {} differs from a full build", p.display());
+    }
 }
 
 fn wait_settled(h: &Handle) {
