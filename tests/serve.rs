@@ -382,6 +382,41 @@ fn unchanged_pages_are_taken_from_the_previous_build() {
 }
 
 #[test]
+fn a_story_s_title_edited_builds_only_the_pages_that_show_its_card() {
+    let t = demo_copy();
+    let mut o = opts(t.path());
+    // As `serve` builds it (see `same_as_a_full_build`).
+    o.cms_local_backend = true;
+    let mut b = vetrina::Builder::new(o);
+    let (pages, _) = build_and_index(&mut b, true).unwrap();
+    assert!(pages > 20);
+    let total = b.contexts_built();
+    let story = "content/stories/dalla-comunita-alla-serra/index.it.md";
+    edit(t.path(), story, "title: \"", "title: \"Titolo nuovo — ");
+    build_and_index(&mut b, true);
+    // Its own pages and those showing its card (lists, its region's and project's pages,
+    // the home page): not every page's context.
+    assert!(
+        b.contexts_built() < total / 3,
+        "{} of {total} contexts built",
+        b.contexts_built()
+    );
+    same_as_a_full_build(t.path(), "", "title edited");
+    edit(
+        t.path(),
+        story,
+        "summary: \"",
+        "summary: \"Riassunto nuovo — ",
+    );
+    build_and_index(&mut b, true);
+    same_as_a_full_build(t.path(), "", "summary edited");
+    // Its date: its place on the lists changes, and every page that may show it is built.
+    edit(t.path(), story, "date: 20", "date: 19");
+    build_and_index(&mut b, true);
+    same_as_a_full_build(t.path(), "", "date edited");
+}
+
+#[test]
 fn a_build_that_fails_while_rendering_leaves_the_output_as_it_was() {
     let t = demo_copy();
     let mut b = vetrina::Builder::new(opts(t.path()));
@@ -422,21 +457,6 @@ fn a_build_that_fails_while_rendering_leaves_the_output_as_it_was() {
 fn after_an_edit_the_search_index_takes_apart_only_the_pages_that_changed() {
     let t = demo_copy();
     let mut b = vetrina::Builder::new(opts(t.path()));
-    // A build, then its search index as `serve` makes it: (pages, of them recalled).
-    let build_and_index = |b: &mut vetrina::Builder, run: bool| {
-        let (r, job) = b.build_pages();
-        assert!(r.ok(), "{}", rendered(&r));
-        let mut job = job.expect("a search job");
-        if !run {
-            // Superseded by the next build before it ran.
-            return None;
-        }
-        b.ready(&mut job);
-        let files = job.index(&|| false).expect("an index");
-        let counts = (files.pages(), files.pages_recalled());
-        files.write().expect("the index written");
-        Some(counts)
-    };
     let same_as_a_full_build = |step: &str| same_as_a_full_build(t.path(), "search-index", step);
     let (pages, recalled) = build_and_index(&mut b, true).unwrap();
     assert!(pages > 20, "{pages}");
@@ -506,6 +526,22 @@ fn a_first_override_of_the_theme_is_watched_and_served() {
     let home = get(h.addr, "/").body;
     assert!(home.contains("Sede nuova") && !home.contains("Sede di prova"));
     h.stop();
+}
+
+/// A build, then (when `run`: else it is superseded by the next build before it runs) its
+/// search index as `serve` makes and writes it: (pages, of them recalled).
+fn build_and_index(b: &mut vetrina::Builder, run: bool) -> Option<(usize, usize)> {
+    let (r, job) = b.build_pages();
+    assert!(r.ok(), "{}", rendered(&r));
+    let mut job = job.expect("a search job");
+    if !run {
+        return None;
+    }
+    b.ready(&mut job);
+    let files = job.index(&|| false).expect("an index");
+    let counts = (files.pages(), files.pages_recalled());
+    files.write().expect("the index written");
+    Some(counts)
 }
 
 /// Asserts that the folder `part` of the site's output (`""`: all of it) holds the files a

@@ -140,6 +140,7 @@ pub fn render(
             .or_else(|| decisions.untouched_on_disk(route))
             .or_else(|| decisions.untouched_story_on_disk(route))
             .or_else(|| decisions.untouched_without_changed_cards(route))
+            .or_else(|| decisions.unchanged_without_changed_cards(route))
         {
             return page;
         }
@@ -170,6 +171,7 @@ pub fn render(
         else {
             return Page::Failed(d);
         };
+        let cards: Arc<[u64]> = cards.into();
         // Recorded for the next build only when nothing was reported: a page with a
         // warning is rendered every time, so that the warning is too.
         let entry = fingerprint
@@ -181,7 +183,7 @@ pub fn render(
                     fp
                 },
                 bytes: blake3::hash(&bytes),
-                cards: cards.into(),
+                cards: cards.clone(),
                 addresses: looked_up_addresses,
             });
         let streamed = sink.is_some_and(|s| s.take(route, &route.file(), &bytes));
@@ -197,6 +199,7 @@ pub fn render(
             fingerprint: fingerprint.filter(|_| decisions.keeps_fingerprints()),
             diags: d,
             entry,
+            cards,
             streamed,
         }
     };
@@ -264,6 +267,7 @@ pub fn render(
                     RecordedPage {
                         fingerprint: None,
                         diags: Diagnostics::new(),
+                        cards: entry.cards.clone(),
                         entry: Some(entry),
                     },
                 ));
@@ -274,6 +278,7 @@ pub fn render(
                 fingerprint,
                 diags: d,
                 entry,
+                cards,
                 streamed,
             } => {
                 counts.contexts_built += 1;
@@ -286,6 +291,7 @@ pub fn render(
                         fingerprint,
                         diags: d.clone(),
                         entry,
+                        cards,
                     },
                 ));
                 (bytes, d)

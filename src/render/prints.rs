@@ -77,7 +77,8 @@ pub struct SitePrints {
     /// Each story's front matter (all its languages) without its title and summary
     /// (`load::text_prints::placement_text`): the same when an edit changed only what its card
     /// shows of it.
-    /// Made only for the ledger of `vetrina build` ([`SitePrints::with_placements`]).
+    /// Made by [`SitePrints::with_placements`], for `vetrina build`'s ledger and `vetrina
+    /// serve`'s memory.
     pub(super) placements: EntryPrints,
     /// Set by `Reuse::begin`: `meta` and `rest` with the pictures, the build's globals, and
     /// whether only bodies changed since the last build.

@@ -58,6 +58,8 @@ pub struct RenderCache {
     rest: Option<blake3::Hash>,
     fronts: EntryPrints,
     bodies: EntryPrints,
+    /// Each story's placement (`SitePrints::placements`) in the last build.
+    placements: EntryPrints,
     pages: FxHashMap<String, CachedPage>,
     /// The interface strings and what loading them reported, by a hash of their sources.
     i18n: Option<(blake3::Hash, Arc<I18n>, Diagnostics)>,
@@ -82,6 +84,8 @@ struct CachedPage {
     fingerprint: blake3::Hash,
     /// What building this page reported (warnings), repeated when it is reused.
     diags: Diagnostics,
+    /// The stories whose cards it shows (`ledger::card_key`).
+    cards: Arc<[u64]>,
 }
 
 impl RenderCache {
@@ -139,6 +143,8 @@ pub(super) enum Page {
         diags: Diagnostics,
         /// Recorded for the next `vetrina build`.
         entry: Option<ledger::Entry>,
+        /// The stories whose cards it shows (`ledger::card_key`).
+        cards: Arc<[u64]>,
         /// Taken by the page sink: `bytes` is empty.
         streamed: bool,
     },
@@ -174,6 +180,9 @@ pub(super) struct Decisions<'a> {
     /// Ledger, cards only: the card keys (`ledger::card_key`) of those stories, when only
     /// what their cards show changed (the same placements).
     ledger_cards: Option<Vec<u64>>,
+    /// Cards only: the card keys of the stories of `changed_stories`, when only what their
+    /// cards show changed (the same placements).
+    changed_cards: Option<Vec<u64>>,
     /// The extras of the last build, when only bodies changed.
     extras: Option<&'a [(String, Bytes)]>,
     ledger: Option<&'a Ledger>,
@@ -381,10 +390,23 @@ impl Reuse<'_> {
                             .map(|(_, key)| key)
                             .collect()
                     });
+                // Only while every changed story keeps its placement: what its cards show
+                // is all that changed of it on other pages.
+                let changed_cards = (changed_stories.as_ref())
+                    .filter(|keys: &&HashSet<String>| {
+                        keys.iter().all(|key| {
+                            let k = ("stories", key.clone());
+                            c.placements
+                                .get(&k)
+                                .is_some_and(|h| prints.placements.get(&k) == Some(h))
+                        })
+                    })
+                    .map(|keys| keys.iter().map(|k| ledger::card_key(k)).collect());
                 prints.globals = Some(globals);
                 prints.only_bodies = changed_bodies.is_some();
                 Decisions {
                     previous,
+                    changed_cards,
                     extras: changed_bodies
                         .as_ref()
                         .filter(|_| !c.extras.is_empty())
@@ -454,6 +476,7 @@ impl Reuse<'_> {
                 c.rest = prints.rest_with_pictures;
                 c.fronts = prints.fronts;
                 c.bodies = prints.bodies;
+                c.placements = prints.placements;
                 if !only_bodies {
                     let live: HashSet<&str> = plan.routes.iter().map(|r| r.path.as_str()).collect();
                     c.pages.retain(|p, _| live.contains(p.as_str()));
@@ -465,6 +488,7 @@ impl Reuse<'_> {
                             CachedPage {
                                 fingerprint,
                                 diags: p.diags,
+                                cards: p.cards,
                             },
                         );
                     }
@@ -479,6 +503,8 @@ pub(super) struct RecordedPage {
     pub fingerprint: Option<blake3::Hash>,
     pub diags: Diagnostics,
     pub entry: Option<ledger::Entry>,
+    /// The stories whose cards it shows (`ledger::card_key`).
+    pub cards: Arc<[u64]>,
 }
 
 impl<'a> Decisions<'a> {
@@ -491,6 +517,7 @@ impl<'a> Decisions<'a> {
             ledger_extras: None,
             ledger_stories: None,
             ledger_cards: None,
+            changed_cards: None,
             extras: None,
             ledger: None,
             keep_fingerprints: false,
@@ -549,6 +576,22 @@ impl<'a> Decisions<'a> {
             return None;
         }
         Some(Page::Kept(Arc::new(Vec::new()), entry))
+    }
+
+    /// Cards only: the last build's page for `route`, if it is not a story's and showed no
+    /// card of a story that changed (when only what stories' cards show changed). Only a
+    /// card shows a story's title and summary on another page (`views::story_card`, which
+    /// records it): its context is not built.
+    pub(super) fn unchanged_without_changed_cards(&self, route: &Route) -> Option<Page> {
+        let changed = self.changed_cards.as_ref()?;
+        if matches!(route.kind, Kind::Story(_)) {
+            return None;
+        }
+        let cached = self.previous?.get(&route.path)?;
+        if cached.cards.iter().any(|k| changed.contains(k)) {
+            return None;
+        }
+        Some(Page::Reused(cached.diags.clone()))
     }
 
     /// Stories only: the last build's page for `route`, if it is the page of a story that
@@ -657,7 +700,61 @@ mod tests {
         CachedPage {
             fingerprint: context(title),
             diags: Diagnostics::new(),
+            cards: Arc::from([]),
         }
+    }
+
+    #[test]
+    fn cards_only_takes_every_page_but_those_showing_a_changed_card_and_the_stories() {
+        let mut pages = FxHashMap::default();
+        let showing = |title: &str, stories: &[&str]| CachedPage {
+            cards: stories.iter().map(|s| ledger::card_key(s)).collect(),
+            ..cached(title)
+        };
+        pages.insert(
+            "/storie/".to_string(),
+            showing("Storie", &["amina", "bilal"]),
+        );
+        pages.insert(
+            "/storie/pagina/2/".to_string(),
+            showing("Storie 2", &["chen"]),
+        );
+        pages.insert("/progetti/".to_string(), cached("Progetti"));
+        pages.insert("/storie/bilal/".to_string(), showing("Bilal", &["amina"]));
+        let d = Decisions {
+            previous: Some(&pages),
+            changed_cards: Some(vec![ledger::card_key("amina")]),
+            ..Decisions::none()
+        };
+        let first = route(Kind::StoryList(1), "/storie/");
+        let second = route(Kind::StoryList(2), "/storie/pagina/2/");
+        let projects = route(Kind::ProjectList, "/progetti/");
+        let bilal = route(Kind::Story("bilal".into()), "/storie/bilal/");
+        let new = route(Kind::ProjectList, "/en/projects/");
+        assert!(
+            d.unchanged_without_changed_cards(&first).is_none(),
+            "shows Amina"
+        );
+        for r in [&second, &projects] {
+            assert_eq!(
+                bytes_of(d.unchanged_without_changed_cards(r)),
+                Some(("reused", Vec::new())),
+                "{}",
+                r.path
+            );
+        }
+        // A story's page is another strategy's (`unchanged_story`), whatever it shows.
+        assert!(d.unchanged_without_changed_cards(&bilal).is_none());
+        assert!(
+            d.unchanged_without_changed_cards(&new).is_none(),
+            "not built last time"
+        );
+        // Not a cards-only change: the strategy takes nothing.
+        let all = Decisions {
+            previous: Some(&pages),
+            ..Decisions::none()
+        };
+        assert!(all.unchanged_without_changed_cards(&second).is_none());
     }
 
     fn bytes_of(page: Option<Page>) -> Option<(&'static str, Vec<u8>)> {
