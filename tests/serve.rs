@@ -417,6 +417,44 @@ fn a_story_s_title_edited_builds_only_the_pages_that_show_its_card() {
 }
 
 #[test]
+fn a_story_added_or_removed_leaves_the_other_stories_pages_as_they_are() {
+    let t = demo_copy();
+    let mut o = opts(t.path());
+    // As `serve` builds it (see `same_as_a_full_build`).
+    o.cms_local_backend = true;
+    let mut b = vetrina::Builder::new(o);
+    build_and_index(&mut b, true);
+    let total = b.contexts_built();
+    let from = t.path().join("content/stories/dalla-comunita-alla-serra");
+    let to = t.path().join("content/stories/una-storia-in-piu");
+    std::fs::create_dir_all(&to).unwrap();
+    for f in std::fs::read_dir(&from).unwrap() {
+        let f = f.unwrap();
+        std::fs::copy(f.path(), to.join(f.file_name())).unwrap();
+    }
+    edit(
+        t.path(),
+        "content/stories/una-storia-in-piu/index.it.md",
+        "title: \"",
+        "title: \"Un'altra — ",
+    );
+    build_and_index(&mut b, true);
+    // The other six stories' pages, in four languages, are taken as they are: 24 pages
+    // fewer than the first build's, the new story's four pages more.
+    assert!(
+        b.contexts_built() + 24 <= total + 4,
+        "{} of {total} contexts built",
+        b.contexts_built()
+    );
+    same_as_a_full_build(t.path(), "", "a story added");
+    std::fs::remove_dir_all(&from).unwrap();
+    build_and_index(&mut b, true);
+    // One story fewer: the six others' pages taken as they are.
+    assert!(b.contexts_built() + 24 <= total, "{} of {total}", b.contexts_built());
+    same_as_a_full_build(t.path(), "", "a story removed");
+}
+
+#[test]
 fn a_build_that_fails_while_rendering_leaves_the_output_as_it_was() {
     let t = demo_copy();
     let mut b = vetrina::Builder::new(opts(t.path()));

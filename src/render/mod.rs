@@ -153,7 +153,7 @@ pub fn render(
             .then(|| context.fingerprint())
             .flatten();
         if let Some(fp) = &fingerprint
-            && let Some(page) = decisions.same_context(route, fp)
+            && let Some(page) = decisions.same_context(route, fp, &with_addresses(fp))
         {
             return page;
         }
@@ -196,10 +196,13 @@ pub fn render(
         };
         Page::Rendered {
             bytes,
-            fingerprint: fingerprint.filter(|_| decisions.keeps_fingerprints()),
+            // With the site's addresses when it looked one up, as the ledger records it.
+            fingerprint: (fingerprint.filter(|_| decisions.keeps_fingerprints()))
+                .map(|fp| if looked_up_addresses { with_addresses(&fp) } else { fp }),
             diags: d,
             entry,
             cards,
+            addresses: looked_up_addresses,
             streamed,
         }
     };
@@ -268,6 +271,7 @@ pub fn render(
                         fingerprint: None,
                         diags: Diagnostics::new(),
                         cards: entry.cards.clone(),
+                        addresses: entry.addresses,
                         entry: Some(entry),
                     },
                 ));
@@ -279,6 +283,7 @@ pub fn render(
                 diags: d,
                 entry,
                 cards,
+                addresses,
                 streamed,
             } => {
                 counts.contexts_built += 1;
@@ -292,6 +297,7 @@ pub fn render(
                         diags: d.clone(),
                         entry,
                         cards,
+                        addresses,
                     },
                 ));
                 (bytes, d)

@@ -56,6 +56,8 @@ pub struct RenderCache {
     globals: Option<blake3::Hash>,
     meta: Option<blake3::Hash>,
     rest: Option<blake3::Hash>,
+    /// `SitePrints::rest_but_stories` of the last build, with the pictures but the stories'.
+    rest_but_stories: Option<blake3::Hash>,
     fronts: EntryPrints,
     bodies: EntryPrints,
     /// Each story's placement (`SitePrints::placements`) in the last build.
@@ -80,8 +82,12 @@ pub struct RenderCache {
 /// which only this process writes (at 10,000 stories, 0.9 GB that the search index reads
 /// back from the disk's cache).
 struct CachedPage {
-    /// The fingerprint of the template context the page was made from.
+    /// The fingerprint of the template context the page was made from; with the site's
+    /// addresses when its templates looked one up (`addresses`), as the ledger records it.
     fingerprint: blake3::Hash,
+    /// Whether its templates looked an address up (`url()`): the page is then the same only
+    /// while every address is.
+    addresses: bool,
     /// What building this page reported (warnings), repeated when it is reused.
     diags: Diagnostics,
     /// The stories whose cards it shows (`ledger::card_key`).
@@ -145,6 +151,8 @@ pub(super) enum Page {
         entry: Option<ledger::Entry>,
         /// The stories whose cards it shows (`ledger::card_key`).
         cards: Arc<[u64]>,
+        /// Whether its templates looked an address up (`url()`).
+        addresses: bool,
         /// Taken by the page sink: `bytes` is empty.
         streamed: bool,
     },
@@ -165,9 +173,12 @@ pub(super) struct Decisions<'a> {
     previous: Option<&'a FxHashMap<String, CachedPage>>,
     /// Bodies only: the entries whose bodies changed, when nothing else did.
     changed_bodies: Option<HashSet<(&'static str, String)>>,
-    /// Stories only: the stories whose front matter or bodies changed, when nothing but
-    /// stories' front matter and entries' bodies did.
+    /// Stories only: the stories whose front matter or bodies changed (or that were
+    /// added), when nothing but stories' front matter and entries' bodies did, and stories
+    /// were added or removed.
     changed_stories: Option<HashSet<String>>,
+    /// Stories only: whether the same stories are there (the site's addresses are the same).
+    same_stories: bool,
     /// Ledger, bodies only: the entries whose bodies changed since the last `vetrina build`,
     /// when nothing else did.
     ledger_bodies: Option<HashSet<(&'static str, String)>>,
@@ -372,15 +383,22 @@ impl Reuse<'_> {
                 }
             }
             Reuse::Memory(c, prints) => {
-                let globals = globals(true);
+                // The pages are kept under the globals without the site's addresses: a page
+                // whose templates looked one up holds them in its fingerprint (`render`).
+                let globals = globals(false);
                 let previous = (c.globals == Some(globals)).then_some(&c.pages);
                 prints.meta_with_pictures = Some(with_pictures(prints.meta, pictures));
                 prints.rest_with_pictures = Some(with_pictures(prints.rest, pictures));
+                // As the ledger: the stories' pictures in their own front matter's print.
+                let rest_but_stories = with_pictures_but_stories(prints.rest_but_stories, pictures);
+                fold_story_pictures(&mut prints.fronts, pictures);
+                prints.rest_but_stories_with_pictures = Some(rest_but_stories);
                 let changed_bodies = (previous.is_some() && c.meta == prints.meta_with_pictures)
                     .then(|| changed_entries(&c.bodies, &prints.bodies));
+                let same_stories = c.rest == prints.rest_with_pictures;
                 let changed_stories = (previous.is_some()
                     && changed_bodies.is_none()
-                    && c.rest == prints.rest_with_pictures)
+                    && (same_stories || c.rest_but_stories == Some(rest_but_stories)))
                     .then(|| changed_entries(&c.fronts, &prints.fronts))
                     .filter(|fronts| fronts.iter().all(|(section, _)| *section == "stories"))
                     .map(|fronts| {
@@ -393,6 +411,7 @@ impl Reuse<'_> {
                 // Only while every changed story keeps its placement: what its cards show
                 // is all that changed of it on other pages.
                 let changed_cards = (changed_stories.as_ref())
+                    .filter(|_| same_stories)
                     .filter(|keys: &&HashSet<String>| {
                         keys.iter().all(|key| {
                             let k = ("stories", key.clone());
@@ -413,6 +432,7 @@ impl Reuse<'_> {
                         .map(|_| c.extras.as_slice()),
                     changed_bodies,
                     changed_stories,
+                    same_stories,
                     ledger_bodies: None,
                     ledger_extras: None,
                     ledger_stories: None,
@@ -474,6 +494,7 @@ impl Reuse<'_> {
                 let only_bodies = prints.only_bodies;
                 c.meta = prints.meta_with_pictures;
                 c.rest = prints.rest_with_pictures;
+                c.rest_but_stories = prints.rest_but_stories_with_pictures;
                 c.fronts = prints.fronts;
                 c.bodies = prints.bodies;
                 c.placements = prints.placements;
@@ -489,6 +510,7 @@ impl Reuse<'_> {
                                 fingerprint,
                                 diags: p.diags,
                                 cards: p.cards,
+                                addresses: p.addresses,
                             },
                         );
                     }
@@ -505,6 +527,8 @@ pub(super) struct RecordedPage {
     pub entry: Option<ledger::Entry>,
     /// The stories whose cards it shows (`ledger::card_key`).
     pub cards: Arc<[u64]>,
+    /// Whether its templates looked an address up (`url()`).
+    pub addresses: bool,
 }
 
 impl<'a> Decisions<'a> {
@@ -513,6 +537,7 @@ impl<'a> Decisions<'a> {
             previous: None,
             changed_bodies: None,
             changed_stories: None,
+            same_stories: true,
             ledger_bodies: None,
             ledger_extras: None,
             ledger_stories: None,
@@ -596,7 +621,9 @@ impl<'a> Decisions<'a> {
 
     /// Stories only: the last build's page for `route`, if it is the page of a story that
     /// did not change. A story's page shows that story's texts, its project's title and
-    /// what every page shows (strings, addresses: the globals), never another story.
+    /// what every page shows (strings, addresses: the globals), never another story. When
+    /// stories were added or removed, a page whose templates looked an address up is not
+    /// taken.
     pub(super) fn unchanged_story(&self, route: &Route) -> Option<Page> {
         let changed = self.changed_stories.as_ref()?;
         let Kind::Story(key) = &route.kind else {
@@ -606,14 +633,25 @@ impl<'a> Decisions<'a> {
             return None;
         }
         let cached = self.previous?.get(&route.path)?;
-        Some(Page::Reused(cached.diags.clone()))
+        (self.same_stories || !cached.addresses).then(|| Page::Reused(cached.diags.clone()))
     }
 
     /// Same context: the last build's page for `route`, if it was made from a context with
-    /// this `fingerprint`.
-    pub(super) fn same_context(&self, route: &Route, fingerprint: &blake3::Hash) -> Option<Page> {
+    /// this `fingerprint` (`with_addresses`: the same with the site's addresses, for a page
+    /// whose templates looked one up).
+    pub(super) fn same_context(
+        &self,
+        route: &Route,
+        fingerprint: &blake3::Hash,
+        with_addresses: &blake3::Hash,
+    ) -> Option<Page> {
         let cached = self.previous?.get(&route.path)?;
-        (cached.fingerprint == *fingerprint).then(|| Page::SameContext(cached.diags.clone()))
+        let wanted = if cached.addresses {
+            with_addresses
+        } else {
+            fingerprint
+        };
+        (cached.fingerprint == *wanted).then(|| Page::SameContext(cached.diags.clone()))
     }
 
     /// Whether pages need a fingerprint of their context (for the ledger).

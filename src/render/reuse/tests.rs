@@ -20,6 +20,7 @@ fn cached(title: &str) -> CachedPage {
         fingerprint: context(title),
         diags: Diagnostics::new(),
         cards: Arc::from([]),
+        addresses: false,
     }
 }
 
@@ -129,15 +130,68 @@ fn same_context_takes_a_page_only_when_its_context_is_equal() {
     };
     let r = route(Kind::ProjectList, "/progetti/");
     assert_eq!(
-        bytes_of(d.same_context(&r, &context("Progetti"))),
+        bytes_of(d.same_context(&r, &context("Progetti"), &context("Progetti+"))),
         Some(("same context", Vec::new()))
     );
-    assert!(d.same_context(&r, &context("Projects")).is_none());
+    assert!(d.same_context(&r, &context("Projects"), &context("Projects+")).is_none());
     assert!(
         Decisions::none()
-            .same_context(&r, &context("Progetti"))
+            .same_context(&r, &context("Progetti"), &context("Progetti+"))
             .is_none()
     );
+    // A page whose templates looked an address up was recorded with the site's addresses:
+    // the same context under other addresses is not the same page.
+    pages.insert(
+        "/".to_string(),
+        CachedPage {
+            addresses: true,
+            ..cached("Home+")
+        },
+    );
+    let d = Decisions {
+        previous: Some(&pages),
+        keep_fingerprints: true,
+        ..Decisions::none()
+    };
+    let home = route(Kind::Home, "/");
+    assert!(d.same_context(&home, &context("Home"), &context("Home+")).is_some());
+    assert!(d.same_context(&home, &context("Home"), &context("Home++")).is_none());
+}
+
+#[test]
+fn stories_only_takes_the_other_stories_pages_when_stories_are_added() {
+    let mut pages = FxHashMap::default();
+    pages.insert("/storie/amina/".to_string(), cached("Amina"));
+    pages.insert(
+        "/storie/bilal/".to_string(),
+        CachedPage {
+            addresses: true,
+            ..cached("Bilal")
+        },
+    );
+    pages.insert("/storie/".to_string(), cached("Storie"));
+    let added = |same_stories: bool| Decisions {
+        previous: Some(&pages),
+        changed_stories: Some(["chen".to_string()].into_iter().collect()),
+        same_stories,
+        keep_fingerprints: true,
+        ..Decisions::none()
+    };
+    let amina = route(Kind::Story("amina".into()), "/storie/amina/");
+    let bilal = route(Kind::Story("bilal".into()), "/storie/bilal/");
+    let chen = route(Kind::Story("chen".into()), "/storie/chen/");
+    let list = route(Kind::StoryList(1), "/storie/");
+    let d = added(false);
+    assert_eq!(
+        bytes_of(d.unchanged_story(&amina)),
+        Some(("reused", Vec::new()))
+    );
+    // It looked an address up, and the addresses changed with the story added.
+    assert!(d.unchanged_story(&bilal).is_none());
+    assert!(d.unchanged_story(&chen).is_none(), "the story added");
+    assert!(d.unchanged_story(&list).is_none(), "not a story's page");
+    // The same stories (one edited): every other story's page is taken.
+    assert!(added(true).unchanged_story(&bilal).is_some());
 }
 
 #[test]
