@@ -450,7 +450,11 @@ fn a_story_added_or_removed_leaves_the_other_stories_pages_as_they_are() {
     std::fs::remove_dir_all(&from).unwrap();
     build_and_index(&mut b, true);
     // One story fewer: the six others' pages taken as they are.
-    assert!(b.contexts_built() + 24 <= total, "{} of {total}", b.contexts_built());
+    assert!(
+        b.contexts_built() + 24 <= total,
+        "{} of {total}",
+        b.contexts_built()
+    );
     same_as_a_full_build(t.path(), "", "a story removed");
 }
 

@@ -197,8 +197,13 @@ pub fn render(
         Page::Rendered {
             bytes,
             // With the site's addresses when it looked one up, as the ledger records it.
-            fingerprint: (fingerprint.filter(|_| decisions.keeps_fingerprints()))
-                .map(|fp| if looked_up_addresses { with_addresses(&fp) } else { fp }),
+            fingerprint: (fingerprint.filter(|_| decisions.keeps_fingerprints())).map(|fp| {
+                if looked_up_addresses {
+                    with_addresses(&fp)
+                } else {
+                    fp
+                }
+            }),
             diags: d,
             entry,
             cards,

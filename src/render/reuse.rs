@@ -399,15 +399,15 @@ impl Reuse<'_> {
                 let changed_stories = (previous.is_some()
                     && changed_bodies.is_none()
                     && (same_stories || c.rest_but_stories == Some(rest_but_stories)))
-                    .then(|| changed_entries(&c.fronts, &prints.fronts))
-                    .filter(|fronts| fronts.iter().all(|(section, _)| *section == "stories"))
-                    .map(|fronts| {
-                        let bodies = changed_entries(&c.bodies, &prints.bodies);
-                        (fronts.into_iter().chain(bodies))
-                            .filter(|(section, _)| *section == "stories")
-                            .map(|(_, key)| key)
-                            .collect()
-                    });
+                .then(|| changed_entries(&c.fronts, &prints.fronts))
+                .filter(|fronts| fronts.iter().all(|(section, _)| *section == "stories"))
+                .map(|fronts| {
+                    let bodies = changed_entries(&c.bodies, &prints.bodies);
+                    (fronts.into_iter().chain(bodies))
+                        .filter(|(section, _)| *section == "stories")
+                        .map(|(_, key)| key)
+                        .collect()
+                });
                 // Only while every changed story keeps its placement: what its cards show
                 // is all that changed of it on other pages.
                 let changed_cards = (changed_stories.as_ref())

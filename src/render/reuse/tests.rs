@@ -133,7 +133,10 @@ fn same_context_takes_a_page_only_when_its_context_is_equal() {
         bytes_of(d.same_context(&r, &context("Progetti"), &context("Progetti+"))),
         Some(("same context", Vec::new()))
     );
-    assert!(d.same_context(&r, &context("Projects"), &context("Projects+")).is_none());
+    assert!(
+        d.same_context(&r, &context("Projects"), &context("Projects+"))
+            .is_none()
+    );
     assert!(
         Decisions::none()
             .same_context(&r, &context("Progetti"), &context("Progetti+"))
@@ -154,8 +157,14 @@ fn same_context_takes_a_page_only_when_its_context_is_equal() {
         ..Decisions::none()
     };
     let home = route(Kind::Home, "/");
-    assert!(d.same_context(&home, &context("Home"), &context("Home+")).is_some());
-    assert!(d.same_context(&home, &context("Home"), &context("Home++")).is_none());
+    assert!(
+        d.same_context(&home, &context("Home"), &context("Home+"))
+            .is_some()
+    );
+    assert!(
+        d.same_context(&home, &context("Home"), &context("Home++"))
+            .is_none()
+    );
 }
 
 #[test]
