@@ -197,9 +197,7 @@ pub(crate) fn run(
             let Some(m) = memo else {
                 return finish(report);
             };
-            let prints = prints
-                .unwrap_or_else(|| render::site_prints(&stages.site))
-                .with_placements(&stages.site);
+            let prints = prints.unwrap_or_else(|| render::site_prints(&stages.site));
             write_pages(opts, &stages, m, prints, &mut report, &mut phases);
             let plan = searched.then(|| stages.plan.clone());
             // The site is kept for the next build, which takes it when only texts change

@@ -384,14 +384,14 @@ fn unchanged_pages_are_taken_from_the_previous_build() {
 #[test]
 fn a_story_s_title_edited_builds_only_the_pages_that_show_its_card() {
     let t = demo_copy();
-    let mut o = opts(t.path());
-    // As `serve` builds it (see `same_as_a_full_build`).
-    o.cms_local_backend = true;
-    let mut b = vetrina::Builder::new(o);
+    let mut b = builder_as_serve(t.path());
     let (pages, _) = build_and_index(&mut b, true).unwrap();
     assert!(pages > 20);
     let total = b.contexts_built();
     let story = "content/stories/dalla-comunita-alla-serra/index.it.md";
+    // A sentence first (a build of bodies only, which keeps the stories' placements).
+    edit(t.path(), story, "\n\n", "\n\nUna frase in più.\n\n");
+    build_and_index(&mut b, true);
     edit(t.path(), story, "title: \"", "title: \"Titolo nuovo — ");
     build_and_index(&mut b, true);
     // Its own pages and those showing its card (lists, its region's and project's pages,
@@ -419,10 +419,7 @@ fn a_story_s_title_edited_builds_only_the_pages_that_show_its_card() {
 #[test]
 fn a_story_added_or_removed_leaves_the_other_stories_pages_as_they_are() {
     let t = demo_copy();
-    let mut o = opts(t.path());
-    // As `serve` builds it (see `same_as_a_full_build`).
-    o.cms_local_backend = true;
-    let mut b = vetrina::Builder::new(o);
+    let mut b = builder_as_serve(t.path());
     build_and_index(&mut b, true);
     let total = b.contexts_built();
     let from = t.path().join("content/stories/dalla-comunita-alla-serra");
@@ -568,6 +565,14 @@ fn a_first_override_of_the_theme_is_watched_and_served() {
     let home = get(h.addr, "/").body;
     assert!(home.contains("Sede nuova") && !home.contains("Sede di prova"));
     h.stop();
+}
+
+/// A builder of the site at `root` with the options `serve` gives it (the editor's local
+/// back end, as `same_as_a_full_build` builds too).
+fn builder_as_serve(root: &Path) -> vetrina::Builder {
+    let mut o = opts(root);
+    o.cms_local_backend = true;
+    vetrina::Builder::new(o)
 }
 
 /// A build, then (when `run`: else it is superseded by the next build before it runs) its

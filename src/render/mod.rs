@@ -122,7 +122,7 @@ pub fn render(
         let routes = with_routes.then(|| routes.unwrap_or_else(|| reuse::routes_hash(plan)));
         reuse::globals_hash(site, routes, theme, minify)
     };
-    let decisions = reuse.begin(globals, pictures);
+    let decisions = reuse.begin(globals, pictures, || prints::placements(site));
     // A context's fingerprint with the site's addresses: what the ledger records of a page
     // whose templates looked an address up (`url()`), which is then kept only while every
     // address is the same. Any other page is kept whatever pages were added or removed.

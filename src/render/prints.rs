@@ -77,8 +77,8 @@ pub struct SitePrints {
     /// Each story's front matter (all its languages) without its title and summary
     /// (`load::text_prints::placement_text`): the same when an edit changed only what its card
     /// shows of it.
-    /// Made by [`SitePrints::with_placements`], for `vetrina build`'s ledger and `vetrina
-    /// serve`'s memory.
+    /// Made by [`SitePrints::with_placements`] for `vetrina build`'s ledger, and by
+    /// `Reuse::begin` for `vetrina serve`'s memory when more than bodies changed.
     pub(super) placements: EntryPrints,
     /// Set by `Reuse::begin`: `meta` and `rest` with the pictures, the build's globals, and
     /// whether only bodies changed since the last build.
@@ -208,19 +208,24 @@ impl SitePrints {
     /// The same prints with each story's placement (see `ledger`: a page that shows no card
     /// of a story whose placement is the same is taken without its context).
     pub fn with_placements(mut self, site: &Site) -> Self {
-        use rayon::prelude::*;
-        self.placements = (site.stories.par_iter())
-            .map(|e| {
-                let mut h = blake3::Hasher::new();
-                for (lang, d) in &e.docs {
-                    h.update(lang.as_bytes()).update(&[0]);
-                    h.update(d.prints().placement.as_bytes());
-                }
-                (("stories", e.key.clone()), h.finalize())
-            })
-            .collect();
+        self.placements = placements(site);
         self
     }
+}
+
+/// Each story's placement (see [`SitePrints::placements`]).
+pub(super) fn placements(site: &Site) -> EntryPrints {
+    use rayon::prelude::*;
+    (site.stories.par_iter())
+        .map(|e| {
+            let mut h = blake3::Hasher::new();
+            for (lang, d) in &e.docs {
+                h.update(lang.as_bytes()).update(&[0]);
+                h.update(d.prints().placement.as_bytes());
+            }
+            (("stories", e.key.clone()), h.finalize())
+        })
+        .collect()
 }
 
 /// Everything outside a page's context that its bytes depend on: templates, interface

@@ -318,10 +318,13 @@ impl Reuse<'_> {
     /// Prepares the strategies for this build: `globals(with_routes)` is `globals_hash` of
     /// it, with the site's addresses or without. The ledger's key is without them: a page
     /// that looks an address up records them in its fingerprint (see `render`).
+    /// `placements` makes each story's placement (`prints::placements`), which `vetrina
+    /// serve` needs only when more than bodies changed (the ledger's prints hold them).
     pub(super) fn begin(
         &mut self,
         globals: impl Fn(bool) -> blake3::Hash,
         pictures: &Pictures,
+        placements: impl FnOnce() -> EntryPrints,
     ) -> Decisions<'_> {
         match self {
             Reuse::Nothing => Decisions::none(),
@@ -395,6 +398,9 @@ impl Reuse<'_> {
                 prints.rest_but_stories_with_pictures = Some(rest_but_stories);
                 let changed_bodies = (previous.is_some() && c.meta == prints.meta_with_pictures)
                     .then(|| changed_entries(&c.bodies, &prints.bodies));
+                if changed_bodies.is_none() {
+                    prints.placements = placements();
+                }
                 let same_stories = c.rest == prints.rest_with_pictures;
                 let changed_stories = (previous.is_some()
                     && changed_bodies.is_none()
@@ -497,8 +503,10 @@ impl Reuse<'_> {
                 c.rest_but_stories = prints.rest_but_stories_with_pictures;
                 c.fronts = prints.fronts;
                 c.bodies = prints.bodies;
-                c.placements = prints.placements;
+                // A build of bodies only moved no story (the last placements hold) and
+                // removed no page.
                 if !only_bodies {
+                    c.placements = prints.placements;
                     let live: HashSet<&str> = plan.routes.iter().map(|r| r.path.as_str()).collect();
                     c.pages.retain(|p, _| live.contains(p.as_str()));
                 }
