@@ -68,6 +68,7 @@ impl SearchJob {
             return Ok(SearchFiles {
                 output: self.output,
                 files: Vec::new(),
+                staged: None,
                 kept: Vec::new(),
                 body: None,
                 memo: self.memo,
@@ -89,15 +90,27 @@ impl SearchJob {
         };
         let mut indexer = search::Indexer::new(indexable.iter().copied()).remembering();
         indexer.recall(past, self.published, untouched);
+        // Each language's files are staged beside the output as soon as they are made, so
+        // that only one language's are held at a time (at 10,000 stories, some 25 MB
+        // each); the output is untouched until `SearchFiles::write`.
+        let writer = write::Writer::begin(&self.output, write::Scope::Only(search::SEARCH_DIR))
+            .map_err(|e| {
+                search::IndexError::Failed(format!("cannot write the search index: {e}"))
+            })?;
+        // A file the writer could not stage keeps its bytes: the write tries it again and
+        // says why it failed.
+        let sink = |path: &str, bytes: &[u8]| writer.stage_one(path, bytes).is_ok();
         let output = &self.output;
         let (files, stats) = indexer.finish(
             &|route: &Route| search::Page::File(output.join(route.file())),
             cancelled,
             true,
+            Some(&sink),
         )?;
         Ok(SearchFiles {
             output: self.output,
             files,
+            staged: Some((writer, stats.streamed.into_iter().collect())),
             kept: stats.kept,
             body: stats.memo,
             memo: self.memo,
@@ -111,6 +124,9 @@ impl SearchJob {
 pub struct SearchFiles {
     output: PathBuf,
     files: Vec<search::GeneratedFile>,
+    /// The write under way, and the files of `files` it has staged already (their bytes
+    /// let go of).
+    staged: Option<(write::Writer<'static>, rustc_hash::FxHashSet<String>)>,
     /// The last index's files of the languages none of whose pages changed: in the output
     /// as they are.
     kept: Vec<String>,
@@ -142,22 +158,29 @@ impl SearchFiles {
         let none: write::Bytes = Arc::new(Vec::new());
         let mut paths: Vec<String> = self.files.iter().map(|(p, _)| p.clone()).collect();
         paths.extend(self.kept.iter().cloned());
+        let (writer, streamed) = match self.staged {
+            Some((w, streamed)) => (Ok(w), streamed),
+            None => (
+                write::Writer::begin(&self.output, write::Scope::Only(search::SEARCH_DIR)),
+                Default::default(),
+            ),
+        };
         let part = write::Output {
             files: (self.files.into_iter())
                 .map(|(p, b)| (p, Arc::new(b)))
                 .chain(self.kept.iter().map(|p| (p.clone(), none.clone())))
                 .collect(),
             kept: self.kept.into_iter().collect(),
+            streamed,
             ..Default::default()
         };
-        let written = write::write_scoped(
-            &self.output,
-            &part,
-            write::Scope::Only(search::SEARCH_DIR),
-            None,
-        )
-        .map(|s| s.written)
-        .map_err(|e| format!("cannot write the search index: {e}"))?;
+        let written = writer
+            .and_then(|mut w| {
+                w.stage_output(&part)?;
+                w.commit(&part, None)
+            })
+            .map(|s| s.written)
+            .map_err(|e| format!("cannot write the search index: {e}"))?;
         // Files that cannot be looked at are left out: the next index makes them again.
         last.files = (paths.into_iter())
             .filter_map(|p| {

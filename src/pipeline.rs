@@ -753,6 +753,7 @@ fn index_from_files(
         &|route| search::Page::File(path_of(&route.file())),
         &|| false,
         false,
+        None,
     )
 }
 

@@ -518,6 +518,27 @@ fn after_an_edit_the_search_index_takes_apart_only_the_pages_that_changed() {
         .any(|(_, bytes)| String::from_utf8_lossy(bytes).contains("idroponica"));
     assert!(found, "the new word is in the Italian index");
 
+    // An index made and let go of unwritten (a newer save came meanwhile): its files were
+    // staged beside the output as each language was done, and are gone with it; the
+    // output holds the last index written.
+    edit(t.path(), story, "idroponica", "a gradoni");
+    let (r, job) = b.build_pages();
+    assert!(r.ok(), "{}", rendered(&r));
+    let mut job = job.expect("a search job");
+    b.ready(&mut job);
+    let index_before = tree(&t.path().join("public/search-index"));
+    drop(job.index(&|| false).expect("an index"));
+    assert!(index_before == tree(&t.path().join("public/search-index")));
+    let staging: Vec<String> = std::fs::read_dir(t.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("staging"))
+        .collect();
+    assert!(staging.is_empty(), "left beside the output: {staging:?}");
+    edit(t.path(), story, "a gradoni", "idroponica fresca");
+    assert_eq!(build_and_index(&mut b, true), Some((pages, pages - 1)));
+    same_as_a_full_build("an index let go of unwritten");
+
     // Two saves in a row: the first one's index never runs, and the second takes from the
     // last index written the pages whose bytes are still those it read.
     edit(t.path(), story, "idroponica", "verticale");

@@ -265,18 +265,72 @@ impl Indexer {
             .push((lang, (group, name, kept)));
     }
 
+    /// Adds the pages of language `l` not added yet, taken from `page_of`; in the
+    /// `background` on the calling thread. `cancelled` is asked between pages.
+    fn add_missing<'p>(
+        &self,
+        l: usize,
+        page_of: &(dyn Fn(&Route) -> Page<'p> + Sync),
+        cancelled: &(dyn Fn() -> bool + Sync),
+        background: bool,
+    ) -> Result<(), IndexError> {
+        use std::sync::atomic::Ordering;
+        let missing: Vec<usize> = (0..self.pages.len())
+            .filter(|&n| self.pages[n].1 as usize == l && !self.added[n].load(Ordering::Relaxed))
+            .collect();
+        let one = |&n: &usize| -> Result<(), IndexError> {
+            if cancelled() {
+                return Err(IndexError::Cancelled);
+            }
+            let page = page_of(&self.pages[n].0);
+            let html = page.read()?;
+            self.add_slot(n, &html, None);
+            Ok(())
+        };
+        if background {
+            missing.iter().try_for_each(one)
+        } else {
+            missing.par_iter().try_for_each(one)
+        }
+    }
+
+    /// Takes out what every thread gathered of language `l`: its tables, the entries of
+    /// its files of titles not complete while rendering, the files made while rendering.
+    fn take_language_parts(&self, l: usize) -> LangParts {
+        let mut parts = LangParts::default();
+        for part in &self.parts {
+            let mut tables = part.lock().unwrap_or_else(|e| e.into_inner());
+            parts.tables.push(std::mem::take(&mut tables[l]));
+        }
+        let pending =
+            std::mem::take(&mut *self.pending[l].lock().unwrap_or_else(|e| e.into_inner()));
+        parts.pending.extend(pending.into_values().flatten());
+        let mut done = self.done.lock().unwrap_or_else(|e| e.into_inner());
+        let (mine, others): (Vec<_>, Vec<_>) = std::mem::take(&mut *done)
+            .into_iter()
+            .partition(|(lang, _)| *lang as usize == l);
+        *done = others;
+        parts.made.extend(mine.into_iter().map(|(_, file)| file));
+        parts
+    }
+
     /// Adds the pages not added yet, taken from `page_of`, and makes the index's files, as
     /// (path in the output, bytes), sorted by path. In the `background` it all runs on the
     /// calling thread at the lowest priority. `cancelled` is asked between pages.
+    ///
+    /// With a `sink`, each language's files are handed to it as soon as they are made, and
+    /// those it takes are returned without their bytes (listed in
+    /// [`SearchStats::streamed`]): only one language's files are held at a time.
     pub(crate) fn finish<'p>(
         self,
         page_of: &(dyn Fn(&Route) -> Page<'p> + Sync),
         cancelled: &(dyn Fn() -> bool + Sync),
         background: bool,
+        sink: Option<&FileSink>,
     ) -> Result<(Vec<GeneratedFile>, SearchStats), IndexError> {
         // A fault here fails the build with a message, never a panic.
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            self.finish_inner(page_of, cancelled, background)
+            self.finish_inner(page_of, cancelled, background, sink)
         }))
         .unwrap_or_else(|_| {
             Err(IndexError::Failed(
@@ -290,6 +344,7 @@ impl Indexer {
         page_of: &(dyn Fn(&Route) -> Page<'p> + Sync),
         cancelled: &(dyn Fn() -> bool + Sync),
         background: bool,
+        sink: Option<&FileSink>,
     ) -> Result<(Vec<GeneratedFile>, SearchStats), IndexError> {
         use std::sync::atomic::Ordering;
         if background {
@@ -313,24 +368,7 @@ impl Indexer {
         }
         drop(queued);
         let unchanged = self.take_unchanged_languages();
-        let recalled = self.recall_from_memo();
-        let missing: Vec<usize> = (0..self.pages.len())
-            .filter(|&n| !self.added[n].load(Ordering::Relaxed))
-            .collect();
-        let one = |&n: &usize| -> Result<(), IndexError> {
-            if cancelled() {
-                return Err(IndexError::Cancelled);
-            }
-            let page = page_of(&self.pages[n].0);
-            let html = page.read()?;
-            self.add_slot(n, &html, None);
-            Ok(())
-        };
-        if background {
-            missing.iter().try_for_each(one)?;
-        } else {
-            missing.par_iter().try_for_each(one)?;
-        }
+        let past = self.past_by_language();
         let threads = self.parts.len() - 1;
         let mut stats = SearchStats {
             pages: Vec::new(),
@@ -338,94 +376,80 @@ impl Indexer {
             elapsed: Duration::ZERO,
             streamed: Vec::new(),
             memo: None,
-            recalled: recalled
-                .iter()
-                .map(|(_, g)| g.pages.lengths.len())
-                .sum::<usize>()
-                + (unchanged.iter().zip(&self.counts))
-                    .filter(|(u, _)| u.is_some())
-                    .map(|(_, &n)| n as usize)
-                    .sum::<usize>(),
+            recalled: 0,
             kept: Vec::new(),
         };
-        // Each language's tables, from every thread, joined.
-        let mut by_lang: Vec<LangParts> = self.langs.iter().map(|_| Default::default()).collect();
-        for part in self.parts {
-            let tables = part.into_inner().unwrap_or_else(|e| e.into_inner());
-            for (l, g) in tables.into_iter().enumerate() {
-                by_lang[l].tables.push(g);
-            }
-        }
-        // The titles of files not complete while rendering (pages read back).
-        for (l, pending) in self.pending.into_iter().enumerate() {
-            let pending = pending.into_inner().unwrap_or_else(|e| e.into_inner());
-            by_lang[l].pending.extend(pending.into_values().flatten());
-        }
-        for (l, file) in self.done.into_inner().unwrap_or_else(|e| e.into_inner()) {
-            by_lang[l as usize].made.push(file);
-        }
-        for (l, table) in recalled {
-            by_lang[l].tables.push(table);
-        }
         let mut paths: Vec<Vec<&str>> = (self.counts.iter())
             .map(|&n| vec![""; n as usize])
             .collect();
         for (route, l, page) in &self.pages {
             paths[*l as usize][*page as usize] = &route.path;
         }
-        let published = &self.published;
-        let hash_of = |path: &str| published.get(path).copied();
-        let remember = self.remember;
-        let made_docs = self.made_docs;
-        let one_lang = |(((l, lang), parts), unchanged): (
-            ((usize, &String), LangParts),
+        let this = &self;
+        let hash_of = |path: &str| this.published.get(path).copied();
+        // One language at a time, from its memo and its pages to its files: in the
+        // background only one language's tables are held at once.
+        let one_lang = |((l, past), unchanged): (
+            (usize, Option<memo::PastLang>),
             Option<memo::PastLang>,
-        )| {
+        )|
+         -> Result<LangFiles, IndexError> {
+            let lang = &this.langs[l];
             // Nothing changed: the last build's files and record, as they are.
             if let Some(past) = unchanged {
-                return LangFiles {
-                    memo: remember.then_some(past.record),
+                return Ok(LangFiles {
+                    memo: this.remember.then_some(past.record),
                     kept: past.files,
+                    recalled: this.counts[l] as usize,
                     ..Default::default()
-                };
+                });
             }
+            let recalled = past.map(|past| this.recall_language(l, &past));
+            this.add_missing(l, page_of, cancelled, background)?;
+            let mut parts = this.take_language_parts(l);
+            let recalled_pages = recalled.as_ref().map_or(0, |g| g.pages.lengths.len());
+            parts.tables.extend(recalled);
             let mut g = Gathered::default();
             for table in parts.tables {
                 g.join(table);
             }
             g.pages.docs.extend(parts.pending);
-            let part = remember.then(|| {
+            let part = this.remember.then(|| {
                 g.settle();
-                let made = made_docs[l].lock().unwrap_or_else(|e| e.into_inner());
+                let made = (this.made_docs[l].lock()).unwrap_or_else(|e| e.into_inner());
                 let docs: Vec<&DocEntry> = g.pages.docs.iter().chain(made.iter()).collect();
                 memo::encode(lang, &g, &paths[l], &hash_of, &docs)
             });
-            let (files, streamed) = format::files(g, lang, parts.made);
+            let (mut files, mut streamed) = format::files(g, lang, parts.made);
+            if let Some(sink) = sink {
+                for (path, bytes) in &mut files {
+                    if !streamed.contains(path) && sink(path, bytes) {
+                        streamed.push(path.clone());
+                        *bytes = Vec::new();
+                    }
+                }
+            }
             let memo = part.map(|part| {
                 let names: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
                 std::sync::Arc::new(memo::record(lang, &names, &part))
             });
-            LangFiles {
+            Ok(LangFiles {
                 files,
                 streamed,
                 memo,
                 kept: Vec::new(),
-            }
+                recalled: recalled_pages,
+            })
         };
+        let langs = (0..self.langs.len()).zip(past).zip(unchanged);
         let per_lang: Vec<LangFiles> = if background {
-            self.langs
-                .iter()
-                .enumerate()
-                .zip(by_lang)
-                .zip(unchanged)
-                .map(one_lang)
-                .collect()
+            langs.map(one_lang).collect::<Result<_, _>>()?
         } else {
-            (self.langs.par_iter().enumerate())
-                .zip(by_lang)
-                .zip(unchanged)
+            let langs: Vec<_> = langs.collect();
+            langs
+                .into_par_iter()
                 .map(one_lang)
-                .collect()
+                .collect::<Result<_, _>>()?
         };
         stats.pages = (self.langs.iter().cloned())
             .zip(self.counts.iter().map(|&n| n as usize))
@@ -433,6 +457,7 @@ impl Indexer {
         let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
         let mut memo_parts = Vec::new();
         for lang in per_lang {
+            stats.recalled += lang.recalled;
             files.extend(lang.files);
             stats.streamed.extend(lang.streamed);
             memo_parts.extend(lang.memo);
@@ -490,6 +515,8 @@ struct LangFiles {
     memo: Option<std::sync::Arc<Vec<u8>>>,
     /// The last build's files, when none of its pages changed: in the output as they are.
     kept: Vec<String>,
+    /// How many of its pages were taken from the last build's memo.
+    recalled: usize,
 }
 
 /// What `finish` joins into one language's index.

@@ -203,5 +203,6 @@ pub(crate) fn index<'a>(
         },
         cancelled,
         background,
+        None,
     )
 }

@@ -326,6 +326,7 @@ fn pages_added_in_any_order_from_any_thread_make_the_same_index() {
             },
             &|| false,
             false,
+            None,
         )
         .unwrap();
     assert_eq!(stats.pages, [("fr".into(), 134), ("it".into(), 266)]);

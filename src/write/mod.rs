@@ -97,34 +97,12 @@ impl Scope<'_> {
     }
 }
 
+/// Writes `out` into `output` whole, in one step (the tests' write).
 #[cfg(test)]
 pub fn write(output: &Path, out: &Output) -> io::Result<WriteStats> {
-    write_scoped(output, out, Scope::All, None)
-}
-
-/// Writes `out` into `output` (the part of it that `scope` owns). With a `manifest` of the
-/// last write by this process, unchanged generated files are recognised in memory. The
-/// files of `out.kept` are in the output as they are: neither compared nor written.
-pub fn write_scoped(
-    output: &Path,
-    out: &Output,
-    scope: Scope,
-    manifest: Option<&mut Manifest>,
-) -> io::Result<WriteStats> {
-    match manifest {
-        Some(m) => match PageWrite::begin(output, scope, m) {
-            Ok(w) => w.finish(out, m),
-            Err(e) => {
-                *m = Manifest::default();
-                Err(e)
-            }
-        },
-        None => {
-            let mut w = Writer::begin(output, scope)?;
-            w.stage_output(out)?;
-            w.commit(out, None)
-        }
-    }
+    let mut w = Writer::begin(output, Scope::All)?;
+    w.stage_output(out)?;
+    w.commit(out, None)
 }
 
 /// A write in two steps, so that a build can put its pages on disk and let go of them

@@ -2,8 +2,6 @@
 //! pages: the languages none of whose pages changed, kept whole, and the pages of the
 //! others whose published bytes are those the memo was made from.
 
-use rayon::prelude::*;
-
 use super::super::memo;
 use super::{Gathered, Indexer};
 
@@ -54,29 +52,34 @@ impl Indexer {
         unchanged
     }
 
-    /// The tables of the pages taken from the last build's memo (`recall`), with their
-    /// language's number; those pages are marked added.
-    pub(super) fn recall_from_memo(&mut self) -> Vec<(usize, Gathered)> {
+    /// The last build's record of each language (by language number) not taken whole by
+    /// [`Self::take_unchanged_languages`]: the pages of each are recalled with the language
+    /// ([`Self::recall_language`]).
+    pub(super) fn past_by_language(&mut self) -> Vec<Option<memo::PastLang>> {
+        let mut by_lang: Vec<Option<memo::PastLang>> = self.langs.iter().map(|_| None).collect();
+        for lang in self.past.take().map(|p| p.langs).unwrap_or_default() {
+            if let Some(l) = self.langs.iter().position(|x| *x == lang.lang)
+                && by_lang[l].is_none()
+            {
+                by_lang[l] = Some(lang);
+            }
+        }
+        by_lang
+    }
+
+    /// The table of language `l`'s pages taken from its record in the last build's memo
+    /// (`recall`); those pages are marked added.
+    pub(super) fn recall_language(&self, l: usize, past: &memo::PastLang) -> Gathered {
         use std::sync::atomic::Ordering;
-        let Some(past) = self.past.take() else {
-            return Vec::new();
+        // A page is taken (and marked added) only if it is this language's, and not added
+        // yet: asked last, once its bytes are known to be the same.
+        let number = |path: &str| -> Option<u32> {
+            let &n = self.slot.get(path)?;
+            let (_, page_lang, page) = &self.pages[n];
+            (*page_lang as usize == l && !self.added[n].swap(true, Ordering::Relaxed))
+                .then_some(*page)
         };
-        // The languages side by side: each table is its own language's pages.
-        let this = &*self;
-        (past.langs.into_par_iter())
-            .filter_map(|lang| {
-                let l = this.langs.iter().position(|x| *x == lang.lang)?;
-                // A page is taken (and marked added) only if it is this language's, and not
-                // added yet: asked last, once its bytes are known to be the same.
-                let number = |path: &str| -> Option<u32> {
-                    let &n = this.slot.get(path)?;
-                    let (_, page_lang, page) = &this.pages[n];
-                    (*page_lang as usize == l && !this.added[n].swap(true, Ordering::Relaxed))
-                        .then_some(*page)
-                };
-                let still = |path: &str, h: &blake3::Hash| this.published.get(path) == Some(h);
-                Some((l, memo::recall(&lang, &number, &still)))
-            })
-            .collect()
+        let still = |path: &str, h: &blake3::Hash| self.published.get(path) == Some(h);
+        memo::recall(past, &number, &still)
     }
 }

@@ -67,6 +67,7 @@ fn build(
             },
             &|| false,
             false,
+            None,
         )
         .unwrap();
     for (path, bytes) in sunk.into_inner().unwrap() {
