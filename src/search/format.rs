@@ -40,7 +40,7 @@ use rustc_hash::FxHashMap;
 use super::html::TITLE;
 use super::index::{Gathered, Postings, Word, add_weights};
 use super::text::{fold, stemmer};
-use super::{GeneratedFile, SEARCH_DIR};
+use super::{FileSink, GeneratedFile, SEARCH_DIR};
 
 /// About how many bytes one file of words, stems or pages holds before a new one is begun.
 pub(super) const CHUNK_BYTES: usize = 48 * 1024;
@@ -77,11 +77,14 @@ pub(super) type DocFile = (u32, String, Option<Vec<u8>>);
 
 /// A language's index files, made from its words `gathered` from every page, with the
 /// files of titles `made` already (number, name, bytes or none when streamed); and the
-/// paths of those streamed.
+/// paths of those streamed. With a `sink`, each file is handed to it as soon as it is
+/// made, and one it takes is listed as streamed, without its bytes: the files are never
+/// all held at once.
 pub(super) fn files(
     gathered: Gathered,
     lang: &str,
     made: Vec<DocFile>,
+    sink: Option<&FileSink>,
 ) -> (Vec<GeneratedFile>, Vec<String>) {
     let stemmer = stemmer(lang);
     let (gathered_words, gathered) = gathered.into_words();
@@ -139,13 +142,22 @@ pub(super) fn files(
 
     let dir = format!("{SEARCH_DIR}/{lang}");
     let mut files = Vec::new();
+    // The files the sink took as they were made.
+    let mut sunk: Vec<String> = Vec::new();
     let mut put = |prefix: &str, body: Vec<u8>| -> String {
         let name = file_name(prefix, &body);
-        files.push((format!("{dir}/{name}"), body));
+        let path = format!("{dir}/{name}");
+        if sink.is_some_and(|sink| sink(&path, &body)) {
+            files.push((path.clone(), Vec::new()));
+            sunk.push(path);
+        } else {
+            files.push((path, body));
+        }
         name
     };
 
-    let word_runs = runs(
+    let mut word_index: Vec<(String, String)> = Vec::new();
+    runs(
         words.iter().map(|(w, s)| {
             let stem = if **w == **s { "" } else { s.as_str() };
             let entry = match form_of.get(w) {
@@ -156,11 +168,8 @@ pub(super) fn files(
             (w.to_string(), entry)
         }),
         ('[', ']'),
+        |first, body| word_index.push((first, put("w", body))),
     );
-    let word_index: Vec<(String, String)> = word_runs
-        .into_iter()
-        .map(|(first, body)| (first, put("w", body)))
-        .collect();
 
     // BM25's length term of each page, the same for every stem on it.
     let length_terms: Vec<f64> = (lengths.iter())
@@ -206,11 +215,10 @@ pub(super) fn files(
             (stem, entry)
         })
         .collect();
-    let stem_runs = runs(stem_entries.into_iter(), ('{', '}'));
-    let stem_index: Vec<(String, String)> = stem_runs
-        .into_iter()
-        .map(|(first, body)| (first, put("s", body)))
-        .collect();
+    let mut stem_index: Vec<(String, String)> = Vec::new();
+    runs(stem_entries.into_iter(), ('{', '}'), |first, body| {
+        stem_index.push((first, put("s", body)))
+    });
 
     // The pages' titles, `PER_DOC` pages a file, in page order: the files
     // made while rendering, and the rest.
@@ -260,6 +268,7 @@ pub(super) fn files(
     for path in &streamed {
         files.push((path.clone(), Vec::new()));
     }
+    streamed.extend(sunk);
     (files, streamed)
 }
 
@@ -398,30 +407,35 @@ pub(super) fn file_name(prefix: &str, body: &[u8]) -> String {
 fn runs(
     entries: impl Iterator<Item = (String, String)>,
     brackets: (char, char),
-) -> Vec<(String, Vec<u8>)> {
+    mut each: impl FnMut(String, Vec<u8>),
+) {
     let (open, close) = brackets;
-    let mut out: Vec<(String, String)> = Vec::new();
+    let mut run: Option<(String, String)> = None;
+    let mut done = |(key, mut body): (String, String)| {
+        body.push(close);
+        each(key, body.into_bytes());
+    };
     for (key, entry) in entries {
-        match out.last_mut() {
+        match &mut run {
             // The opening bracket is not counted.
             Some((_, body)) if body.len() <= CHUNK_BYTES => {
                 body.push(',');
                 body.push_str(&entry);
             }
             _ => {
+                if let Some(full) = run.take() {
+                    done(full);
+                }
                 let mut body = String::with_capacity(entry.len().max(CHUNK_BYTES) + 4096);
                 body.push(open);
                 body.push_str(&entry);
-                out.push((key, body));
+                run = Some((key, body));
             }
         }
     }
-    (out.into_iter())
-        .map(|(key, mut body)| {
-            body.push(close);
-            (key, body.into_bytes())
-        })
-        .collect()
+    if let Some(last) = run {
+        done(last);
+    }
 }
 
 /// The order of strings in JavaScript (UTF-16 code units), in which the browser looks the

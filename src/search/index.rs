@@ -409,6 +409,9 @@ impl Indexer {
             let mut parts = this.take_language_parts(l);
             let recalled_pages = recalled.as_ref().map_or(0, |g| g.pages.lengths.len());
             parts.tables.extend(recalled);
+            // The largest table first, the others joined into it: joined into a smaller
+            // one, each of its words would be looked up and its table made again.
+            (parts.tables).sort_by_key(|t| std::cmp::Reverse(t.pages.lengths.len()));
             let mut g = Gathered::default();
             for table in parts.tables {
                 g.join(table);
@@ -420,7 +423,9 @@ impl Indexer {
                 let docs: Vec<&DocEntry> = g.pages.docs.iter().chain(made.iter()).collect();
                 memo::encode(lang, &g, &paths[l], &hash_of, &docs)
             });
-            let (mut files, mut streamed) = format::files(g, lang, parts.made);
+            let (mut files, mut streamed) = format::files(g, lang, parts.made, sink);
+            // The files made last (the language's own index), or those the sink did not
+            // take as they were made.
             if let Some(sink) = sink {
                 for (path, bytes) in &mut files {
                     if !streamed.contains(path) && sink(path, bytes) {
