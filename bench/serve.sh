@@ -12,6 +12,8 @@
 # 3. load: wrk, 200 connections on 2 threads for 10 s over six pages, twice, with the
 #    server's resident memory (VmRSS) before, after the first and after the second round;
 #    any socket error or non-2xx answer is a failure.
+# 4. a story's title edited twice, then three stories added: their rebuild times, and the
+#    peak resident memory (VmHWM) over the whole run.
 # Results go to bench/results/serve.md. Needs apt for wrk if it is missing.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -70,6 +72,22 @@ R1="$(rss)"
 W2="$(wrk -t2 -c200 -d10s --timeout 10s -s "$DIR/paths.lua" "http://127.0.0.1:$PORT")"
 R2="$(rss)"
 echo "$W1"; echo "$W2"
+# Edits that change more than one page: the index after them remakes every language's
+# files, the most memory an edit takes. 8 s apart, so that each index is written.
+echo "== a story's title edited twice, then three stories added"
+BUILT_BEFORE="$(grep -c 'Rebuilt in' "$DIR/serve.log")"
+TITLED="$(ls content/stories | grep -- '-00002$' | head -1)"
+COPIED="$(ls content/stories | grep -- '-00003$' | head -1)"
+for i in 1 2; do
+    sed -i "0,/^title: \"/s/^title: \"\(.*\)\"\$/title: \"\1 ($i)\"/" "content/stories/$TITLED/index.it.md"
+    sleep 8
+done
+for i in 1 2 3; do
+    cp -r "content/stories/$COPIED" "content/stories/bench-added-$i"
+    sleep 8
+done
+STRUCTURAL="$(grep 'Rebuilt in' "$DIR/serve.log" | tail -n +$((BUILT_BEFORE + 1)) | sed -E 's/.*Rebuilt in ([0-9]+) ms.*/\1 ms/' | paste -sd, - | sed 's/,/, /g')"
+[ "$(grep -c 'Rebuilt in' "$DIR/serve.log")" -eq $((BUILT_BEFORE + 5)) ] || { tail -20 "$DIR/serve.log"; echo "FAIL: the edits were not all built"; exit 1; }
 errors() { echo "$1" | grep -E "Socket errors|Non-2xx" || true; }
 E="$(errors "$W1")$(errors "$W2")"
 rps() { echo "$1" | awk '/Requests\/sec/ {print $2}'; }
@@ -85,7 +103,8 @@ rps() { echo "$1" | awk '/Requests\/sec/ {print $2}'; }
     echo "- load, round 1: $(rps "$W1") requests/s; round 2: $(rps "$W2") requests/s"
     echo "- errors (socket errors, non-2xx answers): ${E:-none}"
     echo "- resident memory: ${R0} KiB before, ${R1} KiB after round 1, ${R2} KiB after round 2"
-    echo "- peak resident memory (VmHWM, since the server started): $(peak) KiB"
+    echo "- a title edited twice, then three stories added, 8 s apart: rebuilt in ${STRUCTURAL}"
+    echo "- peak resident memory (VmHWM, since the server started, these edits included): $(peak) KiB"
 } >"$OUT"
 cat "$OUT"
 [ -z "$E" ] || { echo "FAIL: errors under load"; exit 1; }
