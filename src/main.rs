@@ -58,7 +58,12 @@ fn main() -> ExitCode {
             build.output = output;
             build.drafts = drafts;
             build.today = now;
-            let opts = vetrina::serve::ServeOptions { build, bind, port };
+            let opts = vetrina::serve::ServeOptions {
+                build,
+                bind,
+                port,
+                after_index: Some(process::give_back_freed_memory_if_over_limit),
+            };
             let log: vetrina::serve::Logger = Arc::new(move |report, reused, took| {
                 print::diagnostics(report, styled);
                 print::rebuilt(report, reused, took);

@@ -73,6 +73,9 @@ pub struct ServeOptions {
     pub bind: String,
     /// 0 picks a free port.
     pub port: u16,
+    /// Called on the index's thread after each search index is written: the program gives
+    /// freed memory back to the system there if it holds too much (see `cli::process`).
+    pub after_index: Option<fn()>,
 }
 
 /// What every request handler and the rebuild loop share.
@@ -94,6 +97,7 @@ struct State {
     search_started: Arc<AtomicU64>,
     search_done: AtomicU64,
     stop: AtomicBool,
+    after_index: Option<fn()>,
 }
 
 impl State {
@@ -202,6 +206,7 @@ pub fn start(mut opts: ServeOptions, log: Logger) -> Result<Handle, String> {
         search_started: Arc::new(AtomicU64::new(0)),
         search_done: AtomicU64::new(0),
         stop: AtomicBool::new(false),
+        after_index: opts.after_index,
     });
 
     // The first build, before anything is served.
@@ -448,6 +453,9 @@ fn rebuild(
                 }
                 if let Err(e) = files.write() {
                     eprintln!("error: {e}");
+                }
+                if let Some(after) = state.after_index {
+                    after();
                 }
             };
             run();

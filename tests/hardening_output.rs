@@ -382,6 +382,7 @@ fn serve_refuses_a_folder_that_is_not_its_own_before_listening() {
         build,
         bind: "127.0.0.1".into(),
         port: 0,
+        after_index: None,
     };
     let Err(e) = vetrina::serve::start(opts, std::sync::Arc::new(|_, _, _| {})) else {
         panic!("serve started on a folder that is not its own");
@@ -406,6 +407,7 @@ fn serve_stops_serving_a_folder_that_is_no_longer_its_own() {
             build,
             bind: "127.0.0.1".into(),
             port: 0,
+            after_index: None,
         },
         std::sync::Arc::new(|_, _, _| {}),
     )

@@ -361,6 +361,7 @@ fn an_ipv6_bind_address_is_listened_on_and_named_in_the_host() {
         build: opts(t.path()),
         bind: "::1".into(),
         port: 0,
+        after_index: None,
     };
     // A machine without IPv6 cannot listen there: nothing to test.
     let h = match start(opts, Arc::new(|_, _, _| {})) {

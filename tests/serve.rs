@@ -20,6 +20,7 @@ fn serve(root: &Path) -> Handle {
         build: opts(root),
         bind: "127.0.0.1".into(),
         port: 0,
+        after_index: None,
     };
     start(opts, Arc::new(|_, _, _| {})).expect("the server starts")
 }
@@ -554,6 +555,27 @@ fn after_an_edit_the_search_index_takes_apart_only_the_pages_that_changed() {
     edit(t.path(), story, "verticale", "sul tetto");
     assert_eq!(build_and_index(&mut b, true), Some((pages, pages - 1)));
     same_as_a_full_build("French files removed");
+}
+
+#[test]
+fn the_program_is_called_back_after_each_search_index_is_written() {
+    static WRITTEN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    fn after_index() {
+        WRITTEN.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+    let t = fixture("story-ok");
+    let opts = ServeOptions {
+        build: opts(t.path()),
+        bind: "127.0.0.1".into(),
+        port: 0,
+        after_index: Some(after_index),
+    };
+    let h = start(opts, Arc::new(|_, _, _| {})).expect("the server starts");
+    wait_settled(&h);
+    let first = WRITTEN.load(std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(first, 1, "called once the first index is written");
+    assert!(t.path().join("public/search-index").is_dir());
+    h.stop();
 }
 
 #[test]

@@ -17,6 +17,7 @@ pub fn serve(root: &Path) -> Handle {
         build: opts(root),
         bind: "127.0.0.1".into(),
         port: 0,
+        after_index: None,
     };
     start(opts, Arc::new(|_, _, _| {})).expect("the server starts")
 }
