@@ -5,7 +5,8 @@
 //! each edit both ways of building again are compared with a build into an empty folder,
 //! file for file and byte for byte:
 //! - `vetrina serve`'s builder (what it keeps in memory, its search index made after the
-//!   pages, as serve makes and writes it);
+//!   pages, as serve makes and writes it), told what changed as serve's file watcher tells
+//!   it (the files written or removed; everything, when a folder was made);
 //! - `vetrina build` into the same output again (what the last build left in its cache
 //!   folder and in the output).
 //!
@@ -14,6 +15,7 @@
 
 mod common;
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -260,6 +262,66 @@ fn edit_site(root: &Path, rng: &mut Rng, n: usize) -> String {
     }
 }
 
+/// The site's own files (not the outputs or caches the test makes), with their bytes, and
+/// its folders, by path relative to the site.
+fn sources(root: &Path) -> (BTreeMap<PathBuf, Vec<u8>>, BTreeSet<PathBuf>) {
+    fn walk(
+        root: &Path,
+        dir: &Path,
+        files: &mut BTreeMap<PathBuf, Vec<u8>>,
+        dirs: &mut BTreeSet<PathBuf>,
+    ) {
+        for e in fs::read_dir(dir).unwrap() {
+            let path = e.unwrap().path();
+            let rel = path.strip_prefix(root).unwrap().to_path_buf();
+            let top = rel
+                .components()
+                .next()
+                .unwrap()
+                .as_os_str()
+                .to_string_lossy();
+            if top.starts_with("public") || top.starts_with(".cache") {
+                continue;
+            }
+            if path.is_dir() {
+                dirs.insert(rel);
+                walk(root, &path, files, dirs);
+            } else {
+                files.insert(rel, fs::read(&path).unwrap());
+            }
+        }
+    }
+    let (mut files, mut dirs) = (BTreeMap::new(), BTreeSet::new());
+    walk(root, root, &mut files, &mut dirs);
+    (files, dirs)
+}
+
+/// What serve's file watcher would report between two states of the site: the files
+/// written or removed, and the folders removed; `None` (everything is read again) when a
+/// folder was made, as serve does.
+fn watched(
+    before: &(BTreeMap<PathBuf, Vec<u8>>, BTreeSet<PathBuf>),
+    after: &(BTreeMap<PathBuf, Vec<u8>>, BTreeSet<PathBuf>),
+) -> Option<Vec<PathBuf>> {
+    if after.1.difference(&before.1).next().is_some() {
+        return None;
+    }
+    let mut changed: Vec<PathBuf> = before.1.difference(&after.1).cloned().collect();
+    for (path, bytes) in &after.0 {
+        if before.0.get(path) != Some(bytes) {
+            changed.push(path.clone());
+        }
+    }
+    changed.extend(
+        before
+            .0
+            .keys()
+            .filter(|p| !after.0.contains_key(*p))
+            .cloned(),
+    );
+    Some(changed)
+}
+
 /// Builds the site as the test's two builders do, asserting that both fail and leave
 /// their outputs as they were.
 fn mistake_fails(root: &Path) {
@@ -309,8 +371,15 @@ fn assert_both_fresh(root: &Path, fresh_cache: &Path, step: &str) {
     let full = tree(&fresh.path().join("public"));
     for (name, out) in [("serve", "public"), ("build", "public-build")] {
         let got = tree(&root.join(out));
-        let names = |t: &[(PathBuf, Vec<u8>)]| t.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
-        assert_eq!(names(&got), names(&full), "{step}: {name} has other files");
+        let names =
+            |t: &[(PathBuf, Vec<u8>)]| t.iter().map(|(p, _)| p.clone()).collect::<BTreeSet<_>>();
+        let (got_names, full_names) = (names(&got), names(&full));
+        let extra: Vec<_> = got_names.difference(&full_names).collect();
+        let missing: Vec<_> = full_names.difference(&got_names).collect();
+        assert!(
+            extra.is_empty() && missing.is_empty(),
+            "{step}: {name} has files a full build does not make: {extra:?}; it lacks: {missing:?}"
+        );
         for ((p, a), (_, b)) in got.iter().zip(&full) {
             assert!(
                 a == b,
@@ -330,7 +399,9 @@ fn replay(seed: u64, steps: usize) {
     let mut done = Vec::new();
     for n in 0..=steps {
         if n > 0 {
+            let before = sources(root);
             done.push(edit_site(root, &mut rng, n));
+            served.forget(watched(&before, &sources(root)).as_deref());
         }
         let (r, job) = served.build_pages();
         let step = format!("seed {seed}, after {}", done.join("; "));
