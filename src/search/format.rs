@@ -144,15 +144,18 @@ pub(super) fn files(
     let mut files = Vec::new();
     // The files the sink took as they were made.
     let mut sunk: Vec<String> = Vec::new();
-    let mut put = |prefix: &str, body: Vec<u8>| -> String {
-        let name = file_name(prefix, &body);
-        let path = format!("{dir}/{name}");
+    // Each file to the sink, if there is one and it takes it; else kept with its bytes.
+    let mut hand_on = |path: String, body: Vec<u8>| {
         if sink.is_some_and(|sink| sink(&path, &body)) {
             files.push((path.clone(), Vec::new()));
             sunk.push(path);
         } else {
             files.push((path, body));
         }
+    };
+    let mut put = |prefix: &str, body: Vec<u8>| -> String {
+        let name = file_name(prefix, &body);
+        hand_on(format!("{dir}/{name}"), body);
         name
     };
 
@@ -264,7 +267,7 @@ pub(super) fn files(
         "facets": super::facets::table(&gathered.facets, n),
         "stemmer": super::browser_stemmer(lang).map(|(path, _)| format!("../{path}")),
     });
-    files.push((format!("{dir}/index.json"), meta.to_string().into_bytes()));
+    hand_on(format!("{dir}/index.json"), meta.to_string().into_bytes());
     for path in &streamed {
         files.push((path.clone(), Vec::new()));
     }

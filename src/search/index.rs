@@ -423,17 +423,7 @@ impl Indexer {
                 let docs: Vec<&DocEntry> = g.pages.docs.iter().chain(made.iter()).collect();
                 memo::encode(lang, &g, &paths[l], &hash_of, &docs)
             });
-            let (mut files, mut streamed) = format::files(g, lang, parts.made, sink);
-            // The files made last (the language's own index), or those the sink did not
-            // take as they were made.
-            if let Some(sink) = sink {
-                for (path, bytes) in &mut files {
-                    if !streamed.contains(path) && sink(path, bytes) {
-                        streamed.push(path.clone());
-                        *bytes = Vec::new();
-                    }
-                }
-            }
+            let (files, streamed) = format::files(g, lang, parts.made, sink);
             let memo = part.map(|part| {
                 let names: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
                 std::sync::Arc::new(memo::record(lang, &names, &part))
