@@ -578,28 +578,33 @@ fn after_an_edit_of_what_a_story_card_shows_only_the_pages_with_its_card_are_mad
     let out = t.path().join("public");
     assert!(build_own_cache(t.path()).ok());
     let slug = "dalla-comunita-alla-serra";
-    // Two region hubs: one shows the story's card, the other does not.
-    let hubs: Vec<std::path::PathBuf> = fs::read_dir(out.join("regioni"))
-        .unwrap()
-        .map(|e| e.unwrap().path().join("index.html"))
-        .filter(|p| p.exists())
-        .collect();
+    // The region hubs of a language: those that show the story's card, and the others.
     let shows = |p: &std::path::Path| fs::read_to_string(p).unwrap().contains(slug);
-    let with_card = hubs
-        .iter()
-        .find(|p| shows(p))
-        .expect("a hub with the card")
+    let hubs = |folder: &str| -> (Vec<std::path::PathBuf>, Vec<std::path::PathBuf>) {
+        fs::read_dir(out.join(folder))
+            .unwrap()
+            .map(|e| e.unwrap().path().join("index.html"))
+            .filter(|p| p.exists())
+            .partition(|p| shows(p))
+    };
+    let (with, others) = hubs("regioni");
+    let with_card = with.first().expect("a hub with the card").clone();
+    let without = others.first().expect("a hub without it").clone();
+    // The story is written in Italian and English: the English hub shows the English card,
+    // the French one the Italian card (no French text).
+    let english_with_card = hubs("en/regions")
+        .0
+        .first()
+        .expect("an English hub")
         .clone();
-    let without = hubs
-        .iter()
-        .find(|p| !shows(p))
-        .expect("a hub without it")
-        .clone();
+    let french_with_card = hubs("fr/regions").0.first().expect("a French hub").clone();
     // Each changed by hand to bytes of the same length, its time put back: only a page
     // taken as the last build left it, without building its context, keeps them.
     let mark = |page: &std::path::Path| mark_by_hand(page);
     let marked_with = mark(&with_card);
     let marked_without = mark(&without);
+    let marked_english = mark(&english_with_card);
+    let marked_french = mark(&french_with_card);
 
     // The title and the summary: what the card shows.
     let story = format!("content/stories/{slug}/index.it.md");
@@ -619,8 +624,18 @@ fn after_an_edit_of_what_a_story_card_shows_only_the_pages_with_its_card_are_mad
     let hub = fs::read(&with_card).unwrap();
     assert!(hub != marked_with, "made again");
     assert!(String::from_utf8_lossy(&hub).contains("Nuovo — "));
+    // Only the Italian text was edited: the English card is the same, the French hub shows
+    // the Italian one.
+    assert!(
+        fs::read(&english_with_card).unwrap() == marked_english,
+        "the English card did not change: taken as it was"
+    );
+    let french = fs::read(&french_with_card).unwrap();
+    assert!(french != marked_french, "made again");
+    assert!(String::from_utf8_lossy(&french).contains("Nuovo — "));
     // Put back as a build writes it, for the comparison with a fresh build.
     fs::remove_file(&without).unwrap();
+    fs::remove_file(&english_with_card).unwrap();
     let r = build_own_cache(t.path());
     assert!(r.ok(), "{}", rendered(&r));
     assert_same_as_fresh(t.path(), &out, "a story's title and summary edited");

@@ -24,15 +24,16 @@
 //! When only stories' texts changed, and of those only what their cards show (the title and
 //! the summary: the same placement, see `load::placement_text`), a page that is not a
 //! story's is taken without building its context if none of the cards it showed is of a
-//! changed story (`Entry::cards`, recorded as its context is built) and its file is as the
-//! last build left it.
+//! card that changed (`Entry::cards`, recorded as its context is built: a card's print
+//! changes with its story's front matter in the card's language) and its file is as the last
+//! build left it.
 //!
 //! Kept in `.vetrina-cache/pages-<hash of the output folder's path>.bin`, sealed
 //! (`fileio::write_sealed`: a magic line, the key — program and site-wide inputs — and a checksum
 //! of the rest): the number of pages (u32, little-endian), one record per page (path length
 //! as u32, path, 32 bytes of context fingerprint, 32 bytes of content hash, one byte: 1
 //! if its templates looked an address up, the number of story cards it shows as u32 and
-//! each card's key as a u64, see `card_key`), the number of files made beside the pages
+//! each card's print as a u64, see `prints::card_print`), the number of files made beside the pages
 //! (feeds, calendars, sitemap, open data, the editor's files) and their paths (length as
 //! u32, path), then the site's fingerprints without bodies, without entries' texts, and
 //! without entries' texts and stories (32 bytes each) and one record per entry (section as one byte, with `FRONT` or `PLACEMENT`
@@ -62,7 +63,7 @@ const SECTIONS: [&str; 5] = ["home", "projects", "stories", "news", "pages"];
 pub struct Entry {
     pub context: blake3::Hash,
     pub bytes: blake3::Hash,
-    /// The stories whose cards its context showed (`card_key` of each): the same while the
+    /// The cards its context showed (`prints::card_print` of each): the same while the
     /// context is.
     pub cards: std::sync::Arc<[u64]>,
     /// Whether its templates looked an address up (`url()`): `context` is then the
@@ -79,13 +80,6 @@ pub struct ChangedStories {
     /// Whether the same stories are there, with the same addresses: else only pages that
     /// looked no address up are taken as they were.
     pub same_stories: bool,
-}
-
-/// A story's key as a page's entry records its card: a collision only makes a page
-/// rendered when it need not be.
-pub fn card_key(story: &str) -> u64 {
-    let h = blake3::hash(story.as_bytes());
-    u64::from_le_bytes(h.as_bytes()[..8].try_into().unwrap_or_default())
 }
 
 /// The fingerprints of a site that a build records (`prints::SitePrints`, with the
@@ -505,7 +499,7 @@ mod tests {
         Entry {
             context: blake3::hash(c),
             bytes: blake3::hash(b),
-            cards: [card_key("a"), card_key("b")].into(),
+            cards: [1, u64::MAX].into(),
             addresses: c == b"url",
         }
     }

@@ -122,7 +122,12 @@ pub fn render(
         let routes = with_routes.then(|| routes.unwrap_or_else(|| reuse::routes_hash(plan)));
         reuse::globals_hash(site, routes, theme, minify)
     };
-    let decisions = reuse.begin(globals, pictures, || prints::placements(site));
+    let decisions = reuse.begin(
+        globals,
+        pictures,
+        || prints::placements(site),
+        || prints::card_prints(site, pictures),
+    );
     // A context's fingerprint with the site's addresses: what the ledger records of a page
     // whose templates looked an address up (`url()`), which is then kept only while every
     // address is the same. Any other page is kept whatever pages were added or removed.
@@ -139,8 +144,8 @@ pub fn render(
             .or_else(|| decisions.unchanged_story(route))
             .or_else(|| decisions.untouched_on_disk(route))
             .or_else(|| decisions.untouched_story_on_disk(route))
-            .or_else(|| decisions.untouched_without_changed_cards(route))
-            .or_else(|| decisions.unchanged_without_changed_cards(route))
+            .or_else(|| decisions.untouched_with_the_same_cards(route))
+            .or_else(|| decisions.unchanged_with_the_same_cards(route))
         {
             return page;
         }

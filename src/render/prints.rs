@@ -62,6 +62,77 @@ pub(super) fn fold_story_pictures(fronts: &mut EntryPrints, pictures: &Pictures)
     }
 }
 
+/// What a story's card shows beyond its document's front matter, by story: its pictures as
+/// processed and the files of its folder (only stories that have any).
+pub(super) fn story_extras_prints<'s>(
+    site: &'s Site,
+    pictures: &Pictures,
+) -> FxHashMap<&'s str, blake3::Hash> {
+    use std::io::Write;
+    let mut by_story: FxHashMap<&'s str, blake3::Hasher> = FxHashMap::default();
+    let stories: FxHashMap<&str, &'s str> = (site.stories.iter())
+        .map(|e| (e.key.as_str(), e.key.as_str()))
+        .collect();
+    let mut keys: Vec<_> = (pictures.by_asset.keys())
+        .filter(|(section, ..)| section == "stories")
+        .collect();
+    keys.sort();
+    for k in keys {
+        if let Some(story) = stories.get(k.1.as_str()) {
+            let h = by_story.entry(story).or_default();
+            let _ = write!(h, "{k:?}{:?}", pictures.by_asset[k]);
+        }
+    }
+    for a in site.assets.iter().filter(|a| a.section == "stories") {
+        if let Some(story) = stories.get(a.key.as_str()) {
+            let _ = write!(by_story.entry(story).or_default(), "{a:?}");
+        }
+    }
+    by_story
+        .into_iter()
+        .map(|(k, h)| (k, h.finalize()))
+        .collect()
+}
+
+/// What a page records of a story's card it shows (`ledger::Entry::cards`): the story, the
+/// language of the document the card is made from, that document's front matter print, and
+/// the story's pictures and files (`extras`, from [`story_extras_prints`]). A card whose
+/// print is among the site's now ([`card_prints`]) says what it said when the page was
+/// made; an edit of one language's title leaves the cards of the others as they were. A
+/// collision only keeps a page that shows a changed card as it was: 64 bits make it
+/// negligible.
+pub(super) fn card_print(
+    story: &str,
+    lang: &str,
+    front: blake3::Hash,
+    extras: Option<&blake3::Hash>,
+) -> u64 {
+    let mut h = blake3::Hasher::new();
+    h.update(story.as_bytes())
+        .update(&[0])
+        .update(lang.as_bytes())
+        .update(&[0])
+        .update(front.as_bytes());
+    if let Some(x) = extras {
+        h.update(x.as_bytes());
+    }
+    let h = h.finalize();
+    u64::from_le_bytes(h.as_bytes()[..8].try_into().unwrap_or_default())
+}
+
+/// The print of every card the site's stories can show now: one per story and language it
+/// is written in (a page in another language shows one of these).
+pub(super) fn card_prints(site: &Site, pictures: &Pictures) -> rustc_hash::FxHashSet<u64> {
+    use rayon::prelude::*;
+    let extras = story_extras_prints(site, pictures);
+    (site.stories.par_iter())
+        .flat_map_iter(|e| {
+            let x = extras.get(e.key.as_str());
+            (e.docs.iter()).map(move |(lang, d)| card_print(&e.key, lang, d.prints().front, x))
+        })
+        .collect()
+}
+
 /// Fingerprints of a site (`vetrina serve`): everything but the Markdown bodies in one hash
 /// (`meta`); each entry's front matter (all its languages) and its bodies, in one hash per
 /// entry each; and everything but the entries' texts (`rest`: settings, data, the entries

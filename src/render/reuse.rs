@@ -21,7 +21,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::i18n::I18n;
 use super::ledger::{self, Ledger, RecordedPrints};
@@ -188,12 +188,12 @@ pub(super) struct Decisions<'a> {
     /// Ledger, stories only: the stories whose front matter or bodies changed (or that
     /// were added) since the last `vetrina build`, when nothing but stories did.
     ledger_stories: Option<ledger::ChangedStories>,
-    /// Ledger, cards only: the card keys (`ledger::card_key`) of those stories, when only
-    /// what their cards show changed (the same placements).
-    ledger_cards: Option<Vec<u64>>,
-    /// Cards only: the card keys of the stories of `changed_stories`, when only what their
-    /// cards show changed (the same placements).
-    changed_cards: Option<Vec<u64>>,
+    /// Ledger, cards only: the print of every card the site's stories show now
+    /// (`prints::card_prints`), when only what the cards of `ledger_stories` show changed
+    /// (the same placements): a page whose cards are all among them shows what it showed.
+    ledger_cards: Option<FxHashSet<u64>>,
+    /// Cards only: the same for `changed_stories`.
+    changed_cards: Option<FxHashSet<u64>>,
     /// The extras of the last build, when only bodies changed.
     extras: Option<&'a [(String, Bytes)]>,
     ledger: Option<&'a Ledger>,
@@ -320,11 +320,14 @@ impl Reuse<'_> {
     /// that looks an address up records them in its fingerprint (see `render`).
     /// `placements` makes each story's placement (`prints::placements`), which `vetrina
     /// serve` needs only when more than bodies changed (the ledger's prints hold them).
+    /// `card_prints` gives the print of every card the stories show now
+    /// (`prints::card_prints`), asked only when only what cards show changed.
     pub(super) fn begin(
         &mut self,
         globals: impl Fn(bool) -> blake3::Hash,
         pictures: &Pictures,
         placements: impl FnOnce() -> EntryPrints,
+        card_prints: impl FnOnce() -> FxHashSet<u64>,
     ) -> Decisions<'_> {
         match self {
             Reuse::Nothing => Decisions::none(),
@@ -365,7 +368,7 @@ impl Reuse<'_> {
                 let ledger_cards = (ledger_stories.as_ref())
                     .filter(|changed| changed.same_stories)
                     .filter(|changed| l.same_placements(changed.keys.iter(), &prints.placements))
-                    .map(|changed| changed.keys.iter().map(|k| ledger::card_key(k)).collect());
+                    .map(|_| card_prints());
                 let no_bytes: Bytes = Arc::new(Vec::new());
                 let ledger_extras = ledger_bodies
                     .as_ref()
@@ -426,7 +429,7 @@ impl Reuse<'_> {
                                 .is_some_and(|h| prints.placements.get(&k) == Some(h))
                         })
                     })
-                    .map(|keys| keys.iter().map(|k| ledger::card_key(k)).collect());
+                    .map(|_| card_prints());
                 prints.globals = Some(globals);
                 prints.only_bodies = changed_bodies.is_some();
                 Decisions {
@@ -594,34 +597,35 @@ impl<'a> Decisions<'a> {
         (changed.same_stories || !entry.addresses).then(|| Page::Kept(Arc::new(Vec::new()), entry))
     }
 
-    /// Ledger, cards only: the published page of `route`, if it is not a story's, showed no
-    /// card of a story that changed (when only what stories' cards show changed since the
-    /// last `vetrina build`), and its file is as that build left it. Only a card shows a
+    /// Ledger, cards only: the published page of `route`, if it is not a story's, each card
+    /// it showed is one the stories show now (when only what stories' cards show changed
+    /// since the last `vetrina build`: a card of a language whose front matter was not
+    /// edited is the same), and its file is as that build left it. Only a card shows a
     /// story's title and summary on another page (`views::story_card`, which records it):
     /// its context is not built, its bytes not read.
-    pub(super) fn untouched_without_changed_cards(&self, route: &Route) -> Option<Page> {
-        let changed = self.ledger_cards.as_ref()?;
+    pub(super) fn untouched_with_the_same_cards(&self, route: &Route) -> Option<Page> {
+        let now = self.ledger_cards.as_ref()?;
         if matches!(route.kind, Kind::Story(_)) {
             return None;
         }
         let entry = self.ledger?.untouched(&route.path, &route.file())?;
-        if entry.cards.iter().any(|k| changed.contains(k)) {
+        if !entry.cards.iter().all(|k| now.contains(k)) {
             return None;
         }
         Some(Page::Kept(Arc::new(Vec::new()), entry))
     }
 
-    /// Cards only: the last build's page for `route`, if it is not a story's and showed no
-    /// card of a story that changed (when only what stories' cards show changed). Only a
-    /// card shows a story's title and summary on another page (`views::story_card`, which
-    /// records it): its context is not built.
-    pub(super) fn unchanged_without_changed_cards(&self, route: &Route) -> Option<Page> {
-        let changed = self.changed_cards.as_ref()?;
+    /// Cards only: the last build's page for `route`, if it is not a story's and each card
+    /// it showed is one the stories show now (when only what stories' cards show changed).
+    /// Only a card shows a story's title and summary on another page (`views::story_card`,
+    /// which records it): its context is not built.
+    pub(super) fn unchanged_with_the_same_cards(&self, route: &Route) -> Option<Page> {
+        let now = self.changed_cards.as_ref()?;
         if matches!(route.kind, Kind::Story(_)) {
             return None;
         }
         let cached = self.previous?.get(&route.path)?;
-        if cached.cards.iter().any(|k| changed.contains(k)) {
+        if !cached.cards.iter().all(|k| now.contains(k)) {
             return None;
         }
         Some(Page::Reused(cached.diags.clone()))

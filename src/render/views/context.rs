@@ -15,7 +15,7 @@ use crate::model::dates::FactDate;
 use crate::model::regions::Region;
 use crate::model::schema::{ImageFm, NewsFm, StoryFm};
 use crate::model::yaml::LangMap;
-use crate::model::{Entity, Language, Site};
+use crate::model::{Doc, Entity, Language, Site};
 use crate::plan::{FileKind, PageKind, Plan, href, url_name};
 use crate::render::i18n::I18n;
 
@@ -36,6 +36,7 @@ pub struct Shared<'a> {
     page_paths: OnceLock<rustc_hash::FxHashSet<&'a str>>,
     content_date: OnceLock<Date>,
     card_cores: OnceLock<CardCores<'a>>,
+    story_extras: OnceLock<rustc_hash::FxHashMap<&'a str, blake3::Hash>>,
     stories_by_region: OnceLock<StoriesBy<'a>>,
     stories_by_project: OnceLock<StoriesBy<'a>>,
     story_filters: OnceLock<rustc_hash::FxHashMap<&'a str, StoryFilterKeys<'a>>>,
@@ -89,6 +90,7 @@ impl<'a> Shared<'a> {
             page_paths: OnceLock::new(),
             content_date: OnceLock::new(),
             card_cores: OnceLock::new(),
+            story_extras: OnceLock::new(),
             stories_by_region: OnceLock::new(),
             stories_by_project: OnceLock::new(),
             story_filters: OnceLock::new(),
@@ -105,6 +107,19 @@ impl<'a> Shared<'a> {
     /// everything (and of those that say no date of their own).
     pub(super) fn content_date(&self) -> Date {
         *self.content_date.get_or_init(|| content_date(self.site))
+    }
+
+    /// What a page showing a card of `story` made from `doc` records of it
+    /// (`prints::card_print`).
+    pub(super) fn card_print(&self, story: &Entity<StoryFm>, doc: &Doc<StoryFm>) -> u64 {
+        let extras = (self.story_extras)
+            .get_or_init(|| crate::render::prints::story_extras_prints(self.site, self.pictures));
+        crate::render::prints::card_print(
+            &story.key,
+            &doc.lang,
+            doc.prints().front,
+            extras.get(story.key.as_str()),
+        )
     }
 
     /// What `story`'s card says in `lang`, made the first time a page asks for it.

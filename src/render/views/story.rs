@@ -36,6 +36,9 @@ pub(super) struct StoryCard<'a> {
 #[derive(Serialize)]
 pub(super) struct CardCore<'a> {
     key: String,
+    /// What a page that shows the card records of it (`prints::card_print`).
+    #[serde(skip)]
+    print: u64,
     pub(super) title: String,
     pub(super) date_iso: String,
     pub(super) date_text: String,
@@ -101,8 +104,8 @@ thread_local! {
 }
 
 /// Runs `build` (a page's context, built on the calling thread), and gives the stories
-/// whose cards it made (`ledger::card_key` of each, sorted, once each): the ledger takes a
-/// page without its context when none of them changed (see `ledger`).
+/// whose cards it made (`prints::card_print` of each, sorted, once each): the ledger takes
+/// a page without its context when each is among the site's cards now (see `ledger`).
 pub(crate) fn cards_shown_while<T>(build: impl FnOnce() -> T) -> (T, Vec<u64>) {
     let outer = CARDS_SHOWN.with(|c| c.replace(Some(Vec::new())));
     let built = build();
@@ -115,12 +118,12 @@ pub(crate) fn cards_shown_while<T>(build: impl FnOnce() -> T) -> (T, Vec<u64>) {
 /// A story's card: the only way a story's title and summary reach another story's page
 /// or any other page (recorded for the ledger, see [`cards_shown_while`]).
 pub(super) fn story_card<'d>(cx: &Cx<'_, 'd>, s: &'d Entity<StoryFm>) -> StoryCard<'d> {
+    let core = cx.s.card_core(s, cx.lang);
     CARDS_SHOWN.with(|c| {
         if let Some(cards) = c.borrow_mut().as_mut() {
-            cards.push(crate::render::ledger::card_key(&s.key));
+            cards.push(core.print);
         }
     });
-    let core = cx.s.card_core(s, cx.lang);
     let link = |path: Option<&str>| path.map(|p| href(cx.path, p)).unwrap_or_default();
     let site = cx.site();
     let d = s.doc(cx.l(), &site.langs).0;
@@ -162,6 +165,7 @@ pub(super) fn card_core<'d>(cx: &Cx<'_, 'd>, s: &'d Entity<StoryFm>) -> CardCore
     CardCore {
         text_lang,
         text_dir,
+        print: cx.s.card_print(s, d),
         key: s.key.clone(),
         title: d.fm.title.clone(),
         date_iso: d.fm.date.to_string(),
