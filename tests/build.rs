@@ -386,18 +386,30 @@ fn a_rebuild_takes_the_search_index_of_unchanged_pages_from_the_last_build() {
     assert!(r.ok(), "{}", rendered(&r));
     assert_eq!(r.search_recalled, 0, "a first build has nothing to take");
     let indexed = r.search_urls.len();
-    let memo: Vec<std::path::PathBuf> = fs::read_dir(t.path().join(".vetrina-cache"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| {
-            p.file_name()
-                .unwrap()
-                .to_string_lossy()
-                .starts_with("search-")
-        })
-        .collect();
-    assert_eq!(memo.len(), 1, "one memo for the output folder");
-    let memo = &memo[0];
+    // The memo's files: its list, and a record per language.
+    let memo_files = || -> (Vec<std::path::PathBuf>, Vec<std::path::PathBuf>) {
+        fs::read_dir(t.path().join(".vetrina-cache"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| {
+                p.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .starts_with("search-")
+            })
+            .partition(|p| {
+                p.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .matches('-')
+                    .count()
+                    == 1
+            })
+    };
+    let (lists, records) = memo_files();
+    assert_eq!(lists.len(), 1, "one memo for the output folder");
+    assert_eq!(records.len(), 4, "a record per language: {records:?}");
+    let memo = &lists[0];
     let same_as_fresh = |step: &str| assert_same_as_fresh(t.path(), &out, step);
     let story = "content/stories/dalla-comunita-alla-serra/index.it.md";
     let append = |text: &str| {
@@ -448,6 +460,11 @@ fn a_rebuild_takes_the_search_index_of_unchanged_pages_from_the_last_build() {
     assert!(
         !memo.exists(),
         "the memo of an index no longer made is removed"
+    );
+    assert_eq!(
+        memo_files().1,
+        Vec::<std::path::PathBuf>::new(),
+        "with its records"
     );
 }
 

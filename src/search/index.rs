@@ -398,8 +398,8 @@ impl Indexer {
             // Nothing changed: the last build's files and record, as they are.
             if let Some(past) = unchanged {
                 return Ok(LangFiles {
-                    memo: this.remember.then_some(past.record),
-                    kept: past.files,
+                    kept: past.files.clone(),
+                    memo: this.remember.then(|| past.kept()),
                     recalled: this.counts[l] as usize,
                     ..Default::default()
                 });
@@ -426,7 +426,10 @@ impl Indexer {
             let (files, streamed) = format::files(g, lang, parts.made, sink);
             let memo = part.map(|part| {
                 let names: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
-                std::sync::Arc::new(memo::record(lang, &names, &part))
+                let digest = memo::pages_digest(paths[l].iter().map(|p| (*p, hash_of(p))));
+                memo::LangRecord::Made(std::sync::Arc::new(memo::record(
+                    lang, &names, digest, &part,
+                )))
             });
             Ok(LangFiles {
                 files,
@@ -507,7 +510,7 @@ struct LangFiles {
     /// Those of `files` streamed while rendering.
     streamed: Vec<String>,
     /// Its record in the memo for the next build.
-    memo: Option<std::sync::Arc<Vec<u8>>>,
+    memo: Option<memo::LangRecord>,
     /// The last build's files, when none of its pages changed: in the output as they are.
     kept: Vec<String>,
     /// How many of its pages were taken from the last build's memo.

@@ -11,10 +11,15 @@
 //! those of every other page kept here. `vetrina serve` keeps the same memo in memory from
 //! one save's index to the next (`Past::of`; see `builder.rs`).
 //!
-//! Kept in `.vetrina-cache/search-<hash of the output folder's path>.bin`, sealed
-//! (`fileio::write_sealed`: a magic line, the program, a checksum of the rest). The rest holds
-//! the number of languages (all numbers of up to 32 bits in LEB128, seven bits a byte; a
-//! text is its length and its UTF-8 bytes), then for each: the language, the pages in the index's order (address; 1
+//! Each language's record is kept in a file of its own,
+//! `.vetrina-cache/search-<hash of the output folder's path>-<hash of the record>.bin`, and
+//! the list of them in `search-<hash of the output folder's path>.bin`: a build that
+//! changes the pages of one language reads and writes that language's record only (at
+//! 10,000 stories a record is some 12 MB). All are sealed (`fileio::write_sealed`: a magic
+//! line, the program, a checksum of the rest). The list holds the number of languages (all
+//! numbers of up to 32 bits in LEB128, seven bits a byte; a text is its length and its UTF-8
+//! bytes), then for each the start of its record (below, up to its part) and the name of its
+//! file. A language's part holds the language, the pages in the index's order (address; 1
 //! and the 32 bytes of the hash of its published bytes, or 0 when it has none and is
 //! never taken from here; weighted length; date; section, or 0 and no text; regions and
 //! projects, each a count and texts; its entry in a file of titles), the words (folded
@@ -24,10 +29,12 @@
 //! folded.
 //!
 //! Each language's part comes in a record of its own: the language, the paths of the index
-//! files made for it, then its part as above, as bytes. A build that changes none of a
-//! language's pages (the usual edit touches one language) takes the language's files as
-//! they are in the output and its record as it is, without reading the record's words
-//! (`PastLang::same_pages`); the records of the others are read only when recalled.
+//! files made for it, the digest of its pages (every address with the hash of its published
+//! bytes, in order; 0 and no digest when a page has no hash), then its part as above, as
+//! bytes. A build that changes none of a language's pages (the usual edit touches one
+//! language) takes the language's files as they are in the output and its record as it is,
+//! without reading it (`PastLang::same_pages`); the records of the others are read only
+//! when recalled.
 //!
 //! A missing, cut-short or altered file, or one another program wrote, is no memo: the
 //! build reads its pages back, as it did before there was one.
@@ -42,7 +49,9 @@ use super::format::DocEntry;
 use super::html::TITLE;
 use super::index::{Gathered, Postings, Word};
 
-const MAGIC: &[u8] = b"vetrina search memo 4\n";
+const MAGIC: &[u8] = b"vetrina search memo 5\n";
+/// The first line of a language's record file.
+const RECORD_MAGIC: &[u8] = b"vetrina search record 5\n";
 
 /// A language's record as the last build left it: read whole only when recalled (`read`).
 #[derive(Debug, Default)]
@@ -50,10 +59,15 @@ pub(crate) struct PastLang {
     pub(super) lang: String,
     /// The index files the last build made for the language (paths in the output).
     pub(super) files: Vec<String>,
-    /// The record as the memo holds it, for a build that changes none of its pages.
-    pub(super) record: Arc<Vec<u8>>,
+    /// The digest of its pages ([`pages_digest`]), if every page had a hash.
+    digest: Option<blake3::Hash>,
+    /// The record, when it is in memory (`vetrina serve`); else read from `file`.
+    record: Arc<Vec<u8>>,
     /// Where the language's part is in `record`.
     part: std::ops::Range<usize>,
+    /// The file the record is kept in (`vetrina build`), with the start of the record (up
+    /// to its part) as the list of the memo holds it.
+    file: Option<(PathBuf, Arc<Vec<u8>>)>,
 }
 
 /// A language's index as the last build left it.
@@ -87,22 +101,69 @@ pub(crate) struct Past {
     pub(super) langs: Vec<PastLang>,
 }
 
-/// The memo's body as this build makes it, one part per language, for `save`.
+/// The memo as this build makes it, one record per language, for `save`.
 #[derive(Default, Clone)]
-pub(crate) struct MemoBody(pub(super) Vec<Arc<Vec<u8>>>);
+pub(crate) struct MemoBody(pub(super) Vec<LangRecord>);
+
+/// A language's record in the memo this build makes.
+#[derive(Clone)]
+pub(crate) enum LangRecord {
+    /// Made by this build, or kept in memory (`vetrina serve`).
+    Made(Arc<Vec<u8>>),
+    /// The last build's, as it is in its file: the start of the record and the file's name.
+    InFile(Arc<Vec<u8>>, String),
+}
 
 impl std::fmt::Debug for MemoBody {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let bytes: usize = self.0.iter().map(|r| r.len()).sum();
-        write!(f, "MemoBody({bytes} bytes)")
+        let bytes: usize = (self.0.iter())
+            .map(|r| match r {
+                LangRecord::Made(r) => r.len(),
+                LangRecord::InFile(..) => 0,
+            })
+            .sum();
+        write!(
+            f,
+            "MemoBody({} languages, {bytes} bytes made)",
+            self.0.len()
+        )
     }
 }
 
-/// Where the memo of builds into `output` is kept.
-fn file(cache_dir: &Path, output: &Path) -> PathBuf {
+/// The start of the names of the memo's files for builds into `output`.
+fn stem(output: &Path) -> String {
     // One memo per output folder, as the render ledger has.
     let folder = blake3::hash(output.to_string_lossy().as_bytes()).to_hex();
-    cache_dir.join(format!("search-{}.bin", &folder[..16]))
+    format!("search-{}", &folder[..16])
+}
+
+/// Where the list of the memo of builds into `output` is kept.
+fn file(cache_dir: &Path, output: &Path) -> PathBuf {
+    cache_dir.join(format!("{}.bin", stem(output)))
+}
+
+/// The name of the file of a language's `record` (named by its content: a record kept from
+/// one build to the next keeps its file).
+fn record_file_name(output: &Path, record: &[u8]) -> String {
+    format!(
+        "{}-{}.bin",
+        stem(output),
+        &blake3::hash(record).to_hex()[..16]
+    )
+}
+
+/// The digest of a language's pages: each address and the hash of its published bytes, in
+/// the index's order; `None` if a page has no hash (it is never taken from the memo).
+pub(super) fn pages_digest<'a>(
+    pages: impl Iterator<Item = (&'a str, Option<blake3::Hash>)>,
+) -> Option<blake3::Hash> {
+    let mut h = blake3::Hasher::new();
+    for (path, hash) in pages {
+        h.update(path.as_bytes())
+            .update(&[0])
+            .update(hash?.as_bytes());
+    }
+    Some(h.finalize())
 }
 
 /// The key of a memo: the program that wrote it.
@@ -110,31 +171,101 @@ fn key() -> blake3::Hash {
     crate::fileio::program_hash()
 }
 
-/// The memo the last build into `output` left, if this program wrote it and it is whole.
+/// The memo the last build into `output` left, if this program wrote it and it is whole:
+/// its list only; each language's record is read when it is recalled (`PastLang::read`).
 pub(crate) fn open(cache_dir: &Path, output: &Path) -> Option<Past> {
     let (k, body) = crate::fileio::read_sealed(&file(cache_dir, output), MAGIC)?;
     if k != key() {
         return None;
     }
-    decode(&body)
+    let mut r = Reader { rest: &body };
+    let langs = r.u32()?;
+    let mut past = Past::default();
+    for _ in 0..langs {
+        let head = r.bytes()?.to_vec();
+        let name = r.str()?;
+        if !is_record_file_name(output, name) {
+            return None;
+        }
+        let (lang, used) = record_start(&head)?;
+        if used != head.len() {
+            return None;
+        }
+        past.langs.push(PastLang {
+            file: Some((cache_dir.join(name), Arc::new(head))),
+            ..lang
+        });
+    }
+    r.rest.is_empty().then_some(past)
 }
 
-/// Keeps this build's memo for the next one (written beside, then renamed into place).
+/// Whether `name` is the name of a record file of the memo of `output` (a list altered by
+/// hand must not lead a build to read or remove any other file).
+fn is_record_file_name(output: &Path, name: &str) -> bool {
+    (name.strip_prefix(&stem(output)))
+        .and_then(|rest| rest.strip_prefix('-'))
+        .and_then(|rest| rest.strip_suffix(".bin"))
+        .is_some_and(|hash| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// Keeps this build's memo for the next one: the records made by this build in files of
+/// their own (a record whose file is already there is not written again), then the list
+/// (written beside, then renamed into place). The record files the list no longer names
+/// are removed.
 pub(crate) fn save(cache_dir: &Path, output: &Path, body: &MemoBody) -> std::io::Result<()> {
-    let mut count = Vec::new();
-    put_u32(&mut count, body.0.len() as u32);
-    let mut parts: Vec<&[u8]> = vec![&count];
-    parts.extend(body.0.iter().map(|r| r.as_slice()));
-    crate::fileio::write_sealed_parts(&file(cache_dir, output), MAGIC, &key(), &parts)
+    let mut list = Vec::new();
+    put_u32(&mut list, body.0.len() as u32);
+    let mut named = std::collections::HashSet::new();
+    for record in &body.0 {
+        let (head, name) = match record {
+            LangRecord::Made(bytes) => {
+                let (_, start) = record_start(bytes).ok_or_else(|| {
+                    std::io::Error::new(std::io::ErrorKind::InvalidData, "a record not as made")
+                })?;
+                let name = record_file_name(output, bytes);
+                let path = cache_dir.join(&name);
+                let there = crate::fileio::read_sealed(&path, RECORD_MAGIC)
+                    .is_some_and(|(k, b)| k == key() && b == **bytes);
+                if !there {
+                    crate::fileio::write_sealed(&path, RECORD_MAGIC, &key(), bytes)?;
+                }
+                (&bytes[..start], name)
+            }
+            LangRecord::InFile(head, name) => (head.as_slice(), name.clone()),
+        };
+        put_bytes(&mut list, head);
+        put_str(&mut list, &name);
+        named.insert(name);
+    }
+    crate::fileio::write_sealed(&file(cache_dir, output), MAGIC, &key(), &list)?;
+    remove_record_files(cache_dir, output, &named);
+    Ok(())
 }
 
-/// The memo's body as `save` writes it: the number of languages, then their parts.
+/// Removes the record files of the memo of `output` that are not `kept`.
+fn remove_record_files(cache_dir: &Path, output: &Path, kept: &std::collections::HashSet<String>) {
+    let Ok(entries) = std::fs::read_dir(cache_dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if is_record_file_name(output, name) && !kept.contains(name) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// The memo's records in a row as `decode` reads them: the number of languages, then the
+/// records (only those made by this build or held in memory).
 #[cfg(test)]
 fn joined(body: &MemoBody) -> Vec<u8> {
     let mut all = Vec::new();
     put_u32(&mut all, body.0.len() as u32);
-    for part in &body.0 {
-        all.extend_from_slice(part);
+    for record in &body.0 {
+        if let LangRecord::Made(r) = record {
+            all.extend_from_slice(r);
+        }
     }
     all
 }
@@ -143,6 +274,7 @@ fn joined(body: &MemoBody) -> Vec<u8> {
 /// behind that a later build could take for its own).
 pub(crate) fn forget(cache_dir: &Path, output: &Path) {
     let _ = std::fs::remove_file(file(cache_dir, output));
+    remove_record_files(cache_dir, output, &std::collections::HashSet::new());
 }
 
 /// A language's part of the memo: `gathered` holds every page of the language (settled:
@@ -235,21 +367,34 @@ pub(super) fn encode(
     out
 }
 
-/// A language's record in the memo: the language, the paths of its index files, and its
-/// part (`encode`'s).
-pub(super) fn record(lang: &str, files: &[&str], part: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(part.len() + files.len() * 40 + 16);
+/// A language's record in the memo: the language, the paths of its index files, the digest
+/// of its pages ([`pages_digest`]), and its part (`encode`'s).
+pub(super) fn record(
+    lang: &str,
+    files: &[&str],
+    digest: Option<blake3::Hash>,
+    part: &[u8],
+) -> Vec<u8> {
+    let mut out = Vec::with_capacity(part.len() + files.len() * 40 + 48);
     put_str(&mut out, lang);
     put_u32(&mut out, files.len() as u32);
     for f in files {
         put_str(&mut out, f);
     }
+    match digest {
+        Some(d) => {
+            out.push(1);
+            out.extend_from_slice(d.as_bytes());
+        }
+        None => out.push(0),
+    }
     put_bytes(&mut out, part);
     out
 }
 
-/// The memo's body read back into its records; `None` if it is not as `save` writes it.
+/// Records in a row (`joined`) read back; `None` if they are not as `record` makes them.
 /// A record's part is read only when it is needed (`PastLang::read`).
+#[cfg(test)]
 fn decode(body: &[u8]) -> Option<Past> {
     let mut r = Reader { rest: body };
     let langs = r.u32()?;
@@ -268,7 +413,11 @@ impl Past {
     /// if a record is not as `record` makes it.
     pub(crate) fn of(body: &MemoBody) -> Option<Past> {
         let mut past = Past::default();
-        for record in body.0.iter().cloned() {
+        for record in &body.0 {
+            let LangRecord::Made(record) = record else {
+                return None;
+            };
+            let record = record.clone();
             let (head, used) = record_head(&record)?;
             if used != record.len() {
                 return None;
@@ -279,24 +428,46 @@ impl Past {
     }
 }
 
-/// The start of a language's record (`record`'s): its language, files and where its part
-/// is; with the record's length.
-fn record_head(bytes: &[u8]) -> Option<(PastLang, usize)> {
+/// The start of a language's record (`record`'s): its language, files and pages' digest;
+/// with how many bytes they take.
+fn record_start(bytes: &[u8]) -> Option<(PastLang, usize)> {
     let mut r = Reader { rest: bytes };
     let lang = r.str()?.to_string();
     let n = r.u32()? as usize;
     let files = (0..n)
         .map(|_| r.str().map(str::to_string))
         .collect::<Option<Vec<String>>>()?;
+    let digest = match r.u8()? {
+        0 => None,
+        1 => Some(blake3::Hash::from_bytes(r.take(32)?.try_into().ok()?)),
+        _ => return None,
+    };
+    let used = bytes.len() - r.rest.len();
+    Some((
+        PastLang {
+            lang,
+            files,
+            digest,
+            ..PastLang::default()
+        },
+        used,
+    ))
+}
+
+/// A language's record (`record`'s): its start and where its part is; with the record's
+/// length.
+fn record_head(bytes: &[u8]) -> Option<(PastLang, usize)> {
+    let (start, at) = record_start(bytes)?;
+    let mut r = Reader { rest: &bytes[at..] };
     let part = r.bytes()?;
     let used = bytes.len() - r.rest.len();
-    let head = PastLang {
-        lang,
-        files,
-        record: Arc::default(),
-        part: used - part.len()..used,
-    };
-    Some((head, used))
+    Some((
+        PastLang {
+            part: used - part.len()..used,
+            ..start
+        },
+        used,
+    ))
 }
 
 impl PastLang {
@@ -306,129 +477,126 @@ impl PastLang {
 }
 
 impl PastLang {
-    /// The language's index as the record holds it; `None` if its part is not as `encode`
-    /// writes it.
-    pub(super) fn read(&self) -> Option<PastIndex> {
-        let mut r = Reader {
-            rest: &self.record[self.part.clone()],
-        };
-        if r.str()? != self.lang {
-            return None;
-        }
-        let n = r.u32()? as usize;
-        let mut pages = Vec::with_capacity(n.min(r.rest.len()));
-        for _ in 0..n {
-            let path: Box<str> = r.str()?.into();
-            let bytes = match r.u8()? {
-                1 => Some(blake3::Hash::from_bytes(r.take(32)?.try_into().ok()?)),
-                0 => None,
-                _ => return None,
-            };
-            let length = r.u32()?;
-            let date = r.u32()?;
-            let section = match r.u8()? {
-                1 => Some(r.str()?.into()),
-                0 => None,
-                _ => return None,
-            };
-            let mut keys = || -> Option<Vec<Box<str>>> {
-                let k = r.u32()? as usize;
-                (0..k).map(|_| r.str().map(Into::into)).collect()
-            };
-            let regions = keys()?;
-            let projects = keys()?;
-            let doc = r.bytes()?.to_vec();
-            pages.push(PastPage {
-                path,
-                bytes,
-                length,
-                date,
-                facets: Facets {
-                    section,
-                    regions,
-                    projects,
-                },
-                doc,
-            });
-        }
-        let nw = r.u32()? as usize;
-        let mut words = Vec::with_capacity(nw.min(r.rest.len()));
-        for _ in 0..nw {
-            let folded: Box<str> = r.str()?.into();
-            let k = r.u32()? as usize;
-            // Each posting takes two bytes at least.
-            let mut postings = Vec::with_capacity(k.min(r.rest.len() / 2));
-            for _ in 0..k {
-                let page = r.u32()?;
-                if page as usize >= n {
-                    return None;
-                }
-                postings.push((page, number_to_weight(r.u32()?)));
+    /// What the memo this build makes keeps of the language when none of its pages
+    /// changed: its record as it is, in memory or in its file.
+    pub(super) fn kept(self) -> LangRecord {
+        match self.file {
+            Some((path, head)) if self.record.is_empty() => {
+                let name = path
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .unwrap_or_default();
+                LangRecord::InFile(head, name.to_string())
             }
-            words.push((folded, postings));
+            _ => LangRecord::Made(self.record),
         }
-        let nt = r.u32()? as usize;
-        let form_texts = (0..nt)
-            .map(|_| r.str().map(Into::into))
-            .collect::<Option<Vec<Box<str>>>>()?;
-        let nf = r.u32()? as usize;
-        let mut forms = Vec::with_capacity(nf.min(r.rest.len()));
-        for _ in 0..nf {
-            let (w, p, form) = (r.u32()?, r.u32()?, r.u32()?);
-            if w as usize >= nw || p as usize >= n || form as usize >= nt {
-                return None;
-            }
-            forms.push((w, p, form));
-        }
-        r.rest.is_empty().then_some(PastIndex {
-            pages,
-            words,
-            forms,
-            form_texts,
-        })
     }
 
-    /// Whether the record's pages are `paths`, in this order, each with the hash of its
-    /// published bytes and still with those bytes (`still(path, hash)`): then the index
-    /// files the record names are those this build would make for the language. Read
-    /// without keeping anything.
-    pub(super) fn same_pages(
-        &self,
-        paths: &[&str],
-        still: &dyn Fn(&str, &blake3::Hash) -> bool,
-    ) -> bool {
-        let mut r = Reader {
-            rest: &self.record[self.part.clone()],
-        };
-        let mut same = || -> Option<bool> {
-            if r.str()? != self.lang || r.u32()? as usize != paths.len() {
-                return Some(false);
+    /// The language's index as the record holds it (read from its file if it is not in
+    /// memory); `None` if the record is not as `record` and `encode` make it, or is not the
+    /// one the memo's list describes.
+    pub(super) fn read(&self) -> Option<PastIndex> {
+        match &self.file {
+            Some((path, _)) if self.record.is_empty() => {
+                let (k, bytes) = crate::fileio::read_sealed(path, RECORD_MAGIC)?;
+                let (record, used) = record_head(&bytes).filter(|_| k == key())?;
+                let same = used == bytes.len()
+                    && record.lang == self.lang
+                    && record.files == self.files
+                    && record.digest == self.digest;
+                same.then(|| read_part(&self.lang, &bytes[record.part]))
+                    .flatten()
             }
-            for path in paths {
-                if r.str()? != *path || r.u8()? != 1 {
-                    return Some(false);
-                }
-                let hash = blake3::Hash::from_bytes(r.take(32)?.try_into().ok()?);
-                if !still(path, &hash) {
-                    return Some(false);
-                }
-                // Length, date, section, regions, projects, entry.
-                r.u32()?;
-                r.u32()?;
-                if r.u8()? == 1 {
-                    r.bytes()?;
-                }
-                for _ in 0..2 {
-                    for _ in 0..r.u32()? {
-                        r.bytes()?;
-                    }
-                }
-                r.bytes()?;
-            }
-            Some(true)
-        };
-        same().unwrap_or(false)
+            _ => read_part(&self.lang, &self.record[self.part.clone()]),
+        }
     }
+
+    /// Whether the record's pages are those of `digest` (this build's [`pages_digest`] of
+    /// the language): then the index files the record names are those this build would
+    /// make for the language.
+    pub(super) fn same_pages(&self, digest: Option<blake3::Hash>) -> bool {
+        digest.is_some() && self.digest == digest
+    }
+}
+
+/// A language's index from its part of a record; `None` if the part is not as `encode`
+/// writes it.
+fn read_part(lang: &str, part: &[u8]) -> Option<PastIndex> {
+    let mut r = Reader { rest: part };
+    if r.str()? != lang {
+        return None;
+    }
+    let n = r.u32()? as usize;
+    let mut pages = Vec::with_capacity(n.min(r.rest.len()));
+    for _ in 0..n {
+        let path: Box<str> = r.str()?.into();
+        let bytes = match r.u8()? {
+            1 => Some(blake3::Hash::from_bytes(r.take(32)?.try_into().ok()?)),
+            0 => None,
+            _ => return None,
+        };
+        let length = r.u32()?;
+        let date = r.u32()?;
+        let section = match r.u8()? {
+            1 => Some(r.str()?.into()),
+            0 => None,
+            _ => return None,
+        };
+        let mut keys = || -> Option<Vec<Box<str>>> {
+            let k = r.u32()? as usize;
+            (0..k).map(|_| r.str().map(Into::into)).collect()
+        };
+        let regions = keys()?;
+        let projects = keys()?;
+        let doc = r.bytes()?.to_vec();
+        pages.push(PastPage {
+            path,
+            bytes,
+            length,
+            date,
+            facets: Facets {
+                section,
+                regions,
+                projects,
+            },
+            doc,
+        });
+    }
+    let nw = r.u32()? as usize;
+    let mut words = Vec::with_capacity(nw.min(r.rest.len()));
+    for _ in 0..nw {
+        let folded: Box<str> = r.str()?.into();
+        let k = r.u32()? as usize;
+        // Each posting takes two bytes at least.
+        let mut postings = Vec::with_capacity(k.min(r.rest.len() / 2));
+        for _ in 0..k {
+            let page = r.u32()?;
+            if page as usize >= n {
+                return None;
+            }
+            postings.push((page, number_to_weight(r.u32()?)));
+        }
+        words.push((folded, postings));
+    }
+    let nt = r.u32()? as usize;
+    let form_texts = (0..nt)
+        .map(|_| r.str().map(Into::into))
+        .collect::<Option<Vec<Box<str>>>>()?;
+    let nf = r.u32()? as usize;
+    let mut forms = Vec::with_capacity(nf.min(r.rest.len()));
+    for _ in 0..nf {
+        let (w, p, form) = (r.u32()?, r.u32()?, r.u32()?);
+        if w as usize >= nw || p as usize >= n || form as usize >= nt {
+            return None;
+        }
+        forms.push((w, p, form));
+    }
+    r.rest.is_empty().then_some(PastIndex {
+        pages,
+        words,
+        forms,
+        form_texts,
+    })
 }
 
 /// The pages of `past` whose published bytes are still those it was made from

@@ -8,7 +8,8 @@ use super::{Gathered, Indexer};
 impl Indexer {
     /// Takes out of the last build's memo the record of each language none of whose pages
     /// changed: no page of it added (rendered again), the same pages in the same order,
-    /// each still with the bytes the record was made from, and every file made for it
+    /// each still with the bytes the record was made from (the same digest), and every file
+    /// made for it
     /// still in the output as that build wrote it (`untouched`). Its pages are marked
     /// added; by language number.
     pub(super) fn take_unchanged_languages(&mut self) -> Vec<Option<memo::PastLang>> {
@@ -25,7 +26,9 @@ impl Indexer {
             paths[*l as usize][*page as usize] = &route.path;
             added[*l as usize] |= self.added[n].load(Ordering::Relaxed);
         }
-        let still = |path: &str, h: &blake3::Hash| self.published.get(path) == Some(h);
+        let digest = |l: usize| {
+            memo::pages_digest((paths[l].iter()).map(|p| (*p, self.published.get(*p).copied())))
+        };
         let mut rest = Vec::new();
         for lang in past.langs {
             let l = self.langs.iter().position(|x| *x == lang.lang);
@@ -35,7 +38,7 @@ impl Indexer {
                         && unchanged[l].is_none()
                         && !lang.files.is_empty()
                         && lang.files.iter().all(|f| self.untouched.contains(f))
-                        && lang.same_pages(&paths[l], &still) =>
+                        && lang.same_pages(digest(l)) =>
                 {
                     unchanged[l] = Some(lang);
                 }

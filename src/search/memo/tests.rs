@@ -291,7 +291,7 @@ fn a_memo_cut_short_or_altered_is_no_memo() {
         if let Some(past) = decode(&b) {
             for lang in &past.langs {
                 let _ = lang.read();
-                let _ = lang.same_pages(&["/it/p0/"], &|_, _| true);
+                let _ = lang.same_pages(Some(blake3::hash(b"p0")));
             }
         }
     }
@@ -314,4 +314,129 @@ fn a_memo_is_kept_per_output_folder_and_by_its_program() {
     assert!(open(dir.path(), &a).is_none());
     forget(dir.path(), &a);
     assert!(!f.exists());
+    assert_eq!(record_files(dir.path()).len(), 0, "its records go with it");
+}
+
+/// The names of the record files in `dir`.
+fn record_files(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = (std::fs::read_dir(dir).unwrap())
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("search-") && n.matches('-').count() == 2)
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn each_language_s_record_is_a_file_read_and_written_only_when_its_pages_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    let pages: Vec<(Route, String)> = (0..40)
+        .map(|i| {
+            let lang = ["it", "fr"][i % 2];
+            (
+                route(lang, &format!("p{i}")),
+                page("Titolo", &format!("testo {i} Città activité")),
+            )
+        })
+        .collect();
+    let (first, stats, _) = first_build(&pages);
+    save(dir.path(), &out, stats.memo.as_ref().unwrap()).unwrap();
+    let files = record_files(dir.path());
+    assert_eq!(files.len(), 2, "one per language: {files:?}");
+    let all: rustc_hash::FxHashSet<String> = first.iter().map(|(p, _)| p.clone()).collect();
+    // Its list alone is read when the memo is opened.
+    let past = open(dir.path(), &out).unwrap();
+    assert!(
+        past.langs
+            .iter()
+            .all(|l| l.record.is_empty() && l.file.is_some())
+    );
+
+    // An Italian page changed: the French record is kept in its file, without being read.
+    let mut next = pages.clone();
+    next[2].1 = page("Cambiata", "testo cambiato");
+    let french = |dir: &Path| {
+        let past = open(dir, &out).unwrap();
+        let fr = past.langs.into_iter().find(|l| l.lang == "fr").unwrap();
+        fr.file.unwrap().0
+    };
+    let french_file = french(dir.path());
+    let written = std::fs::metadata(&french_file).unwrap().modified().unwrap();
+    // Unreadable from now on: a build that read it would make French again.
+    let sealed = std::fs::read(&french_file).unwrap();
+    let mut damaged = sealed.clone();
+    let last = damaged.len() - 1;
+    damaged[last] ^= 0xff;
+    std::fs::write(&french_file, &damaged).unwrap();
+    let (got, stats, read) = build(
+        &next,
+        &|i| i == 2,
+        open(dir.path(), &out),
+        &hashes(&next),
+        &all,
+    );
+    assert_eq!(read, 0, "no page read back");
+    assert!(!stats.kept.is_empty(), "French kept whole");
+    let mut whole: Vec<GeneratedFile> = got.clone();
+    whole.extend(
+        first
+            .iter()
+            .filter(|(p, _)| stats.kept.contains(p))
+            .cloned(),
+    );
+    whole.sort();
+    assert!(whole == fresh(&next));
+    std::fs::write(&french_file, &sealed).unwrap();
+    let f = std::fs::File::options()
+        .write(true)
+        .open(&french_file)
+        .unwrap();
+    f.set_modified(written).unwrap();
+    save(dir.path(), &out, stats.memo.as_ref().unwrap()).unwrap();
+    assert_eq!(french(dir.path()), french_file, "the same file");
+    assert_eq!(
+        std::fs::metadata(&french_file).unwrap().modified().unwrap(),
+        written,
+        "not written again"
+    );
+    // The last Italian record's file is gone; the new one is there.
+    let now = record_files(dir.path());
+    assert_eq!(now.len(), 2, "{now:?}");
+    assert_eq!(now.iter().filter(|n| files.contains(n)).count(), 1);
+
+    // A record file damaged: that language's pages are read back, the index is the same.
+    let italian = (open(dir.path(), &out).unwrap().langs.into_iter())
+        .find(|l| l.lang == "it")
+        .unwrap()
+        .file
+        .unwrap()
+        .0;
+    std::fs::write(&italian, b"vetrina search record 5\nshort").unwrap();
+    let again = next.clone();
+    let (got, stats, read) = build(
+        &again,
+        &|_| false,
+        open(dir.path(), &out),
+        &hashes(&again),
+        &rustc_hash::FxHashSet::default(),
+    );
+    assert_eq!(read, 20, "the Italian pages");
+    assert_eq!(stats.recalled, 20, "the French pages, from their record");
+    assert!(got == fresh(&again));
+
+    // A list naming a file that is not one of its records is no memo.
+    let list = file(dir.path(), &out);
+    let (_, body) = crate::fileio::read_sealed(&list, MAGIC).unwrap();
+    let text = String::from_utf8_lossy(&body).into_owned();
+    let name = &now[0];
+    assert!(text.contains(name.as_str()));
+    let other = body
+        .windows(name.len())
+        .position(|w| w == name.as_bytes())
+        .unwrap();
+    let mut altered = body.clone();
+    altered[other..other + 7].copy_from_slice(b"../../x");
+    crate::fileio::write_sealed(&list, MAGIC, &key(), &altered).unwrap();
+    assert!(open(dir.path(), &out).is_none());
 }
