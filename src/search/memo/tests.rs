@@ -200,9 +200,9 @@ fn an_index_made_with_the_last_builds_memo_is_the_index_made_from_the_pages() {
     assert!(got == expected);
 }
 
-#[test]
-fn a_language_none_of_whose_pages_changed_keeps_its_files_and_record() {
-    let pages: Vec<(Route, String)> = (0..40)
+/// Forty pages, every other one Italian, the others French.
+fn italian_and_french_pages() -> Vec<(Route, String)> {
+    (0..40)
         .map(|i| {
             let lang = ["it", "fr"][i % 2];
             (
@@ -210,7 +210,12 @@ fn a_language_none_of_whose_pages_changed_keeps_its_files_and_record() {
                 page("Titolo", &format!("testo {i} Città activité")),
             )
         })
-        .collect();
+        .collect()
+}
+
+#[test]
+fn a_language_none_of_whose_pages_changed_keeps_its_files_and_record() {
+    let pages = italian_and_french_pages();
     let (first, stats, _) = first_build(&pages);
     let body = joined(stats.memo.as_ref().unwrap());
     let fr_files: Vec<String> = (first.iter())
@@ -331,15 +336,7 @@ fn record_files(dir: &Path) -> Vec<String> {
 fn each_language_s_record_is_a_file_read_and_written_only_when_its_pages_change() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("public");
-    let pages: Vec<(Route, String)> = (0..40)
-        .map(|i| {
-            let lang = ["it", "fr"][i % 2];
-            (
-                route(lang, &format!("p{i}")),
-                page("Titolo", &format!("testo {i} Città activité")),
-            )
-        })
-        .collect();
+    let pages = italian_and_french_pages();
     let (first, stats, _) = first_build(&pages);
     save(dir.path(), &out, stats.memo.as_ref().unwrap()).unwrap();
     let files = record_files(dir.path());
