@@ -126,7 +126,7 @@ pub fn render(
         globals,
         pictures,
         || prints::placements(site),
-        || prints::card_prints(site, pictures),
+        || views.card_prints(),
     );
     // A context's fingerprint with the site's addresses: what the ledger records of a page
     // whose templates looked an address up (`url()`), which is then kept only while every

@@ -64,29 +64,22 @@ pub(super) fn fold_story_pictures(fronts: &mut EntryPrints, pictures: &Pictures)
 
 /// What a story's card shows beyond its document's front matter, by story: its pictures as
 /// processed and the files of its folder (only stories that have any).
-pub(super) fn story_extras_prints<'s>(
-    site: &'s Site,
+pub(super) fn story_extras_prints(
+    site: &Site,
     pictures: &Pictures,
-) -> FxHashMap<&'s str, blake3::Hash> {
+) -> FxHashMap<String, blake3::Hash> {
     use std::io::Write;
-    let mut by_story: FxHashMap<&'s str, blake3::Hasher> = FxHashMap::default();
-    let stories: FxHashMap<&str, &'s str> = (site.stories.iter())
-        .map(|e| (e.key.as_str(), e.key.as_str()))
-        .collect();
+    let mut by_story: FxHashMap<String, blake3::Hasher> = FxHashMap::default();
     let mut keys: Vec<_> = (pictures.by_asset.keys())
         .filter(|(section, ..)| section == "stories")
         .collect();
     keys.sort();
     for k in keys {
-        if let Some(story) = stories.get(k.1.as_str()) {
-            let h = by_story.entry(story).or_default();
-            let _ = write!(h, "{k:?}{:?}", pictures.by_asset[k]);
-        }
+        let h = by_story.entry(k.1.clone()).or_default();
+        let _ = write!(h, "{k:?}{:?}", pictures.by_asset[k]);
     }
     for a in site.assets.iter().filter(|a| a.section == "stories") {
-        if let Some(story) = stories.get(a.key.as_str()) {
-            let _ = write!(by_story.entry(story).or_default(), "{a:?}");
-        }
+        let _ = write!(by_story.entry(a.key.clone()).or_default(), "{a:?}");
     }
     by_story
         .into_iter()
@@ -121,10 +114,13 @@ pub(super) fn card_print(
 }
 
 /// The print of every card the site's stories can show now: one per story and language it
-/// is written in (a page in another language shows one of these).
-pub(super) fn card_prints(site: &Site, pictures: &Pictures) -> rustc_hash::FxHashSet<u64> {
+/// is written in (a page in another language shows one of these); `extras` from
+/// [`story_extras_prints`].
+pub(super) fn card_prints(
+    site: &Site,
+    extras: &FxHashMap<String, blake3::Hash>,
+) -> rustc_hash::FxHashSet<u64> {
     use rayon::prelude::*;
-    let extras = story_extras_prints(site, pictures);
     (site.stories.par_iter())
         .flat_map_iter(|e| {
             let x = extras.get(e.key.as_str());

@@ -209,9 +209,9 @@ fn is_record_file_name(output: &Path, name: &str) -> bool {
 }
 
 /// Keeps this build's memo for the next one: the records made by this build in files of
-/// their own (a record whose file is already there is not written again), then the list
-/// (written beside, then renamed into place). The record files the list no longer names
-/// are removed.
+/// their own, then the list (each written beside, then renamed into place). The records
+/// kept from the last build stay in their files. The record files the list no longer
+/// names are removed.
 pub(crate) fn save(cache_dir: &Path, output: &Path, body: &MemoBody) -> std::io::Result<()> {
     let mut list = Vec::new();
     put_u32(&mut list, body.0.len() as u32);
@@ -223,12 +223,7 @@ pub(crate) fn save(cache_dir: &Path, output: &Path, body: &MemoBody) -> std::io:
                     std::io::Error::new(std::io::ErrorKind::InvalidData, "a record not as made")
                 })?;
                 let name = record_file_name(output, bytes);
-                let path = cache_dir.join(&name);
-                let there = crate::fileio::read_sealed(&path, RECORD_MAGIC)
-                    .is_some_and(|(k, b)| k == key() && b == **bytes);
-                if !there {
-                    crate::fileio::write_sealed(&path, RECORD_MAGIC, &key(), bytes)?;
-                }
+                crate::fileio::write_sealed(&cache_dir.join(&name), RECORD_MAGIC, &key(), bytes)?;
                 (&bytes[..start], name)
             }
             LangRecord::InFile(head, name) => (head.as_slice(), name.clone()),

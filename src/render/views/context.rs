@@ -36,7 +36,7 @@ pub struct Shared<'a> {
     page_paths: OnceLock<rustc_hash::FxHashSet<&'a str>>,
     content_date: OnceLock<Date>,
     card_cores: OnceLock<CardCores<'a>>,
-    story_extras: OnceLock<rustc_hash::FxHashMap<&'a str, blake3::Hash>>,
+    story_extras: OnceLock<rustc_hash::FxHashMap<String, blake3::Hash>>,
     stories_by_region: OnceLock<StoriesBy<'a>>,
     stories_by_project: OnceLock<StoriesBy<'a>>,
     story_filters: OnceLock<rustc_hash::FxHashMap<&'a str, StoryFilterKeys<'a>>>,
@@ -112,14 +112,23 @@ impl<'a> Shared<'a> {
     /// What a page showing a card of `story` made from `doc` records of it
     /// (`prints::card_print`).
     pub(super) fn card_print(&self, story: &Entity<StoryFm>, doc: &Doc<StoryFm>) -> u64 {
-        let extras = (self.story_extras)
-            .get_or_init(|| crate::render::prints::story_extras_prints(self.site, self.pictures));
         crate::render::prints::card_print(
             &story.key,
             &doc.lang,
             doc.prints().front,
-            extras.get(story.key.as_str()),
+            self.story_extras().get(story.key.as_str()),
         )
+    }
+
+    /// The print of every card the stories can show now (`prints::card_prints`).
+    pub(crate) fn card_prints(&self) -> rustc_hash::FxHashSet<u64> {
+        crate::render::prints::card_prints(self.site, self.story_extras())
+    }
+
+    /// What each story's cards show beyond its texts (`prints::story_extras_prints`).
+    fn story_extras(&self) -> &rustc_hash::FxHashMap<String, blake3::Hash> {
+        (self.story_extras)
+            .get_or_init(|| crate::render::prints::story_extras_prints(self.site, self.pictures))
     }
 
     /// What `story`'s card says in `lang`, made the first time a page asks for it.
