@@ -167,11 +167,18 @@ impl SearchFiles {
         };
         let part = write::Output {
             files: (self.files.into_iter())
-                .map(|(p, b)| (p, Arc::new(b)))
-                .chain(self.kept.iter().map(|p| (p.clone(), none.clone())))
+                .map(|(p, b)| {
+                    if streamed.contains(&p) {
+                        write::OutFile::elsewhere(p, write::Held::Streamed, &none)
+                    } else {
+                        write::OutFile::here(p, Arc::new(b))
+                    }
+                })
+                .chain(
+                    (self.kept.into_iter())
+                        .map(|p| write::OutFile::elsewhere(p, write::Held::Kept, &none)),
+                )
                 .collect(),
-            kept: self.kept.into_iter().collect(),
-            streamed,
             ..Default::default()
         };
         let written = writer
@@ -223,7 +230,7 @@ impl Builder {
             return;
         };
         job.published = pipeline::indexable_routes(plan)
-            .filter_map(|r| Some((r.path.clone(), self.memo.written.digest(&r.file())?)))
+            .filter_map(|r| Some((r.path.clone(), self.memo.written.digest(r.file())?)))
             .collect();
     }
 

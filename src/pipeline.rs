@@ -696,12 +696,19 @@ fn publish(
         .cloned()
         .collect();
     let written = w.stage_files(&rest).and_then(|()| {
-        out.files.extend(files);
-        // The files of languages whose pages did not change, in the output as they are.
         let none: write::Bytes = Arc::new(Vec::new());
-        (out.files).extend(stats.kept.iter().map(|p| (p.clone(), none.clone())));
-        out.kept.extend(stats.kept.iter().cloned());
-        out.streamed.extend(stats.streamed.iter().cloned());
+        out.files.extend(files.into_iter().map(|(p, b)| {
+            if streamed.contains(p.as_str()) {
+                write::OutFile::elsewhere(p, write::Held::Streamed, &none)
+            } else {
+                write::OutFile::here(p, b)
+            }
+        }));
+        // The files of languages whose pages did not change, in the output as they are.
+        (out.files).extend(
+            (stats.kept.iter())
+                .map(|p| write::OutFile::elsewhere(p.clone(), write::Held::Kept, &none)),
+        );
         // What the last build left, so that only the folders changed since are read.
         let confirmed = ledger.take_confirmed();
         let recorded = write::Recorded {
@@ -750,7 +757,7 @@ fn index_from_files(
         .filter(|ix| ix.len() == indexable.len())
         .unwrap_or_else(|| search::Indexer::new(indexable.iter()));
     indexer.finish(
-        &|route| search::Page::File(path_of(&route.file())),
+        &|route| search::Page::File(path_of(route.file())),
         &|| false,
         false,
         None,

@@ -209,12 +209,25 @@ pub struct Route {
     pub path: String,
     /// Whether the page shows text from another language (no translation exists).
     pub fallback: bool,
+    /// The file it is written to (`file_of(path)`), made once with the plan: every build
+    /// of `vetrina serve` lists every page's file.
+    file: String,
 }
 
 impl Route {
+    pub fn new(kind: Kind, lang: String, path: String, fallback: bool) -> Self {
+        Route {
+            file: file_of(&path),
+            kind,
+            lang,
+            path,
+            fallback,
+        }
+    }
+
     /// The file the route is written to, relative to the output folder.
-    pub fn file(&self) -> String {
-        file_of(&self.path)
+    pub fn file(&self) -> &str {
+        &self.file
     }
 }
 
@@ -371,12 +384,8 @@ pub fn plan(site: &Site, diags: &mut Diagnostics) -> Plan {
             by_kind[kind.page_kind().index()]
                 .entry(kind.key().to_string())
                 .or_insert_with(|| path.clone());
-            p.routes.push(Route {
-                kind,
-                lang: l.to_string(),
-                path,
-                fallback,
-            });
+            p.routes
+                .push(Route::new(kind, l.to_string(), path, fallback));
         };
         add(&mut p, Kind::Home, format!("{pre}/"), false);
         add(&mut p, Kind::NotFound, format!("{pre}/404.html"), false);

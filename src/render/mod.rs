@@ -45,7 +45,7 @@ use crate::load::Theme;
 use crate::model::Site;
 use crate::opendata;
 use crate::plan::{Plan, Route};
-use crate::write::{Bytes, Output};
+use crate::write::{Bytes, Held, OutFile, Output};
 use reuse::{Page, RecordedPage, ReuseCounts};
 
 /// What a render reads: the site, its addresses, the theme and the processed pictures.
@@ -191,7 +191,7 @@ pub fn render(
                 cards: cards.clone(),
                 addresses: looked_up_addresses,
             });
-        let streamed = sink.is_some_and(|s| s.take(route, &route.file(), &bytes));
+        let streamed = sink.is_some_and(|s| s.take(route, route.file(), &bytes));
         let bytes = if streamed {
             Arc::new(Vec::new())
         } else {
@@ -248,13 +248,14 @@ pub fn render(
     let extras_kept = decisions.unchanged_extras().is_some();
     drop(decisions);
     let mut out = Output::default();
+    out.files.reserve(plan.routes.len() + extras.len());
     let mut counts = ReuseCounts::default();
     let mut recorded = Vec::new();
     // The bytes of a page kept in the output folder: none, shared.
     let no_bytes: Bytes = Arc::new(Vec::new());
     for (route, page) in plan.routes.iter().zip(pages) {
-        let file = route.file();
-        let (bytes, d) = match page {
+        let file = route.file().to_string();
+        let (bytes, held, d) = match page {
             Page::Failed(d) => {
                 diags.extend(d);
                 continue;
@@ -262,19 +263,16 @@ pub fn render(
             // In the output folder as the last build of this process wrote it.
             Page::Reused(d) => {
                 counts.reused += 1;
-                out.kept.insert(file.clone());
-                (no_bytes.clone(), d)
+                (no_bytes.clone(), Held::Kept, d)
             }
             Page::SameContext(d) => {
                 counts.reused += 1;
                 counts.contexts_built += 1;
-                out.kept.insert(file.clone());
-                (no_bytes.clone(), d)
+                (no_bytes.clone(), Held::Kept, d)
             }
             Page::Kept(b, entry) => {
                 counts.reused += 1;
                 counts.contexts_built += 1;
-                out.kept.insert(file.clone());
                 recorded.push((
                     route,
                     RecordedPage {
@@ -285,7 +283,7 @@ pub fn render(
                         entry: Some(entry),
                     },
                 ));
-                (b, Diagnostics::new())
+                (b, Held::Kept, Diagnostics::new())
             }
             Page::Rendered {
                 bytes,
@@ -297,9 +295,6 @@ pub fn render(
                 streamed,
             } => {
                 counts.contexts_built += 1;
-                if streamed {
-                    out.streamed.insert(file.clone());
-                }
                 recorded.push((
                     route,
                     RecordedPage {
@@ -310,23 +305,31 @@ pub fn render(
                         addresses,
                     },
                 ));
-                (bytes, d)
+                let held = if streamed { Held::Streamed } else { Held::Here };
+                (bytes, held, d)
             }
         };
         diags.extend(d);
-        out.files.push((file, bytes));
+        out.files.push(OutFile {
+            path: file,
+            bytes,
+            held,
+        });
     }
     out.pages_kept = counts.reused;
     reuse.record(plan, &extras, recorded, counts, diags);
-    if extras_kept {
-        // The last build's, from memory: in the output folder as they are.
-        out.kept.extend(extras.iter().map(|(p, _)| p.clone()));
-    }
-    out.files.extend(extras);
+    // With `extras_kept`, the last build's, from memory: in the output folder as they are.
+    let extras_held = if extras_kept { Held::Kept } else { Held::Here };
+    out.files
+        .extend((extras.into_iter()).map(|(path, bytes)| OutFile {
+            path,
+            bytes,
+            held: extras_held,
+        }));
     out.copies = copies::copies(site, plan, theme, pictures);
     // Stable, so that of two files with one path the first made is kept; on every core
     // (44,000 paths at 10,000 stories, sorted again on every rebuild of `vetrina serve`).
-    out.files.par_sort_by(|a, b| a.0.cmp(&b.0));
-    out.files.dedup_by(|a, b| a.0 == b.0);
+    out.files.par_sort_by(|a, b| a.path.cmp(&b.path));
+    out.files.dedup_by(|a, b| a.path == b.path);
     out
 }

@@ -575,7 +575,7 @@ impl<'a> Decisions<'a> {
         if shows_a_changed_body(&route.kind, changed) {
             return None;
         }
-        let entry = self.ledger?.untouched(&route.path, &route.file())?;
+        let entry = self.ledger?.untouched(&route.path, route.file())?;
         Some(Page::Kept(Arc::new(Vec::new()), entry))
     }
 
@@ -593,7 +593,7 @@ impl<'a> Decisions<'a> {
         if changed.keys.contains(key) {
             return None;
         }
-        let entry = self.ledger?.untouched(&route.path, &route.file())?;
+        let entry = self.ledger?.untouched(&route.path, route.file())?;
         (changed.same_stories || !entry.addresses).then(|| Page::Kept(Arc::new(Vec::new()), entry))
     }
 
@@ -608,7 +608,7 @@ impl<'a> Decisions<'a> {
         if matches!(route.kind, Kind::Story(_)) {
             return None;
         }
-        let entry = self.ledger?.untouched(&route.path, &route.file())?;
+        let entry = self.ledger?.untouched(&route.path, route.file())?;
         if !entry.cards.iter().all(|k| now.contains(k)) {
             return None;
         }
@@ -687,7 +687,7 @@ impl<'a> Decisions<'a> {
         want_bytes: bool,
     ) -> Option<Page> {
         let (bytes, entry) =
-            (self.ledger?).kept(&route.path, &route.file(), [fingerprint, with_addresses])?;
+            (self.ledger?).kept(&route.path, route.file(), [fingerprint, with_addresses])?;
         let bytes = if want_bytes {
             Arc::new(bytes)
         } else {

@@ -92,20 +92,20 @@ fn a_sink_that_takes_the_pages_leaves_only_their_names_in_the_output() {
     assert!(given.iter().all(|(_, _, len)| *len > 0));
     for route in &cx.plan.routes {
         let file = route.file();
-        assert!(out.streamed.contains(&file), "{file} not streamed");
-        let (_, bytes) = out.files.iter().find(|(f, _)| *f == file).expect("listed");
-        assert!(bytes.is_empty(), "{file} kept its bytes");
+        assert!(out.is(file, Held::Streamed), "{file} not streamed");
+        let listed = out.file(file).expect("listed");
+        assert!(listed.bytes.is_empty(), "{file} kept its bytes");
     }
     // The feeds, calendars and sitemap are made beside the pages, and kept.
     for made in ["sitemap.xml", "robots.txt", "feed.xml"] {
         assert!(
             out.files
                 .iter()
-                .any(|(f, b)| f.ends_with(made) && !b.is_empty()),
+                .any(|f| f.path.ends_with(made) && !f.bytes.is_empty() && f.held == Held::Here),
             "{made}"
         );
     }
-    assert!(out.files.iter().any(|(f, _)| f.ends_with(".ics")));
+    assert!(out.files.iter().any(|f| f.path.ends_with(".ics")));
 }
 
 #[test]
@@ -119,14 +119,14 @@ fn a_sink_that_refuses_leaves_the_pages_in_the_output() {
     };
     let mut diags = Diagnostics::new();
     let out = render(&cx, Reuse::Nothing, Some(&sink), &mut diags);
-    assert!(out.streamed.is_empty());
+    assert!(out.files.iter().all(|f| f.held != Held::Streamed));
     let home = cx
         .plan
         .routes
         .iter()
         .find(|r| r.kind == crate::plan::Kind::Home)
         .unwrap();
-    let (_, bytes) = out.files.iter().find(|(f, _)| *f == home.file()).unwrap();
+    let bytes = &out.file(home.file()).unwrap().bytes;
     assert_eq!(
         String::from_utf8_lossy(bytes),
         format!("<p>home {}</p>", home.path)
@@ -162,15 +162,17 @@ fn a_second_serve_build_of_the_same_site_takes_every_page_from_the_first() {
     // Every page is the one the first build wrote, and so are the feeds, calendars and
     // sitemap (only bodies could have changed, and none did): kept in the output folder,
     // their bytes not held again. The other files are the same.
-    let pages: std::collections::HashSet<String> =
-        cx.plan.routes.iter().map(|r| r.file()).collect();
-    assert!(pages.iter().all(|p| second.kept.contains(p)));
-    assert!(second.kept.len() > pages.len(), "the extras are kept too");
+    let pages: std::collections::HashSet<&str> = cx.plan.routes.iter().map(|r| r.file()).collect();
+    assert!(pages.iter().all(|p| second.is(p, Held::Kept)));
+    let kept = (second.files.iter())
+        .filter(|f| f.held == Held::Kept)
+        .count();
+    assert!(kept > pages.len(), "the extras are kept too");
     assert_eq!(first.files.len(), second.files.len());
-    for ((p1, b1), (p2, b2)) in first.files.iter().zip(&second.files) {
-        assert_eq!(p1, p2);
-        if !second.kept.contains(p2) {
-            assert_eq!(b1, b2, "{p2}");
+    for (f1, f2) in first.files.iter().zip(&second.files) {
+        assert_eq!(f1.path, f2.path);
+        if f2.held != Held::Kept {
+            assert_eq!(f1.bytes, f2.bytes, "{}", f2.path);
         }
     }
     // A sink is not used when pages are remembered for the next build.

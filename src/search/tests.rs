@@ -7,12 +7,7 @@ use super::format::{CHUNK_BYTES, FETCH_LIMIT, MAX_EXCERPT_TEXT, utf16_order};
 use super::*;
 
 fn route(kind: Kind, lang: &str, path: &str, fallback: bool) -> Route {
-    Route {
-        kind,
-        lang: lang.into(),
-        path: path.into(),
-        fallback,
-    }
+    Route::new(kind, lang.into(), path.into(), fallback)
 }
 
 #[test]

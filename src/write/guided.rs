@@ -113,7 +113,7 @@ pub(super) fn sweep(
     staged: &HashSet<String>,
     same: &FxHashMap<String, (u64, u128)>,
 ) -> io::Result<Guided> {
-    let wanted: FxHashSet<&str> = (out.files.iter().map(|(p, _)| p.as_str()))
+    let wanted: FxHashSet<&str> = (out.files.iter().map(|f| f.path.as_str()))
         .chain(out.copies.iter().map(|(p, _)| p.as_str()))
         .chain([MARKER])
         .collect();
@@ -315,12 +315,12 @@ mod tests {
 
     use super::*;
     use crate::tree::{every_folder, tree};
-    use crate::write::{Scope, Writer};
+    use crate::write::{OutFile, Scope, Writer};
 
     fn site(files: &[(&str, &str)]) -> Output {
         Output {
             files: (files.iter())
-                .map(|(p, c)| (p.to_string(), Arc::new(c.as_bytes().to_vec())))
+                .map(|(p, c)| OutFile::here(p.to_string(), Arc::new(c.as_bytes().to_vec())))
                 .collect(),
             ..Default::default()
         }

@@ -28,7 +28,7 @@ mod output;
 mod output_folder;
 mod page_write;
 
-pub use output::{Bytes, Output};
+pub use output::{Bytes, Held, OutFile, Output};
 pub use page_write::PageWrite;
 
 use crate::tree::Kind;
@@ -174,8 +174,8 @@ impl<'a> Writer<'a> {
         self.stage(
             out.files
                 .iter()
-                .filter(|(p, _)| !out.kept.contains(p) && !out.streamed.contains(p))
-                .map(|(p, b)| (p.as_str(), Want::Bytes(b)))
+                .filter(|f| f.to_stage())
+                .map(|f| (f.path.as_str(), Want::Bytes(&f.bytes)))
                 .chain(out.copies.iter().map(|(p, s)| (p.as_str(), Want::Copy(s)))),
         )
     }
@@ -319,7 +319,7 @@ impl<'a> Writer<'a> {
             let still = out
                 .files
                 .iter()
-                .filter(|(p, _)| k.files.contains_key(p))
+                .filter(|f| k.files.contains_key(&f.path))
                 .count()
                 + out
                     .copies
@@ -337,7 +337,7 @@ impl<'a> Writer<'a> {
             let wanted: HashSet<&str> = out
                 .files
                 .iter()
-                .map(|(p, _)| p.as_str())
+                .map(|f| f.path.as_str())
                 .chain(out.copies.iter().map(|(p, _)| p.as_str()))
                 .collect();
             let gone = k
@@ -361,7 +361,7 @@ impl<'a> Writer<'a> {
             }
             return Ok((stats, None));
         }
-        let wanted: FxHashSet<&str> = (out.files.iter().map(|(p, _)| p.as_str()))
+        let wanted: FxHashSet<&str> = (out.files.iter().map(|f| f.path.as_str()))
             .chain(out.copies.iter().map(|(p, _)| p.as_str()))
             .chain([MARKER])
             .collect();
@@ -568,7 +568,7 @@ mod tests {
         Output {
             files: files
                 .iter()
-                .map(|(p, c)| (p.to_string(), Arc::new(c.as_bytes().to_vec())))
+                .map(|(p, c)| OutFile::here(p.to_string(), Arc::new(c.as_bytes().to_vec())))
                 .collect(),
             ..Default::default()
         }
@@ -783,8 +783,11 @@ mod tests {
             .par_iter()
             .for_each(|(p, c)| w.stage_one(p, c.as_bytes()).unwrap());
         for (p, _) in &pages {
-            new.files.push((p.clone(), Arc::new(Vec::new())));
-            new.streamed.insert(p.clone());
+            new.files.push(OutFile::elsewhere(
+                p.clone(),
+                Held::Streamed,
+                &Arc::new(Vec::new()),
+            ));
         }
         w.stage_output(&new).unwrap();
         // Staged pages are read from the staging folder; the unchanged one stays in place.

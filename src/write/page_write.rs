@@ -7,7 +7,7 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use super::{Manifest, Output, Scope, Want, WriteStats, Writer};
+use super::{Held, Manifest, Output, Scope, Want, WriteStats, Writer};
 
 /// `vetrina serve`'s write of one build, in two steps: each page staged from the thread
 /// that rendered it as soon as it is rendered (`stage_page`), so that the pages of a large
@@ -69,39 +69,37 @@ impl<'a> PageWrite<'a> {
             .collect();
         // The digest of each generated file (a kept file keeps the one it was written with).
         let digests: Vec<Option<blake3::Hash>> = (out.files.par_iter())
-            .map(|(p, b)| {
-                if out.kept.contains(p) {
-                    None
-                } else {
-                    Some(staged.get(p).copied().unwrap_or_else(|| blake3::hash(b)))
-                }
+            .map(|f| {
+                (f.held != Held::Kept).then(|| {
+                    (staged.get(&f.path).copied()).unwrap_or_else(|| blake3::hash(&f.bytes))
+                })
             })
             .collect();
         let known = known.then_some(&*manifest);
         writer.stage(
             (out.files.iter().zip(&digests))
-                .filter(|((p, _), d)| {
+                .filter(|(f, d)| {
                     // Written by this process last time, with the same bytes: nothing to do.
-                    !out.kept.contains(p)
-                        && !staged.contains_key(p)
-                        && !known.is_some_and(|k| d.is_some() && k.files.get(p) == d.as_ref())
+                    f.held != Held::Kept
+                        && !staged.contains_key(&f.path)
+                        && !known.is_some_and(|k| d.is_some() && k.files.get(&f.path) == d.as_ref())
                 })
-                .map(|((p, b), _)| (p.as_str(), Want::Bytes(b)))
+                .map(|(f, _)| (f.path.as_str(), Want::Bytes(&f.bytes)))
                 .chain(out.copies.iter().map(|(p, s)| (p.as_str(), Want::Copy(s)))),
         )?;
         let stats = writer.commit(out, known)?;
-        for ((p, _), d) in out.files.iter().zip(&digests) {
+        for (f, d) in out.files.iter().zip(&digests) {
             if let Some(d) = d {
-                match manifest.files.get_mut(p) {
+                match manifest.files.get_mut(&f.path) {
                     Some(old) => *old = *d,
                     None => {
-                        manifest.files.insert(p.clone(), *d);
+                        manifest.files.insert(f.path.clone(), *d);
                     }
                 }
             }
         }
         if manifest.files.len() != out.files.len() {
-            let wanted: HashSet<&str> = out.files.iter().map(|(p, _)| p.as_str()).collect();
+            let wanted: HashSet<&str> = out.files.iter().map(|f| f.path.as_str()).collect();
             manifest.files.retain(|p, _| wanted.contains(p.as_str()));
         }
         manifest.copies = out.copies.iter().map(|(p, _)| p.clone()).collect();

@@ -4,12 +4,7 @@ use super::*;
 use crate::render::prints::card_print;
 
 fn route(kind: Kind, path: &str) -> Route {
-    Route {
-        kind,
-        lang: "it".into(),
-        path: path.into(),
-        fallback: false,
-    }
+    Route::new(kind, "it".into(), path.into(), false)
 }
 
 fn context(title: &str) -> blake3::Hash {

@@ -7,12 +7,12 @@ use super::*;
 use crate::plan::{Kind, Route};
 
 fn route(lang: &str, name: &str) -> Route {
-    Route {
-        kind: Kind::Page(name.into()),
-        lang: lang.into(),
-        path: format!("/{lang}/{name}/"),
-        fallback: false,
-    }
+    Route::new(
+        Kind::Page(name.into()),
+        lang.into(),
+        format!("/{lang}/{name}/"),
+        false,
+    )
 }
 
 fn page(title: &str, text: &str) -> String {
