@@ -8,7 +8,7 @@ use rustc_hash::FxHashMap;
 
 use crate::images::Pictures;
 use crate::load::Theme;
-use crate::model::Site;
+use crate::model::{Entity, Site};
 use crate::plan::Plan;
 
 /// `meta` of the site and the pictures together.
@@ -161,17 +161,9 @@ pub struct SitePrints {
 pub(super) type EntryPrints = FxHashMap<(&'static str, String), blake3::Hash>;
 
 /// The fingerprints of `site`; documents seen by the last build are not hashed again (a
-/// document keeps its hashes, see `Doc::prints`).
+/// document keeps its hashes, see `Doc::prints`), and each text is hashed on whichever core
+/// is free (at 10,000 stories, 285 MB): see [`entry_prints`].
 pub fn site_prints(site: &Site) -> SitePrints {
-    // Each text hashed once (`Doc::prints`), on every core: at 10,000 stories, 285 MB.
-    {
-        use rayon::prelude::*;
-        site.stories.par_iter().for_each(|e| {
-            for d in e.docs.values() {
-                d.prints();
-            }
-        });
-    }
     let mut meta = blake3::Hasher::new();
     // Debug output of the small parts of the site: settings, languages, data files, events,
     // bundle files, the stories taken down, the build date. (Only equality matters: a
@@ -206,50 +198,44 @@ pub fn site_prints(site: &Site) -> SitePrints {
         bundles.entry((&a.section, &a.key)).or_default().push(a);
     }
     let mut rest = meta.clone();
-    let mut fronts = FxHashMap::default();
-    let mut bodies = FxHashMap::default();
-    let mut entries: Vec<u8> = Vec::new();
-    let mut names: Vec<u8> = Vec::new();
-    let mut front: Vec<u8> = Vec::new();
-    let mut body: Vec<u8> = Vec::new();
-    macro_rules! each {
-        ($section:literal, $list:expr) => {
-            for e in $list {
-                entries.extend_from_slice($section.as_bytes());
-                entries.extend_from_slice(e.key.as_bytes());
-                entries.push(0);
-                names.extend_from_slice($section.as_bytes());
-                names.extend_from_slice(e.key.as_bytes());
-                names.push(0);
-                front.clear();
-                body.clear();
-                for (lang, d) in &e.docs {
-                    let prints = d.prints();
-                    let (f, b) = (prints.front, prints.body);
-                    entries.extend_from_slice(lang.as_bytes());
-                    entries.extend_from_slice(f.as_bytes());
-                    names.extend_from_slice(lang.as_bytes());
-                    names.push(0);
-                    front.extend_from_slice(lang.as_bytes());
-                    front.extend_from_slice(f.as_bytes());
-                    body.extend_from_slice(lang.as_bytes());
-                    body.extend_from_slice(b.as_bytes());
-                }
-                if let Some(files) = bundles.get(&($section, e.key.as_str())) {
-                    front.extend_from_slice(format!("{files:?}").as_bytes());
-                }
-                fronts.insert(($section, e.key.clone()), blake3::hash(&front));
-                bodies.insert(($section, e.key.clone()), blake3::hash(&body));
-            }
-        };
+    let sections = [
+        ("home", entry_prints("home", site.home.as_slice(), &bundles)),
+        (
+            "projects",
+            entry_prints("projects", &site.projects, &bundles),
+        ),
+        ("stories", entry_prints("stories", &site.stories, &bundles)),
+        ("news", entry_prints("news", &site.news, &bundles)),
+        ("pages", entry_prints("pages", &site.pages, &bundles)),
+    ];
+    let count: usize = sections.iter().map(|(_, e)| e.len()).sum();
+    let mut fronts = FxHashMap::with_capacity_and_hasher(count, Default::default());
+    let mut bodies = FxHashMap::with_capacity_and_hasher(count, Default::default());
+    // Every entry and its languages (`rest`), and every entry with its front matters
+    // (`meta`), written out first and hashed in one call each.
+    let mut entries: Vec<u8> = Vec::with_capacity(count * 64);
+    let mut names: Vec<u8> = Vec::with_capacity(count * 32);
+    let (mut before_stories, mut after_stories) = (0, 0);
+    for (section, prints) in sections {
+        if section == "stories" {
+            before_stories = names.len();
+        }
+        for p in prints {
+            entries.extend_from_slice(section.as_bytes());
+            entries.extend_from_slice(p.key.as_bytes());
+            entries.push(0);
+            entries.extend_from_slice(p.front.as_bytes());
+            names.extend_from_slice(section.as_bytes());
+            names.extend_from_slice(p.key.as_bytes());
+            names.push(0);
+            names.extend_from_slice(&p.langs);
+            fronts.insert((section, p.key.to_string()), p.front);
+            bodies.insert((section, p.key.to_string()), p.body);
+        }
+        if section == "stories" {
+            after_stories = names.len();
+        }
     }
-    each!("home", site.home.iter());
-    each!("projects", &site.projects);
-    let before_stories = names.len();
-    each!("stories", &site.stories);
-    let after_stories = names.len();
-    each!("news", &site.news);
-    each!("pages", &site.pages);
     meta.update(&entries);
     rest.update(&names);
     rest_but_stories
@@ -269,6 +255,55 @@ pub fn site_prints(site: &Site) -> SitePrints {
         globals: None,
         only_bodies: false,
     }
+}
+
+/// What [`site_prints`] takes from one entry: its key, its languages (each followed by a
+/// zero byte), and the hashes of its front matters (with its bundle's files) and of its
+/// bodies, all its languages in each.
+struct EntryPrint<'s> {
+    key: &'s str,
+    langs: Vec<u8>,
+    front: blake3::Hash,
+    body: blake3::Hash,
+}
+
+/// The [`EntryPrint`] of each entry of a section, in order, made on every core (at 10,000
+/// stories, the hashes of 20,000 short texts: most of a `vetrina serve` rebuild's prints).
+/// Each document's own prints are made once (`Doc::prints`).
+fn entry_prints<'s, T: Send + Sync>(
+    section: &'static str,
+    list: &'s [Entity<T>],
+    bundles: &FxHashMap<(&str, &str), Vec<&crate::load::Asset>>,
+) -> Vec<EntryPrint<'s>> {
+    use rayon::prelude::*;
+    (list.par_iter())
+        .map_init(
+            || (Vec::new(), Vec::new()),
+            |(front, body): &mut (Vec<u8>, Vec<u8>), e| {
+                front.clear();
+                body.clear();
+                let mut langs = Vec::new();
+                for (lang, d) in &e.docs {
+                    let prints = d.prints();
+                    langs.extend_from_slice(lang.as_bytes());
+                    langs.push(0);
+                    front.extend_from_slice(lang.as_bytes());
+                    front.extend_from_slice(prints.front.as_bytes());
+                    body.extend_from_slice(lang.as_bytes());
+                    body.extend_from_slice(prints.body.as_bytes());
+                }
+                if let Some(files) = bundles.get(&(section, e.key.as_str())) {
+                    front.extend_from_slice(format!("{files:?}").as_bytes());
+                }
+                EntryPrint {
+                    key: &e.key,
+                    langs,
+                    front: blake3::hash(front),
+                    body: blake3::hash(body),
+                }
+            },
+        )
+        .collect()
 }
 
 impl SitePrints {
