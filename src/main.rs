@@ -63,6 +63,7 @@ fn main() -> ExitCode {
                 bind,
                 port,
                 after_index: Some(process::give_back_freed_memory_if_over_limit),
+                give_back_memory: Some(process::give_back_freed_memory),
             };
             let log: vetrina::serve::Logger = Arc::new(move |report, reused, took| {
                 print::diagnostics(report, styled);

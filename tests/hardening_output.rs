@@ -383,6 +383,7 @@ fn serve_refuses_a_folder_that_is_not_its_own_before_listening() {
         bind: "127.0.0.1".into(),
         port: 0,
         after_index: None,
+        give_back_memory: None,
     };
     let Err(e) = vetrina::serve::start(opts, std::sync::Arc::new(|_, _, _| {})) else {
         panic!("serve started on a folder that is not its own");
@@ -408,6 +409,7 @@ fn serve_stops_serving_a_folder_that_is_no_longer_its_own() {
             bind: "127.0.0.1".into(),
             port: 0,
             after_index: None,
+            give_back_memory: None,
         },
         std::sync::Arc::new(|_, _, _| {}),
     )

@@ -362,6 +362,7 @@ fn an_ipv6_bind_address_is_listened_on_and_named_in_the_host() {
         bind: "::1".into(),
         port: 0,
         after_index: None,
+        give_back_memory: None,
     };
     // A machine without IPv6 cannot listen there: nothing to test.
     let h = match start(opts, Arc::new(|_, _, _| {})) {

@@ -21,6 +21,7 @@ fn serve(root: &Path) -> Handle {
         bind: "127.0.0.1".into(),
         port: 0,
         after_index: None,
+        give_back_memory: None,
     };
     start(opts, Arc::new(|_, _, _| {})).expect("the server starts")
 }
@@ -558,10 +559,16 @@ fn after_an_edit_the_search_index_takes_apart_only_the_pages_that_changed() {
 }
 
 #[test]
-fn the_program_is_called_back_after_each_search_index_is_written() {
-    static WRITTEN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+fn the_program_is_called_back_around_each_search_index() {
+    use std::sync::Mutex;
+    // What was called, in order: `give back` before and after the index of a build that
+    // wrote every page (the first), `after` once each index is written.
+    static CALLS: Mutex<Vec<&str>> = Mutex::new(Vec::new());
+    fn give_back_memory() {
+        CALLS.lock().unwrap().push("give back");
+    }
     fn after_index() {
-        WRITTEN.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        CALLS.lock().unwrap().push("after");
     }
     let t = fixture("story-ok");
     let opts = ServeOptions {
@@ -569,12 +576,25 @@ fn the_program_is_called_back_after_each_search_index_is_written() {
         bind: "127.0.0.1".into(),
         port: 0,
         after_index: Some(after_index),
+        give_back_memory: Some(give_back_memory),
     };
     let h = start(opts, Arc::new(|_, _, _| {})).expect("the server starts");
     wait_settled(&h);
-    let first = WRITTEN.load(std::sync::atomic::Ordering::SeqCst);
-    assert_eq!(first, 1, "called once the first index is written");
+    assert_eq!(*CALLS.lock().unwrap(), ["give back", "give back", "after"]);
     assert!(t.path().join("public/search-index").is_dir());
+    // A one-story edit writes a few files: its index is not a large build's.
+    let mut events = Events::open(h.addr);
+    let story = t
+        .path()
+        .join("content/stories/un-percorso-di-esempio/index.it.md");
+    let text = std::fs::read_to_string(&story).unwrap();
+    std::fs::write(&story, format!("{text}\nUna frase in più.\n")).unwrap();
+    events.expect("reload");
+    wait_settled(&h);
+    assert_eq!(
+        *CALLS.lock().unwrap(),
+        ["give back", "give back", "after", "after"]
+    );
     h.stop();
 }
 

@@ -38,10 +38,16 @@ const KEEP_AT_MOST_KIB: u64 = 850 * 1024;
 /// system at once if the process holds more than [`KEEP_AT_MOST_KIB`].
 pub(crate) fn give_back_freed_memory_if_over_limit() {
     if resident_kib().is_some_and(|kib| kib > KEEP_AT_MOST_KIB) {
-        // SAFETY: mimalloc's collection of the calling thread's pages and of every freed
-        // page waiting to be given back; callable from any thread at any time.
-        unsafe { libmimalloc_sys::mi_collect(true) }
+        give_back_freed_memory();
     }
+}
+
+/// Gives the memory freed so far back to the system at once (`vetrina serve`, before and
+/// after the search index of a build that wrote many files: see `serve::LARGE_WRITE`).
+pub(crate) fn give_back_freed_memory() {
+    // SAFETY: mimalloc's collection of the calling thread's pages and of every freed page
+    // waiting to be given back; callable from any thread at any time.
+    unsafe { libmimalloc_sys::mi_collect(true) }
 }
 
 /// The process's resident memory in KiB (Linux: `VmRSS` in `/proc/self/status`); `None`

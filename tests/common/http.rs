@@ -18,6 +18,7 @@ pub fn serve(root: &Path) -> Handle {
         bind: "127.0.0.1".into(),
         port: 0,
         after_index: None,
+        give_back_memory: None,
     };
     start(opts, Arc::new(|_, _, _| {})).expect("the server starts")
 }
