@@ -53,11 +53,13 @@ impl Recorded<'_> {
 
 /// Whether `rel` is a path inside a folder as a write makes them: names between single `/`,
 /// none of them empty, `.` or `..`, nothing a system could read as a root or a drive.
+/// (The refused characters are looked for with SIMD, the names split as bytes: a rebuild at
+/// 10,000 stories asks this of the 96,000 paths of its record.)
 fn inside(rel: &str) -> bool {
-    !rel.is_empty()
-        && rel.split('/').all(|name| {
-            !name.is_empty() && name != "." && name != ".." && !name.contains(['\\', ':', '\0'])
-        })
+    let bytes = rel.as_bytes();
+    !bytes.is_empty()
+        && memchr::memchr3(b'\\', b':', b'\0', bytes).is_none()
+        && (bytes.split(|&b| b == b'/')).all(|name| !matches!(name, b"" | b"." | b".."))
 }
 
 /// The recorded folders that are still real folders with the recorded stamp. Ask before the
@@ -391,6 +393,38 @@ mod tests {
         let again = write_guided(&out, &second, &listed).unwrap();
         assert_eq!(again, listed);
         assert_eq!(again, walked(&out));
+    }
+
+    #[test]
+    fn a_path_is_inside_when_every_name_is_an_ordinary_one() {
+        // As the names are judged one by one: `inside` reads the bytes once.
+        let by_names = |rel: &str| {
+            !rel.is_empty()
+                && rel.split('/').all(|name| {
+                    !name.is_empty()
+                        && name != "."
+                        && name != ".."
+                        && !name.contains(['\\', ':', '\0'])
+                })
+        };
+        let parts = [
+            "", ".", "..", "...", "a", ".a", "a.", "é", "c:", "a\\b", "x\0", "a b",
+        ];
+        for a in parts {
+            for b in parts {
+                for rel in [
+                    a.to_string(),
+                    format!("{a}/{b}"),
+                    format!("{a}/{b}/"),
+                    format!("/{a}/{b}"),
+                ] {
+                    assert_eq!(inside(&rel), by_names(&rel), "{rel:?}");
+                }
+            }
+        }
+        assert!(inside("storie/una-storia/index.html"));
+        assert!(!inside("storie/../../etc/passwd"));
+        assert!(!inside("C:/Windows"));
     }
 
     #[test]
