@@ -74,8 +74,8 @@ pub trait PageSink: Sync {
 ///
 /// `reuse` says what may be taken from earlier builds instead of rendered (and keeps this
 /// build for the next). With a `sink`, each rendered page is handed to it; the pages it
-/// takes are not held in the output (`Output::streamed`), nor are those taken from the
-/// output folder as they were.
+/// takes are not held in the output (`Held::Streamed`), nor are those taken from the
+/// output folder as they were (`Held::Kept`).
 pub fn render(
     cx: &RenderContext,
     reuse: Reuse,
