@@ -2,9 +2,10 @@
 //! social networks), the paginated list of stories, and the story card other pages show,
 //! with the story's picture where the consent lets the website show it.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
+use serde::ser::{SerializeStruct, Serializer};
 
 use super::context::{CardPicture, Cx, ImageView, RegionCard, all_langs, i18n};
 use super::filters;
@@ -17,16 +18,29 @@ use crate::plan::{FileKind, PageKind, href};
 
 /// A story's card as one page shows it: what the card says in the page's language (the
 /// same on every page, made once per build: [`CardCore`]) and its links, which are relative
-/// to the page.
-#[derive(Serialize)]
+/// to the page. Serialized as one flat map: the core's fields, then the page's own.
 pub(super) struct StoryCard<'a> {
-    #[serde(flatten)]
     pub(super) core: Arc<CardCore<'a>>,
     pub(super) href: String,
     pub(super) region: Option<RegionCard>,
     project_href: String,
     /// The story's picture, if it has one that the website may show.
     pub(super) picture: Option<CardPicture>,
+}
+
+impl Serialize for StoryCard<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let core = self.core.fields();
+        let mut card = s.serialize_struct("StoryCard", core.len() + 4)?;
+        for (name, value) in core {
+            card.serialize_field(name, value)?;
+        }
+        card.serialize_field("href", &self.href)?;
+        card.serialize_field("region", &self.region)?;
+        card.serialize_field("project_href", &self.project_href)?;
+        card.serialize_field("picture", &self.picture)?;
+        card.end()
+    }
 }
 
 /// What a story's card says in one language, on whatever page shows it. A card is shown on
@@ -65,6 +79,10 @@ pub(super) struct CardCore<'a> {
     project_path: Option<&'a str>,
     #[serde(skip)]
     region_path: Option<&'a str>,
+    /// Its fields as Tera values, made the first time a page shows the card (see
+    /// [`CardCore::fields`]).
+    #[serde(skip)]
+    fields: OnceLock<Vec<(&'static str, tera::Value)>>,
 }
 
 pub(super) fn sort_stories(site: &Site) -> Vec<&Entity<StoryFm>> {
@@ -143,6 +161,23 @@ pub(super) fn story_card<'d>(cx: &Cx<'_, 'd>, s: &'d Entity<StoryFm>) -> StoryCa
 }
 
 impl<'a> CardCore<'a> {
+    /// Its fields, each with its name, as Tera values. A card is on four pages or more
+    /// (the list, its region's hub, its project's sheet, its story's page): Tera takes a
+    /// value it is given as it is (its texts are shared, not copied), so the card's texts
+    /// are turned into values once rather than on every page.
+    fn fields(&self) -> &[(&'static str, tera::Value)] {
+        self.fields.get_or_init(|| {
+            let value = tera::Value::from_serializable(self);
+            let map = value.as_map().into_iter().flatten();
+            // A struct's fields are named by `&'static str`: `Key::Str`, every one.
+            map.filter_map(|(name, value)| match name {
+                tera::value::Key::Str(name) => Some((*name, value.clone())),
+                _ => None,
+            })
+            .collect()
+        })
+    }
+
     /// The story's root-relative address.
     pub(super) fn story_path(&self) -> Option<&'a str> {
         self.story_path
@@ -183,6 +218,7 @@ pub(super) fn card_core<'d>(cx: &Cx<'_, 'd>, s: &'d Entity<StoryFm>) -> CardCore
         story_path: plan.path(PageKind::Story, &s.key, cx.l()),
         project_path: plan.path(PageKind::Project, &d.fm.project.value, cx.l()),
         region_path: region.and_then(|r| plan.path(PageKind::Region, r.key, cx.l())),
+        fields: OnceLock::new(),
     }
 }
 
