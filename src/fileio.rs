@@ -92,6 +92,21 @@ fn sealed_parts(rest: &[u8]) -> Option<(blake3::Hash, &[u8])> {
     Some((blake3::Hash::from_bytes(key.try_into().ok()?), body))
 }
 
+/// What names the folder at `path` however the path is written (`public`, `./public`,
+/// `/site/public`, through a link): the records a build keeps for the next one into the same
+/// output (the render ledger, the search memo, the no-change record) are found by it, so
+/// that a build run from another folder, or with the path written otherwise, takes them.
+/// The parent folder is resolved (links, `..`) and the folder's own name kept, so that the
+/// key is the same before the folder exists (a first build) and after.
+pub fn folder_key(path: &Path) -> String {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let real = match (abs.parent(), abs.file_name()) {
+        (Some(parent), Some(name)) => parent.canonicalize().map(|p| p.join(name)),
+        _ => abs.canonicalize(),
+    };
+    real.unwrap_or(abs).to_string_lossy().into_owned()
+}
+
 /// The hash of [`program`]: the key a file of the cache folder is sealed under.
 pub fn program_hash() -> blake3::Hash {
     blake3::hash(program().unwrap_or_default().as_bytes())
@@ -110,4 +125,32 @@ pub fn program() -> Option<String> {
         .as_nanos();
     let len = m.len();
     Some(format!("{}|{len}|{time}|", exe.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_folder_is_named_alike_however_its_path_is_written_and_before_it_exists() {
+        let t = tempfile::tempdir().unwrap();
+        let root = t.path();
+        fs::create_dir(root.join("sub")).unwrap();
+        std::os::unix::fs::symlink(root, root.join("link")).unwrap();
+        let key = folder_key(&root.join("out"));
+        for written in [
+            "out/",
+            "./out",
+            "sub/../out",
+            "link/out",
+            "link/sub/../out/.",
+        ] {
+            assert_eq!(folder_key(&root.join(written)), key, "{written}");
+        }
+        fs::create_dir(root.join("out")).unwrap();
+        assert_eq!(folder_key(&root.join("link/out")), key, "once it exists");
+        assert_ne!(folder_key(&root.join("sub")), key);
+        assert_ne!(folder_key(&root.join("sub/out")), key);
+    }
 }

@@ -15,6 +15,7 @@ use std::time::UNIX_EPOCH;
 
 use serde::{Deserialize, Serialize};
 
+use crate::fileio::folder_key;
 use crate::load::Walked;
 use crate::options::BuildOptions;
 use crate::tree::{FileStamp, Kind, Listing, every_folder, tree};
@@ -64,10 +65,10 @@ pub fn inputs(
     h.update(
         format!(
             "{:?}|{:?}|{}|{today}|{minify:?}|{:?}|{:?}|",
-            opts.output_dir(),
+            folder_key(&opts.output_dir()),
             opts.base_url,
             opts.drafts,
-            opts.cache_dir,
+            opts.cache_dir.as_deref().map(folder_key),
             opts.search
         )
         .as_bytes(),
@@ -75,7 +76,7 @@ pub fn inputs(
     let root = &opts.root;
     let mut walked = Walked::default();
     let (len, time) = file_key(&root.join("site.yaml"))?;
-    h.update(format!("{}|site.yaml|{len}|{time}|", root.display()).as_bytes());
+    h.update(format!("{}|site.yaml|{len}|{time}|", folder_key(root)).as_bytes());
     for part in crate::load::SOURCE_FOLDERS {
         let dir = root.join(part);
         if !dir.exists() {
@@ -128,7 +129,7 @@ fn listing(output: &Path) -> Option<Listing> {
 /// ledger and the search memo have, so that a build into another folder (a preview) does
 /// not replace the listing the next build into this one trusts.
 fn path(opts: &BuildOptions) -> PathBuf {
-    let folder = blake3::hash(opts.output_dir().to_string_lossy().as_bytes()).to_hex();
+    let folder = blake3::hash(folder_key(&opts.output_dir()).as_bytes()).to_hex();
     (opts.root.join(".vetrina-cache")).join(format!("last-build-{}.json", &folder[..16]))
 }
 

@@ -1011,6 +1011,66 @@ fn a_rebuild_renders_again_only_the_pages_whose_context_changed() {
     assert_eq!(r.pages_kept, 0, "templates changed: nothing is taken");
 }
 
+/// The records a build keeps for the next build into the same output are found whatever way
+/// the output's path is written: through a link, with `..`, with `./`, or relative to
+/// another folder (a publishing script and an author's terminal may write it differently).
+#[cfg(unix)]
+#[test]
+fn a_rebuild_takes_the_last_build_whatever_way_the_output_is_written() {
+    let t = demo_copy();
+    let root = t.path();
+    let with_output = |output: std::path::PathBuf| {
+        let mut o = opts_own_cache(root);
+        o.output = Some(output);
+        vetrina::build(&o)
+    };
+    let r = with_output(root.join("public"));
+    assert!(r.ok() && r.pages_kept == 0, "{}", rendered(&r));
+    let total: usize = r.pages.iter().map(|(_, n)| n).sum();
+
+    // Nothing changed: known as such through a link to the site and a `..`.
+    std::os::unix::fs::symlink(root, root.join("link")).unwrap();
+    let r = with_output(root.join("link/content/../public"));
+    assert!(r.ok() && r.nothing_changed, "{}", rendered(&r));
+
+    // One text changed: only the pages that show it are rendered again.
+    edit(
+        root,
+        "content/stories/dal-tirocinio-in-cucina-al-contratto/index.it.md",
+        "Tre elementi fanno la differenza",
+        "Tre cose fanno la differenza",
+    );
+    let r = with_output(root.join("./data/../public/"));
+    assert!(r.ok(), "{}", rendered(&r));
+    assert_eq!(total - r.pages_kept, 3, "the story's three pages alone");
+
+    // The command line, run in the site's folder and then from elsewhere with the site's
+    // whole path: the second build renders the edited story's pages alone.
+    let cli = |dir: &std::path::Path, args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_vetrina"))
+            .current_dir(dir)
+            .args(["build", "--now", "2026-11-25"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        // The report goes to the terminal's error stream, beside the problems found.
+        String::from_utf8(out.stderr).unwrap() + &String::from_utf8(out.stdout).unwrap()
+    };
+    let first = cli(root, &[]);
+    assert!(!first.contains("unchanged since the last build"), "{first}");
+    edit(
+        root,
+        "content/stories/dal-tirocinio-in-cucina-al-contratto/index.it.md",
+        "Tre cose fanno",
+        "Tre cose contano",
+    );
+    let whole = root.canonicalize().unwrap();
+    let second = cli(&root.join("content"), &["--root", whole.to_str().unwrap()]);
+    let unchanged = format!("{} of them unchanged since the last build", total - 3);
+    assert!(second.contains(&unchanged), "{second}");
+}
+
 /// The `<a>` tag of `html` whose attributes hold `rel="{rel}"`.
 fn link_with_rel<'h>(html: &'h str, rel: &str) -> Option<&'h str> {
     let want = format!("rel=\"{rel}\"");

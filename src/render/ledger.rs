@@ -128,7 +128,7 @@ impl Ledger {
     /// altered record is an empty one.
     pub fn open(cache_dir: &Path, output: &Path) -> Ledger {
         // One record per output folder: builds into two folders do not undo each other's.
-        let folder = blake3::hash(output.to_string_lossy().as_bytes()).to_hex();
+        let folder = blake3::hash(crate::fileio::folder_key(output).as_bytes()).to_hex();
         let file = cache_dir.join(format!("pages-{}.bin", &folder[..16]));
         let (key, (past, past_extras, past_prints)) = crate::fileio::read_sealed(&file, MAGIC)
             .and_then(|(k, body)| Some((Some(k), parse(&body)?)))

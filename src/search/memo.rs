@@ -133,7 +133,7 @@ impl std::fmt::Debug for MemoBody {
 /// The start of the names of the memo's files for builds into `output`.
 fn stem(output: &Path) -> String {
     // One memo per output folder, as the render ledger has.
-    let folder = blake3::hash(output.to_string_lossy().as_bytes()).to_hex();
+    let folder = blake3::hash(crate::fileio::folder_key(output).as_bytes()).to_hex();
     format!("search-{}", &folder[..16])
 }
 
