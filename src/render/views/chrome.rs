@@ -279,16 +279,10 @@ fn source_lang(cx: &Cx, kind: &Kind) -> String {
             .iter()
             .find(|e| &e.key == k)
             .map(|e| e.source(langs).lang.clone()),
-        Kind::Story(k) => site
-            .stories
-            .iter()
-            .find(|e| &e.key == k)
-            .map(|e| e.source(langs).lang.clone()),
-        Kind::News(k) => site
-            .news
-            .iter()
-            .find(|e| &e.key == k)
-            .map(|e| e.source(langs).lang.clone()),
+        // By key from the maps made once per build: a site whose stories are mostly in one
+        // language has a fallback page for most stories in every other.
+        Kind::Story(k) => cx.s.story(k).map(|e| e.source(langs).lang.clone()),
+        Kind::News(k) => cx.s.news(k).map(|e| e.source(langs).lang.clone()),
         Kind::Page(k) => site
             .pages
             .iter()
