@@ -4,10 +4,12 @@
 //! written. Internal links are made relative to the page (`href`), so that the output works
 //! from any folder, from a static host and when opened straight from disk.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
 
-use crate::diag::Diagnostics;
+use crate::diag::{Diagnostics, Pos, SourceText};
 use crate::model::regions::REGIONS;
+use crate::model::yaml::Origin;
 use crate::model::{Entity, Site};
 
 /// What a route renders: a kind of page and the key of what it shows.
@@ -490,25 +492,79 @@ pub fn plan(site: &Site, diags: &mut Diagnostics) -> Plan {
 
 fn check_collisions(p: &Plan, site: &Site, diags: &mut Diagnostics) {
     let mut seen: HashMap<&str, &Route> = HashMap::new();
+    // Each pair of pages once: two texts that share a slug share it in every language that
+    // shows them (a page without a translation takes the slug of the text it shows).
+    let mut reported: HashSet<(&Kind, &Kind)> = HashSet::new();
     for r in &p.routes {
-        if let Some(first) = seen.insert(&r.path, r) {
-            let file = site
-                .pages
-                .iter()
-                .find(|e| e.key == r.kind.key() || e.key == first.kind.key())
-                .map(|e| e.source(&site.langs).src.path.clone())
-                .unwrap_or_else(|| "site.yaml".into());
-            diags.file_error(
-                &file,
-                format!(
-                    "two pages would have the same address {}: {} and {}",
-                    r.path,
-                    described(&first.kind),
-                    described(&r.kind)
-                ),
-                "give one of them another `slug:` (pages cannot use the name of a section such as the projects or stories folder)",
-            );
+        let Some(first) = seen.insert(&r.path, r) else {
+            continue;
+        };
+        if !reported.insert((&first.kind, &r.kind)) {
+            continue;
         }
+        let message = format!(
+            "two pages would have the same address {}: {} and {}",
+            r.path,
+            described(&first.kind),
+            described(&r.kind)
+        );
+        const SECTIONS: &str =
+            "pages cannot use the name of a section such as the projects or stories folder";
+        // Shown at the `slug:` that takes the address, if one of the two texts has one
+        // (the other's address is its folder's name); else at the second text.
+        let places = [r, first].map(|route| slug_place(site, route));
+        let place = (places.iter().flatten())
+            .find(|(_, _, written)| *written)
+            .or(places.iter().flatten().next());
+        match place {
+            Some((src, pos, true)) => {
+                let help = format!("give one of them another `slug:` ({SECTIONS})");
+                diags.error(src, *pos, message).help(help);
+            }
+            Some((src, pos, false)) => {
+                let help = format!(
+                    "the address is the name of this text's folder: add a `slug:` with another \
+                     address to its front matter, or rename the folder ({SECTIONS})"
+                );
+                diags.error(src, *pos, message).help(help);
+            }
+            None => diags.file_error(
+                Path::new("site.yaml"),
+                message,
+                format!("give one of them another `slug:` ({SECTIONS})"),
+            ),
+        }
+    }
+}
+
+/// The text whose front matter gives `route` its address, where in it, and whether it
+/// writes a `slug:` (else the address is the folder's name, and the place is the front
+/// matter's first line); `None` for a page that no text gives an address to.
+fn slug_place(site: &Site, route: &Route) -> Option<(SourceText, Pos, bool)> {
+    fn place<T>(
+        list: &[Entity<T>],
+        key: &str,
+        route: &Route,
+        site: &Site,
+        slug: impl Fn(&T) -> Option<&crate::model::schema::Key>,
+    ) -> Option<(SourceText, Pos, bool)> {
+        let e = list.iter().find(|e| e.key == key)?;
+        let (doc, _) = e.doc(&route.lang, &site.langs);
+        let front_matter = Origin { first_line: 2 };
+        let (pos, written) = match slug(&doc.fm) {
+            // A place saphyr knew (a front matter taken from the parse cache has none).
+            Some(s) if s.referenced.line() > 0 => (front_matter.pos_of(s), true),
+            Some(_) => (Pos::new(2, 1, 1), true),
+            None => (Pos::new(2, 1, 1), false),
+        };
+        Some((doc.src.clone(), pos, written))
+    }
+    match &route.kind {
+        Kind::Project(k) => place(&site.projects, k, route, site, |fm| fm.slug.as_ref()),
+        Kind::Story(k) => place(&site.stories, k, route, site, |fm| fm.slug.as_ref()),
+        Kind::News(k) => place(&site.news, k, route, site, |fm| fm.slug.as_ref()),
+        Kind::Page(k) => place(&site.pages, k, route, site, |fm| fm.slug.as_ref()),
+        _ => None,
     }
 }
 

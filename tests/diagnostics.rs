@@ -10,7 +10,7 @@
 //!   a missing required key (in a story, in site.yaml); a wrong kind of value; a date that does
 //!   not exist; a value that is not one of the allowed words; a key written twice.
 //! - references (model): an unknown project, region, fund or organisation, with "did you
-//!   mean"; two pages with the same address (plan).
+//!   mean"; two pages with the same address, by a section's name or by a `slug:` (plan).
 //! - loading (load): a translation in a language the site does not have; a folder that is not
 //!   a content section; an empty file; a file without front matter; an unknown theme; a
 //!   language listed twice in site.yaml.
@@ -137,6 +137,14 @@ fn unknown_organisation() {
 #[test]
 fn two_pages_with_the_same_address() {
     insta::assert_snapshot!(errors_of("duplicate-address"));
+}
+
+/// A story whose `slug:` is another story's address: shown once, at that `slug:`, though
+/// the two pages collide in each language (the English page of the Italian-only story
+/// takes its Italian slug).
+#[test]
+fn a_slug_that_is_another_texts_address() {
+    insta::assert_snapshot!(errors_of("duplicate-slug"));
 }
 
 // ---------------------------------------------------------------- loading
