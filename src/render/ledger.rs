@@ -28,7 +28,7 @@
 //! changes with its story's front matter in the card's language) and its file is as the last
 //! build left it.
 //!
-//! Kept in `.vetrina-cache/pages-<hash of the output folder's path>.bin`, sealed
+//! Kept in `.vetrina-cache/pages-<hash of the output folder's resolved path>.bin`, sealed
 //! (`fileio::write_sealed`: a magic line, the key — program and site-wide inputs — and a checksum
 //! of the rest): the number of pages (u32, little-endian), one record per page (path length
 //! as u32, path, 32 bytes of context fingerprint, 32 bytes of content hash, one byte: 1

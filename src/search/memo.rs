@@ -12,8 +12,9 @@
 //! one save's index to the next (`Past::of`; see `builder.rs`).
 //!
 //! Each language's record is kept in a file of its own,
-//! `.vetrina-cache/search-<hash of the output folder's path>-<hash of the record>.bin`, and
-//! the list of them in `search-<hash of the output folder's path>.bin`: a build that
+//! `.vetrina-cache/search-<hash of the output folder>-<hash of the record>.bin` (the folder
+//! by its resolved path, `fileio::folder_key`), and the list of them in
+//! `search-<hash of the output folder>.bin`: a build that
 //! changes the pages of one language reads and writes that language's record only (at
 //! 10,000 stories a record is some 12 MB). All are sealed (`fileio::write_sealed`: a magic
 //! line, the program, a checksum of the rest). The list holds the number of languages (all
