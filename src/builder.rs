@@ -211,7 +211,20 @@ impl Builder {
 
     /// Builds and writes the pages; the search index is returned as work to do next.
     pub fn build_pages(&mut self) -> (Report, Option<SearchJob>) {
-        let (report, pages) = pipeline::run(&self.opts, Mode::Pages, Some(&mut self.memo));
+        let (mut report, mut pages) = pipeline::run(&self.opts, Mode::Pages, Some(&mut self.memo));
+        // A text read again that is no longer the one it was (its file changed after the
+        // watcher last looked): the build is made again with those files read anew, so that
+        // no page is left made from a text that was not the file's.
+        let changed = self.memo.late.take_changed();
+        if !changed.is_empty() {
+            self.forget(Some(&changed));
+            (report, pages) = pipeline::run(&self.opts, Mode::Pages, Some(&mut self.memo));
+            let again = self.memo.late.take_changed();
+            if !again.is_empty() {
+                self.forget(Some(&again));
+            }
+        }
+        self.memo.release_texts(&self.opts.root);
         // The pages' bytes are let go of here: the index reads the few it needs back.
         let job = pages.map(|p| SearchJob {
             output: self.opts.output_dir(),
@@ -249,6 +262,12 @@ impl Builder {
                 self.memo.images.clear();
             }
         }
+    }
+
+    /// How many of the site's texts the builder holds between two builds: none after a
+    /// build (`pipeline::Memo::release_texts`).
+    pub fn texts_held(&self) -> usize {
+        self.memo.load.texts_held()
     }
 
     /// Pages taken from the previous build by the last one.

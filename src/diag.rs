@@ -265,6 +265,11 @@ impl SharedText {
     pub fn as_str(&self) -> &str {
         self
     }
+
+    /// Whether the text is in memory (given, or read since).
+    pub fn is_held(&self) -> bool {
+        self.0.text.get().is_some()
+    }
 }
 
 impl From<String> for SharedText {

@@ -383,6 +383,55 @@ fn unchanged_pages_are_taken_from_the_previous_build() {
     assert!(home.contains("Piè di pagina nuovo"), "{home}");
 }
 
+/// Between two builds the builder holds none of the site's texts: a build reads again the
+/// texts of the pages it makes, each checked against what the file held when it was read.
+/// A file whose text changed while its size and time did not (a copy that keeps times)
+/// is found so when its text is read again, and the build is made again with it.
+#[test]
+fn between_builds_no_text_is_held_and_a_text_read_again_is_checked() {
+    let t = demo_copy();
+    let mut b = builder_as_serve(t.path());
+    build_and_index(&mut b, true);
+    assert_eq!(b.texts_held(), 0, "every text let go after the build");
+
+    // The story's text changes, its size and time kept.
+    let story = "content/stories/dalla-comunita-alla-serra/index.it.md";
+    let file = t.path().join(story);
+    let time = std::fs::metadata(&file).unwrap().modified().unwrap();
+    let text = read(t.path(), story);
+    let changed = text.replacen(
+        "Diventare grandi in fretta",
+        "Diventare GRANDI in fretta",
+        1,
+    );
+    assert_ne!(text, changed);
+    write(t.path(), story, &changed);
+    let f = std::fs::File::options().write(true).open(&file).unwrap();
+    f.set_modified(time).unwrap();
+    drop(f);
+    // Its project's title changes: the story's page shows it, and is made again, from
+    // the story's text read again.
+    edit(t.path(), PUOI, "title: \"PUOI", "title: \"Il progetto PUOI");
+    build_and_index(&mut b, true);
+    let page = read(
+        &t.path().join("public"),
+        "storie/dalla-comunita-alla-serra/index.html",
+    );
+    assert!(
+        page.contains("Diventare GRANDI in fretta"),
+        "the text as the file holds it"
+    );
+    assert!(page.contains("Il progetto PUOI"));
+    assert_eq!(b.texts_held(), 0);
+    same_as_a_full_build(t.path(), "", "after a text changed unseen");
+
+    // An edit the builder is told of is built as usual, and its text let go too.
+    edit(t.path(), story, "GRANDI", "grandi");
+    build_and_index(&mut b, true);
+    assert_eq!(b.texts_held(), 0);
+    same_as_a_full_build(t.path(), "", "after an edit");
+}
+
 #[test]
 fn a_story_s_title_edited_builds_only_the_pages_that_show_its_card() {
     let t = demo_copy();

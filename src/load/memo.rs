@@ -40,6 +40,51 @@ impl Memo {
         self.hint = Some(paths);
     }
 
+    /// Lets go of the texts of the files it keeps (see `ContentFile::released`): each file
+    /// holding its text is replaced by one that reads it again when asked. The replacements
+    /// by the address of the file they replace, for the model's memo to take the same.
+    pub fn release_texts(
+        &mut self,
+        root: &Path,
+        late: &Arc<super::snapshot::LateReads>,
+    ) -> Released {
+        let mut released = Released::default();
+        let mut swap = |slot: &mut Arc<ContentFile>| {
+            let old = Arc::as_ptr(slot) as usize;
+            let new = match released.get(&old) {
+                Some(new) => new.clone(),
+                None => match slot.released(root, late) {
+                    Some(cf) => {
+                        let new = Arc::new(cf);
+                        released.insert(old, new.clone());
+                        new
+                    }
+                    None => return,
+                },
+            };
+            *slot = new;
+        };
+        for (read, _) in &mut self.reads {
+            if let Some(cf) = read {
+                swap(cf);
+            }
+        }
+        for file in self.files.values_mut() {
+            if let Some(cf) = &mut file.read {
+                swap(cf);
+            }
+        }
+        released
+    }
+
+    /// How many of the files it keeps hold their text (see `release_texts`).
+    pub fn texts_held(&self) -> usize {
+        (self.reads.iter().flat_map(|(read, _)| read))
+            .chain(self.files.values().flat_map(|f| &f.read))
+            .filter(|cf| cf.src.text.is_held())
+            .count()
+    }
+
     /// Whether the last walk of `content/` still holds: every change is an edit of a Markdown
     /// file read last time, outside `content/`, or of a file that came and went between the
     /// two walks (an editor that saves by writing a new file and renaming it over the old
@@ -81,6 +126,9 @@ pub(super) fn position_of(files: &[FoundFile], path: &Path) -> Option<usize> {
         .position(|(f, ..)| f.as_os_str().as_encoded_bytes() == bytes)
         .or_else(|| files.iter().position(|(f, ..)| f == path))
 }
+
+/// Files whose texts were let go, by the address of the file each replaces.
+pub type Released = rustc_hash::FxHashMap<usize, Arc<ContentFile>>;
 
 pub(super) struct MemoFile {
     pub(super) len: u64,

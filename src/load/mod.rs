@@ -28,8 +28,8 @@ pub use read::{inside_site_folder, read_site_file, read_text};
 
 use front_matter::FRONT_MATTER_LINE;
 pub(crate) use front_matter::split_front_matter;
-pub use memo::Memo;
 use memo::MemoFile;
+pub use memo::{Memo, Released};
 pub use snapshot::{Snapshot, Walked};
 pub use text_prints::{TextPrints, text_prints};
 use walk::SiteRoot;
@@ -89,6 +89,31 @@ impl ContentFile {
     /// Its [`TextPrints`].
     pub fn prints(&self) -> TextPrints {
         *(self.prints).get_or_init(|| text_prints(&self.src.path, &self.src.text, self.body_offset))
+    }
+
+    /// The same file with its text let go, if it holds one: the text is read again the
+    /// first time it is asked for, and checked against the file's prints (a file found
+    /// changed is recorded in `late`; see `snapshot::read_late`). `vetrina serve` keeps its
+    /// files so from one build to the next, rather than every text of the site.
+    pub fn released(&self, root: &Path, late: &Arc<snapshot::LateReads>) -> Option<ContentFile> {
+        if !self.src.text.is_held() {
+            return None;
+        }
+        let prints = self.prints();
+        let path = root.join(&self.src.path);
+        Some(ContentFile {
+            section: self.section.clone(),
+            key: self.key.clone(),
+            lang: self.lang.clone(),
+            src: SourceText {
+                path: self.src.path.clone(),
+                text: snapshot::read_late(root, &path, prints, self.body_offset, late.clone()),
+            },
+            fm_range: self.fm_range.clone(),
+            fm_line: self.fm_line,
+            body_offset: self.body_offset,
+            prints: self.prints.clone(),
+        })
     }
 
     /// What the source snapshot keeps of it for the next build.

@@ -152,6 +152,47 @@ impl LateReads {
     }
 }
 
+impl LateReads {
+    /// The files found changed so far, each once, forgotten here (`vetrina serve` asks after
+    /// each build, its texts being read late from one build to the next).
+    pub fn take_changed(&self) -> Vec<PathBuf> {
+        let mut changed =
+            std::mem::take(&mut *self.changed.lock().unwrap_or_else(|e| e.into_inner()));
+        changed.sort();
+        changed.dedup();
+        changed
+    }
+}
+
+/// The text of the file at `path` (within the site folder `root`) whose prints were
+/// `prints`, read the first time it is asked for (see the module's text). A file whose
+/// text is not the one the prints describe is recorded in `late`, and its text is blank.
+pub fn read_late(
+    root: &Path,
+    path: &Path,
+    prints: TextPrints,
+    body_offset: usize,
+    late: Arc<LateReads>,
+) -> SharedText {
+    let (root, path) = (root.to_path_buf(), path.to_path_buf());
+    SharedText::later(move || {
+        late.read.fetch_add(1, Ordering::Relaxed);
+        let mut diags = Diagnostics::new();
+        let read = super::read::read_text(&root, &path, &mut diags);
+        match read {
+            Some(src) if super::text_prints(&src.path, &src.text, body_offset) == prints => {
+                src.text.to_string()
+            }
+            _ => {
+                (late.changed.lock().unwrap_or_else(|e| e.into_inner()))
+                    .push(super::rel_path(&root, &path));
+                // As long as the front matter was: its place is still inside.
+                " ".repeat(body_offset)
+            }
+        }
+    })
+}
+
 /// The shard of a path (FNV-1a: the same in every build).
 fn shard_of(rel: &str) -> usize {
     let h = rel.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
@@ -215,24 +256,13 @@ impl Snapshot {
     /// The text of the file at `path` (within the site folder `root`) that `known`
     /// describes, read the first time it is asked for (see the module's text).
     pub fn late_text(&self, root: &Path, path: &Path, known: &Known) -> SharedText {
-        let (root, path, late) = (root.to_path_buf(), path.to_path_buf(), self.late.clone());
-        let (prints, body_offset) = (known.prints, known.body_offset);
-        SharedText::later(move || {
-            late.read.fetch_add(1, Ordering::Relaxed);
-            let mut diags = Diagnostics::new();
-            let read = super::read::read_text(&root, &path, &mut diags);
-            match read {
-                Some(src) if super::text_prints(&src.path, &src.text, body_offset) == prints => {
-                    src.text.to_string()
-                }
-                _ => {
-                    (late.changed.lock().unwrap_or_else(|e| e.into_inner()))
-                        .push(super::rel_path(&root, &path));
-                    // As long as the front matter was: its place is still inside.
-                    " ".repeat(body_offset)
-                }
-            }
-        })
+        read_late(
+            root,
+            path,
+            known.prints,
+            known.body_offset,
+            self.late.clone(),
+        )
     }
 
     /// The texts read late so far, and those found changed.

@@ -88,6 +88,38 @@ impl Memo {
 }
 
 impl Memo {
+    /// Takes the files whose texts `load`'s memo let go (`load::Memo::release_texts`): each
+    /// document read from one of them, in this memo and in the kept site, is replaced by the
+    /// same document over the file's new text, so that no text is held by both.
+    pub fn release_texts(&mut self, released: &crate::load::Released) {
+        if released.is_empty() {
+            return;
+        }
+        let mut docs = ReleasedDocs::default();
+        for (cf, parsed, _) in &mut self.docs {
+            let Some(new) = released.get(&(Arc::as_ptr(cf) as usize)) else {
+                continue;
+            };
+            *cf = new.clone();
+            match parsed {
+                ParsedDoc::Home(_, d) => *d = docs.home.over(d, new),
+                ParsedDoc::Project(_, d) => *d = docs.projects.over(d, new),
+                ParsedDoc::Story(_, d) => *d = docs.stories.over(d, new),
+                ParsedDoc::News(_, d) => *d = docs.news.over(d, new),
+                ParsedDoc::Page(_, d) => *d = docs.pages.over(d, new),
+                ParsedDoc::Failed => {}
+            }
+        }
+        if let Some(last) = &mut self.last {
+            let site = &mut last.site;
+            docs.home.swap_in(site.home.iter_mut());
+            docs.projects.swap_in(site.projects.iter_mut());
+            docs.stories.swap_in(site.stories.iter_mut());
+            docs.news.swap_in(site.news.iter_mut());
+            docs.pages.swap_in(site.pages.iter_mut());
+        }
+    }
+
     /// The memo of `cf`, the `i`th file of the sources (usually where it was last time).
     fn get(
         &self,
@@ -321,6 +353,55 @@ fn build_with(
         m.pending = inputs.filter(|_| diags.len() == reported_before);
     }
     Some(site)
+}
+
+/// The documents made again over files whose texts were let go, by the address of the
+/// document each replaces; one table per kind of front matter.
+#[derive(Default)]
+struct ReleasedDocs {
+    home: DocsOver<HomeFm>,
+    projects: DocsOver<ProjectFm>,
+    stories: DocsOver<StoryFm>,
+    news: DocsOver<NewsFm>,
+    pages: DocsOver<PageFm>,
+}
+
+struct DocsOver<T>(rustc_hash::FxHashMap<usize, Arc<Doc<T>>>);
+
+impl<T> Default for DocsOver<T> {
+    fn default() -> Self {
+        DocsOver(Default::default())
+    }
+}
+
+impl<T: Clone> DocsOver<T> {
+    /// `doc` over the text of `cf` (the file it was read from, its text let go), made once.
+    fn over(&mut self, doc: &Arc<Doc<T>>, cf: &ContentFile) -> Arc<Doc<T>> {
+        let made = self.0.entry(Arc::as_ptr(doc) as usize).or_insert_with(|| {
+            Arc::new(Doc {
+                lang: doc.lang.clone(),
+                fm: doc.fm.clone(),
+                body_offset: doc.body_offset,
+                src: cf.src.clone(),
+                prints: doc.prints.clone(),
+            })
+        });
+        made.clone()
+    }
+
+    /// Puts the documents made again in place of those they replace in `entities`.
+    fn swap_in<'e>(&self, entities: impl Iterator<Item = &'e mut Entity<T>>)
+    where
+        T: 'e,
+    {
+        for e in entities {
+            for doc in e.docs.values_mut() {
+                if let Some(new) = self.0.get(&(Arc::as_ptr(doc) as usize)) {
+                    *doc = new.clone();
+                }
+            }
+        }
+    }
 }
 
 #[derive(Clone)]

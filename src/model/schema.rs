@@ -203,7 +203,7 @@ pub enum ProjectStatus {
     Mainstreamed,
 }
 
-#[derive(Debug, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProjectFm {
     pub title: String,
@@ -296,7 +296,7 @@ impl Role {
     }
 }
 
-#[derive(Debug, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Partner {
     #[schemars(with = "String", extend("x-vetrina-ref" = "organisation"))]
@@ -331,7 +331,7 @@ pub enum Faces {
     Blurred,
 }
 
-#[derive(Debug, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ImageFm {
     #[schemars(with = "String", extend("x-vetrina-widget" = "image"))]
@@ -357,7 +357,7 @@ pub enum Identifiability {
     Anonymous,
 }
 
-#[derive(Debug, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PersonFm {
     #[schemars(with = "String")]
@@ -388,7 +388,7 @@ pub enum Scope {
     Print,
 }
 
-#[derive(Debug, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[allow(dead_code)] // reference and date: required on record, never published
 pub struct ConsentFm {
@@ -413,7 +413,7 @@ pub struct ConsentFm {
     pub withdrawal_reason: Option<String>,
 }
 
-#[derive(Debug, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StoryFm {
     pub title: String,
@@ -449,7 +449,7 @@ pub struct StoryFm {
     pub draft: bool,
 }
 
-#[derive(Debug, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewsFm {
     pub title: String,
@@ -475,7 +475,7 @@ pub struct NewsFm {
     pub draft: bool,
 }
 
-#[derive(Debug, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PageFm {
     pub title: String,
@@ -491,7 +491,7 @@ pub struct PageFm {
     pub draft: bool,
 }
 
-#[derive(Debug, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HomeFm {
     pub title: String,
@@ -502,7 +502,7 @@ pub struct HomeFm {
 
 // ---------------------------------------------------------------- data
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FundFile {
     pub name: LangMap,
@@ -526,7 +526,7 @@ pub enum OrgKind {
     Foundation,
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OrgFile {
     pub name: String,
@@ -562,7 +562,7 @@ pub enum EventStatus {
     MovedOnline,
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EventFile {
     #[schemars(with = "String")]
@@ -628,7 +628,7 @@ pub struct Online {
     pub url: Option<Spanned<String>>,
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Session {
     #[serde(default)]
@@ -639,7 +639,7 @@ pub struct Session {
     pub speakers: Vec<Speaker>,
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Speaker {
     pub role: LangMap,
@@ -648,7 +648,7 @@ pub struct Speaker {
     pub org: Option<Key>,
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IndicatorFile {
     #[schemars(with = "String", extend("x-vetrina-ref" = "project"))]
@@ -661,7 +661,7 @@ pub struct IndicatorFile {
     pub figures: Vec<FigureFile>,
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FigureFile {
     pub id: String,
