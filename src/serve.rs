@@ -30,7 +30,6 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use std::net::{TcpListener, TcpStream};
-use std::sync::atomic::AtomicUsize;
 
 use notify::{RecursiveMode, Watcher};
 
@@ -39,6 +38,7 @@ mod hosts;
 mod http;
 mod mime;
 mod paths;
+mod workers;
 pub use cms_api::MAX_API_BODY;
 use hosts::refusal;
 pub use http::{MAX_BODY, MAX_HEADER_BYTES, MAX_REQUEST_LINE};
@@ -494,10 +494,15 @@ fn rebuild(
 
 // ------------------------------------------------------------------------- requests
 
-/// Takes connections until stopped; each is served on a thread of its own (an event stream
-/// holds its connection as long as the page is open), up to `MAX_CONNECTIONS` at once.
+/// Takes connections until stopped; each is served by a thread of `workers::Workers` (an
+/// event stream holds its thread as long as the page is open), up to `MAX_CONNECTIONS` at
+/// once.
 fn accept_loop(listener: &TcpListener, state: &Arc<State>) {
-    let open = Arc::new(AtomicUsize::new(0));
+    let serving = state.clone();
+    let workers = workers::Workers::new(
+        MAX_CONNECTIONS,
+        Arc::new(move |stream: TcpStream| connection(stream, &serving)),
+    );
     for conn in listener.incoming() {
         if state.stop.load(Ordering::SeqCst) {
             return;
@@ -508,20 +513,9 @@ fn accept_loop(listener: &TcpListener, state: &Arc<State>) {
             continue;
         };
         let _ = stream.set_write_timeout(Some(Duration::from_secs(30)));
-        if open.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
-            open.fetch_sub(1, Ordering::SeqCst);
+        if let Err(stream) = workers.take(stream) {
             let mut s = &stream;
             let _ = http::respond_text(&mut s, 503, "too many connections, try again\n");
-            continue;
-        }
-        let state = state.clone();
-        let mine = open.clone();
-        let spawned = std::thread::Builder::new().spawn(move || {
-            connection(stream, &state);
-            mine.fetch_sub(1, Ordering::SeqCst);
-        });
-        if spawned.is_err() {
-            open.fetch_sub(1, Ordering::SeqCst);
         }
     }
 }
