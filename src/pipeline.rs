@@ -537,6 +537,7 @@ fn write_pages(
     let reuse = Reuse::Memory(&mut memo.render, Box::new(prints));
     let sink = staging.as_ref().map(|s| s as &dyn PageSink);
     let out = render::render(&stages.context(), reuse, sink, diags);
+    report.extras_kept = out.extras_kept;
     phases.done("render");
     if let Some(s) = staging {
         failed = failed.or(s.error.into_inner().unwrap_or_else(|e| e.into_inner()));
@@ -647,6 +648,7 @@ fn publish(
         diags,
     );
     report.pages_kept = out.pages_kept;
+    report.extras_kept = out.extras_kept;
     phases.done("render");
     // What the pages were made from is no longer needed: let go of it before the search
     // index, which is where a large build's memory goes.

@@ -39,6 +39,9 @@ pub struct Report {
     /// Pages not rendered: their context was the same as in the last build, and the output
     /// folder still held what that build published.
     pub pages_kept: usize,
+    /// Files beside the pages (feeds, calendars, the sitemap, the files of story cards,
+    /// the open data) not made again: the last build's, as they are.
+    pub extras_kept: usize,
     /// Front matters taken as the last build parsed them (`model::parse_cache`), not parsed
     /// again.
     pub front_matters_reused: usize,

@@ -393,6 +393,13 @@ fn assert_both_fresh(root: &Path, fresh_cache: &Path, step: &str) {
 fn replay(seed: u64, steps: usize) {
     let t = demo_copy();
     let root = t.path();
+    // Two stories a list page: lists over several pages, each with its file of cards.
+    edit(
+        root,
+        "site.yaml",
+        "stories_per_page: 12",
+        "stories_per_page: 2",
+    );
     let fresh_cache = tempfile::tempdir().unwrap();
     let mut rng = Rng(seed.max(1));
     let mut served = vetrina::Builder::new(serve_opts(root));

@@ -21,6 +21,11 @@ use crate::model::schema::{NewsFm, StoryFm};
 use crate::model::{Entity, Event};
 use crate::plan::{FileKind, Kind, PageKind, Plan, Scope, file_of};
 
+/// The print of the card of a story made from one of its documents
+/// (`prints::card_print`): what a feed records of each story it shows.
+pub(crate) type StoryPrint<'p> =
+    dyn Fn(&Entity<StoryFm>, &crate::model::Doc<StoryFm>) -> u64 + Sync + 'p;
+
 /// At most this many entries per feed: the newest.
 const FEED_ENTRIES: usize = 50;
 /// The sitemap protocol's limit of URLs per file.
@@ -164,7 +169,9 @@ impl Ord for YearText {
     }
 }
 
-/// An Atom feed in `lang` of the news, stories and events in `scope`.
+/// An Atom feed in `lang` of the news, stories and events in `scope`, and the print of
+/// each story's card it shows (`print`), sorted: a story's title and summary are in it.
+#[allow(clippy::too_many_arguments)]
 pub fn atom(
     site: &Site,
     plan: &Plan,
@@ -173,7 +180,8 @@ pub fn atom(
     title: &str,
     self_path: &str,
     page_path: &str,
-) -> Vec<u8> {
+    print: &StoryPrint,
+) -> (Vec<u8>, Vec<u64>) {
     let host = site.host();
     let base = &site.base_url;
     let dl = site.default_lang();
@@ -183,7 +191,7 @@ pub fn atom(
     // entries themselves for the newest `FEED_ENTRIES`: at 10,000 stories a feed weighs
     // some thousands of candidates for its fifty entries.
     enum Of<'s> {
-        Story(&'s crate::model::Doc<StoryFm>, &'s str),
+        Story(&'s crate::model::Doc<StoryFm>, &'s Entity<StoryFm>),
         News(&'s crate::model::Doc<NewsFm>, &'s str),
         Event(&'s Event),
     }
@@ -193,7 +201,7 @@ pub fn atom(
     for s in site.stories.iter().filter(|s| story_in(s, site, scope)) {
         let (d, _) = s.doc(lang, &site.langs);
         let id = IdParts::new(d.fm.date.year(), "story", &s.key);
-        candidates.push((d.fm.updated.unwrap_or(d.fm.date), id, Of::Story(d, &s.key)));
+        candidates.push((d.fm.updated.unwrap_or(d.fm.date), id, Of::Story(d, s)));
     }
     for n in site.news.iter().filter(|n| news_in(n, site, scope)) {
         let (d, _) = n.doc(lang, &site.langs);
@@ -214,13 +222,21 @@ pub fn atom(
         candidates.truncate(FEED_ENTRIES);
     }
     candidates.sort_by(order);
+    let mut cards: Vec<u64> = (candidates.iter())
+        .filter_map(|(_, _, of)| match of {
+            Of::Story(d, s) => Some(print(s, d)),
+            _ => None,
+        })
+        .collect();
+    cards.sort_unstable();
+    cards.dedup();
     let entries: Vec<Entry> = (candidates.into_iter())
         .map(|(updated, id, of)| (updated, id.id(host), of))
         .map(|(updated, id, of)| match of {
-            Of::Story(d, key) => Entry {
+            Of::Story(d, s) => Entry {
                 id,
                 title: d.fm.title.clone(),
-                url: abs(PageKind::Story, key),
+                url: abs(PageKind::Story, &s.key),
                 published: d.fm.date,
                 updated,
                 summary: d.fm.summary.clone(),
@@ -324,7 +340,7 @@ pub fn atom(
         let _ = writeln!(o, "  </entry>");
     }
     o.push_str("</feed>\n");
-    o.into_bytes()
+    (o.into_bytes(), cards)
 }
 
 /// The sitemap (split into an index and parts past 50,000 addresses) and robots.txt.
@@ -434,8 +450,14 @@ fn sitemap_files(
 }
 
 /// The Atom feeds of every language: the whole site, each region, each project, where the
-/// plan puts them.
-pub(crate) fn atom_feeds(site: &Site, plan: &Plan) -> Vec<(String, Bytes)> {
+/// plan puts them; each with the prints of the story cards it shows (see [`atom`]). A feed
+/// whose path `skip` takes is not made (the caller keeps the last build's).
+pub(crate) fn atom_feeds(
+    site: &Site,
+    plan: &Plan,
+    print: &StoryPrint,
+    skip: &(dyn Fn(&str) -> bool + Sync),
+) -> Vec<(String, Bytes, Vec<u64>)> {
     let dl = site.default_lang();
     // A feed per language and region or project: made on whichever thread is free.
     (plan.feeds_and_calendars())
@@ -464,8 +486,12 @@ pub(crate) fn atom_feeds(site: &Site, plan: &Plan) -> Vec<(String, Bytes)> {
                 ),
                 Scope::Event(_) => return None,
             };
-            let bytes = atom(site, plan, l, &scope, &title, &file.path, page?);
-            Some((file_of(&file.path), Arc::new(bytes)))
+            let path = file_of(&file.path);
+            if skip(&path) {
+                return None;
+            }
+            let (bytes, cards) = atom(site, plan, l, &scope, &title, &file.path, page?, print);
+            Some((path, Arc::new(bytes), cards))
         })
         .collect()
 }

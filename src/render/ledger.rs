@@ -46,9 +46,10 @@ use std::path::{Path, PathBuf};
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use super::extras::{Extra, Job};
 use super::prints::EntryPrints;
 
-const MAGIC: &[u8] = b"vetrina pages 5\n";
+const MAGIC: &[u8] = b"vetrina pages 6\n";
 
 /// Set on an entry's section number in the record when the hash is of its front matter.
 const FRONT: u8 = 0x80;
@@ -110,10 +111,11 @@ pub struct Ledger {
     /// pictures), and of each entry's bodies.
     past_prints: Option<RecordedPrints>,
     now_prints: Option<RecordedPrints>,
-    /// The files made beside the pages by the last build, and by this one. They read no
-    /// body: after an edit of bodies only, they are as the last build made them.
-    past_extras: Vec<String>,
-    now_extras: Vec<String>,
+    /// The files made beside the pages by the last build (without their bytes), and by
+    /// this one. They read no body: after an edit of bodies only, they are as the last
+    /// build made them.
+    past_extras: Vec<Extra>,
+    now_extras: Vec<Extra>,
     /// The output's files as the last build left them: (size, time in ns), by path.
     listing: FxHashMap<String, (u64, u128)>,
     /// The files of `listing` found with that size and time by this build (`is_untouched`):
@@ -151,14 +153,26 @@ impl Ledger {
 
     /// The files the last build made beside the pages, if every one of them is as that
     /// build left it (ask only when bodies alone changed: `changed_bodies`).
-    pub(super) fn untouched_extras(&self) -> Option<&[String]> {
-        (!self.past_extras.is_empty() && self.past_extras.iter().all(|f| self.is_untouched(f)))
-            .then_some(self.past_extras.as_slice())
+    pub(super) fn untouched_extras(&self) -> Option<Vec<Extra>> {
+        let all = || self.past_extras.iter().all(|x| self.is_untouched(&x.path));
+        (!self.past_extras.is_empty() && all()).then(|| self.past_extras.clone())
     }
 
-    /// Records the files this build made beside the pages.
-    pub(super) fn record_extras(&mut self, paths: Vec<String>) {
-        self.now_extras = paths;
+    /// The files the last build made beside the pages (without their bytes, `kept`).
+    pub(super) fn past_extras(&self) -> &[Extra] {
+        &self.past_extras
+    }
+
+    /// Records the files this build made beside the pages (their bytes are not kept).
+    pub(super) fn record_extras(&mut self, extras: &[Extra]) {
+        let no_bytes: crate::write::Bytes = std::sync::Arc::new(Vec::new());
+        self.now_extras = (extras.iter())
+            .map(|x| Extra {
+                bytes: no_bytes.clone(),
+                kept: true,
+                ..x.clone()
+            })
+            .collect();
     }
 
     /// The output's files as the last build left them (`stamp::last_output`): a page taken
@@ -259,7 +273,7 @@ impl Ledger {
     }
 
     /// Whether the output's `file` has the size and time it had when the last build ended.
-    fn is_untouched(&self, file: &str) -> bool {
+    pub(super) fn is_untouched(&self, file: &str) -> bool {
         // A file, not a link (the write replaces a link by the file itself).
         let now = || match self.folder.as_ref()?.stat(file).ok()? {
             (crate::tree::Kind::File, s) => Some((s.len, s.modified.unsigned_abs().into())),
@@ -350,13 +364,18 @@ impl Ledger {
                 buf.extend_from_slice(&k.to_le_bytes());
             }
         }
-        let extras: Vec<&String> = (self.now_extras.iter())
-            .filter(|p| u32::try_from(p.len()).is_ok())
+        let extras: Vec<&Extra> = (self.now_extras.iter())
+            .filter(|x| u32::try_from(x.path.len()).is_ok())
             .collect();
         buf.extend_from_slice(&(extras.len() as u32).to_le_bytes());
-        for path in extras {
-            buf.extend_from_slice(&(path.len() as u32).to_le_bytes());
-            buf.extend_from_slice(path.as_bytes());
+        for x in extras {
+            buf.extend_from_slice(&(x.path.len() as u32).to_le_bytes());
+            buf.extend_from_slice(x.path.as_bytes());
+            buf.push(x.job as u8);
+            buf.extend_from_slice(&(x.cards.len() as u32).to_le_bytes());
+            for k in x.cards.iter() {
+                buf.extend_from_slice(&k.to_le_bytes());
+            }
         }
         if let Some(prints) = &self.now_prints {
             buf.extend_from_slice(prints.meta.as_bytes());
@@ -389,11 +408,16 @@ impl Ledger {
 
 /// The pages, the files beside them and the site's fingerprints (if recorded) of a
 /// record's body.
-type Parsed = (
-    FxHashMap<String, Entry>,
-    Vec<String>,
-    Option<RecordedPrints>,
-);
+type Parsed = (FxHashMap<String, Entry>, Vec<Extra>, Option<RecordedPrints>);
+
+/// `n` card prints (u64, little-endian) from the start of `r`, and what follows them.
+fn card_prints(r: &[u8], n: usize) -> Option<(Vec<u64>, &[u8])> {
+    let (prints, rest) = r.split_at_checked(n.checked_mul(8)?)?;
+    let cards = (prints.chunks_exact(8))
+        .map(|k| u64::from_le_bytes(k.try_into().unwrap_or_default()))
+        .collect();
+    Some((cards, rest))
+}
 
 fn parse(rest: &[u8]) -> Option<Parsed> {
     let hash =
@@ -409,14 +433,8 @@ fn parse(rest: &[u8]) -> Option<Parsed> {
         let (context, r) = r.split_at_checked(32)?;
         let (bytes, r) = r.split_at_checked(32)?;
         let (&addresses, r) = r.split_first()?;
-        let (n, mut r) = r.split_at_checked(4)?;
-        let n = u32_at(n)?;
-        let mut cards = Vec::with_capacity(n.min(r.len() / 8));
-        for _ in 0..n {
-            let (k, more) = r.split_at_checked(8)?;
-            cards.push(u64::from_le_bytes(k.try_into().ok()?));
-            r = more;
-        }
+        let (n, r) = r.split_at_checked(4)?;
+        let (cards, r) = card_prints(r, u32_at(n)?)?;
         past.insert(
             String::from_utf8(path.to_vec()).ok()?,
             Entry {
@@ -435,10 +453,20 @@ fn parse(rest: &[u8]) -> Option<Parsed> {
     let (count, r) = rest.split_at_checked(4)?;
     rest = r;
     let mut extras = Vec::new();
+    let no_bytes: crate::write::Bytes = std::sync::Arc::new(Vec::new());
     for _ in 0..u32_at(count)? {
         let (n, r) = rest.split_at_checked(4)?;
         let (path, r) = r.split_at_checked(u32_at(n)?)?;
-        extras.push(String::from_utf8(path.to_vec()).ok()?);
+        let (&job, r) = r.split_first()?;
+        let (n, r) = r.split_at_checked(4)?;
+        let (cards, r) = card_prints(r, u32_at(n)?)?;
+        extras.push(Extra {
+            path: String::from_utf8(path.to_vec()).ok()?,
+            bytes: no_bytes.clone(),
+            kept: true,
+            job: Job::from_number(job)?,
+            cards: cards.into(),
+        });
         rest = r;
     }
     if rest.is_empty() {

@@ -12,6 +12,7 @@
 pub mod chart;
 mod copies;
 mod dates;
+mod extras;
 mod feeds;
 mod html_min;
 pub mod i18n;
@@ -38,12 +39,10 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::admin;
 use crate::diag::Diagnostics;
 use crate::images::Pictures;
 use crate::load::Theme;
 use crate::model::Site;
-use crate::opendata;
 use crate::plan::{Plan, Route};
 use crate::write::{Bytes, Held, OutFile, Output};
 use reuse::{Page, RecordedPage, ReuseCounts};
@@ -221,31 +220,20 @@ pub fn render(
     // from the output and these are most of the work).
     let make_extras = || {
         decisions.unchanged_extras().unwrap_or_else(|| {
-            let shared = |files: Vec<(String, Vec<u8>)>| {
-                (files.into_iter())
-                    .map(|(p, b)| (p, Arc::new(b)))
-                    .collect::<Vec<_>>()
+            let sources = extras::Sources {
+                site,
+                plan,
+                views: &views,
+                i18n: &i18n,
+                cms_local_backend,
             };
-            let texts = |l: &str, k: &str| i18n.get(l, k).map(str::to_string);
-            type Job<'j> = &'j (dyn Fn() -> Vec<(String, Bytes)> + Sync);
-            let jobs: [Job; 6] = [
-                &|| ics::calendars(site, plan),
-                &|| feeds::atom_feeds(site, plan),
-                &|| shared(feeds::sitemap(site, plan)),
-                &|| shared(views::story_cards_files(&views)),
-                &|| shared(opendata::files(site, plan, &texts)),
-                // The web editor reads the site's settings and its forms, not its texts.
-                &|| shared(admin::files(site, cms_local_backend)),
-            ];
-            let made: Vec<Vec<(String, Bytes)>> = jobs.par_iter().map(|job| job()).collect();
-            made.into_iter().flatten().collect()
+            extras::make(&sources, &decisions)
         })
     };
     let (pages, extras) = rayon::join(
         || plan.routes.par_iter().map(render_page).collect::<Vec<_>>(),
         make_extras,
     );
-    let extras_kept = decisions.unchanged_extras().is_some();
     drop(decisions);
     let mut out = Output::default();
     out.files.reserve(plan.routes.len() + extras.len());
@@ -317,15 +305,14 @@ pub fn render(
         });
     }
     out.pages_kept = counts.reused;
+    out.extras_kept = extras.iter().filter(|x| x.kept).count();
     reuse.record(plan, &extras, recorded, counts, diags);
-    // With `extras_kept`, the last build's, from memory: in the output folder as they are.
-    let extras_held = if extras_kept { Held::Kept } else { Held::Here };
-    out.files
-        .extend((extras.into_iter()).map(|(path, bytes)| OutFile {
-            path,
-            bytes,
-            held: extras_held,
-        }));
+    // Those kept are in the output folder as the last build left them.
+    out.files.extend((extras.into_iter()).map(|x| OutFile {
+        path: x.path,
+        bytes: x.bytes,
+        held: if x.kept { Held::Kept } else { Held::Here },
+    }));
     out.copies = copies::copies(site, plan, theme, pictures);
     // Stable, so that of two files with one path the first made is kept; on every core
     // (44,000 paths at 10,000 stories, sorted again on every rebuild of `vetrina serve`).

@@ -23,6 +23,7 @@ use std::sync::Arc;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use super::extras::{Extra, Job, KeptExtras};
 use super::i18n::I18n;
 use super::ledger::{self, Ledger, RecordedPrints};
 use super::prints::theme_hash;
@@ -67,7 +68,7 @@ pub struct RenderCache {
     i18n: Option<(blake3::Hash, Arc<I18n>, Diagnostics)>,
     /// Feeds, calendars, the sitemap, the open data and the web editor's files: they read no
     /// Markdown body.
-    extras: Vec<(String, Bytes)>,
+    extras: Vec<Extra>,
     /// The plan of the last build and `routes_hash` of it.
     routes: Option<(Arc<Plan>, blake3::Hash)>,
     /// The template engine of the last build, by what it was made from (`EngineKey`).
@@ -184,7 +185,7 @@ pub(super) struct Decisions<'a> {
     ledger_bodies: Option<HashSet<(&'static str, String)>>,
     /// Ledger, bodies only: the files the last build made beside the pages, when every one
     /// is as it left them (no bytes: they stay in the output).
-    ledger_extras: Option<Vec<(String, Bytes)>>,
+    ledger_extras: Option<Vec<Extra>>,
     /// Ledger, stories only: the stories whose front matter or bodies changed (or that
     /// were added) since the last `vetrina build`, when nothing but stories did.
     ledger_stories: Option<ledger::ChangedStories>,
@@ -195,7 +196,10 @@ pub(super) struct Decisions<'a> {
     /// Cards only: the same for `changed_stories`.
     changed_cards: Option<FxHashSet<u64>>,
     /// The extras of the last build, when only bodies changed.
-    extras: Option<&'a [(String, Bytes)]>,
+    extras: Option<&'a [Extra]>,
+    /// Cards only: the extras of the last build of this process, each kept when the cards
+    /// it shows are all among `changed_cards` (see `extras`).
+    past_extras: Option<&'a [Extra]>,
     ledger: Option<&'a Ledger>,
     keep_fingerprints: bool,
 }
@@ -369,16 +373,7 @@ impl Reuse<'_> {
                     .filter(|changed| changed.same_stories)
                     .filter(|changed| l.same_placements(changed.keys.iter(), &prints.placements))
                     .map(|_| card_prints());
-                let no_bytes: Bytes = Arc::new(Vec::new());
-                let ledger_extras = ledger_bodies
-                    .as_ref()
-                    .and_then(|_| l.untouched_extras())
-                    .map(|paths| {
-                        paths
-                            .iter()
-                            .map(|p| (p.clone(), no_bytes.clone()))
-                            .collect()
-                    });
+                let ledger_extras = ledger_bodies.as_ref().and_then(|_| l.untouched_extras());
                 Decisions {
                     ledger_bodies,
                     ledger_extras,
@@ -439,6 +434,7 @@ impl Reuse<'_> {
                         .as_ref()
                         .filter(|_| !c.extras.is_empty())
                         .map(|_| c.extras.as_slice()),
+                    past_extras: (!c.extras.is_empty()).then_some(c.extras.as_slice()),
                     changed_bodies,
                     changed_stories,
                     same_stories,
@@ -458,7 +454,7 @@ impl Reuse<'_> {
     pub(super) fn record(
         self,
         plan: &Plan,
-        extras: &[(String, Bytes)],
+        extras: &[Extra],
         results: Vec<(&Route, RecordedPage)>,
         counts: ReuseCounts,
         diags: &Diagnostics,
@@ -472,7 +468,7 @@ impl Reuse<'_> {
                         .filter_map(|(r, p)| Some((r.path.clone(), p.entry?)))
                         .collect(),
                 );
-                l.record_extras(extras.iter().map(|(p, _)| p.clone()).collect());
+                l.record_extras(extras);
                 if let (Some(meta), Some(rest), Some(rest_but_stories), false) = (
                     prints.meta_with_pictures,
                     prints.rest_with_pictures,
@@ -555,6 +551,7 @@ impl<'a> Decisions<'a> {
             ledger_cards: None,
             changed_cards: None,
             extras: None,
+            past_extras: None,
             ledger: None,
             keep_fingerprints: false,
         }
@@ -699,8 +696,44 @@ impl<'a> Decisions<'a> {
     /// The feeds, calendars, sitemap, open data and editor's files of the last build, when
     /// only bodies changed (they show none): from memory (`vetrina serve`), or left in the
     /// output as they are (`vetrina build`, without bytes).
-    pub(super) fn unchanged_extras(&self) -> Option<Vec<(String, Bytes)>> {
-        (self.extras.map(<[_]>::to_vec)).or_else(|| self.ledger_extras.clone())
+    pub(super) fn unchanged_extras(&self) -> Option<Vec<Extra>> {
+        let kept = |x: &Extra| Extra {
+            kept: true,
+            ..x.clone()
+        };
+        (self.extras.map(|x| x.iter().map(kept).collect())).or_else(|| self.ledger_extras.clone())
+    }
+}
+
+/// Cards only (`ledger_cards`, `changed_cards`): a file of the last build's beside the pages
+/// is kept when every card it showed is among the site's now, and, from the ledger, when
+/// its file is as that build left it. A file that shows no card is kept whatever changed:
+/// what changed is only what cards show (see `extras`).
+impl KeptExtras for Decisions<'_> {
+    fn kept_job(&self, job: Job) -> Option<Vec<Extra>> {
+        let past = match (self.ledger, &self.ledger_cards, self.past_extras) {
+            (Some(l), Some(_), _) if !l.past_extras().is_empty() => l.past_extras(),
+            (None, _, Some(past)) if self.changed_cards.is_some() => past,
+            _ => return None,
+        };
+        (past.iter())
+            .filter(|x| x.job == job)
+            .map(|x| self.kept_file(&x.path))
+            .collect()
+    }
+
+    fn kept_file(&self, path: &str) -> Option<Extra> {
+        let shown = |x: &Extra, cards: &FxHashSet<u64>| x.cards.iter().all(|c| cards.contains(c));
+        if let (Some(l), Some(cards)) = (self.ledger, &self.ledger_cards) {
+            let x = l.past_extras().iter().find(|x| x.path == path)?;
+            return (shown(x, cards) && l.is_untouched(path)).then(|| x.clone());
+        }
+        let (past, cards) = (self.past_extras?, self.changed_cards.as_ref()?);
+        let x = past.iter().find(|x| x.path == path)?;
+        shown(x, cards).then(|| Extra {
+            kept: true,
+            ..x.clone()
+        })
     }
 }
 

@@ -17,6 +17,9 @@ pub struct Output {
     pub copies: Vec<(String, PathBuf)>,
     /// How many of the pages (not the other files) were taken from earlier work.
     pub pages_kept: usize,
+    /// How many of the files made beside the pages (feeds, calendars, the sitemap…) were
+    /// taken from earlier work.
+    pub extras_kept: usize,
 }
 
 /// A generated file of a build.

@@ -111,7 +111,7 @@ impl<'a> Shared<'a> {
 
     /// What a page showing a card of `story` made from `doc` records of it
     /// (`prints::card_print`).
-    pub(super) fn card_print(&self, story: &Entity<StoryFm>, doc: &Doc<StoryFm>) -> u64 {
+    pub(crate) fn card_print(&self, story: &Entity<StoryFm>, doc: &Doc<StoryFm>) -> u64 {
         crate::render::prints::card_print(
             &story.key,
             &doc.lang,

@@ -129,8 +129,13 @@ struct CardEntry<'c> {
 }
 
 /// The JSON of every story card of each language whose story list is shown over several
-/// pages (with one page, the page holds every card and the script needs no file).
-pub(crate) fn story_cards_files(s: &Shared) -> Vec<(String, Vec<u8>)> {
+/// pages (with one page, the page holds every card and the script needs no file): each
+/// file's path, bytes and the prints of the cards it holds (`prints::card_print`), sorted.
+/// A file whose path `skip` takes is not made (the caller keeps the last build's).
+pub(crate) fn story_cards_files(
+    s: &Shared,
+    skip: &(dyn Fn(&str) -> bool + Sync),
+) -> Vec<(String, Vec<u8>, Vec<u64>)> {
     let site = s.site;
     let per = site.config.stories_per_page.unwrap_or(12).max(1);
     if s.sorted_stories().len() <= per {
@@ -139,12 +144,20 @@ pub(crate) fn story_cards_files(s: &Shared) -> Vec<(String, Vec<u8>)> {
     (site.langs.par_iter())
         .filter_map(|lang| {
             let path = s.plan.file_path(FileKind::StoryCards, &lang.code)?;
-            Some((file_of(&path), cards_json(s, lang, &path)))
+            let file = file_of(&path);
+            if skip(&file) {
+                return None;
+            }
+            let (bytes, mut cards) = cards_json(s, lang, &path);
+            cards.sort_unstable();
+            cards.dedup();
+            Some((file, bytes, cards))
         })
         .collect()
 }
 
-fn cards_json(s: &Shared, lang: &Language, path: &str) -> Vec<u8> {
+/// The JSON of `lang`'s story cards, and the print of each card.
+fn cards_json(s: &Shared, lang: &Language, path: &str) -> (Vec<u8>, Vec<u64>) {
     use serde::ser::{SerializeSeq, Serializer};
     let cx = Cx { s, lang, path };
     let label = |key: &'static str| s.i18n.get(&lang.code, key).unwrap_or(key);
@@ -152,13 +165,15 @@ fn cards_json(s: &Shared, lang: &Language, path: &str) -> Vec<u8> {
     // Each card written as it is made: what the card says is shared with the pages
     // (`Shared::card_core`), only its link and picture are made here.
     let mut out = Vec::with_capacity(stories.len() * 512);
+    let mut prints = Vec::with_capacity(stories.len());
     let mut json = serde_json::Serializer::new(&mut out);
     let Ok(mut seq) = json.serialize_seq(Some(stories.len())) else {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     };
     let mut meta = String::new();
     for &e in stories {
         let core = s.card_core(e, lang);
+        prints.push(core.print());
         let href = core.story_path().map(|p| href(path, p)).unwrap_or_default();
         meta.clear();
         meta.push_str(" · ");
@@ -189,11 +204,11 @@ fn cards_json(s: &Shared, lang: &Language, path: &str) -> Vec<u8> {
             dir: core.text_dir,
         };
         if seq.serialize_element(&entry).is_err() {
-            return Vec::new();
+            return (Vec::new(), Vec::new());
         }
     }
     if SerializeSeq::end(seq).is_err() {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     }
-    out
+    (out, prints)
 }

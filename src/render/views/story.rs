@@ -178,6 +178,11 @@ impl<'a> CardCore<'a> {
         })
     }
 
+    /// Its print (`prints::card_print`): what a page or file that shows the card records.
+    pub(super) fn print(&self) -> u64 {
+        self.print
+    }
+
     /// The story's root-relative address.
     pub(super) fn story_path(&self) -> Option<&'a str> {
         self.story_path
