@@ -24,7 +24,6 @@ use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
 use std::sync::{Condvar, Mutex};
 
-use image::imageops::FilterType;
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageError, ImageReader, Limits};
 use rayon::prelude::*;
@@ -38,6 +37,7 @@ pub use crate::picture_kind::{Kind, Problem, SNIFF_LEN, classify, is_raster};
 
 mod encode;
 mod markup;
+mod resize;
 use encode::encode;
 pub use markup::{PictureParts, Placement, picture_html};
 
@@ -46,8 +46,9 @@ pub const WIDTHS: [u32; 3] = [480, 960, 1440];
 /// Changing how images are made or which pictures are accepted must change this, so that old
 /// cache entries are not reused. v3: entries made before pictures were checked for being
 /// complete may hold a cut-off photo filled with grey; they must be made (and refused) again.
-/// v4: WebP is lossy (libwebp) for opaque pictures.
-const SETTINGS: &str = "v4;jpeg80;webp-lossy80-m4-libwebp-sys-0.9,lossless-with-alpha,if-smaller;480,960,1440;box-to-2x;catmull-rom";
+/// v4: WebP is lossy (libwebp) for opaque pictures. v5: the Catmull-Rom resize in whole
+/// numbers (`resize`), whose bytes differ from `image`'s by a step or two.
+const SETTINGS: &str = "v5;jpeg80;webp-lossy80-m4-libwebp-sys-0.9,lossless-with-alpha,if-smaller;480,960,1440;box-to-2x;catmull-rom-fixed14";
 
 /// The largest picture file read. A photo exported for the web is a few MB, a camera's JPEG
 /// 5-20 MB; beyond this the file is not meant for a website, and reading it would hold that
@@ -502,7 +503,7 @@ fn one(
         let variant = if w == w0 {
             &img
         } else {
-            resized = base.resize_exact(w, hgt, FilterType::CatmullRom);
+            resized = resize::catmull_rom(base, w, hgt);
             &resized
         };
         // WebP beside the fallback, for the browsers that take it (nearly all): kept only
