@@ -359,10 +359,7 @@ impl Ledger {
             buf.extend_from_slice(e.context.as_bytes());
             buf.extend_from_slice(e.bytes.as_bytes());
             buf.push(u8::from(e.addresses));
-            buf.extend_from_slice(&(e.cards.len() as u32).to_le_bytes());
-            for k in e.cards.iter() {
-                buf.extend_from_slice(&k.to_le_bytes());
-            }
+            push_cards(&mut buf, &e.cards);
         }
         let extras: Vec<&Extra> = (self.now_extras.iter())
             .filter(|x| u32::try_from(x.path.len()).is_ok())
@@ -372,10 +369,7 @@ impl Ledger {
             buf.extend_from_slice(&(x.path.len() as u32).to_le_bytes());
             buf.extend_from_slice(x.path.as_bytes());
             buf.push(x.job as u8);
-            buf.extend_from_slice(&(x.cards.len() as u32).to_le_bytes());
-            for k in x.cards.iter() {
-                buf.extend_from_slice(&k.to_le_bytes());
-            }
+            push_cards(&mut buf, &x.cards);
         }
         if let Some(prints) = &self.now_prints {
             buf.extend_from_slice(prints.meta.as_bytes());
@@ -409,6 +403,14 @@ impl Ledger {
 /// The pages, the files beside them and the site's fingerprints (if recorded) of a
 /// record's body.
 type Parsed = (FxHashMap<String, Entry>, Vec<Extra>, Option<RecordedPrints>);
+
+/// Card prints as the record writes them: their number (u32), then each (u64), little-endian.
+fn push_cards(buf: &mut Vec<u8>, cards: &[u64]) {
+    buf.extend_from_slice(&(cards.len() as u32).to_le_bytes());
+    for k in cards {
+        buf.extend_from_slice(&k.to_le_bytes());
+    }
+}
 
 /// `n` card prints (u64, little-endian) from the start of `r`, and what follows them.
 fn card_prints(r: &[u8], n: usize) -> Option<(Vec<u64>, &[u8])> {
